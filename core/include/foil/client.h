@@ -1,0 +1,63 @@
+/* libfoil: the client handle (configuration, connection pool, cancellation).
+ *
+ * A foil_client_t may be shared by any number of threads once configured: set
+ * options right after foil_client_new(), before the first request. Connections are
+ * kept alive and reused across calls and threads.
+ */
+#ifndef FOIL_CLIENT_H
+#define FOIL_CLIENT_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FOIL_DEFAULT_BASE_URL "https://api.usefoil.com"
+#define FOIL_DEFAULT_TIMEOUT_MS 30000L
+#define FOIL_DEFAULT_MAX_RESPONSE_BYTES (64L * 1024 * 1024)
+
+typedef struct foil_client foil_client_t;
+
+/* A client configured from the environment: FOIL_SECRET_KEY and FOIL_BASE_URL
+ * when set, else no secret key and FOIL_DEFAULT_BASE_URL. */
+FOIL_API foil_status_t foil_client_new(foil_client_t **out);
+FOIL_API void foil_client_free(foil_client_t *client);
+
+/* Secret key (sk_...). NULL or "" clears it; requests that need one then fail with
+ * FOIL_E_CONFIGURATION. The key is kept in wiped memory and never logged. */
+FOIL_API foil_status_t foil_client_set_secret_key(foil_client_t *client, const char *secret_key);
+/* https:// URL, or http:// to a loopback host only (127.0.0.0/8, ::1, localhost). */
+FOIL_API foil_status_t foil_client_set_base_url(foil_client_t *client, const char *base_url);
+/* Borrowed; valid until the next set_base_url. */
+FOIL_API const char *foil_client_base_url(const foil_client_t *client);
+/* Whole-request timeout in milliseconds (default 30000); must be > 0. */
+FOIL_API foil_status_t foil_client_set_timeout_ms(foil_client_t *client, long timeout_ms);
+/* Connect timeout in milliseconds (default: the request timeout). */
+FOIL_API foil_status_t foil_client_set_connect_timeout_ms(foil_client_t *client, long timeout_ms);
+/* PEM CA bundle file. Unset: the system bundle found at run time. */
+FOIL_API foil_status_t foil_client_set_ca_bundle(foil_client_t *client, const char *path);
+/* Proxy URL (as libcurl understands it); NULL clears it. */
+FOIL_API foil_status_t foil_client_set_proxy(foil_client_t *client, const char *proxy_url);
+/* Sent as User-Agent; NULL clears it. */
+FOIL_API foil_status_t foil_client_set_user_agent(foil_client_t *client, const char *user_agent);
+/* Appended to X-Foil-Client ("libfoil-c/0.1.0 python/3.11"); for bindings. */
+FOIL_API foil_status_t foil_client_set_client_suffix(foil_client_t *client, const char *suffix);
+/* Automatic retries (default 0): only idempotent requests (GET, DELETE), only
+ * retryable failures (connection errors, 429, 5xx); exponential backoff with full
+ * jitter from 250 ms, capped at 8 s; Retry-After is honoured (capped at 60 s). */
+FOIL_API foil_status_t foil_client_set_max_retries(foil_client_t *client, int max_retries);
+/* Largest accepted response body (default 64 MiB); larger is FOIL_E_PROTOCOL. */
+FOIL_API foil_status_t foil_client_set_max_response_bytes(foil_client_t *client, long bytes);
+
+/* Abort every request in flight on this client (from any thread) with
+ * FOIL_E_CANCELLED. Later requests run normally. */
+FOIL_API void foil_client_cancel(foil_client_t *client);
+
+/* Connections opened by this client so far (to check keep-alive reuse). */
+FOIL_API long foil_client_connections_opened(const foil_client_t *client);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,98 @@
+/* libfoil: common definitions (export macro, versions, status codes, memory).
+ *
+ * Conventions used by every libfoil header:
+ *  - Fallible calls return foil_status_t (FOIL_OK == 0) and write results through
+ *    out-parameters that come last. On failure *out is set to NULL and the calling
+ *    thread's foil_last_error() describes what went wrong.
+ *  - Anything returned through `T **out` belongs to the caller and is released with
+ *    that type's own foil_*_free() function, which accepts NULL.
+ *  - `const char *` and `const foil_json_t *` results are borrowed from the handle
+ *    they were read from and stay valid until that handle is freed.
+ *  - Input strings are copied; the caller keeps ownership.
+ *  - A foil_client_t may be shared by any number of threads. Every other handle is
+ *    used by one thread at a time.
+ */
+#ifndef FOIL_COMMON_H
+#define FOIL_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(FOIL_STATIC_DEFINE) || defined(SWIG)
+#define FOIL_API
+#elif defined(_WIN32)
+#ifdef FOIL_BUILDING
+#define FOIL_API __declspec(dllexport)
+#else
+#define FOIL_API __declspec(dllimport)
+#endif
+#else
+#define FOIL_API __attribute__((visibility("default")))
+#endif
+
+#define FOIL_VERSION_MAJOR 0
+#define FOIL_VERSION_MINOR 1
+#define FOIL_VERSION_PATCH 0
+#define FOIL_VERSION "0.1.0"
+/* MAJOR * 10000 + MINOR * 100 + PATCH, comparable with foil_version_number(). */
+#define FOIL_VERSION_NUMBER                                                                        \
+    (FOIL_VERSION_MAJOR * 10000 + FOIL_VERSION_MINOR * 100 + FOIL_VERSION_PATCH)
+
+/* Every status once: X(name, value, kind, description). `kind` is the stable
+ * snake_case name bindings use to pick their exception class. */
+#define FOIL_STATUS_TABLE(X)                                                                       \
+    X(FOIL_OK, 0, "ok", "success")                                                                 \
+    X(FOIL_E_INVALID_ARGUMENT, 1, "invalid_argument", "invalid argument")                        \
+    X(FOIL_E_CONFIGURATION, 2, "configuration", "client configuration error")                    \
+    X(FOIL_E_NOMEM, 3, "out_of_memory", "out of memory")                                          \
+    X(FOIL_E_CONNECTION, 4, "connection", "could not reach the Foil API")                         \
+    X(FOIL_E_TIMEOUT, 5, "timeout", "request timed out")                                          \
+    X(FOIL_E_CANCELLED, 6, "cancelled", "operation cancelled")                                    \
+    X(FOIL_E_PROTOCOL, 7, "protocol", "malformed or unexpected response")                         \
+    X(FOIL_E_API, 8, "api", "the Foil API returned an error")                                     \
+    X(FOIL_E_AUTHENTICATION, 9, "authentication", "authentication failed")                        \
+    X(FOIL_E_PERMISSION, 10, "permission", "permission denied")                                   \
+    X(FOIL_E_NOT_FOUND, 11, "not_found", "resource not found")                                    \
+    X(FOIL_E_CONFLICT, 12, "conflict", "conflict")                                                \
+    X(FOIL_E_GONE, 13, "gone", "resource expired or already consumed")                           \
+    X(FOIL_E_VALIDATION, 14, "validation", "request validation failed")                           \
+    X(FOIL_E_RATE_LIMITED, 15, "rate_limited", "rate limited")                                    \
+    X(FOIL_E_SERVER, 16, "server", "Foil API server error")                                       \
+    X(FOIL_E_CRYPTO, 17, "crypto", "decryption or integrity check failed")                        \
+    X(FOIL_E_CRYPTO_UNAVAILABLE, 18, "crypto_unavailable",                                        \
+      "AES-256-GCM is not supported by this CPU")                                                  \
+    X(FOIL_E_TOKEN, 19, "token_verification", "sealed token verification failed")                \
+    X(FOIL_E_SIGNATURE, 20, "signature", "webhook signature verification failed")                \
+    X(FOIL_E_POLICY, 21, "env_policy", "environment variable refused by policy")                  \
+    X(FOIL_E_REJECTED, 22, "rejected", "the signup was rejected")                                 \
+    X(FOIL_E_EXPIRED, 23, "expired", "the signup expired")                                        \
+    X(FOIL_E_STATE, 24, "state", "operation not valid in the handle's current state")
+
+#define FOIL__STATUS_ENUM(name, value, kind, text) name = value,
+typedef enum foil_status { FOIL_STATUS_TABLE(FOIL__STATUS_ENUM) } foil_status_t;
+#undef FOIL__STATUS_ENUM
+
+/* Static English text for a status ("resource not found"); never NULL. */
+FOIL_API const char *foil_status_str(foil_status_t status);
+/* Static stable kind name for a status ("not_found"); never NULL. */
+FOIL_API const char *foil_status_kind(foil_status_t status);
+
+/* Initialise libsodium and libcurl. Idempotent and thread-safe; every entry point
+ * calls it on demand, so calling it explicitly is only needed to fail early. */
+FOIL_API foil_status_t foil_global_init(void);
+
+FOIL_API const char *foil_version_string(void);
+FOIL_API int foil_version_number(void);
+
+/* Release a string returned through `char **out`. Its bytes are wiped first,
+ * because such strings can hold secrets (keys, outputs). NULL is a no-op. */
+FOIL_API void foil_string_free(char *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

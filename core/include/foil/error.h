@@ -1,0 +1,63 @@
+/* libfoil: rich detail about the last failure on the calling thread.
+ *
+ * foil_last_error() returns a thread-local record that describes the most recent
+ * failing libfoil call made by this thread. It stays valid until the next libfoil
+ * call on the same thread that fails (successful calls leave it untouched). All
+ * strings are borrowed from it. Secrets never appear in messages.
+ */
+#ifndef FOIL_ERROR_H
+#define FOIL_ERROR_H
+
+#include "common.h"
+#include "json.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct foil_error foil_error_t;
+
+/* Never NULL; when nothing has failed yet the status is FOIL_OK. */
+FOIL_API const foil_error_t *foil_last_error(void);
+/* Reset the calling thread's record to FOIL_OK. */
+FOIL_API void foil_error_clear(void);
+
+FOIL_API foil_status_t foil_error_status(const foil_error_t *e);
+/* HTTP status of the failed response, 0 when no response was received. */
+FOIL_API int foil_error_http_status(const foil_error_t *e);
+/* API error code ("auth.invalid_api_key"), or a client-side one ("client.invalid_argument",
+ * "request.failed" for a non-envelope error body). Never NULL. */
+FOIL_API const char *foil_error_code(const foil_error_t *e);
+/* Human-readable message; never NULL. */
+FOIL_API const char *foil_error_message(const foil_error_t *e);
+/* 1 when retrying the same request may succeed, else 0. */
+FOIL_API int foil_error_retryable(const foil_error_t *e);
+/* `x-request-id` response header, else the body's request_id; NULL when absent. */
+FOIL_API const char *foil_error_request_id(const foil_error_t *e);
+FOIL_API const char *foil_error_docs_url(const foil_error_t *e);
+/* details.next_action ("retry", "new_session", ...), NULL when absent. */
+FOIL_API const char *foil_error_next_action(const foil_error_t *e);
+/* Seconds from the Retry-After header, or -1 when absent. */
+FOIL_API double foil_error_retry_after(const foil_error_t *e);
+/* Raw response body, NULL when there was none. */
+FOIL_API const char *foil_error_body(const foil_error_t *e);
+/* details as a JSON view (NULL when absent). */
+FOIL_API const foil_json_t *foil_error_details(const foil_error_t *e);
+
+/* details.fields[]: name, issue, expected, received. `received` is rendered as
+ * JSON text when it is not a string ("42", "null"). Client-side validation errors
+ * fill one field naming the offending argument. */
+FOIL_API size_t foil_error_field_count(const foil_error_t *e);
+FOIL_API const char *foil_error_field_name(const foil_error_t *e, size_t i);
+FOIL_API const char *foil_error_field_issue(const foil_error_t *e, size_t i);
+FOIL_API const char *foil_error_field_expected(const foil_error_t *e, size_t i);
+FOIL_API const char *foil_error_field_received(const foil_error_t *e, size_t i);
+
+/* details.allowed_values[] as strings. */
+FOIL_API size_t foil_error_allowed_value_count(const foil_error_t *e);
+FOIL_API const char *foil_error_allowed_value(const foil_error_t *e, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,29 @@
+/* libfoil: C client for the Foil API. Include this one header.
+ *
+ * Module headers:
+ *   common.h        status codes, versions, global init, foil_string_free
+ *   error.h         foil_last_error() and its accessors
+ *   json.h          read-only views of response JSON
+ *   document.h      owned JSON documents (webhook events, token payloads)
+ *   client.h        foil_client_t: configuration, pooling, cancellation
+ *   result.h        foil_result_t, foil_page_t, foil_iter_t
+ *   delivery.h      Gate delivery crypto (key pairs, envelopes)
+ *   env_policy.h    Gate env-var policy
+ *   sealed_token.h  sealed token verification (v1, v2)
+ *   webhooks.h      webhook signature verification and event parsing
+ */
+#ifndef FOIL_FOIL_H
+#define FOIL_FOIL_H
+
+#include "common.h"
+#include "json.h"
+#include "error.h"
+#include "document.h"
+#include "client.h"
+#include "result.h"
+#include "delivery.h"
+#include "env_policy.h"
+#include "sealed_token.h"
+#include "webhooks.h"
+
+#endif

@@ -1,0 +1,62 @@
+/* libfoil: read-only views of JSON values.
+ *
+ * Every response keeps the whole JSON object the API sent, unknown fields
+ * included. A foil_json_t is a borrowed view into it: it stays valid while the
+ * owning handle (result, page, payload, ...) lives, and is never freed.
+ * Every accessor accepts NULL and then returns the "absent" answer.
+ */
+#ifndef FOIL_JSON_H
+#define FOIL_JSON_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct foil_json foil_json_t;
+
+typedef enum foil_json_type {
+    FOIL_JSON_ABSENT = 0, /* NULL view: the field is not there */
+    FOIL_JSON_NULL,
+    FOIL_JSON_BOOL,
+    FOIL_JSON_NUMBER,
+    FOIL_JSON_STRING,
+    FOIL_JSON_ARRAY,
+    FOIL_JSON_OBJECT
+} foil_json_type_t;
+
+FOIL_API foil_json_type_t foil_json_type(const foil_json_t *v);
+/* Member of an object by key; NULL when v is not an object or has no such key. */
+FOIL_API const foil_json_t *foil_json_get(const foil_json_t *v, const char *key);
+/* Follow a dotted path ("latest_decision.manipulation.score"). */
+FOIL_API const foil_json_t *foil_json_path(const foil_json_t *v, const char *dotted_path);
+/* Number of array elements or object members; 0 otherwise. */
+FOIL_API size_t foil_json_size(const foil_json_t *v);
+/* i-th array element or object member; NULL when out of range. */
+FOIL_API const foil_json_t *foil_json_at(const foil_json_t *v, size_t i);
+/* Key of an object member returned by foil_json_at(); NULL otherwise. */
+FOIL_API const char *foil_json_key(const foil_json_t *member);
+
+/* Scalar readers. foil_json_string() is NULL unless v is a string. The number and
+ * bool readers return 1 and write *out when v has that type, else return 0, so a
+ * JSON null or a missing field stays distinguishable from 0 / false. */
+FOIL_API const char *foil_json_string(const foil_json_t *v);
+FOIL_API int foil_json_number(const foil_json_t *v, double *out);
+FOIL_API int foil_json_int(const foil_json_t *v, int64_t *out);
+FOIL_API int foil_json_bool(const foil_json_t *v, int *out);
+FOIL_API int foil_json_is_null(const foil_json_t *v);
+
+/* Shorthands for foil_json_string(foil_json_get(v, key)) and friends. */
+FOIL_API const char *foil_json_get_string(const foil_json_t *v, const char *key);
+FOIL_API int foil_json_get_number(const foil_json_t *v, const char *key, double *out);
+FOIL_API int foil_json_get_int(const foil_json_t *v, const char *key, int64_t *out);
+FOIL_API int foil_json_get_bool(const foil_json_t *v, const char *key, int *out);
+
+/* Serialise the value (compact JSON). Free with foil_string_free(). */
+FOIL_API foil_status_t foil_json_serialize(const foil_json_t *v, char **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

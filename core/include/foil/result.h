@@ -1,0 +1,62 @@
+/* libfoil: API responses.
+ *
+ * foil_result_t holds one successful response: its `data` (object or array) with
+ * every field the API sent, and the request id. foil_page_t is a page of a
+ * cursor-paginated list. Both own their JSON; views borrowed from them live as
+ * long as they do.
+ */
+#ifndef FOIL_RESULT_H
+#define FOIL_RESULT_H
+
+#include "common.h"
+#include "json.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct foil_result foil_result_t;
+typedef struct foil_page foil_page_t;
+
+/* The response's `data` (an object, or an array for unpaginated lists). */
+FOIL_API const foil_json_t *foil_result_data(const foil_result_t *r);
+/* The whole response body ({"data":...,"meta":...}). */
+FOIL_API const foil_json_t *foil_result_json(const foil_result_t *r);
+/* x-request-id header, else meta.request_id; NULL when absent. */
+FOIL_API const char *foil_result_request_id(const foil_result_t *r);
+FOIL_API int foil_result_http_status(const foil_result_t *r);
+/* For array `data`: element count and i-th element. */
+FOIL_API size_t foil_result_count(const foil_result_t *r);
+FOIL_API const foil_json_t *foil_result_item(const foil_result_t *r, size_t i);
+FOIL_API void foil_result_free(foil_result_t *r);
+
+FOIL_API size_t foil_page_count(const foil_page_t *p);
+FOIL_API const foil_json_t *foil_page_item(const foil_page_t *p, size_t i);
+/* The `data` array. */
+FOIL_API const foil_json_t *foil_page_items(const foil_page_t *p);
+/* Effective page size the API used (pagination.limit); 0 when absent. */
+FOIL_API int foil_page_limit(const foil_page_t *p);
+FOIL_API int foil_page_has_more(const foil_page_t *p);
+/* Opaque cursor for the next page; NULL when there is none. */
+FOIL_API const char *foil_page_next_cursor(const foil_page_t *p);
+FOIL_API const char *foil_page_request_id(const foil_page_t *p);
+FOIL_API const foil_json_t *foil_page_json(const foil_page_t *p);
+FOIL_API void foil_page_free(foil_page_t *p);
+
+/* Walks every item of a paginated list, fetching pages as needed. Holds a reference
+ * on its client, so it may outlive the caller's client handle. */
+typedef struct foil_iter foil_iter_t;
+
+/* Next item: FOIL_OK with *item set, or FOIL_OK with *item == NULL at the end.
+ * The item is borrowed and valid until the next call or foil_iter_free(). A failed
+ * page fetch returns its error; calling again retries the same page. */
+FOIL_API foil_status_t foil_iter_next(foil_iter_t *it, const foil_json_t **item);
+/* Items returned so far / pages fetched so far. */
+FOIL_API size_t foil_iter_position(const foil_iter_t *it);
+FOIL_API size_t foil_iter_pages(const foil_iter_t *it);
+FOIL_API void foil_iter_free(foil_iter_t *it);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,139 @@
+/* Owned JSON documents and the read-only view accessors over them. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+foil_status_t foil_document_wrap(cJSON *root, foil_document_t **out) {
+    *out = malloc(sizeof **out);
+    if (!*out) {
+        cJSON_Delete(root);
+        return foil_fail_nomem();
+    }
+    (*out)->root = root;
+    return FOIL_OK;
+}
+
+foil_status_t foil_document_parse(const char *text, size_t len, foil_document_t **out) {
+    if (!out) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+    *out = NULL;
+    if (!text) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "text", "must not be NULL", NULL, NULL);
+    cJSON *root = cJSON_ParseWithLength(text, len);
+    if (!root) return foil_fail(FOIL_E_INVALID_ARGUMENT, "not valid JSON");
+    return foil_document_wrap(root, out);
+}
+
+const foil_json_t *foil_document_root(const foil_document_t *doc) {
+    return doc ? FOIL_VIEW(doc->root) : NULL;
+}
+
+void foil_document_free(foil_document_t *doc) {
+    if (!doc) return;
+    cJSON_Delete(doc->root);
+    free(doc);
+}
+
+foil_json_type_t foil_json_type(const foil_json_t *v) {
+    const cJSON *n = FOIL_NODE(v);
+    if (!n) return FOIL_JSON_ABSENT;
+    if (cJSON_IsNull(n)) return FOIL_JSON_NULL;
+    if (cJSON_IsBool(n)) return FOIL_JSON_BOOL;
+    if (cJSON_IsNumber(n)) return FOIL_JSON_NUMBER;
+    if (cJSON_IsString(n)) return FOIL_JSON_STRING;
+    if (cJSON_IsArray(n)) return FOIL_JSON_ARRAY;
+    if (cJSON_IsObject(n)) return FOIL_JSON_OBJECT;
+    return FOIL_JSON_ABSENT;
+}
+
+const foil_json_t *foil_json_get(const foil_json_t *v, const char *key) {
+    const cJSON *n = FOIL_NODE(v);
+    if (!cJSON_IsObject(n) || !key) return NULL;
+    return FOIL_VIEW(cJSON_GetObjectItemCaseSensitive(n, key));
+}
+
+const foil_json_t *foil_json_path(const foil_json_t *v, const char *dotted_path) {
+    if (!dotted_path) return NULL;
+    const char *p = dotted_path;
+    char key[256];
+    while (v && *p) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        if (len == 0 || len >= sizeof key) return NULL;
+        memcpy(key, p, len);
+        key[len] = '\0';
+        v = foil_json_get(v, key);
+        p += len + (dot ? 1 : 0);
+    }
+    return v;
+}
+
+size_t foil_json_size(const foil_json_t *v) {
+    const cJSON *n = FOIL_NODE(v);
+    if (!cJSON_IsArray(n) && !cJSON_IsObject(n)) return 0;
+    return (size_t)cJSON_GetArraySize(n);
+}
+
+const foil_json_t *foil_json_at(const foil_json_t *v, size_t i) {
+    const cJSON *n = FOIL_NODE(v);
+    if ((!cJSON_IsArray(n) && !cJSON_IsObject(n)) || i > (size_t)INT32_MAX) return NULL;
+    return FOIL_VIEW(cJSON_GetArrayItem(n, (int)i));
+}
+
+const char *foil_json_key(const foil_json_t *member) {
+    const cJSON *n = FOIL_NODE(member);
+    return n ? n->string : NULL;
+}
+
+const char *foil_json_string(const foil_json_t *v) {
+    const cJSON *n = FOIL_NODE(v);
+    return cJSON_IsString(n) ? n->valuestring : NULL;
+}
+
+int foil_json_number(const foil_json_t *v, double *out) {
+    const cJSON *n = FOIL_NODE(v);
+    if (!cJSON_IsNumber(n)) return 0;
+    if (out) *out = n->valuedouble;
+    return 1;
+}
+
+int foil_json_int(const foil_json_t *v, int64_t *out) {
+    const cJSON *n = FOIL_NODE(v);
+    if (!cJSON_IsNumber(n)) return 0;
+    double d = n->valuedouble;
+    if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0) || d != floor(d)) return 0;
+    if (out) *out = (int64_t)d;
+    return 1;
+}
+
+int foil_json_bool(const foil_json_t *v, int *out) {
+    const cJSON *n = FOIL_NODE(v);
+    if (!cJSON_IsBool(n)) return 0;
+    if (out) *out = cJSON_IsTrue(n) ? 1 : 0;
+    return 1;
+}
+
+int foil_json_is_null(const foil_json_t *v) {
+    return cJSON_IsNull(FOIL_NODE(v)) ? 1 : 0;
+}
+
+const char *foil_json_get_string(const foil_json_t *v, const char *key) {
+    return foil_json_string(foil_json_get(v, key));
+}
+int foil_json_get_number(const foil_json_t *v, const char *key, double *out) {
+    return foil_json_number(foil_json_get(v, key), out);
+}
+int foil_json_get_int(const foil_json_t *v, const char *key, int64_t *out) {
+    return foil_json_int(foil_json_get(v, key), out);
+}
+int foil_json_get_bool(const foil_json_t *v, const char *key, int *out) {
+    return foil_json_bool(foil_json_get(v, key), out);
+}
+
+foil_status_t foil_json_serialize(const foil_json_t *v, char **out) {
+    if (!out) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+    *out = NULL;
+    if (!v) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "value", "must not be NULL", NULL, NULL);
+    *out = cJSON_PrintUnformatted(FOIL_NODE(v));
+    return *out ? FOIL_OK : foil_fail_nomem();
+}

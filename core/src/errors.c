@@ -1,0 +1,286 @@
+/* The thread-local last-error record and the status table's strings. */
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct field_error {
+    char *name, *issue, *expected, *received;
+} field_error;
+
+struct foil_error {
+    foil_status_t status;
+    int http_status;
+    char *code;
+    char *message;
+    int retryable;
+    char *request_id;
+    char *docs_url;
+    char *next_action;
+    double retry_after;
+    char *body;
+    cJSON *details;
+    field_error *fields;
+    size_t field_count;
+    char **allowed;
+    size_t allowed_count;
+};
+
+static _Thread_local struct foil_error tls_error = {.retry_after = -1};
+
+const char *foil_status_str(foil_status_t status) {
+#define X(name, value, kind, text)                                                                 \
+    case name:                                                                                     \
+        return text;
+    switch (status) { FOIL_STATUS_TABLE(X) }
+#undef X
+    return "unknown status";
+}
+
+const char *foil_status_kind(foil_status_t status) {
+#define X(name, value, kind, text)                                                                 \
+    case name:                                                                                     \
+        return kind;
+    switch (status) { FOIL_STATUS_TABLE(X) }
+#undef X
+    return "unknown";
+}
+
+static void error_reset(struct foil_error *e) {
+    free(e->code);
+    free(e->message);
+    free(e->request_id);
+    free(e->docs_url);
+    free(e->next_action);
+    free(e->body);
+    cJSON_Delete(e->details);
+    for (size_t i = 0; i < e->field_count; i++) {
+        free(e->fields[i].name);
+        free(e->fields[i].issue);
+        free(e->fields[i].expected);
+        free(e->fields[i].received);
+    }
+    free(e->fields);
+    for (size_t i = 0; i < e->allowed_count; i++) free(e->allowed[i]);
+    free(e->allowed);
+    memset(e, 0, sizeof *e);
+    e->retry_after = -1;
+}
+
+void foil_error_clear(void) {
+    error_reset(&tls_error);
+}
+
+const foil_error_t *foil_last_error(void) {
+    return &tls_error;
+}
+
+static char *vformat(const char *fmt, va_list ap) {
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0) return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (s) vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+static char *client_code(foil_status_t status) {
+    const char *kind = foil_status_kind(status);
+    size_t n = strlen("client.") + strlen(kind) + 1;
+    char *s = malloc(n);
+    if (s) snprintf(s, n, "client.%s", kind);
+    return s;
+}
+
+foil_status_t foil_fail(foil_status_t status, const char *fmt, ...) {
+    error_reset(&tls_error);
+    tls_error.status = status;
+    tls_error.code = client_code(status);
+    va_list ap;
+    va_start(ap, fmt);
+    tls_error.message = vformat(fmt, ap);
+    va_end(ap);
+    tls_error.retryable = status == FOIL_E_CONNECTION || status == FOIL_E_TIMEOUT;
+    return status;
+}
+
+foil_status_t foil_fail_nomem(void) {
+    error_reset(&tls_error);
+    tls_error.status = FOIL_E_NOMEM;
+    return FOIL_E_NOMEM;
+}
+
+foil_status_t foil_fail_field(foil_status_t status, const char *field, const char *issue,
+                              const char *expected, const char *received) {
+    foil_fail(status, "%s: %s", field, issue);
+    free(tls_error.code);
+    tls_error.code =
+        foil_strdup(status == FOIL_E_VALIDATION ? "client.validation_failed" : "client.invalid_argument");
+    tls_error.fields = calloc(1, sizeof(field_error));
+    if (tls_error.fields) {
+        tls_error.field_count = 1;
+        tls_error.fields[0].name = foil_strdup(field);
+        tls_error.fields[0].issue = foil_strdup(issue);
+        tls_error.fields[0].expected = foil_strdup(expected);
+        tls_error.fields[0].received = foil_strdup(received);
+    }
+    return status;
+}
+
+foil_status_t foil_status_for_http(int http_status) {
+    switch (http_status) {
+    case 401:
+        return FOIL_E_AUTHENTICATION;
+    case 403:
+        return FOIL_E_PERMISSION;
+    case 404:
+        return FOIL_E_NOT_FOUND;
+    case 409:
+        return FOIL_E_CONFLICT;
+    case 410:
+        return FOIL_E_GONE;
+    case 400:
+    case 422:
+        return FOIL_E_VALIDATION;
+    case 429:
+        return FOIL_E_RATE_LIMITED;
+    default:
+        return http_status >= 500 ? FOIL_E_SERVER : FOIL_E_API;
+    }
+}
+
+static char *json_text(const cJSON *v) {
+    if (!v) return NULL;
+    if (cJSON_IsString(v)) return foil_strdup(v->valuestring);
+    return cJSON_PrintUnformatted(v);
+}
+
+static void take_details(struct foil_error *e, const cJSON *details) {
+    if (!cJSON_IsObject(details)) return;
+    e->details = cJSON_Duplicate(details, 1);
+    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(details, "fields");
+    size_t n = (size_t)cJSON_GetArraySize(fields);
+    if (cJSON_IsArray(fields) && n > 0 && (e->fields = calloc(n, sizeof(field_error)))) {
+        const cJSON *f;
+        cJSON_ArrayForEach(f, fields) {
+            if (!cJSON_IsObject(f)) continue;
+            field_error *fe = &e->fields[e->field_count++];
+            fe->name = json_text(cJSON_GetObjectItemCaseSensitive(f, "name"));
+            fe->issue = json_text(cJSON_GetObjectItemCaseSensitive(f, "issue"));
+            fe->expected = json_text(cJSON_GetObjectItemCaseSensitive(f, "expected"));
+            fe->received = json_text(cJSON_GetObjectItemCaseSensitive(f, "received"));
+        }
+    }
+    const cJSON *allowed = cJSON_GetObjectItemCaseSensitive(details, "allowed_values");
+    n = (size_t)cJSON_GetArraySize(allowed);
+    if (cJSON_IsArray(allowed) && n > 0 && (e->allowed = calloc(n, sizeof(char *)))) {
+        const cJSON *a;
+        cJSON_ArrayForEach(a, allowed) e->allowed[e->allowed_count++] = json_text(a);
+    }
+    e->next_action = json_text(cJSON_GetObjectItemCaseSensitive(details, "next_action"));
+}
+
+foil_status_t foil_fail_http(int http_status, const char *body, size_t body_len,
+                             const char *header_request_id, double retry_after) {
+    struct foil_error *e = &tls_error;
+    error_reset(e);
+    e->status = foil_status_for_http(http_status);
+    e->http_status = http_status;
+    e->retry_after = retry_after;
+    e->retryable = http_status == 429 || http_status >= 500;
+    if (body && body_len > 0) {
+        e->body = malloc(body_len + 1);
+        if (e->body) {
+            memcpy(e->body, body, body_len);
+            e->body[body_len] = '\0';
+        }
+    }
+    cJSON *doc = body ? cJSON_ParseWithLength(body, body_len) : NULL;
+    const cJSON *err = cJSON_GetObjectItemCaseSensitive(doc, "error");
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(err, "code");
+    const cJSON *message = cJSON_GetObjectItemCaseSensitive(err, "message");
+    if (cJSON_IsString(code) && cJSON_IsString(message)) {
+        e->code = foil_strdup(code->valuestring);
+        e->message = foil_strdup(message->valuestring);
+        const cJSON *retryable = cJSON_GetObjectItemCaseSensitive(err, "retryable");
+        if (cJSON_IsBool(retryable)) e->retryable = cJSON_IsTrue(retryable);
+        e->docs_url = json_text(cJSON_GetObjectItemCaseSensitive(err, "docs_url"));
+        const cJSON *rid = cJSON_GetObjectItemCaseSensitive(err, "request_id");
+        if (!foil_str_empty(header_request_id))
+            e->request_id = foil_strdup(header_request_id);
+        else if (cJSON_IsString(rid))
+            e->request_id = foil_strdup(rid->valuestring);
+        take_details(e, cJSON_GetObjectItemCaseSensitive(err, "details"));
+    } else {
+        /* Not the error envelope (a proxy page, an empty body): still useful. */
+        e->code = foil_strdup("request.failed");
+        char buf[96];
+        snprintf(buf, sizeof buf, "Foil API request failed with HTTP status %d", http_status);
+        e->message = foil_strdup(buf);
+        if (!foil_str_empty(header_request_id)) e->request_id = foil_strdup(header_request_id);
+    }
+    cJSON_Delete(doc);
+    return e->status;
+}
+
+foil_status_t foil_fail_transport(foil_status_t status, const char *what) {
+    return foil_fail(status, "%s", what);
+}
+
+foil_status_t foil_error_status(const foil_error_t *e) {
+    return e ? e->status : FOIL_OK;
+}
+int foil_error_http_status(const foil_error_t *e) {
+    return e ? e->http_status : 0;
+}
+const char *foil_error_code(const foil_error_t *e) {
+    if (!e || e->status == FOIL_OK) return "ok";
+    if (e->code) return e->code;
+    return e->status == FOIL_E_NOMEM ? "client.out_of_memory" : "client.error";
+}
+const char *foil_error_message(const foil_error_t *e) {
+    if (!e) return "";
+    return e->message ? e->message : foil_status_str(e->status);
+}
+int foil_error_retryable(const foil_error_t *e) {
+    return e ? e->retryable : 0;
+}
+const char *foil_error_request_id(const foil_error_t *e) {
+    return e ? e->request_id : NULL;
+}
+const char *foil_error_docs_url(const foil_error_t *e) {
+    return e ? e->docs_url : NULL;
+}
+const char *foil_error_next_action(const foil_error_t *e) {
+    return e ? e->next_action : NULL;
+}
+double foil_error_retry_after(const foil_error_t *e) {
+    return e ? e->retry_after : -1;
+}
+const char *foil_error_body(const foil_error_t *e) {
+    return e ? e->body : NULL;
+}
+const foil_json_t *foil_error_details(const foil_error_t *e) {
+    return e ? FOIL_VIEW(e->details) : NULL;
+}
+size_t foil_error_field_count(const foil_error_t *e) {
+    return e ? e->field_count : 0;
+}
+#define FIELD_ACCESSOR(member)                                                                     \
+    const char *foil_error_field_##member(const foil_error_t *e, size_t i) {                       \
+        return e && i < e->field_count ? e->fields[i].member : NULL;                               \
+    }
+FIELD_ACCESSOR(name)
+FIELD_ACCESSOR(issue)
+FIELD_ACCESSOR(expected)
+FIELD_ACCESSOR(received)
+size_t foil_error_allowed_value_count(const foil_error_t *e) {
+    return e ? e->allowed_count : 0;
+}
+const char *foil_error_allowed_value(const foil_error_t *e, size_t i) {
+    return e && i < e->allowed_count ? e->allowed[i] : NULL;
+}

@@ -1,0 +1,54 @@
+/* libfoil internals shared by the core's translation units. Not installed. */
+#ifndef FOIL_INTERNAL_H
+#define FOIL_INTERNAL_H
+
+#define _POSIX_C_SOURCE 200809L
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "foil/foil.h"
+
+/* A view is the cJSON node itself; the public type is only a name for it. */
+#define FOIL_VIEW(node) ((const foil_json_t *)(const void *)(node))
+#define FOIL_NODE(view) ((const cJSON *)(const void *)(view))
+
+struct foil_document {
+    cJSON *root;
+};
+
+/* --- errors (errors.c) ------------------------------------------------------
+ * Each records the calling thread's last error and returns `status`, so call
+ * sites read `return foil_fail(FOIL_E_..., "...")`. Messages must never contain
+ * secrets. */
+foil_status_t foil_fail(foil_status_t status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A client-side argument/validation error naming the field: code
+ * "client.invalid_argument" (or "client.validation_failed" for FOIL_E_VALIDATION),
+ * one details.fields entry. `received` may be NULL. */
+foil_status_t foil_fail_field(foil_status_t status, const char *field, const char *issue,
+                              const char *expected, const char *received);
+foil_status_t foil_fail_nomem(void);
+/* An HTTP error response: status from the HTTP code, envelope fields from the body
+ * (or code "request.failed" with the raw body kept). Takes ownership of nothing. */
+foil_status_t foil_fail_http(int http_status, const char *body, size_t body_len,
+                             const char *header_request_id, double retry_after);
+/* Transport-level failure (no usable response). */
+foil_status_t foil_fail_transport(foil_status_t status, const char *what);
+/* Status for an HTTP status code (401 -> FOIL_E_AUTHENTICATION, ...). */
+foil_status_t foil_status_for_http(int http_status);
+
+/* --- strings ---------------------------------------------------------------- */
+char *foil_strdup(const char *s);          /* NULL-safe; NULL on NULL or no memory */
+void foil_wipe_free(char *s);               /* wipe strlen bytes, then free */
+bool foil_str_empty(const char *s);
+
+/* --- documents (document.c) ------------------------------------------------- */
+/* Wrap an owned cJSON tree; on failure the tree is deleted. */
+foil_status_t foil_document_wrap(cJSON *root, foil_document_t **out);
+
+/* --- process-wide (global.c) ------------------------------------------------ */
+foil_status_t foil_ensure_init(void);
+
+#endif
