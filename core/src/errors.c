@@ -114,6 +114,13 @@ foil_status_t foil_fail_nomem(void) {
     return FOIL_E_NOMEM;
 }
 
+void foil_error_set_code(const char *code) {
+    char *copy = foil_strdup(code);
+    if (!copy) return;
+    free(tls_error.code);
+    tls_error.code = copy;
+}
+
 foil_status_t foil_fail_field(foil_status_t status, const char *field, const char *issue,
                               const char *expected, const char *received) {
     foil_fail(status, "%s: %s", field, issue);

@@ -30,6 +30,9 @@ foil_status_t foil_fail(foil_status_t status, const char *fmt, ...)
 foil_status_t foil_fail_field(foil_status_t status, const char *field, const char *issue,
                               const char *expected, const char *received);
 foil_status_t foil_fail_nomem(void);
+/* Replace the code of the calling thread's last error, for failures whose reason is
+ * a stable code of its own ("token.malformed" after foil_fail(FOIL_E_TOKEN, ...)). */
+void foil_error_set_code(const char *code);
 /* An HTTP error response: status from the HTTP code, envelope fields from the body
  * (or code "request.failed" with the raw body kept). Takes ownership of nothing. */
 foil_status_t foil_fail_http(int http_status, const char *body, size_t body_len,
@@ -42,6 +45,7 @@ foil_status_t foil_status_for_http(int http_status);
 /* --- strings ---------------------------------------------------------------- */
 char *foil_strdup(const char *s);          /* NULL-safe; NULL on NULL or no memory */
 void foil_wipe_free(char *s);               /* wipe strlen bytes, then free */
+void foil_wipe_string(char *s);             /* wipe strlen bytes in place */
 bool foil_str_empty(const char *s);
 
 /* --- documents (document.c) ------------------------------------------------- */
