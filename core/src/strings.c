@@ -13,6 +13,10 @@ bool foil_str_empty(const char *s) {
     return s == NULL || *s == '\0';
 }
 
+void foil_wipe_string(char *s) {
+    if (s) sodium_memzero(s, strlen(s));
+}
+
 void foil_wipe_free(char *s) {
     if (!s) return;
     sodium_memzero(s, strlen(s));

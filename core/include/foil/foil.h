@@ -11,6 +11,11 @@
  *   env_policy.h    Gate env-var policy
  *   sealed_token.h  sealed token verification (v1, v2)
  *   webhooks.h      webhook signature verification and event parsing
+ *   operations.h    the table of API operations
+ *   models.h        typed accessors for documented fields
+ *   sessions.h      Sessions: list, iterate, get, attach / clear client user
+ *   gate_sessions.h Gate signup-session operations (create, poll, acknowledge)
+ *   gate_session.h  a whole Gate signup: key pair, wait, decrypt, ack, export
  */
 #ifndef FOIL_FOIL_H
 #define FOIL_FOIL_H
@@ -25,5 +30,10 @@
 #include "env_policy.h"
 #include "sealed_token.h"
 #include "webhooks.h"
+#include "operations.h"
+#include "models.h"
+#include "sessions.h"
+#include "gate_sessions.h"
+#include "gate_session.h"
 
 #endif

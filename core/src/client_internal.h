@@ -1,0 +1,43 @@
+/* The client handle's layout, shared by client.c, transport.c and request.c. */
+#ifndef FOIL_CLIENT_INTERNAL_H
+#define FOIL_CLIENT_INTERNAL_H
+
+#include "internal.h"
+
+#include <stdatomic.h>
+
+typedef struct foil_transport foil_transport_t;
+
+struct foil_client {
+    atomic_int refs; /* iterators and sessions keep their client alive */
+    char *base_url;  /* no trailing slash */
+    char *secret_key;
+    char *ca_bundle;
+    char *proxy;
+    char *user_agent;
+    char *client_header; /* "X-Foil-Client: libfoil-c/<version>[ suffix]" */
+    long timeout_ms;
+    long connect_timeout_ms;
+    long max_response_bytes;
+    int max_retries;
+    atomic_long cancel_generation;
+    atomic_long connections_opened;
+    foil_transport_t *transport;
+};
+
+void foil_client_retain(foil_client_t *client);
+void foil_client_release(foil_client_t *client);
+
+/* transport.c: a pool of libcurl easy handles sharing one connection cache. */
+foil_status_t foil_transport_new(foil_transport_t **out);
+void foil_transport_free(foil_transport_t *t);
+void *foil_transport_acquire(foil_transport_t *t); /* CURL *, NULL on no memory */
+void foil_transport_release(foil_transport_t *t, void *easy);
+
+/* ca_bundle.c: the system CA bundle path found at run time, or NULL. */
+const char *foil_system_ca_bundle(void);
+
+/* url.c */
+bool foil_url_is_allowed(const char *url, const char **why);
+
+#endif

@@ -1,0 +1,113 @@
+/* foil_iter_t: walks a cursor-paginated list, one page in memory at a time. */
+#include "iterator.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct foil_iter {
+    foil_client_t *client;
+    foil_op_t op;
+    char *path_args[2];
+    char *names[FOIL_REQUEST_MAX_QUERY];
+    char *values[FOIL_REQUEST_MAX_QUERY];
+    size_t query_count;
+    char *cursor; /* cursor of the next page to fetch; NULL for the first */
+    foil_page_t *page;
+    size_t index;
+    bool last_page;
+    size_t position;
+    size_t pages;
+};
+
+foil_status_t foil_iter_create(foil_client_t *client, const foil_request_t *tmpl,
+                               foil_iter_t **out) {
+    if (!out) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+    *out = NULL;
+    if (!client)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL);
+    foil_iter_t *it = calloc(1, sizeof *it);
+    if (!it) return foil_fail_nomem();
+    it->op = tmpl->op;
+    bool ok = true;
+    for (size_t i = 0; i < 2; i++)
+        if (tmpl->path_args[i]) ok = ok && (it->path_args[i] = foil_strdup(tmpl->path_args[i]));
+    for (size_t i = 0; i < tmpl->query_count; i++) {
+        ok = ok && (it->names[i] = foil_strdup(tmpl->query[i].name)) &&
+             (it->values[i] = foil_strdup(tmpl->query[i].value));
+        it->query_count = i + 1;
+    }
+    if (!ok) {
+        foil_iter_free(it);
+        return foil_fail_nomem();
+    }
+    foil_client_retain(client);
+    it->client = client;
+    *out = it;
+    return FOIL_OK;
+}
+
+static foil_status_t fetch(foil_iter_t *it) {
+    foil_request_t req = {.op = it->op, .path_args = {it->path_args[0], it->path_args[1]}};
+    for (size_t i = 0; i < it->query_count; i++) foil_request_query(&req, it->names[i], it->values[i]);
+    foil_request_query(&req, "cursor", it->cursor);
+    foil_page_t *page = NULL;
+    foil_status_t st = foil_request_page(it->client, &req, &page);
+    if (st != FOIL_OK) return st;
+    const char *next = foil_page_next_cursor(page);
+    bool more = foil_page_has_more(page);
+    if (more && (foil_str_empty(next) || (it->cursor && strcmp(next, it->cursor) == 0))) {
+        foil_page_free(page);
+        return foil_fail(FOIL_E_PROTOCOL, "list says has_more but gives no new next_cursor");
+    }
+    char *next_copy = NULL;
+    if (more && !(next_copy = foil_strdup(next))) {
+        foil_page_free(page);
+        return foil_fail_nomem();
+    }
+    foil_page_free(it->page);
+    free(it->cursor);
+    it->page = page;
+    it->cursor = next_copy;
+    it->index = 0;
+    it->last_page = !more;
+    it->pages++;
+    return FOIL_OK;
+}
+
+foil_status_t foil_iter_next(foil_iter_t *it, const foil_json_t **item) {
+    if (!item)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "item", "must not be NULL", NULL, NULL);
+    *item = NULL;
+    if (!it) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "it", "must not be NULL", NULL, NULL);
+    for (;;) {
+        if (it->page && it->index < foil_page_count(it->page)) {
+            *item = foil_page_item(it->page, it->index++);
+            it->position++;
+            return FOIL_OK;
+        }
+        if (it->page && it->last_page) return FOIL_OK;
+        foil_status_t st = fetch(it);
+        if (st != FOIL_OK) return st;
+    }
+}
+
+size_t foil_iter_position(const foil_iter_t *it) {
+    return it ? it->position : 0;
+}
+
+size_t foil_iter_pages(const foil_iter_t *it) {
+    return it ? it->pages : 0;
+}
+
+void foil_iter_free(foil_iter_t *it) {
+    if (!it) return;
+    foil_page_free(it->page);
+    free(it->cursor);
+    for (size_t i = 0; i < 2; i++) free(it->path_args[i]);
+    for (size_t i = 0; i < FOIL_REQUEST_MAX_QUERY; i++) {
+        free(it->names[i]);
+        free(it->values[i]);
+    }
+    foil_client_release(it->client);
+    free(it);
+}

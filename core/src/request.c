@@ -1,0 +1,354 @@
+/* One API operation over libcurl: URL, headers, auth, opt-in retries, decoding. */
+#include "request.h"
+
+#include <curl/curl.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+typedef struct buffer {
+    char *data;
+    size_t len, cap;
+    size_t max;
+    bool overflow;
+} buffer;
+
+typedef struct attempt {
+    long http_status;
+    buffer body;
+    char request_id[128];
+    double retry_after;
+    CURLcode curl_code;
+    long cancel_generation;
+    foil_client_t *client;
+} attempt;
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userp) {
+    buffer *b = userp;
+    size_t n = size * nmemb;
+    if (b->len + n > b->max) {
+        b->overflow = true;
+        return 0;
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 16384;
+        while (cap < b->len + n + 1) cap *= 2;
+        char *grown = realloc(b->data, cap);
+        if (!grown) return 0;
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, ptr, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return n;
+}
+
+static double parse_retry_after(const char *v) {
+    char *end = NULL;
+    double secs = strtod(v, &end);
+    if (end != v && secs >= 0) return secs;
+    time_t when = curl_getdate(v, NULL); /* HTTP-date form */
+    if (when < 0) return -1;
+    double d = difftime(when, time(NULL));
+    return d > 0 ? d : 0;
+}
+
+static size_t on_header(char *buf, size_t size, size_t nitems, void *userp) {
+    attempt *a = userp;
+    size_t n = size * nitems;
+    char *colon = memchr(buf, ':', n);
+    if (!colon) {
+        /* A new status line: a redirect or 100-continue precedes the final response. */
+        if (n > 5 && strncmp(buf, "HTTP/", 5) == 0) {
+            a->request_id[0] = '\0';
+            a->retry_after = -1;
+        }
+        return n;
+    }
+    size_t name_len = (size_t)(colon - buf);
+    const char *v = colon + 1;
+    size_t v_len = n - name_len - 1;
+    while (v_len && (*v == ' ' || *v == '\t')) v++, v_len--;
+    while (v_len && (v[v_len - 1] == '\r' || v[v_len - 1] == '\n' || v[v_len - 1] == ' ')) v_len--;
+    char value[128];
+    if (v_len >= sizeof value) v_len = sizeof value - 1;
+    memcpy(value, v, v_len);
+    value[v_len] = '\0';
+    if (name_len == 12 && strncasecmp(buf, "x-request-id", 12) == 0)
+        memcpy(a->request_id, value, v_len + 1);
+    else if (name_len == 11 && strncasecmp(buf, "retry-after", 11) == 0)
+        a->retry_after = parse_retry_after(value);
+    return n;
+}
+
+static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow) {
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    attempt *a = userp;
+    return atomic_load(&a->client->cancel_generation) != a->cancel_generation;
+}
+
+static bool is_unreserved(unsigned char ch) {
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+           ch == '-' || ch == '_' || ch == '.' || ch == '~';
+}
+
+static bool append(buffer *b, const char *s, size_t n) {
+    b->max = SIZE_MAX;
+    return on_body((char *)s, 1, n, b) == n || n == 0;
+}
+
+static bool append_escaped(buffer *b, const char *s) {
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        char enc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+        if (is_unreserved(*p) ? !append(b, (const char *)p, 1) : !append(b, enc, 3)) return false;
+    }
+    return true;
+}
+
+static foil_status_t build_url(const foil_client_t *c, const foil_request_t *req,
+                               const foil_operation_t *op, char **out) {
+    buffer b = {0};
+    size_t arg = 0;
+    bool ok = append(&b, c->base_url, strlen(c->base_url));
+    for (const char *p = op->path; ok && *p;) {
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            const char *value = arg < 2 ? req->path_args[arg++] : NULL;
+            if (!close || !value) {
+                free(b.data);
+                return foil_fail(FOIL_E_INVALID_ARGUMENT, "missing path parameter for %s",
+                                 op->path);
+            }
+            ok = append_escaped(&b, value);
+            p = close + 1;
+        } else {
+            ok = append(&b, p++, 1);
+        }
+    }
+    char sep = '?';
+    for (size_t i = 0; ok && i < req->query_count; i++) {
+        ok = append(&b, &sep, 1) && append_escaped(&b, req->query[i].name) && append(&b, "=", 1) &&
+             append_escaped(&b, req->query[i].value);
+        sep = '&';
+    }
+    if (!ok) {
+        free(b.data);
+        return foil_fail_nomem();
+    }
+    *out = b.data;
+    return FOIL_OK;
+}
+
+void foil_request_query(foil_request_t *req, const char *name, const char *value) {
+    if (value && req->query_count < FOIL_REQUEST_MAX_QUERY)
+        req->query[req->query_count++] = (foil_query_param_t){name, value};
+}
+
+static foil_status_t auth_header(const foil_client_t *c, const foil_request_t *req,
+                                 const foil_operation_t *op, char **out) {
+    *out = NULL;
+    const char *token = NULL;
+    switch (op->auth) {
+    case FOIL_AUTH_NONE:
+        return FOIL_OK;
+    case FOIL_AUTH_SECRET:
+        token = c->secret_key;
+        if (foil_str_empty(token))
+            return foil_fail(FOIL_E_CONFIGURATION,
+                             "%s needs a secret key: pass one to the client or set FOIL_SECRET_KEY",
+                             op->name);
+        break;
+    case FOIL_AUTH_POLL:
+    case FOIL_AUTH_AGENT:
+        token = req->bearer;
+        if (foil_str_empty(token))
+            return foil_fail_field(FOIL_E_INVALID_ARGUMENT,
+                                   op->auth == FOIL_AUTH_POLL ? "poll_token" : "agent_token",
+                                   "is required", "a non-empty token", NULL);
+        break;
+    }
+    if (strpbrk(token, "\r\n"))
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "token", "must not contain line breaks",
+                               NULL, NULL);
+    size_t n = strlen("Authorization: Bearer ") + strlen(token) + 1;
+    if (!(*out = malloc(n))) return foil_fail_nomem();
+    snprintf(*out, n, "Authorization: Bearer %s", token);
+    return FOIL_OK;
+}
+
+static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const char *url,
+                             const char *body, const char *auth, attempt *a) {
+    CURL *easy = foil_transport_acquire(c->transport);
+    struct curl_slist *headers = NULL, *h;
+    if (!easy) return foil_fail_nomem();
+    bool ok = (h = curl_slist_append(headers, "Accept: application/json")) && (headers = h) &&
+              (h = curl_slist_append(headers, c->client_header)) && (headers = h) &&
+              (h = curl_slist_append(headers, "Expect:")) && (headers = h);
+    if (ok && body) ok = (h = curl_slist_append(headers, "Content-Type: application/json")) && (headers = h);
+    if (ok && auth) ok = (h = curl_slist_append(headers, auth)) && (headers = h);
+    if (!ok) {
+        curl_slist_free_all(headers);
+        foil_transport_release(c->transport, easy);
+        return foil_fail_nomem();
+    }
+    a->body.max = (size_t)c->max_response_bytes;
+    a->retry_after = -1;
+    a->client = c;
+
+    curl_easy_setopt(easy, CURLOPT_URL, url);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, c->user_agent);
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     c->connect_timeout_ms ? c->connect_timeout_ms : c->timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    const char *ca = c->ca_bundle ? c->ca_bundle : foil_system_ca_bundle();
+    if (ca) curl_easy_setopt(easy, CURLOPT_CAINFO, ca);
+    curl_easy_setopt(easy, CURLOPT_PROXY, c->proxy);
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &a->body);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, a);
+    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, a);
+    if (strcmp(op->method, "GET") == 0) {
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, NULL);
+    } else {
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body ? body : "");
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, (long)(body ? strlen(body) : 0));
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST,
+                         strcmp(op->method, "POST") == 0 ? NULL : op->method);
+    }
+    a->curl_code = curl_easy_perform(easy);
+    long connects = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->http_status);
+    curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
+    atomic_fetch_add(&c->connections_opened, connects);
+    /* Drop pointers into this call's stack before the handle goes back to the pool. */
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, NULL);
+    foil_transport_release(c->transport, easy);
+    curl_slist_free_all(headers);
+
+    switch (a->curl_code) {
+    case CURLE_OK:
+        return FOIL_OK;
+    case CURLE_OPERATION_TIMEDOUT:
+        return foil_fail(FOIL_E_TIMEOUT, "%s timed out after %ld ms", op->name, c->timeout_ms);
+    case CURLE_ABORTED_BY_CALLBACK:
+        return foil_fail(FOIL_E_CANCELLED, "%s was cancelled", op->name);
+    case CURLE_WRITE_ERROR:
+        if (a->body.overflow)
+            return foil_fail(FOIL_E_PROTOCOL, "%s: response body exceeds the %ld byte limit",
+                             op->name, c->max_response_bytes);
+        return foil_fail_nomem();
+    case CURLE_OUT_OF_MEMORY:
+        return foil_fail_nomem();
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+        return foil_fail(FOIL_E_CONNECTION, "%s: TLS verification failed: %s", op->name,
+                         curl_easy_strerror(a->curl_code));
+    default:
+        return foil_fail(FOIL_E_CONNECTION, "%s: %s", op->name, curl_easy_strerror(a->curl_code));
+    }
+}
+
+/* Sleep up to `seconds`, in slices, stopping early when the client is cancelled. */
+static foil_status_t backoff_sleep(foil_client_t *c, long generation, double seconds) {
+    while (seconds > 0) {
+        if (atomic_load(&c->cancel_generation) != generation)
+            return foil_fail(FOIL_E_CANCELLED, "cancelled while waiting to retry");
+        double slice = seconds < 0.05 ? seconds : 0.05;
+        struct timespec ts = {(time_t)slice, (long)((slice - floor(slice)) * 1e9)};
+        nanosleep(&ts, NULL);
+        seconds -= slice;
+    }
+    return FOIL_OK;
+}
+
+static double retry_delay(int attempt_no, double retry_after) {
+    if (retry_after >= 0) return retry_after < 60 ? retry_after : 60;
+    double cap = 0.25 * (double)(1u << (attempt_no < 5 ? attempt_no : 5));
+    if (cap > 8) cap = 8;
+    return cap * ((double)randombytes_uniform(10001) / 10000.0); /* full jitter */
+}
+
+static bool should_retry(foil_status_t st, const attempt *a) {
+    if (st == FOIL_E_CONNECTION || st == FOIL_E_TIMEOUT) return true;
+    return st == FOIL_OK && (a->http_status == 429 || a->http_status >= 500);
+}
+
+foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req,
+                                foil_response_t *out) {
+    memset(out, 0, sizeof *out);
+    if (!c) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL);
+    const foil_operation_t *op = foil_operation_get(req->op);
+    char *url = NULL, *auth = NULL, *body = NULL;
+    foil_status_t st = auth_header(c, req, op, &auth);
+    if (st == FOIL_OK) st = build_url(c, req, op, &url);
+    if (st == FOIL_OK && req->body && !(body = cJSON_PrintUnformatted(req->body)))
+        st = foil_fail_nomem();
+    bool idempotent = strcmp(op->method, "GET") == 0 || strcmp(op->method, "DELETE") == 0;
+    long generation = atomic_load(&c->cancel_generation);
+    attempt a;
+    memset(&a, 0, sizeof a);
+    for (int attempt_no = 0; st == FOIL_OK; attempt_no++) {
+        free(a.body.data);
+        memset(&a, 0, sizeof a);
+        a.cancel_generation = generation;
+        st = perform(c, op, url, body, auth, &a);
+        if (!(idempotent && attempt_no < c->max_retries && should_retry(st, &a))) break;
+        st = backoff_sleep(c, generation, retry_delay(attempt_no, a.retry_after));
+    }
+    free(url);
+    foil_wipe_free(auth);
+    if (body) foil_wipe_free(body);
+    if (st != FOIL_OK) {
+        free(a.body.data);
+        return st;
+    }
+    if (a.http_status < 200 || a.http_status >= 300) {
+        st = foil_fail_http((int)a.http_status, a.body.data, a.body.len, a.request_id,
+                            a.retry_after);
+        free(a.body.data);
+        return st;
+    }
+    out->http_status = (int)a.http_status;
+    if (a.request_id[0] && !(out->request_id = foil_strdup(a.request_id))) st = foil_fail_nomem();
+    if (st == FOIL_OK && a.http_status != 204) {
+        out->root = a.body.data ? cJSON_ParseWithLength(a.body.data, a.body.len) : NULL;
+        if (!cJSON_IsObject(out->root))
+            st = foil_fail(FOIL_E_PROTOCOL, "%s: HTTP %ld response is not a JSON object",
+                           op->name, a.http_status);
+        else if (!out->request_id) {
+            const cJSON *rid = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(out->root, "meta"), "request_id");
+            if (cJSON_IsString(rid) && !(out->request_id = foil_strdup(rid->valuestring)))
+                st = foil_fail_nomem();
+        }
+    }
+    /* Writes can answer with secrets shown once (revealed API keys, signing secrets). */
+    if (a.body.data && !idempotent) sodium_memzero(a.body.data, a.body.len);
+    free(a.body.data);
+    if (st != FOIL_OK) foil_response_clear(out);
+    return st;
+}
+
+void foil_response_clear(foil_response_t *r) {
+    cJSON_Delete(r->root);
+    free(r->request_id);
+    memset(r, 0, sizeof *r);
+}
