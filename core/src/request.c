@@ -204,6 +204,8 @@ static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const
 
     curl_easy_setopt(easy, CURLOPT_URL, url);
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    /* The shared cache keeps one idle connection per concurrent caller (default: 5). */
+    curl_easy_setopt(easy, CURLOPT_MAXCONNECTS, 64L);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(easy, CURLOPT_USERAGENT, c->user_agent);
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");

@@ -8,7 +8,7 @@
 
 const char *foil_test_spec_dir(void) {
     static char resolved[4096];
-    const char *candidates[] = {getenv("FOIL_SPEC_DIR"), getenv("FOIL_SPEC_DIR_DEFAULT")};
+    const char *candidates[] = {getenv("FOIL_SPEC_DIR"), FOIL_SPEC_DIR_DEFAULT};
     for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) {
         struct stat st;
         char probe[4096];

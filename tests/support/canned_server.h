@@ -1,0 +1,36 @@
+/* A loopback HTTP server that answers every request with one canned response and
+ * records the last request, for contract tests that push the spec's fixture
+ * bodies through the real client stack. */
+#ifndef FOIL_CANNED_SERVER_H
+#define FOIL_CANNED_SERVER_H
+
+#include <stddef.h>
+
+typedef struct canned_server canned_server_t;
+
+typedef struct canned_request {
+    char method[16];
+    char url[2048];   /* path as received */
+    char query[2048]; /* decoded query arguments, "name=value&..." in order */
+    char authorization[512];
+    char content_type[128];
+    char foil_client[128];
+    char body[65536];
+    size_t body_len;
+    int count; /* requests served so far */
+} canned_request_t;
+
+/* Start on 127.0.0.1 with a free port; NULL on failure. */
+canned_server_t *canned_server_start(void);
+/* The next responses: status, body (copied), optional x-request-id (NULL: none),
+ * optional Retry-After (NULL: none). */
+void canned_server_respond(canned_server_t *s, int status, const char *body,
+                           const char *request_id, const char *retry_after);
+/* Delay every response by delay_ms (0: none). */
+void canned_server_delay(canned_server_t *s, long delay_ms);
+const char *canned_server_url(const canned_server_t *s);
+/* Snapshot of the last request. */
+canned_request_t canned_server_last(canned_server_t *s);
+void canned_server_stop(canned_server_t *s);
+
+#endif

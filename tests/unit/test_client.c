@@ -1,0 +1,222 @@
+/* The client: URL policy, headers, keep-alive reuse, thread sharing, retries,
+ * timeouts, size caps, cancellation and connection failures. */
+#include "canned_server.h"
+#include "foil_test.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *page_body =
+    "{\"data\":[{\"object\":\"session\",\"id\":\"sid_1\"}],"
+    "\"pagination\":{\"limit\":1,\"has_more\":false},\"meta\":{\"request_id\":\"req_meta\"}}";
+
+typedef struct env {
+    canned_server_t *server;
+    foil_client_t *client;
+} env;
+
+static int setup(void **state) {
+    env *e = calloc(1, sizeof *e);
+    e->server = canned_server_start();
+    assert_non_null(e->server);
+    assert_int_equal(foil_client_new(&e->client), FOIL_OK);
+    assert_int_equal(foil_client_set_base_url(e->client, canned_server_url(e->server)), FOIL_OK);
+    assert_int_equal(foil_client_set_secret_key(e->client, "sk_test_client"), FOIL_OK);
+    canned_server_respond(e->server, 200, page_body, NULL, NULL);
+    *state = e;
+    return 0;
+}
+
+static int teardown(void **state) {
+    env *e = *state;
+    foil_client_free(e->client);
+    canned_server_stop(e->server);
+    free(e);
+    return 0;
+}
+
+static void base_url_policy(void **state) {
+    env *e = *state;
+    foil_client_t *c = e->client;
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, "https://api.usefoil.com/"));
+    assert_string_equal(foil_client_base_url(c), "https://api.usefoil.com");
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, "http://localhost:8080"));
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, "http://127.1.2.3:9"));
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, "http://[::1]:9"));
+    const char *refused[] = {"http://api.usefoil.com", "http://10.0.0.1", "ftp://x",
+                             "http://127.0.0.1.evil.com", "not a url", ""};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        assert_int_equal(foil_client_set_base_url(c, refused[i]), FOIL_E_CONFIGURATION);
+        assert_string_equal(foil_error_field_name(foil_last_error(), 0), "base_url");
+    }
+    assert_string_equal(foil_client_base_url(c), "http://[::1]:9"); /* unchanged on failure */
+    assert_int_equal(foil_client_set_timeout_ms(c, 0), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(foil_client_set_max_retries(c, -1), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(foil_client_set_secret_key(c, "sk\r\nX-Evil: 1"), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(foil_client_set_client_suffix(c, "py\n"), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(foil_client_new(NULL), FOIL_E_INVALID_ARGUMENT);
+    foil_client_free(NULL);
+}
+
+static void environment_configuration(void **state) {
+    (void)state;
+    setenv("FOIL_BASE_URL", "http://127.0.0.1:1", 1);
+    setenv("FOIL_SECRET_KEY", "sk_from_env", 1);
+    foil_client_t *c = NULL;
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    assert_string_equal(foil_client_base_url(c), "http://127.0.0.1:1");
+    foil_client_free(c);
+    setenv("FOIL_BASE_URL", "http://example.com", 1);
+    assert_int_equal(foil_client_new(&c), FOIL_E_CONFIGURATION);
+    assert_null(c);
+    unsetenv("FOIL_BASE_URL");
+    unsetenv("FOIL_SECRET_KEY");
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    assert_string_equal(foil_client_base_url(c), FOIL_DEFAULT_BASE_URL);
+    foil_client_free(c);
+}
+
+static void headers_and_keep_alive(void **state) {
+    env *e = *state;
+    FOIL_ASSERT_OK(foil_client_set_client_suffix(e->client, "python/3.11"));
+    FOIL_ASSERT_OK(foil_client_set_user_agent(e->client, "my-app/2"));
+    for (int i = 0; i < 25; i++) {
+        foil_page_t *p = NULL;
+        FOIL_ASSERT_OK(foil_sessions_list(e->client, 1, NULL, NULL, NULL, &p));
+        assert_string_equal(foil_page_request_id(p), "req_meta");
+        foil_page_free(p);
+    }
+    canned_request_t req = canned_server_last(e->server);
+    assert_int_equal(req.count, 25);
+    char expected[64];
+    snprintf(expected, sizeof expected, "libfoil-c/%s python/3.11", foil_version_string());
+    assert_string_equal(req.foil_client, expected);
+    assert_int_equal(foil_client_connections_opened(e->client), 1); /* one reused connection */
+}
+
+typedef struct worker {
+    foil_client_t *client;
+    int ok;
+} worker;
+
+static void *run_worker(void *arg) {
+    worker *w = arg;
+    for (int i = 0; i < 20; i++) {
+        foil_page_t *p = NULL;
+        if (foil_sessions_list(w->client, 1, NULL, NULL, NULL, &p) == FOIL_OK &&
+            strcmp(foil_session_id(foil_page_item(p, 0)), "sid_1") == 0)
+            w->ok++;
+        foil_page_free(p);
+    }
+    return NULL;
+}
+
+static void eight_threads_share_one_client(void **state) {
+    env *e = *state;
+    pthread_t threads[8];
+    worker workers[8];
+    for (int i = 0; i < 8; i++) {
+        workers[i] = (worker){e->client, 0};
+        pthread_create(&threads[i], NULL, run_worker, &workers[i]);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(threads[i], NULL);
+        assert_int_equal(workers[i].ok, 20);
+    }
+    assert_int_equal(canned_server_last(e->server).count, 160);
+    assert_true(foil_client_connections_opened(e->client) <= 8);
+}
+
+static void retries_are_opt_in_and_idempotent_only(void **state) {
+    env *e = *state;
+    canned_server_respond(e->server, 503, "{}", NULL, "0");
+    foil_page_t *p = NULL;
+    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p), FOIL_E_SERVER);
+    assert_int_equal(canned_server_last(e->server).count, 1); /* default: no retries */
+    FOIL_ASSERT_OK(foil_client_set_max_retries(e->client, 2));
+    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p), FOIL_E_SERVER);
+    assert_int_equal(canned_server_last(e->server).count, 4);
+    foil_result_t *r = NULL;
+    assert_int_equal(foil_sessions_clear_client_user(e->client, "sid_1", &r), FOIL_E_SERVER);
+    assert_int_equal(canned_server_last(e->server).count, 5); /* PATCH is never retried */
+    canned_server_respond(e->server, 404, "{}", NULL, NULL);
+    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p), FOIL_E_NOT_FOUND);
+    assert_int_equal(canned_server_last(e->server).count, 6); /* 4xx is not retryable */
+}
+
+static void timeout_and_size_cap(void **state) {
+    env *e = *state;
+    canned_server_delay(e->server, 400);
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(e->client, 100));
+    foil_page_t *p = NULL;
+    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p), FOIL_E_TIMEOUT);
+    assert_true(foil_error_retryable(foil_last_error()));
+    canned_server_delay(e->server, 0);
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(e->client, 5000));
+    FOIL_ASSERT_OK(foil_client_set_max_response_bytes(e->client, 32));
+    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p), FOIL_E_PROTOCOL);
+    assert_non_null(strstr(foil_error_message(foil_last_error()), "limit"));
+}
+
+static void *cancel_later(void *arg) {
+    struct timespec ts = {0, 150 * 1000000L};
+    nanosleep(&ts, NULL);
+    foil_client_cancel(arg);
+    return NULL;
+}
+
+static void cancel_from_another_thread(void **state) {
+    env *e = *state;
+    canned_server_delay(e->server, 2000);
+    pthread_t t;
+    pthread_create(&t, NULL, cancel_later, e->client);
+    foil_page_t *p = NULL;
+    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p), FOIL_E_CANCELLED);
+    pthread_join(t, NULL);
+    canned_server_delay(e->server, 0);
+    FOIL_ASSERT_OK(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p)); /* later calls work */
+    foil_page_free(p);
+}
+
+static void connection_refused(void **state) {
+    (void)state;
+    foil_client_t *c = NULL;
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, "http://127.0.0.1:1"));
+    FOIL_ASSERT_OK(foil_client_set_secret_key(c, "sk_x"));
+    foil_page_t *p = NULL;
+    assert_int_equal(foil_sessions_list(c, 0, NULL, NULL, NULL, &p), FOIL_E_CONNECTION);
+    assert_true(foil_error_retryable(foil_last_error()));
+    assert_null(strstr(foil_error_message(foil_last_error()), "sk_x"));
+    foil_client_free(c);
+}
+
+static void operation_table_introspection(void **state) {
+    (void)state;
+    assert_int_equal(foil_operation_count(), 35);
+    assert_string_equal(foil_operation_name(0), "listSessions");
+    assert_string_equal(foil_operation_auth(0), "secret_key");
+    assert_null(foil_operation_method(35));
+    assert_int_equal(foil_version_number(), FOIL_VERSION_NUMBER);
+    assert_string_equal(foil_version_string(), FOIL_VERSION);
+    FOIL_ASSERT_OK(foil_global_init());
+    FOIL_ASSERT_OK(foil_global_init());
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(base_url_policy, setup, teardown),
+        cmocka_unit_test(environment_configuration),
+        cmocka_unit_test_setup_teardown(headers_and_keep_alive, setup, teardown),
+        cmocka_unit_test_setup_teardown(eight_threads_share_one_client, setup, teardown),
+        cmocka_unit_test_setup_teardown(retries_are_opt_in_and_idempotent_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(timeout_and_size_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(cancel_from_another_thread, setup, teardown),
+        cmocka_unit_test(connection_refused),
+        cmocka_unit_test(operation_table_introspection),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
