@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install what a fresh Debian 12 machine lacks to build (and, with --test, test) libfoil.
+# Idempotent: does nothing when everything is present.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+mode=${1:-}
+
+mapfile -t packages < <(grep -v '^#' "$root/scripts/apt-packages.txt" | sed '/^$/d')
+if [ "$mode" = --test ]; then
+    mapfile -t -O "${#packages[@]}" packages < <(grep -v '^#' "$root/scripts/apt-packages-test.txt" | sed '/^$/d')
+fi
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "bootstrap: installing ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$mode" = --test ]; then
+    venv="$root/.venv"
+    if [ ! -x "$venv/bin/python" ]; then
+        echo "bootstrap: creating $venv"
+        /usr/bin/python3 -m venv "$venv"
+    fi
+    "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null
+    "$venv/bin/python" -m pip install -q -r "$root/scripts/requirements-test.txt"
+fi

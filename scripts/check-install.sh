@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install libfoil into a temporary prefix, then build the README's C example with
+# pkg-config and with find_package(Foil), and run both against the emulator.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$root/build}" && pwd)
+work=$(mktemp -d)
+trap 'kill "${emu_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+cmake --install "$build" --prefix "$work/prefix" >/dev/null
+libdir=$(ls -d "$work"/prefix/lib*/ | head -1)
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
+echo "pkg-config --cflags --libs foil: $(pkg-config --cflags --libs foil)"
+cc -std=c11 -Wall -Wextra -Werror "$root/examples/quickstart.c" $(pkg-config --cflags --libs foil) \
+    -Wl,-rpath,"$libdir" -o "$work/quickstart-pc"
+cmake -S "$root/examples/cmake-consumer" -B "$work/consumer" -G Ninja \
+    -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_RPATH="$libdir" >/dev/null
+cmake --build "$work/consumer" >/dev/null
+readelf -d "$libdir/libfoil.so" | grep -q 'SONAME.*libfoil.so.0' || { echo "soname is not libfoil.so.0"; exit 1; }
+
+"$build/emulator/foil-emulator" --json --seed-sessions 20 >"$work/emu.json" 2>"$work/emu.log" &
+emu_pid=$!
+for _ in $(seq 50); do [ -s "$work/emu.json" ] && break; sleep 0.1; done
+export FOIL_BASE_URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["base_url"])' "$work/emu.json")
+export FOIL_SECRET_KEY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secret_key"])' "$work/emu.json")
+for exe in "$work/quickstart-pc" "$work/consumer/quickstart"; do
+    out=$("$exe")
+    lines=$(printf '%s\n' "$out" | grep -c '^sid_')
+    [ "$lines" -eq 5 ] || { echo "$exe printed $lines sessions, expected 5:"; echo "$out"; exit 1; }
+done
+echo "install check: pkg-config and find_package(Foil) builds both listed 5 sessions from the emulator"
