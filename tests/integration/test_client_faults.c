@@ -1,0 +1,225 @@
+/* libfoil against the emulator: cursor walks, keep-alive reuse, threads, every
+ * injected fault kind ending in a typed error, and minted sealed tokens. */
+#include "foil_emulator.h"
+#include "foil_test.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct env {
+    foil_emulator_t *emu;
+    foil_client_t *client;
+} env;
+
+static int setup(void **state) {
+    env *e = calloc(1, sizeof *e);
+    foil_emulator_config_t cfg;
+    foil_emulator_config_init(&cfg);
+    cfg.session_count = 250;
+    assert_int_equal(foil_emulator_start(&cfg, &e->emu), FOIL_OK);
+    assert_int_equal(foil_client_new(&e->client), FOIL_OK);
+    assert_int_equal(foil_client_set_base_url(e->client, foil_emulator_base_url(e->emu)), FOIL_OK);
+    assert_int_equal(foil_client_set_secret_key(e->client, foil_emulator_secret_key(e->emu)), FOIL_OK);
+    *state = e;
+    return 0;
+}
+
+static int teardown(void **state) {
+    env *e = *state;
+    foil_client_free(e->client);
+    foil_emulator_stop(e->emu);
+    free(e);
+    return 0;
+}
+
+static int compare_strings(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void iterate_every_session_on_one_connection(void **state) {
+    env *e = *state;
+    foil_iter_t *it = NULL;
+    FOIL_ASSERT_OK(foil_sessions_iter(e->client, 50, NULL, NULL, &it));
+    char *ids[300];
+    size_t n = 0;
+    const foil_json_t *item = NULL;
+    for (;;) {
+        FOIL_ASSERT_OK(foil_iter_next(it, &item));
+        if (!item) break;
+        assert_true(n < 300);
+        ids[n++] = strdup(foil_session_id(item));
+        assert_non_null(foil_decision_verdict(foil_session_latest_decision(item)));
+    }
+    assert_int_equal(n, 250);
+    assert_int_equal(foil_iter_pages(it), 5);
+    FOIL_ASSERT_OK(foil_iter_next(it, &item)); /* stays at the end */
+    assert_null(item);
+    foil_iter_free(it);
+    qsort(ids, n, sizeof *ids, compare_strings);
+    for (size_t i = 1; i < n; i++) assert_string_not_equal(ids[i - 1], ids[i]);
+    for (size_t i = 0; i < n; i++) free(ids[i]);
+    assert_int_equal(foil_client_connections_opened(e->client), 1);
+    foil_emulator_stats_t stats;
+    foil_emulator_stats(e->emu, &stats);
+    assert_int_equal(stats.connections, 1);
+}
+
+static void filters_and_detail(void **state) {
+    env *e = *state;
+    foil_page_t *page = NULL;
+    FOIL_ASSERT_OK(foil_sessions_list(e->client, 200, NULL, "bot", NULL, &page));
+    assert_true(foil_page_count(page) > 0);
+    for (size_t i = 0; i < foil_page_count(page); i++)
+        assert_string_equal(foil_decision_verdict(foil_session_latest_decision(foil_page_item(page, i))),
+                            "bot");
+    char id[64];
+    snprintf(id, sizeof id, "%s", foil_session_id(foil_page_item(page, 0)));
+    foil_page_free(page);
+    foil_result_t *r = NULL;
+    FOIL_ASSERT_OK(foil_sessions_attach_client_user(e->client, id, "user_42", &r));
+    assert_string_equal(foil_session_client_user_id(foil_result_data(r)), "user_42");
+    foil_result_free(r);
+    FOIL_ASSERT_OK(foil_sessions_get(e->client, id, &r));
+    assert_string_equal(foil_session_client_user_id(foil_result_data(r)), "user_42");
+    assert_non_null(foil_result_request_id(r));
+    foil_result_free(r);
+    FOIL_ASSERT_OK(foil_sessions_clear_client_user(e->client, id, &r));
+    assert_null(foil_session_client_user_id(foil_result_data(r)));
+    foil_result_free(r);
+    assert_int_equal(foil_sessions_get(e->client, "sid_00000000000000000000000000", &r),
+                     FOIL_E_NOT_FOUND);
+    assert_string_equal(foil_error_code(foil_last_error()), "request.not_found");
+}
+
+static void auth_errors(void **state) {
+    env *e = *state;
+    foil_page_t *page = NULL;
+    FOIL_ASSERT_OK(foil_client_set_secret_key(e->client, "sk_test_wrong"));
+    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page), FOIL_E_AUTHENTICATION);
+    assert_string_equal(foil_error_code(foil_last_error()), "auth.invalid_api_key");
+    const char *rid = foil_error_request_id(foil_last_error());
+    assert_non_null(rid);
+    assert_int_equal(strlen(rid), 36);
+    char *narrow = NULL;
+    FOIL_ASSERT_OK(foil_emulator_add_secret_key(e->emu, "fingerprints:list", &narrow));
+    FOIL_ASSERT_OK(foil_client_set_secret_key(e->client, narrow));
+    foil_emulator_string_free(narrow);
+    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page), FOIL_E_PERMISSION);
+}
+
+typedef struct fault_case {
+    foil_emulator_fault_kind_t kind;
+    unsigned status;
+    foil_status_t expected;
+} fault_case;
+
+static void every_fault_is_a_typed_error(void **state) {
+    env *e = *state;
+    FOIL_ASSERT_OK(foil_client_set_max_response_bytes(e->client, 1024 * 1024));
+    const fault_case cases[] = {
+        {FOIL_EMULATOR_FAULT_STATUS, 500, FOIL_E_SERVER},
+        {FOIL_EMULATOR_FAULT_STATUS, 429, FOIL_E_RATE_LIMITED},
+        {FOIL_EMULATOR_FAULT_STATUS, 403, FOIL_E_PERMISSION},
+        {FOIL_EMULATOR_FAULT_RESET, 0, FOIL_E_CONNECTION},
+        {FOIL_EMULATOR_FAULT_TRUNCATE, 0, FOIL_E_CONNECTION},
+        {FOIL_EMULATOR_FAULT_CORRUPT, 0, FOIL_E_PROTOCOL},
+        {FOIL_EMULATOR_FAULT_CONTENT_TYPE, 0, FOIL_E_PROTOCOL},
+        {FOIL_EMULATOR_FAULT_OVERSIZED, 0, FOIL_E_PROTOCOL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 1, cases[i].kind,
+                                                  cases[i].status, 0));
+        foil_page_t *page = NULL;
+        foil_status_t st = foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page);
+        if (st != cases[i].expected)
+            print_message("fault %d: got %s (%s)\n", (int)cases[i].kind, foil_status_kind(st),
+                          foil_error_message(foil_last_error()));
+        assert_int_equal(st, cases[i].expected);
+        assert_null(page);
+        /* The next request is healthy again. */
+        FOIL_ASSERT_OK(foil_sessions_list(e->client, 1, NULL, NULL, NULL, &page));
+        foil_page_free(page);
+    }
+    /* A delay past the client's timeout. */
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(e->client, 150));
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 1,
+                                              FOIL_EMULATOR_FAULT_DELAY, 0, 1000));
+    foil_page_t *page = NULL;
+    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page), FOIL_E_TIMEOUT);
+    /* Retries (opt-in) get through transient failures of idempotent requests. */
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(e->client, 5000));
+    FOIL_ASSERT_OK(foil_client_set_max_retries(e->client, 3));
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 2,
+                                              FOIL_EMULATOR_FAULT_STATUS, 503, 0));
+    FOIL_ASSERT_OK(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page));
+    foil_page_free(page);
+}
+
+typedef struct worker {
+    foil_client_t *client;
+    int items;
+    int failures;
+} worker;
+
+static void *walk(void *arg) {
+    worker *w = arg;
+    foil_iter_t *it = NULL;
+    const foil_json_t *item = NULL;
+    if (foil_sessions_iter(w->client, 100, NULL, NULL, &it) != FOIL_OK) {
+        w->failures++;
+        return NULL;
+    }
+    while (foil_iter_next(it, &item) == FOIL_OK && item) w->items++;
+    foil_iter_free(it);
+    return NULL;
+}
+
+static void eight_threads_walk_one_client(void **state) {
+    env *e = *state;
+    pthread_t t[8];
+    worker w[8];
+    for (int i = 0; i < 8; i++) {
+        w[i] = (worker){e->client, 0, 0};
+        pthread_create(&t[i], NULL, walk, &w[i]);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(w[i].failures, 0);
+        assert_int_equal(w[i].items, 250);
+    }
+    assert_true(foil_client_connections_opened(e->client) <= 8);
+}
+
+static void minted_sealed_tokens_verify(void **state) {
+    env *e = *state;
+    char *sid = NULL;
+    FOIL_ASSERT_OK(foil_emulator_session_id(e->emu, 0, &sid));
+    for (int version = 1; version <= 2; version++) {
+        char *token = NULL;
+        FOIL_ASSERT_OK(foil_emulator_mint_sealed_token(e->emu, sid, version, &token));
+        foil_document_t *doc = NULL;
+        FOIL_ASSERT_OK(foil_sealed_token_verify(token, foil_emulator_secret_key(e->emu), &doc));
+        assert_string_equal(foil_json_get_string(foil_document_root(doc), "session_id"), sid);
+        foil_document_free(doc);
+        if (version == 2) {
+            FOIL_ASSERT_OK(foil_sealed_token_verify(token, "sk_test_emulator_secondary", &doc));
+            foil_document_free(doc);
+        }
+        assert_int_equal(foil_sealed_token_verify(token, "sk_test_other", &doc), FOIL_E_TOKEN);
+        foil_emulator_string_free(token);
+    }
+    foil_emulator_string_free(sid);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(iterate_every_session_on_one_connection, setup, teardown),
+        cmocka_unit_test_setup_teardown(filters_and_detail, setup, teardown),
+        cmocka_unit_test_setup_teardown(auth_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(every_fault_is_a_typed_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(eight_threads_walk_one_client, setup, teardown),
+        cmocka_unit_test_setup_teardown(minted_sealed_tokens_verify, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
