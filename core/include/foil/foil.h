@@ -16,6 +16,13 @@
  *   sessions.h      Sessions: list, iterate, get, attach / clear client user
  *   gate_sessions.h Gate signup-session operations (create, poll, acknowledge)
  *   gate_session.h  a whole Gate signup: key pair, wait, decrypt, ack, export
+ *   fingerprints.h  Visitor fingerprints: list, iterate, get
+ *   organizations.h Organizations: create, get, update
+ *   api_keys.h      Organization API keys: create, list, iterate, update, revoke, rotate
+ *   webhook_endpoints.h Webhook endpoints (create, update, disable, rotate, test) and events
+ *   gate_registry.h Gate registry (public): list, get
+ *   gate_services.h Organization-owned Gate services: list, get, create, update, disable
+ *   gate_login.h    Gate dashboard login sessions (create, consume) and agent tokens
  */
 #ifndef FOIL_FOIL_H
 #define FOIL_FOIL_H
@@ -35,5 +42,12 @@
 #include "sessions.h"
 #include "gate_sessions.h"
 #include "gate_session.h"
+#include "fingerprints.h"
+#include "organizations.h"
+#include "api_keys.h"
+#include "webhook_endpoints.h"
+#include "gate_registry.h"
+#include "gate_services.h"
+#include "gate_login.h"
 
 #endif
