@@ -191,7 +191,8 @@ static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const
     bool ok = (h = curl_slist_append(headers, "Accept: application/json")) && (headers = h) &&
               (h = curl_slist_append(headers, c->client_header)) && (headers = h) &&
               (h = curl_slist_append(headers, "Expect:")) && (headers = h);
-    if (ok && body) ok = (h = curl_slist_append(headers, "Content-Type: application/json")) && (headers = h);
+    /* "Content-Type:" stops libcurl adding a form type to a body-less POST. */
+    if (ok) ok = (h = curl_slist_append(headers, body ? "Content-Type: application/json" : "Content-Type:")) && (headers = h);
     if (ok && auth) ok = (h = curl_slist_append(headers, auth)) && (headers = h);
     if (!ok) {
         curl_slist_free_all(headers);
