@@ -1,0 +1,6 @@
+/* foil-emulator: see foil_emulator_main() in src/cli.c. */
+#include "foil_emulator.h"
+
+int main(int argc, char **argv) {
+    return foil_emulator_main(argc, argv);
+}

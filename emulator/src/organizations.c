@@ -1,0 +1,173 @@
+/* Organizations: the demo organization and POST/GET/PATCH /v1/organizations. */
+#include "emu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const ORG_STATUS[] = {"active", "suspended", "deleted"};
+
+void emu_org_free(void *p) {
+    emu_org_t *o = p;
+    if (!o) return;
+    free(o->name);
+    free(o->slug);
+    free(o);
+}
+
+emu_org_t *emu_org_find(foil_emulator_t *emu, const char *id) {
+    for (size_t i = 0; i < emu->orgs.len; i++) {
+        emu_org_t *o = emu->orgs.items[i];
+        if (strcmp(o->id, id) == 0) return o;
+    }
+    return NULL;
+}
+
+static emu_org_t *org_new(foil_emulator_t *emu, const char *name, const char *slug,
+                          const char *parent) {
+    emu_org_t *o = calloc(1, sizeof(*o));
+    if (!o) return NULL;
+    emu_id_new(o->id, sizeof(o->id), "org_");
+    snprintf(o->parent_id, sizeof(o->parent_id), "%s", parent ? parent : "");
+    o->name = emu_strdup(name);
+    o->slug = emu_strdup(slug);
+    o->created_ms = o->updated_ms = emu_now_ms();
+    if (!o->name || !o->slug || emu_vec_push(&emu->orgs, o) != 0) {
+        emu_org_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+foil_status_t emu_org_create_demo(foil_emulator_t *emu) {
+    emu_org_t *o = org_new(emu, "Emulator Demo", "emulator-demo", NULL);
+    if (!o) return FOIL_E_NOMEM;
+    snprintf(emu->org_id, sizeof(emu->org_id), "%s", o->id);
+    cJSON *scopes = cJSON_CreateArray();
+    cJSON_AddItemToArray(scopes, cJSON_CreateString("*"));
+    emu_api_key_t *k = emu_api_key_new(emu, o->id, "Emulator demo key", 1, 0, scopes);
+    if (!k) return FOIL_E_NOMEM;
+    snprintf(emu->secret_key, sizeof(emu->secret_key), "%s", k->value);
+    return FOIL_OK;
+}
+
+static cJSON *org_json(const emu_org_t *o) {
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "object", "organization");
+    cJSON_AddStringToObject(j, "id", o->id);
+    cJSON_AddStringToObject(j, "name", o->name);
+    cJSON_AddStringToObject(j, "slug", o->slug);
+    cJSON_AddStringToObject(j, "status", ORG_STATUS[o->status]);
+    cJSON_AddItemToObject(j, "created_at", emu_json_iso(o->created_ms));
+    cJSON_AddItemToObject(j, "updated_at", emu_json_iso(o->updated_ms));
+    return j;
+}
+
+static int is_slug(const char *s) {
+    /* ^[a-z0-9]+(?:-[a-z0-9]+)*$ */
+    if (!*s || *s == '-') return 0;
+    for (const char *p = s; *p; p++) {
+        int alnum = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9');
+        if (!alnum && !(*p == '-' && p[1] && p[1] != '-')) return 0;
+    }
+    return 1;
+}
+
+void emu_h_org_create(emu_request_t *req, emu_response_t *resp) {
+    if (!emu_require_secret(req, resp, "organizations:create")) return;
+    cJSON *body = emu_body_object(req, resp);
+    if (!body) return;
+    emu_checks_t c;
+    emu_checks_init(&c);
+    static const char *const allowed[] = {"name", "slug", NULL};
+    emu_check_only(&c, body, allowed);
+    const char *name = emu_check_string(&c, body, "name", 1, 1, 200);
+    const char *slug = emu_check_string(&c, body, "slug", 1, 1, 64);
+    if (slug && !is_slug(slug))
+        emu_check_add(&c, "slug", "invalid_format", "^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                      cJSON_GetObjectItemCaseSensitive(body, "slug"));
+    if (emu_checks_respond(&c, req, resp, "Invalid organization.", "organizations")) goto done;
+    foil_emulator_t *emu = req->emu;
+    pthread_mutex_lock(&emu->lock);
+    for (size_t i = 0; i < emu->orgs.len; i++) {
+        if (strcmp(((emu_org_t *)emu->orgs.items[i])->slug, slug) == 0) {
+            pthread_mutex_unlock(&emu->lock);
+            emu_respond_error(req, resp, 409, "request.conflict",
+                              "An organization with this slug already exists.", NULL);
+            goto done;
+        }
+    }
+    emu_org_t *o = org_new(emu, name, slug, req->org_id);
+    cJSON *j = o ? org_json(o) : NULL;
+    pthread_mutex_unlock(&emu->lock);
+    if (j)
+        emu_respond_data(req, resp, 201, j);
+    else
+        emu_respond_error(req, resp, 500, "internal.out_of_memory", "Out of memory.", NULL);
+done:
+    emu_checks_free(&c);
+    cJSON_Delete(body);
+}
+
+void emu_h_org_get(emu_request_t *req, emu_response_t *resp) {
+    if (!emu_require_secret(req, resp, "organizations:read")) return;
+    foil_emulator_t *emu = req->emu;
+    pthread_mutex_lock(&emu->lock);
+    emu_org_t *o = emu_org_visible(emu, req->org_id, req->params[0])
+                       ? emu_org_find(emu, req->params[0])
+                       : NULL;
+    cJSON *j = o ? org_json(o) : NULL;
+    pthread_mutex_unlock(&emu->lock);
+    if (j)
+        emu_respond_data(req, resp, 200, j);
+    else
+        emu_respond_not_found(req, resp, "organization", req->params[0]);
+}
+
+void emu_h_org_update(emu_request_t *req, emu_response_t *resp) {
+    if (!emu_require_secret(req, resp, "organizations:update")) return;
+    cJSON *body = emu_body_object(req, resp);
+    if (!body) return;
+    emu_checks_t c;
+    emu_checks_init(&c);
+    static const char *const allowed[] = {"name", "status", NULL};
+    emu_check_only(&c, body, allowed);
+    if (!cJSON_GetArraySize(body))
+        emu_check_add(&c, "body", "empty", "at least one of name, status", NULL);
+    const char *name = emu_check_string(&c, body, "name", 0, 1, 200);
+    const char *status = emu_check_string(&c, body, "status", 0, 1, 32);
+    int st = -1;
+    for (int i = 0; status && i < 3; i++)
+        if (strcmp(status, ORG_STATUS[i]) == 0) st = i;
+    if (status && st < 0)
+        emu_check_add(&c, "status", "invalid_enum", "active, suspended or deleted",
+                      cJSON_GetObjectItemCaseSensitive(body, "status"));
+    if (emu_checks_respond(&c, req, resp, "Invalid organization update.", "organizations"))
+        goto done;
+    foil_emulator_t *emu = req->emu;
+    pthread_mutex_lock(&emu->lock);
+    emu_org_t *o = emu_org_visible(emu, req->org_id, req->params[0])
+                       ? emu_org_find(emu, req->params[0])
+                       : NULL;
+    cJSON *j = NULL;
+    if (o) {
+        if (name) {
+            char *n = emu_strdup(name);
+            if (n) {
+                free(o->name);
+                o->name = n;
+            }
+        }
+        if (st >= 0) o->status = st;
+        o->updated_ms = emu_now_ms();
+        j = org_json(o);
+    }
+    pthread_mutex_unlock(&emu->lock);
+    if (j)
+        emu_respond_data(req, resp, 200, j);
+    else
+        emu_respond_not_found(req, resp, "organization", req->params[0]);
+done:
+    emu_checks_free(&c);
+    cJSON_Delete(body);
+}

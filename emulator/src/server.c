@@ -1,0 +1,276 @@
+/* HTTP/1.1 glue on libmicrohttpd: a thread pool on epoll, keep-alive, request bodies,
+ * request ids, faults applied to the answer, and stats. */
+#include "emu.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define MAX_BODY (1024 * 1024)
+#define OVERSIZED_BYTES (64ULL * 1024 * 1024)
+
+typedef struct conn_ctx {
+    char *body;
+    size_t len, cap;
+    int too_large;
+} conn_ctx_t;
+
+static void sleep_ms(unsigned ms) {
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0) {
+    }
+}
+
+/* ---- streamed bodies for the truncate and oversized faults ------------------------------ */
+
+typedef struct stream {
+    char *body;
+    size_t len;     /* bytes actually sent (truncate) or prefix length (oversized) */
+    uint64_t total; /* announced length */
+    int oversized;
+} stream_t;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
+    stream_t *s = cls;
+    if (!s->oversized) {
+        if (pos >= s->len) return MHD_CONTENT_READER_END_WITH_ERROR; /* cut the connection */
+        size_t n = s->len - (size_t)pos < max ? s->len - (size_t)pos : max;
+        memcpy(buf, s->body + pos, n);
+        return (ssize_t)n;
+    }
+    /* {"data":{"padding":"xxxx...x"}} — valid JSON, just far too large. */
+    static const char prefix[] = "{\"data\":{\"padding\":\"";
+    static const char suffix[] = "\"}}";
+    size_t n = 0;
+    while (n < max && pos < s->total) {
+        if (pos < sizeof(prefix) - 1)
+            buf[n] = prefix[pos];
+        else if (pos >= s->total - (sizeof(suffix) - 1))
+            buf[n] = suffix[pos - (s->total - (sizeof(suffix) - 1))];
+        else
+            buf[n] = 'x';
+        n++;
+        pos++;
+    }
+    return n ? (ssize_t)n : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static void stream_free(void *cls) {
+    stream_t *s = cls;
+    free(s->body);
+    free(s);
+}
+
+/* Applies a body-altering fault to the finished response. Returns the MHD response. */
+static struct MHD_Response *faulted_response(emu_response_t *r, const emu_fault_t *f) {
+    if (f->kind == FOIL_EMULATOR_FAULT_CORRUPT) {
+        static const char junk[] = "\xff\xfe<<corrupted>>\x00{{";
+        size_t keep = r->body_len / 2;
+        char *b = malloc(keep + sizeof(junk));
+        if (!b) return NULL;
+        if (keep) memcpy(b, r->body, keep);
+        memcpy(b + keep, junk, sizeof(junk) - 1);
+        r->content_type = "application/json";
+        return MHD_create_response_from_buffer(keep + sizeof(junk) - 1, b, MHD_RESPMEM_MUST_FREE);
+    }
+    if (f->kind == FOIL_EMULATOR_FAULT_CONTENT_TYPE) {
+        static const char html[] =
+            "<!DOCTYPE html><html><head><title>Gateway</title></head><body><h1>Upstream "
+            "answered</h1><p>This is not the JSON you are looking for.</p></body></html>";
+        r->content_type = "text/html; charset=utf-8";
+        return MHD_create_response_from_buffer(sizeof(html) - 1, (void *)html,
+                                               MHD_RESPMEM_PERSISTENT);
+    }
+    stream_t *s = calloc(1, sizeof(*s));
+    if (!s) return NULL;
+    if (f->kind == FOIL_EMULATOR_FAULT_TRUNCATE) {
+        s->body = r->body;
+        r->body = NULL;
+        s->total = r->body_len;
+        s->len = r->body_len / 2;
+    } else {
+        s->oversized = 1;
+        s->total = OVERSIZED_BYTES;
+        r->content_type = "application/json";
+    }
+    return MHD_create_response_from_callback(s->total, 16 * 1024, stream_read, s, stream_free);
+}
+
+static void client_address(struct MHD_Connection *conn, char out[64]) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, 64, "unknown");
+    if (!ci || !ci->client_addr) return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, 64);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, 64);
+}
+
+/* Closes with RST instead of FIN: SO_LINGER with a zero timeout. */
+static void arm_reset(struct MHD_Connection *conn) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci) return;
+    struct linger lg = {1, 0};
+    setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+}
+
+static enum MHD_Result dispatch(foil_emulator_t *emu, struct MHD_Connection *conn, const char *url,
+                                const char *method, conn_ctx_t *ctx) {
+    atomic_fetch_add(&emu->stat_requests, 1);
+    emu_request_t req;
+    memset(&req, 0, sizeof(req));
+    req.emu = emu;
+    req.conn = conn;
+    req.method = method;
+    req.path = url;
+    req.body = ctx->body;
+    req.body_len = ctx->len;
+    emu_request_id(req.request_id);
+    client_address(conn, req.client_addr);
+    emu_response_t resp;
+    memset(&resp, 0, sizeof(resp));
+
+    emu_fault_t fault;
+    int faulted = emu_fault_take(emu, method, url, &fault);
+    if (faulted && fault.delay_ms) sleep_ms(fault.delay_ms);
+    if (faulted && fault.kind == FOIL_EMULATOR_FAULT_RESET) {
+        arm_reset(conn);
+        if (emu->cfg.log_requests) emu_log("%s %s -> reset (fault)", method, url);
+        return MHD_NO;
+    }
+    if (ctx->too_large) {
+        emu_respond_error(&req, &resp, 413, "request.too_large", "The request body exceeds 1 MiB.",
+                          NULL);
+    } else if (faulted && fault.kind == FOIL_EMULATOR_FAULT_STATUS) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "Injected fault: HTTP %u.", fault.status);
+        const char *code = fault.status == 429   ? "rate_limit.exceeded"
+                           : fault.status >= 500 ? "server.unavailable"
+                                                 : "request.fault_injected";
+        if (fault.status == 429 || fault.status == 503)
+            emu_response_header(&resp, "Retry-After", "1");
+        emu_respond_error(&req, &resp, fault.status, code, msg, NULL);
+    } else {
+        emu_route(&req, &resp);
+    }
+    if (faulted && fault.status && fault.kind != FOIL_EMULATOR_FAULT_STATUS)
+        resp.status = fault.status;
+
+    struct MHD_Response *r;
+    if (faulted && fault.kind >= FOIL_EMULATOR_FAULT_TRUNCATE)
+        r = faulted_response(&resp, &fault);
+    else if (resp.body)
+        r = MHD_create_response_from_buffer(resp.body_len, resp.body, MHD_RESPMEM_MUST_FREE);
+    else
+        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    if (r && resp.body && !(faulted && fault.kind >= FOIL_EMULATOR_FAULT_TRUNCATE))
+        resp.body = NULL; /* owned by MHD now */
+    free(resp.body);
+    if (!r) return MHD_NO;
+    if (resp.content_type) MHD_add_response_header(r, "Content-Type", resp.content_type);
+    MHD_add_response_header(r, "x-request-id", req.request_id);
+    for (size_t i = 0; i < resp.nheaders; i++)
+        MHD_add_response_header(r, resp.headers[i].name, resp.headers[i].value);
+    enum MHD_Result rc = MHD_queue_response(conn, resp.status ? resp.status : 500, r);
+    MHD_destroy_response(r);
+    if (emu->cfg.log_requests) emu_log("%s %s -> %u %s", method, url, resp.status, req.request_id);
+    return rc;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls) {
+    (void)version;
+    conn_ctx_t *ctx = *req_cls;
+    if (!ctx) {
+        ctx = calloc(1, sizeof(*ctx));
+        if (!ctx) return MHD_NO;
+        *req_cls = ctx;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (ctx->too_large || ctx->len + n > MAX_BODY) {
+            ctx->too_large = 1;
+            return MHD_YES;
+        }
+        if (ctx->len + n + 1 > ctx->cap) {
+            size_t cap = (ctx->len + n + 1) * 2;
+            char *b = realloc(ctx->body, cap);
+            if (!b) return MHD_NO;
+            ctx->body = b;
+            ctx->cap = cap;
+        }
+        memcpy(ctx->body + ctx->len, upload_data, n);
+        ctx->len += n;
+        ctx->body[ctx->len] = '\0';
+        return MHD_YES;
+    }
+    return dispatch(cls, conn, url, method, ctx);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe) {
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    conn_ctx_t *ctx = *req_cls;
+    if (!ctx) return;
+    free(ctx->body);
+    free(ctx);
+    *req_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode toe) {
+    (void)conn;
+    (void)socket_ctx;
+    foil_emulator_t *emu = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) atomic_fetch_add(&emu->stat_connections, 1);
+}
+
+foil_status_t emu_server_start(foil_emulator_t *emu) {
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof(ss));
+    int ipv6 = strchr(emu->host, ':') != NULL;
+    const char *host = strcmp(emu->host, "localhost") == 0 ? "127.0.0.1" : emu->host;
+    if (ipv6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)emu->cfg.port);
+        if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1) return FOIL_E_INVALID_ARGUMENT;
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+        a->sin_family = AF_INET;
+        a->sin_port = htons((uint16_t)emu->cfg.port);
+        if (inet_pton(AF_INET, host, &a->sin_addr) != 1) return FOIL_E_INVALID_ARGUMENT;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
+                     MHD_USE_ERROR_LOG | (ipv6 ? MHD_USE_IPv6 : 0);
+    unsigned threads = emu->cfg.threads ? emu->cfg.threads : 4;
+    emu->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, emu, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, emu, MHD_OPTION_END);
+    if (!emu->daemon) return FOIL_E_CONNECTION;
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(emu->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    emu->port = info ? info->port : emu->cfg.port;
+    snprintf(emu->base_url, sizeof(emu->base_url), ipv6 ? "http://[%s]:%u" : "http://%s:%u",
+             emu->host, emu->port);
+    return FOIL_OK;
+}
+
+void emu_server_stop(foil_emulator_t *emu) {
+    if (emu->daemon) MHD_stop_daemon(emu->daemon);
+    emu->daemon = NULL;
+}
