@@ -1,0 +1,396 @@
+/* python.i: the Python spelling of foil.i's conventions (included by foil.i).
+ *
+ * Built with `swig -python -threads`: every C call runs with the GIL released; the
+ * helpers below that touch the Python C API are marked %nothread (SWIG-NOTES P2).
+ * Typemaps run with the GIL held.
+ */
+%begin %{
+#define PY_SSIZE_T_CLEAN
+%}
+
+%{
+#include <math.h>
+#include <string.h>
+/* foil_json_t views are cJSON nodes (core/src/internal.h: FOIL_NODE). Walking them
+ * directly turns a whole page into Python objects in one pass, without the O(n)
+ * indexed access of foil_json_at(). The extension is built in-tree against the same
+ * cJSON as the core. */
+#include <cjson/cJSON.h>
+
+static PyObject *foil_py_error_hook = NULL;
+
+static PyObject *foil_py_text(const char *s) {
+    if (!s) Py_RETURN_NONE;
+    return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "replace");
+}
+
+/* One JSON node -> a new Python object (None for an absent node). */
+static PyObject *foil_py_json_node(const cJSON *n) {
+    if (!n || cJSON_IsNull(n)) Py_RETURN_NONE;
+    if (cJSON_IsTrue(n)) Py_RETURN_TRUE;
+    if (cJSON_IsFalse(n)) Py_RETURN_FALSE;
+    if (cJSON_IsNumber(n)) {
+        double d = n->valuedouble;
+        /* JSON has one number type: integral values become int, like json.loads. */
+        if (d == floor(d) && fabs(d) < 9007199254740992.0) return PyLong_FromLongLong((long long)d);
+        return PyFloat_FromDouble(d);
+    }
+    if (cJSON_IsString(n)) return foil_py_text(n->valuestring);
+    if (cJSON_IsArray(n)) {
+        Py_ssize_t count = 0, i = 0;
+        for (const cJSON *c = n->child; c; c = c->next) count++;
+        PyObject *list = PyList_New(count);
+        if (!list) return NULL;
+        for (const cJSON *c = n->child; c; c = c->next) {
+            PyObject *item = foil_py_json_node(c);
+            if (!item) {
+                Py_DECREF(list);
+                return NULL;
+            }
+            PyList_SET_ITEM(list, i++, item);
+        }
+        return list;
+    }
+    if (cJSON_IsObject(n)) {
+        PyObject *dict = PyDict_New();
+        if (!dict) return NULL;
+        for (const cJSON *c = n->child; c; c = c->next) {
+            PyObject *key = PyUnicode_InternFromString(c->string ? c->string : "");
+            PyObject *value = key ? foil_py_json_node(c) : NULL;
+            int bad = !value || PyDict_SetItem(dict, key, value) != 0;
+            Py_XDECREF(key);
+            Py_XDECREF(value);
+            if (bad) {
+                Py_DECREF(dict);
+                return NULL;
+            }
+        }
+        return dict;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *foil_py_json(const foil_json_t *v) {
+    return foil_py_json_node((const cJSON *)(const void *)v);
+}
+
+static int foil_py_set(PyObject *dict, const char *key, PyObject *value) {
+    if (!value) return -1;
+    int rc = PyDict_SetItemString(dict, key, value);
+    Py_DECREF(value);
+    return rc;
+}
+
+/* Describe the calling thread's last error as a dict for the Python error hook. */
+static PyObject *foil_py_error_info(foil_status_t st) {
+    const foil_error_t *e = foil_last_error();
+    PyObject *info = PyDict_New();
+    if (!info) return NULL;
+    double retry_after = foil_error_retry_after(e);
+    size_t nfields = foil_error_field_count(e), nallowed = foil_error_allowed_value_count(e);
+    PyObject *fields = PyList_New(0), *allowed = PyList_New(0);
+    int bad = !fields || !allowed;
+    for (size_t i = 0; !bad && i < nfields; i++) {
+        PyObject *f = PyDict_New();
+        bad = !f || foil_py_set(f, "name", foil_py_text(foil_error_field_name(e, i))) ||
+              foil_py_set(f, "issue", foil_py_text(foil_error_field_issue(e, i)));
+        if (!bad && foil_error_field_expected(e, i))
+            bad = foil_py_set(f, "expected", foil_py_text(foil_error_field_expected(e, i)));
+        if (!bad && foil_error_field_received(e, i))
+            bad = foil_py_set(f, "received", foil_py_text(foil_error_field_received(e, i)));
+        if (!bad) bad = PyList_Append(fields, f) != 0;
+        Py_XDECREF(f);
+    }
+    for (size_t i = 0; !bad && i < nallowed; i++) {
+        PyObject *s = foil_py_text(foil_error_allowed_value(e, i));
+        bad = !s || PyList_Append(allowed, s) != 0;
+        Py_XDECREF(s);
+    }
+    if (bad || foil_py_set(info, "status", PyLong_FromLong((long)st)) ||
+        foil_py_set(info, "kind", foil_py_text(foil_status_kind(st))) ||
+        foil_py_set(info, "http_status", PyLong_FromLong(foil_error_http_status(e))) ||
+        foil_py_set(info, "code", foil_py_text(foil_error_code(e))) ||
+        foil_py_set(info, "message", foil_py_text(foil_error_message(e))) ||
+        foil_py_set(info, "retryable", PyBool_FromLong(foil_error_retryable(e))) ||
+        foil_py_set(info, "request_id", foil_py_text(foil_error_request_id(e))) ||
+        foil_py_set(info, "docs_url", foil_py_text(foil_error_docs_url(e))) ||
+        foil_py_set(info, "next_action", foil_py_text(foil_error_next_action(e))) ||
+        foil_py_set(info, "retry_after",
+                    retry_after < 0 ? (Py_INCREF(Py_None), Py_None) : PyFloat_FromDouble(retry_after)) ||
+        foil_py_set(info, "body", foil_py_text(foil_error_body(e))) ||
+        foil_py_set(info, "details", foil_py_json(foil_error_details(e))) ||
+        PyDict_SetItemString(info, "fields", fields) ||
+        PyDict_SetItemString(info, "allowed_values", allowed)) {
+        Py_XDECREF(fields);
+        Py_XDECREF(allowed);
+        Py_DECREF(info);
+        return NULL;
+    }
+    Py_DECREF(fields);
+    Py_DECREF(allowed);
+    return info;
+}
+
+/* Raise the Python exception for a failed call (GIL held). */
+static void foil_py_raise(foil_status_t st) {
+    if (st == FOIL_E_NOMEM) {
+        PyErr_NoMemory();
+        return;
+    }
+    PyObject *info = foil_py_error_info(st);
+    if (!info) return;
+    if (!foil_py_error_hook) {
+        PyErr_SetString(PyExc_RuntimeError, foil_error_message(foil_last_error()));
+        Py_DECREF(info);
+        return;
+    }
+    PyObject *exc = PyObject_CallFunctionObjArgs(foil_py_error_hook, info, NULL);
+    Py_DECREF(info);
+    if (!exc) return;
+    PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+    Py_DECREF(exc);
+}
+
+static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
+    if (!obj) {
+        Py_XDECREF(result);
+        return NULL;
+    }
+    return SWIG_Python_AppendOutput(result, obj, 1);
+}
+%}
+
+/* ---- foil_status_t: raise on failure, else None (outputs are appended after it). */
+%typemap(out) foil_status_t {
+    if ($1 != FOIL_OK) {
+        foil_py_raise($1);
+        SWIG_fail;
+    }
+    $result = SWIG_Py_Void();
+}
+
+%define FOIL_OUT_HANDLE(TYPE)
+%typemap(in, numinputs=0) TYPE **out (TYPE *temp = NULL) "$1 = &temp;";
+%typemap(argout) TYPE **out {
+    $result = foil_py_append($result, SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, SWIG_POINTER_OWN));
+    *$1 = NULL;
+    if (!$result) SWIG_fail;
+}
+%enddef
+
+%define FOIL_OUT_STRING(NAME, FREE)
+%typemap(in, numinputs=0) char **NAME (char *temp = NULL) "$1 = &temp;";
+%typemap(argout) char **NAME {
+    $result = foil_py_append($result, foil_py_text(*$1));
+    if (!$result) SWIG_fail;
+}
+%typemap(freearg) char **NAME "FREE(*$1);";
+%enddef
+
+/* ---- JSON views become dicts, lists and scalars. */
+%typemap(out) const foil_json_t * {
+    $result = foil_py_json($1);
+    if (!$result) SWIG_fail;
+}
+%typemap(in, numinputs=0) const foil_json_t **item (const foil_json_t *temp = NULL) "$1 = ($1_ltype)&temp;";
+%typemap(argout) const foil_json_t **item {
+    $result = foil_py_append($result, foil_py_json(*$1));
+    if (!$result) SWIG_fail;
+}
+
+/* ---- safe verify: (ok, error_code) come back as extra outputs. */
+%typemap(in, numinputs=0) int *ok (int temp = 0) "$1 = &temp;";
+%typemap(argout) int *ok {
+    $result = foil_py_append($result, PyBool_FromLong(*$1));
+    if (!$result) SWIG_fail;
+}
+%typemap(in, numinputs=0) const char **error_code (const char *temp = NULL) "$1 = ($1_ltype)&temp;";
+%typemap(argout) const char **error_code {
+    $result = foil_py_append($result, foil_py_text(*$1));
+    if (!$result) SWIG_fail;
+}
+
+/* ---- Bodies: str (sent as UTF-8) or any bytes-like object, embedded NULs included. */
+%typemap(in) (const char *body, size_t body_len) (Py_buffer view),
+             (const char *text, size_t len) (Py_buffer view) {
+    if (PyUnicode_Check($input)) {
+        Py_ssize_t n = 0;
+        const char *s = PyUnicode_AsUTF8AndSize($input, &n);
+        if (!s) SWIG_fail;
+        $1 = ($1_ltype)s;
+        $2 = (size_t)n;
+    } else {
+        if (PyObject_GetBuffer($input, &view, PyBUF_SIMPLE) != 0) SWIG_fail;
+        $1 = ($1_ltype)view.buf;
+        $2 = (size_t)view.len;
+    }
+}
+%typemap(arginit) (const char *body, size_t body_len), (const char *text, size_t len)
+    "view$argnum.obj = NULL;";
+%typemap(freearg) (const char *body, size_t body_len), (const char *text, size_t len) {
+    if (view$argnum.obj) PyBuffer_Release(&view$argnum);
+}
+%typemap(typecheck, precedence=SWIG_TYPECHECK_STRING) (const char *body, size_t body_len),
+    (const char *text, size_t len) "$1 = PyUnicode_Check($input) || PyObject_CheckBuffer($input);";
+
+/* ---- Input strings: str or None; an embedded NUL would silently truncate an id or a key. */
+%typemap(in, fragment="SWIG_AsCharPtrAndSize") const char * (char *buf = 0, size_t size = 0, int alloc = 0) {
+    if ($input == Py_None) {
+        $1 = NULL;
+    } else {
+        int res = PyUnicode_Check($input) ? SWIG_AsCharPtrAndSize($input, &buf, &size, &alloc)
+                                          : SWIG_TypeError;
+        if (!SWIG_IsOK(res)) {
+            PyErr_Format(PyExc_TypeError, "%s: argument %d must be str, not %.100s", "$symname",
+                         $argnum, Py_TYPE($input)->tp_name);
+            SWIG_fail;
+        }
+        if (size && strlen(buf) != size - 1) {
+            PyErr_Format(PyExc_ValueError, "%s: argument %d contains a NUL character", "$symname",
+                         $argnum);
+            SWIG_fail;
+        }
+        $1 = ($1_ltype)buf;
+    }
+}
+%typemap(freearg) const char * "if (alloc$argnum == SWIG_NEWOBJ) free(buf$argnum);";
+
+/* ---- Python-only helpers: they build Python objects, so they keep the GIL. */
+%nothread foil_py_set_error_hook;
+%nothread foil_py_page_unpack;
+%nothread foil_py_result_unpack;
+%nothread foil_py_gate_session_outputs;
+%nothread foil_py_gate_session_refused;
+%nothread foil_py_delivery_payload_outputs;
+%nothread foil_py_gate_session_wait;
+%nothread foil_py_json_roundtrip;
+
+%{
+struct foil_py_wait_ctx {
+    PyObject *on_status;
+    int failed;
+};
+
+/* Called by foil_gate_session_wait about every 100 ms, without the GIL. */
+static int foil_py_wait_progress(void *user_data, const char *status, double seconds_left) {
+    struct foil_py_wait_ctx *ctx = (struct foil_py_wait_ctx *)user_data;
+    PyGILState_STATE gil = PyGILState_Ensure();
+    if (PyErr_CheckSignals() != 0) {
+        ctx->failed = 1;
+    } else if (ctx->on_status && ctx->on_status != Py_None) {
+        PyObject *r = PyObject_CallFunction(ctx->on_status, "sd", status ? status : "", seconds_left);
+        if (!r) ctx->failed = 1;
+        Py_XDECREF(r);
+    }
+    PyGILState_Release(gil);
+    return ctx->failed;
+}
+
+static PyObject *foil_py_pairs(size_t n, const char *(*key)(const void *, size_t),
+                               const char *(*value)(const void *, size_t), const void *h) {
+    PyObject *dict = PyDict_New();
+    for (size_t i = 0; dict && i < n; i++) {
+        PyObject *k = foil_py_text(key(h, i)), *v = k ? foil_py_text(value(h, i)) : NULL;
+        if (!v || PyDict_SetItem(dict, k, v) != 0) Py_CLEAR(dict);
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+    }
+    return dict;
+}
+static const char *foil_py_out_key(const void *h, size_t i) {
+    return foil_gate_session_output_key((const foil_gate_session_t *)h, i);
+}
+static const char *foil_py_out_value(const void *h, size_t i) {
+    return foil_gate_session_output_value((const foil_gate_session_t *)h, i);
+}
+static const char *foil_py_refused_key(const void *h, size_t i) {
+    return foil_gate_session_refused_key((const foil_gate_session_t *)h, i);
+}
+static const char *foil_py_refused_reason(const void *h, size_t i) {
+    return foil_gate_session_refused_reason((const foil_gate_session_t *)h, i);
+}
+static const char *foil_py_payload_key(const void *h, size_t i) {
+    return foil_delivery_payload_output_key((const foil_delivery_payload_t *)h, i);
+}
+static const char *foil_py_payload_value(const void *h, size_t i) {
+    return foil_delivery_payload_output_value((const foil_delivery_payload_t *)h, i);
+}
+%}
+
+%inline %{
+/* The callable that turns an error-info dict into the exception instance to raise. */
+void foil_py_set_error_hook(PyObject *hook) {
+    Py_XINCREF(hook);
+    Py_XDECREF(foil_py_error_hook);
+    foil_py_error_hook = hook;
+}
+
+/* A whole page in one call: (items, limit, has_more, next_cursor, request_id). */
+PyObject *foil_py_page_unpack(const foil_page_t *page) {
+    PyObject *items = foil_py_json(foil_page_items(page));
+    if (!items) return NULL;
+    if (items == Py_None) {
+        Py_DECREF(items);
+        items = PyList_New(0);
+        if (!items) return NULL;
+    }
+    return Py_BuildValue("(NiNNN)", items, foil_page_limit(page),
+                         PyBool_FromLong(foil_page_has_more(page)),
+                         foil_py_text(foil_page_next_cursor(page)),
+                         foil_py_text(foil_page_request_id(page)));
+}
+
+/* A whole result in one call: (data, request_id, http_status). */
+PyObject *foil_py_result_unpack(const foil_result_t *result) {
+    return Py_BuildValue("(NNi)", foil_py_json(foil_result_data(result)),
+                         foil_py_text(foil_result_request_id(result)),
+                         foil_result_http_status(result));
+}
+
+/* The merged, policy-checked outputs after approval, as a dict. */
+PyObject *foil_py_gate_session_outputs(const foil_gate_session_t *s) {
+    return foil_py_pairs(foil_gate_session_output_count(s), foil_py_out_key, foil_py_out_value, s);
+}
+
+/* Keys the env-var policy refused, with the reason. */
+PyObject *foil_py_gate_session_refused(const foil_gate_session_t *s) {
+    return foil_py_pairs(foil_gate_session_refused_count(s), foil_py_refused_key,
+                         foil_py_refused_reason, s);
+}
+
+/* A decrypted payload's outputs as a dict. */
+PyObject *foil_py_delivery_payload_outputs(const foil_delivery_payload_t *p) {
+    return foil_py_pairs(foil_delivery_payload_output_count(p), foil_py_payload_key,
+                         foil_py_payload_value, p);
+}
+
+/* foil_gate_session_wait with the GIL released; on_status(status, seconds_left) is
+ * called with the GIL, and Ctrl-C (or an exception in on_status) cancels promptly. */
+PyObject *foil_py_gate_session_wait(foil_gate_session_t *s, long timeout_ms, long interval_ms,
+                                    PyObject *on_status) {
+    struct foil_py_wait_ctx ctx = {on_status, 0};
+    foil_status_t st;
+    Py_BEGIN_ALLOW_THREADS
+    st = foil_gate_session_wait(s, timeout_ms, interval_ms, foil_py_wait_progress, &ctx);
+    Py_END_ALLOW_THREADS
+    if (ctx.failed) return NULL;
+    if (st != FOIL_OK) {
+        foil_py_raise(st);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* Parse JSON text with the core's parser and convert it (the converter's test hook). */
+PyObject *foil_py_json_roundtrip(const char *text, size_t len) {
+    foil_document_t *doc = NULL;
+    foil_status_t st = foil_document_parse(text, len, &doc);
+    if (st != FOIL_OK) {
+        foil_py_raise(st);
+        return NULL;
+    }
+    PyObject *r = foil_py_json(foil_document_root(doc));
+    foil_document_free(doc);
+    return r;
+}
+%}
