@@ -18,6 +18,7 @@ static const char USAGE[] =
     "  --seed S              seed for the generated data (default 1)\n"
     "  --gate-ttl SECONDS    Gate session lifetime (default 900)\n"
     "  --rate-limit          enable the rate limits (secret 600, gate 120, public 300 / 60 s)\n"
+    "  --rate-limit-secret N / --rate-limit-gate N / --rate-limit-public N  bucket sizes\n"
     "  --threads N           HTTP worker threads (default 4)\n"
     "  --service ID=JSON     add a Gate service delivering the JSON object of outputs\n"
     "  --service-webhook ID=URL  add a Gate service backed by an integrator webhook\n"
@@ -113,6 +114,15 @@ int foil_emulator_main(int argc, char **argv) {
             i++;
         } else if (strcmp(a, "--gate-ttl") == 0 && parse_u64(v, 86400 * 30, &n) == 0 && n > 0) {
             cfg.gate_ttl_seconds = (unsigned)n;
+            i++;
+        } else if (strcmp(a, "--rate-limit-secret") == 0 && parse_u64(v, 1000000, &n) == 0) {
+            cfg.rate_limit_secret = (unsigned)n;
+            i++;
+        } else if (strcmp(a, "--rate-limit-gate") == 0 && parse_u64(v, 1000000, &n) == 0) {
+            cfg.rate_limit_gate = (unsigned)n;
+            i++;
+        } else if (strcmp(a, "--rate-limit-public") == 0 && parse_u64(v, 1000000, &n) == 0) {
+            cfg.rate_limit_public = (unsigned)n;
             i++;
         } else if (strcmp(a, "--threads") == 0 && parse_u64(v, 256, &n) == 0 && n > 0) {
             cfg.threads = (unsigned)n;
