@@ -1,0 +1,335 @@
+"""Run every libfoil benchmark against the emulator on loopback and print one table.
+
+    bench/run.sh [--quick] [--skip-install] [--json FILE]
+
+Builds the C benchmarks and the emulator (Release, build-bench/), installs foil-server,
+httpx and the local `pip install ./python` into .venv-bench, starts foil-emulator with
+100,000 seeded sessions, runs each benchmark in its own process and prints
+benchmark | libfoil | baseline | ratio | target | met?. Ratios are measured within the same
+run. Exit status: non-zero only when a benchmark fails to run, never for a slow result.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+BUILD_DIR = REPO_DIR / "build-bench"
+VENV_DIR = REPO_DIR / ".venv-bench"
+GATE_SDK_DIR = VENV_DIR / "foil-server-gate"
+PYTHON = sys.executable
+SESSIONS = 100_000
+
+# Iteration counts: (full run, --quick correctness run).
+SIZES = {
+    "c_overhead": (["--rounds", "21", "--poll-batch", "500", "--list-batch", "40"],
+                   ["--rounds", "3", "--poll-batch", "50", "--list-batch", "5"]),
+    "c_signup": (["--rounds", "7", "--cycles", "300"], ["--rounds", "2", "--cycles", "20"]),
+    "listing": ((3, SESSIONS), (1, 4_000)),  # (repetitions, items)
+    "signup": (["--rounds", "5", "--cycles", "200"], ["--rounds", "2", "--cycles", "10"]),
+    "crypto": (["--rounds", "7", "--count", "2000"], ["--rounds", "2", "--count", "50"]),
+    "threads": (["--rounds", "5", "--pages", "96"], ["--rounds", "1", "--pages", "16"]),
+    "wrk_seconds": (5, 1),
+}
+
+
+class BenchmarkFailed(Exception):
+    pass
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(cmd, check=True, text=True, **kwargs)
+    except (subprocess.CalledProcessError, FileNotFoundError) as error:
+        detail = getattr(error, "stderr", None) or ""
+        raise BenchmarkFailed(f"{' '.join(map(str, cmd[:3]))} ...: {error}\n{detail[-2000:]}") from error
+
+
+def run_json(cmd: list[str]) -> dict:
+    log(" ".join(str(c) for c in cmd))
+    result = run([str(c) for c in cmd], capture_output=True)
+    try:
+        return json.loads(result.stdout)
+    except json.JSONDecodeError as error:
+        raise BenchmarkFailed(f"{cmd[0]} printed no JSON: {result.stdout[-500:]}") from error
+
+
+# ---------------------------------------------------------------------------- setup
+
+
+def build() -> None:
+    log("building the C benchmarks and the emulator (Release, build-bench/)")
+    generator = ["-G", "Ninja"] if shutil.which("ninja") else []
+    run(["cmake", "-S", str(REPO_DIR), "-B", str(BUILD_DIR), *generator,
+         "-DCMAKE_BUILD_TYPE=Release", "-DFOIL_BUILD_BENCH=ON", "-DFOIL_BUILD_TESTS=OFF",
+         "-DFOIL_BUILD_CLI=OFF", "-DFOIL_BUILD_SHARED=OFF",
+         # -O3 adds -Wmaybe-uninitialized false positives; warnings are CI's job, not this one's.
+         "-DFOIL_WERROR=OFF"], capture_output=True)
+    run(["cmake", "--build", str(BUILD_DIR), "--target", "c_overhead", "c_signup",
+         "foil_bench_emulator", "foil-emulator"], capture_output=True)
+
+
+def install(skip: bool) -> None:
+    if sys.prefix != str(VENV_DIR) and Path(sys.prefix).resolve() != VENV_DIR.resolve():
+        raise BenchmarkFailed(f"run.py must run in {VENV_DIR} (use bench/run.sh)")
+    if skip:
+        log("--skip-install: using the packages already in .venv-bench")
+        return
+    pip = [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    log("installing foil-server and httpx, and the local ./python (foil)")
+    run([*pip, "foil-server", "httpx"], capture_output=True)
+    if not (GATE_SDK_DIR / "foil_server").is_dir():
+        # 0.3.x dropped Gate; 0.2.5 is the last official release with it (see benchlib.py).
+        run([*pip, "--no-deps", "--target", str(GATE_SDK_DIR), "foil-server==0.2.5"],
+            capture_output=True)
+    run([*pip, str(REPO_DIR / "python")], capture_output=True)
+
+
+class Emulator:
+    """foil-emulator in its own process, so it never competes for the client's threads."""
+
+    def __init__(self, sessions: int) -> None:
+        exe = BUILD_DIR / "emulator" / "foil-emulator"
+        self.proc = subprocess.Popen([str(exe), "--json", "--seed-sessions", str(sessions)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        if not line:
+            raise BenchmarkFailed(f"foil-emulator did not start: {self.proc.stderr.read()[-1000:]}")
+        info = json.loads(line)
+        self.base_url, self.secret_key = info["base_url"], info["secret_key"]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def pending_poll_token(base_url: str) -> tuple[str, str]:
+    """A pending Gate session on the emulator (for the poll-route load test)."""
+    import httpx
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    raw = X25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()  # noqa: E731
+    delivery = {"version": 1, "algorithm": "x25519-hkdf-sha256/aes-256-gcm",
+                "key_id": b64(hashlib.sha256(raw).digest()), "public_key": b64(raw)}
+    response = httpx.post(f"{base_url}/v1/gate/sessions",
+                          json={"service_id": "foil", "account_name": "bench-wrk", "delivery": delivery})
+    response.raise_for_status()
+    data = response.json()["data"]
+    return data["id"], data["poll_token"]
+
+
+# ---------------------------------------------------------------------------- benchmarks
+
+
+def bench_c(emu: Emulator, quick: bool) -> dict:
+    overhead = run_json([BUILD_DIR / "bench" / "c_overhead", "--base-url", emu.base_url,
+                         "--secret-key", emu.secret_key, *SIZES["c_overhead"][quick]])
+    signup = run_json([BUILD_DIR / "bench" / "c_signup", *SIZES["c_signup"][quick]])
+    return {"c_overhead": overhead, "c_signup": signup}
+
+
+def bench_listing(emu: Emulator, quick: bool) -> dict:
+    reps, total = SIZES["listing"][quick]
+    impls = ["foil", "foil-server", "httpx"]
+    runs: dict[str, list[dict]] = {i: [] for i in impls}
+    for rep in range(reps):  # rotate the order so drift does not favour one implementation
+        for impl in impls[rep % 3:] + impls[: rep % 3]:
+            runs[impl].append(run_json([PYTHON, BENCH_DIR / "listing.py", "--impl", impl,
+                                        "--total", total, "--base-url", emu.base_url,
+                                        "--secret-key", emu.secret_key]))
+    return {impl: summarize_listing(r) for impl, r in runs.items()}
+
+
+def summarize_listing(runs: list[dict]) -> dict:
+    import statistics
+
+    best = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
+    return {"version": runs[0]["version"], "items": runs[0]["items"],
+            "items_per_s": best("items_per_s"), "peak_rss_kib": best("peak_rss_kib"),
+            "rss_growth_kib": max(r["rss_growth_kib"] for r in runs),
+            "rss_samples_kib": runs[0]["rss_samples_kib"], "runs": len(runs)}
+
+
+def bench_signup(quick: bool) -> dict:
+    lib = BUILD_DIR / "bench" / "libfoil_bench_emulator.so"
+    return {impl: run_json([PYTHON, BENCH_DIR / "signup.py", "--impl", impl, "--emulator-lib", lib,
+                            *SIZES["signup"][quick]]) for impl in ("foil", "foil-server")}
+
+
+def bench_crypto(quick: bool) -> dict:
+    return run_json([PYTHON, BENCH_DIR / "crypto.py", *SIZES["crypto"][quick]])
+
+
+def bench_threads(emu: Emulator, quick: bool) -> dict:
+    return {impl: run_json([PYTHON, BENCH_DIR / "threads.py", "--impl", impl, "--base-url",
+                            emu.base_url, "--secret-key", emu.secret_key, *SIZES["threads"][quick]])
+            for impl in ("foil", "foil-server")}
+
+
+def bench_emulator_poll(emu: Emulator, quick: bool) -> dict:
+    """Requests/s on the keep-alive poll route, measured by wrk (HTTP/1.1 keep-alive)."""
+    wrk = shutil.which("wrk")
+    if not wrk:
+        raise BenchmarkFailed("wrk is not installed (apt-get install wrk)")
+    session_id, token = pending_poll_token(emu.base_url)
+    seconds = SIZES["wrk_seconds"][quick]
+    results = {}
+    for connections in (1, 8):
+        cmd = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "-H", f"Authorization: Bearer {token}",
+               f"{emu.base_url}/v1/gate/sessions/{session_id}"]
+        log(" ".join(cmd[:4]) + " ... (poll route)")
+        out = run(cmd, capture_output=True).stdout
+        rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        if not rate or errors:
+            raise BenchmarkFailed(f"wrk failed on the poll route:\n{out}")
+        results[str(connections)] = float(rate.group(1))
+    return {"requests_per_s": results, "seconds": seconds}
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def machine() -> dict:
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kib = int(Path("/proc/meminfo").read_text().split()[1])
+    except OSError:
+        mem_kib = 0
+    curl = subprocess.run(["curl-config", "--version"], capture_output=True, text=True).stdout.strip()
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_kib / 2**20, 1),
+            "kernel": platform.release(), "python": platform.python_version(), "libcurl": curl,
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
+    out = []
+
+    def add(name, ours, base, ratio, target, met):
+        out.append((name, ours, base, ratio, target, met))
+
+    def check(ok):
+        return "yes" if ok else "NO"
+
+    for res in r["c"]["c_overhead"]["results"]:
+        label = {"gate_session_poll": "C: gate session poll (µs/request)",
+                 "sessions_page_200": "C: sessions page, 200 items (µs/request)"}[res["name"]]
+        add(label, f"{res['libfoil_us']:.1f}", f"{res['raw_us']:.1f} raw curl+cJSON",
+            f"{res['ratio']:.3f}x", "≤ 1.15x", check(res["ratio"] <= 1.15))
+    ls = r["listing"]
+    f, o, h = ls["foil"], ls["foil-server"], ls["httpx"]
+    ratio = f["items_per_s"] / o["items_per_s"]
+    add(f"Py: walk {f['items']:,} sessions (items/s)", f"{f['items_per_s']:,.0f}",
+        f"{o['items_per_s']:,.0f} foil-server {o['version']}", f"{ratio:.2f}x", "≥ 5x", check(ratio >= 5))
+    add("Py: walk, vs hand-written httpx+json (items/s)", f"{f['items_per_s']:,.0f}",
+        f"{h['items_per_s']:,.0f} httpx", f"{f['items_per_s'] / h['items_per_s']:.2f}x", "—", "info")
+    add("Py: walk peak RSS (MiB)", f"{f['peak_rss_kib'] / 1024:.1f}",
+        f"{o['peak_rss_kib'] / 1024:.1f} foil-server / {h['peak_rss_kib'] / 1024:.1f} httpx",
+        f"{f['peak_rss_kib'] / o['peak_rss_kib']:.2f}x", "—", "info")
+    add("Py: walk RSS growth, first→last tenth (KiB)", f"{f['rss_growth_kib']:+,}",
+        f"{o['rss_growth_kib']:+,} foil-server", "—", "flat (≤ 2048)", check(f["rss_growth_kib"] <= 2048))
+    sg = r["signup"]
+    ratio = sg["foil"]["cycles_per_s"] / sg["foil-server"]["cycles_per_s"]
+    add("Py: Gate signup cycle (cycles/s)", f"{sg['foil']['cycles_per_s']:,.0f}",
+        f"{sg['foil-server']['cycles_per_s']:,.0f} foil-server {sg['foil-server']['version']}",
+        f"{ratio:.2f}x", "≥ 3x", check(ratio >= 3))
+    c_rate = r["c"]["c_signup"]["cycles_per_s"]
+    add("C: Gate signup cycle (cycles/s)", f"{c_rate:,.0f}",
+        f"{sg['foil-server']['cycles_per_s']:,.0f} foil-server", f"{c_rate / sg['foil-server']['cycles_per_s']:.2f}x",
+        "—", "info")
+    cr = r["crypto"]
+    for res in cr["results"]:
+        label = {"envelope_decrypt": "Py: Gate envelope decrypt (ops/s)",
+                 "token_v1": "Py: sealed token v1 verify (ops/s)",
+                 "token_v2": "Py: sealed token v2 verify (ops/s)"}[res["name"]]
+        version = cr["foil_server_versions"]["envelope" if res["name"] == "envelope_decrypt" else "tokens"]
+        add(label, f"{res['foil_ops_per_s']:,.0f}", f"{res['foil_server_ops_per_s']:,.0f} foil-server {version}",
+            f"{res['ratio']:.2f}x", "≥ 2x", check(res["ratio"] >= 2))
+    th = r["threads"]
+    for n in th["foil"]["pages_per_s"]:
+        fr, orr = th["foil"]["pages_per_s"][n], th["foil-server"]["pages_per_s"][n]
+        add(f"Py: {n} thread(s), one client (pages/s; speed-up vs 1)",
+            f"{fr:,.0f} ({th['foil']['speedup'][n]:.2f}x)",
+            f"{orr:,.0f} ({th['foil-server']['speedup'][n]:.2f}x) foil-server",
+            f"{fr / orr:.2f}x", "—", "info")
+    for conns, rate in r["emulator_poll"]["requests_per_s"].items():
+        add(f"Emulator: poll route, wrk {conns} keep-alive conn (req/s)", f"{rate:,.0f}", "—", "—", "—", "info")
+    return out
+
+
+def render(table: list[tuple], info: dict) -> str:
+    header = ("benchmark", "libfoil", "baseline", "ratio", "target", "met?")
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in table]
+    lines.append("")
+    lines.append(f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB, Linux "
+                 f"{info['kernel']}, Python {info['python']}, libcurl {info['libcurl']}; load average "
+                 f"{info['load_before']} before, {info['load_average']} after; "
+                 f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that everything runs")
+    parser.add_argument("--skip-install", action="store_true", help="reuse the packages in .venv-bench")
+    parser.add_argument("--skip-build", action="store_true", help="reuse build-bench/ as it is")
+    parser.add_argument("--json", type=Path, help="also write all raw results to this file")
+    args = parser.parse_args()
+
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    started = time.monotonic()
+    emu = None
+    try:
+        if not args.skip_build:
+            build()
+        install(args.skip_install)
+        sessions = SESSIONS if not args.quick else SIZES["listing"][1][1] + 1000
+        emu = Emulator(sessions)
+        results = {"c": bench_c(emu, args.quick), "listing": bench_listing(emu, args.quick),
+                   "signup": bench_signup(args.quick), "crypto": bench_crypto(args.quick),
+                   "threads": bench_threads(emu, args.quick),
+                   "emulator_poll": bench_emulator_poll(emu, args.quick)}
+    except BenchmarkFailed as error:
+        print(f"benchmark failed to run: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if emu:
+            emu.stop()
+    info = machine()
+    info["load_before"] = load_before
+    results["machine"] = info
+    results["quick"] = args.quick
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    print(render(rows(results), info))
+    log(f"done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

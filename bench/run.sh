@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# One command for every benchmark: bench/run.sh [--quick] [--skip-install] [--skip-build] [--json FILE]
+# Creates .venv-bench on first use, then hands over to bench/run.py (see bench/README.md).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$repo/.venv-bench"
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+exec "$venv/bin/python" "$repo/bench/run.py" "$@"

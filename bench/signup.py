@@ -1,0 +1,98 @@
+"""Gate signup cycles per second: create (fresh key pair), approve through the emulator,
+poll, decrypt both envelopes, ack. Same steps, service and emulator build as c_signup.
+
+    python bench/signup.py --impl foil|foil-server --emulator-lib build-bench/bench/libfoil_bench_emulator.so
+
+The emulator runs in this process (loaded with ctypes) because approval is a call on its C
+API; its HTTP threads never take the GIL. Both implementations use the official low-level
+calls (gate.sessions.create / poll / acknowledge, create_delivery_key_pair,
+decrypt_gate_delivery_envelope); foil-server is 0.2.5, the last official release with Gate.
+"""
+from __future__ import annotations
+
+import argparse
+import ctypes
+import dataclasses
+
+import benchlib
+
+
+class Emulator:
+    def __init__(self, library: str) -> None:
+        self._lib = ctypes.CDLL(library)
+        self._lib.bench_emulator_start.restype = ctypes.c_void_p
+        self._lib.bench_emulator_base_url.restype = ctypes.c_char_p
+        self._lib.bench_emulator_base_url.argtypes = [ctypes.c_void_p]
+        self._lib.bench_emulator_approve.restype = ctypes.c_int
+        self._lib.bench_emulator_approve.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        self._lib.bench_emulator_stop.argtypes = [ctypes.c_void_p]
+        self._handle = self._lib.bench_emulator_start()
+        if not self._handle:
+            raise SystemExit("the embedded emulator did not start")
+        self.base_url = self._lib.bench_emulator_base_url(self._handle).decode()
+
+    def approve(self, gate_session_id: str) -> None:
+        status = self._lib.bench_emulator_approve(self._handle, gate_session_id.encode())
+        if status != 0:
+            raise SystemExit(f"approve failed with foil status {status}")
+
+    def stop(self) -> None:
+        self._lib.bench_emulator_stop(self._handle)
+
+
+def as_dict(value):
+    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
+
+
+def make_cycle(sdk, client, emulator: Emulator):
+    sessions = client.gate.sessions
+
+    def cycle() -> None:
+        pair = sdk.create_delivery_key_pair()
+        created = sessions.create(service_id="bench", account_name="bench-signup", delivery=as_dict(pair.delivery))
+        emulator.approve(created.id)
+        polled = sessions.poll(created.id, poll_token=created.poll_token)
+        bundle = polled.delivery_bundle
+        if polled.status != "approved" or bundle is None:
+            raise SystemExit("the poll after approval did not deliver")
+        integrator = sdk.decrypt_gate_delivery_envelope(pair.private_key, bundle.integrator)
+        gate = sdk.decrypt_gate_delivery_envelope(pair.private_key, bundle.gate)
+        if "BENCH_API_KEY" not in integrator.outputs or not gate.ack_token:
+            raise SystemExit("the envelopes did not hold the expected outputs")
+        sessions.acknowledge(created.id, poll_token=created.poll_token, ack_token=gate.ack_token)
+
+    return cycle
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--impl", choices=("foil", "foil-server"), required=True)
+    parser.add_argument("--emulator-lib", required=True)
+    parser.add_argument("--cycles", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    if args.impl == "foil":
+        import foil as sdk
+    else:
+        sdk = benchlib.import_foil_server(gate=True)
+    emulator = Emulator(args.emulator_lib)
+    client = sdk.Foil(secret_key="sk_unused_by_gate", base_url=emulator.base_url)
+    rates = benchlib.rounds_rate(make_cycle(sdk, client, emulator), args.cycles, args.rounds)
+    client.close()
+    emulator.stop()
+    benchlib.emit(
+        {
+            "benchmark": "signup",
+            "impl": args.impl,
+            "version": benchlib.sdk_version(sdk),
+            "cycles": args.cycles,
+            "rounds": args.rounds,
+            "cycles_per_s": benchlib.median(rates),
+            "rates": rates,
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()
