@@ -1,9 +1,11 @@
 /* libfoil against the emulator: cursor walks, keep-alive reuse, threads, every
  * injected fault kind ending in a typed error, and minted sealed tokens. */
-#include "foil_emulator.h"
 #include "foil_test.h"
 
+#include "foil_emulator.h"
+
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,10 +1,12 @@
 /* Gate signup end to end against the embedded emulator over real HTTP: create,
  * approve, wait, decrypt both envelopes, env-var policy, export/resume, ack, 410,
  * rejection, expiry, deadlines, cancellation and Retry-After. */
-#include "foil_emulator.h"
 #include "foil_test.h"
 
+#include "foil_emulator.h"
+
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
