@@ -1,0 +1,161 @@
+/* foil CLI: small-file reads and atomic, durable replacement (see atomic_file.h). */
+#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
+#include "atomic_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testhook.h"
+#include "wipe.h"
+
+#define MAX_FILE_BYTES (16L * 1024 * 1024)
+
+int cli_file_read(const char *path, char **text, size_t *len) {
+    *text = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size > MAX_FILE_BYTES) {
+        close(fd);
+        errno = S_ISREG(st.st_mode) ? EFBIG : EISDIR;
+        return -1;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        errno = ENOMEM;
+        return -1;
+    }
+    errno = 0;
+    for (;;) {
+        if (n + 1 >= cap) { /* the file grew while we read it */
+            if (cap > MAX_FILE_BYTES) break;
+            char *grown = malloc(cap * 2);
+            if (!grown) break;
+            memcpy(grown, buf, n);
+            cli_wipe(buf, cap);
+            free(buf);
+            buf = grown;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) break;
+        if (r == 0) {
+            close(fd);
+            buf[n] = '\0';
+            *text = buf;
+            *len = n;
+            return 0;
+        }
+        n += (size_t)r;
+    }
+    int e = errno ? errno : EFBIG;
+    close(fd);
+    cli_wipe(buf, cap);
+    free(buf);
+    errno = e;
+    return -1;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) {
+    int e = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    if (err && errlen) vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    errno = e;
+    return -1;
+}
+
+static int write_all(int fd, const char *data, size_t len) {
+    while (len > 0) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) return -1;
+        data += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int cli_file_write_atomic(const char *path, const char *data, size_t len, mode_t new_mode,
+                          const char *pause_step, char *err, size_t errlen) {
+    char target[PATH_MAX], tmp[PATH_MAX + 32], dir[PATH_MAX];
+    struct stat st;
+    int exists = 0;
+    if (snprintf(target, sizeof target, "%s", path) >= (int)sizeof target) {
+        errno = ENAMETOOLONG;
+        return fail(err, errlen, "%s: path too long", path);
+    }
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && !realpath(path, target))
+        return fail(err, errlen, "cannot follow the symlink %s: %s", path, strerror(errno));
+    if (stat(target, &st) == 0) {
+        if (!S_ISREG(st.st_mode)) {
+            errno = EISDIR;
+            return fail(err, errlen, "%s is not a regular file", target);
+        }
+        exists = 1;
+    }
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash == target ? 1 : slash - target), target);
+    else
+        snprintf(dir, sizeof dir, ".");
+    if (snprintf(tmp, sizeof tmp, "%s/.%s.foil-XXXXXX", strcmp(dir, "/") ? dir : "", base) >=
+        (int)sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return fail(err, errlen, "%s: path too long", target);
+    }
+
+    int fd = mkstemp(tmp);
+    if (fd < 0) return fail(err, errlen, "cannot create a file in %s: %s", dir, strerror(errno));
+    int ok = fchmod(fd, exists ? (st.st_mode & 07777) : new_mode) == 0;
+    if (ok && exists && (st.st_uid != geteuid() || st.st_gid != getegid()) &&
+        fchown(fd, st.st_uid, st.st_gid) != 0 && errno != EPERM)
+        ok = 0;
+    ok = ok && write_all(fd, data, len) == 0 && fsync(fd) == 0;
+    int e = errno;
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        e = errno;
+    }
+    if (!ok) {
+        unlink(tmp);
+        errno = e;
+        return fail(err, errlen, "cannot write %s: %s", tmp, strerror(e));
+    }
+    cli_test_pause(pause_step);
+    if (rename(tmp, target) != 0) {
+        e = errno;
+        unlink(tmp);
+        errno = e;
+        return fail(err, errlen, "cannot replace %s: %s", target, strerror(e));
+    }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || fsync(dfd) != 0) {
+        e = errno;
+        if (dfd >= 0) close(dfd);
+        errno = e;
+        return fail(err, errlen, "cannot sync the directory %s: %s", dir, strerror(e));
+    }
+    close(dfd);
+    return 0;
+}

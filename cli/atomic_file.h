@@ -1,0 +1,22 @@
+/* foil CLI: reading small files and replacing them atomically and durably. */
+#ifndef FOIL_CLI_ATOMIC_FILE_H
+#define FOIL_CLI_ATOMIC_FILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Reads the whole file (at most 16 MiB) into a malloc'd NUL-terminated buffer.
+ * Returns 0, or -1 with errno set (ENOENT when the file does not exist). */
+int cli_file_read(const char *path, char **text, size_t *len);
+
+/* Replaces `path` with `data` so that a crash at any moment leaves either the old or
+ * the new content, never a mix: a temp file in the same directory, fsync, rename over
+ * the target, fsync of the directory. An existing file keeps its mode (and owner when
+ * permitted); a new file gets new_mode (umask not applied). A symlink is followed and
+ * its target replaced. pause_step names the test hook step between the synced temp
+ * file and the rename (NULL: none). Returns 0, or -1 with errno set and a message
+ * (without file contents) in err. */
+int cli_file_write_atomic(const char *path, const char *data, size_t len, mode_t new_mode,
+                          const char *pause_step, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,57 @@
+/* foil: the libfoil command line (signup, login, registry, sessions, fingerprints,
+ * token and webhook verification, the local emulator and the demo). */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command_t;
+
+static const command_t COMMANDS[] = {
+    {"signup", cmd_signup, "sign up to a Gate service and write its keys to .env"},
+    {"login", cmd_login, "open a service's dashboard with the agent token from .env"},
+    {"registry", cmd_registry, "list the Gate registry or show one service"},
+    {"sessions", cmd_sessions, "list, show and label bot-detection sessions"},
+    {"fingerprints", cmd_fingerprints, "list and show visitor fingerprints"},
+    {"token", cmd_token, "verify a sealed token locally"},
+    {"webhook", cmd_webhook, "verify a webhook signature and parse its event"},
+    {"emulator", cmd_emulator, "run the local Foil API emulator"},
+    {"demo", cmd_demo, "the whole story on the embedded emulator, offline"},
+    {"version", cmd_version, "print the versions"},
+};
+#define COMMAND_COUNT (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static int usage(FILE *f) {
+    fprintf(f, "Usage: foil <command> [options]\n\nCommands:\n");
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        fprintf(f, "  %-13s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(f, "\nRun 'foil <command> --help' for a command's options.\n"
+               "Environment: FOIL_SECRET_KEY (secret key), FOIL_BASE_URL (API origin), NO_COLOR.\n"
+               "Exit codes: 0 ok, 1 error, 2 denied or expired, 3 timed out, 4 did not verify,\n"
+               "130 interrupted, 143 terminated.\n");
+    return f == stdout ? CLI_EXIT_OK : CLI_EXIT_ERROR;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) return usage(stderr);
+    const char *name = argv[1];
+    if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) return usage(stdout);
+    if (strcmp(name, "--version") == 0) name = "version";
+    if (strcmp(name, "help") == 0) {
+        if (argc < 3) return usage(stdout);
+        char *help_argv[] = {argv[2], "--help", NULL};
+        for (size_t i = 0; i < COMMAND_COUNT; i++)
+            if (strcmp(COMMANDS[i].name, argv[2]) == 0) return COMMANDS[i].run(2, help_argv);
+        fprintf(stderr, "foil: unknown command '%s'\n", argv[2]);
+        return usage(stderr);
+    }
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        if (strcmp(COMMANDS[i].name, name) == 0) return COMMANDS[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "foil: unknown command '%s'\n", name);
+    return usage(stderr);
+}

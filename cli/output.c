@@ -1,0 +1,153 @@
+/* foil CLI: tables, masking, JSON output (see output.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "output.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "term.h"
+
+void cli_mask(const char *value, char *buf, size_t n) {
+    const char *ellipsis = cli_sym("…", "...");
+    size_t len = value ? strlen(value) : 0, shown = 0;
+    if (len >= 12)
+        while (shown < 4 && (unsigned char)value[shown] >= 0x20 &&
+               (unsigned char)value[shown] < 0x7f)
+            shown++;
+    snprintf(buf, n, "%.*s%s", (int)shown, shown ? value : "", ellipsis);
+}
+
+struct cli_table {
+    size_t columns, rows, cap;
+    char **cells; /* rows * columns, row 0 = headers */
+};
+
+enum { MAX_CELL_WIDTH = 48 };
+
+cli_table_t *cli_table_new(size_t columns, const char *const *headers) {
+    cli_table_t *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->columns = columns;
+    if (cli_table_add(t, headers) != 0) {
+        cli_table_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+int cli_table_add(cli_table_t *t, const char *const *cells) {
+    if (t->rows == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        char **grown = realloc(t->cells, cap * t->columns * sizeof *grown);
+        if (!grown) return -1;
+        t->cells = grown;
+        t->cap = cap;
+    }
+    char **row = t->cells + t->rows * t->columns;
+    for (size_t c = 0; c < t->columns; c++) {
+        row[c] = strdup(cells[c] ? cells[c] : "-");
+        if (!row[c]) {
+            while (c--)
+                free(row[c]);
+            return -1;
+        }
+    }
+    t->rows++;
+    return 0;
+}
+
+/* Display width of UTF-8 text: one column per code point. */
+static size_t text_width(const char *s) {
+    size_t w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xc0) != 0x80;
+    return w;
+}
+
+/* Byte length of the first `cols` code points of s. */
+static size_t prefix_bytes(const char *s, size_t cols) {
+    size_t i = 0, w = 0;
+    while (s[i] && (w < cols || ((unsigned char)s[i] & 0xc0) == 0x80)) {
+        if (((unsigned char)s[i] & 0xc0) != 0x80) w++;
+        i++;
+    }
+    return i;
+}
+
+void cli_table_print(const cli_table_t *t, FILE *f, int indent) {
+    size_t widths[16] = {0};
+    size_t columns = t->columns < 16 ? t->columns : 16;
+    for (size_t r = 0; r < t->rows; r++)
+        for (size_t c = 0; c < columns; c++) {
+            size_t w = text_width(t->cells[r * t->columns + c]);
+            if (w > MAX_CELL_WIDTH) w = MAX_CELL_WIDTH;
+            if (w > widths[c]) widths[c] = w;
+        }
+    for (size_t r = 0; r < t->rows; r++) {
+        fprintf(f, "%*s", indent, "");
+        if (r == 0) fputs(cli_style(f, CLI_DIM), f);
+        for (size_t c = 0; c < columns; c++) {
+            const char *cell = t->cells[r * t->columns + c];
+            size_t w = text_width(cell);
+            if (w > MAX_CELL_WIDTH) {
+                fprintf(f, "%.*s%s", (int)prefix_bytes(cell, MAX_CELL_WIDTH - 1), cell,
+                        cli_sym("…", "~"));
+                w = MAX_CELL_WIDTH;
+            } else {
+                fputs(cell, f);
+            }
+            if (c + 1 < columns) fprintf(f, "%*s", (int)(widths[c] - w + 2), "");
+        }
+        if (r == 0) fputs(cli_style(f, CLI_RESET), f);
+        fputc('\n', f);
+    }
+}
+
+void cli_table_free(cli_table_t *t) {
+    if (!t) return;
+    for (size_t i = 0; i < t->rows * t->columns; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    free(t);
+}
+
+cJSON *cli_json_from_view(const foil_json_t *v) {
+    if (!v) return cJSON_CreateNull();
+    char *text = NULL;
+    if (foil_json_serialize(v, &text) != FOIL_OK) return NULL;
+    cJSON *doc = cJSON_Parse(text);
+    foil_string_free(text);
+    return doc;
+}
+
+int cli_json_print(cJSON *doc) {
+    if (!doc) return -1;
+    char *text = cli_term_is_tty(stdout) ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    if (!text) return -1;
+    puts(text);
+    fflush(stdout);
+    free(text);
+    return 0;
+}
+
+void cli_view_text(const foil_json_t *v, const char *dotted_path, char *buf, size_t n) {
+    const foil_json_t *x = foil_json_path(v, dotted_path);
+    double d;
+    int b;
+    switch (foil_json_type(x)) {
+    case FOIL_JSON_STRING:
+        snprintf(buf, n, "%s", foil_json_string(x));
+        break;
+    case FOIL_JSON_NUMBER:
+        foil_json_number(x, &d);
+        snprintf(buf, n, "%g", d);
+        break;
+    case FOIL_JSON_BOOL:
+        foil_json_bool(x, &b);
+        snprintf(buf, n, "%s", b ? "yes" : "no");
+        break;
+    default:
+        snprintf(buf, n, "-");
+    }
+}
