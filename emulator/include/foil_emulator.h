@@ -86,7 +86,7 @@ FOIL_API foil_status_t foil_emulator_approve_login(foil_emulator_t *emu,
 typedef enum foil_emulator_fault_kind {
     FOIL_EMULATOR_FAULT_STATUS = 1,   /* answer `status` with a proper error envelope */
     FOIL_EMULATOR_FAULT_DELAY,        /* wait delay_ms, then answer normally */
-    FOIL_EMULATOR_FAULT_RESET,        /* reset the connection without answering */
+    FOIL_EMULATOR_FAULT_RESET,        /* status line + headers, then a TCP RST, no body */
     FOIL_EMULATOR_FAULT_TRUNCATE,     /* announce the full length, send half, close */
     FOIL_EMULATOR_FAULT_CORRUPT,      /* a body that is not JSON, as application/json */
     FOIL_EMULATOR_FAULT_CONTENT_TYPE, /* an HTML body as text/html */

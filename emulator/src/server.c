@@ -60,6 +60,13 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
     return n ? (ssize_t)n : MHD_CONTENT_READER_END_OF_STREAM;
 }
 
+static ssize_t reset_read(void *cls, uint64_t pos, char *buf, size_t max) {
+    (void)cls;
+    if (pos > 0 || max == 0) return MHD_CONTENT_READER_END_WITH_ERROR;
+    buf[0] = '{'; /* one byte, so the headers are flushed before the reset */
+    return 1;
+}
+
 static void stream_free(void *cls) {
     stream_t *s = cls;
     free(s->body);
@@ -141,11 +148,6 @@ static enum MHD_Result dispatch(foil_emulator_t *emu, struct MHD_Connection *con
     emu_fault_t fault;
     int faulted = emu_fault_take(emu, method, url, &fault);
     if (faulted && fault.delay_ms) sleep_ms(fault.delay_ms);
-    if (faulted && fault.kind == FOIL_EMULATOR_FAULT_RESET) {
-        arm_reset(conn);
-        if (emu->cfg.log_requests) emu_log("%s %s -> reset (fault)", method, url);
-        return MHD_NO;
-    }
     if (ctx->too_large) {
         emu_respond_error(&req, &resp, 413, "request.too_large", "The request body exceeds 1 MiB.",
                           NULL);
@@ -165,13 +167,19 @@ static enum MHD_Result dispatch(foil_emulator_t *emu, struct MHD_Connection *con
         resp.status = fault.status;
 
     struct MHD_Response *r;
-    if (faulted && fault.kind >= FOIL_EMULATOR_FAULT_TRUNCATE)
+    if (faulted && fault.kind == FOIL_EMULATOR_FAULT_RESET) {
+        /* The status line and headers go out, then an RST instead of the body: a client
+         * cannot mistake it for a stale keep-alive connection and silently retry. */
+        arm_reset(conn);
+        resp.body_len = resp.body_len > 1 ? resp.body_len : 2;
+        r = MHD_create_response_from_callback(resp.body_len, 1024, reset_read, NULL, NULL);
+    } else if (faulted && fault.kind >= FOIL_EMULATOR_FAULT_TRUNCATE)
         r = faulted_response(&resp, &fault);
     else if (resp.body)
         r = MHD_create_response_from_buffer(resp.body_len, resp.body, MHD_RESPMEM_MUST_FREE);
     else
         r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-    if (r && resp.body && !(faulted && fault.kind >= FOIL_EMULATOR_FAULT_TRUNCATE))
+    if (r && resp.body && !(faulted && fault.kind >= FOIL_EMULATOR_FAULT_RESET))
         resp.body = NULL; /* owned by MHD now */
     free(resp.body);
     if (!r) return MHD_NO;
@@ -255,7 +263,7 @@ foil_status_t emu_server_start(foil_emulator_t *emu) {
         if (inet_pton(AF_INET, host, &a->sin_addr) != 1) return FOIL_E_INVALID_ARGUMENT;
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
-                     MHD_USE_ERROR_LOG | (ipv6 ? MHD_USE_IPv6 : 0);
+                     (emu->cfg.log_requests ? MHD_USE_ERROR_LOG : 0) | (ipv6 ? MHD_USE_IPv6 : 0);
     unsigned threads = emu->cfg.threads ? emu->cfg.threads : 4;
     emu->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, emu, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
