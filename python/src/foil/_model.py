@@ -1,0 +1,199 @@
+"""The machinery behind the result classes: cheap wrappers over the raw JSON dicts.
+
+A result object holds the dict the extension built from the response (one C call per page)
+and reads its fields only when asked, converting them the way foil-server does. Nothing is
+copied, so unknown fields stay available through ``to_dict()`` and ``obj["field"]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Generic, Iterator, TypeVar, overload
+
+T = TypeVar("T")
+M = TypeVar("M", bound="Model")
+
+__all__ = ["Model", "ListResult", "Field"]
+
+
+class Field(Generic[T]):
+    """A read-only attribute of a :class:`Model`, read from its raw dict on access."""
+
+    __slots__ = ("key", "convert", "name")
+
+    def __init__(self, key: str, convert: Callable[[Any], T]) -> None:
+        self.key = key
+        self.convert = convert
+        self.name = key
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> Field[T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> T | Field[T]:
+        if obj is None:
+            return self
+        return self.convert(obj._d.get(self.key))  # type: ignore[attr-defined]
+
+    def __set__(self, obj: object, value: Any) -> None:
+        raise AttributeError(f"{self.name} is read-only")
+
+
+class Model:
+    """Base of every result class: the raw object plus typed, lazily read attributes."""
+
+    __slots__ = ("_d",)
+    _field_names: tuple[str, ...] = ()
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._d = data
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        names: list[str] = []
+        for klass in reversed(cls.__mro__):
+            for name, value in vars(klass).items():
+                if isinstance(value, Field) and name not in names:
+                    names.append(name)
+        cls._field_names = tuple(names)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The complete object as the API sent it, unknown fields included (not a copy)."""
+        return self._d
+
+    def __getitem__(self, key: str) -> Any:
+        return self._d[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A raw field by its JSON name, ``default`` when absent."""
+        return self._d.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._d
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._d == other._d  # type: ignore[attr-defined, no-any-return]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._field_names)
+        return f"{type(self).__name__}({parts})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self._d,))
+
+
+class ListResult(Generic[T]):
+    """One page of a list: ``items``, ``limit``, ``has_more``, ``next_cursor`` (as in
+    foil-server), plus ``request_id``. Iterable and sized over its items."""
+
+    __slots__ = ("items", "limit", "has_more", "next_cursor", "request_id")
+
+    def __init__(
+        self,
+        items: list[T],
+        limit: int,
+        has_more: bool,
+        next_cursor: str | None = None,
+        *,
+        request_id: str | None = None,
+    ) -> None:
+        self.items = items
+        self.limit = limit
+        self.has_more = has_more
+        self.next_cursor = next_cursor
+        self.request_id = request_id
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ListResult):
+            return NotImplemented
+        return (self.items, self.limit, self.has_more, self.next_cursor) == (
+            other.items, other.limit, other.has_more, other.next_cursor)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"ListResult(items=<{len(self.items)} items>, limit={self.limit!r}, "
+                f"has_more={self.has_more!r}, next_cursor={self.next_cursor!r})")
+
+
+# ---- Conversions, mirroring foil-server's parsers.
+
+def as_str(v: Any) -> str:
+    return v if type(v) is str else str(v)
+
+
+def opt_str(v: Any) -> str | None:
+    return v if isinstance(v, str) else None
+
+
+def as_int(v: Any) -> int:
+    return v if type(v) is int else int(v)
+
+
+def opt_int(v: Any) -> int | None:
+    return int(v) if isinstance(v, int) else None
+
+
+def as_bool(v: Any) -> bool:
+    return bool(v)
+
+
+def opt_bool(v: Any) -> bool | None:
+    return v if isinstance(v, bool) else None
+
+
+def as_dict(v: Any) -> dict[str, Any]:
+    return v if isinstance(v, dict) else {}
+
+
+def opt_dict(v: Any) -> dict[str, Any] | None:
+    return v if isinstance(v, dict) else None
+
+
+def dict_list(v: Any) -> list[dict[str, Any]]:
+    return [item for item in v if isinstance(item, dict)] if isinstance(v, list) else []
+
+
+def str_list(v: Any) -> list[str]:
+    return [str(item) for item in v] if isinstance(v, list) else []
+
+
+def opt_str_list(v: Any) -> list[str] | None:
+    return None if v is None else str_list(v)
+
+
+def int_list(v: Any) -> list[int]:
+    return [int(item) for item in v] if isinstance(v, list) else []
+
+
+def model(cls: type[M]) -> Callable[[Any], M]:
+    """Nested object, an empty one when absent (foil-server requires these)."""
+    def convert(v: Any) -> M:
+        return cls(v if isinstance(v, dict) else {})
+    return convert
+
+
+def opt_model(cls: type[M]) -> Callable[[Any], M | None]:
+    def convert(v: Any) -> M | None:
+        return cls(v) if isinstance(v, dict) else None
+    return convert
+
+
+def model_list(cls: type[M]) -> Callable[[Any], list[M]]:
+    def convert(v: Any) -> list[M]:
+        return [cls(item) for item in v if isinstance(item, dict)] if isinstance(v, list) else []
+    return convert

@@ -1,0 +1,163 @@
+"""A whole Gate signup over libfoil's foil_gate_session_t: key pair, consent, wait,
+decrypt, policy, ack, and export / resume so a crash never loses the one-time delivery."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Callable
+
+from . import native as _native
+from ._errors import FoilStateError
+
+if TYPE_CHECKING:
+    from ._client import Foil
+
+__all__ = ["GateSignup"]
+
+
+class GateSignup:
+    """A Gate signup in progress (from ``client.gate.signup(...)``).
+
+    Typical use::
+
+        with client.gate.signup("acme") as signup:
+            print("Approve at", signup.consent_url)
+            outputs = signup.wait(timeout=600)
+            write_env_file(outputs)          # store durably first
+            signup.ack()                     # then acknowledge: the delivery is gone
+    """
+
+    __slots__ = ("_s", "_client")
+
+    def __init__(self) -> None:
+        raise TypeError("use client.gate.signup(...) or GateSignup.resume(...)")
+
+    @classmethod
+    def _wrap(cls, handle: Any, client: Foil) -> GateSignup:
+        self = object.__new__(cls)
+        self._s = handle
+        self._client = client
+        return self
+
+    @classmethod
+    def resume(cls, client: Foil, exported: str) -> GateSignup:
+        """Resume a signup saved with :meth:`export` (after a crash, before the ack)."""
+        if not isinstance(exported, str):
+            raise TypeError(f"exported must be str, not {type(exported).__name__}")
+        return cls._wrap(_native.gate_session_import(client._handle(), exported), client)
+
+    def _h(self) -> Any:
+        if self._s is None:
+            raise FoilStateError("this signup is closed", code="client.closed")
+        return self._s
+
+    @property
+    def id(self) -> str:
+        """The Gate session id (``gate_...``)."""
+        return str(_native.gate_session_id(self._h()))
+
+    @property
+    def service_id(self) -> str:
+        """The service signed up to."""
+        return str(_native.gate_session_service_id(self._h()))
+
+    @property
+    def account_name(self) -> str:
+        """The account name sent to the service."""
+        return str(_native.gate_session_account_name(self._h()))
+
+    @property
+    def consent_url(self) -> str:
+        """The page where the person approves the signup."""
+        return str(_native.gate_session_consent_url(self._h()))
+
+    @property
+    def expires_at(self) -> str | None:
+        """When the session expires (ISO-8601)."""
+        value = _native.gate_session_expires_at(self._h())
+        return None if value is None else str(value)
+
+    @property
+    def poll_token(self) -> str:
+        """The poll token: a credential, never log it."""
+        return str(_native.gate_session_poll_token(self._h()))
+
+    @property
+    def status(self) -> str:
+        """``"pending"``, ``"approved"``, ``"rejected"``, ``"expired"`` or ``"acknowledged"``."""
+        return str(_native.gate_session_status(self._h()))
+
+    @property
+    def docs_url(self) -> str | None:
+        """The service's docs URL, returned with the approval."""
+        value = _native.gate_session_docs_url(self._h())
+        return None if value is None else str(value)
+
+    @property
+    def poll_data(self) -> dict[str, Any] | None:
+        """The latest poll's data, None before the first poll."""
+        data = _native.gate_session_poll_data(self._h())
+        return data if isinstance(data, dict) else None
+
+    @property
+    def outputs(self) -> dict[str, str]:
+        """The delivered env vars after approval (both envelopes merged, policy applied);
+        empty before. The values are secrets."""
+        return dict(_native.py_gate_session_outputs(self._h()))
+
+    @property
+    def refused(self) -> dict[str, str]:
+        """Delivered keys the env-var policy refused, with the reason."""
+        return dict(_native.py_gate_session_refused(self._h()))
+
+    def poll(self) -> str:
+        """Poll once; returns the status (outputs are available once ``"approved"``)."""
+        _native.gate_session_poll(self._h())
+        return self.status
+
+    def wait(self, *, timeout: float | None = None, interval: float | None = None,
+             on_status: Callable[[str, float], object] | None = None) -> dict[str, str]:
+        """Poll until approved and return the outputs.
+
+        ``timeout`` in seconds (default: until the session expires), ``interval`` between
+        polls (default 1 s). ``on_status(status, seconds_left)`` is called after each poll
+        and about every 100 ms. Raises :class:`FoilRejectedError`,
+        :class:`FoilExpiredError`, :class:`FoilTimeoutError`; Ctrl-C interrupts promptly.
+        """
+        for name, value in (("timeout", timeout), ("interval", interval)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise TypeError(f"{name} must be a number of seconds or None, not {type(value).__name__}")
+        if on_status is not None and not callable(on_status):
+            raise TypeError("on_status must be callable")
+        timeout_ms = 0 if timeout is None else max(1, int(timeout * 1000))
+        interval_ms = 0 if interval is None else max(1, int(interval * 1000))
+        _native.py_gate_session_wait(self._h(), timeout_ms, interval_ms, on_status)
+        return self.outputs
+
+    def ack(self) -> None:
+        """Acknowledge the delivery (only after storing the outputs durably)."""
+        _native.gate_session_ack(self._h())
+
+    def cancel(self) -> None:
+        """Make a running :meth:`wait` return soon (safe from any thread)."""
+        _native.gate_session_cancel(self._h())
+
+    def export(self) -> str:
+        """The whole signup, private key included, as a string to store privately (0600)."""
+        return str(_native.gate_session_export(self._h()))
+
+    def close(self) -> None:
+        """Release the signup (its key and outputs are wiped). Idempotent."""
+        self._s = None
+
+    def __enter__(self) -> GateSignup:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        if self._s is None:
+            return "<foil.GateSignup closed>"
+        return f"<foil.GateSignup {self.id} {self.service_id} {self.status}>"
