@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "foil/foil.h"
+
 #define MAX_BODY (1024 * 1024)
 #define OVERSIZED_BYTES (64ULL * 1024 * 1024)
 
@@ -182,6 +184,9 @@ static enum MHD_Result dispatch(foil_emulator_t *emu, struct MHD_Connection *con
     if (r && resp.body && !(faulted && fault.kind >= FOIL_EMULATOR_FAULT_RESET))
         resp.body = NULL; /* owned by MHD now */
     free(resp.body);
+    /* libfoil keeps the last error per thread; worker threads outlive requests, so release
+     * it here rather than when the thread exits. */
+    foil_error_clear();
     if (!r) return MHD_NO;
     if (resp.content_type) MHD_add_response_header(r, "Content-Type", resp.content_type);
     MHD_add_response_header(r, "x-request-id", req.request_id);
