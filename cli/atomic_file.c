@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "atomic_file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -95,6 +96,21 @@ static int write_all(int fd, const char *data, size_t len) {
     return 0;
 }
 
+/* Temp files of earlier writes that were killed before their rename hold secrets:
+ * remove them. (A concurrent writer of the same file then fails its rename and says so.) */
+static void remove_stale_temps(const char *dir, const char *prefix) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    size_t n = strlen(prefix);
+    struct dirent *e;
+    char path[2 * PATH_MAX];
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, prefix, n) == 0 && strlen(e->d_name) == n + 6 &&
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+            unlink(path);
+    closedir(d);
+}
+
 int cli_file_write_atomic(const char *path, const char *data, size_t len, mode_t new_mode,
                           const char *pause_step, char *err, size_t errlen) {
     char target[PATH_MAX], tmp[PATH_MAX + 32], dir[PATH_MAX];
@@ -119,11 +135,15 @@ int cli_file_write_atomic(const char *path, const char *data, size_t len, mode_t
         snprintf(dir, sizeof dir, "%.*s", (int)(slash == target ? 1 : slash - target), target);
     else
         snprintf(dir, sizeof dir, ".");
-    if (snprintf(tmp, sizeof tmp, "%s/.%s.foil-XXXXXX", strcmp(dir, "/") ? dir : "", base) >=
-        (int)sizeof tmp) {
+    char prefix[NAME_MAX + 16];
+    if (snprintf(prefix, sizeof prefix, "%s%s.foil-", base[0] == '.' ? "" : ".", base) >=
+            (int)sizeof prefix ||
+        snprintf(tmp, sizeof tmp, "%s/%sXXXXXX", strcmp(dir, "/") ? dir : "", prefix) >=
+            (int)sizeof tmp) {
         errno = ENAMETOOLONG;
         return fail(err, errlen, "%s: path too long", target);
     }
+    remove_stale_temps(dir, prefix);
 
     int fd = mkstemp(tmp);
     if (fd < 0) return fail(err, errlen, "cannot create a file in %s: %s", dir, strerror(errno));

@@ -13,7 +13,8 @@ int cli_file_read(const char *path, char **text, size_t *len);
  * the new content, never a mix: a temp file in the same directory, fsync, rename over
  * the target, fsync of the directory. An existing file keeps its mode (and owner when
  * permitted); a new file gets new_mode (umask not applied). A symlink is followed and
- * its target replaced. pause_step names the test hook step between the synced temp
+ * its target replaced. Temp files (".<name>.foil-XXXXXX") left by a killed earlier
+ * write are removed first. pause_step names the test hook step between the synced temp
  * file and the rename (NULL: none). Returns 0, or -1 with errno set and a message
  * (without file contents) in err. */
 int cli_file_write_atomic(const char *path, const char *data, size_t len, mode_t new_mode,
