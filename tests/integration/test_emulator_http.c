@@ -45,8 +45,10 @@ static void header_value(const char *line, size_t n, const char *name, char *out
     if (n <= k || strncasecmp(line, name, k) != 0) return;
     const char *v = line + k;
     size_t len = n - k;
-    while (len && (*v == ' ')) v++, len--;
-    while (len && (v[len - 1] == '\r' || v[len - 1] == '\n')) len--;
+    while (len && (*v == ' '))
+        v++, len--;
+    while (len && (v[len - 1] == '\r' || v[len - 1] == '\n'))
+        len--;
     if (len >= outsz) len = outsz - 1;
     memcpy(out, v, len);
     out[len] = '\0';
@@ -73,7 +75,8 @@ static reply_t *call(env *e, const char *method, const char *path, const char *a
         headers = curl_slist_append(headers, h_auth);
     }
     if (body) {
-        snprintf(h_ct, sizeof h_ct, "Content-Type: %s", content_type ? content_type : "application/json");
+        snprintf(h_ct, sizeof h_ct, "Content-Type: %s",
+                 content_type ? content_type : "application/json");
         headers = curl_slist_append(headers, h_ct);
     }
     CURL *c = e->curl;
@@ -106,7 +109,8 @@ static cJSON *assert_error(const reply_t *r, long status, const char *code) {
     assert_string_equal(cJSON_GetObjectItem(err, "code")->valuestring, code);
     assert_int_equal(cJSON_GetObjectItem(err, "status")->valueint, status);
     assert_true(cJSON_IsBool(cJSON_GetObjectItem(err, "retryable")));
-    assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItem(err, "retryable")), status == 429 || status >= 500);
+    assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItem(err, "retryable")),
+                     status == 429 || status >= 500);
     const char *rid = cJSON_GetObjectItem(err, "request_id")->valuestring;
     assert_int_equal(strlen(rid), 36);
     assert_memory_equal(rid, "req_", 4);
@@ -137,7 +141,8 @@ static void envelopes_and_request_ids(void **state) {
     reply_t *r = call(e, "GET", "/v1/gate/registry", NULL, NULL, NULL);
     assert_int_equal(r->status, 200);
     cJSON *root = cJSON_Parse(r->body);
-    const char *rid = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "meta"), "request_id")->valuestring;
+    const char *rid =
+        cJSON_GetObjectItem(cJSON_GetObjectItem(root, "meta"), "request_id")->valuestring;
     assert_string_equal(rid, r->request_id);
     cJSON_Delete(root);
     char first[64];
@@ -277,14 +282,19 @@ static void every_fault_kind(void **state) {
     /* Healthy again, on the same handle. */
     r = call(e, "GET", "/v1/gate/registry", NULL, NULL, NULL);
     assert_int_equal(r->status, 200);
-    assert_non_null(cJSON_Parse(r->body));
+    cJSON *healthy = cJSON_Parse(r->body);
+    assert_non_null(healthy);
+    cJSON_Delete(healthy);
     free(r);
 
-    assert_int_equal(foil_emulator_inject_fault(e->emu, "GET", "/", 0, FOIL_EMULATOR_FAULT_DELAY, 0, 1),
-                     FOIL_E_INVALID_ARGUMENT);
-    assert_int_equal(foil_emulator_inject_fault(e->emu, "GET", "/", 1, FOIL_EMULATOR_FAULT_STATUS, 200, 0),
-                     FOIL_E_INVALID_ARGUMENT);
-    assert_int_equal(foil_emulator_fault_kind_from_name("content_type"), FOIL_EMULATOR_FAULT_CONTENT_TYPE);
+    assert_int_equal(
+        foil_emulator_inject_fault(e->emu, "GET", "/", 0, FOIL_EMULATOR_FAULT_DELAY, 0, 1),
+        FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(
+        foil_emulator_inject_fault(e->emu, "GET", "/", 1, FOIL_EMULATOR_FAULT_STATUS, 200, 0),
+        FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(foil_emulator_fault_kind_from_name("content_type"),
+                     FOIL_EMULATOR_FAULT_CONTENT_TYPE);
     assert_int_equal(foil_emulator_fault_kind_from_name("bogus"), 0);
 }
 
@@ -295,8 +305,8 @@ static void gate_poll_auth_and_consent_form(void **state) {
     FOIL_ASSERT_OK(foil_delivery_key_pair_new(&kp));
     FOIL_ASSERT_OK(foil_delivery_key_pair_request_json(kp, &delivery));
     char body[512];
-    snprintf(body, sizeof body, "{\"service_id\":\"foil\",\"account_name\":\"raw\",\"delivery\":%s}",
-             delivery);
+    snprintf(body, sizeof body,
+             "{\"service_id\":\"foil\",\"account_name\":\"raw\",\"delivery\":%s}", delivery);
     reply_t *r = call(e, "POST", "/v1/gate/sessions", NULL, body, NULL);
     assert_int_equal(r->status, 201);
     cJSON *root = cJSON_Parse(r->body);
@@ -305,12 +315,14 @@ static void gate_poll_auth_and_consent_form(void **state) {
     snprintf(id, sizeof id, "%s", cJSON_GetObjectItem(data, "id")->valuestring);
     snprintf(poll, sizeof poll, "%s", cJSON_GetObjectItem(data, "poll_token")->valuestring);
     const char *consent = cJSON_GetObjectItem(data, "consent_url")->valuestring;
-    assert_true(strncmp(consent, foil_emulator_base_url(e->emu), strlen(foil_emulator_base_url(e->emu))) == 0);
+    assert_true(strncmp(consent, foil_emulator_base_url(e->emu),
+                        strlen(foil_emulator_base_url(e->emu))) == 0);
     cJSON_Delete(root);
     free(r);
     snprintf(path, sizeof path, "/v1/gate/sessions/%s", id);
 
-    cJSON_Delete(assert_error(r = call(e, "GET", path, NULL, NULL, NULL), 401, "auth.missing_api_key"));
+    cJSON_Delete(
+        assert_error(r = call(e, "GET", path, NULL, NULL, NULL), 401, "auth.missing_api_key"));
     free(r);
     cJSON_Delete(assert_error(r = call(e, "GET", path, "gtpoll_wrong", NULL, NULL), 403,
                               "gate.invalid_poll_token"));

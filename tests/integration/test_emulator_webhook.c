@@ -46,7 +46,8 @@ static enum MHD_Result on_webhook(void *cls, struct MHD_Connection *conn, const 
     char *reply = NULL;
     unsigned status = 401;
     if (ts && sig &&
-        foil_webhook_signature_verify(WEBHOOK_SECRET, ts, in->body, in->len, sig, 0, 0) == FOIL_OK) {
+        foil_webhook_signature_verify(WEBHOOK_SECRET, ts, in->body, in->len, sig, 0, 0) ==
+            FOIL_OK) {
         cJSON *event = cJSON_Parse(in->body);
         cJSON *payload = cJSON_GetObjectItem(event, "data");
         char *payload_text = cJSON_PrintUnformatted(payload);
@@ -54,8 +55,8 @@ static enum MHD_Result on_webhook(void *cls, struct MHD_Connection *conn, const 
         if (strcmp(cJSON_GetObjectItem(event, "type")->valuestring, "gate.session.approved") == 0 &&
             foil_gate_approved_webhook_payload_validate(payload_text) == FOIL_OK) {
             char *delivery = cJSON_PrintUnformatted(cJSON_GetObjectItem(payload, "delivery"));
-            if (foil_gate_approved_webhook_response(delivery, "{\"ACME_API_KEY\":\"ak_from_webhook\"}",
-                                                    &reply) == FOIL_OK)
+            if (foil_gate_approved_webhook_response(
+                    delivery, "{\"ACME_API_KEY\":\"ak_from_webhook\"}", &reply) == FOIL_OK)
                 status = 200;
             free(delivery);
         }
@@ -71,6 +72,7 @@ static enum MHD_Result on_webhook(void *cls, struct MHD_Connection *conn, const 
     enum MHD_Result rc = MHD_queue_response(conn, status, r);
     MHD_destroy_response(r);
     foil_string_free(reply);
+    foil_error_clear(); /* this server thread outlives the request */
     return rc;
 }
 
@@ -92,12 +94,13 @@ static int setup(void **state) {
     assert_int_equal(foil_emulator_start(&cfg, &e->emu), FOIL_OK);
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%u/webhook", port);
-    foil_emulator_service_t hooked = {.id = "hooked", .webhook_url = url,
+    foil_emulator_service_t hooked = {.id = "hooked",
+                                      .webhook_url = url,
                                       .webhook_secret = WEBHOOK_SECRET,
                                       .dashboard_login_url = "https://hooked.example/login"};
     FOIL_ASSERT_OK(foil_emulator_add_service(e->emu, &hooked));
-    foil_emulator_service_t wrong = {.id = "wrong-secret", .webhook_url = url,
-                                     .webhook_secret = "whsec_not_it"};
+    foil_emulator_service_t wrong = {
+        .id = "wrong-secret", .webhook_url = url, .webhook_secret = "whsec_not_it"};
     FOIL_ASSERT_OK(foil_emulator_add_service(e->emu, &wrong));
     foil_emulator_service_t plain = {.id = "plain", .outputs_json = "{\"PLAIN_KEY\":\"p\"}"};
     FOIL_ASSERT_OK(foil_emulator_add_service(e->emu, &plain));
@@ -121,7 +124,8 @@ static int teardown(void **state) {
 
 static foil_gate_session_t *create(env *e, const char *service) {
     foil_gate_session_t *s = NULL;
-    FOIL_ASSERT_OK(foil_gate_session_create(e->client, service, "hooked-project", "{\"plan\":\"pro\"}", &s));
+    FOIL_ASSERT_OK(
+        foil_gate_session_create(e->client, service, "hooked-project", "{\"plan\":\"pro\"}", &s));
     return s;
 }
 
