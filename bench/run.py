@@ -222,7 +222,7 @@ def machine() -> dict:
         mem_kib = 0
     curl = subprocess.run(["curl-config", "--version"], capture_output=True, text=True).stdout.strip()
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_kib / 2**20, 1),
-            "kernel": platform.release(), "python": platform.python_version(), "libcurl": curl,
+            "kernel": platform.release(), "python": platform.python_version(), "libcurl": curl.removeprefix("libcurl "),
             "load_average": [round(x, 2) for x in os.getloadavg()]}
 
 
