@@ -236,6 +236,8 @@ static int start_resumed(signup_t *s) {
                         errno == EINVAL ? "not a signup state file for this service"
                                         : strerror(errno));
     }
+    /* The state names the env file it was saved for (same directory, maybe another name). */
+    snprintf(s->env_file, sizeof s->env_file, "%s", s->state.env_file);
     /* The session lives where it was created unless a base URL is forced. */
     if (!o->base_url && !getenv("FOIL_BASE_URL")) {
         foil_document_t *doc = NULL;
@@ -470,7 +472,9 @@ static int deliver(signup_t *s) {
         return cli_fail(o->json, "out_of_memory", "out of memory");
     }
     cli_test_pause("approved");
-    if ((rc = write_env_file(s, &d)) != CLI_EXIT_OK || (rc = save_state(s, 1)) != CLI_EXIT_OK) {
+    /* Nothing to write when every key was refused; the ack is still due. */
+    if ((d.count > 0 && (rc = write_env_file(s, &d)) != CLI_EXIT_OK) ||
+        (rc = save_state(s, 1)) != CLI_EXIT_OK) {
         delivery_free(&d);
         return rc;
     }
