@@ -60,8 +60,18 @@ def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
         raise BenchmarkFailed(f"{' '.join(map(str, cmd[:3]))} ...: {error}\n{detail[-2000:]}") from error
 
 
+def redacted(cmd: list) -> str:
+    """The command line for the log, without credentials (the value after --secret-key)."""
+    words = [str(c) for c in cmd]
+    return " ".join("***" if i and words[i - 1] == "--secret-key" else w for i, w in enumerate(words))
+
+
+def emu_base(url: str) -> str:
+    return re.match(r"https?://[^/]+", url).group(0)
+
+
 def run_json(cmd: list[str]) -> dict:
-    log(" ".join(str(c) for c in cmd))
+    log(redacted(cmd))
     result = run([str(c) for c in cmd], capture_output=True)
     try:
         return json.loads(result.stdout)
@@ -186,25 +196,32 @@ def bench_threads(emu: Emulator, quick: bool) -> dict:
             for impl in ("foil", "foil-server")}
 
 
-def bench_emulator_poll(emu: Emulator, quick: bool) -> dict:
-    """Requests/s on the keep-alive poll route, measured by wrk (HTTP/1.1 keep-alive)."""
+def wrk_rate(url: str, headers: list[str], connections: int, seconds: int) -> float:
     wrk = shutil.which("wrk")
     if not wrk:
         raise BenchmarkFailed("wrk is not installed (apt-get install wrk)")
-    session_id, token = pending_poll_token(emu.base_url)
+    cmd = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s"]
+    for header in headers:
+        cmd += ["-H", header]
+    log(f"wrk -t1 -c{connections} -d{seconds}s {url.split('?')[0].replace(emu_base(url), '')}")
+    out = run([*cmd, url], capture_output=True).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if not rate or "Non-2xx or 3xx responses" in out or "Socket errors" in out:
+        raise BenchmarkFailed(f"wrk failed on {url.split('?')[0]}:\n{out}")
+    return float(rate.group(1))
+
+
+def bench_emulator(emu: Emulator, quick: bool) -> dict:
+    """The emulator alone, driven by wrk (HTTP/1.1 keep-alive): requests/s on the Gate poll
+    route, and 200-item sessions pages/s on one connection, the ceiling for any client's
+    sequential walk (benchmark 2)."""
     seconds = SIZES["wrk_seconds"][quick]
-    results = {}
-    for connections in (1, 8):
-        cmd = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "-H", f"Authorization: Bearer {token}",
-               f"{emu.base_url}/v1/gate/sessions/{session_id}"]
-        log(" ".join(cmd[:4]) + " ... (poll route)")
-        out = run(cmd, capture_output=True).stdout
-        rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        if not rate or errors:
-            raise BenchmarkFailed(f"wrk failed on the poll route:\n{out}")
-        results[str(connections)] = float(rate.group(1))
-    return {"requests_per_s": results, "seconds": seconds}
+    session_id, token = pending_poll_token(emu.base_url)
+    poll_url = f"{emu.base_url}/v1/gate/sessions/{session_id}"
+    poll = {str(c): wrk_rate(poll_url, [f"Authorization: Bearer {token}"], c, seconds) for c in (1, 8)}
+    pages = wrk_rate(f"{emu.base_url}/v1/sessions?limit=200", [f"Authorization: Bearer {emu.secret_key}"],
+                     1, seconds)
+    return {"poll_requests_per_s": poll, "sessions_pages_per_s": pages, "seconds": seconds}
 
 
 # ---------------------------------------------------------------------------- report
@@ -247,6 +264,10 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
         f"{o['items_per_s']:,.0f} foil-server {o['version']}", f"{ratio:.2f}x", "≥ 5x", check(ratio >= 5))
     add("Py: walk, vs hand-written httpx+json (items/s)", f"{f['items_per_s']:,.0f}",
         f"{h['items_per_s']:,.0f} httpx", f"{f['items_per_s'] / h['items_per_s']:.2f}x", "—", "info")
+    ceiling = r["emulator"]["sessions_pages_per_s"] * 200
+    add("Py: walk, share of the emulator-alone ceiling (items/s)", f"{f['items_per_s']:,.0f}",
+        f"{ceiling:,.0f} emulator via wrk", f"{f['items_per_s'] / ceiling:.2f}x",
+        f"≥ {5 * o['items_per_s'] / ceiling:.2f}x for 5x", "info")
     add("Py: walk peak RSS (MiB)", f"{f['peak_rss_kib'] / 1024:.1f}",
         f"{o['peak_rss_kib'] / 1024:.1f} foil-server / {h['peak_rss_kib'] / 1024:.1f} httpx",
         f"{f['peak_rss_kib'] / o['peak_rss_kib']:.2f}x", "—", "info")
@@ -276,8 +297,11 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
             f"{fr:,.0f} ({th['foil']['speedup'][n]:.2f}x)",
             f"{orr:,.0f} ({th['foil-server']['speedup'][n]:.2f}x) foil-server",
             f"{fr / orr:.2f}x", "—", "info")
-    for conns, rate in r["emulator_poll"]["requests_per_s"].items():
-        add(f"Emulator: poll route, wrk {conns} keep-alive conn (req/s)", f"{rate:,.0f}", "—", "—", "—", "info")
+    em = r["emulator"]
+    for conns, rate in em["poll_requests_per_s"].items():
+        add(f"Emulator alone: poll route, wrk {conns} keep-alive conn (req/s)", f"{rate:,.0f}", "—", "—", "—", "info")
+    add("Emulator alone: 200-item sessions pages, wrk 1 conn (items/s)", f"{em['sessions_pages_per_s'] * 200:,.0f}",
+        "—", "—", "—", "info")
     return out
 
 
@@ -313,7 +337,7 @@ def main() -> int:
         results = {"c": bench_c(emu, args.quick), "listing": bench_listing(emu, args.quick),
                    "signup": bench_signup(args.quick), "crypto": bench_crypto(args.quick),
                    "threads": bench_threads(emu, args.quick),
-                   "emulator_poll": bench_emulator_poll(emu, args.quick)}
+                   "emulator": bench_emulator(emu, args.quick)}
     except BenchmarkFailed as error:
         print(f"benchmark failed to run: {error}", file=sys.stderr)
         return 1
