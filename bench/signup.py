@@ -64,21 +64,36 @@ def make_cycle(sdk, client, emulator: Emulator):
     return cycle
 
 
+def make_signup_cycle(client, emulator: Emulator):
+    """foil's high-level GateSignup (libfoil's foil_gate_session_t, as c_signup uses)."""
+
+    def cycle() -> None:
+        with client.gate.signup("bench", account_name="bench-signup") as signup:
+            emulator.approve(signup.id)
+            if signup.poll() != "approved" or "BENCH_API_KEY" not in signup.outputs:
+                raise SystemExit("the poll after approval did not deliver")
+            signup.ack()
+
+    return cycle
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--impl", choices=("foil", "foil-server"), required=True)
+    parser.add_argument("--impl", choices=("foil", "foil-signup", "foil-server"), required=True,
+                        help="foil-signup: foil's high-level client.gate.signup()")
     parser.add_argument("--emulator-lib", required=True)
     parser.add_argument("--cycles", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    if args.impl == "foil":
+    if args.impl in ("foil", "foil-signup"):
         import foil as sdk
     else:
         sdk = benchlib.import_foil_server(gate=True)
     emulator = Emulator(args.emulator_lib)
     client = sdk.Foil(secret_key="sk_unused_by_gate", base_url=emulator.base_url)
-    rates = benchlib.rounds_rate(make_cycle(sdk, client, emulator), args.cycles, args.rounds)
+    cycle = make_signup_cycle(client, emulator) if args.impl == "foil-signup" else make_cycle(sdk, client, emulator)
+    rates = benchlib.rounds_rate(cycle, args.cycles, args.rounds)
     client.close()
     emulator.stop()
     benchlib.emit(
