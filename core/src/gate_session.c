@@ -250,7 +250,7 @@ foil_status_t foil_gate_session_wait(foil_gate_session_t *s, long timeout_ms, lo
     double start_wall = foil_now_wall(), start = foil_now_monotonic();
     double expires = 0, deadline = timeout_ms > 0 ? start + timeout_ms / 1000.0 : 0;
     if (foil_parse_timestamp(s->expires_at, &expires)) {
-        double until_expiry = start + (expires - start_wall) + 1.0; /* one grace second */
+        double until_expiry = start + (expires - start_wall);
         if (deadline == 0 || until_expiry < deadline) deadline = until_expiry;
     }
     if (deadline == 0) deadline = start + 15 * 60; /* no expiry known: Gate's usual TTL */
