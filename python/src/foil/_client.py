@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, TypeVar
 
 from . import native as _native
@@ -80,14 +81,25 @@ def _many(result: Any, cls: Callable[[dict[str, Any]], M]) -> list[M]:
 
 
 def _walk(fetch: Callable[[str | None], Any], cls: Callable[[dict[str, Any]], M]) -> Iterator[M]:
-    """Every item of a cursor-paginated list, one page in memory at a time."""
-    cursor: str | None = None
-    while True:
-        items, _limit_used, has_more, next_cursor, _rid = _unpack_page(fetch(cursor))
+    """Every item of a cursor-paginated list, one page in memory at a time.
+
+    The next page is fetched by a helper thread (the GIL is released during the request)
+    while the caller consumes the current one.
+    """
+    items, _limit_used, has_more, next_cursor, _rid = _unpack_page(fetch(None))
+    if not has_more or not next_cursor:
         yield from map(cls, items)
-        if not has_more or not next_cursor:
-            return
-        cursor = next_cursor
+        return
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="foil-prefetch")
+    try:
+        while True:
+            pending = pool.submit(fetch, next_cursor) if has_more and next_cursor else None
+            yield from map(cls, items)
+            if pending is None:
+                return
+            items, _limit_used, has_more, next_cursor, _rid = _unpack_page(pending.result())
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 class _Namespace:
