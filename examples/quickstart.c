@@ -1,6 +1,7 @@
 /* List the five most recent sessions with their verdicts.
  * Build: cc quickstart.c $(pkg-config --cflags --libs foil) -o quickstart
- * Run:   FOIL_SECRET_KEY=sk_... ./quickstart   (FOIL_BASE_URL=http://127.0.0.1:PORT for the emulator) */
+ * Run:   FOIL_SECRET_KEY=sk_... ./quickstart   (FOIL_BASE_URL=http://127.0.0.1:PORT for the
+ * emulator) */
 #include <foil/foil.h>
 #include <stdio.h>
 

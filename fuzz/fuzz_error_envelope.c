@@ -20,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         (void)foil_error_field_expected(e, i);
         (void)foil_error_field_received(e, i);
     }
-    for (size_t i = 0; i < foil_error_allowed_value_count(e); i++) (void)foil_error_allowed_value(e, i);
+    for (size_t i = 0; i < foil_error_allowed_value_count(e); i++)
+        (void)foil_error_allowed_value(e, i);
     foil_error_clear();
     return 0;
 }

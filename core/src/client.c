@@ -48,7 +48,7 @@ foil_status_t foil_client_new(foil_client_t **out) {
     if ((st = foil_transport_new(&c->transport)) != FOIL_OK ||
         (st = set_client_header(c, NULL)) != FOIL_OK ||
         (st = foil_client_set_base_url(c, foil_str_empty(env_url) ? FOIL_DEFAULT_BASE_URL
-                                                                   : env_url)) != FOIL_OK ||
+                                                                  : env_url)) != FOIL_OK ||
         (st = foil_client_set_secret_key(c, getenv("FOIL_SECRET_KEY"))) != FOIL_OK) {
         foil_client_release(c);
         return st;
@@ -95,7 +95,8 @@ foil_status_t foil_client_set_base_url(foil_client_t *c, const char *base_url) {
     char *copy = foil_strdup(base_url);
     if (!copy) return foil_fail_nomem();
     size_t n = strlen(copy);
-    while (n > 0 && copy[n - 1] == '/') copy[--n] = '\0';
+    while (n > 0 && copy[n - 1] == '/')
+        copy[--n] = '\0';
     free(c->base_url);
     c->base_url = copy;
     return FOIL_OK;

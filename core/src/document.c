@@ -16,9 +16,11 @@ foil_status_t foil_document_wrap(cJSON *root, foil_document_t **out) {
 }
 
 foil_status_t foil_document_parse(const char *text, size_t len, foil_document_t **out) {
-    if (!out) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+    if (!out)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
     *out = NULL;
-    if (!text) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "text", "must not be NULL", NULL, NULL);
+    if (!text)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "text", "must not be NULL", NULL, NULL);
     cJSON *root = cJSON_ParseWithLength(text, len);
     if (!root) return foil_fail(FOIL_E_INVALID_ARGUMENT, "not valid JSON");
     return foil_document_wrap(root, out);
@@ -131,9 +133,11 @@ int foil_json_get_bool(const foil_json_t *v, const char *key, int *out) {
 }
 
 foil_status_t foil_json_serialize(const foil_json_t *v, char **out) {
-    if (!out) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+    if (!out)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
     *out = NULL;
-    if (!v) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "value", "must not be NULL", NULL, NULL);
+    if (!v)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "value", "must not be NULL", NULL, NULL);
     *out = cJSON_PrintUnformatted(FOIL_NODE(v));
     return *out ? FOIL_OK : foil_fail_nomem();
 }

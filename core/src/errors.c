@@ -63,7 +63,8 @@ static void error_reset(struct foil_error *e) {
         free(e->fields[i].received);
     }
     free(e->fields);
-    for (size_t i = 0; i < e->allowed_count; i++) free(e->allowed[i]);
+    for (size_t i = 0; i < e->allowed_count; i++)
+        free(e->allowed[i]);
     free(e->allowed);
     memset(e, 0, sizeof *e);
     e->retry_after = -1;
@@ -125,8 +126,8 @@ foil_status_t foil_fail_field(foil_status_t status, const char *field, const cha
                               const char *expected, const char *received) {
     foil_fail(status, "%s: %s", field, issue);
     free(tls_error.code);
-    tls_error.code =
-        foil_strdup(status == FOIL_E_VALIDATION ? "client.validation_failed" : "client.invalid_argument");
+    tls_error.code = foil_strdup(status == FOIL_E_VALIDATION ? "client.validation_failed"
+                                                             : "client.invalid_argument");
     tls_error.fields = calloc(1, sizeof(field_error));
     if (tls_error.fields) {
         tls_error.field_count = 1;

@@ -39,7 +39,8 @@ static void clear_delivery(foil_gate_session_t *s) {
     free(s->outputs);
     s->outputs = NULL;
     s->output_count = 0;
-    for (size_t i = 0; i < s->refused_count; i++) free(s->refused[i].key);
+    for (size_t i = 0; i < s->refused_count; i++)
+        free(s->refused[i].key);
     free(s->refused);
     s->refused = NULL;
     s->refused_count = 0;
@@ -103,7 +104,8 @@ foil_status_t foil_gate_session_create(foil_client_t *client, const char *servic
         (st = copy_field(&s->consent_url, data, "consent_url", true)) != FOIL_OK ||
         (st = copy_field(&s->expires_at, data, "expires_at", false)) != FOIL_OK)
         goto done;
-    if (!(s->service_id = foil_strdup(service_id)) || !(s->account_name = foil_strdup(account_name))) {
+    if (!(s->service_id = foil_strdup(service_id)) ||
+        !(s->account_name = foil_strdup(account_name))) {
         st = foil_fail_nomem();
         goto done;
     }
@@ -174,7 +176,8 @@ static foil_status_t add_refused(foil_gate_session_t *s, const char *key, const 
 }
 
 /* Merge one decrypted envelope's outputs under the env-var policy. */
-static foil_status_t merge(foil_gate_session_t *s, const foil_delivery_payload_t *p, bool from_gate) {
+static foil_status_t merge(foil_gate_session_t *s, const foil_delivery_payload_t *p,
+                           bool from_gate) {
     foil_status_t st = FOIL_OK;
     for (size_t i = 0; st == FOIL_OK && i < foil_delivery_payload_output_count(p); i++) {
         const char *key = foil_delivery_payload_output_key(p, i);
@@ -217,7 +220,8 @@ static foil_status_t decrypt_bundle(foil_gate_session_t *s, const foil_json_t *b
 }
 
 foil_status_t foil_gate_session_poll(foil_gate_session_t *s) {
-    if (!s) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+    if (!s)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
     if (strcmp(s->status, "acknowledged") == 0)
         return foil_fail(FOIL_E_STATE, "the delivery was already acknowledged");
     if (s->output_count > 0 || s->ack_token) return FOIL_OK; /* already delivered */
@@ -246,7 +250,8 @@ static bool transient(foil_status_t st) {
 
 foil_status_t foil_gate_session_wait(foil_gate_session_t *s, long timeout_ms, long interval_ms,
                                      foil_gate_progress_fn progress, void *user_data) {
-    if (!s) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+    if (!s)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
     double start_wall = foil_now_wall(), start = foil_now_monotonic();
     double expires = 0, deadline = timeout_ms > 0 ? start + timeout_ms / 1000.0 : 0;
     if (foil_parse_timestamp(s->expires_at, &expires)) {
@@ -317,11 +322,13 @@ const char *foil_gate_session_refused_reason(const foil_gate_session_t *s, size_
 }
 
 foil_status_t foil_gate_session_ack(foil_gate_session_t *s) {
-    if (!s) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+    if (!s)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
     if (!s->ack_token)
         return foil_fail(FOIL_E_STATE, "nothing to acknowledge: the delivery was not received yet");
     foil_result_t *r = NULL;
-    foil_status_t st = foil_gate_sessions_acknowledge(s->client, s->id, s->poll_token, s->ack_token, &r);
+    foil_status_t st =
+        foil_gate_sessions_acknowledge(s->client, s->id, s->poll_token, s->ack_token, &r);
     foil_result_free(r);
     if (st == FOIL_OK) strcpy(s->status, "acknowledged");
     return st;
@@ -331,7 +338,8 @@ foil_status_t foil_gate_session_export(const foil_gate_session_t *s, char **out)
     foil_status_t st = foil_check_out(out);
     if (st != FOIL_OK) return st;
     *out = NULL;
-    if (!s) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+    if (!s)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
     char *pkcs8 = NULL;
     if ((st = foil_delivery_key_pair_export_pkcs8(s->key_pair, &pkcs8)) != FOIL_OK) return st;
     cJSON *obj = cJSON_CreateObject();
@@ -370,8 +378,8 @@ foil_status_t foil_gate_session_import(foil_client_t *client, const char *export
     const char *kind = foil_json_get_string(v, "object");
     const char *pkcs8 = foil_json_get_string(v, "private_key_pkcs8");
     if (st == FOIL_OK && (!kind || strcmp(kind, "foil_gate_session_export") != 0 || !pkcs8))
-        st = foil_fail_field(FOIL_E_INVALID_ARGUMENT, "exported",
-                             "is not an exported gate session", "foil_gate_session_export()", NULL);
+        st = foil_fail_field(FOIL_E_INVALID_ARGUMENT, "exported", "is not an exported gate session",
+                             "foil_gate_session_export()", NULL);
     if (st == FOIL_OK) st = foil_delivery_key_pair_import_pkcs8(pkcs8, &s->key_pair);
     const char *required[] = {"id", "service_id", "account_name", "poll_token", "consent_url"};
     char **slots[] = {&s->id, &s->service_id, &s->account_name, &s->poll_token, &s->consent_url};

@@ -12,7 +12,8 @@ foil_status_t foil_gate_sessions_create(foil_client_t *client, const char *servi
     if ((st = foil_check_client(client)) != FOIL_OK ||
         (st = foil_check_service_id(service_id, "service_id")) != FOIL_OK ||
         (st = foil_check_required(account_name, "account_name")) != FOIL_OK ||
-        (metadata_json && (st = foil_parse_object_arg(metadata_json, "metadata", &metadata)) != FOIL_OK) ||
+        (metadata_json &&
+         (st = foil_parse_object_arg(metadata_json, "metadata", &metadata)) != FOIL_OK) ||
         (st = foil_parse_object_arg(delivery_json, "delivery", &delivery)) != FOIL_OK ||
         (st = foil_gate_delivery_request_validate(delivery_json)) != FOIL_OK)
         goto done;

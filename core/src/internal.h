@@ -43,9 +43,9 @@ foil_status_t foil_fail_transport(foil_status_t status, const char *what);
 foil_status_t foil_status_for_http(int http_status);
 
 /* --- strings ---------------------------------------------------------------- */
-char *foil_strdup(const char *s);          /* NULL-safe; NULL on NULL or no memory */
-void foil_wipe_free(char *s);               /* wipe strlen bytes, then free */
-void foil_wipe_string(char *s);             /* wipe strlen bytes in place */
+char *foil_strdup(const char *s); /* NULL-safe; NULL on NULL or no memory */
+void foil_wipe_free(char *s);     /* wipe strlen bytes, then free */
+void foil_wipe_string(char *s);   /* wipe strlen bytes in place */
 bool foil_str_empty(const char *s);
 
 /* --- documents (document.c) ------------------------------------------------- */

@@ -21,7 +21,8 @@ struct foil_iter {
 
 foil_status_t foil_iter_create(foil_client_t *client, const foil_request_t *tmpl,
                                foil_iter_t **out) {
-    if (!out) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+    if (!out)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
     *out = NULL;
     if (!client)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL);
@@ -48,7 +49,8 @@ foil_status_t foil_iter_create(foil_client_t *client, const foil_request_t *tmpl
 
 static foil_status_t fetch(foil_iter_t *it) {
     foil_request_t req = {.op = it->op, .path_args = {it->path_args[0], it->path_args[1]}};
-    for (size_t i = 0; i < it->query_count; i++) foil_request_query(&req, it->names[i], it->values[i]);
+    for (size_t i = 0; i < it->query_count; i++)
+        foil_request_query(&req, it->names[i], it->values[i]);
     foil_request_query(&req, "cursor", it->cursor);
     foil_page_t *page = NULL;
     foil_status_t st = foil_request_page(it->client, &req, &page);
@@ -103,7 +105,8 @@ void foil_iter_free(foil_iter_t *it) {
     if (!it) return;
     foil_page_free(it->page);
     free(it->cursor);
-    for (size_t i = 0; i < 2; i++) free(it->path_args[i]);
+    for (size_t i = 0; i < 2; i++)
+        free(it->path_args[i]);
     for (size_t i = 0; i < FOIL_REQUEST_MAX_QUERY; i++) {
         free(it->names[i]);
         free(it->values[i]);

@@ -4,7 +4,12 @@
 
 #include "internal.h"
 
-typedef enum foil_auth { FOIL_AUTH_NONE, FOIL_AUTH_SECRET, FOIL_AUTH_POLL, FOIL_AUTH_AGENT } foil_auth_t;
+typedef enum foil_auth {
+    FOIL_AUTH_NONE,
+    FOIL_AUTH_SECRET,
+    FOIL_AUTH_POLL,
+    FOIL_AUTH_AGENT
+} foil_auth_t;
 
 typedef enum foil_op {
 #define FOIL_OPERATION(id, method, path, auth, name) FOIL_OP_##id,

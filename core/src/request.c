@@ -36,7 +36,8 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userp) {
     }
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 16384;
-        while (cap < b->len + n + 1) cap *= 2;
+        while (cap < b->len + n + 1)
+            cap *= 2;
         char *grown = realloc(b->data, cap);
         if (!grown) return 0;
         b->data = grown;
@@ -73,8 +74,10 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *userp) {
     size_t name_len = (size_t)(colon - buf);
     const char *v = colon + 1;
     size_t v_len = n - name_len - 1;
-    while (v_len && (*v == ' ' || *v == '\t')) v++, v_len--;
-    while (v_len && (v[v_len - 1] == '\r' || v[v_len - 1] == '\n' || v[v_len - 1] == ' ')) v_len--;
+    while (v_len && (*v == ' ' || *v == '\t'))
+        v++, v_len--;
+    while (v_len && (v[v_len - 1] == '\r' || v[v_len - 1] == '\n' || v[v_len - 1] == ' '))
+        v_len--;
     char value[128];
     if (v_len >= sizeof value) v_len = sizeof value - 1;
     memcpy(value, v, v_len);
@@ -192,7 +195,10 @@ static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const
               (h = curl_slist_append(headers, c->client_header)) && (headers = h) &&
               (h = curl_slist_append(headers, "Expect:")) && (headers = h);
     /* "Content-Type:" stops libcurl adding a form type to a body-less POST. */
-    if (ok) ok = (h = curl_slist_append(headers, body ? "Content-Type: application/json" : "Content-Type:")) && (headers = h);
+    if (ok)
+        ok = (h = curl_slist_append(headers,
+                                    body ? "Content-Type: application/json" : "Content-Type:")) &&
+             (headers = h);
     if (ok && auth) ok = (h = curl_slist_append(headers, auth)) && (headers = h);
     if (!ok) {
         curl_slist_free_all(headers);
@@ -294,10 +300,10 @@ static bool should_retry(foil_status_t st, const attempt *a) {
     return st == FOIL_OK && (a->http_status == 429 || a->http_status >= 500);
 }
 
-foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req,
-                                foil_response_t *out) {
+foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foil_response_t *out) {
     memset(out, 0, sizeof *out);
-    if (!c) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL);
+    if (!c)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL);
     const foil_operation_t *op = foil_operation_get(req->op);
     char *url = NULL, *auth = NULL, *body = NULL;
     foil_status_t st = auth_header(c, req, op, &auth);
@@ -334,8 +340,8 @@ foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req,
     if (st == FOIL_OK && a.http_status != 204) {
         out->root = a.body.data ? cJSON_ParseWithLength(a.body.data, a.body.len) : NULL;
         if (!cJSON_IsObject(out->root))
-            st = foil_fail(FOIL_E_PROTOCOL, "%s: HTTP %ld response is not a JSON object",
-                           op->name, a.http_status);
+            st = foil_fail(FOIL_E_PROTOCOL, "%s: HTTP %ld response is not a JSON object", op->name,
+                           a.http_status);
         else if (!out->request_id) {
             const cJSON *rid = cJSON_GetObjectItemCaseSensitive(
                 cJSON_GetObjectItemCaseSensitive(out->root, "meta"), "request_id");

@@ -17,7 +17,7 @@ typedef struct foil_request {
     const char *path_args[2]; /* substituted, escaped, into the template's {...} in order */
     foil_query_param_t query[FOIL_REQUEST_MAX_QUERY];
     size_t query_count;
-    const cJSON *body; /* NULL: no body */
+    const cJSON *body;  /* NULL: no body */
     const char *bearer; /* poll or agent token for POLL / AGENT operations */
 } foil_request_t;
 

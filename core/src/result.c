@@ -20,7 +20,8 @@ static const cJSON *member(const cJSON *obj, const char *key) {
 
 foil_status_t foil_request_result(foil_client_t *client, const foil_request_t *req,
                                   foil_result_t **out) {
-    if (!out) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+    if (!out)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
     *out = NULL;
     foil_result_t *r = calloc(1, sizeof *r);
     if (!r) return foil_fail_nomem();
@@ -40,7 +41,8 @@ foil_status_t foil_request_result(foil_client_t *client, const foil_request_t *r
 
 foil_status_t foil_request_page(foil_client_t *client, const foil_request_t *req,
                                 foil_page_t **out) {
-    if (!out) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+    if (!out)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
     *out = NULL;
     foil_page_t *p = calloc(1, sizeof *p);
     if (!p) return foil_fail_nomem();

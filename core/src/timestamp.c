@@ -19,15 +19,18 @@ static long days_from_civil(long y, long m, long d) {
 
 bool foil_parse_timestamp(const char *text, double *epoch_seconds) {
     int y, mo, d, h, mi, s, consumed = 0;
-    if (!text || sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6)
+    if (!text ||
+        sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6)
         return false;
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
     const char *p = text + consumed;
     double frac = 0, scale = 0.1;
     if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10) frac += (*p - '0') * scale;
+        for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+            frac += (*p - '0') * scale;
     if (!(strcmp(p, "Z") == 0 || strcmp(p, "+00:00") == 0)) return false;
-    *epoch_seconds = (double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + s + frac;
+    *epoch_seconds =
+        (double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + s + frac;
     return true;
 }
 

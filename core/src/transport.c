@@ -32,7 +32,8 @@ foil_status_t foil_transport_new(foil_transport_t **out) {
     *out = NULL;
     struct foil_transport *t = calloc(1, sizeof *t);
     if (!t) return foil_fail_nomem();
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&t->share_locks[i], NULL);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_init(&t->share_locks[i], NULL);
     pthread_mutex_init(&t->pool_lock, NULL);
     t->share = curl_share_init();
     if (!t->share) {
@@ -51,10 +52,12 @@ foil_status_t foil_transport_new(foil_transport_t **out) {
 
 void foil_transport_free(foil_transport_t *t) {
     if (!t) return;
-    for (size_t i = 0; i < t->idle_count; i++) curl_easy_cleanup(t->idle[i]);
+    for (size_t i = 0; i < t->idle_count; i++)
+        curl_easy_cleanup(t->idle[i]);
     free(t->idle);
     if (t->share) curl_share_cleanup(t->share);
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&t->share_locks[i]);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_destroy(&t->share_locks[i]);
     pthread_mutex_destroy(&t->pool_lock);
     free(t);
 }

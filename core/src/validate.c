@@ -10,9 +10,9 @@ foil_status_t foil_check_out(const void *out) {
 }
 
 foil_status_t foil_check_client(const void *client) {
-    return client ? FOIL_OK
-                  : foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL,
-                                    NULL);
+    return client
+               ? FOIL_OK
+               : foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL);
 }
 
 foil_status_t foil_check_required(const char *value, const char *field) {

@@ -22,7 +22,8 @@ static int setup(void **state) {
     assert_int_equal(foil_emulator_start(&cfg, &e->emu), FOIL_OK);
     assert_int_equal(foil_client_new(&e->client), FOIL_OK);
     assert_int_equal(foil_client_set_base_url(e->client, foil_emulator_base_url(e->emu)), FOIL_OK);
-    assert_int_equal(foil_client_set_secret_key(e->client, foil_emulator_secret_key(e->emu)), FOIL_OK);
+    assert_int_equal(foil_client_set_secret_key(e->client, foil_emulator_secret_key(e->emu)),
+                     FOIL_OK);
     *state = e;
     return 0;
 }
@@ -59,8 +60,10 @@ static void iterate_every_session_on_one_connection(void **state) {
     assert_null(item);
     foil_iter_free(it);
     qsort(ids, n, sizeof *ids, compare_strings);
-    for (size_t i = 1; i < n; i++) assert_string_not_equal(ids[i - 1], ids[i]);
-    for (size_t i = 0; i < n; i++) free(ids[i]);
+    for (size_t i = 1; i < n; i++)
+        assert_string_not_equal(ids[i - 1], ids[i]);
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
     assert_int_equal(foil_client_connections_opened(e->client), 1);
     foil_emulator_stats_t stats;
     foil_emulator_stats(e->emu, &stats);
@@ -73,8 +76,8 @@ static void filters_and_detail(void **state) {
     FOIL_ASSERT_OK(foil_sessions_list(e->client, 200, NULL, "bot", NULL, &page));
     assert_true(foil_page_count(page) > 0);
     for (size_t i = 0; i < foil_page_count(page); i++)
-        assert_string_equal(foil_decision_verdict(foil_session_latest_decision(foil_page_item(page, i))),
-                            "bot");
+        assert_string_equal(
+            foil_decision_verdict(foil_session_latest_decision(foil_page_item(page, i))), "bot");
     char id[64];
     snprintf(id, sizeof id, "%s", foil_session_id(foil_page_item(page, 0)));
     foil_page_free(page);
@@ -98,7 +101,8 @@ static void auth_errors(void **state) {
     env *e = *state;
     foil_page_t *page = NULL;
     FOIL_ASSERT_OK(foil_client_set_secret_key(e->client, "sk_test_wrong"));
-    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page), FOIL_E_AUTHENTICATION);
+    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page),
+                     FOIL_E_AUTHENTICATION);
     assert_string_equal(foil_error_code(foil_last_error()), "auth.invalid_api_key");
     const char *rid = foil_error_request_id(foil_last_error());
     assert_non_null(rid);
@@ -172,7 +176,8 @@ static void *walk(void *arg) {
         w->failures++;
         return NULL;
     }
-    while (foil_iter_next(it, &item) == FOIL_OK && item) w->items++;
+    while (foil_iter_next(it, &item) == FOIL_OK && item)
+        w->items++;
     foil_iter_free(it);
     return NULL;
 }

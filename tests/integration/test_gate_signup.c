@@ -25,8 +25,9 @@ static int start(void **state, unsigned ttl_seconds) {
     foil_emulator_service_t acme = {
         .id = "acme",
         .name = "Acme",
-        .outputs_json = "{\"ACME_API_KEY\":\"ak_test_123\",\"PATH\":\"/tmp/evil\","
-                        "\"ACME_GATE_AGENT_TOKEN\":\"agt_forged\",\"ACME_NOTE\":\"a b#c\\n\\\"q\\\"\"}",
+        .outputs_json =
+            "{\"ACME_API_KEY\":\"ak_test_123\",\"PATH\":\"/tmp/evil\","
+            "\"ACME_GATE_AGENT_TOKEN\":\"agt_forged\",\"ACME_NOTE\":\"a b#c\\n\\\"q\\\"\"}",
         .dashboard_login_url = "https://acme.example/login",
     };
     assert_int_equal(foil_emulator_add_service(e->emu, &acme), FOIL_OK);
@@ -147,7 +148,8 @@ static void export_and_resume_after_crash(void **state) {
     foil_gate_session_t *bad = NULL;
     assert_int_equal(foil_gate_session_import(e->client, "{\"object\":\"x\"}", &bad),
                      FOIL_E_INVALID_ARGUMENT);
-    assert_int_equal(foil_gate_session_import(e->client, "not json", &bad), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(foil_gate_session_import(e->client, "not json", &bad),
+                     FOIL_E_INVALID_ARGUMENT);
     assert_null(bad);
 }
 
@@ -241,7 +243,8 @@ static void create_validates_before_sending(void **state) {
     assert_int_equal(foil_gate_session_create(e->client, "Bad Id", "p", NULL, &s),
                      FOIL_E_INVALID_ARGUMENT);
     assert_string_equal(foil_error_field_name(foil_last_error(), 0), "service_id");
-    assert_int_equal(foil_gate_session_create(e->client, "acme", "", NULL, &s), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(foil_gate_session_create(e->client, "acme", "", NULL, &s),
+                     FOIL_E_INVALID_ARGUMENT);
     assert_int_equal(foil_gate_session_create(e->client, "acme", "p", "[1]", &s),
                      FOIL_E_INVALID_ARGUMENT);
     assert_string_equal(foil_error_field_name(foil_last_error(), 0), "metadata");

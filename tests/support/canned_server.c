@@ -112,8 +112,8 @@ canned_server_t *canned_server_start(void) {
     s->status = 200;
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = 0};
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
-                                 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &addr,
+    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
+                                 NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &addr,
                                  MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
     if (!s->daemon) {
         free(s);
@@ -124,8 +124,8 @@ canned_server_t *canned_server_start(void) {
     return s;
 }
 
-void canned_server_respond(canned_server_t *s, int status, const char *body,
-                           const char *request_id, const char *retry_after) {
+void canned_server_respond(canned_server_t *s, int status, const char *body, const char *request_id,
+                           const char *retry_after) {
     pthread_mutex_lock(&s->lock);
     free(s->body);
     s->body = body ? strdup(body) : NULL;

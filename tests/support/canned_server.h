@@ -24,8 +24,8 @@ typedef struct canned_request {
 canned_server_t *canned_server_start(void);
 /* The next responses: status, body (copied), optional x-request-id (NULL: none),
  * optional Retry-After (NULL: none). */
-void canned_server_respond(canned_server_t *s, int status, const char *body,
-                           const char *request_id, const char *retry_after);
+void canned_server_respond(canned_server_t *s, int status, const char *body, const char *request_id,
+                           const char *retry_after);
 /* Delay every response by delay_ms (0: none). */
 void canned_server_delay(canned_server_t *s, long delay_ms);
 const char *canned_server_url(const canned_server_t *s);

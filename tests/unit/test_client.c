@@ -46,8 +46,8 @@ static void base_url_policy(void **state) {
     FOIL_ASSERT_OK(foil_client_set_base_url(c, "http://localhost:8080"));
     FOIL_ASSERT_OK(foil_client_set_base_url(c, "http://127.1.2.3:9"));
     FOIL_ASSERT_OK(foil_client_set_base_url(c, "http://[::1]:9"));
-    const char *refused[] = {"http://api.usefoil.com", "http://10.0.0.1", "ftp://x",
-                             "http://127.0.0.1.evil.com", "not a url", ""};
+    const char *refused[] = {"http://api.usefoil.com",    "http://10.0.0.1", "ftp://x",
+                             "http://127.0.0.1.evil.com", "not a url",       ""};
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
         assert_int_equal(foil_client_set_base_url(c, refused[i]), FOIL_E_CONFIGURATION);
         assert_string_equal(foil_error_field_name(foil_last_error(), 0), "base_url");

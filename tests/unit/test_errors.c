@@ -45,8 +45,10 @@ static const foil_error_t *serve_and_fail(env *e, const char *fixture, int statu
     assert_int_equal(foil_error_status(err), expected);
     assert_int_equal(foil_error_http_status(err), status);
     assert_string_equal(foil_error_code(err), cJSON_GetObjectItem(error, "code")->valuestring);
-    assert_string_equal(foil_error_message(err), cJSON_GetObjectItem(error, "message")->valuestring);
-    assert_int_equal(foil_error_retryable(err), cJSON_IsTrue(cJSON_GetObjectItem(error, "retryable")));
+    assert_string_equal(foil_error_message(err),
+                        cJSON_GetObjectItem(error, "message")->valuestring);
+    assert_int_equal(foil_error_retryable(err),
+                     cJSON_IsTrue(cJSON_GetObjectItem(error, "retryable")));
     assert_string_equal(foil_error_body(err), body);
     const cJSON *docs = cJSON_GetObjectItem(error, "docs_url");
     if (docs)
@@ -67,9 +69,9 @@ static void missing_api_key(void **state) {
 }
 
 static void invalid_api_key_prefers_header_request_id(void **state) {
-    const foil_error_t *err = serve_and_fail(*state, "errors/invalid-api-key.json", 401,
-                                             "req_ffffffffffffffffffffffffffffffff",
-                                             FOIL_E_AUTHENTICATION);
+    const foil_error_t *err =
+        serve_and_fail(*state, "errors/invalid-api-key.json", 401,
+                       "req_ffffffffffffffffffffffffffffffff", FOIL_E_AUTHENTICATION);
     assert_string_equal(foil_error_request_id(err), "req_ffffffffffffffffffffffffffffffff");
 }
 
@@ -95,8 +97,10 @@ static void validation_error_fields(void **state) {
     assert_int_equal(foil_error_field_count(err), (size_t)cJSON_GetArraySize(fields));
     for (size_t i = 0; i < foil_error_field_count(err); i++) {
         const cJSON *f = cJSON_GetArrayItem(fields, (int)i);
-        assert_string_equal(foil_error_field_name(err, i), cJSON_GetObjectItem(f, "name")->valuestring);
-        assert_string_equal(foil_error_field_issue(err, i), cJSON_GetObjectItem(f, "issue")->valuestring);
+        assert_string_equal(foil_error_field_name(err, i),
+                            cJSON_GetObjectItem(f, "name")->valuestring);
+        assert_string_equal(foil_error_field_issue(err, i),
+                            cJSON_GetObjectItem(f, "issue")->valuestring);
         assert_string_equal(foil_error_field_expected(err, i),
                             cJSON_GetObjectItem(f, "expected")->valuestring);
         assert_string_equal(foil_error_field_received(err, i),

@@ -89,12 +89,13 @@ static void list_page_fields(void **state) {
 
 static void nullable_fields_stay_distinct(void **state) {
     env *e = *state;
-    canned_server_respond(e->server, 200,
-                          "{\"data\":[{\"object\":\"session\",\"id\":\"sid_1\",\"client_user_id\":null,"
-                          "\"latest_decision\":{\"risk_score\":0,\"manipulation\":null},"
-                          "\"visitor_fingerprint\":{\"confidence\":null},\"future_field\":{\"x\":1}}],"
-                          "\"pagination\":{\"limit\":1,\"has_more\":false},\"meta\":{}}",
-                          NULL, NULL);
+    canned_server_respond(
+        e->server, 200,
+        "{\"data\":[{\"object\":\"session\",\"id\":\"sid_1\",\"client_user_id\":null,"
+        "\"latest_decision\":{\"risk_score\":0,\"manipulation\":null},"
+        "\"visitor_fingerprint\":{\"confidence\":null},\"future_field\":{\"x\":1}}],"
+        "\"pagination\":{\"limit\":1,\"has_more\":false},\"meta\":{}}",
+        NULL, NULL);
     foil_page_t *page = NULL;
     FOIL_ASSERT_OK(foil_sessions_list(e->client, 1, NULL, NULL, NULL, &page));
     const foil_json_t *s = foil_page_item(page, 0);
@@ -117,8 +118,10 @@ static void get_detail(void **state) {
     cJSON *doc = serve_fixture(e, "api/sessions/detail.json", 200);
     foil_result_t *r = NULL;
     FOIL_ASSERT_OK(foil_sessions_get(e->client, "sid_0123456789abcdefghjkmnpqrs", &r));
-    assert_string_equal(canned_server_last(e->server).url, "/v1/sessions/sid_0123456789abcdefghjkmnpqrs");
-    assert_true(cJSON_Compare(cJSON_GetObjectItem(doc, "data"), (const cJSON *)foil_result_data(r), 1));
+    assert_string_equal(canned_server_last(e->server).url,
+                        "/v1/sessions/sid_0123456789abcdefghjkmnpqrs");
+    assert_true(
+        cJSON_Compare(cJSON_GetObjectItem(doc, "data"), (const cJSON *)foil_result_data(r), 1));
     assert_string_equal(foil_session_object(foil_result_data(r)), "session");
     assert_non_null(foil_session_decision(foil_result_data(r)));
     assert_int_equal(foil_result_http_status(r), 200);
@@ -133,7 +136,8 @@ static void attach_and_clear_client_user(void **state) {
     FOIL_ASSERT_OK(foil_sessions_attach_client_user(e->client, "sid_a/b", "user \"42\"", &r));
     canned_request_t req = canned_server_last(e->server);
     assert_string_equal(req.method, "PATCH");
-    assert_string_equal(req.url, "/v1/sessions/sid_a/b"); /* escaped on the wire, decoded by the server */
+    assert_string_equal(req.url,
+                        "/v1/sessions/sid_a/b"); /* escaped on the wire, decoded by the server */
     assert_string_equal(req.content_type, "application/json");
     assert_string_equal(req.body, "{\"client_user_id\":\"user \\\"42\\\"\"}");
     foil_result_free(r);
@@ -170,7 +174,8 @@ static void bad_arguments_send_nothing(void **state) {
     expect_invalid(e, foil_sessions_attach_client_user(e->client, "sid_1", NULL, &r),
                    "client_user_id");
     expect_invalid(e, foil_sessions_list(NULL, 0, NULL, NULL, NULL, &page), "client");
-    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, NULL), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, NULL),
+                     FOIL_E_INVALID_ARGUMENT);
     assert_null(page);
     assert_null(r);
 }
@@ -179,7 +184,8 @@ static void missing_secret_key_is_configuration_error(void **state) {
     env *e = *state;
     FOIL_ASSERT_OK(foil_client_set_secret_key(e->client, NULL));
     foil_page_t *page = NULL;
-    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page), FOIL_E_CONFIGURATION);
+    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page),
+                     FOIL_E_CONFIGURATION);
     assert_non_null(strstr(foil_error_message(foil_last_error()), "FOIL_SECRET_KEY"));
     assert_int_equal(canned_server_last(e->server).count, 0);
 }
@@ -187,11 +193,16 @@ static void missing_secret_key_is_configuration_error(void **state) {
 static void malformed_success_bodies(void **state) {
     env *e = *state;
     foil_page_t *page = NULL;
-    const char *bodies[] = {"", "not json", "[1,2]", "{\"data\":{}}",
-                            "{\"data\":[],\"pagination\":{}}", "{\"data\":[], \"pagination\":"};
+    const char *bodies[] = {"",
+                            "not json",
+                            "[1,2]",
+                            "{\"data\":{}}",
+                            "{\"data\":[],\"pagination\":{}}",
+                            "{\"data\":[], \"pagination\":"};
     for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
         canned_server_respond(e->server, 200, bodies[i], NULL, NULL);
-        assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page), FOIL_E_PROTOCOL);
+        assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page),
+                         FOIL_E_PROTOCOL);
         assert_null(page);
     }
     foil_result_t *r = NULL;

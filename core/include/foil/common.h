@@ -46,30 +46,30 @@ extern "C" {
  * snake_case name bindings use to pick their exception class. */
 #define FOIL_STATUS_TABLE(X)                                                                       \
     X(FOIL_OK, 0, "ok", "success")                                                                 \
-    X(FOIL_E_INVALID_ARGUMENT, 1, "invalid_argument", "invalid argument")                        \
-    X(FOIL_E_CONFIGURATION, 2, "configuration", "client configuration error")                    \
-    X(FOIL_E_NOMEM, 3, "out_of_memory", "out of memory")                                          \
-    X(FOIL_E_CONNECTION, 4, "connection", "could not reach the Foil API")                         \
-    X(FOIL_E_TIMEOUT, 5, "timeout", "request timed out")                                          \
-    X(FOIL_E_CANCELLED, 6, "cancelled", "operation cancelled")                                    \
-    X(FOIL_E_PROTOCOL, 7, "protocol", "malformed or unexpected response")                         \
-    X(FOIL_E_API, 8, "api", "the Foil API returned an error")                                     \
-    X(FOIL_E_AUTHENTICATION, 9, "authentication", "authentication failed")                        \
-    X(FOIL_E_PERMISSION, 10, "permission", "permission denied")                                   \
-    X(FOIL_E_NOT_FOUND, 11, "not_found", "resource not found")                                    \
-    X(FOIL_E_CONFLICT, 12, "conflict", "conflict")                                                \
-    X(FOIL_E_GONE, 13, "gone", "resource expired or already consumed")                           \
-    X(FOIL_E_VALIDATION, 14, "validation", "request validation failed")                           \
-    X(FOIL_E_RATE_LIMITED, 15, "rate_limited", "rate limited")                                    \
-    X(FOIL_E_SERVER, 16, "server", "Foil API server error")                                       \
-    X(FOIL_E_CRYPTO, 17, "crypto", "decryption or integrity check failed")                        \
-    X(FOIL_E_CRYPTO_UNAVAILABLE, 18, "crypto_unavailable",                                        \
+    X(FOIL_E_INVALID_ARGUMENT, 1, "invalid_argument", "invalid argument")                          \
+    X(FOIL_E_CONFIGURATION, 2, "configuration", "client configuration error")                      \
+    X(FOIL_E_NOMEM, 3, "out_of_memory", "out of memory")                                           \
+    X(FOIL_E_CONNECTION, 4, "connection", "could not reach the Foil API")                          \
+    X(FOIL_E_TIMEOUT, 5, "timeout", "request timed out")                                           \
+    X(FOIL_E_CANCELLED, 6, "cancelled", "operation cancelled")                                     \
+    X(FOIL_E_PROTOCOL, 7, "protocol", "malformed or unexpected response")                          \
+    X(FOIL_E_API, 8, "api", "the Foil API returned an error")                                      \
+    X(FOIL_E_AUTHENTICATION, 9, "authentication", "authentication failed")                         \
+    X(FOIL_E_PERMISSION, 10, "permission", "permission denied")                                    \
+    X(FOIL_E_NOT_FOUND, 11, "not_found", "resource not found")                                     \
+    X(FOIL_E_CONFLICT, 12, "conflict", "conflict")                                                 \
+    X(FOIL_E_GONE, 13, "gone", "resource expired or already consumed")                             \
+    X(FOIL_E_VALIDATION, 14, "validation", "request validation failed")                            \
+    X(FOIL_E_RATE_LIMITED, 15, "rate_limited", "rate limited")                                     \
+    X(FOIL_E_SERVER, 16, "server", "Foil API server error")                                        \
+    X(FOIL_E_CRYPTO, 17, "crypto", "decryption or integrity check failed")                         \
+    X(FOIL_E_CRYPTO_UNAVAILABLE, 18, "crypto_unavailable",                                         \
       "AES-256-GCM is not supported by this CPU")                                                  \
-    X(FOIL_E_TOKEN, 19, "token_verification", "sealed token verification failed")                \
-    X(FOIL_E_SIGNATURE, 20, "signature", "webhook signature verification failed")                \
-    X(FOIL_E_POLICY, 21, "env_policy", "environment variable refused by policy")                  \
-    X(FOIL_E_REJECTED, 22, "rejected", "the signup was rejected")                                 \
-    X(FOIL_E_EXPIRED, 23, "expired", "the signup expired")                                        \
+    X(FOIL_E_TOKEN, 19, "token_verification", "sealed token verification failed")                  \
+    X(FOIL_E_SIGNATURE, 20, "signature", "webhook signature verification failed")                  \
+    X(FOIL_E_POLICY, 21, "env_policy", "environment variable refused by policy")                   \
+    X(FOIL_E_REJECTED, 22, "rejected", "the signup was rejected")                                  \
+    X(FOIL_E_EXPIRED, 23, "expired", "the signup expired")                                         \
     X(FOIL_E_STATE, 24, "state", "operation not valid in the handle's current state")
 
 #define FOIL__STATUS_ENUM(name, value, kind, text) name = value,

@@ -34,19 +34,20 @@ typedef struct foil_delivery_payload foil_delivery_payload_t;
 FOIL_API foil_status_t foil_delivery_key_pair_new(foil_delivery_key_pair_t **out);
 /* Load a private key saved as PKCS#8 DER, base64url (the official persistence format). */
 FOIL_API foil_status_t foil_delivery_key_pair_import_pkcs8(const char *pkcs8_b64url,
-                                                          foil_delivery_key_pair_t **out);
+                                                           foil_delivery_key_pair_t **out);
 /* The private key as PKCS#8 DER, base64url without padding. A secret: store it
  * safely; free with foil_string_free() (which wipes it). */
 FOIL_API foil_status_t foil_delivery_key_pair_export_pkcs8(const foil_delivery_key_pair_t *kp,
-                                                          char **out);
+                                                           char **out);
 /* Raw 32-byte public key, base64url (43 chars). Borrowed. */
 FOIL_API const char *foil_delivery_key_pair_public_key(const foil_delivery_key_pair_t *kp);
 /* base64url(SHA-256(raw public key)) (43 chars). Borrowed. */
 FOIL_API const char *foil_delivery_key_pair_key_id(const foil_delivery_key_pair_t *kp);
 /* The `delivery` request object for this key:
- * {"version":1,"algorithm":"...","key_id":"...","public_key":"..."}. Free with foil_string_free(). */
+ * {"version":1,"algorithm":"...","key_id":"...","public_key":"..."}. Free with foil_string_free().
+ */
 FOIL_API foil_status_t foil_delivery_key_pair_request_json(const foil_delivery_key_pair_t *kp,
-                                                          char **out);
+                                                           char **out);
 FOIL_API void foil_delivery_key_pair_free(foil_delivery_key_pair_t *kp);
 
 /* base64url(SHA-256(decoded public key)) for a base64url public key. */
@@ -60,20 +61,19 @@ FOIL_API foil_status_t foil_gate_delivery_request_validate(const char *delivery_
 /* Encrypt payload_json ({"version":1,"outputs":{...},"ack_token"?:...}, validated)
  * to the recipient in delivery_json. *out is the envelope as compact JSON. */
 FOIL_API foil_status_t foil_gate_delivery_encrypt(const char *delivery_json,
-                                                 const char *payload_json, char **out);
+                                                  const char *payload_json, char **out);
 
 /* Decrypt and check an envelope (version, algorithm, field lengths, key_id equal to
  * the key pair's, GCM tag) and parse its payload (version 1, outputs of strings).
  * Tag mismatch: FOIL_E_CRYPTO; malformed envelope or payload: FOIL_E_VALIDATION. */
 FOIL_API foil_status_t foil_gate_delivery_decrypt(const foil_delivery_key_pair_t *kp,
-                                                 const char *envelope_json,
-                                                 foil_delivery_payload_t **out);
+                                                  const char *envelope_json,
+                                                  foil_delivery_payload_t **out);
 
 /* Decrypted payload. Values are secrets; the payload wipes them when freed. */
 FOIL_API size_t foil_delivery_payload_output_count(const foil_delivery_payload_t *p);
 FOIL_API const char *foil_delivery_payload_output_key(const foil_delivery_payload_t *p, size_t i);
-FOIL_API const char *foil_delivery_payload_output_value(const foil_delivery_payload_t *p,
-                                                        size_t i);
+FOIL_API const char *foil_delivery_payload_output_value(const foil_delivery_payload_t *p, size_t i);
 /* Value for a key, NULL when absent. */
 FOIL_API const char *foil_delivery_payload_output(const foil_delivery_payload_t *p,
                                                   const char *key);
@@ -86,7 +86,7 @@ FOIL_API void foil_delivery_payload_free(foil_delivery_payload_t *p);
 /* The integrator's webhook reply {"encrypted_delivery": <envelope>} encrypting
  * {"version":1,"outputs":outputs_json} to delivery_json. */
 FOIL_API foil_status_t foil_gate_approved_webhook_response(const char *delivery_json,
-                                                          const char *outputs_json, char **out);
+                                                           const char *outputs_json, char **out);
 /* Check a gate.session.approved payload (`data` of the event): required fields,
  * types, a valid delivery, and no `event` key. FOIL_E_VALIDATION names the field. */
 FOIL_API foil_status_t foil_gate_approved_webhook_payload_validate(const char *payload_json);

@@ -32,9 +32,8 @@ typedef int (*foil_gate_progress_fn)(void *user_data, const char *status, double
 /* Create the key pair and the session. metadata_json: a JSON object or NULL.
  * The session keeps a reference on the client. */
 FOIL_API foil_status_t foil_gate_session_create(foil_client_t *client, const char *service_id,
-                                               const char *account_name,
-                                               const char *metadata_json,
-                                               foil_gate_session_t **out);
+                                                const char *account_name, const char *metadata_json,
+                                                foil_gate_session_t **out);
 
 FOIL_API const char *foil_gate_session_id(const foil_gate_session_t *s);
 FOIL_API const char *foil_gate_session_service_id(const foil_gate_session_t *s);
@@ -62,8 +61,8 @@ FOIL_API foil_status_t foil_gate_session_poll(foil_gate_session_t *s);
  * interval_ms <= 0: 1000 ms. Transient failures (network, 429, 5xx) are retried
  * within the deadline, honouring Retry-After. progress may be NULL. */
 FOIL_API foil_status_t foil_gate_session_wait(foil_gate_session_t *s, long timeout_ms,
-                                             long interval_ms, foil_gate_progress_fn progress,
-                                             void *user_data);
+                                              long interval_ms, foil_gate_progress_fn progress,
+                                              void *user_data);
 /* Make a running wait return FOIL_E_CANCELLED soon. Safe from any thread and from
  * a signal handler. */
 FOIL_API void foil_gate_session_cancel(foil_gate_session_t *s);
@@ -88,7 +87,7 @@ FOIL_API foil_status_t foil_gate_session_ack(foil_gate_session_t *s);
 FOIL_API foil_status_t foil_gate_session_export(const foil_gate_session_t *s, char **out);
 /* Resume an exported session on `client`; poll or wait to fetch the delivery. */
 FOIL_API foil_status_t foil_gate_session_import(foil_client_t *client, const char *exported,
-                                               foil_gate_session_t **out);
+                                                foil_gate_session_t **out);
 FOIL_API void foil_gate_session_free(foil_gate_session_t *s);
 
 #ifdef __cplusplus

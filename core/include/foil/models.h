@@ -21,7 +21,7 @@ extern "C" {
 
 /* X(object, field, "json key", KIND) */
 #define FOIL_MODEL_FIELDS(X)                                                                       \
-    /* SessionSummary and SessionDetail ("session") */                                            \
+    /* SessionSummary and SessionDetail ("session") */                                             \
     X(session, object, "object", STRING)                                                           \
     X(session, id, "id", STRING)                                                                   \
     X(session, created_at, "created_at", STRING)                                                   \
@@ -47,7 +47,7 @@ extern "C" {
     X(fingerprint_link, id, "id", STRING)                                                          \
     X(fingerprint_link, confidence, "confidence", NUMBER)                                          \
     X(fingerprint_link, identified_at, "identified_at", STRING)                                    \
-    /* Gate session: create and poll data ("gate_session") */                                     \
+    /* Gate session: create and poll data ("gate_session") */                                      \
     X(gate_session_info, object, "object", STRING)                                                 \
     X(gate_session_info, id, "id", STRING)                                                         \
     X(gate_session_info, status, "status", STRING)                                                 \
@@ -60,7 +60,7 @@ extern "C" {
     X(gate_session_info, docs_url, "docs_url", STRING)                                             \
     X(delivery_bundle, integrator, "integrator", OBJECT)                                           \
     X(delivery_bundle, gate, "gate", OBJECT)                                                       \
-    /* Gate delivery acknowledgement ("gate_session_delivery") */                                 \
+    /* Gate delivery acknowledgement ("gate_session_delivery") */                                  \
     X(gate_delivery_ack, gate_session_id, "gate_session_id", STRING)                               \
     X(gate_delivery_ack, status, "status", STRING)                                                 \
     /* VisitorFingerprintSummary and VisitorFingerprintDetail ("visitor_fingerprint") */           \
@@ -219,11 +219,16 @@ extern "C" {
     X(agent_token_verification, created_at, "created_at", STRING)                                  \
     X(agent_token_verification, expires_at, "expires_at", STRING)
 
-#define FOIL__MODEL_DECL_STRING(obj, field) FOIL_API const char *foil_##obj##_##field(const foil_json_t *v);
-#define FOIL__MODEL_DECL_NUMBER(obj, field) FOIL_API int foil_##obj##_##field(const foil_json_t *v, double *out);
-#define FOIL__MODEL_DECL_INT(obj, field) FOIL_API int foil_##obj##_##field(const foil_json_t *v, int64_t *out);
-#define FOIL__MODEL_DECL_BOOL(obj, field) FOIL_API int foil_##obj##_##field(const foil_json_t *v, int *out);
-#define FOIL__MODEL_DECL_OBJECT(obj, field) FOIL_API const foil_json_t *foil_##obj##_##field(const foil_json_t *v);
+#define FOIL__MODEL_DECL_STRING(obj, field)                                                        \
+    FOIL_API const char *foil_##obj##_##field(const foil_json_t *v);
+#define FOIL__MODEL_DECL_NUMBER(obj, field)                                                        \
+    FOIL_API int foil_##obj##_##field(const foil_json_t *v, double *out);
+#define FOIL__MODEL_DECL_INT(obj, field)                                                           \
+    FOIL_API int foil_##obj##_##field(const foil_json_t *v, int64_t *out);
+#define FOIL__MODEL_DECL_BOOL(obj, field)                                                          \
+    FOIL_API int foil_##obj##_##field(const foil_json_t *v, int *out);
+#define FOIL__MODEL_DECL_OBJECT(obj, field)                                                        \
+    FOIL_API const foil_json_t *foil_##obj##_##field(const foil_json_t *v);
 #define FOIL__MODEL_DECL_ARRAY FOIL__MODEL_DECL_OBJECT
 #define FOIL__MODEL_DECL(obj, field, key, kind) FOIL__MODEL_DECL_##kind(obj, field)
 FOIL_MODEL_FIELDS(FOIL__MODEL_DECL)

@@ -15,24 +15,23 @@ extern "C" {
 
 /* GET /v1/sessions: one page. */
 FOIL_API foil_status_t foil_sessions_list(foil_client_t *client, int limit, const char *cursor,
-                                         const char *verdict, const char *search,
-                                         foil_page_t **out);
+                                          const char *verdict, const char *search,
+                                          foil_page_t **out);
 /* Every session matching the filters, fetching pages of `limit` as needed. */
 FOIL_API foil_status_t foil_sessions_iter(foil_client_t *client, int limit, const char *verdict,
-                                         const char *search, foil_iter_t **out);
+                                          const char *search, foil_iter_t **out);
 /* GET /v1/sessions/{id}: a SessionDetail. */
 FOIL_API foil_status_t foil_sessions_get(foil_client_t *client, const char *session_id,
-                                        foil_result_t **out);
+                                         foil_result_t **out);
 /* PATCH /v1/sessions/{id} with {"client_user_id": client_user_id} (at most 256
  * characters); returns the updated SessionDetail. */
 FOIL_API foil_status_t foil_sessions_attach_client_user(foil_client_t *client,
-                                                       const char *session_id,
-                                                       const char *client_user_id,
-                                                       foil_result_t **out);
+                                                        const char *session_id,
+                                                        const char *client_user_id,
+                                                        foil_result_t **out);
 /* PATCH /v1/sessions/{id} with {"client_user_id": null}. */
 FOIL_API foil_status_t foil_sessions_clear_client_user(foil_client_t *client,
-                                                      const char *session_id,
-                                                      foil_result_t **out);
+                                                       const char *session_id, foil_result_t **out);
 
 #ifdef __cplusplus
 }

@@ -15,23 +15,25 @@ extern "C" {
 
 /* Lowercase hex HMAC-SHA256(secret, "<timestamp>.<body>"). Free with foil_string_free(). */
 FOIL_API foil_status_t foil_webhook_signature_compute(const char *secret, const char *timestamp,
-                                                     const char *body, size_t body_len,
-                                                     char **out);
+                                                      const char *body, size_t body_len,
+                                                      char **out);
 /* Constant-time check of `signature` and that |now - timestamp| <= tolerance.
  * tolerance_seconds <= 0 means 300; now == 0 means the current time.
  * A mismatch or stale timestamp is FOIL_E_SIGNATURE. */
 FOIL_API foil_status_t foil_webhook_signature_verify(const char *secret, const char *timestamp,
-                                                    const char *body, size_t body_len,
-                                                    const char *signature,
-                                                    int64_t tolerance_seconds, int64_t now);
+                                                     const char *body, size_t body_len,
+                                                     const char *signature,
+                                                     int64_t tolerance_seconds, int64_t now);
 /* Parse a webhook event envelope ({id, object:"webhook_event", type, created, data}).
  * Malformed bodies are FOIL_E_VALIDATION. */
 FOIL_API foil_status_t foil_webhook_event_parse(const char *body, size_t body_len,
-                                               foil_document_t **out);
+                                                foil_document_t **out);
 /* Verify the signature, then parse. */
-FOIL_API foil_status_t foil_webhook_event_verify_and_parse(
-    const char *secret, const char *timestamp, const char *body, size_t body_len,
-    const char *signature, int64_t tolerance_seconds, int64_t now, foil_document_t **out);
+FOIL_API foil_status_t foil_webhook_event_verify_and_parse(const char *secret,
+                                                           const char *timestamp, const char *body,
+                                                           size_t body_len, const char *signature,
+                                                           int64_t tolerance_seconds, int64_t now,
+                                                           foil_document_t **out);
 
 #ifdef __cplusplus
 }
