@@ -248,44 +248,66 @@ static bool transient(foil_status_t st) {
            st == FOIL_E_SERVER;
 }
 
+/* Map a poll's outcome to wait's answer: FOIL_OK to keep waiting, else final. */
+static foil_status_t settled(foil_gate_session_t *s, bool *done) {
+    *done = true;
+    if (strcmp(s->status, "approved") == 0) return FOIL_OK;
+    if (strcmp(s->status, "rejected") == 0)
+        return foil_fail(FOIL_E_REJECTED, "the signup for %s was rejected", s->service_id);
+    if (strcmp(s->status, "expired") == 0)
+        return foil_fail(FOIL_E_EXPIRED, "the signup for %s expired", s->service_id);
+    *done = false;
+    return FOIL_OK;
+}
+
 foil_status_t foil_gate_session_wait(foil_gate_session_t *s, long timeout_ms, long interval_ms,
                                      foil_gate_progress_fn progress, void *user_data) {
     if (!s)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
     double start_wall = foil_now_wall(), start = foil_now_monotonic();
     double expires = 0, deadline = timeout_ms > 0 ? start + timeout_ms / 1000.0 : 0;
+    bool deadline_is_expiry = false;
     if (foil_parse_timestamp(s->expires_at, &expires)) {
         double until_expiry = start + (expires - start_wall);
-        if (deadline == 0 || until_expiry < deadline) deadline = until_expiry;
+        if (deadline == 0 || until_expiry < deadline) {
+            deadline = until_expiry;
+            deadline_is_expiry = true;
+        }
     }
     if (deadline == 0) deadline = start + 15 * 60; /* no expiry known: Gate's usual TTL */
     double interval = interval_ms > 0 ? interval_ms / 1000.0 : 1.0;
     s->cancelled = 0;
-    for (;;) {
+    for (bool last_poll = false;;) {
         double pause = interval;
+        bool done = false;
         foil_status_t st = foil_gate_session_poll(s);
         if (st == FOIL_OK) {
-            if (strcmp(s->status, "approved") == 0) return FOIL_OK;
-            if (strcmp(s->status, "rejected") == 0)
-                return foil_fail(FOIL_E_REJECTED, "the signup for %s was rejected", s->service_id);
-            if (strcmp(s->status, "expired") == 0)
-                return foil_fail(FOIL_E_EXPIRED, "the signup for %s expired", s->service_id);
+            st = settled(s, &done);
+            if (done) return st;
         } else if (transient(st)) {
             double ra = foil_error_retry_after(foil_last_error());
             if (ra > pause) pause = ra < 60 ? ra : 60;
         } else {
             return st;
         }
+        if (last_poll)
+            return foil_fail(FOIL_E_EXPIRED, "the signup for %s expired at %s", s->service_id,
+                             s->expires_at);
         /* Sleep in short slices so cancellation and progress stay responsive. */
         double wake = foil_now_monotonic() + pause;
         for (;;) {
             double now = foil_now_monotonic();
             if (s->cancelled) return foil_fail(FOIL_E_CANCELLED, "waiting was cancelled");
-            if (progress && progress(user_data, s->status, deadline - now) != 0)
+            if (progress &&
+                progress(user_data, s->status, deadline > now ? deadline - now : 0) != 0)
                 return foil_fail(FOIL_E_CANCELLED, "waiting was cancelled");
-            if (now >= deadline)
-                return foil_fail(FOIL_E_TIMEOUT, "no approval for %s before the deadline",
-                                 s->service_id);
+            if (now >= deadline) {
+                if (!deadline_is_expiry)
+                    return foil_fail(FOIL_E_TIMEOUT, "no approval for %s before the deadline",
+                                     s->service_id);
+                last_poll = true; /* one last look: approved at the last moment, or expired */
+                break;
+            }
             if (now >= wake) break;
             double slice = wake - now < 0.1 ? wake - now : 0.1;
             foil_sleep_seconds(slice);
