@@ -1,12 +1,14 @@
 """Gate signup cycles per second: create (fresh key pair), approve through the emulator,
 poll, decrypt both envelopes, ack. Same steps, service and emulator build as c_signup.
 
-    python bench/signup.py --impl foil|foil-server --emulator-lib build-bench/bench/libfoil_bench_emulator.so
+    python bench/signup.py --emulator-lib build-bench/bench/libfoil_bench_emulator.so
 
 The emulator runs in this process (loaded with ctypes) because approval is a call on its C
 API; its HTTP threads never take the GIL. Both implementations use the official low-level
 calls (gate.sessions.create / poll / acknowledge, create_delivery_key_pair,
 decrypt_gate_delivery_envelope); foil-server is 0.2.5, the last official release with Gate.
+foil's high-level client.gate.signup() runs too. All three alternate round by round in this
+one process, so machine noise hits them alike; the ratio is the median of per-round ratios.
 """
 from __future__ import annotations
 
@@ -77,33 +79,44 @@ def make_signup_cycle(client, emulator: Emulator):
     return cycle
 
 
+IMPLS = ("foil", "foil-signup", "foil-server")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--impl", choices=("foil", "foil-signup", "foil-server"), required=True,
-                        help="foil-signup: foil's high-level client.gate.signup()")
     parser.add_argument("--emulator-lib", required=True)
-    parser.add_argument("--cycles", type=int, default=100)
+    parser.add_argument("--cycles", type=int, default=100, help="cycles per round")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    if args.impl in ("foil", "foil-signup"):
-        import foil as sdk
-    else:
-        sdk = benchlib.import_foil_server(gate=True)
+    import foil
+
+    official = benchlib.import_foil_server(gate=True)
     emulator = Emulator(args.emulator_lib)
-    client = sdk.Foil(secret_key="sk_unused_by_gate", base_url=emulator.base_url)
-    cycle = make_signup_cycle(client, emulator) if args.impl == "foil-signup" else make_cycle(sdk, client, emulator)
-    rates = benchlib.rounds_rate(cycle, args.cycles, args.rounds)
-    client.close()
+    clients = {impl: (foil if impl != "foil-server" else official).Foil(
+        secret_key="sk_unused_by_gate", base_url=emulator.base_url) for impl in IMPLS}
+    cycles = {
+        "foil": make_cycle(foil, clients["foil"], emulator),
+        "foil-signup": make_signup_cycle(clients["foil-signup"], emulator),
+        "foil-server": make_cycle(official, clients["foil-server"], emulator),
+    }
+    rates: dict[str, list[float]] = {impl: [] for impl in IMPLS}
+    for i in range(args.rounds):  # implementations alternate round by round, order rotating
+        order = IMPLS[i % len(IMPLS):] + IMPLS[: i % len(IMPLS)]
+        for impl in order:
+            rates[impl] += benchlib.rounds_rate(cycles[impl], args.cycles, 1)
+    for client in clients.values():
+        client.close()
     emulator.stop()
+    ratio = [f / o for f, o in zip(rates["foil"], rates["foil-server"])]
     benchlib.emit(
         {
             "benchmark": "signup",
-            "impl": args.impl,
-            "version": benchlib.sdk_version(sdk),
+            "versions": {"foil": benchlib.sdk_version(foil), "foil-server": benchlib.sdk_version(official)},
             "cycles": args.cycles,
             "rounds": args.rounds,
-            "cycles_per_s": benchlib.median(rates),
+            "cycles_per_s": {impl: benchlib.median(r) for impl, r in rates.items()},
+            "ratio_foil_vs_foil_server": benchlib.median(ratio),
             "rates": rates,
         }
     )
