@@ -39,7 +39,8 @@ SIZES = {
     "listing": ((3, SESSIONS), (1, 4_000)),  # (repetitions, items)
     "signup": (["--rounds", "9", "--cycles", "100"], ["--rounds", "3", "--cycles", "10"]),
     "crypto": (["--rounds", "7", "--count", "2000"], ["--rounds", "2", "--count", "50"]),
-    "threads": (["--rounds", "5", "--pages", "96"], ["--rounds", "1", "--pages", "16"]),
+    "threads": ({"pages": ["--rounds", "5", "--total", "96"], "tokens": ["--rounds", "5", "--total", "4000"]},
+                {"pages": ["--rounds", "1", "--total", "16"], "tokens": ["--rounds", "1", "--total", "80"]}),
     "wrk_seconds": (5, 1),
 }
 
@@ -190,9 +191,12 @@ def bench_crypto(quick: bool) -> dict:
 
 
 def bench_threads(emu: Emulator, quick: bool) -> dict:
-    return {impl: run_json([PYTHON, BENCH_DIR / "threads.py", "--impl", impl, "--base-url",
-                            emu.base_url, "--secret-key", emu.secret_key, *SIZES["threads"][quick]])
-            for impl in ("foil", "foil-server")}
+    sizes = SIZES["threads"][quick]
+    network = ["--base-url", emu.base_url, "--secret-key", emu.secret_key]
+    return {workload: {impl: run_json([PYTHON, BENCH_DIR / "threads.py", "--impl", impl, "--workload", workload,
+                                       *(network if workload == "pages" else []), *sizes[workload]])
+                       for impl in ("foil", "foil-server")}
+            for workload in ("pages", "tokens")}
 
 
 def wrk_rate(url: str, headers: list[str], connections: int, seconds: int) -> float:
@@ -290,13 +294,14 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
         version = cr["foil_server_versions"]["envelope" if res["name"] == "envelope_decrypt" else "tokens"]
         add(label, f"{res['foil_ops_per_s']:,.0f}", f"{res['foil_server_ops_per_s']:,.0f} foil-server {version}",
             f"{res['ratio']:.2f}x", "≥ 2x", check(res["ratio"] >= 2))
-    th = r["threads"]
-    for n in th["foil"]["pages_per_s"]:
-        fr, orr = th["foil"]["pages_per_s"][n], th["foil-server"]["pages_per_s"][n]
-        add(f"Py: {n} thread(s), one client (pages/s; speed-up vs 1)",
-            f"{fr:,.0f} ({th['foil']['speedup'][n]:.2f}x)",
-            f"{orr:,.0f} ({th['foil-server']['speedup'][n]:.2f}x) foil-server",
-            f"{fr / orr:.2f}x", "—", "info")
+    labels = {"pages": "200-item pages/s from the emulator", "tokens": "sealed-token v2 verifies/s"}
+    for workload, th in r["threads"].items():
+        for n in th["foil"]["ops_per_s"]:
+            fr, orr = th["foil"]["ops_per_s"][n], th["foil-server"]["ops_per_s"][n]
+            add(f"Py: {n} thread(s) sharing the SDK, {labels[workload]} (speed-up vs 1 thread)",
+                f"{fr:,.0f} ({th['foil']['speedup'][n]:.2f}x)",
+                f"{orr:,.0f} ({th['foil-server']['speedup'][n]:.2f}x) foil-server",
+                f"{fr / orr:.2f}x", "—", "info")
     em = r["emulator"]
     for conns, rate in em["poll_requests_per_s"].items():
         add(f"Emulator alone: poll route, wrk {conns} keep-alive conn (req/s)", f"{rate:,.0f}", "—", "—", "—", "info")
