@@ -101,7 +101,7 @@ def install(skip: bool) -> None:
         return
     pip = [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     log("installing foil-server and httpx, and the local ./python (foil)")
-    run([*pip, "foil-server", "httpx"], capture_output=True)
+    run([*pip, "foil-server>=0.3,<0.4", "httpx"], capture_output=True)
     if not (GATE_SDK_DIR / "foil_server").is_dir():
         # 0.3.x dropped Gate; 0.2.5 is the last official release with it (see benchlib.py).
         run([*pip, "--no-deps", "--target", str(GATE_SDK_DIR), "foil-server==0.2.5"],
