@@ -141,7 +141,11 @@ int foil_emulator_main(int argc, char **argv) {
         }
     }
 
-    /* Block the stop signals before any server thread exists, then wait for them here. */
+    /* Block the stop signals before any server thread exists, then wait for them here. A
+     * shell starts background jobs with SIGINT ignored, and an ignored signal is discarded
+     * even while blocked: restore the default disposition first. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     sigset_t stop;
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);

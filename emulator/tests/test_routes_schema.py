@@ -536,3 +536,14 @@ def test_every_operation_was_checked(v, openapi):
                 if isinstance(o, dict) and "operationId" in o for st in o["responses"]}
     uncovered = sorted(declared - v.checked)
     assert not uncovered, f"declared statuses never produced: {uncovered}"
+
+
+def test_sigint_stops_cleanly():
+    import signal
+
+    from conftest import start_emulator
+
+    emu = start_emulator()
+    emu.proc.send_signal(signal.SIGINT)
+    assert emu.proc.wait(timeout=10) == 0
+    assert "SIGINT, stopping" in emu.proc.stderr.read()
