@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,31 @@ struct foil_error {
 };
 
 static _Thread_local struct foil_error tls_error = {.retry_after = -1};
+
+/* A thread's record is freed when the thread exits: long-lived servers and thread
+ * pools would otherwise leak one record per finished thread. */
+static pthread_key_t exit_key;
+static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+static _Thread_local bool exit_hook_armed;
+
+static void error_reset(struct foil_error *e);
+
+static void on_thread_exit(void *record) {
+    error_reset(record);
+}
+
+static void make_exit_key(void) {
+    pthread_key_create(&exit_key, on_thread_exit);
+}
+
+/* The record about to be written, with its exit hook armed. */
+static struct foil_error *record(void) {
+    if (!exit_hook_armed) {
+        pthread_once(&exit_key_once, make_exit_key);
+        exit_hook_armed = pthread_setspecific(exit_key, &tls_error) == 0;
+    }
+    return &tls_error;
+}
 
 const char *foil_status_str(foil_status_t status) {
 #define X(name, value, kind, text)                                                                 \
@@ -98,7 +124,7 @@ static char *client_code(foil_status_t status) {
 }
 
 foil_status_t foil_fail(foil_status_t status, const char *fmt, ...) {
-    error_reset(&tls_error);
+    error_reset(record());
     tls_error.status = status;
     tls_error.code = client_code(status);
     va_list ap;
@@ -110,7 +136,7 @@ foil_status_t foil_fail(foil_status_t status, const char *fmt, ...) {
 }
 
 foil_status_t foil_fail_nomem(void) {
-    error_reset(&tls_error);
+    error_reset(record());
     tls_error.status = FOIL_E_NOMEM;
     return FOIL_E_NOMEM;
 }
@@ -194,7 +220,7 @@ static void take_details(struct foil_error *e, const cJSON *details) {
 
 foil_status_t foil_fail_http(int http_status, const char *body, size_t body_len,
                              const char *header_request_id, double retry_after) {
-    struct foil_error *e = &tls_error;
+    struct foil_error *e = record();
     error_reset(e);
     e->status = foil_status_for_http(http_status);
     e->http_status = http_status;

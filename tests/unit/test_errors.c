@@ -3,6 +3,7 @@
 #include "canned_server.h"
 #include "foil_test.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +154,26 @@ static void status_table(void **state) {
     assert_string_equal(foil_error_code(foil_last_error()), "ok");
 }
 
+static void *fail_once(void *arg) {
+    (void)arg;
+    foil_page_t *page = NULL;
+    /* Leaves an allocated record (message, code, field) behind on this thread. */
+    foil_sessions_list(NULL, 0, NULL, NULL, NULL, &page);
+    return (void *)(intptr_t)foil_error_status(foil_last_error());
+}
+
+/* Each thread's record is freed when it exits (valgrind / LeakSanitizer check this). */
+static void records_freed_at_thread_exit(void **state) {
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        pthread_t t;
+        void *status = NULL;
+        assert_int_equal(pthread_create(&t, NULL, fail_once, NULL), 0);
+        pthread_join(t, &status);
+        assert_int_equal((intptr_t)status, FOIL_E_INVALID_ARGUMENT);
+    }
+}
+
 int main(void) {
     int skip = foil_test_require_spec("test_errors");
     if (skip) return skip;
@@ -164,6 +185,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(non_envelope_body, setup, teardown),
         cmocka_unit_test_setup_teardown(details_extras, setup, teardown),
         cmocka_unit_test(status_table),
+        cmocka_unit_test(records_freed_at_thread_exit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
