@@ -29,4 +29,9 @@ if [ "$mode" = --test ]; then
     fi
     "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null
     "$venv/bin/python" -m pip install -q -r "$root/scripts/requirements-test.txt"
+    # foil-server 0.3.x dropped its Gate API; the emulator's official-SDK Gate flow runs 0.2.5,
+    # kept beside the venv so both versions are importable in separate processes.
+    gate_sdk="$venv/foil-server-0.2.5"
+    [ -d "$gate_sdk/foil_server" ] ||
+        "$venv/bin/python" -m pip install -q --no-deps --target "$gate_sdk" foil-server==0.2.5
 fi

@@ -43,7 +43,8 @@ step "install, pkg-config and the README's C example"
 bash scripts/check-install.sh build
 
 step "emulator conformance: every route vs openapi.json, the official SDK, the consent page in Chromium"
-FOIL_EMULATOR_BIN="$root/build/emulator/foil-emulator" .venv/bin/python -m pytest -p no:cacheprovider emulator/tests
+FOIL_SERVER_GATE_SDK="$root/.venv/foil-server-0.2.5" \
+    FOIL_EMULATOR_BIN="$root/build/emulator/foil-emulator" .venv/bin/python -m pytest -p no:cacheprovider emulator/tests
 
 if [ -d python ]; then
     step "Python package (pip install ./python) and its tests"
