@@ -72,6 +72,30 @@ uint64_t emu_hash3(uint64_t seed, uint64_t tag, uint64_t index);
 void emu_index_id(char out[27], uint64_t seed, uint64_t tag, uint64_t index);
 int emu_index_from_id(const char *body, uint64_t seed, uint64_t tag, uint64_t *index);
 
+/* ---- JSON text buffer (json_writer.c) ---------------------------------------------- */
+
+/* Output matches cJSON_PrintUnformatted byte for byte. Appends after an allocation failure
+ * are ignored; emu_buf_take reports it. */
+typedef struct emu_buf {
+    char *data;
+    size_t len, cap;
+    int failed;
+} emu_buf_t;
+void emu_buf_init(emu_buf_t *b, size_t capacity);
+void emu_buf_free(emu_buf_t *b);
+/* The NUL-terminated text (free()) and its length; NULL after an allocation failure. The
+ * buffer is left empty either way. */
+char *emu_buf_take(emu_buf_t *b, size_t *len);
+void emu_buf_raw(emu_buf_t *b, const char *s, size_t n);
+#define EMU_BUF_LIT(b, literal) emu_buf_raw((b), (literal), sizeof(literal) - 1)
+void emu_buf_string(emu_buf_t *b, const char *s); /* quoted and escaped */
+void emu_buf_int(emu_buf_t *b, int64_t v);
+/* Decimal digits of v into out (NUL-terminated); returns their count. */
+size_t emu_format_int(char out[24], int64_t v);
+void emu_buf_bool(emu_buf_t *b, int v);
+void emu_buf_iso(emu_buf_t *b, int64_t ms);   /* quoted ISO-8601, or null when ms == 0 */
+void emu_buf_hex64(emu_buf_t *b, uint64_t v); /* quoted 16 lowercase hex digits */
+
 /* ---- requests and responses (http_types) ------------------------------------------- */
 
 #define EMU_MAX_PARAMS 3
@@ -113,6 +137,12 @@ void emu_respond_data(emu_request_t *req, emu_response_t *resp, unsigned status,
 /* Takes ownership of `items`: list envelope with pagination. */
 void emu_respond_page(emu_request_t *req, emu_response_t *resp, cJSON *items, int limit,
                       int has_more, const char *next_cursor);
+/* The same envelope written directly: emu_page_begin, then per item emu_page_next_item and
+ * the item's JSON, then emu_respond_page_end (consumes the buffer). */
+void emu_page_begin(emu_buf_t *page, size_t capacity);
+void emu_page_next_item(emu_buf_t *page);
+void emu_respond_page_end(emu_request_t *req, emu_response_t *resp, emu_buf_t *page, int limit,
+                          int has_more, const char *next_cursor);
 void emu_respond_empty(emu_response_t *resp, unsigned status);
 /* Takes ownership of `details` (may be NULL). */
 void emu_respond_error(emu_request_t *req, emu_response_t *resp, unsigned status, const char *code,
@@ -310,8 +340,11 @@ struct foil_emulator {
     emu_vec_t events;                       /* emu_event_t* */
     emu_map_t login_sessions;               /* id -> emu_login_session_t* */
     emu_map_t agent_tokens;                 /* token -> emu_agent_token_t* */
-    emu_map_t session_users;                /* sid -> char* client_user_id ("" = explicit null) */
     uint32_t *fingerprint_first_seen_order; /* lazily built permutation */
+
+    /* Read once per list page, written by PATCH /v1/sessions/{id}. */
+    pthread_rwlock_t session_users_lock;
+    emu_map_t session_users; /* sid -> char* client_user_id ("" = explicit null) */
 
     /* The hot poll path only takes this one. */
     pthread_mutex_t gate_lock;
@@ -379,6 +412,8 @@ emu_agent_token_t *emu_agent_token_issue(foil_emulator_t *emu, const char *servi
 int emu_session_index(const foil_emulator_t *emu, const char *sid, uint64_t *index);
 void emu_session_id_at(const foil_emulator_t *emu, uint64_t index, char out[EMU_ID_MAX]);
 cJSON *emu_session_summary(foil_emulator_t *emu, uint64_t index);
+const char *emu_session_user_agent(const foil_emulator_t *emu, uint64_t index);
+void emu_session_ip(const foil_emulator_t *emu, uint64_t index, char out[32]);
 cJSON *emu_session_detail(foil_emulator_t *emu, uint64_t index);
 cJSON *emu_session_decision(const foil_emulator_t *emu, uint64_t index);
 cJSON *emu_session_request_context(const foil_emulator_t *emu, uint64_t index);

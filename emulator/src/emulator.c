@@ -40,6 +40,7 @@ static void free_all(foil_emulator_t *emu) {
     emu_vec_clear(&emu->faults, emu_fault_free);
     emu_fingerprints_free(emu);
     pthread_mutex_destroy(&emu->lock);
+    pthread_rwlock_destroy(&emu->session_users_lock);
     pthread_mutex_destroy(&emu->gate_lock);
     pthread_mutex_destroy(&emu->fault_lock);
     pthread_mutex_destroy(&emu->bucket_lock);
@@ -65,6 +66,7 @@ foil_status_t foil_emulator_start(const foil_emulator_config_t *cfg, foil_emulat
     emu->seed = cfg->seed;
     emu->seed_epoch_ms = SEED_EPOCH_MS;
     pthread_mutex_init(&emu->lock, NULL);
+    pthread_rwlock_init(&emu->session_users_lock, NULL);
     pthread_mutex_init(&emu->gate_lock, NULL);
     pthread_mutex_init(&emu->fault_lock, NULL);
     pthread_mutex_init(&emu->bucket_lock, NULL);

@@ -30,12 +30,16 @@ void emu_respond_raw(emu_response_t *resp, unsigned status, const char *content_
     resp->body_len = len;
 }
 
+static void respond_out_of_memory(emu_response_t *resp) {
+    static const char oom[] = "{\"error\":{\"code\":\"internal.out_of_memory\"}}";
+    emu_respond_raw(resp, 500, "application/json", emu_strdup(oom), sizeof(oom) - 1);
+}
+
 static void respond_json(emu_response_t *resp, unsigned status, cJSON *root) {
     char *text = root ? cJSON_PrintUnformatted(root) : NULL;
     cJSON_Delete(root);
     if (!text) {
-        static const char oom[] = "{\"error\":{\"code\":\"internal.out_of_memory\"}}";
-        emu_respond_raw(resp, 500, "application/json", emu_strdup(oom), sizeof(oom) - 1);
+        respond_out_of_memory(resp);
         return;
     }
     emu_respond_raw(resp, status, "application/json", text, strlen(text));
@@ -54,16 +58,53 @@ void emu_respond_data(emu_request_t *req, emu_response_t *resp, unsigned status,
     respond_json(resp, status, root);
 }
 
+void emu_page_begin(emu_buf_t *page, size_t capacity) {
+    emu_buf_init(page, capacity);
+    EMU_BUF_LIT(page, "{\"data\":[");
+}
+
+void emu_page_next_item(emu_buf_t *page) {
+    if (page->len && !page->failed && page->data[page->len - 1] != '[') EMU_BUF_LIT(page, ",");
+}
+
+void emu_respond_page_end(emu_request_t *req, emu_response_t *resp, emu_buf_t *page, int limit,
+                          int has_more, const char *next_cursor) {
+    EMU_BUF_LIT(page, "],\"pagination\":{\"limit\":");
+    emu_buf_int(page, limit);
+    EMU_BUF_LIT(page, ",\"has_more\":");
+    emu_buf_bool(page, has_more);
+    if (has_more && next_cursor) {
+        EMU_BUF_LIT(page, ",\"next_cursor\":");
+        emu_buf_string(page, next_cursor);
+    }
+    EMU_BUF_LIT(page, "},\"meta\":{\"request_id\":");
+    emu_buf_string(page, req->request_id);
+    EMU_BUF_LIT(page, "}}");
+    size_t len;
+    char *text = emu_buf_take(page, &len);
+    if (text)
+        emu_respond_raw(resp, 200, "application/json", text, len);
+    else
+        respond_out_of_memory(resp);
+}
+
 void emu_respond_page(emu_request_t *req, emu_response_t *resp, cJSON *items, int limit,
                       int has_more, const char *next_cursor) {
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddItemToObject(root, "data", items);
-    cJSON *p = cJSON_AddObjectToObject(root, "pagination");
-    cJSON_AddNumberToObject(p, "limit", limit);
-    cJSON_AddBoolToObject(p, "has_more", has_more);
-    if (has_more && next_cursor) cJSON_AddStringToObject(p, "next_cursor", next_cursor);
-    cJSON_AddItemToObject(root, "meta", meta(req));
-    respond_json(resp, 200, root);
+    emu_buf_t page;
+    emu_page_begin(&page, 4096);
+    const cJSON *item;
+    cJSON_ArrayForEach(item, items) {
+        char *text = cJSON_PrintUnformatted(item);
+        if (!text) {
+            page.failed = 1;
+            break;
+        }
+        emu_page_next_item(&page);
+        emu_buf_raw(&page, text, strlen(text));
+        free(text);
+    }
+    cJSON_Delete(items);
+    emu_respond_page_end(req, resp, &page, limit, has_more, next_cursor);
 }
 
 void emu_respond_empty(emu_response_t *resp, unsigned status) {

@@ -38,49 +38,69 @@ static int64_t first_seen(const foil_emulator_t *emu, uint64_t f) {
     return emu_session_created_ms(emu, f + (seen_count(emu, f) - 1) * emu->cfg.fingerprint_count);
 }
 
-static cJSON *hash_or_null(const foil_emulator_t *emu, uint64_t f, uint64_t salt) {
+static void render_hash_or_null(emu_buf_t *b, const foil_emulator_t *emu, uint64_t f,
+                                uint64_t salt) {
     uint64_t v = emu_hash3(emu->seed, TAG_FINGERPRINT + salt, f);
-    if (v % 7 == 0) return cJSON_CreateNull();
-    char hex[17];
-    snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)v);
-    return cJSON_CreateString(hex);
+    if (v % 7 == 0)
+        EMU_BUF_LIT(b, "null");
+    else
+        emu_buf_hex64(b, v);
 }
 
-static cJSON *summary(const foil_emulator_t *emu, uint64_t f) {
-    char vid[EMU_ID_MAX];
+/* One list item. */
+static void render_summary(emu_buf_t *b, const foil_emulator_t *emu, uint64_t f) {
+    char vid[EMU_ID_MAX], ip[32];
     emu_fingerprint_id_at(emu, f, vid);
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "object", "visitor_fingerprint");
-    cJSON_AddStringToObject(j, "id", vid);
-    cJSON *lc = cJSON_AddObjectToObject(j, "lifecycle");
-    cJSON_AddItemToObject(lc, "first_seen_at", emu_json_iso(first_seen(emu, f)));
-    cJSON_AddItemToObject(lc, "last_seen_at", emu_json_iso(last_seen(emu, f)));
-    cJSON_AddNumberToObject(lc, "seen_count", (double)seen_count(emu, f));
-    cJSON_AddItemToObject(lc, "expires_at", emu_json_iso(last_seen(emu, f) + YEAR_MS));
-    cJSON *lr = cJSON_AddObjectToObject(j, "latest_request");
-    uint64_t session = f < emu->cfg.session_count ? f : 0;
-    cJSON *ctx = emu->cfg.session_count ? emu_session_request_context(emu, session) : NULL;
-    const cJSON *ua = cJSON_GetObjectItemCaseSensitive(ctx, "user_agent");
-    const cJSON *ip = cJSON_GetObjectItemCaseSensitive(ctx, "ip_address");
-    cJSON_AddStringToObject(lr, "user_agent", cJSON_IsString(ua) ? ua->valuestring : "Mozilla/5.0");
-    cJSON_AddStringToObject(lr, "ip_address", cJSON_IsString(ip) ? ip->valuestring : "203.0.113.1");
-    cJSON_Delete(ctx);
+    EMU_BUF_LIT(b, "{\"object\":\"visitor_fingerprint\",\"id\":");
+    emu_buf_string(b, vid);
+    EMU_BUF_LIT(b, ",\"lifecycle\":{\"first_seen_at\":");
+    emu_buf_iso(b, first_seen(emu, f));
+    EMU_BUF_LIT(b, ",\"last_seen_at\":");
+    emu_buf_iso(b, last_seen(emu, f));
+    EMU_BUF_LIT(b, ",\"seen_count\":");
+    emu_buf_int(b, (int64_t)seen_count(emu, f));
+    EMU_BUF_LIT(b, ",\"expires_at\":");
+    emu_buf_iso(b, last_seen(emu, f) + YEAR_MS);
+    EMU_BUF_LIT(b, "},\"latest_request\":{\"user_agent\":");
+    if (emu->cfg.session_count) {
+        uint64_t session = f < emu->cfg.session_count ? f : 0;
+        emu_buf_string(b, emu_session_user_agent(emu, session));
+        emu_session_ip(emu, session, ip);
+    } else {
+        EMU_BUF_LIT(b, "\"Mozilla/5.0\"");
+        memcpy(ip, "203.0.113.1", sizeof("203.0.113.1"));
+    }
+    EMU_BUF_LIT(b, ",\"ip_address\":");
+    emu_buf_string(b, ip);
     uint64_t r = emu_hash3(emu->seed, TAG_FINGERPRINT + 1, f);
-    cJSON *st = cJSON_AddObjectToObject(j, "storage");
-    cJSON_AddBoolToObject(st, "cookies", (r & 15) != 0);
-    cJSON_AddBoolToObject(st, "local_storage", (r & 48) != 0);
-    cJSON_AddBoolToObject(st, "indexed_db", (r & 192) != 0);
-    cJSON_AddBoolToObject(st, "service_worker", (r & 256) != 0);
-    cJSON_AddBoolToObject(st, "window_name", (r & 512) != 0);
-    cJSON *an = cJSON_AddObjectToObject(j, "anchors");
-    cJSON_AddItemToObject(an, "webgl_hash", hash_or_null(emu, f, 2));
-    cJSON_AddItemToObject(an, "parameters_hash", hash_or_null(emu, f, 3));
-    cJSON_AddItemToObject(an, "audio_hash", hash_or_null(emu, f, 4));
-    return j;
+    EMU_BUF_LIT(b, "},\"storage\":{\"cookies\":");
+    emu_buf_bool(b, (r & 15) != 0);
+    EMU_BUF_LIT(b, ",\"local_storage\":");
+    emu_buf_bool(b, (r & 48) != 0);
+    EMU_BUF_LIT(b, ",\"indexed_db\":");
+    emu_buf_bool(b, (r & 192) != 0);
+    EMU_BUF_LIT(b, ",\"service_worker\":");
+    emu_buf_bool(b, (r & 256) != 0);
+    EMU_BUF_LIT(b, ",\"window_name\":");
+    emu_buf_bool(b, (r & 512) != 0);
+    EMU_BUF_LIT(b, "},\"anchors\":{\"webgl_hash\":");
+    render_hash_or_null(b, emu, f, 2);
+    EMU_BUF_LIT(b, ",\"parameters_hash\":");
+    render_hash_or_null(b, emu, f, 3);
+    EMU_BUF_LIT(b, ",\"audio_hash\":");
+    render_hash_or_null(b, emu, f, 4);
+    EMU_BUF_LIT(b, "}}");
 }
 
 static cJSON *detail(const foil_emulator_t *emu, uint64_t f) {
-    cJSON *j = summary(emu, f);
+    emu_buf_t b;
+    emu_buf_init(&b, 1024);
+    render_summary(&b, emu, f);
+    size_t len;
+    char *text = emu_buf_take(&b, &len);
+    cJSON *j = text ? cJSON_ParseWithLength(text, len) : NULL;
+    free(text);
+    if (!j) return NULL;
     cJSON *vec = cJSON_AddArrayToObject(cJSON_AddObjectToObject(j, "components"), "vector");
     for (uint64_t i = 0; i < 8; i++) {
         uint64_t v = emu_hash3(emu->seed, TAG_FINGERPRINT + 10 + i, f);
@@ -137,23 +157,20 @@ void emu_fingerprints_free(foil_emulator_t *emu) {
     emu->fingerprint_first_seen_order = NULL;
 }
 
+static int contains_ci(const char *hay, const char *needle, size_t n) {
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0) return 1;
+    return 0;
+}
+
 static int matches(const foil_emulator_t *emu, uint64_t f, const char *q) {
-    char vid[EMU_ID_MAX];
-    emu_fingerprint_id_at(emu, f, vid);
+    char vid[EMU_ID_MAX], ip[32];
     size_t n = strlen(q);
-    for (const char *p = vid; *p; p++)
-        if (strncasecmp(p, q, n) == 0) return 1;
+    emu_fingerprint_id_at(emu, f, vid);
+    if (contains_ci(vid, q, n)) return 1;
     if (f >= emu->cfg.session_count) return 0;
-    cJSON *ctx = emu_session_request_context(emu, f);
-    int hit = 0;
-    const char *fields[] = {"user_agent", "ip_address"};
-    for (int i = 0; i < 2 && !hit; i++) {
-        const char *s = cJSON_GetObjectItemCaseSensitive(ctx, fields[i])->valuestring;
-        for (const char *p = s; *p && !hit; p++)
-            hit = strncasecmp(p, q, n) == 0;
-    }
-    cJSON_Delete(ctx);
-    return hit;
+    emu_session_ip(emu, f, ip);
+    return contains_ci(emu_session_user_agent(emu, f), q, n) || contains_ci(ip, q, n);
 }
 
 void emu_h_fingerprints_list(emu_request_t *req, emu_response_t *resp) {
@@ -187,7 +204,8 @@ void emu_h_fingerprints_list(emu_request_t *req, emu_response_t *resp) {
     }
     /* Default order (most recently seen) and seen_count order are both index order: seen
      * counts never increase with the index. */
-    cJSON *items = cJSON_CreateArray();
+    emu_buf_t page;
+    emu_page_begin(&page, (size_t)limit * 720);
     uint64_t pos = offset;
     int count = 0, has_more = 0;
     for (; pos < emu->cfg.fingerprint_count; pos++) {
@@ -197,11 +215,12 @@ void emu_h_fingerprints_list(emu_request_t *req, emu_response_t *resp) {
             has_more = 1;
             break;
         }
-        cJSON_AddItemToArray(items, summary(emu, f));
+        emu_page_next_item(&page);
+        render_summary(&page, emu, f);
         count++;
     }
     char *cursor = has_more ? emu_cursor_encode("fingerprints", fh, pos) : NULL;
-    emu_respond_page(req, resp, items, limit, has_more, cursor);
+    emu_respond_page_end(req, resp, &page, limit, has_more, cursor);
     free(cursor);
 }
 
@@ -212,5 +231,9 @@ void emu_h_fingerprints_get(emu_request_t *req, emu_response_t *resp) {
         emu_respond_not_found(req, resp, "visitor fingerprint", req->params[0]);
         return;
     }
-    emu_respond_data(req, resp, 200, detail(req->emu, f));
+    cJSON *d = detail(req->emu, f);
+    if (d)
+        emu_respond_data(req, resp, 200, d);
+    else
+        emu_respond_error(req, resp, 500, "internal.out_of_memory", "Out of memory.", NULL);
 }

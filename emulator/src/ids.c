@@ -61,14 +61,44 @@ int64_t emu_now_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void two_digits(char *out, unsigned v) {
+    out[0] = (char)('0' + v / 10 % 10);
+    out[1] = (char)('0' + v % 10);
+}
+
+/* Hand-formatted (no gmtime_r, no snprintf): list pages print thousands of timestamps.
+ * Days to civil date after Howard Hinnant's days_from_civil inverse. */
 void emu_iso8601(int64_t ms, char out[32]) {
-    time_t secs = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", (unsigned)(tm.tm_year + 1900) % 10000u,
-             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u,
-             (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u,
-             (unsigned)(ms % 1000) % 1000u);
+    int64_t secs = ms >= 0 ? ms / 1000 : -((999 - ms) / 1000);
+    unsigned millis = (unsigned)(ms - secs * 1000);
+    int64_t days = secs >= 0 ? secs / 86400 : -((86399 - secs) / 86400);
+    unsigned sod = (unsigned)(secs - days * 86400);
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned day = doy - (153 * mp + 2) / 5 + 1;
+    unsigned month = mp < 10 ? mp + 3 : mp - 9;
+    unsigned year = (unsigned)((int64_t)yoe + era * 400 + (month <= 2)) % 10000u;
+    two_digits(out, year / 100);
+    two_digits(out + 2, year % 100);
+    out[4] = '-';
+    two_digits(out + 5, month);
+    out[7] = '-';
+    two_digits(out + 8, day);
+    out[10] = 'T';
+    two_digits(out + 11, sod / 3600);
+    out[13] = ':';
+    two_digits(out + 14, sod / 60 % 60);
+    out[16] = ':';
+    two_digits(out + 17, sod % 60);
+    out[19] = '.';
+    out[20] = (char)('0' + millis / 100);
+    two_digits(out + 21, millis % 100);
+    out[23] = 'Z';
+    out[24] = '\0';
 }
 
 uint64_t emu_mix64(uint64_t x) {

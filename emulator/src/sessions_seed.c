@@ -74,25 +74,46 @@ static size_t ua_of(const foil_emulator_t *emu, uint64_t index) {
 
 static void ip_of(const foil_emulator_t *emu, uint64_t index, char out[32]) {
     uint64_t r = h(emu, index, 5);
-    snprintf(out, 32, "%s.%u", (r & 1) ? "203.0.113" : "198.51.100",
-             (unsigned)(1 + (r >> 8) % 254));
+    const char *net = (r & 1) ? "203.0.113." : "198.51.100.";
+    size_t n = strlen(net);
+    memcpy(out, net, n);
+    unsigned host = (unsigned)(1 + (r >> 8) % 254);
+    if (host >= 100) out[n++] = (char)('0' + host / 100);
+    if (host >= 10) out[n++] = (char)('0' + host / 10 % 10);
+    out[n++] = (char)('0' + host % 10);
+    out[n] = '\0';
 }
 
-/* The stored client_user_id override ("" = cleared), or the seeded default. */
-static cJSON *client_user_id(foil_emulator_t *emu, uint64_t index) {
-    char sid[EMU_ID_MAX];
-    emu_session_id_at(emu, index, sid);
-    pthread_mutex_lock(&emu->lock);
-    const char *o = emu_map_get(&emu->session_users, sid);
-    cJSON *v = o ? (*o ? cJSON_CreateString(o) : cJSON_CreateNull()) : NULL;
-    pthread_mutex_unlock(&emu->lock);
-    if (v) return v;
-    if (h(emu, index, 6) % 3 == 0) {
-        char buf[40];
-        snprintf(buf, sizeof(buf), "user_%llu", (unsigned long long)(h(emu, index, 7) % 100000));
-        return cJSON_CreateString(buf);
+const char *emu_session_user_agent(const foil_emulator_t *emu, uint64_t index) {
+    return USER_AGENTS[ua_of(emu, index)];
+}
+
+void emu_session_ip(const foil_emulator_t *emu, uint64_t index, char out[32]) {
+    ip_of(emu, index, out);
+}
+
+/* The stored client_user_id override or the seeded default; NULL means null. The caller
+ * holds session_users_lock for reading (an override is only valid under it). */
+static const char *client_user_id(const foil_emulator_t *emu, uint64_t index, const char *sid,
+                                  char fallback[40]) {
+    if (emu->session_users.count) {
+        const char *o = emu_map_get(&emu->session_users, sid);
+        if (o) return *o ? o : NULL;
     }
-    return cJSON_CreateNull();
+    if (h(emu, index, 6) % 3 != 0) return NULL;
+    memcpy(fallback, "user_", 5);
+    emu_format_int(fallback + 5, (int64_t)(h(emu, index, 7) % 100000));
+    return fallback;
+}
+
+static cJSON *client_user_id_json(foil_emulator_t *emu, uint64_t index) {
+    char sid[EMU_ID_MAX], fallback[40];
+    emu_session_id_at(emu, index, sid);
+    pthread_rwlock_rdlock(&emu->session_users_lock);
+    const char *v = client_user_id(emu, index, sid, fallback);
+    cJSON *j = v ? cJSON_CreateString(v) : cJSON_CreateNull();
+    pthread_rwlock_unlock(&emu->session_users_lock);
+    return j;
 }
 
 static void event_id(const foil_emulator_t *emu, uint64_t index, unsigned n, char out[EMU_ID_MAX]) {
@@ -100,56 +121,113 @@ static void event_id(const foil_emulator_t *emu, uint64_t index, unsigned n, cha
     emu_index_id(out + 4, emu->seed, TAG_EVENT + n, index);
 }
 
-cJSON *emu_session_decision(const foil_emulator_t *emu, uint64_t index) {
+static void render_decision(emu_buf_t *b, const foil_emulator_t *emu, uint64_t index) {
+    static const char *const manipulation_levels[] = {"none", "low", "medium", "high"};
     char id[EMU_ID_MAX];
     event_id(emu, index, 0, id);
     uint64_t r = h(emu, index, 8);
-    int64_t created = emu_session_created_ms(emu, index);
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "event_id", id);
-    cJSON_AddStringToObject(d, "verdict", VERDICTS[verdict_of(emu, index)]);
-    cJSON_AddNumberToObject(d, "risk_score", risk_of(emu, index));
+    int verdict = verdict_of(emu, index);
     int behavioral = (int)(r & 1);
-    cJSON_AddStringToObject(d, "phase", behavioral ? "behavioral" : "snapshot");
-    cJSON_AddBoolToObject(d, "is_provisional", !behavioral && ((r >> 1) & 3) == 0);
+    EMU_BUF_LIT(b, "{\"event_id\":");
+    emu_buf_string(b, id);
+    EMU_BUF_LIT(b, ",\"verdict\":");
+    emu_buf_string(b, VERDICTS[verdict]);
+    EMU_BUF_LIT(b, ",\"risk_score\":");
+    emu_buf_int(b, risk_of(emu, index));
+    EMU_BUF_LIT(b, ",\"phase\":");
+    emu_buf_string(b, behavioral ? "behavioral" : "snapshot");
+    EMU_BUF_LIT(b, ",\"is_provisional\":");
+    emu_buf_bool(b, !behavioral && ((r >> 1) & 3) == 0);
+    EMU_BUF_LIT(b, ",\"manipulation\":");
     if ((r >> 3) % 4 == 0) {
-        cJSON_AddNullToObject(d, "manipulation");
+        EMU_BUF_LIT(b, "null");
     } else {
-        static const char *const mv[] = {"none", "low", "medium", "high"};
-        int level = verdict_of(emu, index) == 0 ? 1 + (int)((r >> 5) % 3) : (int)((r >> 5) % 2);
-        cJSON *m = cJSON_AddObjectToObject(d, "manipulation");
-        cJSON_AddNumberToObject(m, "score", level * 25 + (int)((r >> 7) % 20));
-        cJSON_AddStringToObject(m, "verdict", mv[level]);
+        int level = verdict == 0 ? 1 + (int)((r >> 5) % 3) : (int)((r >> 5) % 2);
+        EMU_BUF_LIT(b, "{\"score\":");
+        emu_buf_int(b, level * 25 + (int)((r >> 7) % 20));
+        EMU_BUF_LIT(b, ",\"verdict\":");
+        emu_buf_string(b, manipulation_levels[level]);
+        EMU_BUF_LIT(b, "}");
     }
-    cJSON_AddNumberToObject(d, "evaluation_duration_ms", 40 + (int)((r >> 12) % 400));
-    cJSON_AddItemToObject(d, "evaluated_at", emu_json_iso(created + 1200 + (int64_t)(r % 800)));
-    return d;
+    EMU_BUF_LIT(b, ",\"evaluation_duration_ms\":");
+    emu_buf_int(b, 40 + (int)((r >> 12) % 400));
+    EMU_BUF_LIT(b, ",\"evaluated_at\":");
+    emu_buf_iso(b, emu_session_created_ms(emu, index) + 1200 + (int64_t)(r % 800));
+    EMU_BUF_LIT(b, "}");
 }
 
-static cJSON *fingerprint_link(const foil_emulator_t *emu, uint64_t index, int detail) {
-    if (emu->cfg.fingerprint_count == 0) return cJSON_CreateNull();
+/* The summary's fingerprint link (null without seeded fingerprints). */
+static void render_fingerprint_link(emu_buf_t *b, const foil_emulator_t *emu, uint64_t index) {
+    if (emu->cfg.fingerprint_count == 0) {
+        EMU_BUF_LIT(b, "null");
+        return;
+    }
     char vid[EMU_ID_MAX];
     emu_fingerprint_id_at(emu, index % emu->cfg.fingerprint_count, vid);
-    int64_t created = emu_session_created_ms(emu, index);
-    cJSON *f = cJSON_CreateObject();
-    cJSON_AddStringToObject(f, "object", "visitor_fingerprint");
-    cJSON_AddStringToObject(f, "id", vid);
-    cJSON_AddNumberToObject(f, "confidence", 60 + (int)(h(emu, index, 9) % 40));
-    cJSON_AddItemToObject(f, "identified_at", emu_json_iso(created + 800));
-    if (detail) {
-        uint64_t fpc = emu->cfg.fingerprint_count;
-        uint64_t first = index % fpc;
-        uint64_t count = (emu->cfg.session_count - 1 - first) / fpc + 1;
-        cJSON *res = cJSON_AddObjectToObject(f, "resolution");
-        int newer = index >= fpc ? 1 : 0;
-        cJSON_AddStringToObject(res, "method", newer ? "fingerprint" : "new");
-        cJSON_AddStringToObject(res, "basis", newer ? "probabilistic" : "deterministic");
-        cJSON *lc = cJSON_AddObjectToObject(f, "lifecycle");
-        cJSON_AddItemToObject(lc, "first_seen_at",
-                              emu_json_iso(emu_session_created_ms(emu, first + (count - 1) * fpc)));
-        cJSON_AddItemToObject(lc, "last_seen_at", emu_json_iso(emu_session_created_ms(emu, first)));
-        cJSON_AddNumberToObject(lc, "seen_count", (double)count);
-    }
+    EMU_BUF_LIT(b, "{\"object\":\"visitor_fingerprint\",\"id\":");
+    emu_buf_string(b, vid);
+    EMU_BUF_LIT(b, ",\"confidence\":");
+    emu_buf_int(b, 60 + (int)(h(emu, index, 9) % 40));
+    EMU_BUF_LIT(b, ",\"identified_at\":");
+    emu_buf_iso(b, emu_session_created_ms(emu, index) + 800);
+    EMU_BUF_LIT(b, "}");
+}
+
+/* One list item; the caller holds session_users_lock for reading. */
+static void render_summary(emu_buf_t *b, const foil_emulator_t *emu, uint64_t index) {
+    char sid[EMU_ID_MAX], fallback[40];
+    emu_session_id_at(emu, index, sid);
+    EMU_BUF_LIT(b, "{\"object\":\"session\",\"id\":");
+    emu_buf_string(b, sid);
+    EMU_BUF_LIT(b, ",\"created_at\":");
+    emu_buf_iso(b, emu_session_created_ms(emu, index));
+    EMU_BUF_LIT(b, ",\"client_user_id\":");
+    const char *user = client_user_id(emu, index, sid, fallback);
+    if (user)
+        emu_buf_string(b, user);
+    else
+        EMU_BUF_LIT(b, "null");
+    EMU_BUF_LIT(b, ",\"latest_decision\":");
+    render_decision(b, emu, index);
+    EMU_BUF_LIT(b, ",\"visitor_fingerprint\":");
+    render_fingerprint_link(b, emu, index);
+    EMU_BUF_LIT(b, "}");
+}
+
+/* A tree from a renderer, for the few places that extend or inspect one. */
+static cJSON *parse_rendered(emu_buf_t *b) {
+    size_t len;
+    char *text = emu_buf_take(b, &len);
+    cJSON *j = text ? cJSON_ParseWithLength(text, len) : NULL;
+    free(text);
+    return j;
+}
+
+cJSON *emu_session_decision(const foil_emulator_t *emu, uint64_t index) {
+    emu_buf_t b;
+    emu_buf_init(&b, 512);
+    render_decision(&b, emu, index);
+    return parse_rendered(&b);
+}
+
+static cJSON *fingerprint_link(const foil_emulator_t *emu, uint64_t index) {
+    emu_buf_t b;
+    emu_buf_init(&b, 256);
+    render_fingerprint_link(&b, emu, index);
+    cJSON *f = parse_rendered(&b);
+    if (!cJSON_IsObject(f)) return f;
+    uint64_t fpc = emu->cfg.fingerprint_count;
+    uint64_t first = index % fpc;
+    uint64_t count = (emu->cfg.session_count - 1 - first) / fpc + 1;
+    cJSON *res = cJSON_AddObjectToObject(f, "resolution");
+    int newer = index >= fpc ? 1 : 0;
+    cJSON_AddStringToObject(res, "method", newer ? "fingerprint" : "new");
+    cJSON_AddStringToObject(res, "basis", newer ? "probabilistic" : "deterministic");
+    cJSON *lc = cJSON_AddObjectToObject(f, "lifecycle");
+    cJSON_AddItemToObject(lc, "first_seen_at",
+                          emu_json_iso(emu_session_created_ms(emu, first + (count - 1) * fpc)));
+    cJSON_AddItemToObject(lc, "last_seen_at", emu_json_iso(emu_session_created_ms(emu, first)));
+    cJSON_AddNumberToObject(lc, "seen_count", (double)count);
     return f;
 }
 
@@ -169,16 +247,12 @@ cJSON *emu_session_request_context(const foil_emulator_t *emu, uint64_t index) {
 }
 
 cJSON *emu_session_summary(foil_emulator_t *emu, uint64_t index) {
-    char sid[EMU_ID_MAX];
-    emu_session_id_at(emu, index, sid);
-    cJSON *s = cJSON_CreateObject();
-    cJSON_AddStringToObject(s, "object", "session");
-    cJSON_AddStringToObject(s, "id", sid);
-    cJSON_AddItemToObject(s, "created_at", emu_json_iso(emu_session_created_ms(emu, index)));
-    cJSON_AddItemToObject(s, "client_user_id", client_user_id(emu, index));
-    cJSON_AddItemToObject(s, "latest_decision", emu_session_decision(emu, index));
-    cJSON_AddItemToObject(s, "visitor_fingerprint", fingerprint_link(emu, index, 0));
-    return s;
+    emu_buf_t b;
+    emu_buf_init(&b, 1024);
+    pthread_rwlock_rdlock(&emu->session_users_lock);
+    render_summary(&b, emu, index);
+    pthread_rwlock_unlock(&emu->session_users_lock);
+    return parse_rendered(&b);
 }
 
 /* The parts of a detail that do not vary between sessions. */
@@ -270,12 +344,12 @@ cJSON *emu_session_detail(foil_emulator_t *emu, uint64_t index) {
     emu_json_set(d, "object", cJSON_CreateString("session"));
     emu_json_set(d, "id", cJSON_CreateString(sid));
     emu_json_set(d, "created_at", emu_json_iso(created));
-    emu_json_set(d, "client_user_id", client_user_id(emu, index));
+    emu_json_set(d, "client_user_id", client_user_id_json(emu, index));
     emu_json_set(d, "decision", detail_decision(emu, index, 0));
     cJSON *prev = cJSON_CreateArray();
     if (h(emu, index, 8) & 1) cJSON_AddItemToArray(prev, detail_decision(emu, index, 1));
     emu_json_set(d, "previous_decisions", prev);
-    emu_json_set(d, "visitor_fingerprint", fingerprint_link(emu, index, 1));
+    emu_json_set(d, "visitor_fingerprint", fingerprint_link(emu, index));
 
     cJSON *net = cJSON_GetObjectItemCaseSensitive(d, "network");
     emu_json_set(net, "ip_address", cJSON_CreateString(ip));
@@ -362,16 +436,15 @@ static int contains_ci(const char *hay, const char *needle) {
     return 0;
 }
 
-static int search_matches(foil_emulator_t *emu, uint64_t index, const char *q) {
-    char sid[EMU_ID_MAX], ip[32];
+/* The caller holds session_users_lock for reading. */
+static int search_matches(const foil_emulator_t *emu, uint64_t index, const char *q) {
+    char sid[EMU_ID_MAX], ip[32], fallback[40];
     emu_session_id_at(emu, index, sid);
     ip_of(emu, index, ip);
     if (contains_ci(sid, q) || contains_ci(ip, q) || contains_ci(USER_AGENTS[ua_of(emu, index)], q))
         return 1;
-    cJSON *u = client_user_id(emu, index);
-    int hit = cJSON_IsString(u) && contains_ci(u->valuestring, q);
-    cJSON_Delete(u);
-    return hit;
+    const char *user = client_user_id(emu, index, sid, fallback);
+    return user && contains_ci(user, q);
 }
 
 void emu_h_sessions_list(emu_request_t *req, emu_response_t *resp) {
@@ -399,9 +472,11 @@ void emu_h_sessions_list(emu_request_t *req, emu_response_t *resp) {
     int limit;
     uint64_t offset;
     if (emu_page_params(req, resp, "sessions", fh, &limit, &offset) != 0) return;
-    cJSON *items = cJSON_CreateArray();
+    emu_buf_t page;
+    emu_page_begin(&page, (size_t)limit * 640);
     uint64_t i = offset, scanned = 0;
     int count = 0, has_more = 0;
+    pthread_rwlock_rdlock(&emu->session_users_lock);
     for (; i < emu->cfg.session_count && scanned < MAX_SEARCH_SCAN; i++, scanned++) {
         if (want >= 0 && verdict_of(emu, i) != want) continue;
         if (search && !search_matches(emu, i, search)) continue;
@@ -409,12 +484,14 @@ void emu_h_sessions_list(emu_request_t *req, emu_response_t *resp) {
             has_more = 1;
             break;
         }
-        cJSON_AddItemToArray(items, emu_session_summary(emu, i));
+        emu_page_next_item(&page);
+        render_summary(&page, emu, i);
         count++;
     }
+    pthread_rwlock_unlock(&emu->session_users_lock);
     if (!has_more && i < emu->cfg.session_count && scanned >= MAX_SEARCH_SCAN) has_more = 1;
     char *cursor = has_more ? emu_cursor_encode("sessions", fh, i) : NULL;
-    emu_respond_page(req, resp, items, limit, has_more, cursor);
+    emu_respond_page_end(req, resp, &page, limit, has_more, cursor);
     free(cursor);
 }
 
@@ -457,9 +534,9 @@ void emu_h_sessions_update(emu_request_t *req, emu_response_t *resp) {
     char *value = emu_strdup(cJSON_IsString(v) ? v->valuestring : "");
     int failed = 1;
     if (value) {
-        pthread_mutex_lock(&emu->lock);
+        pthread_rwlock_wrlock(&emu->session_users_lock);
         free(emu_map_put(&emu->session_users, req->params[0], value, &failed));
-        pthread_mutex_unlock(&emu->lock);
+        pthread_rwlock_unlock(&emu->session_users_lock);
     }
     if (failed) {
         free(value);
