@@ -210,7 +210,8 @@ cJSON *emu_session_decision(const foil_emulator_t *emu, uint64_t index) {
     return parse_rendered(&b);
 }
 
-static cJSON *fingerprint_link(const foil_emulator_t *emu, uint64_t index) {
+/* The detail's fingerprint link: the summary's plus resolution and lifecycle. */
+static cJSON *detail_fingerprint_link(const foil_emulator_t *emu, uint64_t index) {
     emu_buf_t b;
     emu_buf_init(&b, 256);
     render_fingerprint_link(&b, emu, index);
@@ -349,7 +350,7 @@ cJSON *emu_session_detail(foil_emulator_t *emu, uint64_t index) {
     cJSON *prev = cJSON_CreateArray();
     if (h(emu, index, 8) & 1) cJSON_AddItemToArray(prev, detail_decision(emu, index, 1));
     emu_json_set(d, "previous_decisions", prev);
-    emu_json_set(d, "visitor_fingerprint", fingerprint_link(emu, index));
+    emu_json_set(d, "visitor_fingerprint", detail_fingerprint_link(emu, index));
 
     cJSON *net = cJSON_GetObjectItemCaseSensitive(d, "network");
     emu_json_set(net, "ip_address", cJSON_CreateString(ip));
