@@ -81,6 +81,170 @@ static int foil_py_set(PyObject *dict, const char *key, PyObject *value) {
     return rc;
 }
 
+/* ---- Lazy views: a result object reads its fields from the C-owned JSON on demand.
+ *
+ * A JsonView is a borrowed cJSON object node plus a reference to the Python object that
+ * owns the C handle (a page or result proxy), so the handle lives exactly as long as some
+ * view of it does. The JSON is never modified after parsing, so views may be read from
+ * any thread. Nothing here releases the GIL. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *owner;
+    const cJSON *node;
+} foil_py_view_t;
+
+static PyTypeObject foil_py_view_type;
+
+static PyObject *foil_py_view_new(PyObject *owner, const cJSON *node) {
+    foil_py_view_t *v = PyObject_New(foil_py_view_t, &foil_py_view_type);
+    if (!v) return NULL;
+    Py_INCREF(owner);
+    v->owner = owner;
+    v->node = node;
+    return (PyObject *)v;
+}
+
+static void foil_py_view_dealloc(PyObject *self) {
+    Py_DECREF(((foil_py_view_t *)self)->owner);
+    PyObject_Free(self);
+}
+
+/* Objects stay lazy; everything else (scalars, arrays) is converted now. */
+static PyObject *foil_py_lazy(PyObject *owner, const cJSON *n) {
+    if (cJSON_IsObject(n)) return foil_py_view_new(owner, n);
+    return foil_py_json_node(n);
+}
+
+/* Top-level data: an object, or an array whose objects each become a view. */
+static PyObject *foil_py_lazy_data(PyObject *owner, const cJSON *n) {
+    if (!cJSON_IsArray(n)) return foil_py_lazy(owner, n);
+    Py_ssize_t count = 0, i = 0;
+    for (const cJSON *c = n->child; c; c = c->next) count++;
+    PyObject *list = PyList_New(count);
+    if (!list) return NULL;
+    for (const cJSON *c = n->child; c; c = c->next) {
+        PyObject *item = foil_py_lazy(owner, c);
+        if (!item) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i++, item);
+    }
+    return list;
+}
+
+/* The member named by a str key; *found = 0 when absent (NULL and no error). */
+static const cJSON *foil_py_view_member(PyObject *self, PyObject *key, int *found) {
+    *found = 0;
+    if (!PyUnicode_Check(key)) return NULL;
+    Py_ssize_t len = 0;
+    const char *k = PyUnicode_AsUTF8AndSize(key, &len);
+    if (!k) {
+        PyErr_Clear();
+        return NULL;
+    }
+    for (const cJSON *c = ((foil_py_view_t *)self)->node->child; c; c = c->next) {
+        if (c->string && strncmp(c->string, k, (size_t)len) == 0 && c->string[len] == '\0') {
+            *found = 1;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* view.field(key): the member for an attribute: None when absent or null, a view for an
+ * object, a Python value otherwise. */
+static PyObject *foil_py_view_field(PyObject *self, PyObject *key) {
+    int found;
+    const cJSON *n = foil_py_view_member(self, key, &found);
+    return foil_py_lazy(((foil_py_view_t *)self)->owner, n);
+}
+
+/* view.get(key, default=None): the member as plain Python data. */
+static PyObject *foil_py_view_get(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs < 1 || nargs > 2) {
+        PyErr_SetString(PyExc_TypeError, "get() takes a key and an optional default");
+        return NULL;
+    }
+    int found;
+    const cJSON *n = foil_py_view_member(self, args[0], &found);
+    if (!found) {
+        PyObject *def = nargs == 2 ? args[1] : Py_None;
+        Py_INCREF(def);
+        return def;
+    }
+    return foil_py_json_node(n);
+}
+
+static PyObject *foil_py_view_subscript(PyObject *self, PyObject *key) {
+    int found;
+    const cJSON *n = foil_py_view_member(self, key, &found);
+    if (!found) {
+        PyErr_SetObject(PyExc_KeyError, key);
+        return NULL;
+    }
+    return foil_py_json_node(n);
+}
+
+static int foil_py_view_contains(PyObject *self, PyObject *key) {
+    int found;
+    foil_py_view_member(self, key, &found);
+    return found;
+}
+
+static Py_ssize_t foil_py_view_length(PyObject *self) {
+    return (Py_ssize_t)cJSON_GetArraySize(((foil_py_view_t *)self)->node);
+}
+
+/* view.to_dict(): the whole object as new dicts, lists and scalars, in one pass. */
+static PyObject *foil_py_view_to_dict(PyObject *self, PyObject *unused) {
+    (void)unused;
+    return foil_py_json_node(((foil_py_view_t *)self)->node);
+}
+
+static PyObject *foil_py_view_repr(PyObject *self) {
+    return PyUnicode_FromFormat("<foil JsonView of %zd fields>", foil_py_view_length(self));
+}
+
+static PyObject *foil_py_view_reduce(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    PyErr_SetString(PyExc_TypeError, "JsonView cannot be pickled; pickle view.to_dict()");
+    return NULL;
+}
+
+static PyMethodDef foil_py_view_methods[] = {
+    {"field", (PyCFunction)foil_py_view_field, METH_O,
+     "Member for an attribute: None if absent or null, a JsonView for an object."},
+    {"get", (PyCFunction)(void (*)(void))foil_py_view_get, METH_FASTCALL,
+     "Member as plain Python data, default when absent."},
+    {"to_dict", (PyCFunction)foil_py_view_to_dict, METH_NOARGS, "The object as a new dict."},
+    {"__reduce__", (PyCFunction)foil_py_view_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL}};
+
+static PyMappingMethods foil_py_view_mapping = {foil_py_view_length, foil_py_view_subscript, NULL};
+static PySequenceMethods foil_py_view_sequence = {
+    .sq_contains = foil_py_view_contains,
+};
+
+static PyTypeObject foil_py_view_type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "foil.native.JsonView",
+    .tp_basicsize = sizeof(foil_py_view_t),
+    .tp_dealloc = foil_py_view_dealloc,
+    .tp_repr = foil_py_view_repr,
+    .tp_as_sequence = &foil_py_view_sequence,
+    .tp_as_mapping = &foil_py_view_mapping,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A read-only view of a JSON object owned by a C page or result.",
+    .tp_methods = foil_py_view_methods,
+};
+
+/* Readied on first use: SWIG's module init differs between versions (single/multi-phase). */
+static int foil_py_view_ready(void) {
+    return (foil_py_view_type.tp_flags & Py_TPFLAGS_READY) ? 0 : PyType_Ready(&foil_py_view_type);
+}
+
 /* Describe the calling thread's last error as a dict for the Python error hook. */
 static PyObject *foil_py_error_info(foil_status_t st) {
     const foil_error_t *e = foil_last_error();
@@ -257,8 +421,9 @@ static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
 
 /* ---- Python-only helpers: they build Python objects, so they keep the GIL. */
 %nothread foil_py_set_error_hook;
-%nothread foil_py_page_unpack;
-%nothread foil_py_result_unpack;
+%nothread foil_py_page_views;
+%nothread foil_py_result_views;
+%nothread foil_py_json_view_type;
 %nothread foil_py_gate_session_outputs;
 %nothread foil_py_gate_session_refused;
 %nothread foil_py_delivery_payload_outputs;
@@ -325,26 +490,42 @@ void foil_py_set_error_hook(PyObject *hook) {
     foil_py_error_hook = hook;
 }
 
-/* A whole page in one call: (items, limit, has_more, next_cursor, request_id). */
-PyObject *foil_py_page_unpack(const foil_page_t *page) {
-    PyObject *items = foil_py_json(foil_page_items(page));
-    if (!items) return NULL;
-    if (items == Py_None) {
-        Py_DECREF(items);
-        items = PyList_New(0);
-        if (!items) return NULL;
+/* A whole page in one call: (items, limit, has_more, next_cursor, request_id), each item a
+ * JsonView that keeps `page` (the foil_page proxy) alive. */
+PyObject *foil_py_page_views(PyObject *page) {
+    void *ptr = NULL;
+    if (foil_py_view_ready() < 0) return NULL;
+    if (!SWIG_IsOK(SWIG_ConvertPtr(page, &ptr, SWIGTYPE_p_foil_page, 0)) || !ptr) {
+        PyErr_SetString(PyExc_TypeError, "py_page_views: expected a foil_page");
+        return NULL;
     }
-    return Py_BuildValue("(NiNNN)", items, foil_page_limit(page),
-                         PyBool_FromLong(foil_page_has_more(page)),
-                         foil_py_text(foil_page_next_cursor(page)),
-                         foil_py_text(foil_page_request_id(page)));
+    const foil_page_t *p = (const foil_page_t *)ptr;
+    const cJSON *data = (const cJSON *)(const void *)foil_page_items(p);
+    PyObject *items = data ? foil_py_lazy_data(page, data) : PyList_New(0);
+    if (!items) return NULL;
+    return Py_BuildValue("(NiNNN)", items, foil_page_limit(p), PyBool_FromLong(foil_page_has_more(p)),
+                         foil_py_text(foil_page_next_cursor(p)), foil_py_text(foil_page_request_id(p)));
 }
 
-/* A whole result in one call: (data, request_id, http_status). */
-PyObject *foil_py_result_unpack(const foil_result_t *result) {
-    return Py_BuildValue("(NNi)", foil_py_json(foil_result_data(result)),
-                         foil_py_text(foil_result_request_id(result)),
-                         foil_result_http_status(result));
+/* A whole result in one call: (data, request_id, http_status); object data (or each object
+ * of array data) is a JsonView that keeps `result` (the foil_result proxy) alive. */
+PyObject *foil_py_result_views(PyObject *result) {
+    void *ptr = NULL;
+    if (foil_py_view_ready() < 0) return NULL;
+    if (!SWIG_IsOK(SWIG_ConvertPtr(result, &ptr, SWIGTYPE_p_foil_result, 0)) || !ptr) {
+        PyErr_SetString(PyExc_TypeError, "py_result_views: expected a foil_result");
+        return NULL;
+    }
+    const foil_result_t *r = (const foil_result_t *)ptr;
+    return Py_BuildValue("(NNi)", foil_py_lazy_data(result, (const cJSON *)(const void *)foil_result_data(r)),
+                         foil_py_text(foil_result_request_id(r)), foil_result_http_status(r));
+}
+
+/* The JsonView type, for isinstance checks in the result classes. */
+PyObject *foil_py_json_view_type(void) {
+    if (foil_py_view_ready() < 0) return NULL;
+    Py_INCREF(&foil_py_view_type);
+    return (PyObject *)&foil_py_view_type;
 }
 
 /* The merged, policy-checked outputs after approval, as a dict. */

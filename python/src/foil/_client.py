@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, TypeVar
 
 from . import native as _native
 from ._errors import FoilInvalidArgumentError, FoilStateError
-from ._model import ListResult, Model
+from ._model import JsonView, ListResult, Model
 from ._types import (
     AgentTokenVerification,
     ApiKey,
@@ -46,8 +46,8 @@ M = TypeVar("M", bound=Model)
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "Foil"]
 
-_unpack_page = _native.py_page_unpack
-_unpack_result = _native.py_result_unpack
+_unpack_page = _native.py_page_views
+_unpack_result = _native.py_result_views
 
 
 def _limit(limit: int | None) -> int:
@@ -77,11 +77,12 @@ def _one(result: Any, cls: Callable[[dict[str, Any]], M]) -> M:
 
 def _many(result: Any, cls: Callable[[dict[str, Any]], M]) -> list[M]:
     data = _unpack_result(result)[0]
-    return [cls(item) for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+    return [cls(item) for item in data if type(item) is JsonView] if isinstance(data, list) else []
 
 
 def _walk(fetch: Callable[[str | None], Any], cls: Callable[[dict[str, Any]], M]) -> Iterator[M]:
-    """Every item of a cursor-paginated list, one page in memory at a time.
+    """Every item of a cursor-paginated list, one page in memory at a time (items are
+    lazy views: a page is freed once no item of it is referenced).
 
     The next page is fetched by a helper thread (the GIL is released during the request)
     while the caller consumes the current one.

@@ -1,29 +1,46 @@
-"""The machinery behind the result classes: cheap wrappers over the raw JSON dicts.
+"""The machinery behind the result classes: lazy wrappers over the response JSON.
 
-A result object holds the dict the extension built from the response (one C call per page)
-and reads its fields only when asked, converting them the way foil-server does. Nothing is
-copied, so unknown fields stay available through ``to_dict()`` and ``obj["field"]``.
+A result object of an API response holds a :class:`JsonView`: a borrowed view of its JSON
+object inside the C-owned page or result, which it keeps alive. Nothing is converted up
+front; each attribute reads its field from the view when asked (nested objects become
+further lazy wrappers) and converts it the way foil-server does. ``to_dict()`` and
+``obj["field"]`` convert only what they return, unknown fields included. Result objects
+built from Python data (decrypted tokens, webhook events, unpickled copies) hold a dict
+instead and behave the same.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generic, Iterator, TypeVar, overload
+from typing import Any, Callable, Generic, Iterator, Mapping, TypeVar, overload
+
+from . import native as _native
 
 T = TypeVar("T")
 M = TypeVar("M", bound="Model")
 
-__all__ = ["Model", "ListResult", "Field"]
+__all__ = ["Model", "ListResult", "Field", "JsonView"]
+
+#: The C view type (``foil.native.JsonView``): ``field(key)`` (lazy), ``get(key, default)``,
+#: ``view[key]``, ``key in view``, ``len(view)`` and ``to_dict()`` (plain data).
+JsonView: type = _native.py_json_view_type()
 
 
 class Field(Generic[T]):
-    """A read-only attribute of a :class:`Model`, read from its raw dict on access."""
+    """A read-only attribute of a :class:`Model`, read from its raw object on access.
 
-    __slots__ = ("key", "convert", "name")
+    A converter marked ``lazy`` (nested models) receives a :class:`JsonView` for an object
+    field; every other converter receives plain Python data. ``secret`` keeps the value out
+    of ``repr()``.
+    """
 
-    def __init__(self, key: str, convert: Callable[[Any], T]) -> None:
+    __slots__ = ("key", "convert", "name", "lazy", "secret")
+
+    def __init__(self, key: str, convert: Callable[[Any], T], *, secret: bool = False) -> None:
         self.key = key
         self.convert = convert
         self.name = key
+        self.lazy: bool = getattr(convert, "lazy", False)
+        self.secret = secret
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -37,20 +54,25 @@ class Field(Generic[T]):
     def __get__(self, obj: object | None, owner: type | None = None) -> T | Field[T]:
         if obj is None:
             return self
-        return self.convert(obj._d.get(self.key))  # type: ignore[attr-defined]
+        d = obj._d  # type: ignore[attr-defined]
+        if self.lazy and type(d) is JsonView:
+            return self.convert(d.field(self.key))
+        return self.convert(d.get(self.key))
 
     def __set__(self, obj: object, value: Any) -> None:
         raise AttributeError(f"{self.name} is read-only")
 
 
 class Model:
-    """Base of every result class: the raw object plus typed, lazily read attributes."""
+    """Base of every result class: the raw object (a :class:`JsonView` or a dict) plus
+    typed, lazily read attributes."""
 
     __slots__ = ("_d",)
     _field_names: tuple[str, ...] = ()
+    _secret_names: frozenset[str] = frozenset()
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._d = data
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._d: Any = data
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -60,10 +82,12 @@ class Model:
                 if isinstance(value, Field) and name not in names:
                     names.append(name)
         cls._field_names = tuple(names)
+        cls._secret_names = frozenset(name for name in names if getattr(cls, name).secret)
 
     def to_dict(self) -> dict[str, Any]:
-        """The complete object as the API sent it, unknown fields included (not a copy)."""
-        return self._d
+        """The complete object as the API sent it, unknown fields included."""
+        d = self._d
+        return d.to_dict() if type(d) is JsonView else d  # type: ignore[no-any-return]
 
     def __getitem__(self, key: str) -> Any:
         return self._d[key]
@@ -78,16 +102,18 @@ class Model:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._d == other._d  # type: ignore[attr-defined, no-any-return]
+        return self.to_dict() == other.to_dict()  # type: ignore[attr-defined, no-any-return]
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        parts = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._field_names)
+        parts = ", ".join(f"{name}=<hidden>" if name in self._secret_names else f"{name}={getattr(self, name)!r}"
+                          for name in self._field_names)
         return f"{type(self).__name__}({parts})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self._d,))
+        # A copy or a pickle holds plain data: it must not depend on the C page.
+        return (type(self), (self.to_dict(),))
 
 
 class ListResult(Generic[T]):
@@ -164,6 +190,12 @@ def opt_dict(v: Any) -> dict[str, Any] | None:
     return v if isinstance(v, dict) else None
 
 
+def _lazy(convert: Callable[[Any], T]) -> Callable[[Any], T]:
+    """Mark a converter as taking a JsonView for an object field (see Field)."""
+    convert.lazy = True  # type: ignore[attr-defined]
+    return convert
+
+
 def dict_list(v: Any) -> list[dict[str, Any]]:
     return [item for item in v if isinstance(item, dict)] if isinstance(v, list) else []
 
@@ -183,14 +215,14 @@ def int_list(v: Any) -> list[int]:
 def model(cls: type[M]) -> Callable[[Any], M]:
     """Nested object, an empty one when absent (foil-server requires these)."""
     def convert(v: Any) -> M:
-        return cls(v if isinstance(v, dict) else {})
-    return convert
+        return cls(v if type(v) is JsonView or isinstance(v, dict) else {})
+    return _lazy(convert)
 
 
 def opt_model(cls: type[M]) -> Callable[[Any], M | None]:
     def convert(v: Any) -> M | None:
-        return cls(v) if isinstance(v, dict) else None
-    return convert
+        return cls(v) if type(v) is JsonView or isinstance(v, dict) else None
+    return _lazy(convert)
 
 
 def model_list(cls: type[M]) -> Callable[[Any], list[M]]:

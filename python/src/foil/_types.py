@@ -1,7 +1,8 @@
 """Result classes with foil-server's names and attributes.
 
-API results are :class:`~foil._model.Model` wrappers: each attribute is read from the raw
-dict on access; ``to_dict()`` gives the complete object. Values you build yourself (the
+API results are :class:`~foil._model.Model` wrappers: each attribute is read from the
+response JSON on access; ``to_dict()`` gives the complete object; ``repr()`` hides secrets
+(revealed keys, signing secrets, poll tokens). Values you build yourself (the
 Gate delivery request, envelope and payload, webhook replies) are frozen dataclasses, as in
 foil-server.
 """
@@ -258,7 +259,7 @@ class ApiKey(Model):
 class IssuedApiKey(ApiKey):
     """A newly created or rotated key: ``revealed_key`` is shown only this once."""
     __slots__ = ()
-    revealed_key = Field("revealed_key", as_str)
+    revealed_key = Field("revealed_key", as_str, secret=True)
 
 
 # ---- Webhooks
@@ -274,7 +275,7 @@ class WebhookEndpoint(Model):
     event_types = Field("event_types", str_list)
     created_at = Field("created_at", as_str)
     updated_at = Field("updated_at", as_str)
-    signing_secret = Field("signing_secret", opt_str)
+    signing_secret = Field("signing_secret", opt_str, secret=True)
 
 
 class WebhookDelivery(Model):
@@ -335,7 +336,7 @@ class VerifiedFoilSignal(Model):
     @property
     def raw(self) -> dict[str, Any]:
         """The signal object as sealed."""
-        return self._d
+        return self.to_dict()
 
 
 class Attribution(Model):
@@ -346,7 +347,7 @@ class Attribution(Model):
     @property
     def raw(self) -> dict[str, Any]:
         """The attribution object as sealed."""
-        return self._d
+        return self.to_dict()
 
 
 class VerifiedFoilToken(Model):
@@ -365,7 +366,7 @@ class VerifiedFoilToken(Model):
     @property
     def raw(self) -> dict[str, Any]:
         """The whole decrypted payload."""
-        return self._d
+        return self.to_dict()
 
 
 @dataclass(frozen=True)
@@ -547,7 +548,7 @@ class GateSessionCreate(Model):
     object = Field("object", as_str)
     id = Field("id", as_str)
     status = Field("status", as_str)
-    poll_token = Field("poll_token", as_str)
+    poll_token = Field("poll_token", as_str, secret=True)
     consent_url = Field("consent_url", as_str)
     expires_at = Field("expires_at", as_str)
 
