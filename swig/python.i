@@ -16,6 +16,7 @@
  * indexed access of foil_json_at(). The extension is built in-tree against the same
  * cJSON as the core. */
 #include <cjson/cJSON.h>
+#include <structmember.h>
 
 static PyObject *foil_py_error_hook = NULL;
 
@@ -245,6 +246,96 @@ static int foil_py_view_ready(void) {
     return (foil_py_view_type.tp_flags & Py_TPFLAGS_READY) ? 0 : PyType_Ready(&foil_py_view_type);
 }
 
+/* ---- Field: the attribute descriptor of the result classes (foil._model.Field's base).
+ *
+ * Reading an attribute is the hot path of a walk, so it runs here: look the key up in the
+ * instance's `_d` (a JsonView, or a dict for results built from Python data), hand
+ * nested objects to lazy converters as views, and skip the Python converter when the
+ * value already has a type the converter returns unchanged. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *key;     /* str: the JSON member name */
+    PyObject *convert; /* callable: raw value -> attribute value */
+    PyObject *exact;   /* tuple of types `convert` returns unchanged */
+    int lazy;          /* convert takes a JsonView for an object member */
+} foil_py_field_t;
+
+static PyObject *foil_py_field_data_name = NULL;
+
+static int foil_py_field_init(PyObject *self, PyObject *args, PyObject *kwargs) {
+    foil_py_field_t *f = (foil_py_field_t *)self;
+    PyObject *key, *convert, *exact;
+    int lazy;
+    static char *names[] = {"key", "convert", "exact", "lazy", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOO!p", names, &key, &convert, &PyTuple_Type,
+                                     &exact, &lazy))
+        return -1;
+    Py_INCREF(key);
+    Py_INCREF(convert);
+    Py_INCREF(exact);
+    Py_XSETREF(f->key, key);
+    Py_XSETREF(f->convert, convert);
+    Py_XSETREF(f->exact, exact);
+    f->lazy = lazy;
+    return 0;
+}
+
+static void foil_py_field_dealloc(PyObject *self) {
+    foil_py_field_t *f = (foil_py_field_t *)self;
+    Py_CLEAR(f->key);
+    Py_CLEAR(f->convert);
+    Py_CLEAR(f->exact);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyObject *foil_py_field_get(PyObject *self, PyObject *obj, PyObject *type) {
+    foil_py_field_t *f = (foil_py_field_t *)self;
+    (void)type;
+    if (!obj || obj == Py_None) return Py_NewRef(self);
+    if (!f->key) {
+        PyErr_SetString(PyExc_TypeError, "Field was not initialised");
+        return NULL;
+    }
+    PyObject *d = PyObject_GetAttr(obj, foil_py_field_data_name), *value;
+    if (!d) return NULL;
+    if (Py_TYPE(d) == &foil_py_view_type) {
+        int found;
+        const cJSON *n = foil_py_view_member(d, f->key, &found);
+        value = f->lazy ? foil_py_lazy(((foil_py_view_t *)d)->owner, n) : foil_py_json_node(n);
+    } else if (PyDict_CheckExact(d)) {
+        value = PyDict_GetItemWithError(d, f->key);
+        value = value ? Py_NewRef(value) : PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+    } else {
+        value = PyObject_CallMethod(d, "get", "O", f->key);
+    }
+    Py_DECREF(d);
+    if (!value) return NULL;
+    for (Py_ssize_t i = 0, n = PyTuple_GET_SIZE(f->exact); i < n; i++)
+        if ((PyObject *)Py_TYPE(value) == PyTuple_GET_ITEM(f->exact, i)) return value;
+    PyObject *r = PyObject_CallOneArg(f->convert, value);
+    Py_DECREF(value);
+    return r;
+}
+
+static PyMemberDef foil_py_field_members[] = {
+    {"key", T_OBJECT, offsetof(foil_py_field_t, key), READONLY, "The JSON member name."},
+    {"convert", T_OBJECT, offsetof(foil_py_field_t, convert), READONLY, "The converter."},
+    {"lazy", T_INT, offsetof(foil_py_field_t, lazy), READONLY, "Converter takes a JsonView."},
+    {NULL, 0, 0, 0, NULL}};
+
+static PyTypeObject foil_py_field_base = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "foil.native.FieldBase",
+    .tp_basicsize = sizeof(foil_py_field_t),
+    .tp_dealloc = foil_py_field_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_doc = "FieldBase(key, convert, exact, lazy): a read-only attribute of a result class.",
+    .tp_members = foil_py_field_members,
+    .tp_descr_get = foil_py_field_get,
+    .tp_init = foil_py_field_init,
+    .tp_new = PyType_GenericNew,
+};
+
 /* Describe the calling thread's last error as a dict for the Python error hook. */
 static PyObject *foil_py_error_info(foil_status_t st) {
     const foil_error_t *e = foil_last_error();
@@ -424,6 +515,7 @@ static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
 %nothread foil_py_page_views;
 %nothread foil_py_result_views;
 %nothread foil_py_json_view_type;
+%nothread foil_py_field_type;
 %nothread foil_py_gate_session_outputs;
 %nothread foil_py_gate_session_refused;
 %nothread foil_py_delivery_payload_outputs;
@@ -519,6 +611,16 @@ PyObject *foil_py_result_views(PyObject *result) {
     const foil_result_t *r = (const foil_result_t *)ptr;
     return Py_BuildValue("(NNi)", foil_py_lazy_data(result, (const cJSON *)(const void *)foil_result_data(r)),
                          foil_py_text(foil_result_request_id(r)), foil_result_http_status(r));
+}
+
+/* The Field descriptor's C base, for foil._model.Field. */
+PyObject *foil_py_field_type(void) {
+    if (!foil_py_field_data_name && !(foil_py_field_data_name = PyUnicode_InternFromString("_d")))
+        return NULL;
+    if (!(foil_py_field_base.tp_flags & Py_TPFLAGS_READY) && PyType_Ready(&foil_py_field_base) < 0)
+        return NULL;
+    Py_INCREF(&foil_py_field_base);
+    return (PyObject *)&foil_py_field_base;
 }
 
 /* The JsonView type, for isinstance checks in the result classes. */

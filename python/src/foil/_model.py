@@ -11,7 +11,7 @@ instead and behave the same.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generic, Iterator, Mapping, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Mapping, TypeVar, overload
 
 from . import native as _native
 
@@ -25,39 +25,40 @@ __all__ = ["Model", "ListResult", "Field", "JsonView"]
 JsonView: type = _native.py_json_view_type()
 
 
-class Field(Generic[T]):
+_FieldBase: Any = _native.py_field_type()
+
+
+class Field(_FieldBase, Generic[T]):  # type: ignore[misc]
     """A read-only attribute of a :class:`Model`, read from its raw object on access.
 
-    A converter marked ``lazy`` (nested models) receives a :class:`JsonView` for an object
-    field; every other converter receives plain Python data. ``secret`` keeps the value out
-    of ``repr()``.
+    Reading runs in C (``foil.native.FieldBase``). A converter marked ``lazy`` (nested
+    models) receives a :class:`JsonView` for an object member; every other converter
+    receives plain Python data, and is skipped when the value already has a type it
+    returns unchanged. ``secret`` keeps the value out of ``repr()``.
     """
 
-    __slots__ = ("key", "convert", "name", "lazy", "secret")
+    __slots__ = ("name", "secret")
 
     def __init__(self, key: str, convert: Callable[[Any], T], *, secret: bool = False) -> None:
-        self.key = key
-        self.convert = convert
+        super().__init__(key, convert, _UNCHANGED.get(convert, ()), bool(getattr(convert, "lazy", False)))
         self.name = key
-        self.lazy: bool = getattr(convert, "lazy", False)
         self.secret = secret
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    @overload
-    def __get__(self, obj: None, owner: type | None = None) -> Field[T]: ...
+    if TYPE_CHECKING:
+        key: str
+        convert: Callable[[Any], T]
+        lazy: bool
 
-    @overload
-    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+        @overload
+        def __get__(self, obj: None, owner: type | None = None) -> Field[T]: ...
 
-    def __get__(self, obj: object | None, owner: type | None = None) -> T | Field[T]:
-        if obj is None:
-            return self
-        d = obj._d  # type: ignore[attr-defined]
-        if self.lazy and type(d) is JsonView:
-            return self.convert(d.field(self.key))
-        return self.convert(d.get(self.key))
+        @overload
+        def __get__(self, obj: object, owner: type | None = None) -> T: ...
+
+        def __get__(self, obj: object | None, owner: type | None = None) -> T | Field[T]: ...
 
     def __set__(self, obj: object, value: Any) -> None:
         raise AttributeError(f"{self.name} is read-only")
@@ -188,6 +189,19 @@ def as_dict(v: Any) -> dict[str, Any]:
 
 def opt_dict(v: Any) -> dict[str, Any] | None:
     return v if isinstance(v, dict) else None
+
+
+# Types each converter returns unchanged (exact types: a bool is not passed through as int).
+_UNCHANGED: dict[Callable[[Any], Any], tuple[type, ...]] = {
+    as_str: (str,),
+    opt_str: (str, type(None)),
+    as_int: (int,),
+    opt_int: (int, type(None)),
+    as_bool: (bool,),
+    opt_bool: (bool, type(None)),
+    as_dict: (dict,),
+    opt_dict: (dict, type(None)),
+}
 
 
 def _lazy(convert: Callable[[Any], T]) -> Callable[[Any], T]:
