@@ -33,6 +33,11 @@ foil_status_t foil_transport_new(foil_transport_t **out);
 void foil_transport_free(foil_transport_t *t);
 void *foil_transport_acquire(foil_transport_t *t); /* CURL *, NULL on no memory */
 void foil_transport_release(foil_transport_t *t, void *easy);
+/* Response buffers are reused across requests: growing and freeing a large body
+ * buffer per request costs more than parsing small pages. take: *data NULL when no
+ * spare buffer is pooled; give: keeps up to a few buffers of bounded size, frees the rest. */
+void foil_transport_take_buffer(foil_transport_t *t, char **data, size_t *cap);
+void foil_transport_give_buffer(foil_transport_t *t, char *data, size_t cap);
 
 /* ca_bundle.c: the system CA bundle path found at run time, or NULL. */
 const char *foil_system_ca_bundle(void);

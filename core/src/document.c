@@ -82,6 +82,11 @@ const foil_json_t *foil_json_at(const foil_json_t *v, size_t i) {
     return FOIL_VIEW(cJSON_GetArrayItem(n, (int)i));
 }
 
+const foil_json_t *foil_json_next(const foil_json_t *element) {
+    const cJSON *n = FOIL_NODE(element);
+    return n ? FOIL_VIEW(n->next) : NULL;
+}
+
 const char *foil_json_key(const foil_json_t *member) {
     const cJSON *n = FOIL_NODE(member);
     return n ? n->string : NULL;

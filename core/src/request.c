@@ -314,9 +314,11 @@ foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foi
     long generation = atomic_load(&c->cancel_generation);
     attempt a;
     memset(&a, 0, sizeof a);
+    foil_transport_take_buffer(c->transport, &a.body.data, &a.body.cap);
     for (int attempt_no = 0; st == FOIL_OK; attempt_no++) {
-        free(a.body.data);
+        buffer reused = {.data = a.body.data, .cap = a.body.cap};
         memset(&a, 0, sizeof a);
+        a.body = reused;
         a.cancel_generation = generation;
         st = perform(c, op, url, body, auth, &a);
         if (!(idempotent && attempt_no < c->max_retries && should_retry(st, &a))) break;
@@ -325,34 +327,31 @@ foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foi
     free(url);
     foil_wipe_free(auth);
     if (body) foil_wipe_free(body);
-    if (st != FOIL_OK) {
-        free(a.body.data);
-        return st;
-    }
-    if (a.http_status < 200 || a.http_status >= 300) {
+    if (st == FOIL_OK && (a.http_status < 200 || a.http_status >= 300))
         st = foil_fail_http((int)a.http_status, a.body.data, a.body.len, a.request_id,
                             a.retry_after);
-        free(a.body.data);
-        return st;
-    }
-    out->http_status = (int)a.http_status;
-    if (a.request_id[0] && !(out->request_id = foil_strdup(a.request_id))) st = foil_fail_nomem();
-    if (st == FOIL_OK && a.http_status != 204) {
-        out->root = a.body.data ? cJSON_ParseWithLength(a.body.data, a.body.len) : NULL;
-        if (!cJSON_IsObject(out->root))
-            st = foil_fail(FOIL_E_PROTOCOL, "%s: HTTP %ld response is not a JSON object", op->name,
-                           a.http_status);
-        else if (!out->request_id) {
-            const cJSON *rid = cJSON_GetObjectItemCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(out->root, "meta"), "request_id");
-            if (cJSON_IsString(rid) && !(out->request_id = foil_strdup(rid->valuestring)))
-                st = foil_fail_nomem();
+    else if (st == FOIL_OK) {
+        out->http_status = (int)a.http_status;
+        if (a.request_id[0] && !(out->request_id = foil_strdup(a.request_id)))
+            st = foil_fail_nomem();
+        if (st == FOIL_OK && a.http_status != 204) {
+            out->root = a.body.len ? cJSON_ParseWithLength(a.body.data, a.body.len) : NULL;
+            if (!cJSON_IsObject(out->root))
+                st = foil_fail(FOIL_E_PROTOCOL, "%s: HTTP %ld response is not a JSON object",
+                               op->name, a.http_status);
+            else if (!out->request_id) {
+                const cJSON *rid = cJSON_GetObjectItemCaseSensitive(
+                    cJSON_GetObjectItemCaseSensitive(out->root, "meta"), "request_id");
+                if (cJSON_IsString(rid) && !(out->request_id = foil_strdup(rid->valuestring)))
+                    st = foil_fail_nomem();
+            }
         }
+        if (st != FOIL_OK) foil_response_clear(out);
     }
-    /* Writes can answer with secrets shown once (revealed API keys, signing secrets). */
+    /* Writes can answer with secrets shown once (revealed API keys, signing secrets):
+     * never hand such bytes to the next request's buffer. */
     if (a.body.data && !idempotent) sodium_memzero(a.body.data, a.body.len);
-    free(a.body.data);
-    if (st != FOIL_OK) foil_response_clear(out);
+    foil_transport_give_buffer(c->transport, a.body.data, a.body.cap);
     return st;
 }
 

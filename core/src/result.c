@@ -3,16 +3,35 @@
 
 #include <stdlib.h>
 
+/* Array elements indexed once, so count and item(i) are O(1). */
+typedef struct item_index {
+    const cJSON **items;
+    size_t count;
+} item_index;
+
 struct foil_result {
     foil_response_t response;
     const cJSON *data;
+    item_index index;
 };
 
 struct foil_page {
     foil_response_t response;
     const cJSON *data;
     const cJSON *pagination;
+    item_index index;
 };
+
+static foil_status_t index_items(const cJSON *array, item_index *index) {
+    size_t n = 0;
+    for (const cJSON *e = array ? array->child : NULL; e; e = e->next)
+        n++;
+    if (n == 0) return FOIL_OK;
+    if (!(index->items = malloc(n * sizeof *index->items))) return foil_fail_nomem();
+    for (const cJSON *e = array->child; e; e = e->next)
+        index->items[index->count++] = e;
+    return FOIL_OK;
+}
 
 static const cJSON *member(const cJSON *obj, const char *key) {
     return cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -30,6 +49,8 @@ foil_status_t foil_request_result(foil_client_t *client, const foil_request_t *r
         r->data = member(r->response.root, "data");
         if (!cJSON_IsObject(r->data) && !cJSON_IsArray(r->data))
             st = foil_fail(FOIL_E_PROTOCOL, "response has no `data` object");
+        else if (cJSON_IsArray(r->data))
+            st = index_items(r->data, &r->index);
     }
     if (st != FOIL_OK) {
         foil_result_free(r);
@@ -53,6 +74,8 @@ foil_status_t foil_request_page(foil_client_t *client, const foil_request_t *req
         if (!cJSON_IsArray(p->data) || !cJSON_IsObject(p->pagination) ||
             !cJSON_IsBool(member(p->pagination, "has_more")))
             st = foil_fail(FOIL_E_PROTOCOL, "list response lacks `data` or `pagination`");
+        else
+            st = index_items(p->data, &p->index);
     }
     if (st != FOIL_OK) {
         foil_page_free(p);
@@ -82,22 +105,23 @@ int foil_result_http_status(const foil_result_t *r) {
     return r ? r->response.http_status : 0;
 }
 size_t foil_result_count(const foil_result_t *r) {
-    return r && cJSON_IsArray(r->data) ? (size_t)cJSON_GetArraySize(r->data) : 0;
+    return r ? r->index.count : 0;
 }
 const foil_json_t *foil_result_item(const foil_result_t *r, size_t i) {
-    return r && cJSON_IsArray(r->data) ? foil_json_at(FOIL_VIEW(r->data), i) : NULL;
+    return r && i < r->index.count ? FOIL_VIEW(r->index.items[i]) : NULL;
 }
 void foil_result_free(foil_result_t *r) {
     if (!r) return;
+    free(r->index.items);
     foil_response_clear(&r->response);
     free(r);
 }
 
 size_t foil_page_count(const foil_page_t *p) {
-    return p ? (size_t)cJSON_GetArraySize(p->data) : 0;
+    return p ? p->index.count : 0;
 }
 const foil_json_t *foil_page_item(const foil_page_t *p, size_t i) {
-    return p ? foil_json_at(FOIL_VIEW(p->data), i) : NULL;
+    return p && i < p->index.count ? FOIL_VIEW(p->index.items[i]) : NULL;
 }
 const foil_json_t *foil_page_items(const foil_page_t *p) {
     return p ? FOIL_VIEW(p->data) : NULL;
@@ -120,6 +144,7 @@ const foil_json_t *foil_page_json(const foil_page_t *p) {
 }
 void foil_page_free(foil_page_t *p) {
     if (!p) return;
+    free(p->index.items);
     foil_response_clear(&p->response);
     free(p);
 }

@@ -6,6 +6,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#define SPARE_BUFFERS 8
+#define SPARE_BUFFER_MAX (4u << 20)
+
 struct foil_transport {
     CURLSH *share;
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
@@ -13,6 +16,9 @@ struct foil_transport {
     CURL **idle;
     size_t idle_count;
     size_t idle_cap;
+    char *spare[SPARE_BUFFERS];
+    size_t spare_cap[SPARE_BUFFERS];
+    size_t spare_count;
 };
 
 static void share_lock(CURL *handle, curl_lock_data data, curl_lock_access access, void *userp) {
@@ -54,6 +60,8 @@ void foil_transport_free(foil_transport_t *t) {
     if (!t) return;
     for (size_t i = 0; i < t->idle_count; i++)
         curl_easy_cleanup(t->idle[i]);
+    for (size_t i = 0; i < t->spare_count; i++)
+        free(t->spare[i]);
     free(t->idle);
     if (t->share) curl_share_cleanup(t->share);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
@@ -89,4 +97,28 @@ void foil_transport_release(foil_transport_t *t, void *easy) {
     }
     t->idle[t->idle_count++] = easy;
     pthread_mutex_unlock(&t->pool_lock);
+}
+
+void foil_transport_take_buffer(foil_transport_t *t, char **data, size_t *cap) {
+    *data = NULL;
+    *cap = 0;
+    pthread_mutex_lock(&t->pool_lock);
+    if (t->spare_count > 0) {
+        t->spare_count--;
+        *data = t->spare[t->spare_count];
+        *cap = t->spare_cap[t->spare_count];
+    }
+    pthread_mutex_unlock(&t->pool_lock);
+}
+
+void foil_transport_give_buffer(foil_transport_t *t, char *data, size_t cap) {
+    if (!data) return;
+    pthread_mutex_lock(&t->pool_lock);
+    if (cap <= SPARE_BUFFER_MAX && t->spare_count < SPARE_BUFFERS) {
+        t->spare[t->spare_count] = data;
+        t->spare_cap[t->spare_count++] = cap;
+        data = NULL;
+    }
+    pthread_mutex_unlock(&t->pool_lock);
+    free(data);
 }

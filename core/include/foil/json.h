@@ -35,6 +35,10 @@ FOIL_API const foil_json_t *foil_json_path(const foil_json_t *v, const char *dot
 FOIL_API size_t foil_json_size(const foil_json_t *v);
 /* i-th array element or object member; NULL when out of range. */
 FOIL_API const foil_json_t *foil_json_at(const foil_json_t *v, size_t i);
+/* The next element of the same array or object, NULL after the last. foil_json_at()
+ * walks from the start (O(i)); to visit every element use
+ *   for (e = foil_json_at(v, 0); e; e = foil_json_next(e)) ...   (O(1) per step). */
+FOIL_API const foil_json_t *foil_json_next(const foil_json_t *element);
 /* Key of an object member returned by foil_json_at(); NULL otherwise. */
 FOIL_API const char *foil_json_key(const foil_json_t *member);
 
