@@ -136,6 +136,8 @@ class Emulator:
 def bench_c(emu: Emulator, quick: bool) -> dict:
     overhead = run_json([BUILD_DIR / "bench" / "c_overhead", "--base-url", emu.base_url,
                          "--secret-key", emu.secret_key, *SIZES["c_overhead"][quick]])
+    if overhead["connections"] != {"libfoil": 1, "raw": 1}:
+        raise BenchmarkFailed(f"c_overhead: each side must reuse one connection: {overhead['connections']}")
     signup = run_json([BUILD_DIR / "bench" / "c_signup", *SIZES["c_signup"][quick]])
     return {"c_overhead": overhead, "c_signup": signup}
 
