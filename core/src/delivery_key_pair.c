@@ -48,7 +48,7 @@ foil_status_t foil_delivery_key_pair_new(foil_delivery_key_pair_t **out) {
     if (!out)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
     *out = NULL;
-    foil_delivery_key_pair_t *kp;
+    foil_delivery_key_pair_t *kp = NULL;
     foil_status_t st = key_pair_alloc(&kp);
     if (st != FOIL_OK) return st;
     randombytes_buf(kp->secret_key, FOIL_X25519_KEY_BYTES);
@@ -72,7 +72,7 @@ foil_status_t foil_delivery_key_pair_import_pkcs8(const char *pkcs8_b64url,
             FOIL_E_INVALID_ARGUMENT, "pkcs8", "is not an X25519 PKCS#8 private key in base64url",
             "48-byte PKCS#8 DER (prefix 302e020100300506032b656e04220420)", NULL);
     }
-    foil_delivery_key_pair_t *kp;
+    foil_delivery_key_pair_t *kp = NULL;
     foil_status_t st = key_pair_alloc(&kp);
     if (st == FOIL_OK) {
         memcpy(kp->secret_key, der + sizeof pkcs8_x25519_prefix, FOIL_X25519_KEY_BYTES);

@@ -13,7 +13,8 @@ const char *foil_test_spec_dir(void) {
         struct stat st;
         char probe[4096];
         if (!candidates[i] || !*candidates[i]) continue;
-        snprintf(probe, sizeof probe, "%s/openapi.json", candidates[i]);
+        if (snprintf(probe, sizeof probe, "%s/openapi.json", candidates[i]) >= (int)sizeof probe)
+            continue;
         if (stat(probe, &st) == 0) {
             snprintf(resolved, sizeof resolved, "%s", candidates[i]);
             return resolved;
@@ -44,7 +45,7 @@ cJSON *foil_test_fixture(const char *rel) {
     const char *dir = foil_test_spec_dir();
     if (!dir) return NULL;
     char path[4096];
-    snprintf(path, sizeof path, "%s/fixtures/%s", dir, rel);
+    if (snprintf(path, sizeof path, "%s/fixtures/%s", dir, rel) >= (int)sizeof path) return NULL;
     char *text = foil_test_read_file(path, NULL);
     if (!text) return NULL;
     cJSON *doc = cJSON_Parse(text);
