@@ -13,7 +13,7 @@ bash scripts/bootstrap.sh
 if [ -f build/CMakeCache.txt ]; then
     cmake build >/dev/null
 else
-    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFOIL_BUILD_TESTS=OFF >/dev/null
+    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DFOIL_BUILD_TESTS=OFF >/dev/null
 fi
 cmake --build build --target foil_cli -j "$(nproc)" >/dev/null
 
