@@ -16,6 +16,15 @@ cc -std=c11 -Wall -Wextra -Werror "$root/examples/quickstart.c" $(pkg-config --c
 cmake -S "$root/examples/cmake-consumer" -B "$work/consumer" -G Ninja \
     -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_RPATH="$libdir" >/dev/null
 cmake --build "$work/consumer" >/dev/null
+# Every public header stands alone, as C11 and as C++ (for C++ callers and FFI generators).
+for h in "$work"/prefix/include/foil/*.h; do
+    name=$(basename "$h")
+    printf '#include <foil/%s>\nint main(void) { return 0; }\n' "$name" > "$work/h.c"
+    cc -std=c11 -Wall -Wextra -Werror -pedantic -I"$work/prefix/include" -c "$work/h.c" -o /dev/null
+    cp "$work/h.c" "$work/h.cpp"
+    c++ -std=c++11 -Wall -Wextra -Werror -I"$work/prefix/include" -c "$work/h.cpp" -o /dev/null
+done
+echo "headers: $(ls "$work"/prefix/include/foil/*.h | wc -l) public headers compile standalone as C11 and C++11"
 readelf -d "$libdir/libfoil.so" | grep -q 'SONAME.*libfoil.so.0' || { echo "soname is not libfoil.so.0"; exit 1; }
 
 "$build/emulator/foil-emulator" --json --seed-sessions 20 >"$work/emu.json" 2>"$work/emu.log" &
