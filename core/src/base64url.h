@@ -17,7 +17,8 @@ int foil_b64url_decode(const char *text, unsigned char **out, size_t *out_len);
 int foil_b64url_decode_exact(const char *text, unsigned char *out, size_t len);
 
 /* Standard-alphabet base64 (padding optional), as used by sealed tokens; same
- * return values as foil_b64url_decode. */
+ * return values as foil_b64url_decode. Not constant time: only for public data
+ * such as tokens, never for keys or other secrets. */
 int foil_b64_decode(const char *text, unsigned char **out, size_t *out_len);
 
 #endif

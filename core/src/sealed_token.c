@@ -4,12 +4,12 @@
  * whose plaintext is zlib-compressed JSON. Every bad token maps to one stable reason. */
 #include "aes_gcm.h"
 #include "base64url.h"
+#include "inflater.h"
 #include "internal.h"
 
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #define NONCE_BYTES crypto_aead_aes256gcm_NPUBBYTES
 #define TAG_BYTES crypto_aead_aes256gcm_ABYTES
@@ -82,42 +82,45 @@ static uint32_t read_be(const unsigned char *p, size_t n) {
     return v;
 }
 
-/* zlib-inflate into a malloc'd buffer of at most MAX_INFLATED_BYTES. */
+/* zlib-inflate into a malloc'd buffer of at most MAX_INFLATED_BYTES, on this thread's
+ * reusable stream. */
 static outcome inflate_payload(const unsigned char *in, size_t in_len, unsigned char **out,
                                size_t *out_len) {
-    z_stream zs = {0};
-    if (inflateInit(&zs) != Z_OK) return (outcome){FOIL_E_NOMEM, NULL, NULL};
+    z_stream *zs = foil_inflater_acquire();
+    if (!zs) return (outcome){FOIL_E_NOMEM, NULL, NULL};
     size_t cap = in_len * 4 + 256;
     if (cap > MAX_INFLATED_BYTES) cap = MAX_INFLATED_BYTES;
     unsigned char *buf = malloc(cap);
     outcome result = {FOIL_OK, NULL, NULL};
     int rc = Z_OK;
-    zs.next_in = (unsigned char *)in;
-    zs.avail_in = (uInt)in_len;
+    size_t produced = 0;
+    zs->next_in = (unsigned char *)in;
+    zs->avail_in = (uInt)in_len;
     while (buf && rc == Z_OK) {
-        if (zs.total_out == cap) {
+        if (produced == cap) {
             if (cap == MAX_INFLATED_BYTES) {
                 result = bad(REASON_INFLATE, "the token payload inflates beyond 1 MiB");
                 break;
             }
             size_t bigger = cap * 2 > MAX_INFLATED_BYTES ? MAX_INFLATED_BYTES : cap * 2;
             unsigned char *grown = malloc(bigger);
-            if (grown) memcpy(grown, buf, zs.total_out);
+            if (grown) memcpy(grown, buf, produced);
             sodium_memzero(buf, cap);
             free(buf);
             buf = grown;
             cap = bigger;
             if (!buf) break;
         }
-        zs.next_out = buf + zs.total_out;
-        zs.avail_out = (uInt)(cap - zs.total_out);
+        zs->next_out = buf + produced;
+        zs->avail_out = (uInt)(cap - produced);
         /* Z_BUF_ERROR here means the input ended before the stream did. */
-        rc = inflate(&zs, Z_NO_FLUSH);
+        rc = inflate(zs, Z_NO_FLUSH);
+        produced = cap - zs->avail_out;
     }
-    size_t produced = zs.total_out;
-    inflateEnd(&zs);
+    bool input_left = zs->avail_in != 0;
+    foil_inflater_release(zs);
     if (!buf) return (outcome){FOIL_E_NOMEM, NULL, NULL};
-    if (result.status == FOIL_OK && (rc != Z_STREAM_END || zs.avail_in != 0))
+    if (result.status == FOIL_OK && (rc != Z_STREAM_END || input_left))
         result = bad(REASON_INFLATE, "the token payload is not valid zlib data");
     if (result.status != FOIL_OK) {
         sodium_memzero(buf, cap);
