@@ -521,6 +521,7 @@ static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
 %nothread foil_py_delivery_payload_outputs;
 %nothread foil_py_gate_session_wait;
 %nothread foil_py_json_roundtrip;
+%nothread foil_py_json_text;
 
 %{
 struct foil_py_wait_ctx {
@@ -554,6 +555,65 @@ static PyObject *foil_py_pairs(size_t n, const char *(*key)(const void *, size_t
     }
     return dict;
 }
+/* Python data as a cJSON tree, for the compact JSON text the C calls take. Returns NULL with
+ * *unsupported set for anything json.dumps would write in another way (non-str keys, NaN,
+ * NUL characters, subclasses, deep or circular nesting), NULL with a Python error on failure. */
+static cJSON *foil_py_to_cjson(PyObject *o, int depth, int *unsupported) {
+    if (o == Py_None) return cJSON_CreateNull();
+    if (o == Py_True) return cJSON_CreateTrue();
+    if (o == Py_False) return cJSON_CreateFalse();
+    if (PyUnicode_CheckExact(o)) {
+        Py_ssize_t n = 0;
+        const char *s = PyUnicode_AsUTF8AndSize(o, &n);
+        if (!s) PyErr_Clear(); /* a lone surrogate: json.dumps escapes it */
+        if (!s || strlen(s) != (size_t)n) goto unsupported;
+        return cJSON_CreateString(s);
+    }
+    if (PyLong_CheckExact(o) || (PyFloat_CheckExact(o) && isfinite(PyFloat_AS_DOUBLE(o)))) {
+        PyObject *text = PyObject_Repr(o); /* what json.dumps writes for exact int and float */
+        const char *s = text ? PyUnicode_AsUTF8(text) : NULL;
+        cJSON *raw = s ? cJSON_CreateRaw(s) : NULL;
+        Py_XDECREF(text);
+        return raw;
+    }
+    if (depth >= 64) goto unsupported;
+    if (PyDict_CheckExact(o)) {
+        cJSON *obj = cJSON_CreateObject();
+        PyObject *key, *value;
+        Py_ssize_t pos = 0, n = 0;
+        while (obj && PyDict_Next(o, &pos, &key, &value)) {
+            const char *k = PyUnicode_CheckExact(key) ? PyUnicode_AsUTF8AndSize(key, &n) : NULL;
+            cJSON *item = NULL;
+            if (k && strlen(k) == (size_t)n) item = foil_py_to_cjson(value, depth + 1, unsupported);
+            else {
+                PyErr_Clear();
+                *unsupported = 1;
+            }
+            if (!item || !cJSON_AddItemToObject(obj, k, item)) {
+                cJSON_Delete(item);
+                cJSON_Delete(obj);
+                return NULL;
+            }
+        }
+        return obj;
+    }
+    if (PyList_CheckExact(o) || PyTuple_CheckExact(o)) {
+        cJSON *arr = cJSON_CreateArray();
+        for (Py_ssize_t i = 0; arr && i < PySequence_Fast_GET_SIZE(o); i++) {
+            cJSON *item = foil_py_to_cjson(PySequence_Fast_GET_ITEM(o, i), depth + 1, unsupported);
+            if (!item || !cJSON_AddItemToArray(arr, item)) {
+                cJSON_Delete(item);
+                cJSON_Delete(arr);
+                return NULL;
+            }
+        }
+        return arr;
+    }
+unsupported:
+    *unsupported = 1;
+    return NULL;
+}
+
 static const char *foil_py_out_key(const void *h, size_t i) {
     return foil_gate_session_output_key((const foil_gate_session_t *)h, i);
 }
@@ -662,6 +722,26 @@ PyObject *foil_py_gate_session_wait(foil_gate_session_t *s, long timeout_ms, lon
         return NULL;
     }
     Py_RETURN_NONE;
+}
+
+/* Plain JSON data (exact dict, list, tuple, str, int, float, bool, None) as compact JSON
+ * text, in one C pass; None when json.dumps must handle the value instead. */
+PyObject *foil_py_json_text(PyObject *obj) {
+    int unsupported = 0;
+    cJSON *tree = foil_py_to_cjson(obj, 0, &unsupported);
+    if (!tree) {
+        if (unsupported) {
+            PyErr_Clear();
+            Py_RETURN_NONE;
+        }
+        return PyErr_Occurred() ? NULL : PyErr_NoMemory();
+    }
+    char *text = cJSON_PrintUnformatted(tree);
+    cJSON_Delete(tree);
+    if (!text) return PyErr_NoMemory();
+    PyObject *r = PyUnicode_FromString(text);
+    cJSON_free(text);
+    return r;
 }
 
 /* Parse JSON text with the core's parser and convert it (the converter's test hook). */

@@ -4,15 +4,13 @@ during every request)."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, TypeVar
 
 from . import native as _native
 from ._errors import FoilInvalidArgumentError, FoilStateError
-from ._model import JsonView, ListResult, Model
+from ._model import JsonView, ListResult, Model, json_text
 from ._types import (
     AgentTokenVerification,
     ApiKey,
@@ -63,7 +61,7 @@ def _limit(limit: int | None) -> int:
 
 
 def _body(values: Mapping[str, Any]) -> str:
-    return json.dumps({k: v for k, v in values.items() if v is not None}, separators=(",", ":"))
+    return json_text({k: v for k, v in values.items() if v is not None})
 
 
 def _page(page: Any, cls: Callable[[dict[str, Any]], M]) -> ListResult[M]:
@@ -84,23 +82,16 @@ def _walk(fetch: Callable[[str | None], Any], cls: Callable[[dict[str, Any]], M]
     """Every item of a cursor-paginated list, one page in memory at a time (items are
     lazy views: a page is freed once no item of it is referenced).
 
-    The next page is fetched by a helper thread (the GIL is released during the request)
-    while the caller consumes the current one.
+    Pages are fetched in turn on the calling thread (the GIL is released during the request
+    and the parse): a prefetching helper thread made the walk slower, because each page was
+    then allocated on one thread and freed on the other.
     """
-    items, _limit_used, has_more, next_cursor, _rid = _unpack_page(fetch(None))
-    if not has_more or not next_cursor:
+    cursor: str | None = None
+    while True:
+        items, _limit_used, has_more, cursor, _rid = _unpack_page(fetch(cursor))
         yield from map(cls, items)
-        return
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="foil-prefetch")
-    try:
-        while True:
-            pending = pool.submit(fetch, next_cursor) if has_more and next_cursor else None
-            yield from map(cls, items)
-            if pending is None:
-                return
-            items, _limit_used, has_more, next_cursor, _rid = _unpack_page(pending.result())
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        if not has_more or not cursor:
+            return
 
 
 class _Namespace:
@@ -260,7 +251,7 @@ class WebhooksAPI(_Namespace):
     def update_endpoint(self, organization_id: str, endpoint_id: str, **body: Any) -> WebhookEndpoint:
         """Change ``name``, ``url``, ``status`` or ``event_types`` of an endpoint."""
         return _one(_native.webhooks_update_endpoint(self._client._handle(), organization_id, endpoint_id,
-                                                     json.dumps(body, separators=(",", ":"))), WebhookEndpoint)
+                                                     json_text(body)), WebhookEndpoint)
 
     def disable_endpoint(self, organization_id: str, endpoint_id: str) -> WebhookEndpoint:
         """Disable an endpoint."""
@@ -325,13 +316,13 @@ class GateServicesAPI(_Namespace):
 
     def create(self, **body: Any) -> GateManagedService:
         """A new service (``id``, ``name``, ``description``, ``website``, ``webhook_endpoint_id``, ...)."""
-        return _one(_native.gate_services_create(self._client._handle(), json.dumps(body, separators=(",", ":"))),
+        return _one(_native.gate_services_create(self._client._handle(), json_text(body)),
                     GateManagedService)
 
     def update(self, service_id: str, **body: Any) -> GateManagedService:
         """Change a service; nested objects and arrays are replaced whole."""
         return _one(_native.gate_services_update(self._client._handle(), service_id,
-                                                 json.dumps(body, separators=(",", ":"))), GateManagedService)
+                                                 json_text(body)), GateManagedService)
 
     def disable(self, service_id: str) -> GateManagedService:
         """Disable a service."""
@@ -354,8 +345,8 @@ class GateSessionsAPI(_Namespace):
             raise TypeError(f"metadata must be a dict or None, not {type(metadata).__name__}")
         return _one(_native.gate_sessions_create(
             self._client._handle(), service_id, account_name,
-            None if metadata is None else json.dumps(dict(metadata), separators=(",", ":")),
-            json.dumps(dict(delivery_obj), separators=(",", ":"))), GateSessionCreate)
+            None if metadata is None else json_text(dict(metadata)),
+            json_text(delivery_obj if type(delivery_obj) is dict else dict(delivery_obj))), GateSessionCreate)
 
     def poll(self, gate_session_id: str, *, poll_token: str) -> GateSessionPollData:
         """The session's state; 410 (:class:`FoilGoneError`) once consumed or expired."""
@@ -426,7 +417,7 @@ class GateAPI(_Namespace):
             account_name = os.path.basename(os.getcwd()) or "project"
         if metadata is not None and not isinstance(metadata, Mapping):
             raise TypeError(f"metadata must be a dict or None, not {type(metadata).__name__}")
-        meta = None if metadata is None else json.dumps(dict(metadata), separators=(",", ":"))
+        meta = None if metadata is None else json_text(dict(metadata))
         handle = _native.gate_session_create(self._client._handle(), service_id, account_name, meta)
         return GateSignup._wrap(handle, self._client)
 

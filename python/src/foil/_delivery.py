@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from . import native as _native
 from ._errors import FoilValidationError
+from ._model import json_text
 from ._types import (
     GateApprovedWebhookFoil,
     GateApprovedWebhookPayload,
@@ -105,11 +106,13 @@ def _native_key(private_key: Any) -> Any:
 
 
 def _as_json_object(value: Any, what: str) -> str:
-    if hasattr(value, "to_dict"):
-        value = value.to_dict()
-    if not isinstance(value, Mapping):
-        raise TypeError(f"{what} must be a dict or a {what} object, not {type(value).__name__}")
-    return json.dumps(dict(value), separators=(",", ":"))
+    if type(value) is not dict:
+        if hasattr(value, "to_dict"):
+            value = value.to_dict()
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{what} must be a dict or a {what} object, not {type(value).__name__}")
+        value = dict(value)
+    return json_text(value)
 
 
 def create_delivery_key_pair() -> GeneratedDeliveryKeyPair:
@@ -168,8 +171,8 @@ def decrypt_gate_delivery_envelope(
     """Decrypt and check an envelope; raises ``ValueError`` when it is malformed or forged."""
     handle = _native.gate_delivery_decrypt(_native_key(private_key),
                                            _as_json_object(envelope, "GateDeliveryEnvelope"))
-    raw = _native.delivery_payload_json(handle)
-    return GateDeliveryPayload(version=int(raw.get("version", 0)),
+    # The core accepts only payload version 1 (foil-server reads int(payload["version"])).
+    return GateDeliveryPayload(version=GATE_DELIVERY_VERSION,
                                outputs=_native.py_delivery_payload_outputs(handle),
                                ack_token=_native.delivery_payload_ack_token(handle))
 

@@ -11,6 +11,7 @@ instead and behave the same.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Mapping, TypeVar, overload
 
 from . import native as _native
@@ -18,7 +19,7 @@ from . import native as _native
 T = TypeVar("T")
 M = TypeVar("M", bound="Model")
 
-__all__ = ["Model", "ListResult", "Field", "JsonView"]
+__all__ = ["Model", "ListResult", "Field", "JsonView", "json_text"]
 
 #: The C view type (``foil.native.JsonView``): ``field(key)`` (lazy), ``get(key, default)``,
 #: ``view[key]``, ``key in view``, ``len(view)`` and ``to_dict()`` (plain data).
@@ -26,6 +27,15 @@ JsonView: type = _native.py_json_view_type()
 
 
 _FieldBase: Any = _native.py_field_type()
+
+_json_text_native = _native.py_json_text
+
+
+def json_text(value: Any) -> str:
+    """``value`` as compact JSON text for a C call: built in C for plain data (dict, list,
+    str, numbers, bool, None), through ``json.dumps`` for anything else."""
+    text = _json_text_native(value)
+    return json.dumps(value, separators=(",", ":")) if text is None else text  # type: ignore[no-any-return]
 
 
 class Field(_FieldBase, Generic[T]):  # type: ignore[misc]

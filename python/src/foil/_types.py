@@ -9,8 +9,8 @@ foil-server.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
 
 from ._model import (
     Field,
@@ -441,9 +441,22 @@ class GateManagedService(GateRegistryEntry):
 # ---- Gate delivery (values you build or receive; frozen dataclasses as in foil-server)
 
 class _ToDict:
+    _names: ClassVar[tuple[str, ...]] = ()
+
     def to_dict(self) -> dict[str, Any]:
         """This value as the JSON object the API uses."""
-        return {k: v for k, v in asdict(self).items() if v is not None}  # type: ignore[call-overload]
+        names = type(self)._names or _field_names(type(self))
+        out = {}
+        for name in names:
+            value = getattr(self, name)
+            if value is not None:  # fields hold JSON data: copy containers, as asdict did
+                out[name] = dict(value) if type(value) is dict else list(value) if type(value) is list else value
+        return out
+
+
+def _field_names(cls: type[_ToDict]) -> tuple[str, ...]:
+    cls._names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    return cls._names
 
 
 @dataclass(frozen=True)
