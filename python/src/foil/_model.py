@@ -35,7 +35,7 @@ def json_text(value: Any) -> str:
     """``value`` as compact JSON text for a C call: built in C for plain data (dict, list,
     str, numbers, bool, None), through ``json.dumps`` for anything else."""
     text = _json_text_native(value)
-    return json.dumps(value, separators=(",", ":")) if text is None else text  # type: ignore[no-any-return]
+    return json.dumps(value, separators=(",", ":")) if text is None else text
 
 
 class Field(_FieldBase, Generic[T]):  # type: ignore[misc]
