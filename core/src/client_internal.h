@@ -39,6 +39,9 @@ void foil_transport_release(foil_transport_t *t, void *easy);
 void foil_transport_take_buffer(foil_transport_t *t, char **data, size_t *cap);
 void foil_transport_give_buffer(foil_transport_t *t, char *data, size_t cap);
 
+/* request.c: sets the options every request shares on a new easy handle (transport.c). */
+void foil_request_configure_handle(void *easy);
+
 /* ca_bundle.c: the system CA bundle path found at run time, or NULL. */
 const char *foil_system_ca_bundle(void);
 

@@ -4,7 +4,6 @@
 #include <curl/curl.h>
 #include <math.h>
 #include <sodium.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -101,51 +100,88 @@ static bool is_unreserved(unsigned char ch) {
            ch == '-' || ch == '_' || ch == '.' || ch == '~';
 }
 
-static bool append(buffer *b, const char *s, size_t n) {
-    b->max = SIZE_MAX;
-    return on_body((char *)s, 1, n, b) == n || n == 0;
+/* Bytes `s` takes once percent-encoded. */
+static size_t escaped_length(const char *s) {
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += is_unreserved(*p) ? 1 : 3;
+    return n;
 }
 
-static bool append_escaped(buffer *b, const char *s) {
+/* Copies `s` percent-encoded to `out`, runs of unreserved bytes in one go; returns the end. */
+static char *put_escaped(char *out, const char *s) {
     static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        char enc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-        if (is_unreserved(*p) ? !append(b, (const char *)p, 1) : !append(b, enc, 3)) return false;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        const unsigned char *run = p;
+        while (*p && is_unreserved(*p))
+            p++;
+        memcpy(out, run, (size_t)(p - run));
+        out += p - run;
+        if (*p) {
+            *out++ = '%';
+            *out++ = hex[*p >> 4];
+            *out++ = hex[*p & 15];
+            p++;
+        }
+    }
+    return out;
+}
+
+static char *put(char *out, const char *s, size_t n) {
+    memcpy(out, s, n);
+    return out + n;
+}
+
+/* The path template's parameters in order, NULL when one is missing. */
+static bool path_values(const foil_request_t *req, const foil_operation_t *op,
+                        const char *values[2], size_t *count) {
+    *count = 0;
+    for (const char *p = strchr(op->path, '{'); p; p = strchr(p, '{')) {
+        const char *close = strchr(p, '}');
+        if (!close || *count == 2 || !req->path_args[*count]) return false;
+        values[*count] = req->path_args[*count];
+        ++*count;
+        p = close + 1;
     }
     return true;
 }
 
+/* base_url + the path with its {parameters} escaped + the escaped query, sized up front
+ * and written in bulk. */
 static foil_status_t build_url(const foil_client_t *c, const foil_request_t *req,
                                const foil_operation_t *op, char **out) {
-    buffer b = {0};
+    const char *values[2];
+    size_t value_count = 0;
+    if (!path_values(req, op, values, &value_count))
+        return foil_fail(FOIL_E_INVALID_ARGUMENT, "missing path parameter for %s", op->path);
+    size_t base_len = strlen(c->base_url), size = base_len + strlen(op->path) + 1;
+    for (size_t i = 0; i < value_count; i++)
+        size += escaped_length(values[i]);
+    for (size_t i = 0; i < req->query_count; i++)
+        size += 2 + escaped_length(req->query[i].name) + escaped_length(req->query[i].value);
+    char *url = malloc(size);
+    if (!url) return foil_fail_nomem();
+    char *w = put(url, c->base_url, base_len);
     size_t arg = 0;
-    bool ok = append(&b, c->base_url, strlen(c->base_url));
-    for (const char *p = op->path; ok && *p;) {
-        if (*p == '{') {
-            const char *close = strchr(p, '}');
-            const char *value = arg < 2 ? req->path_args[arg++] : NULL;
-            if (!close || !value) {
-                free(b.data);
-                return foil_fail(FOIL_E_INVALID_ARGUMENT, "missing path parameter for %s",
-                                 op->path);
-            }
-            ok = append_escaped(&b, value);
-            p = close + 1;
-        } else {
-            ok = append(&b, p++, 1);
+    for (const char *p = op->path; *p;) {
+        const char *open = strchr(p, '{');
+        if (!open) {
+            w = put(w, p, strlen(p));
+            break;
         }
+        w = put(w, p, (size_t)(open - p));
+        w = put_escaped(w, values[arg++]);
+        p = strchr(open, '}') + 1;
     }
-    char sep = '?';
-    for (size_t i = 0; ok && i < req->query_count; i++) {
-        ok = append(&b, &sep, 1) && append_escaped(&b, req->query[i].name) && append(&b, "=", 1) &&
-             append_escaped(&b, req->query[i].value);
-        sep = '&';
+    for (size_t i = 0; i < req->query_count; i++) {
+        *w++ = i == 0 ? '?' : '&';
+        w = put_escaped(w, req->query[i].name);
+        *w++ = '=';
+        w = put_escaped(w, req->query[i].value);
     }
-    if (!ok) {
-        free(b.data);
-        return foil_fail_nomem();
-    }
-    *out = b.data;
+    *w = '\0';
+    *out = url;
     return FOIL_OK;
 }
 
@@ -180,57 +216,57 @@ static foil_status_t auth_header(const foil_client_t *c, const foil_request_t *r
     if (strpbrk(token, "\r\n"))
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "token", "must not contain line breaks",
                                NULL, NULL);
-    size_t n = strlen("Authorization: Bearer ") + strlen(token) + 1;
-    if (!(*out = malloc(n))) return foil_fail_nomem();
-    snprintf(*out, n, "Authorization: Bearer %s", token);
+    static const char prefix[] = "Authorization: Bearer ";
+    size_t token_len = strlen(token);
+    if (!(*out = malloc(sizeof prefix + token_len))) return foil_fail_nomem();
+    memcpy(*out, prefix, sizeof prefix - 1);
+    memcpy(*out + sizeof prefix - 1, token, token_len + 1);
     return FOIL_OK;
+}
+
+void foil_request_configure_handle(void *easy) {
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    /* The shared cache keeps one idle connection per concurrent caller (default: 5). */
+    curl_easy_setopt(easy, CURLOPT_MAXCONNECTS, 64L);
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
 }
 
 static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const char *url,
                              const char *body, const char *auth, attempt *a) {
     CURL *easy = foil_transport_acquire(c->transport);
-    struct curl_slist *headers = NULL, *h;
     if (!easy) return foil_fail_nomem();
-    bool ok = (h = curl_slist_append(headers, "Accept: application/json")) && (headers = h) &&
-              (h = curl_slist_append(headers, c->client_header)) && (headers = h) &&
-              (h = curl_slist_append(headers, "Expect:")) && (headers = h);
-    /* "Content-Type:" stops libcurl adding a form type to a body-less POST. */
-    if (ok)
-        ok = (h = curl_slist_append(headers,
-                                    body ? "Content-Type: application/json" : "Content-Type:")) &&
-             (headers = h);
-    if (ok && auth) ok = (h = curl_slist_append(headers, auth)) && (headers = h);
-    if (!ok) {
-        curl_slist_free_all(headers);
-        foil_transport_release(c->transport, easy);
-        return foil_fail_nomem();
-    }
+    /* libcurl only reads the header list during the transfer, so it lives on the stack. */
+    struct curl_slist headers[5] = {
+        {"Accept: application/json", &headers[1]},
+        {c->client_header, &headers[2]},
+        {"Expect:", &headers[3]},
+        /* "Content-Type:" stops libcurl adding a form type to a body-less POST. */
+        {body ? "Content-Type: application/json" : "Content-Type:", auth ? &headers[4] : NULL},
+        {(char *)auth, NULL},
+    };
     a->body.max = (size_t)c->max_response_bytes;
     a->retry_after = -1;
     a->client = c;
 
+    /* Options that never change are set once per handle (foil_request_configure_handle). */
     curl_easy_setopt(easy, CURLOPT_URL, url);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    /* The shared cache keeps one idle connection per concurrent caller (default: 5). */
-    curl_easy_setopt(easy, CURLOPT_MAXCONNECTS, 64L);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(easy, CURLOPT_USERAGENT, c->user_agent);
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, c->timeout_ms);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                      c->connect_timeout_ms ? c->connect_timeout_ms : c->timeout_ms);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
     const char *ca = c->ca_bundle ? c->ca_bundle : foil_system_ca_bundle();
     if (ca) curl_easy_setopt(easy, CURLOPT_CAINFO, ca);
     curl_easy_setopt(easy, CURLOPT_PROXY, c->proxy);
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &a->body);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, a);
-    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(easy, CURLOPT_XFERINFODATA, a);
     if (strcmp(op->method, "GET") == 0) {
         curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
@@ -250,7 +286,6 @@ static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, NULL);
     foil_transport_release(c->transport, easy);
-    curl_slist_free_all(headers);
 
     switch (a->curl_code) {
     case CURLE_OK:

@@ -77,7 +77,10 @@ void *foil_transport_acquire(foil_transport_t *t) {
     pthread_mutex_unlock(&t->pool_lock);
     if (easy) return easy;
     easy = curl_easy_init();
-    if (easy) curl_easy_setopt(easy, CURLOPT_SHARE, t->share);
+    if (easy) {
+        curl_easy_setopt(easy, CURLOPT_SHARE, t->share);
+        foil_request_configure_handle(easy);
+    }
     return easy;
 }
 
