@@ -12,6 +12,7 @@
 #include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 char *foil_b64url_encode(const unsigned char *bin, size_t len) {
@@ -35,11 +36,19 @@ static size_t unpadded_length(const char *text) {
     return stripped;
 }
 
+/* libsodium 1.0.18 decodes bytes from 0x80 up as if they were '/' or '_': refuse them
+ * first, so only spellings an encoder produces are accepted. */
+static bool has_high_byte(const char *text, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)text[i] >= 0x80) return true;
+    return false;
+}
+
 static int decode_variant(const char *text, int variant, unsigned char **out, size_t *out_len) {
     *out = NULL;
     *out_len = 0;
     size_t len = unpadded_length(text);
-    if (len == (size_t)-1) return -1;
+    if (len == (size_t)-1 || has_high_byte(text, len)) return -1;
     size_t cap = len / 4 * 3 + 3;
     unsigned char *bin = malloc(cap);
     if (!bin) return -2;
@@ -133,7 +142,8 @@ int foil_b64_decode(const char *text, unsigned char **out, size_t *out_len) {
 int foil_b64url_decode_exact(const char *text, unsigned char *out, size_t len) {
     size_t text_len = unpadded_length(text);
     /* Reject early by length so a huge string is never decoded into a small field. */
-    if (text_len == (size_t)-1 || text_len != (len * 4 + 2) / 3) return -1;
+    if (text_len == (size_t)-1 || text_len != (len * 4 + 2) / 3 || has_high_byte(text, text_len))
+        return -1;
     size_t n = 0;
     const char *end = NULL;
     if (sodium_base642bin(out, len, text, text_len, NULL, &n, &end,

@@ -92,6 +92,25 @@ static void standard_decoder_uses_the_standard_alphabet(void **state) {
     assert_null(bin);
 }
 
+static void decoders_refuse_bytes_no_encoder_writes(void **state) {
+    (void)state;
+    unsigned char *bin = NULL, fixed[3];
+    size_t len = 0;
+    /* libsodium alone would read 0x80.. as '/' or '_'. */
+    assert_rejects("AAA\x80");
+    assert_int_equal(foil_b64url_decode_exact("AA\xff\xff", fixed, 3), -1);
+    assert_int_equal(foil_b64_decode("AAA\x80", &bin, &len), -1);
+    assert_int_equal(foil_b64_decode("\xc3\xa9"
+                                     "AA",
+                                     &bin, &len),
+                     -1);
+    /* 4n+1 characters cannot encode whole bytes. */
+    assert_int_equal(foil_b64_decode("AAAAA", &bin, &len), -1);
+    /* Non-zero bits after the last byte: another spelling of "+/8=". */
+    assert_int_equal(foil_b64_decode("+/9=", &bin, &len), -1);
+    assert_null(bin);
+}
+
 static void round_trips_every_length(void **state) {
     (void)state;
     unsigned char data[64];
@@ -118,6 +137,7 @@ int main(void) {
         cmocka_unit_test(decode_rejects_non_canonical_text),
         cmocka_unit_test(decode_exact_checks_the_length),
         cmocka_unit_test(standard_decoder_uses_the_standard_alphabet),
+        cmocka_unit_test(decoders_refuse_bytes_no_encoder_writes),
         cmocka_unit_test(round_trips_every_length),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
