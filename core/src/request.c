@@ -370,8 +370,10 @@ foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foi
         if (a.request_id[0] && !(out->request_id = foil_strdup(a.request_id)))
             st = foil_fail_nomem();
         if (st == FOIL_OK && a.http_status != 204) {
-            out->root = a.body.len ? cJSON_ParseWithLength(a.body.data, a.body.len) : NULL;
-            if (!cJSON_IsObject(out->root))
+            out->wipe = !idempotent;
+            st = foil_json_arena_parse(a.body.data ? a.body.data : "", a.body.len, &out->arena,
+                                       &out->root);
+            if (st == FOIL_E_PROTOCOL || (st == FOIL_OK && !cJSON_IsObject(out->root)))
                 st = foil_fail(FOIL_E_PROTOCOL, "%s: HTTP %ld response is not a JSON object",
                                op->name, a.http_status);
             else if (!out->request_id) {
@@ -391,7 +393,7 @@ foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foi
 }
 
 void foil_response_clear(foil_response_t *r) {
-    cJSON_Delete(r->root);
+    foil_json_arena_free(r->arena, r->wipe);
     free(r->request_id);
     memset(r, 0, sizeof *r);
 }

@@ -3,6 +3,7 @@
 #define FOIL_REQUEST_H
 
 #include "client_internal.h"
+#include "json_arena.h"
 #include "operations.h"
 
 #define FOIL_REQUEST_MAX_QUERY 8
@@ -23,7 +24,9 @@ typedef struct foil_request {
 
 typedef struct foil_response {
     int http_status;
-    cJSON *root; /* NULL for 204 */
+    cJSON *root;              /* NULL for 204; read-only, owned by `arena` (no cJSON_Delete) */
+    foil_json_arena_t *arena; /* NULL for 204 */
+    bool wipe;                /* the body may carry secrets (not GET / DELETE): wipe on clear */
     char *request_id;
 } foil_response_t;
 

@@ -1,0 +1,465 @@
+/* Arena-backed JSON parser: one pass over the text, nodes and strings bump-allocated. */
+#include "json_arena.h"
+
+#include <limits.h>
+#include <locale.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- arena ------------------------------------------------------------------
+ * Nodes are taken from the bottom of the current block upwards (all the same size, so
+ * they stay aligned), strings from the top downwards (no alignment needed). */
+
+typedef struct arena_block {
+    struct arena_block *prev;
+    size_t size;
+    unsigned char data[];
+} arena_block;
+
+_Static_assert(offsetof(arena_block, data) % _Alignof(cJSON) == 0, "node alignment");
+_Static_assert(sizeof(cJSON) % _Alignof(cJSON) == 0, "node alignment");
+
+struct foil_json_arena {
+    arena_block *blocks; /* newest first */
+    unsigned char *low;  /* next node */
+    unsigned char *high; /* end of the free space; strings below it are taken */
+    size_t next_size;
+};
+
+#define ARENA_MIN_BLOCK ((size_t)4096)
+#define ARENA_MAX_BLOCK ((size_t)8 << 20)
+
+static bool arena_grow(foil_json_arena_t *a, size_t need) {
+    size_t size = a->next_size > need ? a->next_size : need;
+    if (size > SIZE_MAX - sizeof(arena_block)) return false;
+    arena_block *b = malloc(sizeof *b + size);
+    if (!b) return false;
+    b->prev = a->blocks;
+    b->size = size;
+    a->blocks = b;
+    a->low = b->data;
+    a->high = b->data + size;
+    if (a->next_size < ARENA_MAX_BLOCK) a->next_size *= 2;
+    return true;
+}
+
+static cJSON *arena_node(foil_json_arena_t *a) {
+    if ((size_t)(a->high - a->low) < sizeof(cJSON) && !arena_grow(a, sizeof(cJSON))) return NULL;
+    cJSON *node = (cJSON *)(void *)a->low;
+    a->low += sizeof(cJSON);
+    memset(node, 0, sizeof *node);
+    return node;
+}
+
+static char *arena_bytes(foil_json_arena_t *a, size_t n) {
+    if ((size_t)(a->high - a->low) < n && !arena_grow(a, n)) return NULL;
+    a->high -= n;
+    return (char *)a->high;
+}
+
+void foil_json_arena_free(foil_json_arena_t *a, bool wipe) {
+    if (!a) return;
+    for (arena_block *b = a->blocks, *prev; b; b = prev) {
+        prev = b->prev;
+        if (wipe) sodium_memzero(b->data, b->size);
+        free(b);
+    }
+    free(a);
+}
+
+/* ---- lexing ----------------------------------------------------------------- */
+
+typedef struct parser {
+    const unsigned char *end;
+    foil_json_arena_t *arena;
+    bool nomem;
+} parser;
+
+static const unsigned char *skip_space(const unsigned char *p, const unsigned char *end) {
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+    return p;
+}
+
+static bool is_digit(unsigned char c) {
+    return c >= '0' && c <= '9';
+}
+
+/* First byte in [p, end) that ends a plain run inside a string: '"', '\\' or a control
+ * character; `end` when there is none. Eight bytes at a time where the layout allows. */
+static const unsigned char *string_stop(const unsigned char *p, const unsigned char *end) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, sizeof w);
+        uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
+        /* Per byte: zero (quote, slash) or below 0x20. Borrows can only flag bytes above
+         * the first real hit, so the lowest flag is exact. */
+        uint64_t hit =
+            (((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((w - ones * 0x20) & ~w)) &
+            highs;
+        if (hit) return p + (__builtin_ctzll(hit) >> 3);
+        p += 8;
+    }
+#endif
+    while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
+        p++;
+    return p;
+}
+
+static int hex4(const unsigned char *p) {
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned char c = p[i];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0) return -1;
+        v = v << 4 | d;
+    }
+    return v;
+}
+
+/* Decode one \u escape (a surrogate pair takes two) at p, before `stop`, into *w.
+ * Returns the escape's length, 0 when invalid (cJSON's rules: a lone or reversed
+ * surrogate is an error; \u0000 is kept as a NUL byte). */
+static size_t unicode_escape(const unsigned char *p, const unsigned char *stop, unsigned char **w) {
+    if (stop - p < 6) return 0;
+    int first = hex4(p + 2);
+    if (first < 0 || (first >= 0xDC00 && first <= 0xDFFF)) return 0;
+    unsigned long cp = (unsigned long)first;
+    size_t used = 6;
+    if (first >= 0xD800 && first <= 0xDBFF) {
+        if (stop - p < 12 || p[6] != '\\' || p[7] != 'u') return 0;
+        int second = hex4(p + 8);
+        if (second < 0xDC00 || second > 0xDFFF) return 0;
+        cp = 0x10000 + (((cp & 0x3FF) << 10) | ((unsigned long)second & 0x3FF));
+        used = 12;
+    }
+    unsigned char *o = *w;
+    if (cp < 0x80) {
+        *o++ = (unsigned char)cp;
+    } else if (cp < 0x800) {
+        *o++ = (unsigned char)(0xC0 | cp >> 6);
+        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *o++ = (unsigned char)(0xE0 | cp >> 12);
+        *o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+    } else {
+        *o++ = (unsigned char)(0xF0 | cp >> 18);
+        *o++ = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+        *o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+    }
+    *w = o;
+    return used;
+}
+
+/* Decode the escapes of a string whose raw body is [p, stop) into w (room for
+ * stop - p bytes: no escape grows). Returns the end of the output, NULL when invalid. */
+static unsigned char *decode_escapes(const unsigned char *p, const unsigned char *stop,
+                                     unsigned char *w) {
+    while (p < stop) {
+        if (*p != '\\') {
+            const unsigned char *run = memchr(p, '\\', (size_t)(stop - p));
+            size_t n = (size_t)((run ? run : stop) - p);
+            memcpy(w, p, n);
+            w += n;
+            p += n;
+            continue;
+        }
+        static const unsigned char simple[256] = {
+            ['"'] = '"',  ['\\'] = '\\', ['/'] = '/',  ['b'] = '\b',
+            ['f'] = '\f', ['n'] = '\n',  ['r'] = '\r', ['t'] = '\t'};
+        unsigned char c = p[1]; /* the scan made sure a byte follows every backslash */
+        if (simple[c]) {
+            *w++ = simple[c];
+            p += 2;
+        } else if (c == 'u') {
+            size_t used = unicode_escape(p, stop, &w);
+            if (!used) return NULL;
+            p += used;
+        } else {
+            return NULL;
+        }
+    }
+    return w;
+}
+
+/* A string body starting after its opening quote. Returns the position after the closing
+ * quote and the decoded, NUL-terminated copy in *out; NULL when invalid or out of memory
+ * (ps->nomem tells which). */
+static const unsigned char *parse_string(parser *ps, const unsigned char *p, char **out) {
+    const unsigned char *start = p, *end = ps->end;
+    p = string_stop(p, end);
+    if (p < end && *p == '"') { /* the common case: nothing to decode */
+        size_t n = (size_t)(p - start);
+        char *s = arena_bytes(ps->arena, n + 1);
+        if (!s) {
+            ps->nomem = true;
+            return NULL;
+        }
+        memcpy(s, start, n);
+        s[n] = '\0';
+        *out = s;
+        return p + 1;
+    }
+    /* Escapes: find the closing quote first, to size the output. */
+    const unsigned char *q = p;
+    for (;;) {
+        if (q >= end || *q < 0x20) return NULL;
+        if (*q == '"') break;
+        if (end - q < 2) return NULL; /* backslash at the very end */
+        q = string_stop(q + 2, end);
+    }
+    unsigned char *s = (unsigned char *)arena_bytes(ps->arena, (size_t)(q - start) + 1);
+    if (!s) {
+        ps->nomem = true;
+        return NULL;
+    }
+    memcpy(s, start, (size_t)(p - start));
+    unsigned char *w = decode_escapes(p, q, s + (p - start));
+    if (!w) return NULL;
+    *w = '\0';
+    *out = (char *)s;
+    return q + 1;
+}
+
+/* Powers of ten that doubles hold exactly. */
+static const double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The value of a valid number text as cJSON computes it: strtod, with '.' replaced by the
+ * locale's decimal point. False when out of memory or strtod stops early. */
+static bool number_by_strtod(parser *ps, const unsigned char *start, size_t len, double *out) {
+    char small[64];
+    char *buf = len < sizeof small ? small : malloc(len + 1);
+    if (!buf) {
+        ps->nomem = true;
+        return false;
+    }
+    char point = localeconv()->decimal_point[0];
+    for (size_t i = 0; i < len; i++)
+        buf[i] = start[i] == '.' ? point : (char)start[i];
+    buf[len] = '\0';
+    char *after = NULL;
+    *out = strtod(buf, &after);
+    bool whole = after == buf + len;
+    if (buf != small) free(buf);
+    return whole;
+}
+
+/* A number per RFC 8259 into node. Returns the position after it, NULL when invalid. */
+static const unsigned char *parse_number(parser *ps, const unsigned char *p, cJSON *node) {
+    const unsigned char *start = p, *end = ps->end;
+    bool negative = *p == '-';
+    if (negative) p++;
+    if (p == end || !is_digit(*p)) return NULL;
+    /* Up to 19 significant digits fit the mantissa exactly; more go to strtod. */
+    uint64_t mantissa = 0;
+    int digits = 0, exp10 = 0;
+    bool exact = true;
+    if (*p == '0') {
+        p++;
+    } else {
+        for (; p < end && is_digit(*p); p++) {
+            if (digits < 19) {
+                mantissa = mantissa * 10 + (uint64_t)(*p - '0');
+                digits++;
+            } else {
+                exact = false;
+            }
+        }
+    }
+    if (p < end && *p == '.') {
+        p++;
+        if (p == end || !is_digit(*p)) return NULL;
+        for (; p < end && is_digit(*p); p++) {
+            if (mantissa == 0 && *p == '0') {
+                exp10--; /* leading zeros of the fraction are not significant */
+            } else if (digits < 19) {
+                mantissa = mantissa * 10 + (uint64_t)(*p - '0');
+                digits++;
+                exp10--;
+            } else {
+                exact = false;
+            }
+        }
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        bool exp_negative = false;
+        if (p < end && (*p == '+' || *p == '-')) exp_negative = *p++ == '-';
+        if (p == end || !is_digit(*p)) return NULL;
+        int e = 0;
+        for (; p < end && is_digit(*p); p++)
+            if (e < 100000) e = e * 10 + (*p - '0');
+        exp10 += exp_negative ? -e : e;
+    }
+    double value;
+    if (exact && mantissa == 0) {
+        value = negative ? -0.0 : 0.0;
+    } else if (exact && mantissa <= (uint64_t)1 << 53 && exp10 >= -22 && exp10 <= 22) {
+        /* Both operands exact, one correctly rounded operation: strtod's result. */
+        value = (double)mantissa;
+        value = exp10 < 0 ? value / exact_pow10[-exp10] : value * exact_pow10[exp10];
+        if (negative) value = -value;
+    } else if (!number_by_strtod(ps, start, (size_t)(p - start), &value)) {
+        return NULL;
+    }
+    node->type = cJSON_Number;
+    node->valuedouble = value;
+    /* cJSON saturates valueint */
+    node->valueint = value >= INT_MAX ? INT_MAX : value <= (double)INT_MIN ? INT_MIN : (int)value;
+    return p;
+}
+
+static bool literal(const unsigned char *p, const unsigned char *end, const char *word,
+                    size_t len) {
+    return (size_t)(end - p) >= len && memcmp(p, word, len) == 0;
+}
+
+/* Append a fresh node to a container, keeping cJSON's links: first child's prev is the
+ * last child (itself when alone), so appending finds the tail in O(1). */
+static cJSON *append_child(parser *ps, cJSON *container) {
+    cJSON *node = arena_node(ps->arena);
+    if (!node) {
+        ps->nomem = true;
+        return NULL;
+    }
+    cJSON *head = container->child;
+    if (!head) {
+        container->child = node;
+        node->prev = node;
+    } else {
+        head->prev->next = node;
+        node->prev = head->prev;
+        head->prev = node;
+    }
+    return node;
+}
+
+/* ---- the parser --------------------------------------------------------------
+ * Iterative: `open` holds the containers being filled, so the C stack stays flat. */
+
+static const unsigned char *parse_document(parser *ps, const unsigned char *p, cJSON *root) {
+    const unsigned char *end = ps->end;
+    cJSON *open[FOIL_JSON_NESTING_LIMIT];
+    size_t depth = 0;
+    cJSON *node = root; /* the node the next value fills */
+
+value:
+    p = skip_space(p, end);
+    if (p == end) return NULL;
+    switch (*p) {
+    case '{':
+    case '[':
+        if (depth >= FOIL_JSON_NESTING_LIMIT) return NULL;
+        node->type = *p == '{' ? cJSON_Object : cJSON_Array;
+        open[depth++] = node;
+        p = skip_space(p + 1, end);
+        if (p == end) return NULL;
+        if (*p == (node->type == cJSON_Object ? '}' : ']')) {
+            p++;
+            depth--;
+            goto next;
+        }
+        if (node->type == cJSON_Object) goto member;
+        if (!(node = append_child(ps, node))) return NULL;
+        goto value;
+    case '"':
+        if (!(p = parse_string(ps, p + 1, &node->valuestring))) return NULL;
+        node->type = cJSON_String;
+        goto next;
+    case 't':
+        if (!literal(p, end, "true", 4)) return NULL;
+        node->type = cJSON_True;
+        node->valueint = 1; /* as cJSON sets it */
+        p += 4;
+        goto next;
+    case 'f':
+        if (!literal(p, end, "false", 5)) return NULL;
+        node->type = cJSON_False;
+        p += 5;
+        goto next;
+    case 'n':
+        if (!literal(p, end, "null", 4)) return NULL;
+        node->type = cJSON_NULL;
+        p += 4;
+        goto next;
+    default:
+        if (*p != '-' && !is_digit(*p)) return NULL;
+        if (!(p = parse_number(ps, p, node))) return NULL;
+        goto next;
+    }
+
+member: /* p is at the key's opening quote (whitespace skipped) */
+    if (*p != '"') return NULL;
+    if (!(node = append_child(ps, open[depth - 1]))) return NULL;
+    if (!(p = parse_string(ps, p + 1, &node->string))) return NULL;
+    p = skip_space(p, end);
+    if (p == end || *p != ':') return NULL;
+    p++;
+    goto value;
+
+next: /* a value is complete: a separator, a close, or the end of the text */
+    p = skip_space(p, end);
+    if (depth == 0) return p;
+    if (p == end) return NULL;
+    {
+        cJSON *container = open[depth - 1];
+        bool object = container->type == cJSON_Object;
+        if (*p == ',') {
+            p = skip_space(p + 1, end);
+            if (p == end) return NULL;
+            if (object) goto member;
+            if (!(node = append_child(ps, container))) return NULL;
+            goto value;
+        }
+        if (*p != (object ? '}' : ']')) return NULL;
+        p++;
+        depth--;
+        goto next;
+    }
+}
+
+foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_arena_t **arena,
+                                    cJSON **root) {
+    if (arena) *arena = NULL;
+    if (root) *root = NULL;
+    if (!arena)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "arena", "must not be NULL", NULL, NULL);
+    if (!root)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "root", "must not be NULL", NULL, NULL);
+    if (!text)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "text", "must not be NULL", NULL, NULL);
+    if (len == 0) return foil_fail(FOIL_E_PROTOCOL, "empty JSON text");
+
+    foil_json_arena_t *a = calloc(1, sizeof *a);
+    if (!a) return foil_fail_nomem();
+    /* Typical responses need about four bytes of nodes and strings per byte of text:
+     * size the first block for that, so most documents take one block. */
+    size_t first = len < ARENA_MAX_BLOCK / 5 ? len * 5 : ARENA_MAX_BLOCK;
+    a->next_size = first > ARENA_MIN_BLOCK ? first : ARENA_MIN_BLOCK;
+
+    parser ps = {.end = (const unsigned char *)text + len, .arena = a, .nomem = false};
+    const unsigned char *p = (const unsigned char *)text;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3; /* cJSON skips a BOM */
+    cJSON *tree = arena_node(a);
+    const unsigned char *after = tree ? parse_document(&ps, p, tree) : NULL;
+    if (after != ps.end) {
+        /* The text may be a secret-bearing response: never leave parts of it behind. */
+        foil_json_arena_free(a, true);
+        if (!tree || ps.nomem) return foil_fail_nomem();
+        return foil_fail(FOIL_E_PROTOCOL, "not valid JSON");
+    }
+    *arena = a;
+    *root = tree;
+    return FOIL_OK;
+}

@@ -1,0 +1,36 @@
+/* Arena-backed JSON parser for API responses.
+ *
+ * Builds a tree of ordinary cJSON nodes, with the fields set exactly as cJSON 1.7.15's
+ * parser sets them (types, keys, decoded strings, valuedouble/valueint, child/next/prev
+ * links), so every reader of cJSON trees works on it unchanged. All nodes and strings
+ * live in a few large blocks owned by the arena: the whole tree goes with one
+ * foil_json_arena_free, and must never be given to cJSON_Delete or modified.
+ *
+ * The grammar is strict RFC 8259, which makes it stricter than cJSON in a few places
+ * cJSON accepts invalid text: leading zeros and '.' without digits around it in numbers,
+ * raw control characters in strings, \u escapes with non-hex digits, and bytes other
+ * than space, tab, CR and LF as whitespace. Like cJSON it nests at most
+ * FOIL_JSON_NESTING_LIMIT containers deep, skips a leading UTF-8 byte order mark, keeps
+ * invalid UTF-8 bytes as they are and rejects anything but whitespace after the value. */
+#ifndef FOIL_JSON_ARENA_H
+#define FOIL_JSON_ARENA_H
+
+#include "internal.h"
+
+#include <stddef.h>
+
+#define FOIL_JSON_NESTING_LIMIT 1000 /* CJSON_NESTING_LIMIT */
+
+typedef struct foil_json_arena foil_json_arena_t;
+
+/* Parse `len` bytes of `text` (no terminator needed, never read past `len`). On FOIL_OK
+ * *root is the tree and *arena owns it; on failure both are NULL and the status is
+ * FOIL_E_PROTOCOL (not valid JSON) or FOIL_E_NOMEM. */
+foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_arena_t **arena,
+                                    cJSON **root);
+
+/* Free the tree and everything in it; `wipe` zeroes the memory first (responses that may
+ * carry secrets). NULL-safe. */
+void foil_json_arena_free(foil_json_arena_t *arena, bool wipe);
+
+#endif

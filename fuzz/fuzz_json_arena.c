@@ -1,0 +1,240 @@
+/* Differential fuzzing of the arena JSON parser against cJSON 1.7.15.
+ *
+ * For every input: the arena parser accepts exactly what a small, independent strict
+ * RFC 8259 validator below accepts (with cJSON's nesting limit of 1000 levels and an
+ * optional leading UTF-8 BOM); whatever it accepts cJSON accepts too,
+ * with the same tree down to the bits of every double, valueint and the prev links.
+ * cJSON also accepts some invalid text the arena parser rejects on purpose (see
+ * core/src/json_arena.h): only there may the two disagree, and the validator must then
+ * reject the input as well. */
+#include "json_arena.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- independent strict validator ----------------------------------------- */
+
+typedef struct {
+    const unsigned char *p, *end;
+} cursor;
+
+static void ws(cursor *c) {
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
+}
+
+static int is_hex(unsigned char ch) {
+    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+}
+
+static unsigned hex_at(const unsigned char *p) {
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++)
+        v = v * 16 + (unsigned)(p[i] <= '9' ? p[i] - '0' : (p[i] | 0x20) - 'a' + 10);
+    return v;
+}
+
+static int u_escape(cursor *c, unsigned *out) { /* c->p at the backslash of \uXXXX */
+    if (c->end - c->p < 6 || c->p[0] != '\\' || c->p[1] != 'u') return 0;
+    for (int i = 2; i < 6; i++)
+        if (!is_hex(c->p[i])) return 0;
+    *out = hex_at(c->p + 2);
+    c->p += 6;
+    return 1;
+}
+
+static int string_ok(cursor *c) { /* c->p at the opening quote */
+    c->p++;
+    while (c->p < c->end) {
+        unsigned char ch = *c->p;
+        if (ch == '"') {
+            c->p++;
+            return 1;
+        }
+        if (ch < 0x20) return 0;
+        if (ch != '\\') {
+            c->p++;
+            continue;
+        }
+        if (c->end - c->p < 2) return 0;
+        if (c->p[1] && strchr("\"\\/bfnrt", c->p[1])) {
+            c->p += 2;
+            continue;
+        }
+        unsigned u, low;
+        if (!u_escape(c, &u)) return 0;
+        if (u >= 0xDC00 && u <= 0xDFFF) return 0; /* lone low surrogate */
+        if (u >= 0xD800 && u <= 0xDBFF && (!u_escape(c, &low) || low < 0xDC00 || low > 0xDFFF))
+            return 0;
+    }
+    return 0;
+}
+
+static int digits(cursor *c) {
+    const unsigned char *start = c->p;
+    while (c->p < c->end && *c->p >= '0' && *c->p <= '9')
+        c->p++;
+    return c->p > start;
+}
+
+static int number_ok(cursor *c) {
+    if (*c->p == '-') c->p++;
+    if (c->p < c->end && *c->p == '0')
+        c->p++;
+    else if (!digits(c))
+        return 0;
+    if (c->p < c->end && *c->p == '.') {
+        c->p++;
+        if (!digits(c)) return 0;
+    }
+    if (c->p < c->end && (*c->p == 'e' || *c->p == 'E')) {
+        c->p++;
+        if (c->p < c->end && (*c->p == '+' || *c->p == '-')) c->p++;
+        if (!digits(c)) return 0;
+    }
+    return 1;
+}
+
+static int word(cursor *c, const char *w) {
+    size_t n = strlen(w);
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0) return 0;
+    c->p += n;
+    return 1;
+}
+
+static int value_ok(cursor *c, int depth) {
+    ws(c);
+    if (c->p == c->end) return 0;
+    switch (*c->p) {
+    case '"':
+        return string_ok(c);
+    case 't':
+        return word(c, "true");
+    case 'f':
+        return word(c, "false");
+    case 'n':
+        return word(c, "null");
+    case '[':
+    case '{': {
+        if (depth >= 1000) return 0;
+        int object = *c->p == '{';
+        c->p++;
+        ws(c);
+        if (c->p < c->end && *c->p == (object ? '}' : ']')) {
+            c->p++;
+            return 1;
+        }
+        for (;;) {
+            if (object) {
+                ws(c);
+                if (c->p == c->end || *c->p != '"' || !string_ok(c)) return 0;
+                ws(c);
+                if (c->p == c->end || *c->p != ':') return 0;
+                c->p++;
+            }
+            if (!value_ok(c, depth + 1)) return 0;
+            ws(c);
+            if (c->p == c->end) return 0;
+            if (*c->p == ',') {
+                c->p++;
+                continue;
+            }
+            if (*c->p != (object ? '}' : ']')) return 0;
+            c->p++;
+            return 1;
+        }
+    }
+    default:
+        if (*c->p == '-' || (*c->p >= '0' && *c->p <= '9')) return number_ok(c);
+        return 0;
+    }
+}
+
+static int strict_valid(const uint8_t *data, size_t size) {
+    cursor c = {data, data + size};
+    if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) c.p += 3;
+    if (!value_ok(&c, 0)) return 0;
+    ws(&c);
+    return c.p == c.end;
+}
+
+/* ---- tree comparison --------------------------------------------------------- */
+
+static int same_bits(double a, double b) {
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+static int same_text(const char *a, const char *b) {
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Every field cJSON's parser sets, and the sibling links, recursively. */
+static int same_tree(const cJSON *a, const cJSON *b) {
+    if (a->type != b->type || a->valueint != b->valueint ||
+        !same_bits(a->valuedouble, b->valuedouble) || !same_text(a->string, b->string) ||
+        !same_text(a->valuestring, b->valuestring))
+        return 0;
+    const cJSON *x = a->child, *y = b->child;
+    if (!x != !y) return 0;
+    if (!x) return 1;
+    /* cJSON's links: prev is the previous sibling, except the first's: the last. */
+    const cJSON *first = x, *last = NULL;
+    for (; x && y; x = x->next, y = y->next) {
+        if (!same_tree(x, y) || (x != first && x->prev != last)) return 0;
+        last = x;
+    }
+    return !x && !y && first->prev == last;
+}
+
+/* Containers nested in `node`, counting it; stops counting at `cap`. */
+static int depth_capped(const cJSON *node, int cap) {
+    if (cap == 0 || !node->child) return 0;
+    int deepest = 0;
+    for (const cJSON *c = node->child; c; c = c->next) {
+        int d = depth_capped(c, cap - 1);
+        if (d > deepest) deepest = d;
+    }
+    return deepest + 1;
+}
+
+/* cJSON_Compare checks objects both ways at every level: 2^depth work. */
+#define COMPARE_MAX_DEPTH 12
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    /* The arena parser gets exactly `size` bytes in their own allocation, so ASan catches
+     * any read past the end. */
+    char *exact = malloc(size ? size : 1);
+    char *terminated = malloc(size + 1);
+    if (!exact || !terminated) abort();
+    if (size) memcpy(exact, data, size);
+    memcpy(terminated, data, size);
+    terminated[size] = '\0';
+
+    foil_json_arena_t *arena = NULL;
+    cJSON *tree = NULL;
+    foil_status_t st = foil_json_arena_parse(exact, size, &arena, &tree);
+    if (st != FOIL_OK && st != FOIL_E_PROTOCOL) abort();
+    int accepted = st == FOIL_OK;
+    if (accepted != strict_valid(data, size)) abort();
+
+    /* cJSON_Parse's mode: the whole text, nothing but whitespace after the value. */
+    cJSON *reference = cJSON_ParseWithLengthOpts(terminated, size + 1, NULL, 1);
+    if (accepted) {
+        if (!reference) abort();
+        if (!same_tree(tree, reference)) abort();
+        /* cJSON_Compare finds object members by key, so it calls even two identical trees
+         * different when a key repeats: ask only for the verdict cJSON gives its own copy. */
+        cJSON *copy = cJSON_Duplicate(reference, 1);
+        if (!copy) abort();
+        if (depth_capped(reference, COMPARE_MAX_DEPTH + 1) <= COMPARE_MAX_DEPTH &&
+            cJSON_Compare(tree, reference, 1) != cJSON_Compare(copy, reference, 1))
+            abort();
+        cJSON_Delete(copy);
+    }
+    cJSON_Delete(reference);
+    foil_json_arena_free(arena, size & 1); /* both ways of freeing */
+    free(exact);
+    free(terminated);
+    return 0;
+}
