@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* ---- arena ------------------------------------------------------------------
  * Nodes are taken from the bottom of the current block upwards (all the same size, so
@@ -88,8 +91,21 @@ static bool is_digit(unsigned char c) {
 }
 
 /* First byte in [p, end) that ends a plain run inside a string: '"', '\\' or a control
- * character; `end` when there is none. Eight bytes at a time where the layout allows. */
+ * character; `end` when there is none. 16 or 8 bytes at a time where the target allows. */
 static const unsigned char *string_stop(const unsigned char *p, const unsigned char *end) {
+#if defined(__SSE2__)
+    const __m128i quote16 = _mm_set1_epi8('"'), slash16 = _mm_set1_epi8('\\'),
+                  control16 = _mm_set1_epi8(0x1F);
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote16), _mm_cmpeq_epi8(v, slash16)),
+                         _mm_cmpeq_epi8(_mm_min_epu8(v, control16), v)); /* v <= 0x1F */
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask) return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     while (end - p >= 8) {
