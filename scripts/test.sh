@@ -13,6 +13,10 @@ step() { printf '\n==== %s\n' "$*"; }
 step "bootstrap"
 bash scripts/bootstrap.sh --test
 
+step "clang-format (every C source and header is formatted)"
+git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror
+echo "clang-format: $(git ls-files '*.c' '*.h' | wc -l) files formatted"
+
 step "build (Release, -O3: what users build)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DFOIL_BUILD_TESTS=ON >/dev/null
 cmake --build build -j "$jobs"
