@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Python package: install ./python into the repo venv, run its pytest suite against the
-# installed wheel (not the source tree), then mypy --strict on the examples.
+# installed wheel (not the source tree), then mypy --strict on the examples and the package.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv="$root/.venv"
@@ -15,8 +15,9 @@ echo "test-python: pytest python/tests"
 # Run from the tests directory so `import foil` resolves to the installed package.
 (cd "$root/python/tests" && "$py" -m pytest -q -p no:cacheprovider .)
 
-echo "test-python: mypy --strict python/examples"
+echo "test-python: mypy --strict python/examples and the package itself"
 (cd "$root/python/examples" && "$py" -m mypy --strict --no-incremental .)
+(cd "$root/python" && "$py" -m mypy --strict --no-incremental src/foil)
 
 echo "test-python: sdist installs without SWIG"
 # python/make_sdist.sh ships the generated wrapper and the C sources; a user with only the sdist

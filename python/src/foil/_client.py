@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, TypeVar, cast
 
 from . import native as _native
 from ._errors import FoilInvalidArgumentError, FoilStateError
@@ -75,7 +75,7 @@ def _one(result: Any, cls: Callable[[dict[str, Any]], M]) -> M:
 
 def _many(result: Any, cls: Callable[[dict[str, Any]], M]) -> list[M]:
     data = _unpack_result(result)[0]
-    return [cls(item) for item in data if type(item) is JsonView] if isinstance(data, list) else []
+    return [cls(cast("dict[str, Any]", item)) for item in data if type(item) is JsonView] if isinstance(data, list) else []
 
 
 def _walk(fetch: Callable[[str | None], Any], cls: Callable[[dict[str, Any]], M]) -> Iterator[M]:
@@ -186,7 +186,7 @@ class ApiKeysAPI(_Namespace):
         return _walk(lambda cursor: _native.api_keys_list(client._handle(), organization_id, n, cursor), ApiKey)
 
     def update(self, organization_id: str, key_id: str, *, name: str | None = None,
-               allowed_origins: list[str] | None = None, scopes: list[str] | None = None) -> ApiKey:
+               allowed_origins: List[str] | None = None, scopes: List[str] | None = None) -> ApiKey:
         """Rename a key or change its origins or scopes."""
         body = _body({"name": name, "allowed_origins": allowed_origins, "scopes": scopes})
         return _one(_native.api_keys_update(self._client._handle(), organization_id, key_id, body), ApiKey)

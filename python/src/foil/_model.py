@@ -12,7 +12,7 @@ instead and behave the same.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Mapping, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Mapping, TypeVar, cast, overload
 
 from . import native as _native
 
@@ -98,7 +98,7 @@ class Model:
     def to_dict(self) -> dict[str, Any]:
         """The complete object as the API sent it, unknown fields included."""
         d = self._d
-        return d.to_dict() if type(d) is JsonView else d  # type: ignore[no-any-return]
+        return cast("dict[str, Any]", cast(Any, d).to_dict() if type(d) is JsonView else d)
 
     def __getitem__(self, key: str) -> Any:
         return self._d[key]
@@ -113,7 +113,7 @@ class Model:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.to_dict() == other.to_dict()  # type: ignore[attr-defined, no-any-return]
+        return self.to_dict() == other.to_dict()
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -239,13 +239,13 @@ def int_list(v: Any) -> list[int]:
 def model(cls: type[M]) -> Callable[[Any], M]:
     """Nested object, an empty one when absent (foil-server requires these)."""
     def convert(v: Any) -> M:
-        return cls(v if type(v) is JsonView or isinstance(v, dict) else {})
+        return cls(cast("Mapping[str, Any]", v) if type(v) is JsonView or isinstance(v, dict) else {})
     return _lazy(convert)
 
 
 def opt_model(cls: type[M]) -> Callable[[Any], M | None]:
     def convert(v: Any) -> M | None:
-        return cls(v) if type(v) is JsonView or isinstance(v, dict) else None
+        return cls(cast("Mapping[str, Any]", v)) if type(v) is JsonView or isinstance(v, dict) else None
     return _lazy(convert)
 
 

@@ -28,6 +28,8 @@ class GateSignup:
     """
 
     __slots__ = ("_s", "_client")
+    _s: Any
+    _client: Foil
 
     def __init__(self) -> None:
         raise TypeError("use client.gate.signup(...) or GateSignup.resume(...)")
