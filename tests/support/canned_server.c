@@ -159,3 +159,27 @@ void canned_server_delay(canned_server_t *s, long delay_ms) {
     s->delay_ms = delay_ms;
     pthread_mutex_unlock(&s->lock);
 }
+
+int canned_env_setup(void **state) {
+    canned_env_t *e = calloc(1, sizeof *e);
+    if (!e || !(e->server = canned_server_start()) || foil_client_new(&e->client) != FOIL_OK ||
+        foil_client_set_base_url(e->client, canned_server_url(e->server)) != FOIL_OK ||
+        foil_client_set_secret_key(e->client, CANNED_ENV_SECRET_KEY) != FOIL_OK) {
+        *state = e;
+        canned_env_teardown(state);
+        return -1;
+    }
+    *state = e;
+    return 0;
+}
+
+int canned_env_teardown(void **state) {
+    canned_env_t *e = *state;
+    if (e) {
+        foil_client_free(e->client);
+        canned_server_stop(e->server);
+        free(e);
+    }
+    *state = NULL;
+    return 0;
+}

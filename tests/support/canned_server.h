@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "foil/foil.h"
+
 typedef struct canned_server canned_server_t;
 
 typedef struct canned_request {
@@ -32,5 +34,18 @@ const char *canned_server_url(const canned_server_t *s);
 /* Snapshot of the last request. */
 canned_request_t canned_server_last(canned_server_t *s);
 void canned_server_stop(canned_server_t *s);
+
+/* What most contract tests need: a canned server and a client pointed at it. */
+typedef struct canned_env {
+    canned_server_t *server;
+    foil_client_t *client;
+} canned_env_t;
+
+#define CANNED_ENV_SECRET_KEY "sk_test_canned"
+
+/* cmocka setup / teardown: *state becomes a canned_env_t whose client sends
+ * CANNED_ENV_SECRET_KEY. Returns non-zero (a failed setup) when anything fails. */
+int canned_env_setup(void **state);
+int canned_env_teardown(void **state);
 
 #endif

@@ -1,7 +1,8 @@
 /* The client: URL policy, headers, keep-alive reuse, thread sharing, retries,
  * timeouts, size caps, cancellation and connection failures. */
-#include "canned_server.h"
 #include "foil_test.h"
+
+#include "canned_server.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -13,29 +14,17 @@ static const char *page_body =
     "{\"data\":[{\"object\":\"session\",\"id\":\"sid_1\"}],"
     "\"pagination\":{\"limit\":1,\"has_more\":false},\"meta\":{\"request_id\":\"req_meta\"}}";
 
-typedef struct env {
-    canned_server_t *server;
-    foil_client_t *client;
-} env;
+typedef canned_env_t env;
 
 static int setup(void **state) {
-    env *e = calloc(1, sizeof *e);
-    e->server = canned_server_start();
-    assert_non_null(e->server);
-    assert_int_equal(foil_client_new(&e->client), FOIL_OK);
-    assert_int_equal(foil_client_set_base_url(e->client, canned_server_url(e->server)), FOIL_OK);
-    assert_int_equal(foil_client_set_secret_key(e->client, "sk_test_client"), FOIL_OK);
+    if (canned_env_setup(state) != 0) return -1;
+    env *e = *state;
     canned_server_respond(e->server, 200, page_body, NULL, NULL);
-    *state = e;
     return 0;
 }
 
 static int teardown(void **state) {
-    env *e = *state;
-    foil_client_free(e->client);
-    canned_server_stop(e->server);
-    free(e);
-    return 0;
+    return canned_env_teardown(state);
 }
 
 static void base_url_policy(void **state) {

@@ -1,34 +1,21 @@
 /* Error model: every fixture in errors/ through real HTTP maps to the right status,
  * code, message, request id and field errors; non-envelope bodies still help. */
-#include "canned_server.h"
 #include "foil_test.h"
+
+#include "canned_server.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct env {
-    canned_server_t *server;
-    foil_client_t *client;
-} env;
+typedef canned_env_t env;
 
 static int setup(void **state) {
-    env *e = calloc(1, sizeof *e);
-    e->server = canned_server_start();
-    assert_non_null(e->server);
-    assert_int_equal(foil_client_new(&e->client), FOIL_OK);
-    assert_int_equal(foil_client_set_base_url(e->client, canned_server_url(e->server)), FOIL_OK);
-    assert_int_equal(foil_client_set_secret_key(e->client, "sk_test_errors"), FOIL_OK);
-    *state = e;
-    return 0;
+    return canned_env_setup(state);
 }
 
 static int teardown(void **state) {
-    env *e = *state;
-    foil_client_free(e->client);
-    canned_server_stop(e->server);
-    free(e);
-    return 0;
+    return canned_env_teardown(state);
 }
 
 /* Serve the fixture's body with its status and check the mapped error. */

@@ -1,34 +1,21 @@
 /* Sessions over real HTTP: fixture bodies decode with every documented field
  * reachable, requests carry the right method/path/query/auth, bad arguments are
  * typed errors and send nothing. */
-#include "canned_server.h"
 #include "foil_test.h"
+
+#include "canned_server.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct env {
-    canned_server_t *server;
-    foil_client_t *client;
-} env;
+typedef canned_env_t env;
 
 static int setup(void **state) {
-    env *e = calloc(1, sizeof *e);
-    e->server = canned_server_start();
-    assert_non_null(e->server);
-    assert_int_equal(foil_client_new(&e->client), FOIL_OK);
-    assert_int_equal(foil_client_set_base_url(e->client, canned_server_url(e->server)), FOIL_OK);
-    assert_int_equal(foil_client_set_secret_key(e->client, "sk_test_sessions"), FOIL_OK);
-    *state = e;
-    return 0;
+    return canned_env_setup(state);
 }
 
 static int teardown(void **state) {
-    env *e = *state;
-    foil_client_free(e->client);
-    canned_server_stop(e->server);
-    free(e);
-    return 0;
+    return canned_env_teardown(state);
 }
 
 static cJSON *serve_fixture(env *e, const char *rel, int status) {
@@ -49,7 +36,7 @@ static void list_page_fields(void **state) {
     assert_string_equal(req.method, "GET");
     assert_string_equal(req.url, "/v1/sessions");
     assert_string_equal(req.query, "limit=25&verdict=human&search=arm&cursor=cur_abc");
-    assert_string_equal(req.authorization, "Bearer sk_test_sessions");
+    assert_string_equal(req.authorization, "Bearer " CANNED_ENV_SECRET_KEY);
     assert_string_equal(req.content_type, "");
     assert_non_null(strstr(req.foil_client, "libfoil-c/"));
 

@@ -2,8 +2,9 @@
  * organization, API key, webhook, Gate registry / service / login / agent-token
  * calls: a bad argument is FOIL_E_INVALID_ARGUMENT naming the field, *out is
  * NULL, and nothing reaches the server. Edge values that are valid do get sent. */
-#include "canned_server.h"
 #include "foil_test.h"
+
+#include "canned_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,30 +13,17 @@
 #define ORG "org_56789abcdefghjkmnpqrstvwxy"
 #define OK_BODY "{\"data\":{\"object\":\"x\"},\"meta\":{\"request_id\":\"req_1\"}}"
 
-typedef struct env {
-    canned_server_t *server;
-    foil_client_t *client;
-} env;
+typedef canned_env_t env;
 
 static int setup(void **state) {
-    env *e = calloc(1, sizeof *e);
-    assert_non_null(e);
-    e->server = canned_server_start();
-    assert_non_null(e->server);
-    assert_int_equal(foil_client_new(&e->client), FOIL_OK);
-    assert_int_equal(foil_client_set_base_url(e->client, canned_server_url(e->server)), FOIL_OK);
-    assert_int_equal(foil_client_set_secret_key(e->client, "sk_test_validation"), FOIL_OK);
+    if (canned_env_setup(state) != 0) return -1;
+    env *e = *state;
     canned_server_respond(e->server, 200, OK_BODY, NULL, NULL);
-    *state = e;
     return 0;
 }
 
 static int teardown(void **state) {
-    env *e = *state;
-    foil_client_free(e->client);
-    canned_server_stop(e->server);
-    free(e);
-    return 0;
+    return canned_env_teardown(state);
 }
 
 static int sent(env *e) {
