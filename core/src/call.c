@@ -51,7 +51,7 @@ static foil_status_t limit_arg(const call_args *a, int *out) {
                            received);
 }
 
-/* Compact JSON text of an object argument (NULL when not given); free with free(). */
+/* Compact JSON text of an object argument (NULL when not given). */
 static foil_status_t object_text(const call_args *a, const char *name, char **out) {
     *out = NULL;
     const cJSON *v = arg(a, name);
@@ -361,6 +361,17 @@ static foil_status_t unknown_param(const foil_operation_t *op, const char *name)
                            expected[0] ? expected : "no parameters", NULL);
 }
 
+/* An escaped NUL ("\u0000") in the text: the parser would end the string (or key)
+ * there, silently cutting "sid_1\u0000/x" to "sid_1", so it is refused. */
+static bool has_escaped_nul(const char *text) {
+    for (const char *p = text; *p; p++) {
+        if (*p != '\\') continue;
+        if (p[1] == 'u' && strncmp(p + 2, "0000", 4) == 0) return true;
+        if (p[1]) p++; /* skip the escaped character: "\\u0000" is text */
+    }
+    return false;
+}
+
 /* Parse params_json (NULL: {}) into *root and fill `a`. On failure *root may still
  * need freeing. */
 static foil_status_t parse_params(const foil_operation_t *op, const char *params_json, cJSON **root,
@@ -368,6 +379,10 @@ static foil_status_t parse_params(const foil_operation_t *op, const char *params
     *a = (call_args){.op = op};
     *root = NULL;
     if (!params_json) return FOIL_OK;
+    if (has_escaped_nul(params_json))
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "params_json",
+                               "must not contain NUL characters (\\u0000)",
+                               "strings without NUL characters", NULL);
     *root = cJSON_ParseWithOpts(params_json, NULL, true);
     if (!cJSON_IsObject(*root))
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "params_json", "must be a JSON object",

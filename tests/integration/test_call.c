@@ -579,6 +579,15 @@ static void argument_errors(void **state) {
     expect_field_error(e, "sessions.list", "{\"limit\":5", INVALID, "params_json", NULL);
     expect_field_error(e, "sessions.list", "{} {}", INVALID, "params_json", NULL);
     expect_field_error(e, "sessions.list", "", INVALID, "params_json", NULL);
+    expect_field_error(e, "sessions.get", "{\"session_id\":\"sid_1\\u0000/../x\"}", INVALID,
+                       "params_json", NULL);
+    expect_field_error(e, "sessions.get", "{\"session_id\\u0000x\":\"sid_1\"}", INVALID,
+                       "params_json", NULL);
+    /* An escaped backslash before "u0000" is text, not a NUL: the id reaches the API. */
+    foil_result_t *nf = NULL;
+    assert_int_equal(
+        foil_call(e->client, "sessions.get", "{\"session_id\":\"sid_\\\\u0000\"}", &nf, NULL),
+        FOIL_E_NOT_FOUND);
     /* Unknown, repeated, missing, mistyped parameters. */
     expect_field_error(e, "sessions.list", "{\"limt\":5}", INVALID, "limt",
                        "is not a parameter of this operation");
