@@ -373,8 +373,10 @@ static void empty_webhook_secret_is_an_argument_error(void **state) {
     assert_int_equal(
         foil_webhook_signature_verify(NULL, "1700000000", body, 2, sig, 300, 1700000000),
         FOIL_E_INVALID_ARGUMENT);
-    assert_int_equal(foil_webhook_signature_compute("", "1700000000", body, 2, &sig),
+    char *none = (char *)body;
+    assert_int_equal(foil_webhook_signature_compute("", "1700000000", body, 2, &none),
                      FOIL_E_INVALID_ARGUMENT);
+    assert_null(none);
     foil_string_free(sig);
 }
 
