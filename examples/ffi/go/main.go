@@ -46,13 +46,14 @@ func listAndIterate() {
 	page, err := cl.ListSessions(5)
 	check(err, "list")
 	must(len(page) == 5, "list returned %d sessions, want 5", len(page))
-	it, err := cl.IterSessions(20)
+	it, err := cl.Iterate("sessions.list", map[string]int{"limit": 20})
 	check(err, "iter")
 	defer it.Close()
 	seen := map[string]bool{}
 	n := 0
 	for n < 45 && it.Next() {
-		s := it.Session()
+		var s foil.Session
+		check(it.Decode(&s), "decode")
 		must(strings.HasPrefix(s.ID, "sid_"), "bad session id %q", s.ID)
 		must(!seen[s.ID], "session %s returned twice", s.ID)
 		seen[s.ID] = true
@@ -66,17 +67,51 @@ func listAndIterate() {
 	must(it.Pages() == 3, "45 sessions in pages of 20 took %d pages, want 3", it.Pages())
 }
 
-// (2) a 404 read as a typed error.
+// (2) a 404 read as a typed error; then many goroutines failing differently at once,
+// each of which must read its own error (goroutines move between OS threads).
 func notFound() {
 	cl := newClient()
 	defer cl.Close()
 	_, err := cl.GetSession("sid_0123456789abcdefghjkmnpqrs")
 	var fe *foil.Error
 	must(errors.As(err, &fe), "want a *foil.Error, got %v", err)
-	must(fe.Kind == "not_found", "kind %q", fe.Kind)
+	must(fe.Kind == "not_found" && fe.Status == 11, "kind %q status %d", fe.Kind, fe.Status)
 	must(fe.HTTPStatus == 404, "HTTP status %d", fe.HTTPStatus)
 	must(fe.Code == "request.not_found", "code %q", fe.Code)
 	must(strings.HasPrefix(fe.RequestID, "req_"), "request id %q", fe.RequestID)
+	must(!fe.Retryable, "a 404 is not retryable")
+
+	const n = 64
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func(i int) {
+			var err error
+			if i%2 == 0 {
+				_, err = cl.GetSession("sid_0123456789abcdefghjkmnpqrs")
+			} else {
+				_, err = cl.ListSessions(1000) // limit is 1..200: a client-side validation error
+			}
+			var fe *foil.Error
+			switch {
+			case !errors.As(err, &fe):
+				errs <- fmt.Errorf("goroutine %d: %v", i, err)
+			case i%2 == 0 && (fe.Kind != "not_found" || fe.HTTPStatus != 404):
+				errs <- fmt.Errorf("goroutine %d read another call's error: %v", i, fe)
+			case i%2 == 1 && (fe.Kind != "invalid_argument" || fe.HTTPStatus != 0 ||
+				len(fe.FieldErrors) != 1 || fe.FieldErrors[0].Field != "limit"):
+				errs <- fmt.Errorf("goroutine %d read another call's error: %v %+v", i, fe, fe.FieldErrors)
+			default:
+				errs <- nil
+			}
+		}(i)
+	}
+	var first error
+	for i := 0; i < n; i++ { // wait for every goroutine before the client is closed
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	check(first, "concurrent errors")
 }
 
 func approve(base, id string) {
