@@ -1,7 +1,8 @@
 //! libfoil's C ABI from Rust, checked against a running emulator (FOIL_BASE_URL,
 //! FOIL_SECRET_KEY; see README.md). Prints one "ok - ...", "not ok - ..." or
 //! "skip - ..." line per check and exits 1 if any failed.
-use foil_ffi_example::{verify_token, Client, Document, FoilError};
+#![allow(clippy::result_large_err)]
+use foil_ffi_example::{json_string, verify_token, Client, Document, FoilError};
 use std::collections::{HashMap, HashSet};
 use std::env;
 use std::io::{Read, Write};
@@ -41,14 +42,19 @@ fn client() -> Result<Client, FoilError> {
 /// (1) one page of 5 sessions, then an iterator across pages of 20.
 fn list_and_iterate() -> Check {
     let c = client()?;
-    let page = c.list_session_ids(5)?;
+    let resp = c.call("sessions.list", r#"{"limit": 5}"#)?;
+    let page: Vec<String> = resp
+        .data()
+        .iter()
+        .map(|s| s.get("id").str().unwrap_or("").to_string())
+        .collect();
     ensure!(page.len() == 5, "list returned {} sessions, want 5", page.len());
-    let mut it = c.iter_sessions(20)?;
+    let mut it = c.iterate("sessions.list", r#"{"limit": 20}"#)?;
     let mut seen = HashSet::new();
     let mut n = 0;
     while n < 45 {
-        let id = match it.next_id()? {
-            Some(id) => id,
+        let id = match it.next()? {
+            Some(item) => item.get("id").str().unwrap_or("").to_string(),
             None => break,
         };
         ensure!(id.starts_with("sid_"), "bad session id {:?}", id);
@@ -76,8 +82,12 @@ fn list_and_iterate() -> Check {
 /// (2) a 404 read as a typed error.
 fn not_found() -> Check {
     let c = client()?;
-    match c.get_session("sid_0123456789abcdefghjkmnpqrs") {
-        Ok(_) => Err(Outcome::Fail("an unknown session was found".into())),
+    let params = format!(
+        "{{\"session_id\": {}}}",
+        json_string("sid_0123456789abcdefghjkmnpqrs")
+    );
+    match c.call("sessions.get", &params) {
+        Ok(_) => return Err(Outcome::Fail("an unknown session was found".into())),
         Err(e) => {
             ensure!(
                 e.kind == "not_found" && e.status == 11,
@@ -89,6 +99,24 @@ fn not_found() -> Check {
             ensure!(e.code == "request.not_found", "code {:?}", e.code);
             let rid = e.request_id.unwrap_or_default();
             ensure!(rid.starts_with("req_"), "request id {:?}", rid);
+            ensure!(!e.retryable, "a 404 is not retryable");
+        }
+    }
+    // A client-side validation error names the parameter.
+    match c.call("sessions.list", r#"{"limit": 1000}"#) {
+        Ok(_) => Err(Outcome::Fail("limit 1000 was accepted".into())),
+        Err(e) => {
+            ensure!(
+                e.kind == "invalid_argument" && e.http_status == 0,
+                "kind {} HTTP {}",
+                e.kind,
+                e.http_status
+            );
+            ensure!(
+                e.field_errors.len() == 1 && e.field_errors[0].0 == "limit",
+                "field errors {:?}",
+                e.field_errors
+            );
             Ok(())
         }
     }

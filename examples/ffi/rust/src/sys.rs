@@ -17,7 +17,6 @@ opaque!(
     foil_error_t,
     foil_json_t,
     foil_result_t,
-    foil_page_t,
     foil_iter_t,
     foil_document_t,
     foil_gate_session_t
@@ -45,6 +44,23 @@ extern "C" {
     pub fn foil_error_code(e: *const foil_error_t) -> *const c_char;
     pub fn foil_error_message(e: *const foil_error_t) -> *const c_char;
     pub fn foil_error_request_id(e: *const foil_error_t) -> *const c_char;
+    pub fn foil_error_json(e: *const foil_error_t) -> *const foil_json_t;
+    pub fn foil_error_free(e: *mut foil_error_t);
+
+    pub fn foil_call(
+        c: *mut foil_client_t,
+        operation: *const c_char,
+        params_json: *const c_char,
+        out: *mut *mut foil_result_t,
+        error_out: *mut *mut foil_error_t,
+    ) -> foil_status_t;
+    pub fn foil_call_iter(
+        c: *mut foil_client_t,
+        operation: *const c_char,
+        params_json: *const c_char,
+        out: *mut *mut foil_iter_t,
+        error_out: *mut *mut foil_error_t,
+    ) -> foil_status_t;
 
     pub fn foil_client_new(out: *mut *mut foil_client_t) -> foil_status_t;
     pub fn foil_client_free(c: *mut foil_client_t);
@@ -70,33 +86,11 @@ extern "C" {
     pub fn foil_document_free(d: *mut foil_document_t);
 
     pub fn foil_result_data(r: *const foil_result_t) -> *const foil_json_t;
+    pub fn foil_result_json(r: *const foil_result_t) -> *const foil_json_t;
     pub fn foil_result_free(r: *mut foil_result_t);
-    pub fn foil_page_items(p: *const foil_page_t) -> *const foil_json_t;
-    pub fn foil_page_free(p: *mut foil_page_t);
     pub fn foil_iter_next(it: *mut foil_iter_t, item: *mut *const foil_json_t) -> foil_status_t;
     pub fn foil_iter_pages(it: *const foil_iter_t) -> usize;
     pub fn foil_iter_free(it: *mut foil_iter_t);
-
-    pub fn foil_sessions_list(
-        c: *mut foil_client_t,
-        limit: c_int,
-        cursor: *const c_char,
-        verdict: *const c_char,
-        search: *const c_char,
-        out: *mut *mut foil_page_t,
-    ) -> foil_status_t;
-    pub fn foil_sessions_iter(
-        c: *mut foil_client_t,
-        limit: c_int,
-        verdict: *const c_char,
-        search: *const c_char,
-        out: *mut *mut foil_iter_t,
-    ) -> foil_status_t;
-    pub fn foil_sessions_get(
-        c: *mut foil_client_t,
-        id: *const c_char,
-        out: *mut *mut foil_result_t,
-    ) -> foil_status_t;
 
     pub fn foil_sealed_token_verify(
         token: *const c_char,
