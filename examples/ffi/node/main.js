@@ -15,13 +15,14 @@ const client = () => new Client(process.env.FOIL_BASE_URL, process.env.FOIL_SECR
 function listAndIterate() {
     const c = client();
     try {
-        const page = c.listSessionIds(5);
+        const page = c.call('sessions.list', { limit: 5 }).data.map((s) => s.id);
         assert.strictEqual(page.length, 5, 'list size');
-        const it = c.iterSessions(20);
+        const it = c.iterate('sessions.list', { limit: 20 });
         try {
             const seen = new Set();
-            let id;
-            while (seen.size < 45 && (id = it.next()) !== null) {
+            let item;
+            while (seen.size < 45 && (item = it.next()) !== null) {
+                const id = item.id;
                 assert.match(id, /^sid_/);
                 assert.ok(!seen.has(id), `session ${id} returned twice`);
                 if (seen.size < 5) assert.strictEqual(id, page[seen.size], 'iterator order');
@@ -37,18 +38,29 @@ function listAndIterate() {
     }
 }
 
-// (2) a 404 read as a typed error.
-function notFound() {
+// (2) a 404 read as a typed error, synchronously and from koffi's worker thread.
+async function notFound() {
     const c = client();
+    const is404 = (e) => {
+        assert.ok(e instanceof FoilError, `not a FoilError: ${e}`);
+        assert.strictEqual(e.kind, 'not_found');
+        assert.strictEqual(e.status, 11);
+        assert.strictEqual(e.httpStatus, 404);
+        assert.strictEqual(e.code, 'request.not_found');
+        assert.match(e.requestId, /^req_/);
+        assert.strictEqual(e.retryable, false);
+        return true;
+    };
+    const params = { session_id: 'sid_0123456789abcdefghjkmnpqrs' };
     try {
-        assert.throws(() => c.getSession('sid_0123456789abcdefghjkmnpqrs'), (e) => {
-            assert.ok(e instanceof FoilError, `not a FoilError: ${e}`);
-            assert.strictEqual(e.kind, 'not_found');
-            assert.strictEqual(e.httpStatus, 404);
-            assert.strictEqual(e.code, 'request.not_found');
-            assert.match(e.requestId, /^req_/);
-            return true;
-        });
+        assert.throws(() => c.call('sessions.get', params), is404);
+        await assert.rejects(c.callAsync('sessions.get', params), is404);
+        await assert.rejects(c.callAsync('sessions.list', { limit: 1000 }), (e) =>
+            e instanceof FoilError && e.kind === 'invalid_argument' && e.httpStatus === 0 &&
+            e.fieldErrors.length === 1 && e.fieldErrors[0].name === 'limit');
+        const [a, b] = await Promise.all([c.callAsync('sessions.list', { limit: 5 }),
+                                          c.callAsync('sessions.list', { limit: 3 })]);
+        assert.strictEqual(a.data.length + b.data.length, 8);
     } finally {
         c.close();
     }
