@@ -1,5 +1,5 @@
 /* Gate signup-session operations: create, poll, acknowledge. */
-#include "request.h"
+#include "http/request.h"
 #include "validate.h"
 
 foil_status_t foil_gate_sessions_create(foil_client_t *client, const char *service_id,
