@@ -56,22 +56,54 @@ static struct foil_error *record(void) {
     return &tls_error;
 }
 
-const char *foil_status_str(foil_status_t status) {
-#define X(name, value, kind, text)                                                                 \
-    case name:                                                                                     \
-        return text;
-    switch (status) { FOIL_STATUS_TABLE(X) }
+/* The status table as data, for the run-time readers. */
+static const struct status_row {
+    foil_status_t value;
+    const char *name, *kind, *parent, *text;
+} status_rows[] = {
+#define X(name, value, kind, parent, text) {name, #name, kind, parent, text},
+    FOIL_STATUS_TABLE(X)
 #undef X
-    return "unknown status";
+};
+
+#define STATUS_ROW_COUNT (sizeof status_rows / sizeof status_rows[0])
+
+/* The row for a value, NULL when the value is not in the table. Values are dense from 0
+ * in table order today; the search keeps this correct should that ever change. */
+static const struct status_row *status_row(foil_status_t status) {
+    size_t i = (size_t)status;
+    if (i < STATUS_ROW_COUNT && status_rows[i].value == status) return &status_rows[i];
+    for (i = 0; i < STATUS_ROW_COUNT; i++)
+        if (status_rows[i].value == status) return &status_rows[i];
+    return NULL;
+}
+
+const char *foil_status_str(foil_status_t status) {
+    const struct status_row *row = status_row(status);
+    return row ? row->text : "unknown status";
 }
 
 const char *foil_status_kind(foil_status_t status) {
-#define X(name, value, kind, text)                                                                 \
-    case name:                                                                                     \
-        return kind;
-    switch (status) { FOIL_STATUS_TABLE(X) }
-#undef X
-    return "unknown";
+    const struct status_row *row = status_row(status);
+    return row ? row->kind : "unknown";
+}
+
+size_t foil_status_count(void) {
+    return STATUS_ROW_COUNT;
+}
+
+foil_status_t foil_status_at(size_t i) {
+    return i < STATUS_ROW_COUNT ? status_rows[i].value : (foil_status_t)-1;
+}
+
+const char *foil_status_name(foil_status_t status) {
+    const struct status_row *row = status_row(status);
+    return row ? row->name : NULL;
+}
+
+const char *foil_status_parent(foil_status_t status) {
+    const struct status_row *row = status_row(status);
+    return row ? row->parent : NULL;
 }
 
 static void error_reset(struct foil_error *e) {
