@@ -115,7 +115,23 @@ static void foil_lua_set_string(lua_State *L, const char *key, const char *value
  * docs_url, next_action, field_errors, allowed_values, details, body; absent ones are nil. */
 static void foil_lua_push_error(lua_State *L, foil_status_t st, const foil_error_t *e) {
     lua_createtable(L, 0, 14);
-    if (foil_error_status(e) != FOIL_OK) st = foil_error_status(e);
+    if (foil_error_status(e) != st) {
+        /* The record describes another failure (a call that reports only a status, such
+         * as the emulator's): kind and text from the status table alone. */
+        foil_lua_set_string(L, "kind", foil_status_kind(st));
+        lua_pushinteger(L, 0);
+        lua_setfield(L, -2, "status");
+        lua_pushfstring(L, "client.%s", foil_status_kind(st));
+        lua_setfield(L, -2, "code");
+        foil_lua_set_string(L, "message", foil_status_str(st));
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "retryable");
+        lua_newtable(L);
+        lua_setfield(L, -2, "field_errors");
+        lua_newtable(L);
+        lua_setfield(L, -2, "allowed_values");
+        goto metatable;
+    }
     foil_lua_set_string(L, "kind", foil_status_kind(st));
     lua_pushinteger(L, (lua_Integer)foil_error_http_status(e));
     lua_setfield(L, -2, "status");
@@ -154,6 +170,7 @@ static void foil_lua_push_error(lua_State *L, foil_status_t st, const foil_error
         lua_setfield(L, -2, "details");
     }
     foil_lua_set_string(L, "body", foil_error_body(e));
+metatable:
     lua_pushlightuserdata(L, &foil_lua_error_mt_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_istable(L, -1))
@@ -248,9 +265,9 @@ static void foil_lua_encode_fail(lua_State *L, const char *path, const char *wha
 /* Encode the value at idx (absolute) as JSON text and push it. Pieces are Lua strings
  * joined with lua_concat (a luaL_Buffer needs balanced stack use, recursion does not);
  * errors are raised as invalid_argument tables naming the field. */
-static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *path);
 
-static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *path) {
+/* strict: refuse strings with a NUL byte (request parameters: C strings would cut them). */
+static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *path, int strict) {
     luaL_Buffer b;
     if (depth > FOIL_LUA_MAX_DEPTH) foil_lua_encode_fail(L, path, "nested too deeply");
     luaL_checkstack(L, 8, "foil: value too deep");
@@ -293,6 +310,7 @@ static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *
     case LUA_TSTRING: {
         size_t n = 0;
         const char *s = lua_tolstring(L, idx, &n);
+        if (strict && strlen(s) != n) foil_lua_encode_fail(L, path, "contains a NUL byte");
         luaL_buffinit(L, &b);
         foil_lua_encode_string(&b, s, n);
         luaL_pushresult(&b);
@@ -306,7 +324,7 @@ static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *
             for (size_t i = 1; i <= n; i++) {
                 if (i > 1) lua_pushliteral(L, ",");
                 lua_rawgeti(L, idx, (int)i);
-                foil_lua_encode_value(L, lua_gettop(L), depth + 1, path);
+                foil_lua_encode_value(L, lua_gettop(L), depth + 1, path, strict);
                 lua_remove(L, -2);
             }
             lua_pushliteral(L, "]");
@@ -329,7 +347,7 @@ static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *
             foil_lua_encode_string(&b, k, kn);
             luaL_addchar(&b, ':');
             luaL_pushresult(&b);
-            foil_lua_encode_value(L, vidx, depth + 1, sub);
+            foil_lua_encode_value(L, vidx, depth + 1, sub, strict);
             lua_concat(L, 2);
             /* move the piece below the key */
             lua_insert(L, kidx);
@@ -360,6 +378,10 @@ static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *
         SWIG_fail;
     }
 }
+
+/* ...except where a status is the value asked for. */
+%typemap(out) foil_status_t foil_status_at, foil_status_t foil_error_status
+    "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;";
 
 %define FOIL_OUT_HANDLE(TYPE)
 %typemap(in, numinputs=0) TYPE **out (TYPE *temp = NULL) "$1 = &temp;";
@@ -466,7 +488,7 @@ static void *foil_lua_check_ptr(lua_State *L, int idx, swig_type_info *type, con
 static const char *foil_lua_params(lua_State *L, int idx) {
     if (lua_isnoneornil(L, idx)) return NULL;
     if (!lua_istable(L, idx)) foil_lua_argerror(L, "params must be a table");
-    foil_lua_encode_value(L, idx, 0, "");
+    foil_lua_encode_value(L, idx, 0, "", 1);
     const char *text = lua_tostring(L, -1);
     if (text[0] == '[') foil_lua_argerror(L, "params must be a table of named fields");
     if (strcmp(text, "[]") == 0) return "{}";
@@ -526,7 +548,7 @@ static int foil_lua_set_error_metatable(lua_State *L) {
 /* json_encode(value): JSON text (nil and foil.null -> null; sequences -> arrays). */
 static int foil_lua_json_encode(lua_State *L) {
     lua_settop(L, 1);
-    foil_lua_encode_value(L, 1, 0, "");
+    foil_lua_encode_value(L, 1, 0, "", 0);
     return 1;
 }
 
