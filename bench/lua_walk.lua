@@ -3,6 +3,7 @@
 --
 --   lua5.4 bench/lua_walk.lua [--total 100000] [--limit 200] [--rounds 3]
 --          [--base-url URL --secret-key KEY]      (default: the rock's embedded emulator)
+--          [--only foil|luasocket]                 (one side, once: for profilers)
 --
 -- Both sides read every item's id. The baseline is the fastest honest loop LuaSocket
 -- allows: one keep-alive TCP connection (HTTP/1.1 written by hand: request line, headers,
@@ -119,6 +120,14 @@ local function median(t)
    local m = #t
    if m % 2 == 1 then return t[(m + 1) / 2] end
    return (t[m / 2] + t[m / 2 + 1]) / 2
+end
+
+if opts.only then
+   -- one side, once (for profilers): --only foil | --only luasocket
+   local n = (opts.only == "foil" and walk_foil or walk_socket)()
+   io.write(string.format("%s walked %d sessions\n", opts.only, n))
+   if emu then emu:close() end
+   return
 end
 
 local foil_s, sock_s, ratios = {}, {}, {}

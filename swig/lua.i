@@ -110,14 +110,16 @@ static void foil_lua_set_string(lua_State *L, const char *key, const char *value
     lua_setfield(L, -2, key);
 }
 
-/* The error record as a table with the error metatable (set by foil.lua). Keys follow
- * foil_error_json(): kind, status, code, message, request_id, retryable, retry_after,
- * docs_url, next_action, field_errors, allowed_values, details, body; absent ones are nil. */
+/* The error record as a table with the error metatable (set by foil.lua): the keys of
+ * foil_error_json() -- kind, status, code, message, request_id, retryable, retry_after,
+ * docs_url, next_action, field_errors, allowed_values, details, body -- with JSON nulls
+ * left out (nil) at the top level and in field_errors, so `if err.request_id` reads well. */
 static void foil_lua_push_error(lua_State *L, foil_status_t st, const foil_error_t *e) {
+    const foil_json_t *j = foil_error_status(e) == st ? foil_error_json(e) : NULL;
     lua_createtable(L, 0, 14);
-    if (foil_error_status(e) != st) {
+    if (!j) {
         /* The record describes another failure (a call that reports only a status, such
-         * as the emulator's): kind and text from the status table alone. */
+         * as the emulator's), or memory ran out: kind and text from the status table. */
         foil_lua_set_string(L, "kind", foil_status_kind(st));
         lua_pushinteger(L, 0);
         lua_setfield(L, -2, "status");
@@ -130,47 +132,23 @@ static void foil_lua_push_error(lua_State *L, foil_status_t st, const foil_error
         lua_setfield(L, -2, "field_errors");
         lua_newtable(L);
         lua_setfield(L, -2, "allowed_values");
-        goto metatable;
+    } else {
+        for (const foil_json_t *m = foil_json_at(j, 0); m; m = foil_json_next(m)) {
+            const char *key = foil_json_key(m);
+            if (foil_json_type(m) == FOIL_JSON_NULL) continue;
+            if (strcmp(key, "field_errors") == 0) {
+                lua_createtable(L, (int)foil_json_size(m), 0);
+                int i = 1;
+                for (const foil_json_t *f = foil_json_at(m, 0); f; f = foil_json_next(f)) {
+                    foil_lua_push_json_at(L, f, 1, 0);
+                    lua_rawseti(L, -2, i++);
+                }
+            } else {
+                foil_lua_push_json(L, m);
+            }
+            lua_setfield(L, -2, key);
+        }
     }
-    foil_lua_set_string(L, "kind", foil_status_kind(st));
-    lua_pushinteger(L, (lua_Integer)foil_error_http_status(e));
-    lua_setfield(L, -2, "status");
-    foil_lua_set_string(L, "code", foil_error_code(e));
-    foil_lua_set_string(L, "message", foil_error_message(e));
-    foil_lua_set_string(L, "request_id", foil_error_request_id(e));
-    lua_pushboolean(L, foil_error_retryable(e));
-    lua_setfield(L, -2, "retryable");
-    double retry_after = foil_error_retry_after(e);
-    if (retry_after >= 0) {
-        foil_lua_push_number(L, retry_after);
-        lua_setfield(L, -2, "retry_after");
-    }
-    foil_lua_set_string(L, "docs_url", foil_error_docs_url(e));
-    foil_lua_set_string(L, "next_action", foil_error_next_action(e));
-    size_t n = foil_error_field_count(e);
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        lua_createtable(L, 0, 4);
-        foil_lua_set_string(L, "field", foil_error_field_name(e, i));
-        foil_lua_set_string(L, "issue", foil_error_field_issue(e, i));
-        foil_lua_set_string(L, "expected", foil_error_field_expected(e, i));
-        foil_lua_set_string(L, "received", foil_error_field_received(e, i));
-        lua_rawseti(L, -2, (int)i + 1);
-    }
-    lua_setfield(L, -2, "field_errors");
-    n = foil_error_allowed_value_count(e);
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        lua_pushstring(L, foil_error_allowed_value(e, i));
-        lua_rawseti(L, -2, (int)i + 1);
-    }
-    lua_setfield(L, -2, "allowed_values");
-    if (foil_error_details(e)) {
-        foil_lua_push_json(L, foil_error_details(e));
-        lua_setfield(L, -2, "details");
-    }
-    foil_lua_set_string(L, "body", foil_error_body(e));
-metatable:
     lua_pushlightuserdata(L, &foil_lua_error_mt_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_istable(L, -1))
