@@ -258,7 +258,8 @@ local function load_operations()
          operations[#operations + 1] = {
             name = name,
             path = path_params_of(desc),
-            paginated = has_param(desc, "cursor"),
+            paginated = native.operation_paginated and native.operation_paginated(i) ~= 0
+               or has_param(desc, "cursor"),
          }
       end
    end

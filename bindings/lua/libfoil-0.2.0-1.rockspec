@@ -39,6 +39,7 @@ build = {
                "core/src/api_keys.c",
                "core/src/base64url.c",
                "core/src/ca_bundle.c",
+               "core/src/call.c",
                "core/src/client.c",
                "core/src/delivery_envelope.c",
                "core/src/delivery_key_pair.c",

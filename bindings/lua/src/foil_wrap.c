@@ -2844,50 +2844,45 @@ static void foil_lua_set_string(lua_State *L, const char *key, const char *value
     lua_setfield(L, -2, key);
 }
 
-/* The error record as a table with the error metatable (set by foil.lua). Keys follow
- * foil_error_json(): kind, status, code, message, request_id, retryable, retry_after,
- * docs_url, next_action, field_errors, allowed_values, details, body; absent ones are nil. */
+/* The error record as a table with the error metatable (set by foil.lua): the keys of
+ * foil_error_json() -- kind, status, code, message, request_id, retryable, retry_after,
+ * docs_url, next_action, field_errors, allowed_values, details, body -- with JSON nulls
+ * left out (nil) at the top level and in field_errors, so `if err.request_id` reads well. */
 static void foil_lua_push_error(lua_State *L, foil_status_t st, const foil_error_t *e) {
+    const foil_json_t *j = foil_error_status(e) == st ? foil_error_json(e) : NULL;
     lua_createtable(L, 0, 14);
-    if (foil_error_status(e) != FOIL_OK) st = foil_error_status(e);
-    foil_lua_set_string(L, "kind", foil_status_kind(st));
-    lua_pushinteger(L, (lua_Integer)foil_error_http_status(e));
-    lua_setfield(L, -2, "status");
-    foil_lua_set_string(L, "code", foil_error_code(e));
-    foil_lua_set_string(L, "message", foil_error_message(e));
-    foil_lua_set_string(L, "request_id", foil_error_request_id(e));
-    lua_pushboolean(L, foil_error_retryable(e));
-    lua_setfield(L, -2, "retryable");
-    double retry_after = foil_error_retry_after(e);
-    if (retry_after >= 0) {
-        foil_lua_push_number(L, retry_after);
-        lua_setfield(L, -2, "retry_after");
+    if (!j) {
+        /* The record describes another failure (a call that reports only a status, such
+         * as the emulator's), or memory ran out: kind and text from the status table. */
+        foil_lua_set_string(L, "kind", foil_status_kind(st));
+        lua_pushinteger(L, 0);
+        lua_setfield(L, -2, "status");
+        lua_pushfstring(L, "client.%s", foil_status_kind(st));
+        lua_setfield(L, -2, "code");
+        foil_lua_set_string(L, "message", foil_status_str(st));
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "retryable");
+        lua_newtable(L);
+        lua_setfield(L, -2, "field_errors");
+        lua_newtable(L);
+        lua_setfield(L, -2, "allowed_values");
+    } else {
+        for (const foil_json_t *m = foil_json_at(j, 0); m; m = foil_json_next(m)) {
+            const char *key = foil_json_key(m);
+            if (foil_json_type(m) == FOIL_JSON_NULL) continue;
+            if (strcmp(key, "field_errors") == 0) {
+                lua_createtable(L, (int)foil_json_size(m), 0);
+                int i = 1;
+                for (const foil_json_t *f = foil_json_at(m, 0); f; f = foil_json_next(f)) {
+                    foil_lua_push_json_at(L, f, 1, 0);
+                    lua_rawseti(L, -2, i++);
+                }
+            } else {
+                foil_lua_push_json(L, m);
+            }
+            lua_setfield(L, -2, key);
+        }
     }
-    foil_lua_set_string(L, "docs_url", foil_error_docs_url(e));
-    foil_lua_set_string(L, "next_action", foil_error_next_action(e));
-    size_t n = foil_error_field_count(e);
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        lua_createtable(L, 0, 4);
-        foil_lua_set_string(L, "field", foil_error_field_name(e, i));
-        foil_lua_set_string(L, "issue", foil_error_field_issue(e, i));
-        foil_lua_set_string(L, "expected", foil_error_field_expected(e, i));
-        foil_lua_set_string(L, "received", foil_error_field_received(e, i));
-        lua_rawseti(L, -2, (int)i + 1);
-    }
-    lua_setfield(L, -2, "field_errors");
-    n = foil_error_allowed_value_count(e);
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        lua_pushstring(L, foil_error_allowed_value(e, i));
-        lua_rawseti(L, -2, (int)i + 1);
-    }
-    lua_setfield(L, -2, "allowed_values");
-    if (foil_error_details(e)) {
-        foil_lua_push_json(L, foil_error_details(e));
-        lua_setfield(L, -2, "details");
-    }
-    foil_lua_set_string(L, "body", foil_error_body(e));
     lua_pushlightuserdata(L, &foil_lua_error_mt_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_istable(L, -1))
@@ -2981,9 +2976,9 @@ static void foil_lua_encode_fail(lua_State *L, const char *path, const char *wha
 /* Encode the value at idx (absolute) as JSON text and push it. Pieces are Lua strings
  * joined with lua_concat (a luaL_Buffer needs balanced stack use, recursion does not);
  * errors are raised as invalid_argument tables naming the field. */
-static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *path);
 
-static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *path) {
+/* strict: refuse strings with a NUL byte (request parameters: C strings would cut them). */
+static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *path, int strict) {
     luaL_Buffer b;
     if (depth > FOIL_LUA_MAX_DEPTH) foil_lua_encode_fail(L, path, "nested too deeply");
     luaL_checkstack(L, 8, "foil: value too deep");
@@ -3026,6 +3021,7 @@ static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *
     case LUA_TSTRING: {
         size_t n = 0;
         const char *s = lua_tolstring(L, idx, &n);
+        if (strict && strlen(s) != n) foil_lua_encode_fail(L, path, "contains a NUL byte");
         luaL_buffinit(L, &b);
         foil_lua_encode_string(&b, s, n);
         luaL_pushresult(&b);
@@ -3039,7 +3035,7 @@ static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *
             for (size_t i = 1; i <= n; i++) {
                 if (i > 1) lua_pushliteral(L, ",");
                 lua_rawgeti(L, idx, (int)i);
-                foil_lua_encode_value(L, lua_gettop(L), depth + 1, path);
+                foil_lua_encode_value(L, lua_gettop(L), depth + 1, path, strict);
                 lua_remove(L, -2);
             }
             lua_pushliteral(L, "]");
@@ -3062,7 +3058,7 @@ static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *
             foil_lua_encode_string(&b, k, kn);
             luaL_addchar(&b, ':');
             luaL_pushresult(&b);
-            foil_lua_encode_value(L, vidx, depth + 1, sub);
+            foil_lua_encode_value(L, vidx, depth + 1, sub, strict);
             lua_concat(L, 2);
             /* move the piece below the key */
             lua_insert(L, kidx);
@@ -3104,7 +3100,7 @@ static void *foil_lua_check_ptr(lua_State *L, int idx, swig_type_info *type, con
 static const char *foil_lua_params(lua_State *L, int idx) {
     if (lua_isnoneornil(L, idx)) return NULL;
     if (!lua_istable(L, idx)) foil_lua_argerror(L, "params must be a table");
-    foil_lua_encode_value(L, idx, 0, "");
+    foil_lua_encode_value(L, idx, 0, "", 1);
     const char *text = lua_tostring(L, -1);
     if (text[0] == '[') foil_lua_argerror(L, "params must be a table of named fields");
     if (strcmp(text, "[]") == 0) return "{}";
@@ -3155,7 +3151,7 @@ static int foil_lua_set_error_metatable(lua_State *L) {
 /* json_encode(value): JSON text (nil and foil.null -> null; sequences -> arrays). */
 static int foil_lua_json_encode(lua_State *L) {
     lua_settop(L, 1);
-    foil_lua_encode_value(L, 1, 0, "");
+    foil_lua_encode_value(L, 1, 0, "", 0);
     return 1;
 }
 
@@ -3184,7 +3180,96 @@ static int foil_lua_sleep(lua_State *L) {
 }
 
 
-#define FOIL_BINDING_STATUS_ROW(name, value, kind, text) {value, #name},
+/* A list body ({"data": [...], "pagination": {...}}) -> { items, limit, has_more,
+ * next_cursor, request_id }; any other body -> its data. */
+static void foil_lua_push_result(lua_State *L, const foil_result_t *r) {
+    const foil_json_t *body = foil_result_json(r);
+    const foil_json_t *pagination = foil_json_get(body, "pagination");
+    if (foil_json_type(pagination) != FOIL_JSON_OBJECT) {
+        foil_lua_push_json(L, foil_result_data(r));
+        return;
+    }
+    lua_createtable(L, 0, 5);
+    foil_lua_push_json(L, foil_result_data(r));
+    lua_setfield(L, -2, "items");
+    int64_t limit = 0;
+    if (foil_json_get_int(pagination, "limit", &limit)) {
+        foil_lua_push_number(L, (double)limit);
+        lua_setfield(L, -2, "limit");
+    }
+    int has_more = 0;
+    foil_json_get_bool(pagination, "has_more", &has_more);
+    lua_pushboolean(L, has_more);
+    lua_setfield(L, -2, "has_more");
+    foil_lua_set_string(L, "next_cursor", foil_json_get_string(pagination, "next_cursor"));
+    foil_lua_set_string(L, "request_id", foil_result_request_id(r));
+}
+
+/* call(client, "sessions.list", params_table_or_nil) -> converted result (true for no
+ * content); raises the error table on failure. */
+static int foil_lua_call(lua_State *L) {
+    foil_client_t *c = (foil_client_t *)foil_lua_check_ptr(L, 1, SWIGTYPE_p_foil_client, "client");
+    const char *op = luaL_checkstring(L, 2);
+    const char *params = foil_lua_params(L, 3);
+    foil_result_t *r = NULL;
+    foil_error_t *e = NULL;
+    foil_status_t st = foil_call(c, op, params, &r, &e);
+    if (st != FOIL_OK) {
+        foil_lua_push_error(L, st, e ? e : foil_last_error());
+        foil_error_free(e);
+        return lua_error(L);
+    }
+    if (!r) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    foil_lua_push_result(L, r);
+    foil_result_free(r);
+    return 1;
+}
+
+/* The generic-for step: upvalue 1 is the iterator handle (owned, __gc frees it). */
+static int foil_lua_iter_step(lua_State *L) {
+    swig_lua_userdata *u = (swig_lua_userdata *)lua_touserdata(L, lua_upvalueindex(1));
+    foil_iter_t *it = u ? (foil_iter_t *)u->ptr : NULL;
+    if (!it) {
+        lua_pushnil(L);
+        return 1;
+    }
+    const foil_json_t *item = NULL;
+    foil_status_t st = foil_iter_next(it, &item);
+    if (st != FOIL_OK) return foil_lua_raise(L, st, NULL);
+    if (!item) {
+        /* the end: free the pages now rather than at the next GC */
+        u->ptr = NULL;
+        foil_iter_free(it);
+        lua_pushnil(L);
+        return 1;
+    }
+    foil_lua_push_json(L, item);
+    return 1;
+}
+
+/* call_iter(client, "sessions.list", params) -> a generic-for iterator function. */
+static int foil_lua_call_iter(lua_State *L) {
+    foil_client_t *c = (foil_client_t *)foil_lua_check_ptr(L, 1, SWIGTYPE_p_foil_client, "client");
+    const char *op = luaL_checkstring(L, 2);
+    const char *params = foil_lua_params(L, 3);
+    foil_iter_t *it = NULL;
+    foil_error_t *e = NULL;
+    foil_status_t st = foil_call_iter(c, op, params, &it, &e);
+    if (st != FOIL_OK) {
+        foil_lua_push_error(L, st, e ? e : foil_last_error());
+        foil_error_free(e);
+        return lua_error(L);
+    }
+    SWIG_NewPointerObj(L, it, SWIGTYPE_p_foil_iter, 1);
+    lua_pushcclosure(L, foil_lua_iter_step, 1);
+    return 1;
+}
+
+
+#define FOIL_BINDING_STATUS_ROW(name, value, kind, parent, text) {value, #name},
 static const struct {
     int value;
     const char *name;
@@ -3279,6 +3364,76 @@ static int _wrap_status_kind(lua_State* L) {
   if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_status_kind",1,"foil_status_t");
   arg1 = (foil_status_t)(int)lua_tonumber(L, 1);
   result = (char *)foil_status_kind(arg1);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_status_count(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t result;
+  
+  SWIG_check_num_args("foil_status_count",0,0)
+  result = foil_status_count();
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_status_at(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t arg1 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_status_at",1,1)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_status_at",1,"size_t");
+  SWIG_contract_assert((lua_tonumber(L,1)>=0),"number must not be negative");
+  arg1 = (size_t)lua_tonumber(L, 1);
+  result = (foil_status_t)foil_status_at(arg1);
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_status_name(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_status_t arg1 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_status_name",1,1)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_status_name",1,"foil_status_t");
+  arg1 = (foil_status_t)(int)lua_tonumber(L, 1);
+  result = (char *)foil_status_name(arg1);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_status_parent(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_status_t arg1 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_status_parent",1,1)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_status_parent",1,"foil_status_t");
+  arg1 = (foil_status_t)(int)lua_tonumber(L, 1);
+  result = (char *)foil_status_parent(arg1);
   lua_pushstring(L,(const char *)result); SWIG_arg++;
   return SWIG_arg;
   
@@ -4988,6 +5143,65 @@ static int _wrap_env_key_is_gate_managed(lua_State* L) {
 }
 
 
+static int _wrap_env_key_is_valid_name(lua_State* L) {
+  int SWIG_arg = 0;
+  char *arg1 = (char *) 0 ;
+  int result;
+  
+  SWIG_check_num_args("foil_env_key_is_valid_name",1,1)
+  if(!foil_lua_isnilstring(L,1)) SWIG_fail_arg("foil_env_key_is_valid_name",1,"char const *");
+  {
+    if (lua_isnoneornil(L, 1)) {
+      arg1 = NULL;
+    } else if (lua_type(L, 1) == LUA_TSTRING) {
+      size_t n = 0;
+      arg1 = (char *)lua_tolstring(L, 1, &n);
+      if (strlen(arg1) != n) foil_lua_argerror(L, "env_key_is_valid_name: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("env_key_is_valid_name", 1, "string");
+    }
+  }
+  result = (int)foil_env_key_is_valid_name((char const *)arg1);
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_env_key_refusal(lua_State* L) {
+  int SWIG_arg = 0;
+  char *arg1 = (char *) 0 ;
+  int arg2 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_env_key_refusal",2,2)
+  if(!foil_lua_isnilstring(L,1)) SWIG_fail_arg("foil_env_key_refusal",1,"char const *");
+  if(!lua_isnumber(L,2)) SWIG_fail_arg("foil_env_key_refusal",2,"int");
+  {
+    if (lua_isnoneornil(L, 1)) {
+      arg1 = NULL;
+    } else if (lua_type(L, 1) == LUA_TSTRING) {
+      size_t n = 0;
+      arg1 = (char *)lua_tolstring(L, 1, &n);
+      if (strlen(arg1) != n) foil_lua_argerror(L, "env_key_refusal: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("env_key_refusal", 1, "string");
+    }
+  }
+  arg2 = (int)lua_tonumber(L, 2);
+  result = (char *)foil_env_key_refusal((char const *)arg1,arg2);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_sealed_token_verify(lua_State* L) {
   int SWIG_arg = 0;
   char *arg1 = (char *) 0 ;
@@ -5456,6 +5670,63 @@ static int _wrap_operation_auth(lua_State* L) {
   arg1 = (size_t)lua_tonumber(L, 1);
   result = (char *)foil_operation_auth(arg1);
   lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_operation_sdk_name(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t arg1 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_operation_sdk_name",1,1)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_operation_sdk_name",1,"size_t");
+  SWIG_contract_assert((lua_tonumber(L,1)>=0),"number must not be negative");
+  arg1 = (size_t)lua_tonumber(L, 1);
+  result = (char *)foil_operation_sdk_name(arg1);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_operation_params(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t arg1 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_operation_params",1,1)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_operation_params",1,"size_t");
+  SWIG_contract_assert((lua_tonumber(L,1)>=0),"number must not be negative");
+  arg1 = (size_t)lua_tonumber(L, 1);
+  result = (char *)foil_operation_params(arg1);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_operation_paginated(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t arg1 ;
+  int result;
+  
+  SWIG_check_num_args("foil_operation_paginated",1,1)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_operation_paginated",1,"size_t");
+  SWIG_contract_assert((lua_tonumber(L,1)>=0),"number must not be negative");
+  arg1 = (size_t)lua_tonumber(L, 1);
+  result = (int)foil_operation_paginated(arg1);
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
   return SWIG_arg;
   
   fail: SWIGUNUSED;
@@ -9656,8 +9927,14 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "sleep",foil_lua_sleep},
     { "is_open",foil_lua_is_open},
     { "monotonic",foil_lua_monotonic},
+    { "call",foil_lua_call},
+    { "call_iter",foil_lua_call_iter},
     { "status_str", _wrap_status_str},
     { "status_kind", _wrap_status_kind},
+    { "status_count", _wrap_status_count},
+    { "status_at", _wrap_status_at},
+    { "status_name", _wrap_status_name},
+    { "status_parent", _wrap_status_parent},
     { "global_init", _wrap_global_init},
     { "version_string", _wrap_version_string},
     { "version_number", _wrap_version_number},
@@ -9715,6 +9992,8 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "gate_agent_token_env_key", _wrap_gate_agent_token_env_key},
     { "env_key_is_blocked", _wrap_env_key_is_blocked},
     { "env_key_is_gate_managed", _wrap_env_key_is_gate_managed},
+    { "env_key_is_valid_name", _wrap_env_key_is_valid_name},
+    { "env_key_refusal", _wrap_env_key_refusal},
     { "sealed_token_verify", _wrap_sealed_token_verify},
     { "sealed_token_safe_verify", _wrap_sealed_token_safe_verify},
     { "webhook_signature_compute", _wrap_webhook_signature_compute},
@@ -9726,6 +10005,9 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "operation_path", _wrap_operation_path},
     { "operation_name", _wrap_operation_name},
     { "operation_auth", _wrap_operation_auth},
+    { "operation_sdk_name", _wrap_operation_sdk_name},
+    { "operation_params", _wrap_operation_params},
+    { "operation_paginated", _wrap_operation_paginated},
     { "sessions_list", _wrap_sessions_list},
     { "sessions_iter", _wrap_sessions_iter},
     { "sessions_get", _wrap_sessions_get},
