@@ -72,7 +72,7 @@ int cmd_login(int argc, char **argv) {
         case 'h':
             return cli_help(USAGE);
         default:
-            return cli_usage("login", "unknown option");
+            return cli_usage("login", "unknown option or missing value: %s", argv[optind - 1]);
         }
     }
     if (optind + 1 != argc) return cli_usage("login", "which service?");

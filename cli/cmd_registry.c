@@ -98,7 +98,7 @@ int cmd_registry(int argc, char **argv) {
         else if (c == 'h')
             return cli_help(USAGE);
         else
-            return cli_usage("registry", "unknown option");
+            return cli_usage("registry", "unknown option or missing value: %s", argv[optind - 1]);
     }
     const char *action = optind < argc ? argv[optind] : "list";
     int args = argc - optind - (optind < argc);

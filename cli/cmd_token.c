@@ -47,7 +47,7 @@ int cmd_token(int argc, char **argv) {
         else if (c == 'h')
             return cli_help(USAGE);
         else
-            return cli_usage("token", "unknown option");
+            return cli_usage("token", "unknown option or missing value: %s", argv[optind - 1]);
     }
     if (argc - optind != 2 || strcmp(argv[optind], "verify") != 0)
         return cli_usage("token", "expected 'verify <sealed-token>'");

@@ -78,7 +78,7 @@ int cmd_webhook(int argc, char **argv) {
         case 'h':
             return cli_help(USAGE);
         default:
-            return cli_usage("webhook", "unknown option");
+            return cli_usage("webhook", "unknown option or missing value: %s", argv[optind - 1]);
         }
     }
     if (argc - optind != 1 || strcmp(argv[optind], "verify") != 0)
