@@ -99,7 +99,8 @@ static size_t escape(const char *s, int flags, char *out) {
         if (len == 0) {
             elen = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *p);
             len = 1;
-        } else if (!unsafe_code_point(cp) || (cp == '\n' && (flags & CLI_ESC_KEEP_NEWLINE))) {
+        } else if (!unsafe_code_point(cp) ||
+                   ((cp == '\n' || cp == '\t') && (flags & CLI_ESC_KEEP_LAYOUT))) {
             if (out) memcpy(out + n, p, len);
             n += len;
             p += len;

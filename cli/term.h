@@ -35,13 +35,13 @@ int cli_term_width(FILE *f);
  * Unicode direction overrides and bytes that are not UTF-8 are shown as escapes
  * (\e, \r, \n, \t, \xNN, \uNNNN), so that nothing it holds can move the cursor,
  * recolour the terminal, forge a line or set the window title. Every other character
- * (backslash included) prints as is. With CLI_ESC_KEEP_NEWLINE, LF is kept (multi-line
- * text whose lines are otherwise escaped). NULL stays NULL.
+ * (backslash included) prints as is. With CLI_ESC_KEEP_LAYOUT, LF and TAB are kept
+ * (multi-line text such as ASCII art or indented JSON). NULL stays NULL.
  *
  * cli_safe returns s itself when nothing needs escaping, else an escaped copy that stays
  * valid until 16 more calls of cli_safe in the same thread: use it for arguments of one
  * printf. Never use it for --json output (JSON has its own escapes). */
-enum { CLI_ESC_KEEP_NEWLINE = 1 };
+enum { CLI_ESC_KEEP_LAYOUT = 1 };
 const char *cli_safe(const char *s);
 const char *cli_safe_flags(const char *s, int flags);
 /* The escaped text, malloc'd (NULL when out of memory or s is NULL). */

@@ -59,10 +59,15 @@ def tail_values(path, head):
 
 def run_concurrent(emulator, tmp_path, services):
     procs = [Signup(emulator, name, tmp_path, "--json") for name in services]
-    ids = [p.session_id() for p in procs]
-    for sid in ids:  # approve them all at once
-        emulator.approve(sid)
-    results = [p.finish(timeout=120) for p in procs]
+    try:
+        ids = [p.session_id() for p in procs]
+        for sid in ids:  # approve them all at once
+            emulator.approve(sid)
+        results = [p.finish(timeout=120) for p in procs]
+    finally:
+        for p in procs:
+            if p.proc.poll() is None:
+                p.kill()
     for name, (code, out, err) in zip(services, results):
         assert code == 0, f"{name}: {err}{out}"
         result = json.loads(out)
