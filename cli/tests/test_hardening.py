@@ -337,3 +337,34 @@ def test_usage_errors_exit_2(emulator, args):
     r = run(emulator, *args)
     assert r.returncode == 2, (args, r.stderr)
     assert r.stderr
+
+
+# ---- defect 7: flags beat the environment, which is read only when needed ------------------
+
+
+def test_base_url_flag_beats_a_bad_environment(emulator):
+    env = cli_env(emulator, FOIL_BASE_URL="http://example.com")
+    r = run(emulator, "registry", "--base-url", emulator.base_url, "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "foil" in {e["id"] for e in json.loads(r.stdout)["data"]}
+    keyed = cli_env(emulator, FOIL_BASE_URL="http://example.com", FOIL_SECRET_KEY="bad\nkey")
+    r = run(emulator, "sessions", "list", "--limit", "1", "--json", "--base-url", emulator.base_url,
+            "--secret-key", emulator.secret_key, env=keyed)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_bad_secret_key_in_the_environment_does_not_break_keyless_commands(emulator, tmp_path):
+    env = cli_env(emulator, FOIL_SECRET_KEY="sk_test_\nX-Injected: yes")
+    r = run(emulator, "registry", env=env)
+    assert r.returncode == 0, r.stderr
+    r = run(emulator, "registry", "get", "acme", env=env)
+    assert r.returncode == 0, r.stderr
+    s = Signup(emulator, "acme", tmp_path, "--json", env=env)
+    emulator.approve(s.session_id())
+    code, out, err = s.finish()
+    assert code == 0, err
+    assert dotenv_values(tmp_path / ".env") == ACME_OUTPUTS
+    # Where the key is needed, the bad one is reported (as a usage error), never sent.
+    r = run(emulator, "sessions", "list", env=env)
+    assert r.returncode in (1, 2) and "secret" in r.stderr.lower()
+    assert "X-Injected" not in r.stderr
