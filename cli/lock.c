@@ -10,6 +10,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The content of our lock files: only a file that holds exactly this (or nothing) is
+ * removed on release, so a file of the same name that is not ours is never deleted. */
+static const char SIGNATURE[] = "foil-cli lock\n";
+
+static int ours(int fd, off_t size) {
+    char buf[sizeof SIGNATURE];
+    if (size == 0)
+        return write(fd, SIGNATURE, sizeof SIGNATURE - 1) == (ssize_t)(sizeof SIGNATURE - 1);
+    if (size != (off_t)(sizeof SIGNATURE - 1)) return 0;
+    return pread(fd, buf, sizeof SIGNATURE - 1, 0) == (ssize_t)(sizeof SIGNATURE - 1) &&
+           memcmp(buf, SIGNATURE, sizeof SIGNATURE - 1) == 0;
+}
+
 static int fail(char *err, size_t errlen, const char *what, const char *path) {
     int e = errno;
     if (err && errlen) snprintf(err, errlen, "cannot %s %s: %s", what, path, strerror(e));
@@ -56,6 +69,7 @@ int cli_lock_acquire(cli_lock_t *lock, const char *path, int make_dir, char *err
         if (lstat(lock->path, &named) == 0 && named.st_dev == held.st_dev &&
             named.st_ino == held.st_ino) {
             lock->fd = fd;
+            lock->owned = ours(fd, held.st_size);
             return 0;
         }
         close(fd);
@@ -66,7 +80,7 @@ int cli_lock_acquire(cli_lock_t *lock, const char *path, int make_dir, char *err
 
 void cli_lock_release(cli_lock_t *lock) {
     if (lock->fd < 0) return;
-    unlink(lock->path);
+    if (lock->owned) unlink(lock->path);
     close(lock->fd);
     lock->fd = -1;
 }

@@ -144,6 +144,25 @@ static void lock_refuses_a_symlink(void **state) {
     unlink(link);
 }
 
+static void a_foreign_lock_file_is_kept(void **state) {
+    (void)state;
+    char path[256], err[512];
+    snprintf(path, sizeof path, "%s/app.env.lock", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("somebody else's file\n", f);
+    fclose(f);
+    cli_lock_t lock = CLI_LOCK_INIT;
+    assert_int_equal(cli_lock_acquire(&lock, path, 0, err, sizeof err), 0);
+    cli_lock_release(&lock);
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(cli_file_read(path, &text, &len), 0);
+    assert_string_equal(text, "somebody else's file\n");
+    free(text);
+    unlink(path);
+}
+
 static void check_target(const char *path, int want_errno, const char *want_text) {
     char err[1024] = "";
     errno = 0;
@@ -222,6 +241,7 @@ int main(void) {
         cmocka_unit_test(escapes_every_control),
         cmocka_unit_test(lock_serialises_processes),
         cmocka_unit_test(lock_refuses_a_symlink),
+        cmocka_unit_test(a_foreign_lock_file_is_kept),
         cmocka_unit_test(env_targets_are_checked_without_opening),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
