@@ -68,6 +68,11 @@ module Foil
 
         limit = kwargs[:limit]
         raise TypeError, "limit must be an Integer or nil, not #{limit.class}" unless limit.nil? || limit.is_a?(Integer)
+        if limit && !limit.positive?
+          raise InvalidArgumentError.new("limit: must be between 1 and 200", code: "client.invalid_argument",
+                                         field_errors: [{ field: "limit", issue: "must be between 1 and 200",
+                                                          expected: nil, received: limit.to_s }])
+        end
 
         params = {}
         positional.each_with_index do |name, i|
@@ -77,6 +82,7 @@ module Foil
           params[name] = value
         end
         kwargs.each { |k, v| params[k] = v unless v.nil? }
+        params.each { |k, v| raise ArgumentError, "#{k} contains a NUL character" if v.is_a?(String) && v.include?("\0") }
         @client.__send__(:call, sdk_name, params)
       end
     end

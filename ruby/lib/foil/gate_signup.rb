@@ -71,7 +71,9 @@ module Foil
       now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
       deadline = now + (timeout || seconds_until_expiry || 900)
       at_expiry = timeout.nil?
+      @waiter = Thread.current
       loop do
+        check_cancelled
         pause = interval
         begin
           Native.rb_gate_session_poll(client_handle, handle)
@@ -92,7 +94,10 @@ module Foil
           raise TimeoutError.new("no approval for #{service_id} before the deadline", code: "gate.timeout")
         end
         sleep([pause, left].min)
+        check_cancelled
       end
+    ensure
+      @waiter = nil
     end
 
     # Acknowledge the delivery (only after storing the outputs durably).
@@ -102,9 +107,15 @@ module Foil
     end
     alias ack ack!
 
-    # Make a running #wait stop soon (from another thread).
+    # Make a running #wait raise Foil::CancelledError soon (from another thread); a cancel
+    # issued before the wait starts is not lost.
     def cancel
+      @cancelled = true
       Native.gate_session_cancel(handle)
+      @waiter&.wakeup
+      nil
+    rescue ThreadError
+      nil
     end
 
     # The whole signup, private key included, as a String to store privately (mode 0600).
@@ -128,6 +139,13 @@ module Foil
 
     def handle
       @handle or raise StateError.new("this signup is closed", code: "client.closed")
+    end
+
+    def check_cancelled
+      return unless @cancelled
+
+      @cancelled = false
+      raise CancelledError.new("waiting was cancelled", code: "client.cancelled")
     end
 
     def client_handle
