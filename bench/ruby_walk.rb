@@ -33,9 +33,10 @@ LIMIT = opts[:limit]
 
 def now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
 
-def walk_gem(client, total)
+def walk_gem(client, total, eager: false)
   count = 0
   client.sessions.iter(limit: LIMIT).each do |s|
+    s = s.to_h if eager # what returning real Hashes built in C would cost
     raise "an item without an id" unless s[:id]
 
     count += 1
@@ -84,20 +85,25 @@ end
 client = Foil::Client.new(base_url: opts[:base_url], secret_key: opts[:secret_key])
 walk_gem(client, 1000) # warm up both (connection, code paths)
 walk_net_http(opts[:base_url], opts[:secret_key], 1000)
-gem_s = []
-net_s = []
+secs = { gem: [], net: [], eager: [] }
+walks = {
+  gem: -> { walk_gem(client, TOTAL) },
+  net: -> { walk_net_http(opts[:base_url], opts[:secret_key], TOTAL) },
+  eager: -> { walk_gem(client, TOTAL, eager: true) }
+}
 opts[:rounds].times do |i|
-  order = i.even? ? %i[gem net] : %i[net gem]
+  order = secs.keys.rotate(i % 3) # rotate so drift favours no implementation
   order.each do |impl|
-    n, s = impl == :gem ? timed { walk_gem(client, TOTAL) } : timed { walk_net_http(opts[:base_url], opts[:secret_key], TOTAL) }
+    n, s = timed { walks[impl].call }
     raise "walk ended after #{n} items (the emulator needs >= #{TOTAL} sessions)" unless n == TOTAL
 
-    (impl == :gem ? gem_s : net_s) << s
+    secs[impl] << s
   end
 end
 median = ->(a) { a.sort[a.size / 2] }
-gem_rate = TOTAL / median.(gem_s)
-net_rate = TOTAL / median.(net_s)
+gem_rate = TOTAL / median.(secs[:gem])
+net_rate = TOTAL / median.(secs[:net])
+eager_rate = TOTAL / median.(secs[:eager])
 
 # Threads sharing one client: each walks TOTAL / n sessions; aggregate items/s.
 threads = {}
@@ -115,11 +121,12 @@ emu&.stop
 
 result = { total: TOTAL, limit: LIMIT, rounds: opts[:rounds], ruby: RUBY_VERSION,
            gem_items_per_s: gem_rate.round, net_http_items_per_s: net_rate.round, ratio: (gem_rate / net_rate).round(2),
+           eager_hash_items_per_s: eager_rate.round, eager_ratio: (eager_rate / net_rate).round(2),
            threads_items_per_s: threads.transform_values(&:round) }
 if opts[:json]
   puts JSON.generate(result)
 else
   puts "walk #{TOTAL} sessions: libfoil gem #{gem_rate.round} items/s, Net::HTTP+JSON #{net_rate.round} items/s, " \
-       "ratio #{result[:ratio]}x"
+       "ratio #{result[:ratio]}x; with a deep Hash per item (eager) #{eager_rate.round} items/s, #{result[:eager_ratio]}x"
   threads.each { |n, r| puts "#{n} thread(s) sharing one client: #{r.round} items/s (#{(r / threads[1]).round(2)}x)" }
 end
