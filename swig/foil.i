@@ -98,7 +98,7 @@ FOIL_OUT_STRING(code_out, foil_emulator_string_free)
  * classes from the same list: value and enum name here, kind and text from
  * foil_status_kind() / foil_status_str(). */
 %{
-#define FOIL_BINDING_STATUS_ROW(name, value, kind, text) {value, #name},
+#define FOIL_BINDING_STATUS_ROW(name, value, kind, parent, text) {value, #name},
 static const struct {
     int value;
     const char *name;
