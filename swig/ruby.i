@@ -77,6 +77,7 @@
 %typemap(out) VALUE "$result = $1;";
 
 /* ---- The Ruby runtime: functions of foil_ruby.c that Ruby code calls directly. */
+FOIL_OUT_HANDLE(foil_gate_session_t)
 %include "foil_ruby_api.h"
 
 %inline %{

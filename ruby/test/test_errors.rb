@@ -47,7 +47,7 @@ class TestErrors < Minitest::Test
 
   def test_validation_error_fields
     e = assert_raises(Foil::InvalidArgumentError) { client.sessions.list(limit: 0) }
-    assert_equal "limit", e.field_errors.first[:field]
+    assert_equal "limit", e.field_errors.first[:name]
     e = assert_raises(Foil::ValidationError) { client.sessions.list(verdict: "maybe") }
     refute_empty e.field_errors
   end

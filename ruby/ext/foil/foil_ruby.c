@@ -124,9 +124,6 @@ static const rb_data_type_t body_type = {"Foil::Native::Body",
 static void free_result(void *h) {
     foil_result_free(h);
 }
-static void free_page(void *h) {
-    foil_page_free(h);
-}
 static void free_document(void *h) {
     foil_document_free(h);
 }
@@ -308,45 +305,28 @@ static VALUE record_hash(VALUE self) {
 
 /* ---- Errors ----------------------------------------------------------------------------- */
 
-static VALUE error_info(foil_status_t st, const foil_error_t *e) {
-    VALUE info = rb_hash_new();
-    VALUE fields = rb_ary_new(), allowed = rb_ary_new();
-    for (size_t i = 0; i < foil_error_field_count(e); i++) {
-        VALUE f = rb_hash_new();
-        rb_hash_aset(f, ID2SYM(rb_intern("field")), foil_rb_str(foil_error_field_name(e, i)));
-        rb_hash_aset(f, ID2SYM(rb_intern("issue")), foil_rb_str(foil_error_field_issue(e, i)));
-        rb_hash_aset(f, ID2SYM(rb_intern("expected")),
-                     foil_rb_str(foil_error_field_expected(e, i)));
-        rb_hash_aset(f, ID2SYM(rb_intern("received")),
-                     foil_rb_str(foil_error_field_received(e, i)));
-        rb_ary_push(fields, f);
+/* Raise the Foil::Error subclass for a failure described by `owned` (an error copy from
+ * foil_call, freed here) or, when NULL, by this thread's foil_last_error(). The C record is
+ * converted to a Ruby Hash and freed before the raise (SWIG-NOTES R1). */
+static void raise_error(foil_status_t st, foil_error_t *owned) {
+    if (st == FOIL_E_NOMEM) {
+        foil_error_free(owned);
+        rb_memerror();
     }
-    for (size_t i = 0; i < foil_error_allowed_value_count(e); i++)
-        rb_ary_push(allowed, foil_rb_str(foil_error_allowed_value(e, i)));
-    double retry_after = foil_error_retry_after(e);
-#define SET(k, v) rb_hash_aset(info, ID2SYM(rb_intern(k)), (v))
-    SET("kind", foil_rb_str(foil_status_kind(st)));
-    SET("status", INT2NUM(foil_error_http_status(e)));
-    SET("code", foil_rb_str(foil_error_code(e)));
-    SET("message", foil_rb_str(foil_error_message(e)));
-    SET("request_id", foil_rb_str(foil_error_request_id(e)));
-    SET("retryable", foil_error_retryable(e) ? Qtrue : Qfalse);
-    SET("retry_after", retry_after < 0 ? Qnil : DBL2NUM(retry_after));
-    SET("docs_url", foil_rb_str(foil_error_docs_url(e)));
-    SET("next_action", foil_rb_str(foil_error_next_action(e)));
-    SET("field_errors", fields);
-    SET("allowed_values", allowed);
-    SET("details", foil_rb_json(foil_error_details(e)));
-    SET("body", foil_rb_str(foil_error_body(e)));
-#undef SET
-    return info;
+    const foil_json_t *record = foil_error_json(owned ? owned : foil_last_error());
+    VALUE info = foil_rb_json(record);
+    foil_error_free(owned);
+    if (!RB_TYPE_P(info, T_HASH)) {
+        info = rb_hash_new();
+        rb_hash_aset(info, ID2SYM(rb_intern("kind")), foil_rb_str(foil_status_kind(st)));
+        rb_hash_aset(info, ID2SYM(rb_intern("message")), foil_rb_str(foil_status_str(st)));
+    }
+    VALUE base = rb_const_get(m_foil, rb_intern("Error"));
+    rb_exc_raise(rb_funcall(base, id_from_native, 1, info));
 }
 
 void foil_rb_raise(foil_status_t st) {
-    if (st == FOIL_E_NOMEM) rb_memerror();
-    VALUE info = error_info(st, foil_last_error());
-    VALUE base = rb_const_get(m_foil, rb_intern("Error"));
-    rb_exc_raise(rb_funcall(base, id_from_native, 1, info));
+    raise_error(st, NULL);
 }
 
 /* ---- GVL-free calls --------------------------------------------------------------------- */
@@ -356,219 +336,50 @@ typedef struct {
     const char *operation;
     const char *params;
     foil_status_t st;
-    void *handle; /* foil_result_t or foil_page_t */
-    int is_page;
+    foil_result_t *result;
+    foil_error_t *error;
 } call_args;
-
-/* Members of params other than the named path parameters, as a JSON object text. */
-static foil_status_t body_without(const foil_json_t *params, const char *const *skip, char **out) {
-    size_t cap = 256, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) return FOIL_E_NOMEM;
-    buf[len++] = '{';
-    for (const foil_json_t *m = foil_json_at(params, 0); m; m = foil_json_next(m)) {
-        const char *key = foil_json_key(m);
-        int skipped = 0;
-        for (const char *const *s = skip; *s; s++)
-            skipped |= strcmp(*s, key) == 0;
-        if (skipped || foil_json_type(m) == FOIL_JSON_NULL) continue;
-        char *value = NULL;
-        foil_status_t st = foil_json_serialize(m, &value);
-        if (st != FOIL_OK) {
-            free(buf);
-            return st;
-        }
-        size_t need = len + strlen(key) * 2 + strlen(value) + 8;
-        if (need > cap) {
-            char *grown = realloc(buf, cap = need * 2);
-            if (!grown) {
-                foil_string_free(value);
-                free(buf);
-                return FOIL_E_NOMEM;
-            }
-            buf = grown;
-        }
-        if (len > 1) buf[len++] = ',';
-        buf[len++] = '"';
-        for (const char *k = key; *k; k++) {
-            if (*k == '"' || *k == '\\') buf[len++] = '\\';
-            buf[len++] = *k;
-        }
-        buf[len++] = '"';
-        buf[len++] = ':';
-        memcpy(buf + len, value, strlen(value));
-        len += strlen(value);
-        foil_string_free(value);
-    }
-    buf[len++] = '}';
-    buf[len] = '\0';
-    *out = buf;
-    return FOIL_OK;
-}
-
-#define P(name) foil_json_get_string(p, name)
-#define LIMIT() (foil_json_get_int(p, "limit", &limit) ? (int)limit : 0)
-
-/* Until foil_call lands in the core: dispatch the SDK name to the typed C function. */
-static foil_status_t dispatch(call_args *a, const foil_json_t *p) {
-    foil_client_t *c = a->client;
-    const char *op = a->operation;
-    int64_t limit = 0;
-    foil_page_t **page = (foil_page_t **)&a->handle;
-    foil_result_t **res = (foil_result_t **)&a->handle;
-    static const char *const path_org[] = {"organization_id", NULL};
-    static const char *const path_org_key[] = {"organization_id", "key_id", NULL};
-    static const char *const path_org_ep[] = {"organization_id", "endpoint_id", NULL};
-    static const char *const path_service[] = {"service_id", NULL};
-    static const char *const path_none[] = {NULL};
-    const char *const *skip = NULL;
-    char *body = NULL;
-    foil_status_t st;
-    a->is_page = strstr(op, ".list") != NULL && strcmp(op, "gate.registry.list") != 0 &&
-                 strcmp(op, "gate.services.list") != 0;
-    if (!strcmp(op, "organizations.update") || !strcmp(op, "organizations.api_keys.create") ||
-        !strcmp(op, "webhooks.create_endpoint"))
-        skip = path_org;
-    else if (!strcmp(op, "organizations.api_keys.update"))
-        skip = path_org_key;
-    else if (!strcmp(op, "webhooks.update_endpoint"))
-        skip = path_org_ep;
-    else if (!strcmp(op, "gate.services.update"))
-        skip = path_service;
-    else if (!strcmp(op, "gate.services.create"))
-        skip = path_none;
-    if (skip && (st = body_without(p, skip, &body)) != FOIL_OK) return st;
-
-    if (!strcmp(op, "sessions.list"))
-        st = foil_sessions_list(c, LIMIT(), P("cursor"), P("verdict"), P("search"), page);
-    else if (!strcmp(op, "sessions.get"))
-        st = foil_sessions_get(c, P("session_id"), res);
-    else if (!strcmp(op, "sessions.update"))
-        st = P("client_user_id")
-                 ? foil_sessions_attach_client_user(c, P("session_id"), P("client_user_id"), res)
-                 : foil_sessions_clear_client_user(c, P("session_id"), res);
-    else if (!strcmp(op, "fingerprints.list"))
-        st = foil_fingerprints_list(c, LIMIT(), P("cursor"), P("search"), P("sort"), page);
-    else if (!strcmp(op, "fingerprints.get"))
-        st = foil_fingerprints_get(c, P("visitor_id"), res);
-    else if (!strcmp(op, "organizations.create"))
-        st = foil_organizations_create(c, P("name"), P("slug"), res);
-    else if (!strcmp(op, "organizations.get"))
-        st = foil_organizations_get(c, P("organization_id"), res);
-    else if (!strcmp(op, "organizations.update"))
-        st = foil_organizations_update(c, P("organization_id"), body, res);
-    else if (!strcmp(op, "organizations.api_keys.list"))
-        st = foil_api_keys_list(c, P("organization_id"), LIMIT(), P("cursor"), page);
-    else if (!strcmp(op, "organizations.api_keys.create"))
-        st = foil_api_keys_create(c, P("organization_id"), body, res);
-    else if (!strcmp(op, "organizations.api_keys.update"))
-        st = foil_api_keys_update(c, P("organization_id"), P("key_id"), body, res);
-    else if (!strcmp(op, "organizations.api_keys.revoke"))
-        st = foil_api_keys_revoke(c, P("organization_id"), P("key_id"), res);
-    else if (!strcmp(op, "organizations.api_keys.rotate"))
-        st = foil_api_keys_rotate(c, P("organization_id"), P("key_id"), res);
-    else if (!strcmp(op, "webhooks.list_endpoints"))
-        st = foil_webhooks_list_endpoints(c, P("organization_id"), LIMIT(), P("cursor"), page);
-    else if (!strcmp(op, "webhooks.create_endpoint"))
-        st = foil_webhooks_create_endpoint(c, P("organization_id"), body, res);
-    else if (!strcmp(op, "webhooks.update_endpoint"))
-        st = foil_webhooks_update_endpoint(c, P("organization_id"), P("endpoint_id"), body, res);
-    else if (!strcmp(op, "webhooks.disable_endpoint"))
-        st = foil_webhooks_disable_endpoint(c, P("organization_id"), P("endpoint_id"), res);
-    else if (!strcmp(op, "webhooks.rotate_secret"))
-        st = foil_webhooks_rotate_secret(c, P("organization_id"), P("endpoint_id"), res);
-    else if (!strcmp(op, "webhooks.send_test"))
-        st = foil_webhooks_send_test(c, P("organization_id"), P("endpoint_id"), res);
-    else if (!strcmp(op, "webhooks.list_events"))
-        st = foil_webhooks_list_events(c, P("organization_id"), LIMIT(), P("cursor"),
-                                       P("endpoint_id"), P("type"), page);
-    else if (!strcmp(op, "webhooks.retrieve_event"))
-        st = foil_webhooks_retrieve_event(c, P("organization_id"), P("event_id"), res);
-    else if (!strcmp(op, "gate.registry.list"))
-        st = foil_gate_registry_list(c, res);
-    else if (!strcmp(op, "gate.registry.get"))
-        st = foil_gate_registry_get(c, P("service_id"), res);
-    else if (!strcmp(op, "gate.services.list"))
-        st = foil_gate_services_list(c, res);
-    else if (!strcmp(op, "gate.services.get"))
-        st = foil_gate_services_get(c, P("service_id"), res);
-    else if (!strcmp(op, "gate.services.create"))
-        st = foil_gate_services_create(c, body, res);
-    else if (!strcmp(op, "gate.services.update"))
-        st = foil_gate_services_update(c, P("service_id"), body, res);
-    else if (!strcmp(op, "gate.services.disable"))
-        st = foil_gate_services_disable(c, P("service_id"), res);
-    else if (!strcmp(op, "gate.sessions.poll"))
-        st = foil_gate_sessions_poll(c, P("gate_session_id"), P("poll_token"), res);
-    else if (!strcmp(op, "gate.sessions.acknowledge"))
-        st = foil_gate_sessions_acknowledge(c, P("gate_session_id"), P("poll_token"),
-                                            P("ack_token"), res);
-    else if (!strcmp(op, "gate.login_sessions.create"))
-        st = foil_gate_login_sessions_create(c, P("agent_token"), P("service_id"), res);
-    else if (!strcmp(op, "gate.login_sessions.consume"))
-        st = foil_gate_login_sessions_consume(c, P("code"), res);
-    else if (!strcmp(op, "gate.agent_tokens.verify"))
-        st = foil_gate_agent_tokens_verify(c, P("agent_token"), res);
-    else if (!strcmp(op, "gate.agent_tokens.revoke"))
-        st = foil_gate_agent_tokens_revoke(c, P("agent_token"));
-    else if (!strcmp(op, "gate.sessions.create")) {
-        char *meta = NULL, *delivery = NULL;
-        const foil_json_t *m = foil_json_get(p, "metadata");
-        st = foil_json_type(m) == FOIL_JSON_OBJECT ? foil_json_serialize(m, &meta) : FOIL_OK;
-        if (st == FOIL_OK) st = foil_json_serialize(foil_json_get(p, "delivery"), &delivery);
-        if (st == FOIL_OK)
-            st = foil_gate_sessions_create(c, P("service_id"), P("account_name"), meta, delivery,
-                                           res);
-        foil_string_free(meta);
-        foil_string_free(delivery);
-    } else
-        st = FOIL_E_INVALID_ARGUMENT;
-    free(body);
-    return st;
-}
-#undef P
-#undef LIMIT
 
 static void *call_nogvl(void *arg) {
     call_args *a = arg;
-    foil_document_t *doc = NULL;
-    a->st = foil_document_parse(a->params, strlen(a->params), &doc);
-    if (a->st == FOIL_OK) a->st = dispatch(a, foil_document_root(doc));
-    foil_document_free(doc);
+    a->st = foil_call(a->client, a->operation, a->params, &a->result, &a->error);
     return NULL;
 }
 
+/* Unblocking function: runs on another thread when this one is interrupted. */
 static void cancel_client(void *client) {
     foil_client_cancel(client);
 }
 
-static int idempotent(const char *operation) {
-    return strstr(operation, ".list") || strstr(operation, ".get") ||
-           strstr(operation, ".retrieve") || strcmp(operation, "gate.sessions.poll") == 0;
+/* GET operations may be repeated when another thread's interrupt cancelled them. */
+static int is_read(const char *operation) {
+    for (size_t i = 0; i < foil_operation_count(); i++)
+        if (strcmp(foil_operation_sdk_name(i), operation) == 0)
+            return strcmp(foil_operation_method(i), "GET") == 0;
+    return 0;
 }
 
 VALUE foil_rb_call(foil_client_t *client, const char *operation, const char *params_json) {
     if (!client) rb_raise(rb_eArgError, "the client is closed");
     if (!operation) rb_raise(rb_eArgError, "operation must be a String");
-    VALUE owner = body_new();
+    VALUE owner = body_new(); /* allocated first: nothing C-owned may be pending on a raise */
     for (;;) {
-        call_args a = {client,           operation, params_json ? params_json : "{}",
-                       FOIL_E_CANCELLED, NULL,      0};
-        /* fail_if_interrupted: an interrupt pending at entry skips the call (st stays
-         * CANCELLED); nothing is owned when control may leave through an interrupt. */
+        call_args a = {client, operation, params_json, FOIL_E_CANCELLED, NULL, NULL};
+        /* fail_if_interrupted: an interrupt already pending skips the call (st stays
+         * CANCELLED). The result is adopted before any Ruby code can run. */
         rb_thread_call_without_gvl2(call_nogvl, &a, cancel_client, client);
         if (a.st == FOIL_OK) {
-            if (!a.handle) return rb_hash_new(); /* 204: nothing to read */
-            const foil_json_t *root =
-                a.is_page ? foil_page_json(a.handle) : foil_result_json(a.handle);
-            body_adopt(owner, a.handle, a.is_page ? free_page : free_result, root);
+            if (!a.result) return rb_hash_new(); /* no content (204) */
+            const foil_json_t *root = foil_result_json(a.result);
+            body_adopt(owner, a.result, free_result, root);
             return foil_rb_lazy(owner, root);
         }
-        if (a.st != FOIL_E_CANCELLED) foil_rb_raise(a.st);
-        /* Cancelled: an interrupt for this thread fires here (Timeout, Thread#kill, Ctrl-C).
+        if (a.st != FOIL_E_CANCELLED) raise_error(a.st, a.error);
+        /* Cancelled: this thread's interrupt (Timeout, Thread#kill, Ctrl-C) fires here.
          * Otherwise another thread's interrupt cancelled the shared client: repeat reads. */
+        foil_error_free(a.error);
         rb_thread_check_ints();
-        if (!idempotent(operation)) foil_rb_raise(a.st);
+        if (!is_read(operation)) raise_error(a.st, NULL);
     }
 }
 
@@ -650,22 +461,25 @@ VALUE foil_rb_delivery_payload_outputs(const foil_delivery_payload_t *p) {
 
 /* ---- Tables ----------------------------------------------------------------------------- */
 
-#define FOIL_RB_STATUS_ROW(name, value, kind, text)                                                \
-    rb_ary_push(rows, rb_ary_new_from_args(4, INT2NUM(value), rb_str_new_cstr(#name),              \
-                                           rb_str_new_cstr(kind), rb_str_new_cstr(text)));
 VALUE foil_rb_status_rows(void) {
     VALUE rows = rb_ary_new();
-    FOIL_STATUS_TABLE(FOIL_RB_STATUS_ROW)
+    for (size_t i = 0; i < foil_status_count(); i++) {
+        foil_status_t st = foil_status_at(i);
+        VALUE row[5] = {INT2NUM((int)st), foil_rb_str(foil_status_name(st)),
+                        foil_rb_str(foil_status_kind(st)), foil_rb_str(foil_status_parent(st)),
+                        foil_rb_str(foil_status_str(st))};
+        rb_ary_push(rows, rb_ary_new_from_values(5, row));
+    }
     return rows;
 }
-#undef FOIL_RB_STATUS_ROW
 
 VALUE foil_rb_operations(void) {
     VALUE rows = rb_ary_new();
     for (size_t i = 0; i < foil_operation_count(); i++)
-        rb_ary_push(rows, rb_ary_new_from_args(3, foil_rb_str(foil_operation_name(i)),
+        rb_ary_push(rows, rb_ary_new_from_args(4, foil_rb_str(foil_operation_sdk_name(i)),
                                                foil_rb_str(foil_operation_method(i)),
-                                               foil_rb_str(foil_operation_path(i))));
+                                               foil_rb_str(foil_operation_params(i)),
+                                               foil_operation_paginated(i) ? Qtrue : Qfalse));
     return rows;
 }
 

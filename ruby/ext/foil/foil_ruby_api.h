@@ -9,7 +9,7 @@
  * object; the whole response body as a lazy Foil::Record. The GVL is released during the
  * request; an interrupt (Thread#kill, Timeout, Ctrl-C) cancels it. Raises Foil::Error. */
 VALUE foil_rb_call(foil_client_t *client, const char *operation, const char *params_json);
-/* The operation table: [[sdk_name, method, params_json_or_nil], ...]. */
+/* The core's operation table: [[sdk_name, method, params_json, paginated], ...]. */
 VALUE foil_rb_operations(void);
 
 /* Gate signup steps, GVL released, interruptible (the unblocking function cancels). */
@@ -24,7 +24,8 @@ VALUE foil_rb_gate_session_outputs(const foil_gate_session_t *s);
 VALUE foil_rb_gate_session_refused(const foil_gate_session_t *s);
 VALUE foil_rb_delivery_payload_outputs(const foil_delivery_payload_t *p);
 
-/* The status table: [[value, "FOIL_E_NOT_FOUND", "not_found", parent_kind_or_nil, text]]. */
+/* The core's status table: [[value, "FOIL_E_NOT_FOUND", "not_found", parent kind or nil,
+ * text], ...]. */
 VALUE foil_rb_status_rows(void);
 /* Parse JSON text into a lazy record (for tests and the webhook helpers). */
 VALUE foil_rb_parse(VALUE text);

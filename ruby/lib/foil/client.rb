@@ -1,44 +1,14 @@
 module Foil
-  # The operations of the API by their SDK name, each with its positional parameters (path
-  # ids, in order) and its keyword parameters (a trailing "!" marks required ones; nil: any
-  # keyword is passed on, for partial updates). Every call goes through Foil::Native.rb_call,
-  # the one GVL-free entry point over the core's operation table.
-  OPERATIONS = {
-    "sessions.list" => [[], %w[limit cursor verdict search]],
-    "sessions.get" => [%w[session_id], []],
-    "fingerprints.list" => [[], %w[limit cursor search sort]],
-    "fingerprints.get" => [%w[visitor_id], []],
-    "organizations.create" => [[], %w[name! slug!]],
-    "organizations.get" => [%w[organization_id], []],
-    "organizations.update" => [%w[organization_id], %w[name status]],
-    "organizations.api_keys.list" => [%w[organization_id], %w[limit cursor]],
-    "organizations.api_keys.create" => [%w[organization_id], %w[name! type environment allowed_origins scopes]],
-    "organizations.api_keys.update" => [%w[organization_id key_id], %w[name allowed_origins scopes]],
-    "organizations.api_keys.revoke" => [%w[organization_id key_id], []],
-    "organizations.api_keys.rotate" => [%w[organization_id key_id], []],
-    "webhooks.list_endpoints" => [%w[organization_id], %w[limit cursor]],
-    "webhooks.create_endpoint" => [%w[organization_id], %w[name! url! event_types!]],
-    "webhooks.update_endpoint" => [%w[organization_id endpoint_id], nil],
-    "webhooks.disable_endpoint" => [%w[organization_id endpoint_id], []],
-    "webhooks.rotate_secret" => [%w[organization_id endpoint_id], []],
-    "webhooks.send_test" => [%w[organization_id endpoint_id], []],
-    "webhooks.list_events" => [%w[organization_id], %w[endpoint_id type limit cursor]],
-    "webhooks.retrieve_event" => [%w[organization_id event_id], []],
-    "gate.registry.list" => [[], []],
-    "gate.registry.get" => [%w[service_id], []],
-    "gate.services.list" => [[], []],
-    "gate.services.create" => [[], nil],
-    "gate.services.get" => [%w[service_id], []],
-    "gate.services.update" => [%w[service_id], nil],
-    "gate.services.disable" => [%w[service_id], []],
-    "gate.sessions.create" => [[], %w[service_id! account_name! delivery! metadata]],
-    "gate.sessions.poll" => [%w[gate_session_id], %w[poll_token!]],
-    "gate.sessions.acknowledge" => [%w[gate_session_id], %w[poll_token! ack_token!]],
-    "gate.login_sessions.create" => [[], %w[service_id! agent_token!]],
-    "gate.login_sessions.consume" => [[], %w[code!]],
-    "gate.agent_tokens.verify" => [[], %w[agent_token!]],
-    "gate.agent_tokens.revoke" => [[], %w[agent_token!]]
-  }.freeze
+  # The core's operation table (foil_operation_sdk_name / foil_operation_params): for each SDK
+  # name ("gate.sessions.poll"), its positional parameters (path ids, in path order) and its
+  # keyword parameters (query, body and token parameters; a trailing "!" marks required ones).
+  # Every call goes through Foil::Native.rb_call, the one GVL-free entry point (foil_call).
+  OPERATIONS = Native.rb_operations.to_h do |sdk_name, _method, params_json, _paginated|
+    params = JSON.parse(params_json)
+    positional = params.select { |p| p["in"] == "path" }.map { |p| p["name"] }
+    keywords = params.reject { |p| p["in"] == "path" }.map { |p| p["required"] ? "#{p['name']}!" : p["name"] }
+    [sdk_name, [positional, keywords].freeze]
+  end.freeze
 
   # Base of the namespaces (client.sessions, client.gate.registry, ...). Their methods are
   # defined from OPERATIONS by Resource.operation.
@@ -54,13 +24,13 @@ module Foil
     # Define `method` for the SDK operation `sdk_name`.
     def self.operation(method, sdk_name)
       positional, keywords = OPERATIONS.fetch(sdk_name)
-      allowed = keywords&.map { |k| k.delete_suffix("!").to_sym }
-      required = keywords ? keywords.select { |k| k.end_with?("!") }.map { |k| k.delete_suffix("!").to_sym } : []
+      allowed = keywords.map { |k| k.delete_suffix("!").to_sym }
+      required = keywords.select { |k| k.end_with?("!") }.map { |k| k.delete_suffix("!").to_sym }
       define_method(method) do |*args, **kwargs|
         unless args.size == positional.size
           raise ArgumentError, "wrong number of arguments (given #{args.size}, expected #{positional.size})"
         end
-        if allowed && !(unknown = kwargs.keys - allowed).empty?
+        unless (unknown = kwargs.keys - allowed).empty?
           raise ArgumentError, "unknown keyword#{'s' if unknown.size > 1}: #{unknown.map(&:inspect).join(', ')}"
         end
         missing = required - kwargs.keys
@@ -70,7 +40,7 @@ module Foil
         raise TypeError, "limit must be an Integer or nil, not #{limit.class}" unless limit.nil? || limit.is_a?(Integer)
         if limit && !limit.positive?
           raise InvalidArgumentError.new("limit: must be between 1 and 200", code: "client.invalid_argument",
-                                         field_errors: [{ field: "limit", issue: "must be between 1 and 200",
+                                         field_errors: [{ name: "limit", issue: "must be between 1 and 200",
                                                           expected: nil, received: limit.to_s }])
         end
 

@@ -1,8 +1,8 @@
 module Foil
   # Base class of every error libfoil raises. Attributes (nil / empty when unknown): status
   # (HTTP status, 0 when no response arrived), code ("auth.invalid_api_key",
-  # "client.invalid_argument", ...), request_id, field_errors ([{field:, issue:, expected:,
-  # received:}]), docs_url, body (the parsed error body), retry_after (seconds), details,
+  # "client.invalid_argument", ...), request_id, field_errors ([{name:, issue:, expected:,
+  # received:}], as the API sent them), docs_url, body (the parsed error body), retry_after (seconds), details,
   # next_action, allowed_values. `message` includes the request id.
   class Error < StandardError
     attr_reader :status, :code, :request_id, :field_errors, :docs_url, :retry_after, :details,
@@ -76,24 +76,13 @@ module Foil
   # The Foil API answered with an error (the official gem's ApiError).
   class ApiError < Error; end
 
-  # Parents in the status tree (until the core's table carries the column).
-  STATUS_PARENTS = {
-    "authentication" => "api", "permission" => "api", "not_found" => "api", "conflict" => "api",
-    "gone" => "api", "validation" => "api", "rate_limited" => "api", "server" => "api",
-    "invalid_argument" => "validation", "timeout" => "connection"
-  }.freeze
-
   # One class per row of the core's status table (FOIL_STATUS_TABLE): kind "not_found" ->
   # Foil::NotFoundError, placed under its parent kind's class; roots under Foil::Error.
   Error::KINDS = { "error" => Error, "api" => ApiError }
   Error.instance_variable_set(:@kind, "error")
   ApiError.instance_variable_set(:@kind, "api")
-  rows = Native.rb_status_rows.reject { |_value, _name, kind, _text| kind == "ok" }
-  parent_of = rows.to_h do |row|
-    kind = row[2]
-    parent = Native.respond_to?(:status_parent) ? Native.status_parent(row[0]) : STATUS_PARENTS[kind]
-    [kind, parent]
-  end
+  rows = Native.rb_status_rows.reject { |_value, _name, kind, _parent, _text| kind == "ok" }
+  parent_of = rows.to_h { |_value, _name, kind, parent, _text| [kind, parent] }
   define = lambda do |kind|
     Error::KINDS[kind] ||= begin
       parent = parent_of[kind] ? define.call(parent_of[kind]) : Error
