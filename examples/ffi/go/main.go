@@ -34,7 +34,8 @@ func check(err error, what string) {
 }
 
 func newClient() *foil.Client {
-	cl, err := foil.NewClient(os.Getenv("FOIL_BASE_URL"), os.Getenv("FOIL_SECRET_KEY"))
+	cl, err := foil.NewClient(foil.Options{BaseURL: os.Getenv("FOIL_BASE_URL"),
+		SecretKey: os.Getenv("FOIL_SECRET_KEY"), TimeoutMS: 10000})
 	check(err, "client")
 	return cl
 }
@@ -70,9 +71,13 @@ func listAndIterate() {
 // (2) a 404 read as a typed error; then many goroutines failing differently at once,
 // each of which must read its own error (goroutines move between OS threads).
 func notFound() {
+	_, err := foil.NewClient(foil.Options{BaseURL: "ftp://example.com"})
+	var ce *foil.Error
+	must(errors.As(err, &ce) && ce.Kind == "configuration" && len(ce.FieldErrors) == 1 &&
+		ce.FieldErrors[0].Field == "base_url", "a bad base URL: %v", err)
 	cl := newClient()
 	defer cl.Close()
-	_, err := cl.GetSession("sid_0123456789abcdefghjkmnpqrs")
+	_, err = cl.GetSession("sid_0123456789abcdefghjkmnpqrs")
 	var fe *foil.Error
 	must(errors.As(err, &fe), "want a *foil.Error, got %v", err)
 	must(fe.Kind == "not_found" && fe.Status == 11, "kind %q status %d", fe.Kind, fe.Status)
@@ -128,6 +133,10 @@ func gateSignup() {
 	g, err := cl.CreateGateSession("acme", "ffi-go")
 	check(err, "create")
 	defer g.Close()
+	_, err = cl.CreateGateSession("no-such-service", "ffi-go")
+	var fe *foil.Error
+	must(errors.As(err, &fe) && fe.Kind == "not_found" && fe.HTTPStatus == 404,
+		"signup for an unknown service: %v", err)
 	must(g.Status() == "pending", "status %q", g.Status())
 	must(strings.HasPrefix(g.ID(), "gate_"), "id %q", g.ID())
 	approve(os.Getenv("FOIL_BASE_URL"), g.ID())
@@ -141,7 +150,6 @@ func gateSignup() {
 	check(g.Ack(), "ack")
 	must(g.Status() == "acknowledged", "status after ack %q", g.Status())
 	err = g.Poll() // exactly once: the handle refuses to poll an acknowledged signup
-	var fe *foil.Error
 	must(errors.As(err, &fe) && fe.Kind == "state", "poll after ack: %v", err)
 }
 

@@ -16,29 +16,36 @@ type Client struct {
 	c *C.foil_client_t
 }
 
-// NewClient configures a client for baseURL with secretKey (either may be empty:
-// then FOIL_BASE_URL / FOIL_SECRET_KEY from the environment apply).
-func NewClient(baseURL, secretKey string) (*Client, error) {
+// Options are client settings, sent to foil_client_configure as one JSON object.
+// Zero values are left out.
+type Options struct {
+	BaseURL    string `json:"base_url,omitempty"`
+	SecretKey  string `json:"secret_key,omitempty"`
+	TimeoutMS  int64  `json:"timeout_ms,omitempty"`
+	MaxRetries int    `json:"max_retries,omitempty"`
+	UserAgent  string `json:"user_agent,omitempty"`
+}
+
+// NewClient creates a client and configures it. An empty BaseURL / SecretKey leaves
+// FOIL_BASE_URL / FOIL_SECRET_KEY from the environment in charge. A bad option is an
+// *Error naming it (FieldErrors), handed back by foil_client_configure itself.
+func NewClient(opts Options) (*Client, error) {
 	var c *C.foil_client_t
-	if err := lockedCall(func() C.foil_status_t { return C.foil_client_new(&c) }); err != nil {
-		return nil, err
+	if st := C.foil_client_new(&c); st != C.FOIL_OK {
+		return nil, statusError(st) // out of memory, or libcurl / libsodium failed to start
 	}
 	cl := &Client{c: c}
-	if baseURL != "" {
-		s := cstr(baseURL)
-		defer free(s)
-		if err := lockedCall(func() C.foil_status_t { return C.foil_client_set_base_url(c, s) }); err != nil {
-			cl.Close()
-			return nil, err
-		}
+	text, err := json.Marshal(opts)
+	if err != nil {
+		cl.Close()
+		return nil, err
 	}
-	if secretKey != "" {
-		s := cstr(secretKey)
-		defer free(s)
-		if err := lockedCall(func() C.foil_status_t { return C.foil_client_set_secret_key(c, s) }); err != nil {
-			cl.Close()
-			return nil, err
-		}
+	ct := cstr(string(text))
+	defer free(ct)
+	var e *C.foil_error_t
+	if err := takeError(C.foil_client_configure(c, ct, &e), e); err != nil {
+		cl.Close()
+		return nil, err
 	}
 	return cl, nil
 }

@@ -20,7 +20,8 @@ func (cl *Client) CreateGateSession(serviceID, accountName string) (*GateSession
 	defer free(cs)
 	defer free(ca)
 	var s *C.foil_gate_session_t
-	if err := lockedCall(func() C.foil_status_t { return C.foil_gate_session_create(cl.c, cs, ca, nil, &s) }); err != nil {
+	var e *C.foil_error_t
+	if err := takeError(C.foil_gate_session_create_ex(cl.c, cs, ca, nil, &s, &e), e); err != nil {
 		return nil, err
 	}
 	return &GateSession{s: s}, nil
