@@ -30,8 +30,7 @@ const declarations = [
     'const foil_json_t *foil_result_json(const foil_result_t *r)',
     'foil_status_t foil_client_new(_Out_ foil_client_t **out)',
     'void foil_client_free(foil_client_t *c)',
-    'foil_status_t foil_client_set_base_url(foil_client_t *c, const char *url)',
-    'foil_status_t foil_client_set_secret_key(foil_client_t *c, const char *key)',
+    'foil_status_t foil_client_configure(foil_client_t *c, const char *options_json, _Out_ foil_error_t **error_out)',
     'const foil_json_t *foil_json_get(const foil_json_t *v, const char *key)',
     'const foil_json_t *foil_json_at(const foil_json_t *v, size_t i)',
     'const foil_json_t *foil_json_next(const foil_json_t *v)',
@@ -44,7 +43,7 @@ const declarations = [
     'foil_status_t foil_sealed_token_verify(const char *token, const char *secret, _Out_ foil_document_t **out)',
     'const foil_json_t *foil_document_root(const foil_document_t *d)',
     'void foil_document_free(foil_document_t *d)',
-    'foil_status_t foil_gate_session_create(foil_client_t *c, const char *service_id, const char *account_name, const char *metadata_json, _Out_ foil_gate_session_t **out)',
+    'foil_status_t foil_gate_session_create_ex(foil_client_t *c, const char *service_id, const char *account_name, const char *metadata_json, _Out_ foil_gate_session_t **out, _Out_ foil_error_t **error_out)',
     'const char *foil_gate_session_id(const foil_gate_session_t *s)',
     'const char *foil_gate_session_status(const foil_gate_session_t *s)',
     'foil_status_t foil_gate_session_poll(foil_gate_session_t *s)',
@@ -116,13 +115,14 @@ function resultToJS(r) {
 }
 
 class Client {
-    constructor(baseUrl, secretKey) {
+    // options: { base_url, secret_key, timeout_ms, max_retries, ... } (foil_client_configure)
+    constructor(options = {}) {
         const out = [null];
         check(C.foil_client_new(out));
         this.h = out[0];
+        const err = [null];
         try {
-            if (baseUrl) check(C.foil_client_set_base_url(this.h, baseUrl));
-            if (secretKey) check(C.foil_client_set_secret_key(this.h, secretKey));
+            take(C.foil_client_configure(this.h, JSON.stringify(options), err), err[0]);
         } catch (e) {
             this.close();
             throw e;
@@ -166,7 +166,8 @@ class Client {
     }
     createGateSession(serviceId, accountName) {
         const out = [null];
-        check(C.foil_gate_session_create(this.h, serviceId, accountName, null, out));
+        const err = [null];
+        take(C.foil_gate_session_create_ex(this.h, serviceId, accountName, null, out, err), err[0]);
         return new GateSession(out[0]);
     }
 }

@@ -9,7 +9,8 @@ const { Client, FoilError, verifyToken } = require('./foil');
 
 class Skip extends Error {}
 
-const client = () => new Client(process.env.FOIL_BASE_URL, process.env.FOIL_SECRET_KEY);
+const client = () => new Client({ base_url: process.env.FOIL_BASE_URL, secret_key: process.env.FOIL_SECRET_KEY,
+                                  timeout_ms: 10000 });
 
 // (1) one page of 5 sessions, then an iterator across pages of 20.
 function listAndIterate() {
@@ -52,6 +53,9 @@ async function notFound() {
         return true;
     };
     const params = { session_id: 'sid_0123456789abcdefghjkmnpqrs' };
+    assert.throws(() => new Client({ base_url: 'ftp://example.com' }), (e) =>
+        e instanceof FoilError && e.kind === 'configuration' && e.fieldErrors.length === 1 &&
+        e.fieldErrors[0].name === 'base_url');
     try {
         assert.throws(() => c.call('sessions.get', params), is404);
         await assert.rejects(c.callAsync('sessions.get', params), is404);
@@ -71,6 +75,8 @@ async function gateSignup() {
     const c = client();
     let g;
     try {
+        assert.throws(() => c.createGateSession('no-such-service', 'ffi-node'), (e) =>
+            e instanceof FoilError && e.kind === 'not_found' && e.httpStatus === 404);
         g = c.createGateSession('acme', 'ffi-node');
         assert.strictEqual(g.status, 'pending');
         assert.match(g.id, /^gate_/);

@@ -294,13 +294,18 @@ unsafe impl Send for Client {}
 unsafe impl Sync for Client {}
 
 impl Client {
-    pub fn new(base_url: &str, secret_key: &str) -> Result<Client> {
+    /// A client configured from a JSON object of options ("base_url", "secret_key",
+    /// "timeout_ms", ...; see foil_client_configure in client.h).
+    pub fn new(options_json: &str) -> Result<Client> {
         let mut c = ptr::null_mut();
         check(unsafe { sys::foil_client_new(&mut c) })?;
         let client = Client(NonNull::new(c).expect("foil_client_new returned FOIL_OK and NULL"));
-        let (u, k) = (cstring(base_url)?, cstring(secret_key)?);
-        check(unsafe { sys::foil_client_set_base_url(client.raw(), u.as_ptr()) })?;
-        check(unsafe { sys::foil_client_set_secret_key(client.raw(), k.as_ptr()) })?;
+        let opts = cstring(options_json)?;
+        let mut e = ptr::null_mut();
+        take(
+            unsafe { sys::foil_client_configure(client.raw(), opts.as_ptr(), &mut e) },
+            e,
+        )?;
         Ok(client)
     }
 
@@ -337,10 +342,20 @@ impl Client {
     /// Start a Gate signup for `service_id`.
     pub fn create_gate_session(&self, service_id: &str, account: &str) -> Result<GateSession> {
         let (s, a) = (cstring(service_id)?, cstring(account)?);
-        let mut g = ptr::null_mut();
-        check(unsafe {
-            sys::foil_gate_session_create(self.raw(), s.as_ptr(), a.as_ptr(), ptr::null(), &mut g)
-        })?;
+        let (mut g, mut e) = (ptr::null_mut(), ptr::null_mut());
+        take(
+            unsafe {
+                sys::foil_gate_session_create_ex(
+                    self.raw(),
+                    s.as_ptr(),
+                    a.as_ptr(),
+                    ptr::null(),
+                    &mut g,
+                    &mut e,
+                )
+            },
+            e,
+        )?;
         Ok(GateSession(
             NonNull::new(g).expect("create returned FOIL_OK and NULL"),
         ))

@@ -33,10 +33,12 @@ macro_rules! ensure {
 }
 
 fn client() -> Result<Client, FoilError> {
-    Client::new(
-        &env::var("FOIL_BASE_URL").unwrap_or_default(),
-        &env::var("FOIL_SECRET_KEY").unwrap_or_default(),
-    )
+    let opts = format!(
+        "{{\"base_url\": {}, \"secret_key\": {}, \"timeout_ms\": 10000}}",
+        json_string(&env::var("FOIL_BASE_URL").unwrap_or_default()),
+        json_string(&env::var("FOIL_SECRET_KEY").unwrap_or_default())
+    );
+    Client::new(&opts)
 }
 
 /// (1) one page of 5 sessions, then an iterator across pages of 20.
@@ -81,6 +83,14 @@ fn list_and_iterate() -> Check {
 
 /// (2) a 404 read as a typed error.
 fn not_found() -> Check {
+    match Client::new(r#"{"base_url": "ftp://example.com"}"#) {
+        Err(e)
+            if e.kind == "configuration"
+                && e.field_errors.len() == 1
+                && e.field_errors[0].0 == "base_url" => {}
+        Err(e) => return Err(Outcome::Fail(format!("a bad base URL: {}", e))),
+        Ok(_) => return Err(Outcome::Fail("a bad base URL was accepted".into())),
+    }
     let c = client()?;
     let params = format!(
         "{{\"session_id\": {}}}",
@@ -149,6 +159,11 @@ fn approve(id: &str) -> Check {
 /// (3) a whole Gate signup: create, approve (emulator), wait, outputs, ack.
 fn gate_signup() -> Check {
     let c = client()?;
+    match c.create_gate_session("no-such-service", "ffi-rust") {
+        Err(e) if e.kind == "not_found" && e.http_status == 404 => {}
+        Err(e) => return Err(Outcome::Fail(format!("signup for an unknown service: {}", e))),
+        Ok(_) => return Err(Outcome::Fail("signup for an unknown service was created".into())),
+    }
     let mut g = c.create_gate_session("acme", "ffi-rust")?;
     drop(c); // the signup keeps its own reference on the client
     ensure!(g.status() == "pending", "status {}", g.status());

@@ -64,8 +64,11 @@ extern "C" {
 
     pub fn foil_client_new(out: *mut *mut foil_client_t) -> foil_status_t;
     pub fn foil_client_free(c: *mut foil_client_t);
-    pub fn foil_client_set_base_url(c: *mut foil_client_t, url: *const c_char) -> foil_status_t;
-    pub fn foil_client_set_secret_key(c: *mut foil_client_t, key: *const c_char) -> foil_status_t;
+    pub fn foil_client_configure(
+        c: *mut foil_client_t,
+        options_json: *const c_char,
+        error_out: *mut *mut foil_error_t,
+    ) -> foil_status_t;
 
     pub fn foil_json_type(v: *const foil_json_t) -> c_int;
     pub fn foil_json_get(v: *const foil_json_t, key: *const c_char) -> *const foil_json_t;
@@ -98,12 +101,13 @@ extern "C" {
         out: *mut *mut foil_document_t,
     ) -> foil_status_t;
 
-    pub fn foil_gate_session_create(
+    pub fn foil_gate_session_create_ex(
         c: *mut foil_client_t,
         service_id: *const c_char,
         account_name: *const c_char,
         metadata_json: *const c_char,
         out: *mut *mut foil_gate_session_t,
+        error_out: *mut *mut foil_error_t,
     ) -> foil_status_t;
     pub fn foil_gate_session_id(s: *const foil_gate_session_t) -> *const c_char;
     pub fn foil_gate_session_status(s: *const foil_gate_session_t) -> *const c_char;
