@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -140,17 +141,34 @@ func gateSignup() {
 	must(g.Status() == "pending", "status %q", g.Status())
 	must(strings.HasPrefix(g.ID(), "gate_"), "id %q", g.ID())
 	approve(os.Getenv("FOIL_BASE_URL"), g.ID())
-	check(g.Wait(10*time.Second, 20*time.Millisecond), "wait")
-	out := g.Outputs()
+	check(g.Wait(context.Background(), 10*time.Second, 20*time.Millisecond), "wait")
+	out, err := g.Outputs()
+	check(err, "outputs")
 	must(out["ACME_API_KEY"] == "ak_test_123", "ACME_API_KEY = %q", out["ACME_API_KEY"])
 	must(out["ACME_NOTE"] == "naïve café ✓", "ACME_NOTE = %q (UTF-8 must survive)", out["ACME_NOTE"])
 	must(len(out) == 2, "outputs %d, want 2 (PATH is refused by the env policy)", len(out))
-	ref := g.Refused()
-	must(len(ref) == 1 && ref["PATH"] == "blocked", "refused %v, want PATH blocked", ref)
+	ref, err := g.Refused()
+	check(err, "refused")
+	must(len(ref) == 1 && ref[0] == foil.Refusal{Key: "PATH", Reason: "blocked"}, "refused %v, want PATH blocked", ref)
 	check(g.Ack(), "ack")
 	must(g.Status() == "acknowledged", "status after ack %q", g.Status())
-	err = g.Poll() // exactly once: the handle refuses to poll an acknowledged signup
+	err = g.Poll() // the handle refuses to poll an acknowledged signup...
 	must(errors.As(err, &fe) && fe.Kind == "state", "poll after ack: %v", err)
+	// ...and the API has let the delivery go: exactly once.
+	_, err = cl.Call("gate.sessions.poll", map[string]string{"gate_session_id": g.ID(), "poll_token": g.PollToken()})
+	must(errors.As(err, &fe) && fe.Kind == "gone" && fe.HTTPStatus == 410, "API poll after ack: %v", err)
+
+	// A wait ended from Go (a context), not from a C callback.
+	g2, err := cl.CreateGateSession("acme", "ffi-go-cancelled")
+	check(err, "create")
+	defer g2.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	err = g2.Wait(ctx, 10*time.Second, 20*time.Millisecond)
+	must(errors.Is(err, context.DeadlineExceeded), "wait with a 100 ms context: %v", err)
+	g2.Cancel() // and a cancel from any goroutine ends the next step
+	err = g2.Wait(context.Background(), 10*time.Second, 20*time.Millisecond)
+	must(errors.As(err, &fe) && fe.Kind == "cancelled", "wait after Cancel: %v", err)
 }
 
 func specDir() string {
