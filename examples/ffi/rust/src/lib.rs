@@ -433,49 +433,72 @@ impl GateSession {
     pub fn status(&self) -> String {
         owned(unsafe { sys::foil_gate_session_status(self.raw()) }).unwrap_or_default()
     }
-    pub fn poll(&mut self) -> Result<()> {
-        check(unsafe { sys::foil_gate_session_poll(self.raw()) })
+    /// The poll token is a credential: never log it.
+    pub fn poll_token(&self) -> String {
+        owned(unsafe { sys::foil_gate_session_poll_token(self.raw()) }).unwrap_or_default()
     }
-    /// Poll until approved, sleeping `interval` between polls (no callback from C).
-    pub fn wait(&mut self, timeout: std::time::Duration, interval: std::time::Duration) -> Result<()> {
-        let deadline = std::time::Instant::now() + timeout;
-        loop {
-            self.poll()?;
-            if self.status() == "approved" {
-                return Ok(());
-            }
-            if std::time::Instant::now() >= deadline {
-                return Err(unsafe { error_from(5, ptr::null()) });
-            }
-            std::thread::sleep(interval);
+    /// A failure of a call on this handle, read from the handle (foil_gate_session_error).
+    fn check(&self, st: sys::foil_status_t) -> Result<()> {
+        if st == sys::FOIL_OK {
+            Ok(())
+        } else {
+            Err(unsafe { error_from(st, sys::foil_gate_session_error(self.raw())) })
         }
     }
-    /// The approved outputs (secrets), copied.
-    pub fn outputs(&self) -> Vec<(String, String)> {
-        let n = unsafe { sys::foil_gate_session_output_count(self.raw()) };
-        (0..n)
-            .map(|i| unsafe {
-                (
-                    owned(sys::foil_gate_session_output_key(self.raw(), i)).unwrap_or_default(),
-                    owned(sys::foil_gate_session_output_value(self.raw(), i)).unwrap_or_default(),
-                )
-            })
-            .collect()
+    pub fn poll(&mut self) -> Result<()> {
+        self.check(unsafe { sys::foil_gate_session_poll(self.raw()) })
     }
-    /// Keys the env-var policy refused, with the reason.
-    pub fn refused(&self) -> Vec<(String, String)> {
-        let n = unsafe { sys::foil_gate_session_refused_count(self.raw()) };
-        (0..n)
-            .map(|i| unsafe {
-                (
-                    owned(sys::foil_gate_session_refused_key(self.raw(), i)).unwrap_or_default(),
-                    owned(sys::foil_gate_session_refused_reason(self.raw(), i)).unwrap_or_default(),
-                )
-            })
-            .collect()
+    /// Step until approved: each foil_gate_session_step polls at most once and says how
+    /// long to sleep; Rust does the sleeping. No callback from C.
+    /// (`&self`, so a `Canceller` may end it from another thread; `GateSession` is not
+    /// `Sync`, so no other thread can call anything else on it meanwhile.)
+    pub fn wait(&self, timeout: std::time::Duration, interval: std::time::Duration) -> Result<()> {
+        let ms = |d: std::time::Duration| d.as_millis().min(i32::MAX as u128) as std::os::raw::c_long;
+        self.check(unsafe { sys::foil_gate_session_wait_start(self.raw(), ms(timeout), ms(interval)) })?;
+        loop {
+            let mut wait_ms: std::os::raw::c_long = 0;
+            self.check(unsafe { sys::foil_gate_session_step(self.raw(), &mut wait_ms) })?;
+            if wait_ms == 0 {
+                return Ok(()); // approved: the outputs are ready
+            }
+            std::thread::sleep(std::time::Duration::from_millis(wait_ms as u64));
+        }
+    }
+    /// A handle that may cancel this signup's wait from any thread.
+    pub fn canceller(&self) -> Canceller<'_> {
+        Canceller {
+            s: self.raw(),
+            _session: PhantomData,
+        }
+    }
+    /// The approved outputs as a borrowed JSON object {"KEY": "value"} (secrets, wiped
+    /// when the session is dropped); absent before approval.
+    pub fn outputs(&self) -> Json<'_> {
+        Json::new(unsafe { sys::foil_gate_session_outputs(self.raw()) })
+    }
+    /// Keys the env-var policy refused: [{"key": ..., "reason": ...}].
+    pub fn refused(&self) -> Json<'_> {
+        Json::new(unsafe { sys::foil_gate_session_refused(self.raw()) })
     }
     pub fn ack(&mut self) -> Result<()> {
-        check(unsafe { sys::foil_gate_session_ack(self.raw()) })
+        self.check(unsafe { sys::foil_gate_session_ack(self.raw()) })
+    }
+}
+
+/// Makes the step in progress, or the next one, fail with "cancelled"
+/// (foil_gate_session_cancel: C11 atomics, safe from any thread). Cannot outlive the
+/// session it came from.
+pub struct Canceller<'a> {
+    s: *mut sys::foil_gate_session_t,
+    _session: PhantomData<&'a GateSession>,
+}
+
+unsafe impl Send for Canceller<'_> {}
+unsafe impl Sync for Canceller<'_> {}
+
+impl Canceller<'_> {
+    pub fn cancel(&self) {
+        unsafe { sys::foil_gate_session_cancel(self.s) }
     }
 }
 

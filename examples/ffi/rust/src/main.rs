@@ -170,7 +170,16 @@ fn gate_signup() -> Check {
     ensure!(g.id().starts_with("gate_"), "id {}", g.id());
     approve(&g.id())?;
     g.wait(Duration::from_secs(10), Duration::from_millis(20))?;
-    let out: HashMap<String, String> = g.outputs().into_iter().collect();
+    let out: HashMap<String, String> = g
+        .outputs()
+        .iter()
+        .map(|m| {
+            (
+                m.key().unwrap_or("").to_string(),
+                m.str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
     ensure!(
         out.get("ACME_API_KEY").map(String::as_str) == Some("ak_test_123"),
         "outputs {:?}",
@@ -182,17 +191,50 @@ fn gate_signup() -> Check {
         out.get("ACME_NOTE")
     );
     ensure!(out.len() == 2, "{} outputs, want 2 (PATH is refused)", out.len());
-    let refused = g.refused();
+    let refused: Vec<(Option<&str>, Option<&str>)> = g
+        .refused()
+        .iter()
+        .map(|r| (r.get("key").str(), r.get("reason").str()))
+        .collect();
     ensure!(
-        refused == vec![("PATH".to_string(), "blocked".to_string())],
+        refused == vec![(Some("PATH"), Some("blocked"))],
         "refused {:?}",
         refused
     );
     g.ack()?;
     ensure!(g.status() == "acknowledged", "status after ack {}", g.status());
     match g.poll() {
-        Err(e) if e.kind == "state" => Ok(()),
-        other => Err(Outcome::Fail(format!("poll after ack: {:?}", other))),
+        Err(e) if e.kind == "state" => {}
+        other => return Err(Outcome::Fail(format!("poll after ack: {:?}", other))),
+    }
+    // The API has let the delivery go: exactly once.
+    let c = client()?;
+    let params = format!(
+        "{{\"gate_session_id\": {}, \"poll_token\": {}}}",
+        json_string(&g.id()),
+        json_string(&g.poll_token())
+    );
+    match c.call("gate.sessions.poll", &params) {
+        Err(e) if e.kind == "gone" && e.http_status == 410 => {}
+        Err(e) => return Err(Outcome::Fail(format!("API poll after ack: {}", e))),
+        Ok(_) => return Err(Outcome::Fail("the API still delivers after ack".into())),
+    }
+    // A cancel from another thread ends the wait.
+    let g2 = c.create_gate_session("acme", "ffi-rust-cancelled")?;
+    let canceller = g2.canceller();
+    let waited = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            std::thread::sleep(Duration::from_millis(100));
+            canceller.cancel();
+        });
+        g2.wait(Duration::from_secs(10), Duration::from_millis(20))
+    });
+    match waited {
+        Err(e) if e.kind == "cancelled" => Ok(()),
+        other => Err(Outcome::Fail(format!(
+            "wait cancelled from another thread: {:?}",
+            other
+        ))),
     }
 }
 

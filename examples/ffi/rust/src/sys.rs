@@ -111,16 +111,18 @@ extern "C" {
     ) -> foil_status_t;
     pub fn foil_gate_session_id(s: *const foil_gate_session_t) -> *const c_char;
     pub fn foil_gate_session_status(s: *const foil_gate_session_t) -> *const c_char;
+    pub fn foil_gate_session_poll_token(s: *const foil_gate_session_t) -> *const c_char;
     pub fn foil_gate_session_poll(s: *mut foil_gate_session_t) -> foil_status_t;
-    pub fn foil_gate_session_output_count(s: *const foil_gate_session_t) -> usize;
-    pub fn foil_gate_session_output_key(s: *const foil_gate_session_t, i: usize) -> *const c_char;
-    pub fn foil_gate_session_output_value(s: *const foil_gate_session_t, i: usize) -> *const c_char;
-    pub fn foil_gate_session_refused_count(s: *const foil_gate_session_t) -> usize;
-    pub fn foil_gate_session_refused_key(s: *const foil_gate_session_t, i: usize) -> *const c_char;
-    pub fn foil_gate_session_refused_reason(s: *const foil_gate_session_t, i: usize) -> *const c_char;
+    pub fn foil_gate_session_wait_start(
+        s: *mut foil_gate_session_t,
+        timeout_ms: c_long,
+        interval_ms: c_long,
+    ) -> foil_status_t;
+    pub fn foil_gate_session_step(s: *mut foil_gate_session_t, wait_ms: *mut c_long) -> foil_status_t;
+    pub fn foil_gate_session_cancel(s: *mut foil_gate_session_t);
+    pub fn foil_gate_session_error(s: *const foil_gate_session_t) -> *const foil_error_t;
+    pub fn foil_gate_session_outputs(s: *const foil_gate_session_t) -> *const foil_json_t;
+    pub fn foil_gate_session_refused(s: *const foil_gate_session_t) -> *const foil_json_t;
     pub fn foil_gate_session_ack(s: *mut foil_gate_session_t) -> foil_status_t;
     pub fn foil_gate_session_free(s: *mut foil_gate_session_t);
 }
-
-#[allow(dead_code)]
-pub type Long = c_long;
