@@ -47,12 +47,13 @@ const declarations = [
     'const char *foil_gate_session_id(const foil_gate_session_t *s)',
     'const char *foil_gate_session_status(const foil_gate_session_t *s)',
     'foil_status_t foil_gate_session_poll(foil_gate_session_t *s)',
-    'size_t foil_gate_session_output_count(const foil_gate_session_t *s)',
-    'const char *foil_gate_session_output_key(const foil_gate_session_t *s, size_t i)',
-    'const char *foil_gate_session_output_value(const foil_gate_session_t *s, size_t i)',
-    'size_t foil_gate_session_refused_count(const foil_gate_session_t *s)',
-    'const char *foil_gate_session_refused_key(const foil_gate_session_t *s, size_t i)',
-    'const char *foil_gate_session_refused_reason(const foil_gate_session_t *s, size_t i)',
+    'const char *foil_gate_session_poll_token(const foil_gate_session_t *s)',
+    'foil_status_t foil_gate_session_wait_start(foil_gate_session_t *s, long timeout_ms, long interval_ms)',
+    'foil_status_t foil_gate_session_step(foil_gate_session_t *s, _Out_ long *wait_ms)',
+    'void foil_gate_session_cancel(foil_gate_session_t *s)',
+    'const foil_error_t *foil_gate_session_error(const foil_gate_session_t *s)',
+    'const foil_json_t *foil_gate_session_outputs(const foil_gate_session_t *s)',
+    'const foil_json_t *foil_gate_session_refused(const foil_gate_session_t *s)',
     'foil_status_t foil_gate_session_ack(foil_gate_session_t *s)',
     'void foil_gate_session_free(foil_gate_session_t *s)',
 ];
@@ -203,35 +204,45 @@ class GateSession {
     get status() {
         return C.foil_gate_session_status(this.h);
     }
-    poll() {
-        check(C.foil_gate_session_poll(this.h));
+    // A poll token is a credential: never log it.
+    get pollToken() {
+        return C.foil_gate_session_poll_token(this.h);
     }
-    // Poll until approved; the event loop stays free between polls.
+    // A failure of a call on this handle, read from the handle (foil_gate_session_error).
+    check(st) {
+        if (st !== 0) throw new FoilError(st, C.foil_gate_session_error(this.h));
+    }
+    poll() {
+        this.check(C.foil_gate_session_poll(this.h));
+    }
+    // Step until approved: each foil_gate_session_step polls at most once and says how
+    // long to wait; the waiting is a timer, so the event loop stays free. No callback
+    // from C into JavaScript.
     async wait(timeoutMs, intervalMs) {
-        const deadline = Date.now() + timeoutMs;
+        this.check(C.foil_gate_session_wait_start(this.h, timeoutMs, intervalMs));
         for (;;) {
-            this.poll();
-            if (this.status === 'approved') return;
-            if (Date.now() >= deadline) throw new FoilError(5, null);
-            await sleep(intervalMs);
+            const waitMs = [0];
+            this.check(C.foil_gate_session_step(this.h, waitMs));
+            if (waitMs[0] === 0) return; // approved: the outputs are ready
+            await sleep(waitMs[0]);
         }
     }
-    outputs() {
-        const out = {};
-        const n = Number(C.foil_gate_session_output_count(this.h));
-        for (let i = 0; i < n; i++)
-            out[C.foil_gate_session_output_key(this.h, i)] = C.foil_gate_session_output_value(this.h, i);
-        return out;
+    // Make the step in progress, or the next one, fail with "cancelled".
+    cancel() {
+        C.foil_gate_session_cancel(this.h);
     }
+    // The approved outputs {KEY: value} (secrets), null before approval.
+    outputs() {
+        const v = C.foil_gate_session_outputs(this.h);
+        return v ? toJS(v) : null;
+    }
+    // [{key, reason}] for the keys the env-var policy refused.
     refused() {
-        const out = {};
-        const n = Number(C.foil_gate_session_refused_count(this.h));
-        for (let i = 0; i < n; i++)
-            out[C.foil_gate_session_refused_key(this.h, i)] = C.foil_gate_session_refused_reason(this.h, i);
-        return out;
+        const v = C.foil_gate_session_refused(this.h);
+        return v ? toJS(v) : null;
     }
     ack() {
-        check(C.foil_gate_session_ack(this.h));
+        this.check(C.foil_gate_session_ack(this.h));
     }
     close() {
         if (this.h) C.foil_gate_session_free(this.h);

@@ -73,7 +73,7 @@ async function notFound() {
 // (3) a whole Gate signup: create, approve (emulator), wait, outputs, ack.
 async function gateSignup() {
     const c = client();
-    let g;
+    let g, g2;
     try {
         assert.throws(() => c.createGateSession('no-such-service', 'ffi-node'), (e) =>
             e instanceof FoilError && e.kind === 'not_found' && e.httpStatus === 404);
@@ -85,12 +85,20 @@ async function gateSignup() {
         assert.strictEqual(r.status, 200, 'approve');
         await g.wait(10000, 20);
         assert.deepStrictEqual(g.outputs(), { ACME_API_KEY: 'ak_test_123', ACME_NOTE: 'naïve café ✓' });
-        assert.deepStrictEqual(g.refused(), { PATH: 'blocked' });
+        assert.deepStrictEqual(g.refused(), [{ key: 'PATH', reason: 'blocked' }]);
         g.ack();
         assert.strictEqual(g.status, 'acknowledged');
         assert.throws(() => g.poll(), (e) => e instanceof FoilError && e.kind === 'state');
+        // The API has let the delivery go: exactly once.
+        assert.throws(() => c.call('gate.sessions.poll', { gate_session_id: g.id, poll_token: g.pollToken }),
+                      (e) => e instanceof FoilError && e.kind === 'gone' && e.httpStatus === 410);
+        // A wait ended from JavaScript (a timer), not from a C callback.
+        g2 = c.createGateSession('acme', 'ffi-node-cancelled');
+        setTimeout(() => g2.cancel(), 100);
+        await assert.rejects(g2.wait(10000, 20), (e) => e instanceof FoilError && e.kind === 'cancelled');
     } finally {
         if (g) g.close();
+        if (g2) g2.close();
         c.close();
     }
 }
