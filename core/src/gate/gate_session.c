@@ -1,7 +1,7 @@
 /* foil_gate_session_t: a Gate signup from key pair to acknowledged delivery. */
 #include "client_internal.h"
 #include "timestamp.h"
-#include "validate.h"
+#include "api/validate.h"
 
 #include <signal.h>
 #include <stdlib.h>
