@@ -209,7 +209,7 @@ int cmd_demo(int argc, char **argv) {
         } else if (c == 'h') {
             return cli_help(USAGE);
         } else {
-            return cli_usage("demo", "unknown option");
+            return cli_usage("demo", "unknown option or missing value: %s", argv[optind - 1]);
         }
     }
     if (optind != argc) return cli_usage("demo", "no arguments expected");

@@ -1,4 +1,5 @@
 /* Gate signup-session operations: create, poll, acknowledge. */
+#include "delivery_internal.h"
 #include "request.h"
 #include "validate.h"
 
@@ -73,6 +74,6 @@ foil_status_t foil_gate_sessions_acknowledge(foil_client_t *client, const char *
                           .bearer = poll_token,
                           .body = body};
     st = foil_request_result(client, &req, out);
-    cJSON_Delete(body);
+    foil_json_wipe_delete(body); /* the ack token is a credential */
     return st;
 }

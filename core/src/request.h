@@ -48,5 +48,8 @@ foil_status_t foil_request_result(foil_client_t *client, const foil_request_t *r
 foil_status_t foil_request_page(foil_client_t *client, const foil_request_t *req,
                                 foil_page_t **out);
 foil_status_t foil_request_no_content(foil_client_t *client, const foil_request_t *req);
+/* The page's response as a result (data + pagination in foil_result_json()). Takes
+ * the page, which is freed even on failure. */
+foil_status_t foil_result_from_page(foil_page_t *page, foil_result_t **out);
 
 #endif

@@ -92,6 +92,23 @@ foil_status_t foil_request_no_content(foil_client_t *client, const foil_request_
     return st;
 }
 
+foil_status_t foil_result_from_page(foil_page_t *page, foil_result_t **out) {
+    *out = NULL;
+    foil_result_t *r = calloc(1, sizeof *r);
+    if (!r) {
+        foil_page_free(page);
+        return foil_fail_nomem();
+    }
+    r->response = page->response;
+    r->data = page->data;
+    r->index = page->index;
+    page->response = (foil_response_t){0};
+    page->index = (item_index){0};
+    foil_page_free(page);
+    *out = r;
+    return FOIL_OK;
+}
+
 const foil_json_t *foil_result_data(const foil_result_t *r) {
     return r ? FOIL_VIEW(r->data) : NULL;
 }

@@ -12,6 +12,7 @@
  *   sealed_token.h  sealed token verification (v1, v2)
  *   webhooks.h      webhook signature verification and event parsing
  *   operations.h    the table of API operations
+ *   call.h          every operation through one call by its SDK name (foil_call)
  *   models.h        typed accessors for documented fields
  *   sessions.h      Sessions: list, iterate, get, attach / clear client user
  *   gate_sessions.h Gate signup-session operations (create, poll, acknowledge)
@@ -49,5 +50,6 @@
 #include "gate_registry.h"
 #include "gate_services.h"
 #include "gate_login.h"
+#include "call.h"
 
 #endif
