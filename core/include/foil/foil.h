@@ -24,6 +24,7 @@
  *   gate_registry.h Gate registry (public): list, get
  *   gate_services.h Organization-owned Gate services: list, get, create, update, disable
  *   gate_login.h    Gate dashboard login sessions (create, consume) and agent tokens
+ *   contract.h      The contract's closed value sets (scopes, verdicts, event types, ...)
  */
 #ifndef FOIL_FOIL_H
 #define FOIL_FOIL_H
@@ -39,6 +40,7 @@
 #include "sealed_token.h"
 #include "webhooks.h"
 #include "operations.h"
+#include "contract.h"
 #include "models.h"
 #include "sessions.h"
 #include "gate_sessions.h"

@@ -1,4 +1,5 @@
 /* Client-side checks of documented string formats and of JSON request bodies. */
+#include "contract.h"
 #include "validate.h"
 
 #include <stdio.h>
@@ -59,13 +60,10 @@ foil_status_t foil_check_uri(const char *value, const char *field) {
 }
 
 foil_status_t foil_check_new_service_id(const char *value, const char *field) {
-    static const char *const reserved[] = {"gate",  "registry", "services", "service",
-                                           "login", "sessions", "session",  "tokens",
-                                           "token", "webhook",  "auth",     NULL};
     foil_status_t st = foil_check_service_id(value, field);
     if (st != FOIL_OK) return st;
-    for (size_t i = 0; reserved[i]; i++)
-        if (strcmp(value, reserved[i]) == 0)
+    for (size_t i = 0; foil_values_gate_reserved_service_ids[i]; i++)
+        if (strcmp(value, foil_values_gate_reserved_service_ids[i]) == 0)
             return foil_fail_field(FOIL_E_INVALID_ARGUMENT, field, "is a reserved service id",
                                    "not one of gate, registry, services, service, login, "
                                    "sessions, session, tokens, token, webhook, auth",

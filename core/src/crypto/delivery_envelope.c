@@ -4,7 +4,7 @@
 #include "aes_gcm.h"
 #include "base64url.h"
 #include "delivery_internal.h"
-#include "json_arena.h"
+#include "json/json_arena.h"
 #include "hkdf.h"
 
 #include <stdio.h>

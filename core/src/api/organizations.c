@@ -1,12 +1,11 @@
 /* Organization endpoints: create, get, update. */
-#include "request.h"
+#include "http/request.h"
+#include "contract.h"
 #include "validate.h"
-
-static const char *const statuses[] = {"active", "suspended", "deleted", NULL};
 
 static const foil_body_field_t update_fields[] = {
     {"name", FOIL_BODY_STRING, FOIL_BODY_NON_EMPTY, NULL, NULL, NULL},
-    {"status", FOIL_BODY_STRING, 0, statuses, NULL, NULL},
+    {"status", FOIL_BODY_STRING, 0, foil_values_organization_statuses, NULL, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
 static const foil_body_schema_t update_schema = {update_fields, true, true};

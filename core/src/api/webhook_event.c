@@ -4,7 +4,7 @@
  * may add both within /v1 (FOIL-API.md §1), even though the published schema lists
  * closed sets. gate.session.approved data is checked like
  * foil_gate_approved_webhook_payload_validate. */
-#include "delivery_internal.h"
+#include "crypto/delivery_internal.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* Organization-owned Gate service endpoints: list, get, create, update, disable. */
-#include "request.h"
+#include "http/request.h"
 #include "validate.h"
 
 static const foil_body_field_t env_var_fields[] = {

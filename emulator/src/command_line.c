@@ -1,4 +1,5 @@
-/* foil-emulator: the standalone server (also `foil emulator`). */
+/* foil-emulator's command line (options, serve until a signal): foil_emulator_main(), run by
+ * emulator/main.c and by `foil emulator`. */
 #include "emu.h"
 
 #include <errno.h>

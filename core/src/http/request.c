@@ -274,7 +274,8 @@ static foil_status_t auth_header(const foil_client_t *c, const foil_request_t *r
     return FOIL_OK;
 }
 
-void foil_request_configure_handle(void *easy) {
+/* The options every request shares, set once on a new pooled handle. */
+static void configure_handle(void *easy) {
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     /* The shared cache keeps one idle connection per concurrent caller (default: 5). */
     curl_easy_setopt(easy, CURLOPT_MAXCONNECTS, 64L);
@@ -290,8 +291,10 @@ void foil_request_configure_handle(void *easy) {
 
 static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const char *url,
                              bool loopback, const char *body, const char *auth, attempt *a) {
-    CURL *easy = foil_transport_acquire(c->transport);
+    bool fresh = false;
+    CURL *easy = foil_transport_acquire(c->transport, &fresh);
     if (!easy) return foil_fail_nomem();
+    if (fresh) configure_handle(easy);
     /* libcurl only reads the header list during the transfer, so it lives on the stack. */
     struct curl_slist headers[5] = {
         {"Accept: application/json", &headers[1]},
@@ -305,7 +308,7 @@ static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const
     a->retry_after = -1;
     a->client = c;
 
-    /* Options that never change are set once per handle (foil_request_configure_handle). */
+    /* Options that never change are set once per handle (configure_handle). */
     curl_easy_setopt(easy, CURLOPT_URL, url);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(easy, CURLOPT_USERAGENT, c->user_agent);

@@ -1,8 +1,8 @@
 /* foil_call / foil_call_iter: every operation by its SDK name. The parameters are
  * checked against the operation table (operations.def), then handed to the same typed
  * function the C API offers, so validation and behaviour are the typed API's. */
-#include "delivery_internal.h"
-#include "request.h"
+#include "crypto/delivery_internal.h"
+#include "http/request.h"
 #include "validate.h"
 
 #include <math.h>

@@ -1,19 +1,15 @@
 /* Webhook endpoint and event endpoints of an organization. */
 #include "iterator.h"
+#include "contract.h"
 #include "validate.h"
 
-static const char *const subscribable_types[] = {
-    "session.fingerprint.calculated", "session.result.persisted", "gate.session.approved", NULL};
-static const char *const event_types[] = {"session.fingerprint.calculated",
-                                          "session.result.persisted", "gate.session.approved",
-                                          "webhook.test", NULL};
 static const char *const endpoint_statuses[] = {"active", "disabled", NULL};
 
 static const foil_body_field_t create_fields[] = {
     {"name", FOIL_BODY_STRING, FOIL_BODY_REQUIRED | FOIL_BODY_NON_EMPTY, NULL, NULL, NULL},
     {"url", FOIL_BODY_STRING, FOIL_BODY_REQUIRED, NULL, foil_check_uri, NULL},
     {"event_types", FOIL_BODY_STRING_ARRAY, FOIL_BODY_REQUIRED | FOIL_BODY_NON_EMPTY,
-     subscribable_types, NULL, NULL},
+     foil_values_webhook_subscribable, NULL, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
 static const foil_body_schema_t create_schema = {create_fields, true, false};
@@ -22,7 +18,8 @@ static const foil_body_field_t update_fields[] = {
     {"name", FOIL_BODY_STRING, FOIL_BODY_NON_EMPTY, NULL, NULL, NULL},
     {"url", FOIL_BODY_STRING, 0, NULL, foil_check_uri, NULL},
     {"status", FOIL_BODY_STRING, 0, endpoint_statuses, NULL, NULL},
-    {"event_types", FOIL_BODY_STRING_ARRAY, FOIL_BODY_NON_EMPTY, subscribable_types, NULL, NULL},
+    {"event_types", FOIL_BODY_STRING_ARRAY, FOIL_BODY_NON_EMPTY, foil_values_webhook_subscribable,
+     NULL, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
 static const foil_body_schema_t update_schema = {update_fields, true, true};
@@ -144,7 +141,7 @@ static foil_status_t events_request(foil_client_t *client, const char *organizat
     foil_status_t st = check_org(client, organization_id);
     if (st == FOIL_OK) st = foil_check_limit(limit, limit_text, &limit_value);
     if (st == FOIL_OK) st = foil_check_optional(endpoint_id, "endpoint_id");
-    if (st == FOIL_OK) st = foil_check_enum(type, "type", event_types);
+    if (st == FOIL_OK) st = foil_check_enum(type, "type", foil_values_webhook_event_types);
     if (st != FOIL_OK) return st;
     *req = (foil_request_t){.op = FOIL_OP_LIST_EVENTS, .path_args = {organization_id}};
     foil_request_query(req, "endpoint_id", endpoint_id);

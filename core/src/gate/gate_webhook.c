@@ -1,6 +1,6 @@
 /* The integrator's side of the gate.session.approved webhook: payload validation
  * and the encrypted reply {"encrypted_delivery": <envelope>}. */
-#include "delivery_internal.h"
+#include "crypto/delivery_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

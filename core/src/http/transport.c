@@ -70,17 +70,15 @@ void foil_transport_free(foil_transport_t *t) {
     free(t);
 }
 
-void *foil_transport_acquire(foil_transport_t *t) {
+void *foil_transport_acquire(foil_transport_t *t, bool *fresh) {
     CURL *easy = NULL;
     pthread_mutex_lock(&t->pool_lock);
     if (t->idle_count > 0) easy = t->idle[--t->idle_count];
     pthread_mutex_unlock(&t->pool_lock);
+    *fresh = easy == NULL;
     if (easy) return easy;
     easy = curl_easy_init();
-    if (easy) {
-        curl_easy_setopt(easy, CURLOPT_SHARE, t->share);
-        foil_request_configure_handle(easy);
-    }
+    if (easy) curl_easy_setopt(easy, CURLOPT_SHARE, t->share);
     return easy;
 }
 

@@ -1,14 +1,13 @@
 /* Sessions endpoints: list, iterate, get, attach / clear the client user. */
 #include "iterator.h"
+#include "contract.h"
 #include "validate.h"
-
-static const char *const verdicts[] = {"bot", "human", "inconclusive", NULL};
 
 static foil_status_t list_request(int limit, const char *verdict, const char *search,
                                   foil_int_text_t *limit_text, foil_request_t *req) {
     const char *limit_value = NULL;
     foil_status_t st = foil_check_limit(limit, limit_text, &limit_value);
-    if (st == FOIL_OK) st = foil_check_enum(verdict, "verdict", verdicts);
+    if (st == FOIL_OK) st = foil_check_enum(verdict, "verdict", foil_values_session_verdicts);
     if (st != FOIL_OK) return st;
     *req = (foil_request_t){.op = FOIL_OP_LIST_SESSIONS};
     foil_request_query(req, "limit", limit_value);

@@ -3,8 +3,8 @@
 #define FOIL_REQUEST_H
 
 #include "client_internal.h"
-#include "json_arena.h"
-#include "operations.h"
+#include "json/json_arena.h"
+#include "api/operations.h"
 
 #define FOIL_REQUEST_MAX_QUERY 8
 /* Largest path or query argument, and largest request URL, sent: bigger is

@@ -1,37 +1,16 @@
 /* Organization API key endpoints: create, list, iterate, update, revoke, rotate. */
+#include "contract.h"
 #include "iterator.h"
 #include "validate.h"
 
 #include <string.h>
 
-static const char *const key_types[] = {"publishable", "secret", NULL};
-static const char *const environments[] = {"live", "test", NULL};
-static const char *const scopes[] = {"*",
-                                     "sessions:list",
-                                     "sessions:read",
-                                     "sessions:update",
-                                     "fingerprints:list",
-                                     "fingerprints:read",
-                                     "organizations:create",
-                                     "organizations:read",
-                                     "organizations:update",
-                                     "api_keys:read",
-                                     "api_keys:manage",
-                                     "gate:agent_tokens:verify",
-                                     "gate:agent_tokens:revoke",
-                                     "gate:login_sessions:consume",
-                                     "gate:services:read",
-                                     "gate:services:manage",
-                                     "webhooks:read",
-                                     "webhooks:manage",
-                                     NULL};
-
 static const foil_body_field_t create_fields[] = {
     {"name", FOIL_BODY_STRING, FOIL_BODY_REQUIRED | FOIL_BODY_NON_EMPTY, NULL, NULL, NULL},
-    {"type", FOIL_BODY_STRING, 0, key_types, NULL, NULL},
-    {"environment", FOIL_BODY_STRING, 0, environments, NULL, NULL},
+    {"type", FOIL_BODY_STRING, 0, foil_values_api_key_types, NULL, NULL},
+    {"environment", FOIL_BODY_STRING, 0, foil_values_api_key_environments, NULL, NULL},
     {"allowed_origins", FOIL_BODY_STRING_ARRAY, 0, NULL, foil_check_uri, NULL},
-    {"scopes", FOIL_BODY_STRING_ARRAY, FOIL_BODY_NON_EMPTY, scopes, NULL, NULL},
+    {"scopes", FOIL_BODY_STRING_ARRAY, FOIL_BODY_NON_EMPTY, foil_values_api_key_scopes, NULL, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
 static const foil_body_schema_t create_schema = {create_fields, true, false};
@@ -39,7 +18,7 @@ static const foil_body_schema_t create_schema = {create_fields, true, false};
 static const foil_body_field_t update_fields[] = {
     {"name", FOIL_BODY_STRING, 0, NULL, NULL, NULL},
     {"allowed_origins", FOIL_BODY_STRING_ARRAY, 0, NULL, foil_check_uri, NULL},
-    {"scopes", FOIL_BODY_STRING_ARRAY, FOIL_BODY_NON_EMPTY, scopes, NULL, NULL},
+    {"scopes", FOIL_BODY_STRING_ARRAY, FOIL_BODY_NON_EMPTY, foil_values_api_key_scopes, NULL, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
 static const foil_body_schema_t update_schema = {update_fields, true, true};
