@@ -121,7 +121,7 @@ run_checks() {
         failed=$((failed + 4))
         return
     fi
-    "$@" >"$work/$lang.out" 2>&1
+    timeout 300 "$@" >"$work/$lang.out" 2>&1 # a hung example fails instead of blocking CI
     local rc=$?
     stop_emulator
     cat "$work/$lang.out"
@@ -201,7 +201,7 @@ test_rust() {
         skipped=$((skipped + 1))
         skip_notes+=("rust under valgrind: no valgrind")
     elif start_emulator; then
-        valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+        timeout 600 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
             --errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
             "$work/rust-target/debug/foil-ffi-example" >"$work/rust-vg.out" 2>&1
         local rc=$?
