@@ -1,8 +1,11 @@
 /* libfoil: the client handle (configuration, connection pool, cancellation).
  *
  * A foil_client_t may be shared by any number of threads once configured: set
- * options right after foil_client_new(), before the first request. Connections are
- * kept alive and reused across calls and threads.
+ * options right after foil_client_new(), before the first request. The first request
+ * (sent, even if it fails) freezes them: every foil_client_set_* after it returns
+ * FOIL_E_STATE and changes nothing, so no option ever changes under a request on another
+ * thread. Create another client for other options. Connections are kept alive and reused
+ * across calls and threads.
  */
 #ifndef FOIL_CLIENT_H
 #define FOIL_CLIENT_H
@@ -41,7 +44,7 @@ FOIL_API foil_status_t foil_client_set_ca_bundle(foil_client_t *client, const ch
 FOIL_API foil_status_t foil_client_set_proxy(foil_client_t *client, const char *proxy_url);
 /* Sent as User-Agent; NULL clears it. */
 FOIL_API foil_status_t foil_client_set_user_agent(foil_client_t *client, const char *user_agent);
-/* Appended to X-Foil-Client ("libfoil-c/0.1.0 python/3.11"); for bindings. */
+/* Appended to X-Foil-Client ("libfoil-c/0.2.0 python/3.11"); for bindings. */
 FOIL_API foil_status_t foil_client_set_client_suffix(foil_client_t *client, const char *suffix);
 /* Automatic retries (default 0): only idempotent requests (GET, DELETE), only
  * retryable failures (connection errors, 429, 5xx); exponential backoff with full
