@@ -757,3 +757,24 @@ PyObject *foil_py_json_roundtrip(const char *text, size_t len) {
     return r;
 }
 %}
+
+/* ---- Status rows: temporary, until foil_status_count/at/name/parent land in the core. */
+%{
+#define FOIL_PY_STATUS_ROW(name, value, kind, text) {value, #name},
+static const struct {
+    int value;
+    const char *name;
+} foil_py_status_rows[] = {FOIL_STATUS_TABLE(FOIL_PY_STATUS_ROW)};
+#undef FOIL_PY_STATUS_ROW
+%}
+%inline %{
+size_t foil_binding_status_count(void) {
+    return sizeof foil_py_status_rows / sizeof foil_py_status_rows[0];
+}
+int foil_binding_status_value(size_t i) {
+    return i < foil_binding_status_count() ? foil_py_status_rows[i].value : -1;
+}
+const char *foil_binding_status_name(size_t i) {
+    return i < foil_binding_status_count() ? foil_py_status_rows[i].name : NULL;
+}
+%}
