@@ -384,6 +384,10 @@ static int write_env_file(signup_t *s, delivery_t *d) {
                            d->changes);
     if (old) cli_wipe(old, old_len);
     free(old);
+    if (rc != 0 && errno == EILSEQ)
+        return cli_fail(s->o->json, "env_file_unparsable",
+                        "cannot merge into the env file safely: its quoting is broken (an "
+                        "unterminated quote?); fix it, or choose another file with --env-file");
     if (rc != 0) return cli_fail(s->o->json, "out_of_memory", "cannot merge the env file");
     rc = cli_file_write_atomic(s->env_file, merged, merged_len, 0600, "env-temp", err, sizeof err);
     cli_wipe(merged, merged_len);

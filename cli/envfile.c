@@ -11,6 +11,7 @@
 /* One `KEY=value` found in the text, as byte spans. */
 typedef struct binding {
     size_t key_off, key_len;
+    size_t key_end;          /* just past the key as written (its closing quote included) */
     size_t val_off, val_len; /* the value as written, quotes included */
     char quote;              /* 0, '\'' or '"' */
     int has_value;           /* 0 for a bare `KEY` line */
@@ -86,6 +87,7 @@ static int scan_line(const char *t, size_t len, size_t *pos, binding_t *b) {
         b->key_off = p + 1;
         b->key_len = end - p - 1;
         p = end + 1;
+        b->key_end = p;
     } else {
         size_t end = p;
         while (end < len && t[end] != '=' && t[end] != '#' && !is_space(t[end]))
@@ -94,6 +96,7 @@ static int scan_line(const char *t, size_t len, size_t *pos, binding_t *b) {
         b->key_off = p;
         b->key_len = end - p;
         p = end;
+        b->key_end = p;
     }
     p = skip_blanks(t, len, p);
     if (p < len && t[p] == '=') {
@@ -295,6 +298,67 @@ static int find_pair(const cli_env_pair_t *pairs, size_t n, const char *key, siz
     return -1;
 }
 
+/* Every binding of a text, in order (keys and values copied; values wiped on free). */
+typedef struct binding_seq {
+    char **keys, **values;
+    size_t n, cap;
+    int failed;
+} binding_seq_t;
+
+static int seq_visit(void *user_data, const char *key, const char *value) {
+    binding_seq_t *q = user_data;
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 16;
+        char **k = realloc(q->keys, cap * sizeof *k);
+        if (k) q->keys = k;
+        char **v = k ? realloc(q->values, cap * sizeof *v) : NULL;
+        if (!v) return q->failed = 1;
+        q->values = v;
+        q->cap = cap;
+    }
+    q->keys[q->n] = strdup(key);
+    q->values[q->n] = value ? strdup(value) : NULL;
+    if (!q->keys[q->n] || (value && !q->values[q->n])) q->failed = 1;
+    q->n++;
+    return q->failed;
+}
+
+static void seq_free(binding_seq_t *q) {
+    for (size_t i = 0; i < q->n; i++) {
+        free(q->keys[i]);
+        cli_wipe_free(q->values[i]);
+    }
+    free(q->keys);
+    free(q->values);
+}
+
+static int same_value(const char *a, const char *b) {
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* The merge is kept only when the new text reads back as the old one with the pairs'
+ * values set: in a file whose quoting is already broken (an unterminated quote that a
+ * later quote closes), replacing one value can change how other lines parse. */
+static int merge_reads_back(const char *old, size_t old_len, const char *merged, size_t merged_len,
+                            const cli_env_pair_t *pairs, size_t n) {
+    binding_seq_t a = {0}, b = {0};
+    int ok = cli_env_parse(old, old_len, seq_visit, &a) == 0 &&
+             cli_env_parse(merged, merged_len, seq_visit, &b) == 0 && !a.failed && !b.failed &&
+             b.n >= a.n;
+    for (size_t i = 0; ok && i < b.n; i++) {
+        int p = find_pair(pairs, n, b.keys[i], strlen(b.keys[i]));
+        if (i < a.n && strcmp(a.keys[i], b.keys[i]) != 0)
+            ok = 0;
+        else if (p >= 0)
+            ok = same_value(b.values[i], pairs[p].value);
+        else
+            ok = i < a.n && same_value(a.values[i], b.values[i]);
+    }
+    seq_free(&a);
+    seq_free(&b);
+    return ok;
+}
+
 int cli_env_merge(const char *text, size_t len, const cli_env_pair_t *pairs, size_t n, char **out,
                   size_t *out_len, cli_env_change_t *changes) {
     *out = NULL;
@@ -319,7 +383,7 @@ int cli_env_merge(const char *text, size_t len, const cli_env_pair_t *pairs, siz
         seen[i] |= same ? 1 : 2;
         if (same) continue;
         char *quoted = cli_env_quote(pairs[i].value);
-        size_t at = bd.has_value ? bd.val_off : bd.key_off + bd.key_len;
+        size_t at = bd.has_value ? bd.val_off : bd.key_end;
         size_t skip = bd.has_value ? bd.val_len : 0;
         /* A bare value glued to a following '#' would swallow the comment. */
         int pad = at + skip < len && text[at + skip] == '#';
@@ -353,6 +417,12 @@ int cli_env_merge(const char *text, size_t len, const cli_env_pair_t *pairs, siz
         cli_wipe(b.data, b.cap);
         free(b.data);
         errno = ENOMEM;
+        return -1;
+    }
+    if (!merge_reads_back(text, len, b.data, b.len, pairs, n)) {
+        cli_wipe(b.data, b.cap);
+        free(b.data);
+        errno = EILSEQ;
         return -1;
     }
     *out = b.data;

@@ -44,7 +44,8 @@ char *cli_env_lookup(const char *text, size_t len, const char *key);
 /* New file text: `text` with every binding of pairs[i].key set to pairs[i].value in
  * place, and keys not present appended (with the file's line ending). changes[i]
  * (may be NULL) tells what happened to each pair. Keys must be valid names.
- * Returns 0, or -1 (errno EINVAL for an invalid key, ENOMEM). */
+ * Returns 0, or -1 (errno EINVAL for an invalid key, ENOMEM, EILSEQ when the text's
+ * quoting is broken so that the merged file would not read back as intended). */
 int cli_env_merge(const char *text, size_t len, const cli_env_pair_t *pairs, size_t n, char **out,
                   size_t *out_len, cli_env_change_t *changes);
 

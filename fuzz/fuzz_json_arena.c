@@ -5,8 +5,8 @@
  * optional leading UTF-8 BOM); whatever it accepts cJSON accepts too,
  * with the same tree down to the bits of every double, valueint and the prev links.
  * cJSON also accepts some invalid text the arena parser rejects on purpose (see
- * core/src/json_arena.h): only there may the two disagree, and the validator must then
- * reject the input as well. */
+ * core/src/json_arena.h), among them strings that are not UTF-8 and the escape \u0000:
+ * only there may the two disagree, and the validator must then reject the input as well. */
 #include "json_arena.h"
 
 #include <stdint.h>
@@ -44,6 +44,22 @@ static int u_escape(cursor *c, unsigned *out) { /* c->p at the backslash of \uXX
     return 1;
 }
 
+/* One UTF-8 sequence at c->p (first byte >= 0x80), decoded and range-checked. */
+static int utf8_seq(cursor *c) {
+    unsigned char b = *c->p;
+    int n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
+    if (n == 0 || b >= 0xF8 || c->end - c->p < n) return 0;
+    unsigned long cp = b & (0x7F >> n);
+    for (int i = 1; i < n; i++) {
+        if ((c->p[i] & 0xC0) != 0x80) return 0;
+        cp = cp << 6 | (c->p[i] & 0x3F);
+    }
+    static const unsigned long least[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    c->p += n;
+    return 1;
+}
+
 static int string_ok(cursor *c) { /* c->p at the opening quote */
     c->p++;
     while (c->p < c->end) {
@@ -53,6 +69,10 @@ static int string_ok(cursor *c) { /* c->p at the opening quote */
             return 1;
         }
         if (ch < 0x20) return 0;
+        if (ch >= 0x80) {
+            if (!utf8_seq(c)) return 0;
+            continue;
+        }
         if (ch != '\\') {
             c->p++;
             continue;
@@ -64,6 +84,7 @@ static int string_ok(cursor *c) { /* c->p at the opening quote */
         }
         unsigned u, low;
         if (!u_escape(c, &u)) return 0;
+        if (u == 0) return 0;                     /* \u0000 would cut the C string */
         if (u >= 0xDC00 && u <= 0xDFFF) return 0; /* lone low surrogate */
         if (u >= 0xD800 && u <= 0xDBFF && (!u_escape(c, &low) || low < 0xDC00 || low > 0xDFFF))
             return 0;

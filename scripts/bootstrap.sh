@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Install what a fresh Debian 12 machine lacks to build (and, with --test, test) libfoil.
+# Install what a fresh Debian 12 machine lacks to build libfoil (--test: and test it;
+# --bench: and run bench/run.sh).
 # Idempotent: does nothing when everything is present.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-}
 
 mapfile -t packages < <(grep -v '^#' "$root/scripts/apt-packages.txt" | sed '/^$/d')
-if [ "$mode" = --test ]; then
-    mapfile -t -O "${#packages[@]}" packages < <(grep -v '^#' "$root/scripts/apt-packages-test.txt" | sed '/^$/d')
+case $mode in
+--test) extra=apt-packages-test.txt ;;
+--bench) extra=apt-packages-bench.txt ;;
+*) extra= ;;
+esac
+if [ -n "$extra" ]; then
+    mapfile -t -O "${#packages[@]}" packages < <(grep -v '^#' "$root/scripts/$extra" | sed '/^$/d')
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -162,6 +162,38 @@ static void merge_keeps_crlf_and_guards_comments(void **state) {
     free(out);
 }
 
+/* Found by fuzz/fuzz_envfile.c: a bare quoted key ('Q' with no '=') got its value
+ * inserted before the closing quote ('Q=v'), so the key could not be read back. */
+static void merge_sets_a_bare_quoted_key(void **state) {
+    (void)state;
+    const char *text = " 'Q'\n";
+    cli_env_pair_t pairs[] = {{"Q", "v 1"}};
+    char *out = NULL;
+    size_t len = 0;
+    assert_int_equal(cli_env_merge(text, strlen(text), pairs, 1, &out, &len, NULL), 0);
+    assert_string_equal(out, " 'Q'='v 1'\n");
+    char *v = cli_env_lookup(out, len, "Q");
+    assert_non_null(v);
+    assert_string_equal(v, "v 1");
+    free(v);
+    free(out);
+}
+
+/* Found by fuzz/fuzz_envfile.c: in a file with an unterminated quote that a later quote
+ * closes, replacing a value changed how an earlier line parsed (the new key read back as
+ * part of another value). Such a merge is refused rather than written wrong. */
+static void merge_refuses_a_file_it_cannot_read_back(void **state) {
+    (void)state;
+    const char *text = "Q='a\nQ='b'\nM'\n";
+    cli_env_pair_t pairs[] = {{"Q", "plain"}};
+    char *out = NULL;
+    size_t len = 0;
+    errno = 0;
+    assert_int_equal(cli_env_merge(text, strlen(text), pairs, 1, &out, &len, NULL), -1);
+    assert_int_equal(errno, EILSEQ);
+    assert_null(out);
+}
+
 static void merge_into_nothing_and_refuses_bad_names(void **state) {
     (void)state;
     cli_env_pair_t ok[] = {{"K", "line1\nline2"}};
@@ -260,6 +292,8 @@ int main(void) {
         cmocka_unit_test(parse_follows_dotenv),
         cmocka_unit_test(merge_replaces_in_place_and_appends),
         cmocka_unit_test(merge_keeps_crlf_and_guards_comments),
+        cmocka_unit_test(merge_sets_a_bare_quoted_key),
+        cmocka_unit_test(merge_refuses_a_file_it_cannot_read_back),
         cmocka_unit_test(merge_into_nothing_and_refuses_bad_names),
         cmocka_unit_test(atomic_write_modes),
         cmocka_unit_test(atomic_write_fails_cleanly),

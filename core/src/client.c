@@ -22,13 +22,32 @@ static foil_status_t replace(char **slot, const char *value, bool secret) {
     return FOIL_OK;
 }
 
+bool foil_has_control_chars(const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7F) return true;
+    return false;
+}
+
+/* Values that become header lines: no CR, LF or other control character can split
+ * or extend the request head. */
+static foil_status_t check_header_value(const char *field, const char *value, size_t max,
+                                        const char *expected_size) {
+    if (!value) return FOIL_OK;
+    if (foil_has_control_chars(value))
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, field,
+                               "must not contain control characters (CR, LF, ...)",
+                               "printable text", NULL);
+    if (strlen(value) > max)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, field, "is too long", expected_size, NULL);
+    return FOIL_OK;
+}
+
 static foil_status_t set_client_header(foil_client_t *c, const char *suffix) {
+    foil_status_t st = check_header_value("suffix", suffix, 256, "at most 256 bytes");
+    if (st != FOIL_OK) return st;
     char buf[512];
     snprintf(buf, sizeof buf, "X-Foil-Client: libfoil-c/%s%s%s", FOIL_VERSION,
              foil_str_empty(suffix) ? "" : " ", foil_str_empty(suffix) ? "" : suffix);
-    if (strpbrk(buf, "\r\n"))
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "suffix", "must not contain line breaks",
-                               NULL, NULL);
     return replace(&c->client_header, buf, false);
 }
 
@@ -44,12 +63,11 @@ foil_status_t foil_client_new(foil_client_t **out) {
     atomic_init(&c->connections_opened, 0);
     c->timeout_ms = FOIL_DEFAULT_TIMEOUT_MS;
     c->max_response_bytes = FOIL_DEFAULT_MAX_RESPONSE_BYTES;
-    const char *env_url = getenv("FOIL_BASE_URL");
+    atomic_init(&c->env_base, NULL);
+    /* FOIL_BASE_URL and FOIL_SECRET_KEY are read later, only when a request needs them and
+     * only when not set explicitly: a bad variable never beats an explicit setting. */
     if ((st = foil_transport_new(&c->transport)) != FOIL_OK ||
-        (st = set_client_header(c, NULL)) != FOIL_OK ||
-        (st = foil_client_set_base_url(c, foil_str_empty(env_url) ? FOIL_DEFAULT_BASE_URL
-                                                                  : env_url)) != FOIL_OK ||
-        (st = foil_client_set_secret_key(c, getenv("FOIL_SECRET_KEY"))) != FOIL_OK) {
+        (st = set_client_header(c, NULL)) != FOIL_OK) {
         foil_client_release(c);
         return st;
     }
@@ -65,6 +83,7 @@ void foil_client_release(foil_client_t *c) {
     if (!c || atomic_fetch_sub(&c->refs, 1) != 1) return;
     foil_transport_free(c->transport);
     free(c->base_url);
+    free(atomic_load(&c->env_base));
     foil_wipe_free(c->secret_key);
     free(c->ca_bundle);
     free(c->proxy);
@@ -79,19 +98,90 @@ void foil_client_free(foil_client_t *client) {
 
 foil_status_t foil_client_set_secret_key(foil_client_t *c, const char *secret_key) {
     ARG_CHECK(c, "client");
-    if (secret_key && strpbrk(secret_key, "\r\n"))
+    if (secret_key && foil_has_control_chars(secret_key))
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "secret_key",
-                               "must not contain line breaks", NULL, NULL);
-    return replace(&c->secret_key, secret_key, true);
+                               "must not contain control characters (CR, LF, ...)", NULL, NULL);
+    foil_status_t st = replace(&c->secret_key, secret_key, true);
+    if (st == FOIL_OK) c->secret_key_set = true;
+    return st;
+}
+
+foil_status_t foil_client_resolve_secret_key(const foil_client_t *c, const char **out) {
+    *out = c->secret_key;
+    if (c->secret_key_set) return FOIL_OK;
+    const char *env = getenv("FOIL_SECRET_KEY");
+    if (foil_str_empty(env)) return FOIL_OK;
+    if (foil_has_control_chars(env))
+        return foil_fail_field(FOIL_E_CONFIGURATION, "FOIL_SECRET_KEY",
+                               "the FOIL_SECRET_KEY environment variable contains control "
+                               "characters (CR, LF, ...)",
+                               "a secret key (sk_...)", NULL);
+    *out = env;
+    return FOIL_OK;
+}
+
+/* A copy of url without trailing slashes, or NULL when out of memory. */
+static struct foil_env_base *env_base_new(const char *url, bool loopback) {
+    size_t n = strlen(url);
+    while (n > 0 && url[n - 1] == '/')
+        n--;
+    struct foil_env_base *b = malloc(sizeof *b + n + 1);
+    if (!b) return NULL;
+    b->loopback = loopback;
+    memcpy(b->url, url, n);
+    b->url[n] = '\0';
+    return b;
+}
+
+const char *foil_client_resolve_base_url(foil_client_t *c, bool *loopback) {
+    if (c->base_url) {
+        *loopback = c->base_url_loopback;
+        return c->base_url;
+    }
+    struct foil_env_base *b = atomic_load(&c->env_base);
+    if (!b) {
+        const char *env = getenv("FOIL_BASE_URL");
+        bool env_loopback = false;
+        if (foil_str_empty(env)) {
+            env = FOIL_DEFAULT_BASE_URL;
+        } else {
+            const char *why = NULL;
+            if (!foil_url_is_allowed(env, &why, &env_loopback)) {
+                char shown[512];
+                foil_url_redact(env, shown, sizeof shown);
+                foil_fail_field(FOIL_E_CONFIGURATION, "FOIL_BASE_URL", why,
+                                "https://... or http://127.0.0.1:PORT", shown);
+                return NULL;
+            }
+        }
+        struct foil_env_base *mine = env_base_new(env, env_loopback), *expected = NULL;
+        if (!mine) {
+            foil_fail_nomem();
+            return NULL;
+        }
+        /* Threads sharing the client may race here: the first copy stored wins. */
+        if (atomic_compare_exchange_strong(&c->env_base, &expected, mine)) {
+            b = mine;
+        } else {
+            free(mine);
+            b = expected;
+        }
+    }
+    *loopback = b->loopback;
+    return b->url;
 }
 
 foil_status_t foil_client_set_base_url(foil_client_t *c, const char *base_url) {
     ARG_CHECK(c, "client");
     ARG_CHECK(base_url, "base_url");
     const char *why = NULL;
-    if (!foil_url_is_allowed(base_url, &why))
+    bool loopback = false;
+    if (!foil_url_is_allowed(base_url, &why, &loopback)) {
+        char shown[512]; /* never echo credentials written into the URL */
+        foil_url_redact(base_url, shown, sizeof shown);
         return foil_fail_field(FOIL_E_CONFIGURATION, "base_url", why,
-                               "https://... or http://127.0.0.1:PORT", base_url);
+                               "https://... or http://127.0.0.1:PORT", shown);
+    }
     char *copy = foil_strdup(base_url);
     if (!copy) return foil_fail_nomem();
     size_t n = strlen(copy);
@@ -99,11 +189,13 @@ foil_status_t foil_client_set_base_url(foil_client_t *c, const char *base_url) {
         copy[--n] = '\0';
     free(c->base_url);
     c->base_url = copy;
+    c->base_url_loopback = loopback;
     return FOIL_OK;
 }
 
 const char *foil_client_base_url(const foil_client_t *c) {
-    return c ? c->base_url : NULL;
+    bool loopback;
+    return c ? foil_client_resolve_base_url((foil_client_t *)c, &loopback) : NULL;
 }
 
 foil_status_t foil_client_set_timeout_ms(foil_client_t *c, long timeout_ms) {
@@ -136,6 +228,8 @@ foil_status_t foil_client_set_proxy(foil_client_t *c, const char *proxy_url) {
 
 foil_status_t foil_client_set_user_agent(foil_client_t *c, const char *user_agent) {
     ARG_CHECK(c, "client");
+    foil_status_t st = check_header_value("user_agent", user_agent, 1024, "at most 1024 bytes");
+    if (st != FOIL_OK) return st;
     return replace(&c->user_agent, user_agent, false);
 }
 

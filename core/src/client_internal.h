@@ -10,8 +10,11 @@ typedef struct foil_transport foil_transport_t;
 
 struct foil_client {
     atomic_int refs; /* iterators and sessions keep their client alive */
-    char *base_url;  /* no trailing slash */
+    char *base_url;  /* set explicitly, no trailing slash; NULL: FOIL_BASE_URL or the default */
+    bool base_url_loopback;
+    _Atomic(struct foil_env_base *) env_base; /* FOIL_BASE_URL as read at first need */
     char *secret_key;
+    bool secret_key_set; /* set explicitly (even to none): FOIL_SECRET_KEY is not read */
     char *ca_bundle;
     char *proxy;
     char *user_agent;
@@ -25,7 +28,24 @@ struct foil_client {
     foil_transport_t *transport;
 };
 
+struct foil_env_base {
+    bool loopback;
+    char url[]; /* no trailing slash */
+};
+
 void foil_client_retain(foil_client_t *client);
+
+/* The base URL a request goes to: the one set explicitly, else FOIL_BASE_URL (read once,
+ * at the first request that needs it), else FOIL_DEFAULT_BASE_URL. NULL with the last
+ * error set (FOIL_E_CONFIGURATION naming FOIL_BASE_URL) when the variable is unusable.
+ * *loopback: the host is a loopback address. */
+const char *foil_client_resolve_base_url(foil_client_t *client, bool *loopback);
+/* The secret key a request sends: the one set explicitly (NULL when cleared), else
+ * FOIL_SECRET_KEY. FOIL_E_CONFIGURATION naming the variable (never its value) when it
+ * holds control characters. */
+foil_status_t foil_client_resolve_secret_key(const foil_client_t *client, const char **out);
+/* 1 when s holds a byte that may not appear in an HTTP header value (controls, DEL). */
+bool foil_has_control_chars(const char *s);
 void foil_client_release(foil_client_t *client);
 
 /* transport.c: a pool of libcurl easy handles sharing one connection cache. */
@@ -45,7 +65,9 @@ void foil_request_configure_handle(void *easy);
 /* ca_bundle.c: the system CA bundle path found at run time, or NULL. */
 const char *foil_system_ca_bundle(void);
 
-/* url.c */
-bool foil_url_is_allowed(const char *url, const char **why);
+/* url.c. *loopback (may be NULL): the host is a loopback address. */
+bool foil_url_is_allowed(const char *url, const char **why, bool *loopback);
+/* `url` with any user:password@ replaced by "***@", into out (truncated to cap). */
+void foil_url_redact(const char *url, char *out, size_t cap);
 
 #endif

@@ -4,8 +4,10 @@
 #include "aes_gcm.h"
 #include "base64url.h"
 #include "delivery_internal.h"
+#include "json_arena.h"
 #include "hkdf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,11 +283,31 @@ foil_status_t foil_gate_delivery_decrypt(const foil_delivery_key_pair_t *kp,
     if (st != FOIL_OK) return st;
 
     size_t plain_len = parts.ciphertext_len;
+    /* The strict parser first: cJSON would keep text that is not UTF-8 and cut a value at
+     * \u0000, so a delivered secret could be written short or as bytes no reader decodes. */
+    foil_json_arena_t *strict = NULL;
+    cJSON *strict_root = NULL;
+    foil_status_t strict_st =
+        plain_len ? foil_json_arena_parse((const char *)plain, plain_len, &strict, &strict_root)
+                  : FOIL_E_PROTOCOL;
+    foil_json_arena_free(strict, true);
     cJSON *payload = cJSON_ParseWithLength((const char *)plain, plain_len);
     sodium_memzero(plain, plain_len);
     free(plain);
+    if (strict_st == FOIL_E_NOMEM) {
+        foil_json_wipe_delete(payload);
+        return foil_fail_nomem();
+    }
     if (!payload)
         return foil_fail_field(FOIL_E_VALIDATION, "payload", "is not valid JSON", "object", NULL);
+    if (strict_st != FOIL_OK) {
+        /* The arena's message names the defect (NUL, UTF-8) and never quotes the text. */
+        char why[160];
+        snprintf(why, sizeof why, "%s", foil_error_message(foil_last_error()));
+        foil_json_wipe_delete(payload);
+        return foil_fail(FOIL_E_CRYPTO, "the decrypted delivery payload is not valid text: %s",
+                         why);
+    }
     if ((st = foil_delivery_payload_check(payload)) != FOIL_OK) {
         foil_json_wipe_delete(payload);
         return st;

@@ -125,3 +125,18 @@ int foil_env_key_is_gate_managed(const char *key) {
     free(norm);
     return managed;
 }
+
+int foil_env_key_is_valid_name(const char *key) {
+    if (!key || !(*key == '_' || (is_alnum((unsigned char)*key) && !(*key >= '0' && *key <= '9'))))
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        if (!(*p == '_' || is_alnum(*p))) return 0;
+    return 1;
+}
+
+const char *foil_env_key_refusal(const char *key, int from_gate) {
+    if (!foil_env_key_is_valid_name(key)) return "invalid_name";
+    if (foil_env_key_is_blocked(key)) return "blocked";
+    if (!from_gate && foil_env_key_is_gate_managed(key)) return "gate_managed_from_integrator";
+    return NULL;
+}

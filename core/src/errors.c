@@ -27,6 +27,8 @@ struct foil_error {
     size_t field_count;
     char **allowed;
     size_t allowed_count;
+    cJSON *json; /* foil_error_json(), built on first use, freed with the record */
+    bool owned;  /* a foil_error_copy(): released by foil_error_free() */
 };
 
 static _Thread_local struct foil_error tls_error = {.retry_after = -1};
@@ -56,22 +58,54 @@ static struct foil_error *record(void) {
     return &tls_error;
 }
 
-const char *foil_status_str(foil_status_t status) {
-#define X(name, value, kind, text)                                                                 \
-    case name:                                                                                     \
-        return text;
-    switch (status) { FOIL_STATUS_TABLE(X) }
+/* The status table as data, for the run-time readers. */
+static const struct status_row {
+    foil_status_t value;
+    const char *name, *kind, *parent, *text;
+} status_rows[] = {
+#define X(name, value, kind, parent, text) {name, #name, kind, parent, text},
+    FOIL_STATUS_TABLE(X)
 #undef X
-    return "unknown status";
+};
+
+#define STATUS_ROW_COUNT (sizeof status_rows / sizeof status_rows[0])
+
+/* The row for a value, NULL when the value is not in the table. Values are dense from 0
+ * in table order today; the search keeps this correct should that ever change. */
+static const struct status_row *status_row(foil_status_t status) {
+    size_t i = (size_t)status;
+    if (i < STATUS_ROW_COUNT && status_rows[i].value == status) return &status_rows[i];
+    for (i = 0; i < STATUS_ROW_COUNT; i++)
+        if (status_rows[i].value == status) return &status_rows[i];
+    return NULL;
+}
+
+const char *foil_status_str(foil_status_t status) {
+    const struct status_row *row = status_row(status);
+    return row ? row->text : "unknown status";
 }
 
 const char *foil_status_kind(foil_status_t status) {
-#define X(name, value, kind, text)                                                                 \
-    case name:                                                                                     \
-        return kind;
-    switch (status) { FOIL_STATUS_TABLE(X) }
-#undef X
-    return "unknown";
+    const struct status_row *row = status_row(status);
+    return row ? row->kind : "unknown";
+}
+
+size_t foil_status_count(void) {
+    return STATUS_ROW_COUNT;
+}
+
+foil_status_t foil_status_at(size_t i) {
+    return i < STATUS_ROW_COUNT ? status_rows[i].value : (foil_status_t)-1;
+}
+
+const char *foil_status_name(foil_status_t status) {
+    const struct status_row *row = status_row(status);
+    return row ? row->name : NULL;
+}
+
+const char *foil_status_parent(foil_status_t status) {
+    const struct status_row *row = status_row(status);
+    return row ? row->parent : NULL;
 }
 
 static void error_reset(struct foil_error *e) {
@@ -92,6 +126,7 @@ static void error_reset(struct foil_error *e) {
     for (size_t i = 0; i < e->allowed_count; i++)
         free(e->allowed[i]);
     free(e->allowed);
+    cJSON_Delete(e->json);
     memset(e, 0, sizeof *e);
     e->retry_after = -1;
 }
@@ -317,4 +352,150 @@ size_t foil_error_allowed_value_count(const foil_error_t *e) {
 }
 const char *foil_error_allowed_value(const foil_error_t *e, size_t i) {
     return e && i < e->allowed_count ? e->allowed[i] : NULL;
+}
+
+/* --- the record as one JSON view, owned copies ------------------------------ */
+
+static bool add_text(cJSON *obj, const char *key, const char *value) {
+    return value ? cJSON_AddStringToObject(obj, key, value) != NULL
+                 : cJSON_AddNullToObject(obj, key) != NULL;
+}
+
+/* {"name","issue"[,"expected"][,"received"]} per field error, as the official SDKs give
+ * field_errors: the API's details.fields objects as sent, else the client-side ones. */
+static cJSON *field_errors_json(const struct foil_error *e) {
+    cJSON *list = cJSON_CreateArray();
+    if (!list) return NULL;
+    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(e->details, "fields");
+    if (!cJSON_IsArray(fields)) fields = NULL;
+    if (e->details) {
+        const cJSON *f;
+        cJSON_ArrayForEach(f, fields) {
+            cJSON *copy = cJSON_IsObject(f) ? cJSON_Duplicate(f, 1) : NULL;
+            if (cJSON_IsObject(f) && !cJSON_AddItemToArray(list, copy)) {
+                cJSON_Delete(copy);
+                goto nomem;
+            }
+        }
+        return list;
+    }
+    for (size_t i = 0; i < e->field_count; i++) {
+        const field_error *fe = &e->fields[i];
+        cJSON *f = cJSON_CreateObject();
+        if (!f || !cJSON_AddItemToArray(list, f)) {
+            cJSON_Delete(f);
+            goto nomem;
+        }
+        if (!add_text(f, "name", fe->name) || !add_text(f, "issue", fe->issue) ||
+            (fe->expected && !add_text(f, "expected", fe->expected)) ||
+            (fe->received && !add_text(f, "received", fe->received)))
+            goto nomem;
+    }
+    return list;
+nomem:
+    cJSON_Delete(list);
+    return NULL;
+}
+
+static cJSON *error_json(const struct foil_error *e) {
+    cJSON *obj = cJSON_CreateObject();
+    if (!obj) return NULL;
+    cJSON *fields = NULL, *allowed = NULL, *details = NULL;
+    bool ok = add_text(obj, "kind", foil_status_kind(e->status)) &&
+              cJSON_AddNumberToObject(obj, "status", e->http_status) &&
+              add_text(obj, "code", foil_error_code(e)) &&
+              add_text(obj, "message", foil_error_message(e)) &&
+              add_text(obj, "request_id", e->request_id) &&
+              cJSON_AddBoolToObject(obj, "retryable", e->retryable != 0) &&
+              (e->retry_after >= 0 ? cJSON_AddNumberToObject(obj, "retry_after", e->retry_after)
+                                   : cJSON_AddNullToObject(obj, "retry_after")) &&
+              add_text(obj, "docs_url", e->docs_url) &&
+              add_text(obj, "next_action", e->next_action);
+    ok =
+        ok && (fields = field_errors_json(e)) && cJSON_AddItemToObject(obj, "field_errors", fields);
+    if (!ok) cJSON_Delete(fields);
+    ok = ok && (allowed = cJSON_AddArrayToObject(obj, "allowed_values"));
+    for (size_t i = 0; ok && i < e->allowed_count; i++) {
+        cJSON *v = e->allowed[i] ? cJSON_CreateString(e->allowed[i]) : cJSON_CreateNull();
+        if (!v || !cJSON_AddItemToArray(allowed, v)) {
+            cJSON_Delete(v);
+            ok = false;
+        }
+    }
+    if (ok && e->details) {
+        ok = (details = cJSON_Duplicate(e->details, 1)) &&
+             cJSON_AddItemToObject(obj, "details", details);
+        if (!ok) cJSON_Delete(details);
+    } else if (ok) {
+        ok = cJSON_AddNullToObject(obj, "details") != NULL;
+    }
+    ok = ok && add_text(obj, "body", e->body);
+    if (!ok) {
+        cJSON_Delete(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+const foil_json_t *foil_error_json(const foil_error_t *e) {
+    if (!e) return NULL;
+    /* The record belongs to one thread (the caller's last error, or a copy used by one
+     * thread at a time), so filling the cache needs no lock. Not foil_fail(): building
+     * must never replace the record it describes. */
+    struct foil_error *rec = (struct foil_error *)e;
+    if (!rec->json) {
+        if (rec == &tls_error) record(); /* arm the thread-exit hook that frees the cache */
+        rec->json = error_json(rec);
+    }
+    return FOIL_VIEW(rec->json);
+}
+
+static bool copy_text(char **dst, const char *src) {
+    return !src || (*dst = foil_strdup(src)) != NULL;
+}
+
+foil_status_t foil_error_copy(const foil_error_t *e, foil_error_t **out) {
+    if (!out)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+    *out = NULL;
+    if (!e)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "error", "must not be NULL", NULL, NULL);
+    struct foil_error *c = calloc(1, sizeof *c);
+    if (!c) return foil_fail_nomem();
+    c->owned = true;
+    c->status = e->status;
+    c->http_status = e->http_status;
+    c->retryable = e->retryable;
+    c->retry_after = e->retry_after;
+    bool ok = copy_text(&c->code, e->code) && copy_text(&c->message, e->message) &&
+              copy_text(&c->request_id, e->request_id) && copy_text(&c->docs_url, e->docs_url) &&
+              copy_text(&c->next_action, e->next_action) && copy_text(&c->body, e->body) &&
+              (!e->details || (c->details = cJSON_Duplicate(e->details, 1)));
+    if (ok && e->field_count > 0) ok = (c->fields = calloc(e->field_count, sizeof *c->fields));
+    for (size_t i = 0; ok && i < e->field_count; i++) {
+        c->field_count = i + 1;
+        ok = copy_text(&c->fields[i].name, e->fields[i].name) &&
+             copy_text(&c->fields[i].issue, e->fields[i].issue) &&
+             copy_text(&c->fields[i].expected, e->fields[i].expected) &&
+             copy_text(&c->fields[i].received, e->fields[i].received);
+    }
+    if (ok && e->allowed_count > 0)
+        ok = (c->allowed = calloc(e->allowed_count, sizeof *c->allowed));
+    for (size_t i = 0; ok && i < e->allowed_count; i++) {
+        c->allowed_count = i + 1;
+        ok = copy_text(&c->allowed[i], e->allowed[i]);
+    }
+    if (!ok) {
+        error_reset(c);
+        free(c);
+        return foil_fail_nomem(); /* only now: e may be this thread's record */
+    }
+    *out = c;
+    return FOIL_OK;
+}
+
+void foil_error_free(foil_error_t *e) {
+    if (!e || !e->owned) return; /* a thread's own record is never freed by hand */
+    error_reset(e);
+    free(e);
 }

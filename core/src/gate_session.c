@@ -182,12 +182,8 @@ static foil_status_t merge(foil_gate_session_t *s, const foil_delivery_payload_t
     for (size_t i = 0; st == FOIL_OK && i < foil_delivery_payload_output_count(p); i++) {
         const char *key = foil_delivery_payload_output_key(p, i);
         const char *value = foil_delivery_payload_output_value(p, i);
-        if (foil_env_key_is_blocked(key))
-            st = add_refused(s, key, "blocked");
-        else if (!from_gate && foil_env_key_is_gate_managed(key))
-            st = add_refused(s, key, "gate_managed_from_integrator");
-        else
-            st = add_output(s, key, value);
+        const char *refusal = foil_env_key_refusal(key, from_gate);
+        st = refusal ? add_refused(s, key, refusal) : add_output(s, key, value);
     }
     const char *ack = foil_delivery_payload_ack_token(p);
     if (st == FOIL_OK && ack && (from_gate || !s->ack_token)) {

@@ -1,6 +1,7 @@
 /* foil_iter_t: walks a cursor-paginated list, one page in memory at a time. */
 #include "iterator.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,47 @@ struct foil_iter {
     bool last_page;
     size_t position;
     size_t pages;
+    /* Every cursor followed so far, as keyed 64-bit hashes in an open-addressing set: a
+     * server that hands back any of them again (a cycle of any length) would make the
+     * walk endless. */
+    uint64_t *seen;
+    size_t seen_count, seen_cap;
+    unsigned char seen_key[crypto_shorthash_KEYBYTES];
 };
+
+static uint64_t cursor_hash(const foil_iter_t *it, const char *cursor) {
+    unsigned char out[crypto_shorthash_BYTES];
+    crypto_shorthash(out, (const unsigned char *)cursor, strlen(cursor), it->seen_key);
+    uint64_t h;
+    memcpy(&h, out, sizeof h);
+    return h ? h : 1; /* 0 marks an empty slot */
+}
+
+/* Adds the cursor to the seen set: 1 when new, 0 when seen before, -1 out of memory. */
+static int remember_cursor(foil_iter_t *it, const char *cursor) {
+    if ((it->seen_count + 1) * 2 > it->seen_cap) {
+        size_t cap = it->seen_cap ? it->seen_cap * 2 : 64;
+        uint64_t *grown = calloc(cap, sizeof *grown);
+        if (!grown) return -1;
+        for (size_t i = 0; i < it->seen_cap; i++) {
+            if (!it->seen[i]) continue;
+            size_t j = (size_t)(it->seen[i] & (cap - 1));
+            while (grown[j])
+                j = (j + 1) & (cap - 1);
+            grown[j] = it->seen[i];
+        }
+        free(it->seen);
+        it->seen = grown;
+        it->seen_cap = cap;
+    }
+    uint64_t h = cursor_hash(it, cursor);
+    size_t j = (size_t)(h & (it->seen_cap - 1));
+    for (; it->seen[j]; j = (j + 1) & (it->seen_cap - 1))
+        if (it->seen[j] == h) return 0;
+    it->seen[j] = h;
+    it->seen_count++;
+    return 1;
+}
 
 foil_status_t foil_iter_create(foil_client_t *client, const foil_request_t *tmpl,
                                foil_iter_t **out) {
@@ -41,6 +82,7 @@ foil_status_t foil_iter_create(foil_client_t *client, const foil_request_t *tmpl
         foil_iter_free(it);
         return foil_fail_nomem();
     }
+    randombytes_buf(it->seen_key, sizeof it->seen_key);
     foil_client_retain(client);
     it->client = client;
     *out = it;
@@ -57,9 +99,18 @@ static foil_status_t fetch(foil_iter_t *it) {
     if (st != FOIL_OK) return st;
     const char *next = foil_page_next_cursor(page);
     bool more = foil_page_has_more(page);
-    if (more && (foil_str_empty(next) || (it->cursor && strcmp(next, it->cursor) == 0))) {
+    if (more && foil_str_empty(next)) {
         foil_page_free(page);
-        return foil_fail(FOIL_E_PROTOCOL, "list says has_more but gives no new next_cursor");
+        return foil_fail(FOIL_E_PROTOCOL, "list says has_more but gives no next_cursor");
+    }
+    int fresh = more ? remember_cursor(it, next) : 1;
+    if (fresh <= 0) {
+        foil_page_free(page);
+        if (fresh < 0) return foil_fail_nomem();
+        return foil_fail(FOIL_E_PROTOCOL,
+                         "list repeats a next_cursor it gave before (page %zu): the walk would "
+                         "never end",
+                         it->pages + 1);
     }
     char *next_copy = NULL;
     if (more && !(next_copy = foil_strdup(next))) {
@@ -105,6 +156,7 @@ void foil_iter_free(foil_iter_t *it) {
     if (!it) return;
     foil_page_free(it->page);
     free(it->cursor);
+    free(it->seen);
     for (size_t i = 0; i < 2; i++)
         free(it->path_args[i]);
     for (size_t i = 0; i < FOIL_REQUEST_MAX_QUERY; i++) {

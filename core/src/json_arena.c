@@ -78,6 +78,7 @@ typedef struct parser {
     const unsigned char *end;
     foil_json_arena_t *arena;
     bool nomem;
+    const char *why; /* a refusal more precise than "not valid JSON", or NULL */
 } parser;
 
 static const unsigned char *skip_space(const unsigned char *p, const unsigned char *end) {
@@ -91,23 +92,35 @@ static bool is_digit(unsigned char c) {
 }
 
 /* First byte in [p, end) that ends a plain run inside a string: '"', '\\' or a control
- * character; `end` when there is none. 16 or 8 bytes at a time where the target allows. */
-static const unsigned char *string_stop(const unsigned char *p, const unsigned char *end) {
+ * character; `end` when there is none. 16 or 8 bytes at a time where the target allows.
+ * *high gets a non-zero bit when a byte >= 0x80 was passed over (so that only strings
+ * with such bytes pay for UTF-8 validation). */
+static const unsigned char *string_stop(const unsigned char *p, const unsigned char *end,
+                                        unsigned *high) {
 #if defined(__SSE2__)
     const __m128i quote16 = _mm_set1_epi8('"'), slash16 = _mm_set1_epi8('\\'),
                   control16 = _mm_set1_epi8(0x1F);
+    __m128i seen = _mm_setzero_si128();
     while (end - p >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
         __m128i hit =
             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote16), _mm_cmpeq_epi8(v, slash16)),
                          _mm_cmpeq_epi8(_mm_min_epu8(v, control16), v)); /* v <= 0x1F */
         unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-        if (mask) return p + __builtin_ctz(mask);
+        if (mask) {
+            unsigned at = (unsigned)__builtin_ctz(mask);
+            *high |= (unsigned)_mm_movemask_epi8(_mm_or_si128(seen, v)) & ((1u << at) - 1u);
+            *high |= (unsigned)_mm_movemask_epi8(seen);
+            return p + at;
+        }
+        seen = _mm_or_si128(seen, v);
         p += 16;
     }
+    *high |= (unsigned)_mm_movemask_epi8(seen);
 #endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t seen64 = 0;
     while (end - p >= 8) {
         uint64_t w;
         memcpy(&w, p, sizeof w);
@@ -117,13 +130,51 @@ static const unsigned char *string_stop(const unsigned char *p, const unsigned c
         uint64_t hit =
             (((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((w - ones * 0x20) & ~w)) &
             highs;
-        if (hit) return p + (__builtin_ctzll(hit) >> 3);
+        if (hit) {
+            unsigned at = (unsigned)__builtin_ctzll(hit) >> 3;
+            seen64 |= at ? w & (~(uint64_t)0 >> (64 - 8 * at)) : 0;
+            *high |= (seen64 & highs) != 0;
+            return p + at;
+        }
+        seen64 |= w;
         p += 8;
     }
+    *high |= (seen64 & highs) != 0;
 #endif
     while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
-        p++;
+        *high |= *p++ & 0x80;
     return p;
+}
+
+/* RFC 3629 UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+static bool utf8_valid(const unsigned char *p, const unsigned char *end) {
+    while (p < end) {
+        unsigned char c = *p;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        size_t n;
+        unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 3;
+            if (c == 0xE0) lo = 0xA0;
+            if (c == 0xED) hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 4;
+            if (c == 0xF0) lo = 0x90;
+            if (c == 0xF4) hi = 0x8F;
+        } else {
+            return false;
+        }
+        if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi) return false;
+        for (size_t i = 2; i < n; i++)
+            if ((p[i] & 0xC0) != 0x80) return false;
+        p += n;
+    }
+    return true;
 }
 
 static int hex4(const unsigned char *p) {
@@ -142,11 +193,12 @@ static int hex4(const unsigned char *p) {
 
 /* Decode one \u escape (a surrogate pair takes two) at p, before `stop`, into *w.
  * Returns the escape's length, 0 when invalid (cJSON's rules: a lone or reversed
- * surrogate is an error; \u0000 is kept as a NUL byte). */
+ * surrogate is an error; unlike cJSON, \u0000 is refused: a C string would end there,
+ * silently cutting the value). */
 static size_t unicode_escape(const unsigned char *p, const unsigned char *stop, unsigned char **w) {
     if (stop - p < 6) return 0;
     int first = hex4(p + 2);
-    if (first < 0 || (first >= 0xDC00 && first <= 0xDFFF)) return 0;
+    if (first <= 0 || (first >= 0xDC00 && first <= 0xDFFF)) return 0;
     unsigned long cp = (unsigned long)first;
     size_t used = 6;
     if (first >= 0xD800 && first <= 0xDBFF) {
@@ -178,7 +230,7 @@ static size_t unicode_escape(const unsigned char *p, const unsigned char *stop, 
 
 /* Decode the escapes of a string whose raw body is [p, stop) into w (room for
  * stop - p bytes: no escape grows). Returns the end of the output, NULL when invalid. */
-static unsigned char *decode_escapes(const unsigned char *p, const unsigned char *stop,
+static unsigned char *decode_escapes(parser *ps, const unsigned char *p, const unsigned char *stop,
                                      unsigned char *w) {
     while (p < stop) {
         if (*p != '\\') {
@@ -198,7 +250,11 @@ static unsigned char *decode_escapes(const unsigned char *p, const unsigned char
             p += 2;
         } else if (c == 'u') {
             size_t used = unicode_escape(p, stop, &w);
-            if (!used) return NULL;
+            if (!used) {
+                if (stop - p >= 6 && hex4(p + 2) == 0)
+                    ps->why = "a string holds \\u0000 (NUL), which would cut it short";
+                return NULL;
+            }
             p += used;
         } else {
             return NULL;
@@ -212,9 +268,14 @@ static unsigned char *decode_escapes(const unsigned char *p, const unsigned char
  * (ps->nomem tells which). */
 static const unsigned char *parse_string(parser *ps, const unsigned char *p, char **out) {
     const unsigned char *start = p, *end = ps->end;
-    p = string_stop(p, end);
+    unsigned high = 0;
+    p = string_stop(p, end, &high);
     if (p < end && *p == '"') { /* the common case: nothing to decode */
         size_t n = (size_t)(p - start);
+        if (high && !utf8_valid(start, p)) {
+            ps->why = "a string is not valid UTF-8";
+            return NULL;
+        }
         char *s = arena_bytes(ps->arena, n + 1);
         if (!s) {
             ps->nomem = true;
@@ -231,7 +292,13 @@ static const unsigned char *parse_string(parser *ps, const unsigned char *p, cha
         if (q >= end || *q < 0x20) return NULL;
         if (*q == '"') break;
         if (end - q < 2) return NULL; /* backslash at the very end */
-        q = string_stop(q + 2, end);
+        q = string_stop(q + 2, end, &high);
+    }
+    /* Escapes are ASCII and decode to whole UTF-8 sequences, so the raw text is valid
+     * UTF-8 exactly when the decoded string is. */
+    if (high && !utf8_valid(start, q)) {
+        ps->why = "a string is not valid UTF-8";
+        return NULL;
     }
     unsigned char *s = (unsigned char *)arena_bytes(ps->arena, (size_t)(q - start) + 1);
     if (!s) {
@@ -239,7 +306,7 @@ static const unsigned char *parse_string(parser *ps, const unsigned char *p, cha
         return NULL;
     }
     memcpy(s, start, (size_t)(p - start));
-    unsigned char *w = decode_escapes(p, q, s + (p - start));
+    unsigned char *w = decode_escapes(ps, p, q, s + (p - start));
     if (!w) return NULL;
     *w = '\0';
     *out = (char *)s;
@@ -464,7 +531,7 @@ foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_aren
     size_t first = len < ARENA_MAX_BLOCK / 5 ? len * 5 : ARENA_MAX_BLOCK;
     a->next_size = first > ARENA_MIN_BLOCK ? first : ARENA_MIN_BLOCK;
 
-    parser ps = {.end = (const unsigned char *)text + len, .arena = a, .nomem = false};
+    parser ps = {.end = (const unsigned char *)text + len, .arena = a, .nomem = false, .why = NULL};
     const unsigned char *p = (const unsigned char *)text;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3; /* cJSON skips a BOM */
     cJSON *tree = arena_node(a);
@@ -473,6 +540,7 @@ foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_aren
         /* The text may be a secret-bearing response: never leave parts of it behind. */
         foil_json_arena_free(a, true);
         if (!tree || ps.nomem) return foil_fail_nomem();
+        if (ps.why) return foil_fail(FOIL_E_PROTOCOL, "not valid JSON: %s", ps.why);
         return foil_fail(FOIL_E_PROTOCOL, "not valid JSON");
     }
     *arena = a;

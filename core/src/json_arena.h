@@ -9,9 +9,12 @@
  * The grammar is strict RFC 8259, which makes it stricter than cJSON in a few places
  * cJSON accepts invalid text: leading zeros and '.' without digits around it in numbers,
  * raw control characters in strings, \u escapes with non-hex digits, and bytes other
- * than space, tab, CR and LF as whitespace. Like cJSON it nests at most
- * FOIL_JSON_NESTING_LIMIT containers deep, skips a leading UTF-8 byte order mark, keeps
- * invalid UTF-8 bytes as they are and rejects anything but whitespace after the value. */
+ * than space, tab, CR and LF as whitespace. Unlike cJSON it refuses text that is not
+ * UTF-8 (RFC 8259 §8.1: overlong forms, surrogates and bytes that begin no sequence are
+ * refused; only strings holding a byte >= 0x80 pay for the check) and the escape \u0000
+ * (a NUL would silently cut the C string). Like cJSON it nests at most
+ * FOIL_JSON_NESTING_LIMIT containers deep, skips a leading UTF-8 byte order mark and
+ * rejects anything but whitespace after the value. */
 #ifndef FOIL_JSON_ARENA_H
 #define FOIL_JSON_ARENA_H
 

@@ -48,14 +48,23 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userp) {
     return n;
 }
 
+/* Retry-After (RFC 9110 §10.2.3): delay-seconds (digits only) or an HTTP-date. Anything
+ * else ("inf", "nan", "-5", "1e9", hex, garbage) is ignored: -1. The result is finite and
+ * at most a day. */
 static double parse_retry_after(const char *v) {
-    char *end = NULL;
-    double secs = strtod(v, &end);
-    if (end != v && secs >= 0) return secs;
+    const double max = 86400;
+    if (*v >= '0' && *v <= '9') {
+        double secs = 0;
+        for (; *v >= '0' && *v <= '9'; v++)
+            if (secs <= max) secs = secs * 10 + (*v - '0');
+        if (*v) return -1;
+        return secs < max ? secs : max;
+    }
     time_t when = curl_getdate(v, NULL); /* HTTP-date form */
     if (when < 0) return -1;
     double d = difftime(when, time(NULL));
-    return d > 0 ? d : 0;
+    if (!(d > 0)) return 0;
+    return d < max ? d : max;
 }
 
 static size_t on_header(char *buf, size_t size, size_t nitems, void *userp) {
@@ -147,32 +156,71 @@ static bool path_values(const foil_request_t *req, const foil_operation_t *op,
     return true;
 }
 
+/* The name of the template parameter that starts at `open` ("{sessionId}" -> sessionId). */
+static void param_name(const char *open, char *name, size_t cap) {
+    const char *close = strchr(open, '}');
+    size_t n = close ? (size_t)(close - open - 1) : 0;
+    if (n >= cap) n = cap - 1;
+    memcpy(name, open + 1, n);
+    name[n] = '\0';
+}
+
 /* base_url + the path with its {parameters} escaped + the escaped query, sized up front
- * and written in bulk. */
-static foil_status_t build_url(const foil_client_t *c, const foil_request_t *req,
+ * and written in bulk. Every byte outside RFC 3986's unreserved set is percent-encoded,
+ * so no id can add a segment, a query or a fragment; the dot segments "." and "..",
+ * which unreserved bytes can still spell, are refused, as is an empty id (each would
+ * turn the request into one for another resource). */
+static foil_status_t build_url(const char *base_url, const foil_request_t *req,
                                const foil_operation_t *op, char **out) {
     const char *values[2];
     size_t value_count = 0;
     if (!path_values(req, op, values, &value_count))
         return foil_fail(FOIL_E_INVALID_ARGUMENT, "missing path parameter for %s", op->path);
-    size_t base_len = strlen(c->base_url), size = base_len + strlen(op->path) + 1;
-    for (size_t i = 0; i < value_count; i++)
-        size += escaped_length(values[i]);
-    for (size_t i = 0; i < req->query_count; i++)
+    size_t base_len = strlen(base_url), size = base_len + strlen(op->path) + 1;
+    const char *open = op->path;
+    for (size_t i = 0; i < value_count; i++) {
+        open = strchr(open, '{');
+        const char *v = values[i];
+        if (v[0] == '\0' || strcmp(v, ".") == 0 || strcmp(v, "..") == 0) {
+            char name[64];
+            param_name(open, name, sizeof name);
+            return foil_fail_field(FOIL_E_INVALID_ARGUMENT, name,
+                                   v[0] ? "must not be a dot segment (\".\" or \"..\")"
+                                        : "must not be empty",
+                                   "an id", v);
+        }
+        if (strlen(v) > FOIL_REQUEST_MAX_ARGUMENT) {
+            char name[64];
+            param_name(open, name, sizeof name);
+            return foil_fail_field(FOIL_E_INVALID_ARGUMENT, name, "is too long",
+                                   "at most 8192 bytes", NULL);
+        }
+        size += escaped_length(v);
+        open++;
+    }
+    for (size_t i = 0; i < req->query_count; i++) {
+        if (strlen(req->query[i].value) > FOIL_REQUEST_MAX_ARGUMENT)
+            return foil_fail_field(FOIL_E_INVALID_ARGUMENT, req->query[i].name, "is too long",
+                                   "at most 8192 bytes", NULL);
         size += 2 + escaped_length(req->query[i].name) + escaped_length(req->query[i].value);
+    }
+    if (size - 1 > FOIL_REQUEST_MAX_URL)
+        return foil_fail(FOIL_E_INVALID_ARGUMENT,
+                         "%s: the request URL would be %zu bytes, over the %d byte limit", op->name,
+                         size - 1, FOIL_REQUEST_MAX_URL);
     char *url = malloc(size);
     if (!url) return foil_fail_nomem();
-    char *w = put(url, c->base_url, base_len);
+    char *w = put(url, base_url, base_len);
     size_t arg = 0;
     for (const char *p = op->path; *p;) {
-        const char *open = strchr(p, '{');
-        if (!open) {
+        const char *open_brace = strchr(p, '{');
+        if (!open_brace) {
             w = put(w, p, strlen(p));
             break;
         }
-        w = put(w, p, (size_t)(open - p));
+        w = put(w, p, (size_t)(open_brace - p));
         w = put_escaped(w, values[arg++]);
-        p = strchr(open, '}') + 1;
+        p = strchr(open_brace, '}') + 1;
     }
     for (size_t i = 0; i < req->query_count; i++) {
         *w++ = i == 0 ? '?' : '&';
@@ -197,13 +245,15 @@ static foil_status_t auth_header(const foil_client_t *c, const foil_request_t *r
     switch (op->auth) {
     case FOIL_AUTH_NONE:
         return FOIL_OK;
-    case FOIL_AUTH_SECRET:
-        token = c->secret_key;
+    case FOIL_AUTH_SECRET: {
+        foil_status_t st = foil_client_resolve_secret_key(c, &token);
+        if (st != FOIL_OK) return st;
         if (foil_str_empty(token))
             return foil_fail(FOIL_E_CONFIGURATION,
                              "%s needs a secret key: pass one to the client or set FOIL_SECRET_KEY",
                              op->name);
         break;
+    }
     case FOIL_AUTH_POLL:
     case FOIL_AUTH_AGENT:
         token = req->bearer;
@@ -213,9 +263,9 @@ static foil_status_t auth_header(const foil_client_t *c, const foil_request_t *r
                                    "is required", "a non-empty token", NULL);
         break;
     }
-    if (strpbrk(token, "\r\n"))
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "token", "must not contain line breaks",
-                               NULL, NULL);
+    if (foil_has_control_chars(token))
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "token",
+                               "must not contain control characters (CR, LF, ...)", NULL, NULL);
     static const char prefix[] = "Authorization: Bearer ";
     size_t token_len = strlen(token);
     if (!(*out = malloc(sizeof prefix + token_len))) return foil_fail_nomem();
@@ -239,7 +289,7 @@ void foil_request_configure_handle(void *easy) {
 }
 
 static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const char *url,
-                             const char *body, const char *auth, attempt *a) {
+                             bool loopback, const char *body, const char *auth, attempt *a) {
     CURL *easy = foil_transport_acquire(c->transport);
     if (!easy) return foil_fail_nomem();
     /* libcurl only reads the header list during the transfer, so it lives on the stack. */
@@ -265,6 +315,9 @@ static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const
     const char *ca = c->ca_bundle ? c->ca_bundle : foil_system_ca_bundle();
     if (ca) curl_easy_setopt(easy, CURLOPT_CAINFO, ca);
     curl_easy_setopt(easy, CURLOPT_PROXY, c->proxy);
+    /* Never through a proxy to a loopback base URL: plain http:// is allowed there, and a
+     * proxy (http_proxy in the environment) would see the secret key in clear text. */
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, loopback ? "*" : NULL);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &a->body);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, a);
     curl_easy_setopt(easy, CURLOPT_XFERINFODATA, a);
@@ -323,11 +376,19 @@ static foil_status_t backoff_sleep(foil_client_t *c, long generation, double sec
     return FOIL_OK;
 }
 
+/* The wait before the next attempt: the server's Retry-After (capped at 60 s), else
+ * exponential backoff with full jitter. */
 static double retry_delay(int attempt_no, double retry_after) {
     if (retry_after >= 0) return retry_after < 60 ? retry_after : 60;
     double cap = 0.25 * (double)(1u << (attempt_no < 5 ? attempt_no : 5));
     if (cap > 8) cap = 8;
     return cap * ((double)randombytes_uniform(10001) / 10000.0); /* full jitter */
+}
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static bool should_retry(foil_status_t st, const attempt *a) {
@@ -341,8 +402,11 @@ foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foi
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL);
     const foil_operation_t *op = foil_operation_get(req->op);
     char *url = NULL, *auth = NULL, *body = NULL;
-    foil_status_t st = auth_header(c, req, op, &auth);
-    if (st == FOIL_OK) st = build_url(c, req, op, &url);
+    bool loopback = false;
+    const char *base_url = foil_client_resolve_base_url(c, &loopback);
+    foil_status_t st =
+        base_url ? build_url(base_url, req, op, &url) : foil_error_status(foil_last_error());
+    if (st == FOIL_OK) st = auth_header(c, req, op, &auth);
     if (st == FOIL_OK && req->body && !(body = cJSON_PrintUnformatted(req->body)))
         st = foil_fail_nomem();
     bool idempotent = strcmp(op->method, "GET") == 0 || strcmp(op->method, "DELETE") == 0;
@@ -350,14 +414,23 @@ foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foi
     attempt a;
     memset(&a, 0, sizeof a);
     foil_transport_take_buffer(c->transport, &a.body.data, &a.body.cap);
+    /* Retries never wait past the caller's budget: the request timeout for each attempt
+     * allowed, counted from now. A Retry-After that would end past it is not waited for:
+     * the failure is returned at once, its retry_after telling the caller when to come back. */
+    double deadline = now_seconds() + (double)c->timeout_ms / 1000.0 * (c->max_retries + 1);
     for (int attempt_no = 0; st == FOIL_OK; attempt_no++) {
         buffer reused = {.data = a.body.data, .cap = a.body.cap};
         memset(&a, 0, sizeof a);
         a.body = reused;
         a.cancel_generation = generation;
-        st = perform(c, op, url, body, auth, &a);
+        st = perform(c, op, url, loopback, body, auth, &a);
         if (!(idempotent && attempt_no < c->max_retries && should_retry(st, &a))) break;
-        st = backoff_sleep(c, generation, retry_delay(attempt_no, a.retry_after));
+        double wait = retry_delay(attempt_no, a.retry_after), left = deadline - now_seconds();
+        if (wait > left) {
+            if (a.retry_after >= 0 || left <= 0) break;
+            wait = left;
+        }
+        st = backoff_sleep(c, generation, wait);
     }
     free(url);
     foil_wipe_free(auth);

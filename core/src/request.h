@@ -7,6 +7,10 @@
 #include "operations.h"
 
 #define FOIL_REQUEST_MAX_QUERY 8
+/* Largest path or query argument, and largest request URL, sent: bigger is
+ * FOIL_E_INVALID_ARGUMENT before anything goes on the wire. */
+#define FOIL_REQUEST_MAX_ARGUMENT 8192
+#define FOIL_REQUEST_MAX_URL 16384
 
 typedef struct foil_query_param {
     const char *name;

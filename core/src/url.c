@@ -2,6 +2,7 @@
 #include "client_internal.h"
 
 #include <curl/curl.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -21,14 +22,16 @@ static bool host_is_loopback(const char *host) {
     return dots == 2;
 }
 
-bool foil_url_is_allowed(const char *url, const char **why) {
+bool foil_url_is_allowed(const char *url, const char **why, bool *loopback) {
     CURLU *u = curl_url();
     char *scheme = NULL, *host = NULL;
     bool ok = false;
+    if (loopback) *loopback = false;
     *why = "is not a valid URL";
     if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
         curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
         curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        if (loopback) *loopback = host_is_loopback(host);
         if (strcasecmp(scheme, "https") == 0) {
             ok = true;
         } else if (strcasecmp(scheme, "http") == 0) {
@@ -42,4 +45,19 @@ bool foil_url_is_allowed(const char *url, const char **why) {
     curl_free(host);
     curl_url_cleanup(u);
     return ok;
+}
+
+void foil_url_redact(const char *url, char *out, size_t cap) {
+    if (cap == 0) return;
+    const char *authority = strstr(url, "://");
+    authority = authority ? authority + 3 : url;
+    size_t host_part = strcspn(authority, "/?#");
+    const char *at = NULL;
+    for (const char *p = authority; p < authority + host_part; p++)
+        if (*p == '@') at = p;
+    if (!at) {
+        snprintf(out, cap, "%s", url);
+        return;
+    }
+    snprintf(out, cap, "%.*s***%s", (int)(authority - url), url, at);
 }

@@ -23,7 +23,17 @@ struct canned_server {
     long delay_ms;
     canned_request_t last;
     char url[64];
+    char **sequence; /* canned_server_sequence: served in order, the last repeated */
+    size_t sequence_count, sequence_next;
 };
+
+static void clear_sequence(canned_server_t *s) {
+    for (size_t i = 0; i < s->sequence_count; i++)
+        free(s->sequence[i]);
+    free(s->sequence);
+    s->sequence = NULL;
+    s->sequence_count = s->sequence_next = 0;
+}
 
 typedef struct upload {
     char *data;
@@ -79,6 +89,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     r->body[r->body_len] = '\0';
     r->count++;
     const char *body = s->body ? s->body : "";
+    if (s->sequence_count) {
+        size_t i =
+            s->sequence_next < s->sequence_count ? s->sequence_next++ : s->sequence_count - 1;
+        body = s->sequence[i];
+    }
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
     MHD_add_response_header(resp, "Content-Type", "application/json");
@@ -127,6 +142,7 @@ canned_server_t *canned_server_start(void) {
 void canned_server_respond(canned_server_t *s, int status, const char *body, const char *request_id,
                            const char *retry_after) {
     pthread_mutex_lock(&s->lock);
+    clear_sequence(s);
     free(s->body);
     s->body = body ? strdup(body) : NULL;
     s->status = status;
@@ -150,8 +166,19 @@ void canned_server_stop(canned_server_t *s) {
     if (!s) return;
     MHD_stop_daemon(s->daemon);
     pthread_mutex_destroy(&s->lock);
+    clear_sequence(s);
     free(s->body);
     free(s);
+}
+
+void canned_server_sequence(canned_server_t *s, const char *const *bodies, size_t count) {
+    pthread_mutex_lock(&s->lock);
+    clear_sequence(s);
+    s->status = 200;
+    s->sequence = calloc(count, sizeof *s->sequence);
+    for (size_t i = 0; s->sequence && i < count; i++)
+        if ((s->sequence[i] = strdup(bodies[i]))) s->sequence_count = i + 1;
+    pthread_mutex_unlock(&s->lock);
 }
 
 void canned_server_delay(canned_server_t *s, long delay_ms) {

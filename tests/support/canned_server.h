@@ -28,6 +28,9 @@ canned_server_t *canned_server_start(void);
  * optional Retry-After (NULL: none). */
 void canned_server_respond(canned_server_t *s, int status, const char *body, const char *request_id,
                            const char *retry_after);
+/* The next responses: 200 with bodies[0], then bodies[1], ...; the last repeats once all
+ * are served. Replaced by the next canned_server_respond / canned_server_sequence. */
+void canned_server_sequence(canned_server_t *s, const char *const *bodies, size_t count);
 /* Delay every response by delay_ms (0: none). */
 void canned_server_delay(canned_server_t *s, long delay_ms);
 const char *canned_server_url(const canned_server_t *s);

@@ -405,6 +405,37 @@ static void decrypted_payload_is_validated(void **state) {
     foil_delivery_key_pair_free(kp);
 }
 
+/* Issue 10 (defects 10, 11): a decrypted payload whose text holds NUL or is not UTF-8 is
+ * FOIL_E_CRYPTO, never a value cut at the NUL or bytes passed on. */
+static void decrypted_payload_must_be_text(void **state) {
+    (void)state;
+    foil_delivery_key_pair_t *kp = vector_key_pair();
+    const char *cases[] = {
+        "{\"version\":1,\"outputs\":{\"A\":\"a\\u0000b\"}}",
+        "{\"version\":1,\"outputs\":{\"A\\u0000B\":\"x\"}}",
+        "{\"version\":1,\"outputs\":{\"A\":\"x\"},\"ack_token\":\"t\\u0000\"}",
+        "{\"version\":1,\"outputs\":{\"A\":\"\xff\xfe\"}}",
+        "{\"version\":1,\"outputs\":{\"A\xc0\xaf\":\"x\"}}",
+        "{\"version\":1,\"outputs\":{\"A\":\"\xed\xa0\x80\"}}",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *env = seal_raw(kp, cases[i]);
+        foil_delivery_payload_t *p = (foil_delivery_payload_t *)1;
+        assert_int_equal(foil_gate_delivery_decrypt(kp, env, &p), FOIL_E_CRYPTO);
+        assert_null(p);
+        const char *msg = foil_error_message(foil_last_error());
+        assert_true(strstr(msg, "NUL") || strstr(msg, "UTF-8"));
+        free(env);
+    }
+    char *env = seal_raw(kp, "{\"version\":1,\"outputs\":{\"A\":\"caf\xc3\xa9 \\u00e9\"}}");
+    foil_delivery_payload_t *p = NULL;
+    FOIL_ASSERT_OK(foil_gate_delivery_decrypt(kp, env, &p));
+    assert_string_equal(foil_delivery_payload_output(p, "A"), "caf\xc3\xa9 \xc3\xa9");
+    foil_delivery_payload_free(p);
+    free(env);
+    foil_delivery_key_pair_free(kp);
+}
+
 static void encrypt_validates_its_inputs(void **state) {
     (void)state;
     char *delivery = print(cJSON_GetObjectItemCaseSensitive(vector, "delivery"));
@@ -610,6 +641,7 @@ int main(void) {
         cmocka_unit_test(envelope_lengths_are_exact),
         cmocka_unit_test(envelope_structure_is_checked),
         cmocka_unit_test(decrypted_payload_is_validated),
+        cmocka_unit_test(decrypted_payload_must_be_text),
         cmocka_unit_test(encrypt_validates_its_inputs),
         cmocka_unit_test(delivery_requests_are_validated),
         cmocka_unit_test(huge_inputs_are_refused),

@@ -128,6 +128,51 @@ static void expect_stricter(const char *text) {
     expect_stricter_n(text, strlen(text));
 }
 
+/* Issue 10 (defects 10, 11): a string from the network holding NUL, or bytes that are
+ * not UTF-8, is FOIL_E_PROTOCOL, never cut short or passed on. cJSON accepts both. */
+static void test_nul_and_invalid_utf8_refused(void **state) {
+    (void)state;
+    const char *nul[] = {"\"nul \\u0000 inside\"", "{\"id\":\"sid_a\\u0000b\"}",
+                         "{\"k\\u0000ey\":1}", "[\"\\u0000\"]"};
+    for (size_t i = 0; i < sizeof nul / sizeof *nul; i++) {
+        expect_stricter(nul[i]);
+        assert_non_null(strstr(foil_error_message(foil_last_error()), "NUL"));
+    }
+    const char *bad[] = {
+        "\"\xff\"",             /* never a UTF-8 byte */
+        "\"\xc0\xaf\"",         /* overlong '/' */
+        "\"\xe0\x80\xaf\"",     /* overlong, three bytes */
+        "\"\xf0\x80\x80\xaf\"", /* overlong, four bytes */
+        "\"\x80\"",             /* lone continuation byte */
+        "\"\xc3\"",             /* truncated sequence at the end */
+        "\"\xc3x\"",            /* truncated sequence in the middle */
+        "\"\xe2\x82\"",         /* truncated three-byte sequence */
+        "\"\xed\xa0\x80\"",     /* UTF-16 surrogate D800 */
+        "\"\xf4\x90\x80\x80\"", /* above U+10FFFF */
+        "\"\xf5\x80\x80\x80\"", /* never a lead byte */
+        "{\"k\xff"
+        "ey\":1}",                                                         /* in a key */
+        "\"\xc3\\n\"",                                                     /* split by an escape */
+        "\"escaped \\n then \xff\"",                                       /* after an escape */
+        "\"a long ascii run first, more than sixteen bytes, then \xc3(\"", /* wide paths */
+        "\"0123456789abcdef\xc3\"", /* high byte right before the quote */
+        "\"01234567\xc3\"",         /* eight-byte path */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        expect_stricter(bad[i]);
+        assert_non_null(strstr(foil_error_message(foil_last_error()), "UTF-8"));
+    }
+    const char *good[] = {
+        "\"\xc2\x80 \xdf\xbf \xe0\xa0\x80 \xef\xbf\xbf \xf0\x90\x80\x80 \xf4\x8f\xbf\xbf\"",
+        "\"\xed\x9f\xbf \xee\x80\x80\"", /* around the surrogates */
+        "{\"k\xc3\xa9y\":\"v\xc3\xa9\\n\xe2\x82\xac\"}",
+        "\"0123456789abcdef0123456789abcdef\xf0\x9f\x98\x80\"",
+        "\"\\u0001 is allowed\"",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        expect_same(good[i]);
+}
+
 /* ---- fixtures ------------------------------------------------------------------ */
 
 static void compare_file(const char *path, size_t *compared) {
@@ -207,9 +252,7 @@ static void test_strings(void **state) {
         "\"\\\" \\\\ \\/ \\b \\f \\n \\r \\t\"",
         "\"\\u0041\\u00e9\\u20AC\\uFFFF\"",
         "\"\\ud83d\\ude00 and \\uD834\\uDD1E\"",
-        "\"nul \\u0000 inside\"", /* cJSON keeps the NUL: the string ends there */
         "\"raw \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"", /* UTF-8 passes through */
-        "\"bad utf-8 \xff \xc0\xaf \x80 \xed\xa0\x80 kept as is\"",
         "\"\x7f delete is not a control character\"",
         "\"a long run without escapes, longer than one word at a time\"",
         "{\"esc\\naped key\":\"v\",\"k\\u00e9y\":1}",
@@ -442,6 +485,7 @@ int main(void) {
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_stricter_than_cjson),
+        cmocka_unit_test(test_nul_and_invalid_utf8_refused),
         cmocka_unit_test(test_trailing_and_truncated),
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_prev_links),

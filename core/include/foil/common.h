@@ -42,44 +42,67 @@ extern "C" {
 #define FOIL_VERSION_NUMBER                                                                        \
     (FOIL_VERSION_MAJOR * 10000 + FOIL_VERSION_MINOR * 100 + FOIL_VERSION_PATCH)
 
-/* Every status once: X(name, value, kind, description). `kind` is the stable
- * snake_case name bindings use to pick their exception class. */
+/* Every status once: X(name, value, kind, parent, description).
+ *  - `kind` is the stable snake_case name bindings use to pick their exception class.
+ *  - `parent` is the kind of the row's parent in the exception tree, NULL for a root:
+ *    the API's failures (authentication ... server) sit under "api", invalid_argument
+ *    under "validation", timeout under "connection". A binding's own base class
+ *    (FoilError, Foil::Error) is above every root.
+ * The same table is readable at run time: foil_status_count() / foil_status_at(). */
 #define FOIL_STATUS_TABLE(X)                                                                       \
-    X(FOIL_OK, 0, "ok", "success")                                                                 \
-    X(FOIL_E_INVALID_ARGUMENT, 1, "invalid_argument", "invalid argument")                          \
-    X(FOIL_E_CONFIGURATION, 2, "configuration", "client configuration error")                      \
-    X(FOIL_E_NOMEM, 3, "out_of_memory", "out of memory")                                           \
-    X(FOIL_E_CONNECTION, 4, "connection", "could not reach the Foil API")                          \
-    X(FOIL_E_TIMEOUT, 5, "timeout", "request timed out")                                           \
-    X(FOIL_E_CANCELLED, 6, "cancelled", "operation cancelled")                                     \
-    X(FOIL_E_PROTOCOL, 7, "protocol", "malformed or unexpected response")                          \
-    X(FOIL_E_API, 8, "api", "the Foil API returned an error")                                      \
-    X(FOIL_E_AUTHENTICATION, 9, "authentication", "authentication failed")                         \
-    X(FOIL_E_PERMISSION, 10, "permission", "permission denied")                                    \
-    X(FOIL_E_NOT_FOUND, 11, "not_found", "resource not found")                                     \
-    X(FOIL_E_CONFLICT, 12, "conflict", "conflict")                                                 \
-    X(FOIL_E_GONE, 13, "gone", "resource expired or already consumed")                             \
-    X(FOIL_E_VALIDATION, 14, "validation", "request validation failed")                            \
-    X(FOIL_E_RATE_LIMITED, 15, "rate_limited", "rate limited")                                     \
-    X(FOIL_E_SERVER, 16, "server", "Foil API server error")                                        \
-    X(FOIL_E_CRYPTO, 17, "crypto", "decryption or integrity check failed")                         \
-    X(FOIL_E_CRYPTO_UNAVAILABLE, 18, "crypto_unavailable",                                         \
+    X(FOIL_OK, 0, "ok", NULL, "success")                                                           \
+    X(FOIL_E_INVALID_ARGUMENT, 1, "invalid_argument", "validation", "invalid argument")            \
+    X(FOIL_E_CONFIGURATION, 2, "configuration", NULL, "client configuration error")                \
+    X(FOIL_E_NOMEM, 3, "out_of_memory", NULL, "out of memory")                                     \
+    X(FOIL_E_CONNECTION, 4, "connection", NULL, "could not reach the Foil API")                    \
+    X(FOIL_E_TIMEOUT, 5, "timeout", "connection", "request timed out")                             \
+    X(FOIL_E_CANCELLED, 6, "cancelled", NULL, "operation cancelled")                               \
+    X(FOIL_E_PROTOCOL, 7, "protocol", NULL, "malformed or unexpected response")                    \
+    X(FOIL_E_API, 8, "api", NULL, "the Foil API returned an error")                                \
+    X(FOIL_E_AUTHENTICATION, 9, "authentication", "api", "authentication failed")                  \
+    X(FOIL_E_PERMISSION, 10, "permission", "api", "permission denied")                             \
+    X(FOIL_E_NOT_FOUND, 11, "not_found", "api", "resource not found")                              \
+    X(FOIL_E_CONFLICT, 12, "conflict", "api", "conflict")                                          \
+    X(FOIL_E_GONE, 13, "gone", "api", "resource expired or already consumed")                      \
+    X(FOIL_E_VALIDATION, 14, "validation", "api", "request validation failed")                     \
+    X(FOIL_E_RATE_LIMITED, 15, "rate_limited", "api", "rate limited")                              \
+    X(FOIL_E_SERVER, 16, "server", "api", "Foil API server error")                                 \
+    X(FOIL_E_CRYPTO, 17, "crypto", NULL, "decryption or integrity check failed")                   \
+    X(FOIL_E_CRYPTO_UNAVAILABLE, 18, "crypto_unavailable", NULL,                                   \
       "AES-256-GCM is not supported by this CPU")                                                  \
-    X(FOIL_E_TOKEN, 19, "token_verification", "sealed token verification failed")                  \
-    X(FOIL_E_SIGNATURE, 20, "signature", "webhook signature verification failed")                  \
-    X(FOIL_E_POLICY, 21, "env_policy", "environment variable refused by policy")                   \
-    X(FOIL_E_REJECTED, 22, "rejected", "the signup was rejected")                                  \
-    X(FOIL_E_EXPIRED, 23, "expired", "the signup expired")                                         \
-    X(FOIL_E_STATE, 24, "state", "operation not valid in the handle's current state")
+    X(FOIL_E_TOKEN, 19, "token_verification", NULL, "sealed token verification failed")            \
+    X(FOIL_E_SIGNATURE, 20, "signature", NULL, "webhook signature verification failed")            \
+    X(FOIL_E_POLICY, 21, "env_policy", NULL, "environment variable refused by policy")             \
+    X(FOIL_E_REJECTED, 22, "rejected", NULL, "the signup was rejected")                            \
+    X(FOIL_E_EXPIRED, 23, "expired", NULL, "the signup expired")                                   \
+    X(FOIL_E_STATE, 24, "state", NULL, "operation not valid in the handle's current state")
 
-#define FOIL__STATUS_ENUM(name, value, kind, text) name = value,
+#define FOIL__STATUS_ENUM(name, value, kind, parent, text) name = value,
 typedef enum foil_status { FOIL_STATUS_TABLE(FOIL__STATUS_ENUM) } foil_status_t;
 #undef FOIL__STATUS_ENUM
 
 /* Static English text for a status ("resource not found"); never NULL. */
 FOIL_API const char *foil_status_str(foil_status_t status);
-/* Static stable kind name for a status ("not_found"); never NULL. */
+/* Static stable kind name for a status ("not_found"); "unknown" for a value that is not
+ * in the table; never NULL. */
 FOIL_API const char *foil_status_kind(foil_status_t status);
+
+/* The status table at run time, row by row, so a binding builds its exception classes
+ * from it. All strings are static (never freed); every function is thread-safe.
+ *   for (size_t i = 0; i < foil_status_count(); i++) {
+ *       foil_status_t s = foil_status_at(i);
+ *       ... foil_status_name(s), foil_status_kind(s), foil_status_parent(s) ...
+ *   }
+ */
+/* Number of rows (FOIL_OK included). */
+FOIL_API size_t foil_status_count(void);
+/* Value of row i, in table order; (foil_status_t)-1 when i >= foil_status_count(). */
+FOIL_API foil_status_t foil_status_at(size_t i);
+/* Enum name ("FOIL_E_NOT_FOUND"); NULL for a value that is not in the table. */
+FOIL_API const char *foil_status_name(foil_status_t status);
+/* Kind of the parent in the exception tree ("api" for FOIL_E_NOT_FOUND); NULL for a
+ * root (and for a value that is not in the table). */
+FOIL_API const char *foil_status_parent(foil_status_t status);
 
 /* Initialise libsodium and libcurl. Idempotent and thread-safe; every entry point
  * calls it on demand, so calling it explicitly is only needed to fail early. */

@@ -4,6 +4,10 @@
  * failing libfoil call made by this thread. It stays valid until the next libfoil
  * call on the same thread that fails (successful calls leave it untouched). All
  * strings are borrowed from it. Secrets never appear in messages.
+ *
+ * foil_error_copy() makes an owned copy of a record, independent of any thread (to read
+ * a failure later, or on another thread, e.g. where a runtime moves work between
+ * threads); it is released with foil_error_free(). Every accessor below reads either.
  */
 #ifndef FOIL_ERROR_H
 #define FOIL_ERROR_H
@@ -56,6 +60,37 @@ FOIL_API const char *foil_error_field_received(const foil_error_t *e, size_t i);
 /* details.allowed_values[] as strings. */
 FOIL_API size_t foil_error_allowed_value_count(const foil_error_t *e);
 FOIL_API const char *foil_error_allowed_value(const foil_error_t *e, size_t i);
+
+/* The whole record as one JSON object, so a binding converts one value and raises the
+ * class for its "kind". Every key is always present, null when unknown:
+ *   "kind"           status kind (foil_status_kind(): "not_found", "invalid_argument", ...)
+ *   "status"         HTTP status, 0 when no response was received
+ *   "code"           foil_error_code()            "message"      foil_error_message()
+ *   "request_id"     string or null               "retryable"    true / false
+ *   "retry_after"    seconds (number) or null     "docs_url"     string or null
+ *   "next_action"    string or null
+ *   "field_errors"   array of objects shaped as the official SDKs' field_errors:
+ *                    the API's details.fields objects as sent ({"name", "issue",
+ *                    "expected", "received"}, "received" of any JSON type), or for a
+ *                    client-side error {"name", "issue"} plus "expected" / "received"
+ *                    (strings) when known; [] when none
+ *   "allowed_values" array of strings ([] when none)
+ *   "details"        the error's details object, or null
+ *   "body"           the raw response body as a string, or null
+ * Borrowed from e: built on first use, kept in the record and freed with it (for
+ * foil_last_error(): at the calling thread's next failure, foil_error_clear() or thread
+ * exit; for a copy: by foil_error_free()). NULL when e is NULL or memory runs out.
+ * Building it never changes the record. Like the record, not for concurrent use. */
+FOIL_API const foil_json_t *foil_error_json(const foil_error_t *e);
+
+/* An owned deep copy of `e` (every field, details included), usable from any thread and
+ * unaffected by later failures. *out belongs to the caller: release it with
+ * foil_error_free(). FOIL_E_INVALID_ARGUMENT when e or out is NULL; on FOIL_E_NOMEM the
+ * calling thread's record is replaced (after e was read). */
+FOIL_API foil_status_t foil_error_copy(const foil_error_t *e, foil_error_t **out);
+/* Release a copy from foil_error_copy(). NULL is a no-op, and so is a thread's own
+ * record (the pointer foil_last_error() returns): it is never freed by hand. */
+FOIL_API void foil_error_free(foil_error_t *e);
 
 #ifdef __cplusplus
 }

@@ -74,7 +74,8 @@ FOIL_API size_t foil_gate_session_output_count(const foil_gate_session_t *s);
 FOIL_API const char *foil_gate_session_output_key(const foil_gate_session_t *s, size_t i);
 FOIL_API const char *foil_gate_session_output_value(const foil_gate_session_t *s, size_t i);
 FOIL_API const char *foil_gate_session_output(const foil_gate_session_t *s, const char *key);
-/* Keys the policy refused, with the reason ("blocked", "gate_managed_from_integrator"). */
+/* Keys the policy refused, with the reason ("invalid_name", "blocked",
+ * "gate_managed_from_integrator"; see foil_env_key_refusal). */
 FOIL_API size_t foil_gate_session_refused_count(const foil_gate_session_t *s);
 FOIL_API const char *foil_gate_session_refused_key(const foil_gate_session_t *s, size_t i);
 FOIL_API const char *foil_gate_session_refused_reason(const foil_gate_session_t *s, size_t i);
