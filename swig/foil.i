@@ -71,6 +71,7 @@ FOIL_HANDLE(foil_document, foil_document_free)
 FOIL_HANDLE(foil_delivery_key_pair, foil_delivery_key_pair_free)
 FOIL_HANDLE(foil_delivery_payload, foil_delivery_payload_free)
 FOIL_HANDLE(foil_gate_session, foil_gate_session_free)
+FOIL_HANDLE(foil_error, foil_error_free)
 
 /* ---- Owned strings: `char **out` is copied into a native string, then wiped and freed. */
 FOIL_OUT_STRING(out, foil_string_free)
@@ -92,6 +93,10 @@ FOIL_OUT_STRING(out, foil_string_free)
 /* The calling thread's error is read by the raise hook, in the same C call. */
 %ignore foil_last_error;
 %ignore foil_error_clear;
+
+/* foil_status_at() returns a row's status value, not the outcome of a call: an integer in
+ * every language (the status typemap would raise it). */
+%apply int { foil_status_t foil_status_at };
 
 /* ---- Every public header (foil/foil.h's list; SWIG does not follow #include). */
 %include "foil/common.h"

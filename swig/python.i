@@ -89,74 +89,28 @@ static PyObject *foil_py_json(const foil_json_t *v) {
     }
 }
 
-static int foil_py_set(PyObject *dict, const char *key, PyObject *value) {
-    if (!value) return -1;
-    int rc = PyDict_SetItemString(dict, key, value);
-    Py_DECREF(value);
-    return rc;
-}
-
-/* Describe the calling thread's last error as a dict for the Python error hook. */
-static PyObject *foil_py_error_info(foil_status_t st) {
-    const foil_error_t *e = foil_last_error();
-    PyObject *info = PyDict_New();
-    if (!info) return NULL;
-    double retry_after = foil_error_retry_after(e);
-    size_t nfields = foil_error_field_count(e), nallowed = foil_error_allowed_value_count(e);
-    PyObject *fields = PyList_New(0), *allowed = PyList_New(0);
-    int bad = !fields || !allowed;
-    for (size_t i = 0; !bad && i < nfields; i++) {
-        PyObject *f = PyDict_New();
-        bad = !f || foil_py_set(f, "name", foil_py_text(foil_error_field_name(e, i))) ||
-              foil_py_set(f, "issue", foil_py_text(foil_error_field_issue(e, i)));
-        if (!bad && foil_error_field_expected(e, i))
-            bad = foil_py_set(f, "expected", foil_py_text(foil_error_field_expected(e, i)));
-        if (!bad && foil_error_field_received(e, i))
-            bad = foil_py_set(f, "received", foil_py_text(foil_error_field_received(e, i)));
-        if (!bad) bad = PyList_Append(fields, f) != 0;
-        Py_XDECREF(f);
-    }
-    for (size_t i = 0; !bad && i < nallowed; i++) {
-        PyObject *s = foil_py_text(foil_error_allowed_value(e, i));
-        bad = !s || PyList_Append(allowed, s) != 0;
-        Py_XDECREF(s);
-    }
-    if (bad || foil_py_set(info, "status", PyLong_FromLong((long)st)) ||
-        foil_py_set(info, "kind", foil_py_text(foil_status_kind(st))) ||
-        foil_py_set(info, "http_status", PyLong_FromLong(foil_error_http_status(e))) ||
-        foil_py_set(info, "code", foil_py_text(foil_error_code(e))) ||
-        foil_py_set(info, "message", foil_py_text(foil_error_message(e))) ||
-        foil_py_set(info, "retryable", PyBool_FromLong(foil_error_retryable(e))) ||
-        foil_py_set(info, "request_id", foil_py_text(foil_error_request_id(e))) ||
-        foil_py_set(info, "docs_url", foil_py_text(foil_error_docs_url(e))) ||
-        foil_py_set(info, "next_action", foil_py_text(foil_error_next_action(e))) ||
-        foil_py_set(info, "retry_after",
-                    retry_after < 0 ? (Py_INCREF(Py_None), Py_None) : PyFloat_FromDouble(retry_after)) ||
-        foil_py_set(info, "body", foil_py_text(foil_error_body(e))) ||
-        foil_py_set(info, "details", foil_py_json(foil_error_details(e))) ||
-        PyDict_SetItemString(info, "fields", fields) ||
-        PyDict_SetItemString(info, "allowed_values", allowed)) {
-        Py_XDECREF(fields);
-        Py_XDECREF(allowed);
-        Py_DECREF(info);
-        return NULL;
-    }
-    Py_DECREF(fields);
-    Py_DECREF(allowed);
-    return info;
-}
-
-/* ---- Raise: the exception for a failed call (GIL held). The hook (foil._errors) turns
- * the error record into the class for its kind; a failure while building it (memory)
- * propagates as is. */
+/* ---- Raise: the exception for a failed call (GIL held). The calling thread's error record
+ * (foil_error_json: kind, HTTP status, code, message, ...) is converted like any view, and
+ * the hook (foil._errors) turns it into the instance of the class for its kind; a failure
+ * while building it (memory) propagates as is. */
 static void foil_py_raise(foil_status_t st) {
-    PyObject *info = foil_py_error_info(st);
-    if (!info) return;
-    if (!foil_py_error_hook) {
-        PyErr_SetString(PyExc_RuntimeError, foil_error_message(foil_last_error()));
-        Py_DECREF(info);
+    const foil_error_t *e = foil_last_error();
+    const foil_json_t *record = foil_error_json(e);
+    if (!foil_py_error_hook || !record) {
+        /* No hook yet (module import), or no memory left for the record. */
+        PyErr_Format(st == FOIL_E_NOMEM ? PyExc_MemoryError : PyExc_RuntimeError, "%s: %s",
+                     foil_status_kind(st), foil_error_message(e) ? foil_error_message(e) : "");
         return;
     }
+    PyObject *info;
+    if (foil_error_status(e) == st) {
+        info = foil_py_json(record);
+    } else {
+        /* A status without a record of its own (the thread's record is an older failure's,
+         * e.g. from the emulator's API): the class and text come from the status alone. */
+        info = Py_BuildValue("{s:s,s:s}", "kind", foil_status_kind(st), "message", foil_status_str(st));
+    }
+    if (!info) return;
     PyObject *exc = PyObject_CallFunctionObjArgs(foil_py_error_hook, info, NULL);
     Py_DECREF(info);
     if (!exc) return;
@@ -288,24 +242,3 @@ void foil_py_set_error_hook(PyObject *hook) {
 %}
 
 %include "python_views.i"
-
-/* ---- Status rows: temporary, until foil_status_count/at/name/parent land in the core. */
-%{
-#define FOIL_PY_STATUS_ROW(name, value, kind, text) {value, #name},
-static const struct {
-    int value;
-    const char *name;
-} foil_py_status_rows[] = {FOIL_STATUS_TABLE(FOIL_PY_STATUS_ROW)};
-#undef FOIL_PY_STATUS_ROW
-%}
-%inline %{
-size_t foil_binding_status_count(void) {
-    return sizeof foil_py_status_rows / sizeof foil_py_status_rows[0];
-}
-int foil_binding_status_value(size_t i) {
-    return i < foil_binding_status_count() ? foil_py_status_rows[i].value : -1;
-}
-const char *foil_binding_status_name(size_t i) {
-    return i < foil_binding_status_count() ? foil_py_status_rows[i].name : NULL;
-}
-%}
