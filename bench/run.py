@@ -224,6 +224,36 @@ def bench_emulator(emu: Emulator, quick: bool) -> dict:
 # ---------------------------------------------------------------------------- report
 
 
+# ---------------------------------------------------------------------------- language rows
+# Benchmarks of the other language bindings plug in here without editing the rest of this file:
+# every executable bench/rows.d/*.sh runs against the same emulator with FOIL_BENCH_BASE_URL,
+# FOIL_BENCH_SECRET_KEY, FOIL_BENCH_QUICK (0/1) and FOIL_BENCH_SKIP_INSTALL (0/1) in its
+# environment and prints one JSON object per table row on stdout:
+#   {"benchmark": "...", "libfoil": "...", "baseline": "...", "ratio": "...", "target": "...", "met": "..."}
+# A script that fails is reported as a failed benchmark.
+ROWS_DIR = BENCH_DIR / "rows.d"
+ROW_KEYS = ("benchmark", "libfoil", "baseline", "ratio", "target", "met")
+
+
+def bench_language_rows(emu: Emulator, quick: bool, skip_install: bool) -> list[dict]:
+    out: list[dict] = []
+    for script in sorted(ROWS_DIR.glob("*.sh")) if ROWS_DIR.is_dir() else []:
+        env = dict(os.environ, FOIL_BENCH_BASE_URL=emu.base_url, FOIL_BENCH_SECRET_KEY=emu.secret_key,
+                   FOIL_BENCH_QUICK=str(int(quick)), FOIL_BENCH_SKIP_INSTALL=str(int(skip_install)))
+        log(f"bash {script.relative_to(REPO_DIR)}")
+        result = run(["bash", str(script)], capture_output=True, env=env)
+        for line in result.stdout.splitlines():
+            if line.strip():
+                row = json.loads(line)
+                out.append({k: str(row.get(k, "—")) for k in ROW_KEYS} | {"raw": row.get("raw")})
+    return out
+
+
+def language_table_rows(rows_in: list[dict]) -> list[tuple[str, str, str, str, str, str]]:
+    return [tuple(r[k] for k in ROW_KEYS) for r in rows_in]
+# ---------------------------------------------------------------------------- end of language rows
+
+
 def machine() -> dict:
     cpu = platform.processor()
     try:
@@ -338,6 +368,7 @@ def main() -> int:
                    "signup": bench_signup(args.quick), "crypto": bench_crypto(args.quick),
                    "threads": bench_threads(emu, args.quick),
                    "emulator": bench_emulator(emu, args.quick)}
+        results["languages"] = bench_language_rows(emu, args.quick, args.skip_install)
     except BenchmarkFailed as error:
         print(f"benchmark failed to run: {error}", file=sys.stderr)
         return 1
@@ -350,7 +381,7 @@ def main() -> int:
     results["quick"] = args.quick
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
-    print(render(rows(results), info))
+    print(render(rows(results) + language_table_rows(results["languages"]), info))
     log(f"done in {time.monotonic() - started:.0f} s")
     return 0
 

@@ -17,14 +17,21 @@
 #include "testhook.h"
 #include "wipe.h"
 
-#define MAX_FILE_BYTES (16L * 1024 * 1024)
+#define MAX_FILE_BYTES CLI_FILE_MAX_BYTES
 
 int cli_file_read(const char *path, char **text, size_t *len) {
     *text = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
     struct stat st;
+    /* Never open a FIFO (blocks) or a device (side effects): look first, then open
+     * without blocking and check that it is still a regular file. */
+    if (stat(path, &st) != 0) return -1;
+    if (!S_ISREG(st.st_mode)) {
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return -1;
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return -1;
     if (fstat(fd, &st) != 0) {
         int e = errno;
         close(fd);
@@ -33,7 +40,7 @@ int cli_file_read(const char *path, char **text, size_t *len) {
     }
     if (!S_ISREG(st.st_mode) || st.st_size > MAX_FILE_BYTES) {
         close(fd);
-        errno = S_ISREG(st.st_mode) ? EFBIG : EISDIR;
+        errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
         return -1;
     }
     size_t cap = (size_t)st.st_size + 1, n = 0;
@@ -177,5 +184,70 @@ int cli_file_write_atomic(const char *path, const char *data, size_t len, mode_t
         return fail(err, errlen, "cannot sync the directory %s: %s", dir, strerror(e));
     }
     close(dfd);
+    return 0;
+}
+
+static const char *kind_of(mode_t m) {
+    return S_ISDIR(m)    ? "a directory"
+           : S_ISFIFO(m) ? "a FIFO"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISSOCK(m) ? "a socket"
+                         : "not a regular file";
+}
+
+static int writable_dir(const char *file, char *dir, size_t n, char *err, size_t errlen) {
+    const char *slash = strrchr(file, '/');
+    if (slash)
+        snprintf(dir, n, "%.*s", (int)(slash == file ? 1 : slash - file), file);
+    else
+        snprintf(dir, n, ".");
+    struct stat st;
+    if (stat(dir, &st) != 0) return fail(err, errlen, "directory %s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return fail(err, errlen, "%s is not a directory", dir);
+    }
+    if (access(dir, W_OK | X_OK) != 0)
+        return fail(err, errlen, "cannot write to the directory %s: %s", dir, strerror(errno));
+    return 0;
+}
+
+int cli_file_check_target(const char *path, char *target, size_t n, char *err, size_t errlen) {
+    char resolved[PATH_MAX], dir[PATH_MAX];
+    struct stat st;
+    if (snprintf(resolved, sizeof resolved, "%s", path) >= (int)sizeof resolved) {
+        errno = ENAMETOOLONG;
+        return fail(err, errlen, "%s: path too long", path);
+    }
+    if (lstat(path, &st) == 0) {
+        if (S_ISLNK(st.st_mode)) {
+            if (stat(path, &st) != 0) {
+                int e = errno;
+                errno = e == ENOENT ? ENOENT : e;
+                return fail(err, errlen, "%s is a symlink to %s", path,
+                            e == ENOENT ? "nothing (dangling)" : strerror(e));
+            }
+            if (!realpath(path, resolved))
+                return fail(err, errlen, "cannot follow the symlink %s: %s", path, strerror(errno));
+        }
+        if (!S_ISREG(st.st_mode)) {
+            errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+            return fail(err, errlen, "%s is %s, not a regular file", resolved, kind_of(st.st_mode));
+        }
+        if (st.st_size > MAX_FILE_BYTES) {
+            errno = EFBIG;
+            return fail(err, errlen, "%s is larger than %ld bytes", resolved, (long)MAX_FILE_BYTES);
+        }
+    } else if (errno != ENOENT) {
+        return fail(err, errlen, "%s: %s", path, strerror(errno));
+    }
+    if (writable_dir(resolved, dir, sizeof dir, err, errlen) != 0) return -1;
+    if (strcmp(resolved, path) != 0 && writable_dir(path, dir, sizeof dir, err, errlen) != 0)
+        return -1;
+    if (target && snprintf(target, n, "%s", resolved) >= (int)n) {
+        errno = ENAMETOOLONG;
+        return fail(err, errlen, "%s: path too long", resolved);
+    }
     return 0;
 }

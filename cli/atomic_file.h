@@ -5,9 +5,22 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Reads the whole file (at most 16 MiB) into a malloc'd NUL-terminated buffer.
- * Returns 0, or -1 with errno set (ENOENT when the file does not exist). */
+/* The largest file cli_file_read reads (and so the largest env file a signup merges). */
+#define CLI_FILE_MAX_BYTES (16L * 1024 * 1024)
+
+/* Reads the whole file (at most CLI_FILE_MAX_BYTES) into a malloc'd NUL-terminated
+ * buffer. Only a regular file is opened (a FIFO or device never is: EISDIR).
+ * Returns 0, or -1 with errno set (ENOENT when the file does not exist, EFBIG when it
+ * is too large). */
 int cli_file_read(const char *path, char **text, size_t *len);
+
+/* Checks that `path` can be replaced by cli_file_write_atomic, without opening or
+ * creating anything: absent or a regular file (a symlink is followed; a dangling one is
+ * refused) of at most CLI_FILE_MAX_BYTES, in a directory we can write to; and the
+ * directory `path` itself is in is writable too (state files go there). On success the
+ * resolved target goes to target (may be NULL). Returns 0, or -1 with errno set and a
+ * readable reason in err. */
+int cli_file_check_target(const char *path, char *target, size_t n, char *err, size_t errlen);
 
 /* Replaces `path` with `data` so that a crash at any moment leaves either the old or
  * the new content, never a mix: a temp file in the same directory, fsync, rename over

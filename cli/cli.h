@@ -7,10 +7,11 @@
 /* Exit codes (documented in cli/README.md). */
 enum {
     CLI_EXIT_OK = 0,
-    CLI_EXIT_ERROR = 1,         /* API, network, file or usage error */
-    CLI_EXIT_DENIED = 2,        /* the signup was denied, or expired */
+    CLI_EXIT_ERROR = 1,         /* API, network or file error */
+    CLI_EXIT_USAGE = 2,         /* bad usage: unknown command or option, bad argument */
     CLI_EXIT_TIMEOUT = 3,       /* --timeout passed with no answer; resumable */
     CLI_EXIT_INVALID = 4,       /* token or webhook signature did not verify */
+    CLI_EXIT_DENIED = 5,        /* the signup was denied, or expired */
     CLI_EXIT_INTERRUPTED = 130, /* SIGINT (Ctrl-C) */
     CLI_EXIT_TERMINATED = 143   /* SIGTERM */
 };
@@ -22,8 +23,11 @@ int cli_fail_foil(int json, foil_status_t st, const char *what);
 /* Reports an error that is not libfoil's (files, usage); returns CLI_EXIT_ERROR. */
 int cli_fail(int json, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* "foil <command>: <message>" plus a --help hint on stderr; returns CLI_EXIT_ERROR. */
+/* "foil <command>: <message>" plus a --help hint on stderr; returns CLI_EXIT_USAGE. */
 int cli_usage(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A usage error reported like cli_fail (JSON with json); returns CLI_EXIT_USAGE. */
+int cli_fail_usage(int json, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* The exit code for a libfoil status. */
 int cli_exit_code(foil_status_t st);
 

@@ -71,15 +71,17 @@ static int show_env_file(const char *path) {
         size_t n = strcspn(line, "\n");
         const char *eq = memchr(line, '=', n);
         if (line[0] == '#' || !eq) {
-            printf("    %s%.*s%s\n", cli_style(stdout, CLI_DIM), (int)n, line,
+            char *part = strndup(line, n);
+            printf("    %s%s%s\n", cli_style(stdout, CLI_DIM), part ? cli_safe(part) : "",
                    cli_style(stdout, CLI_RESET));
+            free(part);
         } else {
             char key[128], masked[32];
             snprintf(key, sizeof key, "%.*s", (int)(eq - line), line);
             char *value = cli_env_lookup(text, len, key);
             cli_mask(value ? value : "", masked, sizeof masked);
             cli_wipe_free(value);
-            printf("    %s%s%s=%s\n", cli_style(stdout, CLI_CYAN), key,
+            printf("    %s%s%s=%s\n", cli_style(stdout, CLI_CYAN), cli_safe(key),
                    cli_style(stdout, CLI_RESET), masked);
         }
         line += n + (line[n] == '\n');
@@ -174,8 +176,8 @@ static int verify_token(foil_emulator_t *emu, const char *session_id) {
     cli_view_text(p, "decision.risk_score", risk, sizeof risk);
     printf("  %s%s verified offline%s: session %s, verdict %s%s%s, risk %s\n",
            cli_style(stdout, CLI_GREEN), cli_sym("✔", "OK"), cli_style(stdout, CLI_RESET),
-           foil_json_get_string(p, "session_id"), cli_style(stdout, CLI_BOLD), verdict,
-           cli_style(stdout, CLI_RESET), risk);
+           cli_safe(foil_json_get_string(p, "session_id")), cli_style(stdout, CLI_BOLD),
+           cli_safe(verdict), cli_style(stdout, CLI_RESET), risk);
     foil_document_free(doc);
     return CLI_EXIT_OK;
 }
@@ -209,7 +211,7 @@ int cmd_demo(int argc, char **argv) {
         } else if (c == 'h') {
             return cli_help(USAGE);
         } else {
-            return cli_usage("demo", "unknown option");
+            return cli_usage("demo", "unknown option or missing value: %s", argv[optind - 1]);
         }
     }
     if (optind != argc) return cli_usage("demo", "no arguments expected");

@@ -87,7 +87,8 @@ int cmd_fingerprints(int argc, char **argv) {
         case 'h':
             return cli_help(USAGE);
         default:
-            return cli_usage("fingerprints", "unknown option");
+            return cli_usage("fingerprints", "unknown option or missing value: %s",
+                             argv[optind - 1]);
         }
     }
     const char *action = optind < argc ? argv[optind] : "list";

@@ -72,7 +72,7 @@ int cmd_login(int argc, char **argv) {
         case 'h':
             return cli_help(USAGE);
         default:
-            return cli_usage("login", "unknown option");
+            return cli_usage("login", "unknown option or missing value: %s", argv[optind - 1]);
         }
     }
     if (optind + 1 != argc) return cli_usage("login", "which service?");
@@ -103,7 +103,7 @@ int cmd_login(int argc, char **argv) {
                 fprintf(stderr,
                         "The agent token in %s was refused (revoked or expired?); "
                         "'foil signup %s' issues a new one.\n",
-                        env_file, service);
+                        cli_safe(env_file), cli_safe(service));
         }
     }
     if (rc == CLI_EXIT_OK) {
@@ -120,14 +120,15 @@ int cmd_login(int argc, char **argv) {
         } else {
             printf("%sApprove the login in your browser:%s\n  %s%s%s\n",
                    cli_style(stdout, CLI_BOLD), cli_style(stdout, CLI_RESET),
-                   cli_style(stdout, CLI_CYAN), url ? url : "-", cli_style(stdout, CLI_RESET));
+                   cli_style(stdout, CLI_CYAN), url ? cli_safe(url) : "-",
+                   cli_style(stdout, CLI_RESET));
             if (!no_browser)
                 printf("  %s%s%s\n", cli_style(stdout, CLI_DIM),
                        opened ? "(opened in your browser)" : "(open it yourself: no browser found)",
                        cli_style(stdout, CLI_RESET));
             printf("The dashboard opens once you approve; the link expires at %s.\n",
                    foil_json_get_string(data, "expires_at")
-                       ? foil_json_get_string(data, "expires_at")
+                       ? cli_safe(foil_json_get_string(data, "expires_at"))
                        : "-");
         }
     }

@@ -44,7 +44,7 @@ static int print_list(int json, foil_result_t *r) {
 static void line(const char *label, const char *value) {
     if (value)
         printf("%s%-12s%s %s\n", cli_style(stdout, CLI_DIM), label, cli_style(stdout, CLI_RESET),
-               value);
+               cli_safe(value));
 }
 
 static int print_entry(int json, foil_result_t *r) {
@@ -53,7 +53,8 @@ static int print_entry(int json, foil_result_t *r) {
     const foil_json_t *branding = foil_json_get(e, "branding");
     const char *art = foil_json_get_string(branding, "ascii_art");
     if (art && *art)
-        printf("%s%s%s\n\n", cli_style(stdout, CLI_BOLD), art, cli_style(stdout, CLI_RESET));
+        printf("%s%s%s\n\n", cli_style(stdout, CLI_BOLD), cli_safe_flags(art, CLI_ESC_KEEP_LAYOUT),
+               cli_style(stdout, CLI_RESET));
     int verified = 0;
     foil_json_get_bool(branding, "verified", &verified);
     line("id", foil_json_get_string(e, "id"));
@@ -71,14 +72,15 @@ static int print_entry(int json, foil_result_t *r) {
         const foil_json_t *v = foil_json_at(vars, i);
         int secret = 0;
         foil_json_get_bool(v, "secret", &secret);
-        printf("  %-28s %s%s\n", foil_json_get_string(v, "key"), foil_json_get_string(v, "name"),
-               secret ? " (secret)" : "");
+        printf("  %-28s %s%s\n", cli_safe(foil_json_get_string(v, "key")),
+               cli_safe(foil_json_get_string(v, "name")), secret ? " (secret)" : "");
     }
     const foil_json_t *sdks = foil_json_get(e, "sdks");
     if (foil_json_size(sdks)) printf("\nSDKs:\n");
     for (size_t i = 0; i < foil_json_size(sdks); i++) {
         const foil_json_t *s = foil_json_at(sdks, i);
-        printf("  %-8s %s\n", foil_json_get_string(s, "label"), foil_json_get_string(s, "install"));
+        printf("  %-8s %s\n", cli_safe(foil_json_get_string(s, "label")),
+               cli_safe(foil_json_get_string(s, "install")));
     }
     return CLI_EXIT_OK;
 }
@@ -98,7 +100,7 @@ int cmd_registry(int argc, char **argv) {
         else if (c == 'h')
             return cli_help(USAGE);
         else
-            return cli_usage("registry", "unknown option");
+            return cli_usage("registry", "unknown option or missing value: %s", argv[optind - 1]);
     }
     const char *action = optind < argc ? argv[optind] : "list";
     int args = argc - optind - (optind < argc);

@@ -88,7 +88,7 @@ int cmd_sessions(int argc, char **argv) {
         case 'h':
             return cli_help(USAGE);
         default:
-            return cli_usage("sessions", "unknown option");
+            return cli_usage("sessions", "unknown option or missing value: %s", argv[optind - 1]);
         }
     }
     const char *action = optind < argc ? argv[optind] : "list";

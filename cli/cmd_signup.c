@@ -24,6 +24,7 @@
 #include "browser.h"
 #include "cli.h"
 #include "envfile.h"
+#include "lock.h"
 #include "output.h"
 #include "state.h"
 #include "term.h"
@@ -51,6 +52,7 @@ typedef struct signup {
     cli_state_t state;
     cli_progress_t progress;
     int resumed;
+    char warning[2 * PATH_MAX + 160]; /* about the env file's mode; "" when none */
 } signup_t;
 
 /* ---- paths ------------------------------------------------------------------------ */
@@ -64,12 +66,13 @@ static int absolute_env_file(const char *path, char *buf, size_t n) {
     return snprintf(buf, n, "%s/%s", strcmp(cwd, "/") ? cwd : "", path) < (int)n ? 0 : -1;
 }
 
-static int directory_exists(const char *file) {
-    char dir[PATH_MAX];
-    const char *slash = strrchr(file, '/');
-    snprintf(dir, sizeof dir, "%.*s", (int)(slash == file ? 1 : slash - file), file);
-    struct stat st;
-    return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+/* Before any session exists: the env file must be one we can replace (absent or a
+ * regular file under the size cap, never a FIFO, device, directory or dangling symlink,
+ * in a writable directory). A usage error otherwise: nothing was created. */
+static int check_env_file(signup_t *s) {
+    char err[PATH_MAX + 160];
+    if (cli_file_check_target(s->env_file, NULL, 0, err, sizeof err) == 0) return CLI_EXIT_OK;
+    return cli_fail_usage(s->o->json, "env_file_unusable", "cannot use the env file: %s", err);
 }
 
 static void default_account_name(char *buf, size_t n) {
@@ -111,7 +114,9 @@ static void print_header(const foil_json_t *entry) {
         fputc('\n', f);
         for (const char *line = art; *line;) {
             size_t len = strcspn(line, "\n");
-            fprintf(f, "  %s%.*s%s\n", brand, (int)len, line, cli_style(f, CLI_RESET));
+            char *part = strndup(line, len);
+            fprintf(f, "  %s%s%s\n", brand, part ? cli_safe(part) : "", cli_style(f, CLI_RESET));
+            free(part);
             line += len + (line[len] == '\n');
         }
     }
@@ -119,13 +124,14 @@ static void print_header(const foil_json_t *entry) {
     const char *description = foil_json_get_string(entry, "description");
     const char *website = foil_json_get_string(entry, "website");
     fprintf(f, "\n  %s%s%s", brand[0] ? brand : cli_style(f, CLI_BOLD),
-            name ? name : foil_json_get_string(entry, "id"), cli_style(f, CLI_RESET));
+            cli_safe(name ? name : foil_json_get_string(entry, "id")), cli_style(f, CLI_RESET));
     if (verified)
         fprintf(f, " %s%s verified%s", cli_style(f, CLI_GREEN), cli_sym("✔", "(v)"),
                 cli_style(f, CLI_RESET));
     fputc('\n', f);
-    if (description) fprintf(f, "  %s\n", description);
-    if (website) fprintf(f, "  %s%s%s\n", cli_style(f, CLI_DIM), website, cli_style(f, CLI_RESET));
+    if (description) fprintf(f, "  %s\n", cli_safe(description));
+    if (website)
+        fprintf(f, "  %s%s%s\n", cli_style(f, CLI_DIM), cli_safe(website), cli_style(f, CLI_RESET));
     fputc('\n', f);
 }
 
@@ -225,7 +231,9 @@ static int start_new(signup_t *s) {
     return CLI_EXIT_OK;
 }
 
-static int start_resumed(signup_t *s) {
+/* Resumes the saved signup. *final receives FOIL_E_GONE (already acknowledged),
+ * FOIL_E_REJECTED or FOIL_E_EXPIRED when the first poll says it is over. */
+static int start_resumed(signup_t *s, foil_status_t *final) {
     const cli_signup_options_t *o = s->o;
     if (cli_state_load(s->state_path, o->service_id, &s->state) != 0) {
         if (errno == ENOENT)
@@ -238,6 +246,8 @@ static int start_resumed(signup_t *s) {
     }
     /* The state names the env file it was saved for (same directory, maybe another name). */
     snprintf(s->env_file, sizeof s->env_file, "%s", s->state.env_file);
+    int rc = check_env_file(s);
+    if (rc != CLI_EXIT_OK) return rc;
     /* The session lives where it was created unless a base URL is forced. */
     if (!o->base_url && !getenv("FOIL_BASE_URL")) {
         foil_document_t *doc = NULL;
@@ -253,12 +263,17 @@ static int start_resumed(signup_t *s) {
     s->resumed = 1;
     /* For the summary's docs and SDK hints only: a failure here changes nothing. */
     if (foil_gate_registry_get(s->client, o->service_id, &s->entry) != FOIL_OK) s->entry = NULL;
-    /* One poll up front so that an approved session does not show its consent URL
-     * again; the wait repeats any failure. */
-    foil_gate_session_poll(s->session);
+    /* One poll up front so that an approved, denied, expired or already acknowledged
+     * session does not show its consent URL again; the wait repeats any other failure. */
+    st = foil_gate_session_poll(s->session);
+    if (st == FOIL_E_GONE || st == FOIL_E_REJECTED || st == FOIL_E_EXPIRED) *final = st;
+    const char *status = foil_gate_session_status(s->session);
+    if (st == FOIL_OK && strcmp(status, "rejected") == 0) *final = FOIL_E_REJECTED;
+    if (st == FOIL_OK && strcmp(status, "expired") == 0) *final = FOIL_E_EXPIRED;
+    if (st == FOIL_OK && strcmp(status, "acknowledged") == 0) *final = FOIL_E_GONE;
     if (!o->json)
-        printf("Resuming the signup to %s (session %s)%s.\n", o->service_id,
-               foil_gate_session_id(s->session),
+        printf("Resuming the signup to %s (session %s)%s.\n", cli_safe(o->service_id),
+               cli_safe(foil_gate_session_id(s->session)),
                s->state.written ? ", already written to the env file" : "");
     return CLI_EXIT_OK;
 }
@@ -268,7 +283,8 @@ static void show_consent_url(signup_t *s) {
     int opened = !s->o->no_browser && cli_open_url(url) == 0;
     FILE *f = s->o->json ? stderr : stdout;
     fprintf(f, "%sApprove the signup in your browser:%s\n  %s%s%s\n", cli_style(f, CLI_BOLD),
-            cli_style(f, CLI_RESET), cli_style(f, CLI_CYAN), url, cli_style(f, CLI_RESET));
+            cli_style(f, CLI_RESET), cli_style(f, CLI_CYAN), cli_safe(url),
+            cli_style(f, CLI_RESET));
     if (!s->o->no_browser)
         fprintf(f, "  %s%s%s\n", cli_style(f, CLI_DIM),
                 opened ? "(opened in your browser)" : "(open it yourself: no browser found)",
@@ -287,7 +303,7 @@ static int wait_failed(signup_t *s, foil_status_t st) {
             fprintf(stderr,
                     "Interrupted. The signup is saved; finish it with 'foil signup %s --resume'"
                     " or drop it with --discard.\n",
-                    o->service_id);
+                    cli_safe(o->service_id));
         return sig == SIGTERM ? CLI_EXIT_TERMINATED : CLI_EXIT_INTERRUPTED;
     }
     if (st == FOIL_E_TIMEOUT) {
@@ -297,7 +313,7 @@ static int wait_failed(signup_t *s, foil_status_t st) {
             fprintf(
                 stderr,
                 "No answer yet. The signup is saved; finish it with 'foil signup %s --resume'.\n",
-                o->service_id);
+                cli_safe(o->service_id));
         return CLI_EXIT_TIMEOUT;
     }
     if (st == FOIL_E_GONE && s->state.written) {
@@ -307,11 +323,20 @@ static int wait_failed(signup_t *s, foil_status_t st) {
             cJSON *doc = cJSON_CreateObject();
             cJSON_AddTrueToObject(doc, "ok");
             cJSON_AddStringToObject(doc, "service_id", o->service_id);
+            cJSON_AddStringToObject(doc, "session_id", foil_gate_session_id(s->session));
             cJSON_AddStringToObject(doc, "env_file", s->env_file);
+            cJSON_AddBoolToObject(doc, "resumed", s->resumed);
             cJSON_AddTrueToObject(doc, "already_delivered");
+            cJSON_AddTrueToObject(doc, "acknowledged");
+            cJSON_AddStringToObject(doc, "message",
+                                    "the signup is already done: its keys were written to the env "
+                                    "file and acknowledged");
             cli_json_print(doc);
         } else {
-            printf("The delivery was already written to %s and acknowledged.\n", s->env_file);
+            printf("%s%s Done.%s This signup is already finished: its keys were written to %s"
+                   " and acknowledged. Nothing left to do.\n",
+                   cli_style(stdout, CLI_GREEN), cli_sym("✔", "OK"), cli_style(stdout, CLI_RESET),
+                   cli_safe(s->env_file));
         }
         return CLI_EXIT_OK;
     }
@@ -322,13 +347,13 @@ static int wait_failed(signup_t *s, foil_status_t st) {
         if (!o->json && st == FOIL_E_REJECTED)
             fprintf(stderr, "The signup was denied in the browser. Nothing was written.\n");
         else if (!o->json)
-            fprintf(stderr, "Start again with 'foil signup %s'.\n", o->service_id);
+            fprintf(stderr, "Start again with 'foil signup %s'.\n", cli_safe(o->service_id));
         return rc == CLI_EXIT_ERROR ? CLI_EXIT_DENIED : rc;
     }
     int rc = cli_fail_foil(o->json, st, "waiting for approval");
     if (!o->json)
         fprintf(stderr, "The signup is saved; retry with 'foil signup %s --resume'.\n",
-                o->service_id);
+                cli_safe(o->service_id));
     return rc;
 }
 
@@ -374,12 +399,48 @@ static int collect(signup_t *s, delivery_t *d) {
     return 0;
 }
 
-static int write_env_file(signup_t *s, delivery_t *d) {
+/* 1 when the env file at `path` now holds every delivered value. */
+static int env_file_holds(const char *path, const delivery_t *d) {
+    char *text = NULL;
+    size_t len = 0;
+    if (cli_file_read(path, &text, &len) != 0) return 0;
+    int ok = 1;
+    for (size_t i = 0; ok && i < d->count; i++) {
+        char *value = cli_env_lookup(text, len, d->pairs[i].key);
+        ok = value && strcmp(value, d->pairs[i].value) == 0;
+        cli_wipe_free(value);
+    }
+    cli_wipe(text, len);
+    free(text);
+    return ok;
+}
+
+/* Merges the delivery into the env file under its lock (`<target>.lock`), which the
+ * caller holds until the ack is sent: concurrent signups into one env file take turns,
+ * and each re-reads the file under the lock right before merging, so no write ever
+ * drops another's keys. After the durable replace the file is read back: the ack is
+ * sent only when it holds every delivered value. */
+static int write_env_file(signup_t *s, delivery_t *d, cli_lock_t *lock) {
+    const char *json_hint = "The delivery is saved; fix this and run 'foil signup";
     char *old = NULL, *merged = NULL;
     size_t old_len = 0, merged_len = 0;
-    char err[PATH_MAX + 128];
-    if (cli_file_read(s->env_file, &old, &old_len) != 0 && errno != ENOENT)
-        return cli_fail(s->o->json, "env_file", "cannot read %s: %s", s->env_file, strerror(errno));
+    char err[PATH_MAX + 160], target[PATH_MAX], lock_path[PATH_MAX + 8];
+    struct stat st;
+    if (cli_file_check_target(s->env_file, target, sizeof target, err, sizeof err) != 0 ||
+        snprintf(lock_path, sizeof lock_path, "%s.lock", target) >= (int)sizeof lock_path ||
+        cli_lock_acquire(lock, lock_path, 0, err, sizeof err) != 0)
+        return cli_fail(s->o->json, "env_file", "%s. %s %s --resume'.", err, json_hint,
+                        s->o->service_id);
+    if (cli_file_read(target, &old, &old_len) != 0 && errno != ENOENT)
+        return cli_fail(s->o->json, "env_file", "cannot read %s: %s. %s %s --resume'.", target,
+                        errno == EFBIG ? "too large" : strerror(errno), json_hint,
+                        s->o->service_id);
+    /* Secrets into a file others can read: say so (the mode is the owner's choice). */
+    if (old && stat(target, &st) == 0 && (st.st_mode & 0066))
+        snprintf(s->warning, sizeof s->warning,
+                 "%s is readable or writable by other users (mode %04o); it now holds secrets: "
+                 "consider 'chmod 600 %s'",
+                 target, (unsigned)(st.st_mode & 07777), target);
     int rc = cli_env_merge(old ? old : "", old_len, d->pairs, d->count, &merged, &merged_len,
                            d->changes);
     if (old) cli_wipe(old, old_len);
@@ -389,13 +450,17 @@ static int write_env_file(signup_t *s, delivery_t *d) {
                         "cannot merge into the env file safely: its quoting is broken (an "
                         "unterminated quote?); fix it, or choose another file with --env-file");
     if (rc != 0) return cli_fail(s->o->json, "out_of_memory", "cannot merge the env file");
-    rc = cli_file_write_atomic(s->env_file, merged, merged_len, 0600, "env-temp", err, sizeof err);
+    rc = cli_file_write_atomic(target, merged, merged_len, 0600, "env-temp", err, sizeof err);
     cli_wipe(merged, merged_len);
     free(merged);
     if (rc != 0)
-        return cli_fail(s->o->json, "env_file",
-                        "%s. The delivery is saved; fix this and run 'foil signup %s --resume'.",
-                        err, s->o->service_id);
+        return cli_fail(s->o->json, "env_file", "%s. %s %s --resume'.", err, json_hint,
+                        s->o->service_id);
+    if (!env_file_holds(target, d))
+        return cli_fail(s->o->json, "env_file_changed",
+                        "%s changed while it was written (another program?); not acknowledged. "
+                        "Check it, then run 'foil signup %s --resume'.",
+                        target, s->o->service_id);
     return CLI_EXIT_OK;
 }
 
@@ -425,6 +490,13 @@ static void print_summary(signup_t *s, const delivery_t *d, const char *docs_url
             cJSON_AddItemToArray(refused, k);
         }
         cJSON_AddTrueToObject(doc, "acknowledged");
+        cJSON *warnings = cJSON_AddArrayToObject(doc, "warnings");
+        if (s->warning[0]) {
+            cJSON *w = cJSON_CreateObject();
+            cJSON_AddStringToObject(w, "code", "env_file_permissions");
+            cJSON_AddStringToObject(w, "message", s->warning);
+            cJSON_AddItemToArray(warnings, w);
+        }
         if (docs_url) cJSON_AddStringToObject(doc, "docs_url", docs_url);
         cJSON *sdks = cli_json_from_view(foil_json_get(entry, "sdks"));
         if (sdks) cJSON_AddItemToObject(doc, "sdks", sdks);
@@ -433,7 +505,7 @@ static void print_summary(signup_t *s, const delivery_t *d, const char *docs_url
     }
     fprintf(f, "%s%s Approved.%s Wrote %zu key%s to %s%s%s\n", cli_style(f, CLI_GREEN),
             cli_sym("✔", "OK"), cli_style(f, CLI_RESET), d->count, d->count == 1 ? "" : "s",
-            cli_style(f, CLI_BOLD), s->env_file, cli_style(f, CLI_RESET));
+            cli_style(f, CLI_BOLD), cli_safe(s->env_file), cli_style(f, CLI_RESET));
     size_t width = 0;
     for (size_t i = 0; i < d->count; i++)
         if (strlen(d->pairs[i].key) > width) width = strlen(d->pairs[i].key);
@@ -448,20 +520,23 @@ static void print_summary(signup_t *s, const delivery_t *d, const char *docs_url
                 c == CLI_ENV_ADDED     ? "+"
                 : c == CLI_ENV_UPDATED ? "~"
                                        : "=",
-                cli_style(f, CLI_RESET), (int)width, d->pairs[i].key, masked, cli_style(f, CLI_DIM),
-                change_name(c), cli_style(f, CLI_RESET));
+                cli_style(f, CLI_RESET), (int)width, cli_safe(d->pairs[i].key), masked,
+                cli_style(f, CLI_DIM), change_name(c), cli_style(f, CLI_RESET));
     }
     for (size_t i = 0; i < d->refused; i++)
         fprintf(stderr, "  %s%s refused %s%s: %s\n", cli_style(stderr, CLI_RED), cli_sym("✘", "x"),
-                d->refused_keys[i], cli_style(stderr, CLI_RESET),
-                refusal_text(d->refused_reasons[i]));
-    if (docs_url) fprintf(f, "\n  Docs: %s\n", docs_url);
+                cli_safe(d->refused_keys[i]), cli_style(stderr, CLI_RESET),
+                cli_safe(refusal_text(d->refused_reasons[i])));
+    if (s->warning[0])
+        fprintf(stderr, "%swarning:%s %s\n", cli_style(stderr, CLI_YELLOW),
+                cli_style(stderr, CLI_RESET), cli_safe(s->warning));
+    if (docs_url) fprintf(f, "\n  Docs: %s\n", cli_safe(docs_url));
     const foil_json_t *sdks = foil_json_get(entry, "sdks");
     if (foil_json_size(sdks)) fprintf(f, "  Install an SDK:\n");
     for (size_t i = 0; i < foil_json_size(sdks); i++) {
         const foil_json_t *sdk = foil_json_at(sdks, i);
-        fprintf(f, "    %-8s %s\n", foil_json_get_string(sdk, "label"),
-                foil_json_get_string(sdk, "install"));
+        fprintf(f, "    %-8s %s\n", cli_safe(foil_json_get_string(sdk, "label")),
+                cli_safe(foil_json_get_string(sdk, "install")));
     }
     fflush(f);
 }
@@ -476,14 +551,18 @@ static int deliver(signup_t *s) {
         return cli_fail(o->json, "out_of_memory", "out of memory");
     }
     cli_test_pause("approved");
-    /* Nothing to write when every key was refused; the ack is still due. */
-    if ((d.count > 0 && (rc = write_env_file(s, &d)) != CLI_EXIT_OK) ||
+    /* Nothing to write when every key was refused; the ack is still due. The env file's
+     * lock is held from before the read until after the ack. */
+    cli_lock_t lock = CLI_LOCK_INIT;
+    if ((d.count > 0 && (rc = write_env_file(s, &d, &lock)) != CLI_EXIT_OK) ||
         (rc = save_state(s, 1)) != CLI_EXIT_OK) {
+        cli_lock_release(&lock);
         delivery_free(&d);
         return rc;
     }
     cli_test_pause("env-written");
     foil_status_t st = foil_gate_session_ack(s->session);
+    cli_lock_release(&lock);
     /* 410: an earlier run of this signup already acknowledged it. */
     if (st != FOIL_OK && st != FOIL_E_GONE) {
         rc = cli_fail_foil(o->json, st, "acknowledging the delivery");
@@ -511,16 +590,18 @@ int cli_signup_run(const cli_signup_options_t *o) {
     if (absolute_env_file(o->env_file ? o->env_file : ".env", s.env_file, sizeof s.env_file) != 0 ||
         cli_state_path(s.env_file, o->service_id, s.state_path, sizeof s.state_path) != 0)
         return cli_fail(o->json, "env_file", "the env file path is too long");
-    if (!directory_exists(s.env_file))
-        return cli_fail(o->json, "env_file", "the directory of %s does not exist", s.env_file);
+    /* Checked before anything is created (again on resume, for the saved env file). */
+    if (!o->resume && (rc = check_env_file(&s)) != CLI_EXIT_OK) return rc;
     if ((rc = cli_client(o->json, o->base_url, NULL, &s.client)) != CLI_EXIT_OK) return rc;
 
     if (o->discard) {
         cli_state_remove(s.state_path);
-        if (!o->json) printf("Dropped the unfinished signup to %s, if any.\n", o->service_id);
+        if (!o->json)
+            printf("Dropped the unfinished signup to %s, if any.\n", cli_safe(o->service_id));
     }
+    foil_status_t final = FOIL_OK;
     if (o->resume) {
-        rc = start_resumed(&s);
+        rc = start_resumed(&s, &final);
     } else if (access(s.state_path, F_OK) == 0) {
         rc = cli_fail(o->json, "unfinished_signup",
                       "an unfinished signup to %s is saved in %s; finish it with 'foil signup "
@@ -529,9 +610,11 @@ int cli_signup_run(const cli_signup_options_t *o) {
     } else {
         rc = start_new(&s);
     }
-    if (rc == CLI_EXIT_OK && strcmp(foil_gate_session_status(s.session), "pending") == 0)
-        show_consent_url(&s);
-    if (rc == CLI_EXIT_OK) {
+    if (rc == CLI_EXIT_OK && final != FOIL_OK) {
+        /* Resumed, and already over: done (acknowledged), denied or expired. */
+        rc = wait_failed(&s, final);
+    } else if (rc == CLI_EXIT_OK) {
+        if (strcmp(foil_gate_session_status(s.session), "pending") == 0) show_consent_url(&s);
         foil_status_t st = wait_for_approval(&s);
         rc = st == FOIL_OK ? deliver(&s) : wait_failed(&s, st);
     }
@@ -563,8 +646,9 @@ static const char USAGE[] =
     "  --json                print a JSON result on stdout\n"
     "  -h, --help            show this help\n"
     "\n"
-    "Exit codes: 0 written and acknowledged, 1 error, 2 denied or expired,\n"
-    "3 timed out (resumable), 130 interrupted (resumable).\n";
+    "Exit codes: 0 written and acknowledged, 1 error, 2 usage error (also an env file\n"
+    "that cannot be written: a directory, FIFO, device, dangling symlink or too large),\n"
+    "3 timed out (resumable), 5 denied or expired, 130 interrupted (resumable).\n";
 
 /* Adds KEY=VALUE to the metadata object. */
 static int add_metadata(cJSON *metadata, const char *arg) {
@@ -637,7 +721,7 @@ int cmd_signup(int argc, char **argv) {
             rc = cli_help(USAGE);
             break;
         default:
-            rc = cli_usage("signup", "unknown option");
+            rc = cli_usage("signup", "unknown option or missing value: %s", argv[optind - 1]);
             break;
         }
     }

@@ -16,19 +16,33 @@ static const char USAGE[] =
     "Decrypt and authenticate a sealed token with your secret key (FOIL_SECRET_KEY, or\n"
     "--secret-key; its SHA-256 hex also works), offline, and print its payload.\n"
     "'-' reads the token from standard input.\n"
-    "Exit codes: 0 valid, 4 invalid, 1 usage error.\n";
+    "'-' reads at most 64 KiB.\n"
+    "Exit codes: 0 valid, 1 error, 2 usage error, 4 invalid.\n";
 
-/* The first line of stdin, malloc'd. */
-static char *read_stdin_line(void) {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, stdin);
-    if (n < 0) {
+#define MAX_STDIN_BYTES 65536 /* sealed tokens are a few KiB */
+
+/* The first line of stdin, malloc'd, reading at most MAX_STDIN_BYTES: NULL with *too_large
+ * set when the line is longer, NULL when there is nothing (or out of memory). */
+static char *read_stdin_line(int *too_large) {
+    char *line = malloc(MAX_STDIN_BYTES + 2);
+    size_t n = 0;
+    int c = EOF;
+    *too_large = 0;
+    if (!line) return NULL;
+    while (n <= MAX_STDIN_BYTES && (c = getchar()) != EOF && c != '\n')
+        line[n++] = (char)c;
+    if (n > MAX_STDIN_BYTES) {
+        *too_large = 1;
+        cli_wipe_free(line);
+        return NULL;
+    }
+    if (n == 0 && c == EOF) {
         free(line);
         return NULL;
     }
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
-        line[--n] = '\0';
+    while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
+        n--;
+    line[n] = '\0';
     return line;
 }
 
@@ -47,13 +61,17 @@ int cmd_token(int argc, char **argv) {
         else if (c == 'h')
             return cli_help(USAGE);
         else
-            return cli_usage("token", "unknown option");
+            return cli_usage("token", "unknown option or missing value: %s", argv[optind - 1]);
     }
     if (argc - optind != 2 || strcmp(argv[optind], "verify") != 0)
         return cli_usage("token", "expected 'verify <sealed-token>'");
     if (!secret || !*secret)
         return cli_usage("token", "no secret key: set FOIL_SECRET_KEY or pass --secret-key");
-    char *from_stdin = strcmp(argv[optind + 1], "-") == 0 ? read_stdin_line() : NULL;
+    int too_large = 0;
+    char *from_stdin = strcmp(argv[optind + 1], "-") == 0 ? read_stdin_line(&too_large) : NULL;
+    if (too_large)
+        return cli_fail(json, "input_too_large",
+                        "the token on standard input is larger than %d bytes", MAX_STDIN_BYTES);
     const char *token = from_stdin ? from_stdin : argv[optind + 1];
     if (strcmp(token, "-") == 0) return cli_usage("token", "no token on standard input");
 
@@ -80,14 +98,15 @@ int cmd_token(int argc, char **argv) {
         if (foil_json_serialize(payload, &text) == FOIL_OK) {
             cJSON *pretty = cJSON_Parse(text);
             char *printed = pretty ? cJSON_Print(pretty) : NULL;
-            printf("%s\n", printed ? printed : text);
+            /* cJSON escapes C0 controls in strings; DEL, C1 and the like remain. */
+            printf("%s\n", cli_safe_flags(printed ? printed : text, CLI_ESC_KEEP_LAYOUT));
             free(printed);
             cJSON_Delete(pretty);
         }
         foil_string_free(text);
     } else {
         fprintf(stderr, "%s%s invalid sealed token:%s %s\n", cli_style(stderr, CLI_RED),
-                cli_sym("✘", "x"), cli_style(stderr, CLI_RESET), reason);
+                cli_sym("✘", "x"), cli_style(stderr, CLI_RESET), cli_safe(reason));
     }
     foil_document_free(doc);
     return rc;

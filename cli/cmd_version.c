@@ -14,7 +14,8 @@ int cmd_version(int argc, char **argv) {
         if (c == 'h')
             return cli_help("Usage: foil version [--json]\n\nPrint the versions of "
                             "the foil command and of libfoil.\n");
-        if (c != 'j') return cli_usage("version", "unknown option");
+        if (c != 'j')
+            return cli_usage("version", "unknown option or missing value: %s", argv[optind - 1]);
         json = 1;
     }
     if (optind != argc) return cli_usage("version", "no arguments expected");

@@ -12,6 +12,8 @@ int cli_exit_code(foil_status_t st) {
     switch (st) {
     case FOIL_OK:
         return CLI_EXIT_OK;
+    case FOIL_E_INVALID_ARGUMENT: /* refused before any request: a bad flag value */
+        return CLI_EXIT_USAGE;
     case FOIL_E_REJECTED:
     case FOIL_E_EXPIRED:
         return CLI_EXIT_DENIED;
@@ -58,21 +60,23 @@ int cli_fail_foil(int json, foil_status_t st, const char *what) {
         return cli_exit_code(st);
     }
     FILE *f = stderr;
+    /* Everything but our own words comes from the server: escaped (cli_safe). */
     fprintf(f, "%sfoil: error:%s %s%s%s", cli_style(f, CLI_RED), cli_style(f, CLI_RESET),
-            what ? what : "", what ? ": " : "", message);
+            what ? cli_safe(what) : "", what ? ": " : "", cli_safe(message));
     int http = foil_error_http_status(e);
     const char *rid = foil_error_request_id(e);
-    fprintf(f, " %s(%s", cli_style(f, CLI_DIM), foil_error_code(e));
+    fprintf(f, " %s(%s", cli_style(f, CLI_DIM), cli_safe(foil_error_code(e)));
     if (http) fprintf(f, ", HTTP %d", http);
-    if (rid) fprintf(f, ", request %s", rid);
+    if (rid) fprintf(f, ", request %s", cli_safe(rid));
     fprintf(f, ")%s\n", cli_style(f, CLI_RESET));
     for (size_t i = 0; i < foil_error_field_count(e); i++) {
         const char *exp = foil_error_field_expected(e, i);
-        fprintf(f, "  %s: %s", foil_error_field_name(e, i), foil_error_field_issue(e, i));
-        if (exp) fprintf(f, " (expected %s)", exp);
+        fprintf(f, "  %s: %s", cli_safe(foil_error_field_name(e, i)),
+                cli_safe(foil_error_field_issue(e, i)));
+        if (exp) fprintf(f, " (expected %s)", cli_safe(exp));
         fputc('\n', f);
     }
-    if (foil_error_docs_url(e)) fprintf(f, "  see %s\n", foil_error_docs_url(e));
+    if (foil_error_docs_url(e)) fprintf(f, "  see %s\n", cli_safe(foil_error_docs_url(e)));
     return cli_exit_code(st);
 }
 
@@ -86,18 +90,29 @@ int cli_fail(int json, const char *code, const char *fmt, ...) {
         print_error_json("cli", code, message, NULL, NULL);
     else
         fprintf(stderr, "%sfoil: error:%s %s\n", cli_style(stderr, CLI_RED),
-                cli_style(stderr, CLI_RESET), message);
+                cli_style(stderr, CLI_RESET), cli_safe(message));
     return CLI_EXIT_ERROR;
 }
 
 int cli_usage(const char *command, const char *fmt, ...) {
+    char message[1024];
     va_list ap;
-    fprintf(stderr, "foil %s: ", command);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nRun 'foil %s --help' for usage.\n", command);
-    return CLI_EXIT_ERROR;
+    fprintf(stderr, "foil %s: %s\nRun 'foil %s --help' for usage.\n", command, cli_safe(message),
+            command);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_fail_usage(int json, const char *code, const char *fmt, ...) {
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    cli_fail(json, code, "%s", message);
+    return CLI_EXIT_USAGE;
 }
 
 int cli_help(const char *text) {

@@ -78,6 +78,7 @@ static int scan_line(const char *t, size_t len, size_t *pos, binding_t *b) {
     size_t line = p;
     if (len - p > 7 && memcmp(t + p, "export", 6) == 0 && is_blank(t[p + 6]))
         p = skip_blanks(t, len, p + 6);
+    if (p >= len) goto invalid; /* `export` and blanks only */
     memset(b, 0, sizeof *b);
     if (t[p] == '\'') {
         size_t end = p + 1;

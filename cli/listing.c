@@ -66,7 +66,7 @@ int cli_list_print(int json, const cli_column_t *columns, size_t count, foil_pag
         printf("%s%zu shown", cli_style(stdout, CLI_DIM), shown);
         if (it) printf(" (%zu pages)", foil_iter_pages(it));
         if (!it && foil_page_has_more(page) && cursor)
-            printf("; next page: --cursor %s (or --all)", cursor);
+            printf("; next page: --cursor %s (or --all)", cli_safe(cursor));
         printf("%s\n", cli_style(stdout, CLI_RESET));
     }
     cJSON_Delete(items);
@@ -83,7 +83,7 @@ int cli_object_print(int json, const cli_column_t *fields, size_t count, const f
         char value[512];
         cli_view_text(obj, fields[i].path, value, sizeof value);
         printf("%s%-*s%s  %s\n", cli_style(stdout, CLI_DIM), (int)width, fields[i].header,
-               cli_style(stdout, CLI_RESET), value);
+               cli_style(stdout, CLI_RESET), cli_safe(value));
     }
     return CLI_EXIT_OK;
 }

@@ -1,10 +1,12 @@
 /* foil: the libfoil command line (signup, login, registry, sessions, fingerprints,
  * token and webhook verification, the local emulator and the demo). */
 #define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "term.h"
 
 typedef struct command {
     const char *name;
@@ -32,12 +34,13 @@ static int usage(FILE *f) {
         fprintf(f, "  %-13s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
     fprintf(f, "\nRun 'foil <command> --help' for a command's options.\n"
                "Environment: FOIL_SECRET_KEY (secret key), FOIL_BASE_URL (API origin), NO_COLOR.\n"
-               "Exit codes: 0 ok, 1 error, 2 denied or expired, 3 timed out, 4 did not verify,\n"
-               "130 interrupted, 143 terminated.\n");
-    return f == stdout ? CLI_EXIT_OK : CLI_EXIT_ERROR;
+               "Exit codes: 0 ok, 1 error, 2 usage error, 3 timed out, 4 did not verify,\n"
+               "5 denied or expired, 130 interrupted, 143 terminated.\n");
+    return f == stdout ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
 
 int main(int argc, char **argv) {
+    opterr = 0; /* the commands report bad options themselves (escaped, exit 2) */
     if (argc < 2) return usage(stderr);
     const char *name = argv[1];
     if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) return usage(stdout);
@@ -47,11 +50,11 @@ int main(int argc, char **argv) {
         char *help_argv[] = {argv[2], "--help", NULL};
         for (size_t i = 0; i < COMMAND_COUNT; i++)
             if (strcmp(COMMANDS[i].name, argv[2]) == 0) return COMMANDS[i].run(2, help_argv);
-        fprintf(stderr, "foil: unknown command '%s'\n", argv[2]);
+        fprintf(stderr, "foil: unknown command '%s'\n", cli_safe(argv[2]));
         return usage(stderr);
     }
     for (size_t i = 0; i < COMMAND_COUNT; i++)
         if (strcmp(COMMANDS[i].name, name) == 0) return COMMANDS[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "foil: unknown command '%s'\n", name);
+    fprintf(stderr, "foil: unknown command '%s'\n", cli_safe(name));
     return usage(stderr);
 }

@@ -45,7 +45,9 @@ int cli_table_add(cli_table_t *t, const char *const *cells) {
     }
     char **row = t->cells + t->rows * t->columns;
     for (size_t c = 0; c < t->columns; c++) {
-        row[c] = strdup(cells[c] ? cells[c] : "-");
+        /* Cells hold text from the server: escaped, so no control character reaches
+         * the terminal (and tabs or newlines cannot break the columns). */
+        row[c] = cli_escape_dup(cells[c] ? cells[c] : "-", 0);
         if (!row[c]) {
             while (c--)
                 free(row[c]);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "lock.h"
 #include "wipe.h"
 
 #define STATE_OBJECT "foil_cli_signup_state"
@@ -41,13 +42,20 @@ static void wipe_tree(cJSON *node) {
     }
 }
 
+/* Takes the lock of the state directory (".foil/.lock", creating the directory): held
+ * while a state file or the .gitignore is written or removed, so that concurrent
+ * signups in one directory never undo each other's changes. */
+static int lock_state_dir(const char *path, cli_lock_t *lock, char *err, size_t errlen) {
+    char dir[PATH_MAX], lock_path[PATH_MAX + 16];
+    dir_of(path, dir, sizeof dir);
+    snprintf(lock_path, sizeof lock_path, "%s/.lock", dir);
+    return cli_lock_acquire(lock, lock_path, 1, err, errlen);
+}
+
+/* With the state directory locked: its .gitignore. */
 static int ensure_state_dir(const char *path, char *err, size_t errlen) {
     char dir[PATH_MAX], ignore[PATH_MAX + 16];
     dir_of(path, dir, sizeof dir);
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-        return -1;
-    }
     snprintf(ignore, sizeof ignore, "%s/.gitignore", dir);
     if (access(ignore, F_OK) == 0) return 0;
     /* The directory holds private keys: keep it out of version control. */
@@ -56,7 +64,12 @@ static int ensure_state_dir(const char *path, char *err, size_t errlen) {
 
 int cli_state_save(const char *path, const char *service_id, const cli_state_t *state, char *err,
                    size_t errlen) {
-    if (ensure_state_dir(path, err, errlen) != 0) return -1;
+    cli_lock_t lock = CLI_LOCK_INIT;
+    if (lock_state_dir(path, &lock, err, errlen) != 0) return -1;
+    if (ensure_state_dir(path, err, errlen) != 0) {
+        cli_lock_release(&lock);
+        return -1;
+    }
     cJSON *doc = cJSON_CreateObject();
     cJSON *session = cJSON_Parse(state->exported);
     int ok = doc && session && cJSON_AddStringToObject(doc, "object", STATE_OBJECT) &&
@@ -73,12 +86,13 @@ int cli_state_save(const char *path, const char *service_id, const cli_state_t *
     wipe_tree(session);
     cJSON_Delete(doc);
     cJSON_Delete(session);
-    if (!text) {
+    int rc = -1;
+    if (!text)
         snprintf(err, errlen, "cannot encode the signup state");
-        return -1;
-    }
-    int rc = cli_file_write_atomic(path, text, strlen(text), 0600, NULL, err, errlen);
+    else
+        rc = cli_file_write_atomic(path, text, strlen(text), 0600, NULL, err, errlen);
     cli_wipe_free(text);
+    cli_lock_release(&lock);
     return rc;
 }
 
@@ -114,20 +128,34 @@ int cli_state_load(const char *path, const char *service_id, cli_state_t *out) {
 }
 
 int cli_state_remove(const char *path) {
-    if (unlink(path) != 0 && errno != ENOENT) return -1;
     char dir[PATH_MAX], ignore[PATH_MAX + 16];
     dir_of(path, dir, sizeof dir);
+    struct stat st;
+    if (stat(dir, &st) != 0 && errno == ENOENT) return 0; /* nothing saved */
+    cli_lock_t lock = CLI_LOCK_INIT;
+    if (lock_state_dir(path, &lock, NULL, 0) != 0) return -1;
+    if (unlink(path) != 0 && errno != ENOENT) {
+        int e = errno;
+        cli_lock_release(&lock);
+        errno = e;
+        return -1;
+    }
     DIR *d = opendir(dir);
-    if (!d) return 0;
     int others = 0;
     struct dirent *e;
-    while ((e = readdir(d)))
-        others +=
-            strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, ".gitignore");
-    closedir(d);
-    if (others) return 0;
+    while (d && (e = readdir(d)))
+        others += strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+                  strcmp(e->d_name, ".gitignore") && strcmp(e->d_name, ".lock");
+    if (d) closedir(d);
+    if (!d || others) {
+        cli_lock_release(&lock);
+        return 0;
+    }
     snprintf(ignore, sizeof ignore, "%s/.gitignore", dir);
     unlink(ignore);
+    /* Releasing removes .lock; a signup that locks it meanwhile makes the directory
+     * again (or keeps it: rmdir then fails, as it should). */
+    cli_lock_release(&lock);
     rmdir(dir);
     return 0;
 }

@@ -53,6 +53,106 @@ void cli_format_duration(double seconds, char *buf, size_t n) {
         snprintf(buf, n, "%ld:%02ld", s / 60, s % 60);
 }
 
+/* Length of the UTF-8 sequence at s and its code point, or 0 when it is not valid
+ * UTF-8 (overlong forms, surrogates and values past U+10FFFF included). */
+static size_t utf8_decode(const unsigned char *s, unsigned long *cp) {
+    unsigned char c = s[0];
+    size_t len;
+    unsigned long v, min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2, v = c & 0x1f, min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3, v = c & 0x0f, min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4, v = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) return 0;
+        v = v << 6 | (s[i] & 0x3f);
+    }
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return 0;
+    *cp = v;
+    return len;
+}
+
+/* 1 for code points that a terminal treats as controls or that reorder text. */
+static int unsafe_code_point(unsigned long cp) {
+    return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
+           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Escapes s into out (when not NULL); returns the length of the escaped text. */
+static size_t escape(const char *s, int flags, char *out) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = 0;
+    while (*p) {
+        unsigned long cp;
+        size_t len = utf8_decode(p, &cp);
+        char esc[16];
+        size_t elen;
+        if (len == 0) {
+            elen = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *p);
+            len = 1;
+        } else if (!unsafe_code_point(cp) ||
+                   ((cp == '\n' || cp == '\t') && (flags & CLI_ESC_KEEP_LAYOUT))) {
+            if (out) memcpy(out + n, p, len);
+            n += len;
+            p += len;
+            continue;
+        } else if (cp == 0x1b) {
+            elen = (size_t)snprintf(esc, sizeof esc, "\\e");
+        } else if (cp == '\n' || cp == '\r' || cp == '\t') {
+            elen = (size_t)snprintf(esc, sizeof esc, "\\%c",
+                                    cp == '\n'   ? 'n'
+                                    : cp == '\r' ? 'r'
+                                                 : 't');
+        } else if (cp < 0x80) {
+            elen = (size_t)snprintf(esc, sizeof esc, "\\x%02lx", cp);
+        } else {
+            elen = (size_t)snprintf(esc, sizeof esc, "\\u%04lx", cp);
+        }
+        if (out) memcpy(out + n, esc, elen);
+        n += elen;
+        p += len;
+    }
+    if (out) out[n] = '\0';
+    return n;
+}
+
+char *cli_escape_dup(const char *s, int flags) {
+    if (!s) return NULL;
+    char *out = malloc(escape(s, flags, NULL) + 1);
+    if (out) escape(s, flags, out);
+    return out;
+}
+
+void cli_put_safe(FILE *f, const char *s, int flags) {
+    char *e = cli_escape_dup(s, flags);
+    fputs(e ? e : "?", f);
+    free(e);
+}
+
+const char *cli_safe_flags(const char *s, int flags) {
+    static _Thread_local char *ring[16];
+    static _Thread_local unsigned next;
+    if (!s || escape(s, flags, NULL) == strlen(s)) return s;
+    char *e = cli_escape_dup(s, flags);
+    if (!e) return "?";
+    free(ring[next % 16]);
+    ring[next++ % 16] = e;
+    return e;
+}
+
+const char *cli_safe(const char *s) {
+    return cli_safe_flags(s, 0);
+}
+
 static double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -76,14 +176,14 @@ void cli_progress_update(cli_progress_t *p, const char *status, double seconds_l
         p->frame++;
         fprintf(p->f, "\r\033[2K%s%s%s %s %s%s %s %s left%s", cli_style(p->f, CLI_CYAN), frame,
                 cli_style(p->f, CLI_RESET), p->label, cli_style(p->f, CLI_DIM), cli_sym("·", "-"),
-                status, left, cli_style(p->f, CLI_RESET));
+                cli_safe(status), left, cli_style(p->f, CLI_RESET));
         fflush(p->f);
         p->drawn = 1;
         return;
     }
     double now = now_seconds();
     if (strcmp(status, p->last_status) != 0 || now - p->last_line_at >= 30) {
-        fprintf(p->f, "%s: %s, %s left\n", p->label, status, left);
+        fprintf(p->f, "%s: %s, %s left\n", p->label, cli_safe(status), left);
         fflush(p->f);
         snprintf(p->last_status, sizeof p->last_status, "%s", status);
         p->last_line_at = now;

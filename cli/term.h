@@ -30,6 +30,25 @@ const char *cli_sym(const char *utf8, const char *ascii);
 /* Terminal width of f (80 when unknown). */
 int cli_term_width(FILE *f);
 
+/* Text from elsewhere (the server, a file, an argument) made safe to print for a person:
+ * control characters (C0 including ESC, CR, LF and TAB; DEL; C1, raw or UTF-8 encoded),
+ * Unicode direction overrides and bytes that are not UTF-8 are shown as escapes
+ * (\e, \r, \n, \t, \xNN, \uNNNN), so that nothing it holds can move the cursor,
+ * recolour the terminal, forge a line or set the window title. Every other character
+ * (backslash included) prints as is. With CLI_ESC_KEEP_LAYOUT, LF and TAB are kept
+ * (multi-line text such as ASCII art or indented JSON). NULL stays NULL.
+ *
+ * cli_safe returns s itself when nothing needs escaping, else an escaped copy that stays
+ * valid until 16 more calls of cli_safe in the same thread: use it for arguments of one
+ * printf. Never use it for --json output (JSON has its own escapes). */
+enum { CLI_ESC_KEEP_LAYOUT = 1 };
+const char *cli_safe(const char *s);
+const char *cli_safe_flags(const char *s, int flags);
+/* The escaped text, malloc'd (NULL when out of memory or s is NULL). */
+char *cli_escape_dup(const char *s, int flags);
+/* Writes the escaped text of s to f. */
+void cli_put_safe(FILE *f, const char *s, int flags);
+
 /* "14:59", "1:02:03" or "0:00" for a number of seconds. */
 void cli_format_duration(double seconds, char *buf, size_t n);
 

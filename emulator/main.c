@@ -1,4 +1,4 @@
-/* foil-emulator: see foil_emulator_main() in src/cli.c. */
+/* foil-emulator: see foil_emulator_main() in src/command_line.c. */
 #include "foil_emulator.h"
 
 int main(int argc, char **argv) {

@@ -5,9 +5,9 @@
  * optional leading UTF-8 BOM); whatever it accepts cJSON accepts too,
  * with the same tree down to the bits of every double, valueint and the prev links.
  * cJSON also accepts some invalid text the arena parser rejects on purpose (see
- * core/src/json_arena.h), among them strings that are not UTF-8 and the escape \u0000:
+ * core/src/json/json_arena.h), among them strings that are not UTF-8 and the escape \u0000:
  * only there may the two disagree, and the validator must then reject the input as well. */
-#include "json_arena.h"
+#include "json/json_arena.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,11 +1,14 @@
 /* Fuzz sealed token verification: the input is used both as token text and, base64
- * encoded, as raw token bytes so the fuzzer reaches the binary layout checks. */
+ * encoded, as raw token bytes so the fuzzer reaches the binary layout checks. An input
+ * that starts with a NUL byte is instead sealed as a real version 1 token (deflated when
+ * the next byte is odd), so the fuzzer also reaches inflate and the payload checks. */
 #include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "foil/foil.h"
+#include "seal.h"
 
 #define SECRET "sk_live_fixture_secret"
 
@@ -28,6 +31,12 @@ static void check(const char *token) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (size >= 2 && data[0] == 0) {
+        char *sealed = fuzz_seal_token_v1(SECRET, data + 2, size - 2, data[1] & 1);
+        if (sealed) check(sealed);
+        free(sealed);
+        return 0;
+    }
     char *text = malloc(size + 1);
     if (!text) return 0;
     memcpy(text, data, size);

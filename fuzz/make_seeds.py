@@ -115,6 +115,18 @@ def main() -> None:
             assert status == 200, body
             save("sealed_token", f"v{version}.txt", json.loads(body)["data"]["sealed_token"].encode())
 
+        # Plaintext seeds for the harnesses' sealing mode (a leading NUL byte; for tokens the
+        # next byte asks for deflate): a verification payload built from a seeded session,
+        # and a delivery payload.
+        detail = json.loads(emu.call("GET", "/v1/sessions/" + sid)[1])["data"]
+        verification = {"object": "session_verification", "session_id": sid,
+                        "decision": detail.get("latest_decision") or detail.get("decision"),
+                        "visitor_fingerprint": detail.get("visitor_fingerprint")}
+        save("sealed_token", "sealed_payload.bin", b"\x00\x01" + json.dumps(verification).encode())
+        save("delivery_envelope", "sealed_payload.bin",
+             b"\x00" + json.dumps({"version": 1, "outputs": {"ACME_API_KEY": "ak_seed", "ACME_URL": "https://acme.test"},
+                                   "ack_token": "gtack_seed"}).encode())
+
         # Gate delivery envelopes encrypted to the harness's key pair.
         pub = public_key_of(VECTOR_PKCS8)
         delivery = {"version": 1, "algorithm": "x25519-hkdf-sha256/aes-256-gcm",

@@ -30,7 +30,7 @@ def test_top_level_usage_and_unknown_command(emulator):
     for command in COMMANDS:
         assert command in r.stdout
     r = run(emulator, "frobnicate")
-    assert r.returncode == 1 and "unknown command" in r.stderr
+    assert r.returncode == 2 and "unknown command" in r.stderr
 
 
 def test_version(emulator):
@@ -119,7 +119,7 @@ def test_fingerprints_list_sort_and_get(emulator):
     r = run(emulator, "fingerprints", "get", vid, env=env)
     assert r.returncode == 0 and vid in r.stdout
     r = run(emulator, "fingerprints", "list", "--sort", "sideways", env=env)
-    assert r.returncode == 1
+    assert r.returncode == 2, "a bad flag value is a usage error"
 
 
 def test_token_verify(emulator):
@@ -138,7 +138,7 @@ def test_token_verify(emulator):
     r = run(emulator, "token", "verify", "not-a-token", env=env)
     assert r.returncode == 4 and "invalid sealed token" in r.stderr
     r = run(emulator, "token", "verify", token)
-    assert r.returncode == 1 and "FOIL_SECRET_KEY" in r.stderr
+    assert r.returncode == 2 and "FOIL_SECRET_KEY" in r.stderr
 
 
 def signed(secret, body, timestamp=None):
@@ -167,7 +167,7 @@ def test_webhook_verify(emulator):
             env=cli_env(emulator, FOIL_WEBHOOK_SECRET="whsec_test"))
     assert r.returncode == 4
     r = run(emulator, "webhook", "verify", "--timestamp", ts, input="")
-    assert r.returncode == 1
+    assert r.returncode == 2
 
 
 def test_login_uses_the_agent_token_from_the_signup(emulator, tmp_path):

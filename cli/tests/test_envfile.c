@@ -194,6 +194,19 @@ static void merge_refuses_a_file_it_cannot_read_back(void **state) {
     assert_null(out);
 }
 
+/* Found by fuzz/fuzz_envfile.c: "export" and blanks at the very end of the text read one
+ * byte past it (ASan: heap-buffer-overflow). The buffer here is exactly the text. */
+static void parse_stops_at_a_trailing_export(void **state) {
+    (void)state;
+    static const char text[] = "export \t";
+    char *exact = malloc(sizeof text - 1);
+    assert_non_null(exact);
+    memcpy(exact, text, sizeof text - 1);
+    char *v = cli_env_lookup(exact, sizeof text - 1, "export");
+    assert_null(v);
+    free(exact);
+}
+
 static void merge_into_nothing_and_refuses_bad_names(void **state) {
     (void)state;
     cli_env_pair_t ok[] = {{"K", "line1\nline2"}};
@@ -294,6 +307,7 @@ int main(void) {
         cmocka_unit_test(merge_keeps_crlf_and_guards_comments),
         cmocka_unit_test(merge_sets_a_bare_quoted_key),
         cmocka_unit_test(merge_refuses_a_file_it_cannot_read_back),
+        cmocka_unit_test(parse_stops_at_a_trailing_export),
         cmocka_unit_test(merge_into_nothing_and_refuses_bad_names),
         cmocka_unit_test(atomic_write_modes),
         cmocka_unit_test(atomic_write_fails_cleanly),

@@ -81,11 +81,12 @@ def test_kill_right_after_create_loses_nothing_approved(emulator, tmp_path):
     assert dotenv_values(tmp_path / ".env") == MERGED
 
 
-def test_resume_of_a_denied_session_exits_2(emulator, tmp_path):
+def test_resume_of_a_denied_session_exits_5(emulator, tmp_path):
     """Killed while waiting, then the session is denied: resume reports it and cleans up."""
     s = start_paused(emulator, tmp_path, "saved")
     emulator.deny(json.loads((tmp_path / ".foil" / "signup-acme.json").read_text())["session"]["id"])
     r = run(emulator, "signup", "acme", "--resume", "--no-browser", cwd=tmp_path)
-    assert r.returncode == 2
+    assert r.returncode == 5
+    assert "Approve the signup" not in r.stdout
     assert not (tmp_path / ".foil").exists()
     assert (tmp_path / ".env").read_bytes() == ORIGINAL

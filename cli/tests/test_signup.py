@@ -120,21 +120,21 @@ def test_json_result_parses_and_names_keys_only(emulator, tmp_path):
     assert "poll_token" not in out and "gtpoll_" not in out + err
 
 
-def test_denied_signup_exits_2_and_writes_nothing(emulator, tmp_path):
+def test_denied_signup_exits_5_and_writes_nothing(emulator, tmp_path):
     s = Signup(emulator, "acme", tmp_path)
     emulator.deny(s.session_id())
     code, _, err = s.finish()
-    assert code == 2
+    assert code == 5
     assert "denied" in err
     assert not (tmp_path / ".env").exists()
     assert not (tmp_path / ".foil").exists()
 
 
-def test_expired_signup_exits_2(make_emulator, tmp_path):
+def test_expired_signup_exits_5(make_emulator, tmp_path):
     emu = make_emulator("--gate-ttl", "1")
     s = Signup(emu, "acme", tmp_path)
     code, _, err = s.finish()
-    assert code == 2, err
+    assert code == 5, err
     assert "expired" in err
     assert not (tmp_path / ".env").exists()
     assert not (tmp_path / ".foil").exists()
@@ -214,11 +214,12 @@ def test_account_name_defaults_to_the_directory(emulator, tmp_path):
     assert json.loads(out)["account_name"] == "my-project"
 
 
-def test_usage_errors_exit_1(emulator, tmp_path):
+def test_usage_errors_exit_2(emulator, tmp_path):
     for args in (["signup"], ["signup", "acme", "--timeout", "soon"], ["signup", "a", "b"],
-                 ["signup", "acme", "--metadata", "novalue"]):
+                 ["signup", "acme", "--metadata", "novalue"], ["signup", "acme", "--frob"],
+                 ["signup", "acme", "--env-file"]):
         r = run(emulator, *args, cwd=tmp_path)
-        assert r.returncode == 1, args
+        assert r.returncode == 2, args
         assert "--help" in r.stderr
 
 

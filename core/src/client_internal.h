@@ -48,10 +48,12 @@ foil_status_t foil_client_resolve_secret_key(const foil_client_t *client, const 
 bool foil_has_control_chars(const char *s);
 void foil_client_release(foil_client_t *client);
 
-/* transport.c: a pool of libcurl easy handles sharing one connection cache. */
+/* http/transport.c: a pool of libcurl easy handles sharing one connection cache. */
 foil_status_t foil_transport_new(foil_transport_t **out);
 void foil_transport_free(foil_transport_t *t);
-void *foil_transport_acquire(foil_transport_t *t); /* CURL *, NULL on no memory */
+/* A pooled CURL * (NULL on no memory); *fresh tells the caller that it is new and needs
+ * the options every request shares. */
+void *foil_transport_acquire(foil_transport_t *t, bool *fresh);
 void foil_transport_release(foil_transport_t *t, void *easy);
 /* Response buffers are reused across requests: growing and freeing a large body
  * buffer per request costs more than parsing small pages. take: *data NULL when no
@@ -59,13 +61,10 @@ void foil_transport_release(foil_transport_t *t, void *easy);
 void foil_transport_take_buffer(foil_transport_t *t, char **data, size_t *cap);
 void foil_transport_give_buffer(foil_transport_t *t, char *data, size_t cap);
 
-/* request.c: sets the options every request shares on a new easy handle (transport.c). */
-void foil_request_configure_handle(void *easy);
-
-/* ca_bundle.c: the system CA bundle path found at run time, or NULL. */
+/* http/ca_bundle.c: the system CA bundle path found at run time, or NULL. */
 const char *foil_system_ca_bundle(void);
 
-/* url.c. *loopback (may be NULL): the host is a loopback address. */
+/* http/url.c. *loopback (may be NULL): the host is a loopback address. */
 bool foil_url_is_allowed(const char *url, const char **why, bool *loopback);
 /* `url` with any user:password@ replaced by "***@", into out (truncated to cap). */
 void foil_url_redact(const char *url, char *out, size_t cap);

@@ -6,25 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const SCOPES[] = {"*",
-                                     "sessions:list",
-                                     "sessions:read",
-                                     "sessions:update",
-                                     "fingerprints:list",
-                                     "fingerprints:read",
-                                     "organizations:create",
-                                     "organizations:read",
-                                     "organizations:update",
-                                     "api_keys:read",
-                                     "api_keys:manage",
-                                     "gate:agent_tokens:verify",
-                                     "gate:agent_tokens:revoke",
-                                     "gate:login_sessions:consume",
-                                     "gate:services:read",
-                                     "gate:services:manage",
-                                     "webhooks:read",
-                                     "webhooks:manage",
-                                     NULL};
 static const char *const KEY_STATUS[] = {"active", "rotating", "revoked"};
 #define ROTATION_GRACE_MS (24LL * 3600 * 1000)
 
@@ -136,7 +117,7 @@ static cJSON *check_string_array(emu_checks_t *c, const cJSON *body, const char 
         int ok = cJSON_IsString(it);
         if (ok && scopes) {
             ok = 0;
-            for (const char *const *s = SCOPES; *s; s++)
+            for (const char *const *s = foil_contract_values(FOIL_VALUES_API_KEY_SCOPE); *s; s++)
                 if (strcmp(*s, it->valuestring) == 0) ok = 1;
         } else if (ok) {
             ok = emu_is_url(it->valuestring);

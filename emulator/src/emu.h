@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "foil/contract.h"
 #include "foil_emulator.h"
 
 struct MHD_Connection;

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const ORG_STATUS[] = {"active", "suspended", "deleted"};
-
 void emu_org_free(void *p) {
     emu_org_t *o = p;
     if (!o) return;
@@ -57,7 +55,8 @@ static cJSON *org_json(const emu_org_t *o) {
     cJSON_AddStringToObject(j, "id", o->id);
     cJSON_AddStringToObject(j, "name", o->name);
     cJSON_AddStringToObject(j, "slug", o->slug);
-    cJSON_AddStringToObject(j, "status", ORG_STATUS[o->status]);
+    cJSON_AddStringToObject(j, "status",
+                            foil_contract_values(FOIL_VALUES_ORGANIZATION_STATUS)[o->status]);
     cJSON_AddItemToObject(j, "created_at", emu_json_iso(o->created_ms));
     cJSON_AddItemToObject(j, "updated_at", emu_json_iso(o->updated_ms));
     return j;
@@ -137,8 +136,8 @@ void emu_h_org_update(emu_request_t *req, emu_response_t *resp) {
     const char *name = emu_check_string(&c, body, "name", 0, 1, 200);
     const char *status = emu_check_string(&c, body, "status", 0, 1, 32);
     int st = -1;
-    for (int i = 0; status && i < 3; i++)
-        if (strcmp(status, ORG_STATUS[i]) == 0) st = i;
+    for (int i = 0; status && foil_contract_value(FOIL_VALUES_ORGANIZATION_STATUS, (size_t)i); i++)
+        if (strcmp(status, foil_contract_values(FOIL_VALUES_ORGANIZATION_STATUS)[i]) == 0) st = i;
     if (status && st < 0)
         emu_check_add(&c, "status", "invalid_enum", "active, suspended or deleted",
                       cJSON_GetObjectItemCaseSensitive(body, "status"));

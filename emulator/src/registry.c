@@ -8,9 +8,6 @@
 #include <string.h>
 
 #define ORG_SERVICE_CAP 5
-static const char *const RESERVED_IDS[] = {"gate",  "registry", "services", "service",
-                                           "login", "sessions", "session",  "tokens",
-                                           "token", "webhook",  "auth",     NULL};
 
 void emu_service_free(void *p) {
     emu_service_t *s = p;
@@ -382,7 +379,8 @@ void emu_h_services_create(emu_request_t *req, emu_response_t *resp) {
                       cJSON_GetObjectItemCaseSensitive(body, "id"));
         id = NULL;
     }
-    for (const char *const *r = RESERVED_IDS; id && *r; r++) {
+    for (const char *const *r = foil_contract_values(FOIL_VALUES_GATE_RESERVED_SERVICE_ID);
+         id && *r; r++) {
         if (strcmp(*r, id) == 0) {
             emu_check_add(&c, "id", "reserved", "a service id that is not reserved",
                           cJSON_GetObjectItemCaseSensitive(body, "id"));

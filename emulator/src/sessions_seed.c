@@ -58,7 +58,6 @@ static int verdict_of(const foil_emulator_t *emu, uint64_t index) {
     uint64_t r = h(emu, index, 2) % 100;
     return r < 25 ? 0 : r < 80 ? 1 : 2; /* bot, human, inconclusive */
 }
-static const char *const VERDICTS[] = {"bot", "human", "inconclusive"};
 
 static int risk_of(const foil_emulator_t *emu, uint64_t index) {
     int v = verdict_of(emu, index);
@@ -131,7 +130,7 @@ static void render_decision(emu_buf_t *b, const foil_emulator_t *emu, uint64_t i
     EMU_BUF_LIT(b, "{\"event_id\":");
     emu_buf_string(b, id);
     EMU_BUF_LIT(b, ",\"verdict\":");
-    emu_buf_string(b, VERDICTS[verdict]);
+    emu_buf_string(b, foil_contract_values(FOIL_VALUES_SESSION_VERDICT)[verdict]);
     EMU_BUF_LIT(b, ",\"risk_score\":");
     emu_buf_int(b, risk_of(emu, index));
     EMU_BUF_LIT(b, ",\"phase\":");
@@ -454,8 +453,8 @@ void emu_h_sessions_list(emu_request_t *req, emu_response_t *resp) {
     const char *verdict = emu_query(req, "verdict");
     const char *search = emu_query(req, "search");
     int want = -1;
-    for (int i = 0; verdict && i < 3; i++)
-        if (strcmp(verdict, VERDICTS[i]) == 0) want = i;
+    for (int i = 0; verdict && foil_contract_value(FOIL_VALUES_SESSION_VERDICT, (size_t)i); i++)
+        if (strcmp(verdict, foil_contract_values(FOIL_VALUES_SESSION_VERDICT)[i]) == 0) want = i;
     if (verdict && want < 0) {
         emu_respond_field_error(req, resp,
                                 "Invalid session list query. Use limit between 1 and 200 and the "

@@ -6,9 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const EVENT_TYPES[] = {
-    "session.fingerprint.calculated", "session.result.persisted", "gate.session.approved", NULL};
-
 void emu_endpoint_free(void *p) {
     emu_webhook_endpoint_t *e = p;
     if (!e) return;
@@ -170,7 +167,8 @@ static cJSON *check_event_types(emu_checks_t *c, const cJSON *body, int required
     const cJSON *t;
     cJSON_ArrayForEach(t, a) {
         int known = 0;
-        for (const char *const *k = EVENT_TYPES; cJSON_IsString(t) && *k; k++)
+        for (const char *const *k = foil_contract_values(FOIL_VALUES_WEBHOOK_SUBSCRIBABLE);
+             cJSON_IsString(t) && *k; k++)
             known |= strcmp(*k, t->valuestring) == 0;
         ok = ok && known;
     }
@@ -428,11 +426,9 @@ void emu_h_events_list(emu_request_t *req, emu_response_t *resp) {
     if (!emu_require_secret(req, resp, "webhooks:read")) return;
     const char *endpoint_id = emu_query(req, "endpoint_id");
     const char *type = emu_query(req, "type");
-    static const char *const all_types[] = {"session.fingerprint.calculated",
-                                            "session.result.persisted", "gate.session.approved",
-                                            "webhook.test", NULL};
     int known = !type;
-    for (const char *const *t = all_types; type && *t; t++)
+    for (const char *const *t = foil_contract_values(FOIL_VALUES_WEBHOOK_EVENT_TYPE); type && *t;
+         t++)
         known |= strcmp(*t, type) == 0;
     if (!known) {
         emu_respond_field_error(req, resp, "Invalid events list query.", "events", "type",

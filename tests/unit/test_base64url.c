@@ -1,7 +1,7 @@
 /* base64url / base64 codecs (core/src/base64url.c). No spec files needed. */
 #include "foil_test.h"
 
-#include "base64url.h"
+#include "crypto/base64url.h"
 
 #include <stdlib.h>
 #include <string.h>

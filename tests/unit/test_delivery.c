@@ -1,8 +1,8 @@
 /* Gate delivery crypto: golden vector, key pairs, envelopes, payload and request checks. */
 #include "foil_test.h"
 
-#include "base64url.h"
-#include "hkdf.h"
+#include "crypto/base64url.h"
+#include "crypto/hkdf.h"
 
 #include <sodium.h>
 #include <stdio.h>

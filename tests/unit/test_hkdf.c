@@ -1,7 +1,7 @@
 /* HKDF-SHA256 against RFC 5869 appendix A. No spec files needed. */
 #include "foil_test.h"
 
-#include "hkdf.h"
+#include "crypto/hkdf.h"
 
 #include <sodium.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * documented places where it is stricter than cJSON. */
 #include "foil_test.h"
 
-#include "json_arena.h"
+#include "json/json_arena.h"
 
 #include <dirent.h>
 #include <limits.h>

@@ -12,6 +12,7 @@
  *   sealed_token.h  sealed token verification (v1, v2)
  *   webhooks.h      webhook signature verification and event parsing
  *   operations.h    the table of API operations
+ *   call.h          every operation through one call by its SDK name (foil_call)
  *   models.h        typed accessors for documented fields
  *   sessions.h      Sessions: list, iterate, get, attach / clear client user
  *   gate_sessions.h Gate signup-session operations (create, poll, acknowledge)
@@ -23,6 +24,7 @@
  *   gate_registry.h Gate registry (public): list, get
  *   gate_services.h Organization-owned Gate services: list, get, create, update, disable
  *   gate_login.h    Gate dashboard login sessions (create, consume) and agent tokens
+ *   contract.h      The contract's closed value sets (scopes, verdicts, event types, ...)
  */
 #ifndef FOIL_FOIL_H
 #define FOIL_FOIL_H
@@ -38,6 +40,7 @@
 #include "sealed_token.h"
 #include "webhooks.h"
 #include "operations.h"
+#include "contract.h"
 #include "models.h"
 #include "sessions.h"
 #include "gate_sessions.h"
@@ -49,5 +52,6 @@
 #include "gate_registry.h"
 #include "gate_services.h"
 #include "gate_login.h"
+#include "call.h"
 
 #endif

@@ -1,5 +1,6 @@
-/* libfoil: the table of API operations libfoil implements (for introspection and
- * contract tests). Index i runs from 0 to foil_operation_count() - 1. */
+/* libfoil: the table of API operations libfoil implements (for introspection, bindings
+ * and contract tests). Index i runs from 0 to foil_operation_count() - 1; every accessor
+ * returns NULL (or 0) when i is out of range. Strings are static. */
 #ifndef FOIL_OPERATIONS_H
 #define FOIL_OPERATIONS_H
 
@@ -18,6 +19,24 @@ FOIL_API const char *foil_operation_path(size_t i);
 FOIL_API const char *foil_operation_name(size_t i);
 /* "none", "secret_key", "poll_token" or "agent_token". */
 FOIL_API const char *foil_operation_auth(size_t i);
+/* The name the official SDKs give the call, which foil_call() takes: namespaces joined
+ * by '.', then the method ("sessions.list", "organizations.api_keys.create",
+ * "webhooks.list_events", "gate.sessions.poll", "gate.agent_tokens.verify"). */
+FOIL_API const char *foil_operation_sdk_name(size_t i);
+/* The parameters foil_call() takes for operation i, as JSON text: an array, in
+ * declaration order (path parameters in path order), of
+ *   {"name": "organization_id",   the key in foil_call()'s params_json (snake_case)
+ *    "in": "path",                "path", "query", "body" or "token" (the bearer
+ *                                 credential of poll_token / agent_token operations)
+ *    "type": "string",            "string", "integer", "boolean", "object" or "array"
+ *    "required": true,            must be given
+ *    "nullable": false,           JSON null is sent as null; for other parameters null
+ *                                 means "not given"
+ *    "secret": false}             a credential: never log it (libfoil wipes its copies)
+ * e.g. "[]" for gate.registry.list. Built once, thread-safe, static. */
+FOIL_API const char *foil_operation_params(size_t i);
+/* 1 when operation i is a cursor-paginated list (foil_call_iter() walks it), else 0. */
+FOIL_API int foil_operation_paginated(size_t i);
 
 #ifdef __cplusplus
 }

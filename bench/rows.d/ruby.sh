@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Ruby rows of bench/run.sh (see "language rows" in bench/run.py): builds the libfoil gem,
+# installs it into build-bench/ruby-gems, runs bench/ruby_walk.rb against the emulator of the run
+# and prints the rows as JSON lines.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+gem_home="$repo/build-bench/ruby-gems"
+if [ "${FOIL_BENCH_SKIP_INSTALL:-0}" != 1 ] || ! GEM_HOME="$gem_home" GEM_PATH="$gem_home" ruby -e 'require "foil"' 2>/dev/null; then
+    gem_file=$(bash "$repo/ruby/make_gem.sh" "$repo/build-bench/ruby-pkg" | tail -n 1)
+    rm -rf "$gem_home"
+    MAKEFLAGS=-j2 gem install --local --no-document --install-dir "$gem_home" "$gem_file" >"$repo/build-bench/ruby-gem-install.log" 2>&1 ||
+        { tail -n 40 "$repo/build-bench/ruby-gem-install.log" >&2; exit 1; }
+fi
+sizes=(--total 100000 --rounds 3)
+[ "${FOIL_BENCH_QUICK:-0}" = 1 ] && sizes=(--total 4000 --rounds 1)
+export GEM_HOME="$gem_home" GEM_PATH="$gem_home:$(env -u GEM_HOME -u GEM_PATH gem env gempath)"
+ruby "$repo/bench/ruby_walk.rb" --json --base-url "$FOIL_BENCH_BASE_URL" --secret-key "$FOIL_BENCH_SECRET_KEY" "${sizes[@]}" |
+    ruby -rjson -e '
+r = JSON.parse($stdin.read)
+rows = []
+met = r["ratio"] >= 5 ? "yes" : "NO"
+rows << { benchmark: "Rb: walk #{r["total"].to_s.gsub(/\B(?=(\d{3})+$)/, ",")} sessions (items/s)",
+          libfoil: r["gem_items_per_s"].to_s, baseline: "#{r["net_http_items_per_s"]} Net::HTTP+JSON (Ruby #{r["ruby"]})",
+          ratio: "#{format("%.2f", r["ratio"])}x", target: "≥ 5x", met: met }
+rows << { benchmark: "Rb: walk with a deep Hash per item (eager conversion, items/s)", libfoil: r["eager_hash_items_per_s"].to_s,
+          baseline: "#{r["net_http_items_per_s"]} Net::HTTP+JSON", ratio: "#{format("%.2f", r["eager_ratio"])}x", target: "—", met: "info" }
+one = r["threads_items_per_s"]["1"].to_f
+r["threads_items_per_s"].each do |n, rate|
+  rows << { benchmark: "Rb: #{n} thread(s) sharing one client, walk (items/s, speed-up vs 1 thread)",
+            libfoil: "#{rate} (#{format("%.2f", rate / one)}x)", baseline: "—", ratio: "—", target: "—", met: "info" }
+end
+rows.each_with_index { |row, i| puts JSON.generate(i.zero? ? row.merge(raw: r) : row) }'

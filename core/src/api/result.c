@@ -1,0 +1,167 @@
+/* foil_result_t and foil_page_t: owned API responses. */
+#include "http/request.h"
+
+#include <stdlib.h>
+
+/* Array elements indexed once, so count and item(i) are O(1). */
+typedef struct item_index {
+    const cJSON **items;
+    size_t count;
+} item_index;
+
+struct foil_result {
+    foil_response_t response;
+    const cJSON *data;
+    item_index index;
+};
+
+struct foil_page {
+    foil_response_t response;
+    const cJSON *data;
+    const cJSON *pagination;
+    item_index index;
+};
+
+static foil_status_t index_items(const cJSON *array, item_index *index) {
+    size_t n = 0;
+    for (const cJSON *e = array ? array->child : NULL; e; e = e->next)
+        n++;
+    if (n == 0) return FOIL_OK;
+    if (!(index->items = malloc(n * sizeof *index->items))) return foil_fail_nomem();
+    for (const cJSON *e = array->child; e; e = e->next)
+        index->items[index->count++] = e;
+    return FOIL_OK;
+}
+
+static const cJSON *member(const cJSON *obj, const char *key) {
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+foil_status_t foil_request_result(foil_client_t *client, const foil_request_t *req,
+                                  foil_result_t **out) {
+    if (!out)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+    *out = NULL;
+    foil_result_t *r = calloc(1, sizeof *r);
+    if (!r) return foil_fail_nomem();
+    foil_status_t st = foil_request_send(client, req, &r->response);
+    if (st == FOIL_OK) {
+        r->data = member(r->response.root, "data");
+        if (!cJSON_IsObject(r->data) && !cJSON_IsArray(r->data))
+            st = foil_fail(FOIL_E_PROTOCOL, "response has no `data` object");
+        else if (cJSON_IsArray(r->data))
+            st = index_items(r->data, &r->index);
+    }
+    if (st != FOIL_OK) {
+        foil_result_free(r);
+        return st;
+    }
+    *out = r;
+    return FOIL_OK;
+}
+
+foil_status_t foil_request_page(foil_client_t *client, const foil_request_t *req,
+                                foil_page_t **out) {
+    if (!out)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+    *out = NULL;
+    foil_page_t *p = calloc(1, sizeof *p);
+    if (!p) return foil_fail_nomem();
+    foil_status_t st = foil_request_send(client, req, &p->response);
+    if (st == FOIL_OK) {
+        p->data = member(p->response.root, "data");
+        p->pagination = member(p->response.root, "pagination");
+        if (!cJSON_IsArray(p->data) || !cJSON_IsObject(p->pagination) ||
+            !cJSON_IsBool(member(p->pagination, "has_more")))
+            st = foil_fail(FOIL_E_PROTOCOL, "list response lacks `data` or `pagination`");
+        else
+            st = index_items(p->data, &p->index);
+    }
+    if (st != FOIL_OK) {
+        foil_page_free(p);
+        return st;
+    }
+    *out = p;
+    return FOIL_OK;
+}
+
+foil_status_t foil_request_no_content(foil_client_t *client, const foil_request_t *req) {
+    foil_response_t response;
+    foil_status_t st = foil_request_send(client, req, &response);
+    foil_response_clear(&response);
+    return st;
+}
+
+foil_status_t foil_result_from_page(foil_page_t *page, foil_result_t **out) {
+    *out = NULL;
+    foil_result_t *r = calloc(1, sizeof *r);
+    if (!r) {
+        foil_page_free(page);
+        return foil_fail_nomem();
+    }
+    r->response = page->response;
+    r->data = page->data;
+    r->index = page->index;
+    page->response = (foil_response_t){0};
+    page->index = (item_index){0};
+    foil_page_free(page);
+    *out = r;
+    return FOIL_OK;
+}
+
+const foil_json_t *foil_result_data(const foil_result_t *r) {
+    return r ? FOIL_VIEW(r->data) : NULL;
+}
+const foil_json_t *foil_result_json(const foil_result_t *r) {
+    return r ? FOIL_VIEW(r->response.root) : NULL;
+}
+const char *foil_result_request_id(const foil_result_t *r) {
+    return r ? r->response.request_id : NULL;
+}
+int foil_result_http_status(const foil_result_t *r) {
+    return r ? r->response.http_status : 0;
+}
+size_t foil_result_count(const foil_result_t *r) {
+    return r ? r->index.count : 0;
+}
+const foil_json_t *foil_result_item(const foil_result_t *r, size_t i) {
+    return r && i < r->index.count ? FOIL_VIEW(r->index.items[i]) : NULL;
+}
+void foil_result_free(foil_result_t *r) {
+    if (!r) return;
+    free(r->index.items);
+    foil_response_clear(&r->response);
+    free(r);
+}
+
+size_t foil_page_count(const foil_page_t *p) {
+    return p ? p->index.count : 0;
+}
+const foil_json_t *foil_page_item(const foil_page_t *p, size_t i) {
+    return p && i < p->index.count ? FOIL_VIEW(p->index.items[i]) : NULL;
+}
+const foil_json_t *foil_page_items(const foil_page_t *p) {
+    return p ? FOIL_VIEW(p->data) : NULL;
+}
+int foil_page_limit(const foil_page_t *p) {
+    int64_t v = 0;
+    return p && foil_json_get_int(FOIL_VIEW(p->pagination), "limit", &v) ? (int)v : 0;
+}
+int foil_page_has_more(const foil_page_t *p) {
+    return p && cJSON_IsTrue(member(p->pagination, "has_more"));
+}
+const char *foil_page_next_cursor(const foil_page_t *p) {
+    return p ? foil_json_get_string(FOIL_VIEW(p->pagination), "next_cursor") : NULL;
+}
+const char *foil_page_request_id(const foil_page_t *p) {
+    return p ? p->response.request_id : NULL;
+}
+const foil_json_t *foil_page_json(const foil_page_t *p) {
+    return p ? FOIL_VIEW(p->response.root) : NULL;
+}
+void foil_page_free(foil_page_t *p) {
+    if (!p) return;
+    free(p->index.items);
+    foil_response_clear(&p->response);
+    free(p);
+}

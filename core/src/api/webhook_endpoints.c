@@ -1,0 +1,192 @@
+/* Webhook endpoint and event endpoints of an organization. */
+#include "iterator.h"
+#include "contract.h"
+#include "validate.h"
+
+static const char *const endpoint_statuses[] = {"active", "disabled", NULL};
+
+static const foil_body_field_t create_fields[] = {
+    {"name", FOIL_BODY_STRING, FOIL_BODY_REQUIRED | FOIL_BODY_NON_EMPTY, NULL, NULL, NULL},
+    {"url", FOIL_BODY_STRING, FOIL_BODY_REQUIRED, NULL, foil_check_uri, NULL},
+    {"event_types", FOIL_BODY_STRING_ARRAY, FOIL_BODY_REQUIRED | FOIL_BODY_NON_EMPTY,
+     foil_values_webhook_subscribable, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL, NULL},
+};
+static const foil_body_schema_t create_schema = {create_fields, true, false};
+
+static const foil_body_field_t update_fields[] = {
+    {"name", FOIL_BODY_STRING, FOIL_BODY_NON_EMPTY, NULL, NULL, NULL},
+    {"url", FOIL_BODY_STRING, 0, NULL, foil_check_uri, NULL},
+    {"status", FOIL_BODY_STRING, 0, endpoint_statuses, NULL, NULL},
+    {"event_types", FOIL_BODY_STRING_ARRAY, FOIL_BODY_NON_EMPTY, foil_values_webhook_subscribable,
+     NULL, NULL},
+    {NULL, 0, 0, NULL, NULL, NULL},
+};
+static const foil_body_schema_t update_schema = {update_fields, true, true};
+
+static foil_status_t check_org(foil_client_t *client, const char *organization_id) {
+    foil_status_t st = foil_check_client(client);
+    return st == FOIL_OK ? foil_check_required(organization_id, "organization_id") : st;
+}
+
+static foil_status_t check_endpoint(foil_client_t *client, const char *organization_id,
+                                    const char *endpoint_id) {
+    foil_status_t st = check_org(client, organization_id);
+    return st == FOIL_OK ? foil_check_required(endpoint_id, "endpoint_id") : st;
+}
+
+static foil_status_t endpoints_request(foil_client_t *client, const char *organization_id,
+                                       int limit, foil_int_text_t *limit_text,
+                                       foil_request_t *req) {
+    const char *limit_value = NULL;
+    foil_status_t st = check_org(client, organization_id);
+    if (st == FOIL_OK) st = foil_check_limit(limit, limit_text, &limit_value);
+    if (st != FOIL_OK) return st;
+    *req = (foil_request_t){.op = FOIL_OP_LIST_WEBHOOK_ENDPOINTS, .path_args = {organization_id}};
+    foil_request_query(req, "limit", limit_value);
+    return FOIL_OK;
+}
+
+foil_status_t foil_webhooks_list_endpoints(foil_client_t *client, const char *organization_id,
+                                           int limit, const char *cursor, foil_page_t **out) {
+    foil_status_t st = foil_check_out(out);
+    if (st != FOIL_OK) return st;
+    *out = NULL;
+    foil_int_text_t limit_text;
+    foil_request_t req;
+    if ((st = endpoints_request(client, organization_id, limit, &limit_text, &req)) != FOIL_OK)
+        return st;
+    foil_request_query(&req, "cursor", cursor);
+    return foil_request_page(client, &req, out);
+}
+
+foil_status_t foil_webhooks_iter_endpoints(foil_client_t *client, const char *organization_id,
+                                           int limit, foil_iter_t **out) {
+    foil_status_t st = foil_check_out(out);
+    if (st != FOIL_OK) return st;
+    *out = NULL;
+    foil_int_text_t limit_text;
+    foil_request_t req;
+    if ((st = endpoints_request(client, organization_id, limit, &limit_text, &req)) != FOIL_OK)
+        return st;
+    return foil_iter_create(client, &req, out);
+}
+
+foil_status_t foil_webhooks_create_endpoint(foil_client_t *client, const char *organization_id,
+                                            const char *json_body, foil_result_t **out) {
+    foil_status_t st = foil_check_out(out);
+    if (st != FOIL_OK) return st;
+    *out = NULL;
+    cJSON *body = NULL;
+    if ((st = check_org(client, organization_id)) != FOIL_OK ||
+        (st = foil_parse_body_arg(json_body, "json_body", &create_schema, &body)) != FOIL_OK)
+        return st;
+    foil_request_t req = {
+        .op = FOIL_OP_CREATE_WEBHOOK_ENDPOINT, .path_args = {organization_id}, .body = body};
+    st = foil_request_result(client, &req, out);
+    cJSON_Delete(body);
+    return st;
+}
+
+foil_status_t foil_webhooks_update_endpoint(foil_client_t *client, const char *organization_id,
+                                            const char *endpoint_id, const char *json_body,
+                                            foil_result_t **out) {
+    foil_status_t st = foil_check_out(out);
+    if (st != FOIL_OK) return st;
+    *out = NULL;
+    cJSON *body = NULL;
+    if ((st = check_endpoint(client, organization_id, endpoint_id)) != FOIL_OK ||
+        (st = foil_parse_body_arg(json_body, "json_body", &update_schema, &body)) != FOIL_OK)
+        return st;
+    foil_request_t req = {.op = FOIL_OP_UPDATE_WEBHOOK_ENDPOINT,
+                          .path_args = {organization_id, endpoint_id},
+                          .body = body};
+    st = foil_request_result(client, &req, out);
+    cJSON_Delete(body);
+    return st;
+}
+
+static foil_status_t endpoint_action(foil_client_t *client, foil_op_t op,
+                                     const char *organization_id, const char *endpoint_id,
+                                     foil_result_t **out) {
+    foil_status_t st = foil_check_out(out);
+    if (st != FOIL_OK) return st;
+    *out = NULL;
+    if ((st = check_endpoint(client, organization_id, endpoint_id)) != FOIL_OK) return st;
+    foil_request_t req = {.op = op, .path_args = {organization_id, endpoint_id}};
+    return foil_request_result(client, &req, out);
+}
+
+foil_status_t foil_webhooks_disable_endpoint(foil_client_t *client, const char *organization_id,
+                                             const char *endpoint_id, foil_result_t **out) {
+    return endpoint_action(client, FOIL_OP_DISABLE_WEBHOOK_ENDPOINT, organization_id, endpoint_id,
+                           out);
+}
+
+foil_status_t foil_webhooks_rotate_secret(foil_client_t *client, const char *organization_id,
+                                          const char *endpoint_id, foil_result_t **out) {
+    return endpoint_action(client, FOIL_OP_ROTATE_WEBHOOK_SECRET, organization_id, endpoint_id,
+                           out);
+}
+
+foil_status_t foil_webhooks_send_test(foil_client_t *client, const char *organization_id,
+                                      const char *endpoint_id, foil_result_t **out) {
+    return endpoint_action(client, FOIL_OP_SEND_TEST_WEBHOOK, organization_id, endpoint_id, out);
+}
+
+static foil_status_t events_request(foil_client_t *client, const char *organization_id, int limit,
+                                    const char *endpoint_id, const char *type,
+                                    foil_int_text_t *limit_text, foil_request_t *req) {
+    const char *limit_value = NULL;
+    foil_status_t st = check_org(client, organization_id);
+    if (st == FOIL_OK) st = foil_check_limit(limit, limit_text, &limit_value);
+    if (st == FOIL_OK) st = foil_check_optional(endpoint_id, "endpoint_id");
+    if (st == FOIL_OK) st = foil_check_enum(type, "type", foil_values_webhook_event_types);
+    if (st != FOIL_OK) return st;
+    *req = (foil_request_t){.op = FOIL_OP_LIST_EVENTS, .path_args = {organization_id}};
+    foil_request_query(req, "endpoint_id", endpoint_id);
+    foil_request_query(req, "type", type);
+    foil_request_query(req, "limit", limit_value);
+    return FOIL_OK;
+}
+
+foil_status_t foil_webhooks_list_events(foil_client_t *client, const char *organization_id,
+                                        int limit, const char *cursor, const char *endpoint_id,
+                                        const char *type, foil_page_t **out) {
+    foil_status_t st = foil_check_out(out);
+    if (st != FOIL_OK) return st;
+    *out = NULL;
+    foil_int_text_t limit_text;
+    foil_request_t req;
+    if ((st = events_request(client, organization_id, limit, endpoint_id, type, &limit_text,
+                             &req)) != FOIL_OK)
+        return st;
+    foil_request_query(&req, "cursor", cursor);
+    return foil_request_page(client, &req, out);
+}
+
+foil_status_t foil_webhooks_iter_events(foil_client_t *client, const char *organization_id,
+                                        int limit, const char *endpoint_id, const char *type,
+                                        foil_iter_t **out) {
+    foil_status_t st = foil_check_out(out);
+    if (st != FOIL_OK) return st;
+    *out = NULL;
+    foil_int_text_t limit_text;
+    foil_request_t req;
+    if ((st = events_request(client, organization_id, limit, endpoint_id, type, &limit_text,
+                             &req)) != FOIL_OK)
+        return st;
+    return foil_iter_create(client, &req, out);
+}
+
+foil_status_t foil_webhooks_retrieve_event(foil_client_t *client, const char *organization_id,
+                                           const char *event_id, foil_result_t **out) {
+    foil_status_t st = foil_check_out(out);
+    if (st != FOIL_OK) return st;
+    *out = NULL;
+    if ((st = check_org(client, organization_id)) != FOIL_OK ||
+        (st = foil_check_required(event_id, "event_id")) != FOIL_OK)
+        return st;
+    foil_request_t req = {.op = FOIL_OP_RETRIEVE_EVENT, .path_args = {organization_id, event_id}};
+    return foil_request_result(client, &req, out);
+}

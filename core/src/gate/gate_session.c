@@ -1,0 +1,422 @@
+/* foil_gate_session_t: a Gate signup from key pair to acknowledged delivery. */
+#include "client_internal.h"
+#include "timestamp.h"
+#include "api/validate.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct output {
+    char *key;
+    char *value; /* secret */
+} output;
+
+typedef struct refused {
+    char *key;
+    const char *reason;
+} refused;
+
+struct foil_gate_session {
+    foil_client_t *client;
+    foil_delivery_key_pair_t *key_pair;
+    char *id, *poll_token, *consent_url, *expires_at, *service_id, *account_name;
+    char status[16];
+    foil_result_t *last_poll;
+    output *outputs;
+    size_t output_count;
+    refused *refused;
+    size_t refused_count;
+    char *ack_token; /* secret */
+    volatile sig_atomic_t cancelled;
+};
+
+static void clear_delivery(foil_gate_session_t *s) {
+    for (size_t i = 0; i < s->output_count; i++) {
+        free(s->outputs[i].key);
+        foil_wipe_free(s->outputs[i].value);
+    }
+    free(s->outputs);
+    s->outputs = NULL;
+    s->output_count = 0;
+    for (size_t i = 0; i < s->refused_count; i++)
+        free(s->refused[i].key);
+    free(s->refused);
+    s->refused = NULL;
+    s->refused_count = 0;
+    foil_wipe_free(s->ack_token);
+    s->ack_token = NULL;
+}
+
+void foil_gate_session_free(foil_gate_session_t *s) {
+    if (!s) return;
+    clear_delivery(s);
+    foil_result_free(s->last_poll);
+    foil_delivery_key_pair_free(s->key_pair);
+    free(s->id);
+    foil_wipe_free(s->poll_token);
+    free(s->consent_url);
+    free(s->expires_at);
+    free(s->service_id);
+    free(s->account_name);
+    foil_client_release(s->client);
+    free(s);
+}
+
+static foil_gate_session_t *session_alloc(foil_client_t *client) {
+    foil_gate_session_t *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    foil_client_retain(client);
+    s->client = client;
+    strcpy(s->status, "pending");
+    return s;
+}
+
+static foil_status_t copy_field(char **slot, const foil_json_t *obj, const char *key,
+                                bool required) {
+    const char *v = foil_json_get_string(obj, key);
+    if (!v) return required ? foil_fail(FOIL_E_PROTOCOL, "gate session lacks `%s`", key) : FOIL_OK;
+    return (*slot = foil_strdup(v)) ? FOIL_OK : foil_fail_nomem();
+}
+
+foil_status_t foil_gate_session_create(foil_client_t *client, const char *service_id,
+                                       const char *account_name, const char *metadata_json,
+                                       foil_gate_session_t **out) {
+    foil_status_t st = foil_check_out(out);
+    if (st != FOIL_OK) return st;
+    *out = NULL;
+    if ((st = foil_check_client(client)) != FOIL_OK ||
+        (st = foil_check_service_id(service_id, "service_id")) != FOIL_OK ||
+        (st = foil_check_required(account_name, "account_name")) != FOIL_OK)
+        return st;
+    foil_gate_session_t *s = session_alloc(client);
+    if (!s) return foil_fail_nomem();
+    char *delivery = NULL;
+    foil_result_t *created = NULL;
+    if ((st = foil_delivery_key_pair_new(&s->key_pair)) != FOIL_OK ||
+        (st = foil_delivery_key_pair_request_json(s->key_pair, &delivery)) != FOIL_OK ||
+        (st = foil_gate_sessions_create(client, service_id, account_name, metadata_json, delivery,
+                                        &created)) != FOIL_OK)
+        goto done;
+    const foil_json_t *data = foil_result_data(created);
+    if ((st = copy_field(&s->id, data, "id", true)) != FOIL_OK ||
+        (st = copy_field(&s->poll_token, data, "poll_token", true)) != FOIL_OK ||
+        (st = copy_field(&s->consent_url, data, "consent_url", true)) != FOIL_OK ||
+        (st = copy_field(&s->expires_at, data, "expires_at", false)) != FOIL_OK)
+        goto done;
+    if (!(s->service_id = foil_strdup(service_id)) ||
+        !(s->account_name = foil_strdup(account_name))) {
+        st = foil_fail_nomem();
+        goto done;
+    }
+done:
+    foil_string_free(delivery);
+    foil_result_free(created);
+    if (st != FOIL_OK) {
+        foil_gate_session_free(s);
+        return st;
+    }
+    *out = s;
+    return FOIL_OK;
+}
+
+#define GETTER(name, member)                                                                       \
+    const char *foil_gate_session_##name(const foil_gate_session_t *s) {                           \
+        return s ? s->member : NULL;                                                               \
+    }
+GETTER(id, id)
+GETTER(service_id, service_id)
+GETTER(account_name, account_name)
+GETTER(consent_url, consent_url)
+GETTER(expires_at, expires_at)
+GETTER(poll_token, poll_token)
+GETTER(status, status)
+
+const foil_json_t *foil_gate_session_poll_data(const foil_gate_session_t *s) {
+    return s ? foil_result_data(s->last_poll) : NULL;
+}
+
+const char *foil_gate_session_docs_url(const foil_gate_session_t *s) {
+    return foil_json_get_string(foil_gate_session_poll_data(s), "docs_url");
+}
+
+const foil_delivery_key_pair_t *foil_gate_session_key_pair(const foil_gate_session_t *s) {
+    return s ? s->key_pair : NULL;
+}
+
+static foil_status_t add_output(foil_gate_session_t *s, const char *key, const char *value) {
+    for (size_t i = 0; i < s->output_count; i++) {
+        if (strcmp(s->outputs[i].key, key) == 0) { /* the gate envelope's value wins */
+            char *copy = foil_strdup(value);
+            if (!copy) return foil_fail_nomem();
+            foil_wipe_free(s->outputs[i].value);
+            s->outputs[i].value = copy;
+            return FOIL_OK;
+        }
+    }
+    output *grown = realloc(s->outputs, (s->output_count + 1) * sizeof *grown);
+    if (!grown) return foil_fail_nomem();
+    s->outputs = grown;
+    output *o = &s->outputs[s->output_count];
+    if (!(o->key = foil_strdup(key)) || !(o->value = foil_strdup(value))) {
+        free(o->key);
+        return foil_fail_nomem();
+    }
+    s->output_count++;
+    return FOIL_OK;
+}
+
+static foil_status_t add_refused(foil_gate_session_t *s, const char *key, const char *reason) {
+    refused *grown = realloc(s->refused, (s->refused_count + 1) * sizeof *grown);
+    if (!grown) return foil_fail_nomem();
+    s->refused = grown;
+    if (!(s->refused[s->refused_count].key = foil_strdup(key))) return foil_fail_nomem();
+    s->refused[s->refused_count++].reason = reason;
+    return FOIL_OK;
+}
+
+/* Merge one decrypted envelope's outputs under the env-var policy. */
+static foil_status_t merge(foil_gate_session_t *s, const foil_delivery_payload_t *p,
+                           bool from_gate) {
+    foil_status_t st = FOIL_OK;
+    for (size_t i = 0; st == FOIL_OK && i < foil_delivery_payload_output_count(p); i++) {
+        const char *key = foil_delivery_payload_output_key(p, i);
+        const char *value = foil_delivery_payload_output_value(p, i);
+        const char *refusal = foil_env_key_refusal(key, from_gate);
+        st = refusal ? add_refused(s, key, refusal) : add_output(s, key, value);
+    }
+    const char *ack = foil_delivery_payload_ack_token(p);
+    if (st == FOIL_OK && ack && (from_gate || !s->ack_token)) {
+        foil_wipe_free(s->ack_token);
+        if (!(s->ack_token = foil_strdup(ack))) st = foil_fail_nomem();
+    }
+    return st;
+}
+
+static foil_status_t decrypt_bundle(foil_gate_session_t *s, const foil_json_t *bundle) {
+    const char *names[2] = {"integrator", "gate"};
+    foil_status_t st = FOIL_OK;
+    clear_delivery(s);
+    for (int i = 0; st == FOIL_OK && i < 2; i++) {
+        char *envelope = NULL;
+        foil_delivery_payload_t *payload = NULL;
+        const foil_json_t *env = foil_json_get(bundle, names[i]);
+        if (foil_json_type(env) != FOIL_JSON_OBJECT)
+            st = foil_fail(FOIL_E_PROTOCOL, "delivery bundle lacks the %s envelope", names[i]);
+        if (st == FOIL_OK) st = foil_json_serialize(env, &envelope);
+        if (st == FOIL_OK) st = foil_gate_delivery_decrypt(s->key_pair, envelope, &payload);
+        if (st == FOIL_OK) st = merge(s, payload, i == 1);
+        foil_delivery_payload_free(payload);
+        foil_string_free(envelope);
+    }
+    if (st == FOIL_OK && !s->ack_token)
+        st = foil_fail(FOIL_E_PROTOCOL, "the delivery carries no ack_token");
+    if (st != FOIL_OK) clear_delivery(s);
+    return st;
+}
+
+foil_status_t foil_gate_session_poll(foil_gate_session_t *s) {
+    if (!s)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+    if (strcmp(s->status, "acknowledged") == 0)
+        return foil_fail(FOIL_E_STATE, "the delivery was already acknowledged");
+    if (s->output_count > 0 || s->ack_token) return FOIL_OK; /* already delivered */
+    foil_result_t *r = NULL;
+    foil_status_t st = foil_gate_sessions_poll(s->client, s->id, s->poll_token, &r);
+    if (st != FOIL_OK) return st;
+    foil_result_free(s->last_poll);
+    s->last_poll = r;
+    const foil_json_t *data = foil_result_data(r);
+    const char *status = foil_json_get_string(data, "status");
+    if (!status || strlen(status) >= sizeof s->status)
+        return foil_fail(FOIL_E_PROTOCOL, "gate session poll has no valid `status`");
+    const foil_json_t *bundle = foil_json_get(data, "delivery_bundle");
+    /* `approved` may arrive before its bundle: stay pending and keep polling. */
+    if (strcmp(status, "approved") == 0 && foil_json_type(bundle) != FOIL_JSON_OBJECT)
+        return FOIL_OK;
+    if (strcmp(status, "approved") == 0 && (st = decrypt_bundle(s, bundle)) != FOIL_OK) return st;
+    strcpy(s->status, status);
+    return FOIL_OK;
+}
+
+static bool transient(foil_status_t st) {
+    return st == FOIL_E_CONNECTION || st == FOIL_E_TIMEOUT || st == FOIL_E_RATE_LIMITED ||
+           st == FOIL_E_SERVER;
+}
+
+/* Map a poll's outcome to wait's answer: FOIL_OK to keep waiting, else final. */
+static foil_status_t settled(foil_gate_session_t *s, bool *done) {
+    *done = true;
+    if (strcmp(s->status, "approved") == 0) return FOIL_OK;
+    if (strcmp(s->status, "rejected") == 0)
+        return foil_fail(FOIL_E_REJECTED, "the signup for %s was rejected", s->service_id);
+    if (strcmp(s->status, "expired") == 0)
+        return foil_fail(FOIL_E_EXPIRED, "the signup for %s expired", s->service_id);
+    *done = false;
+    return FOIL_OK;
+}
+
+foil_status_t foil_gate_session_wait(foil_gate_session_t *s, long timeout_ms, long interval_ms,
+                                     foil_gate_progress_fn progress, void *user_data) {
+    if (!s)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+    double start_wall = foil_now_wall(), start = foil_now_monotonic();
+    double expires = 0, deadline = timeout_ms > 0 ? start + timeout_ms / 1000.0 : 0;
+    bool deadline_is_expiry = false;
+    if (foil_parse_timestamp(s->expires_at, &expires)) {
+        double until_expiry = start + (expires - start_wall);
+        if (deadline == 0 || until_expiry < deadline) {
+            deadline = until_expiry;
+            deadline_is_expiry = true;
+        }
+    }
+    if (deadline == 0) deadline = start + 15 * 60; /* no expiry known: Gate's usual TTL */
+    double interval = interval_ms > 0 ? interval_ms / 1000.0 : 1.0;
+    s->cancelled = 0;
+    for (bool last_poll = false;;) {
+        double pause = interval;
+        bool done = false;
+        foil_status_t st = foil_gate_session_poll(s);
+        if (st == FOIL_OK) {
+            st = settled(s, &done);
+            if (done) return st;
+        } else if (transient(st)) {
+            double ra = foil_error_retry_after(foil_last_error());
+            if (ra > pause) pause = ra < 60 ? ra : 60;
+        } else {
+            return st;
+        }
+        if (last_poll)
+            return foil_fail(FOIL_E_EXPIRED, "the signup for %s expired at %s", s->service_id,
+                             s->expires_at);
+        /* Sleep in short slices so cancellation and progress stay responsive. */
+        double wake = foil_now_monotonic() + pause;
+        for (;;) {
+            double now = foil_now_monotonic();
+            if (s->cancelled) return foil_fail(FOIL_E_CANCELLED, "waiting was cancelled");
+            if (progress &&
+                progress(user_data, s->status, deadline > now ? deadline - now : 0) != 0)
+                return foil_fail(FOIL_E_CANCELLED, "waiting was cancelled");
+            if (now >= deadline) {
+                if (!deadline_is_expiry)
+                    return foil_fail(FOIL_E_TIMEOUT, "no approval for %s before the deadline",
+                                     s->service_id);
+                last_poll = true; /* one last look: approved at the last moment, or expired */
+                break;
+            }
+            if (now >= wake) break;
+            double slice = wake - now < 0.1 ? wake - now : 0.1;
+            foil_sleep_seconds(slice);
+        }
+    }
+}
+
+void foil_gate_session_cancel(foil_gate_session_t *s) {
+    if (s) s->cancelled = 1;
+}
+
+size_t foil_gate_session_output_count(const foil_gate_session_t *s) {
+    return s ? s->output_count : 0;
+}
+const char *foil_gate_session_output_key(const foil_gate_session_t *s, size_t i) {
+    return s && i < s->output_count ? s->outputs[i].key : NULL;
+}
+const char *foil_gate_session_output_value(const foil_gate_session_t *s, size_t i) {
+    return s && i < s->output_count ? s->outputs[i].value : NULL;
+}
+const char *foil_gate_session_output(const foil_gate_session_t *s, const char *key) {
+    for (size_t i = 0; s && key && i < s->output_count; i++)
+        if (strcmp(s->outputs[i].key, key) == 0) return s->outputs[i].value;
+    return NULL;
+}
+size_t foil_gate_session_refused_count(const foil_gate_session_t *s) {
+    return s ? s->refused_count : 0;
+}
+const char *foil_gate_session_refused_key(const foil_gate_session_t *s, size_t i) {
+    return s && i < s->refused_count ? s->refused[i].key : NULL;
+}
+const char *foil_gate_session_refused_reason(const foil_gate_session_t *s, size_t i) {
+    return s && i < s->refused_count ? s->refused[i].reason : NULL;
+}
+
+foil_status_t foil_gate_session_ack(foil_gate_session_t *s) {
+    if (!s)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+    if (!s->ack_token)
+        return foil_fail(FOIL_E_STATE, "nothing to acknowledge: the delivery was not received yet");
+    foil_result_t *r = NULL;
+    foil_status_t st =
+        foil_gate_sessions_acknowledge(s->client, s->id, s->poll_token, s->ack_token, &r);
+    foil_result_free(r);
+    if (st == FOIL_OK) strcpy(s->status, "acknowledged");
+    return st;
+}
+
+foil_status_t foil_gate_session_export(const foil_gate_session_t *s, char **out) {
+    foil_status_t st = foil_check_out(out);
+    if (st != FOIL_OK) return st;
+    *out = NULL;
+    if (!s)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+    char *pkcs8 = NULL;
+    if ((st = foil_delivery_key_pair_export_pkcs8(s->key_pair, &pkcs8)) != FOIL_OK) return st;
+    cJSON *obj = cJSON_CreateObject();
+    bool ok = obj && cJSON_AddStringToObject(obj, "object", "foil_gate_session_export") &&
+              cJSON_AddNumberToObject(obj, "version", 1) &&
+              cJSON_AddStringToObject(obj, "base_url", foil_client_base_url(s->client)) &&
+              cJSON_AddStringToObject(obj, "id", s->id) &&
+              cJSON_AddStringToObject(obj, "service_id", s->service_id) &&
+              cJSON_AddStringToObject(obj, "account_name", s->account_name) &&
+              cJSON_AddStringToObject(obj, "poll_token", s->poll_token) &&
+              cJSON_AddStringToObject(obj, "consent_url", s->consent_url) &&
+              (s->expires_at ? cJSON_AddStringToObject(obj, "expires_at", s->expires_at)
+                             : cJSON_AddNullToObject(obj, "expires_at")) &&
+              cJSON_AddStringToObject(obj, "private_key_pkcs8", pkcs8);
+    foil_string_free(pkcs8);
+    if (ok) *out = cJSON_PrintUnformatted(obj);
+    /* The tree holds copies of the key: wipe them before freeing. */
+    cJSON *key = cJSON_GetObjectItemCaseSensitive(obj, "private_key_pkcs8");
+    if (cJSON_IsString(key)) foil_wipe_string(key->valuestring);
+    cJSON_Delete(obj);
+    return *out ? FOIL_OK : foil_fail_nomem();
+}
+
+foil_status_t foil_gate_session_import(foil_client_t *client, const char *exported,
+                                       foil_gate_session_t **out) {
+    foil_status_t st = foil_check_out(out);
+    if (st != FOIL_OK) return st;
+    *out = NULL;
+    cJSON *obj = NULL;
+    if ((st = foil_check_client(client)) != FOIL_OK ||
+        (st = foil_parse_object_arg(exported, "exported", &obj)) != FOIL_OK)
+        return st;
+    const foil_json_t *v = FOIL_VIEW(obj);
+    foil_gate_session_t *s = session_alloc(client);
+    if (!s) st = foil_fail_nomem();
+    const char *kind = foil_json_get_string(v, "object");
+    const char *pkcs8 = foil_json_get_string(v, "private_key_pkcs8");
+    if (st == FOIL_OK && (!kind || strcmp(kind, "foil_gate_session_export") != 0 || !pkcs8))
+        st = foil_fail_field(FOIL_E_INVALID_ARGUMENT, "exported", "is not an exported gate session",
+                             "foil_gate_session_export()", NULL);
+    if (st == FOIL_OK) st = foil_delivery_key_pair_import_pkcs8(pkcs8, &s->key_pair);
+    const char *required[] = {"id", "service_id", "account_name", "poll_token", "consent_url"};
+    char **slots[] = {&s->id, &s->service_id, &s->account_name, &s->poll_token, &s->consent_url};
+    for (size_t i = 0; st == FOIL_OK && i < 5; i++) {
+        const char *field = foil_json_get_string(v, required[i]);
+        if (!field)
+            st = foil_fail_field(FOIL_E_INVALID_ARGUMENT, "exported", "lacks a required field",
+                                 required[i], NULL);
+        else if (!(*slots[i] = foil_strdup(field)))
+            st = foil_fail_nomem();
+    }
+    if (st == FOIL_OK) st = copy_field(&s->expires_at, v, "expires_at", false);
+    cJSON *key = cJSON_GetObjectItemCaseSensitive(obj, "private_key_pkcs8");
+    if (cJSON_IsString(key)) foil_wipe_string(key->valuestring);
+    cJSON_Delete(obj);
+    if (st != FOIL_OK) {
+        foil_gate_session_free(s);
+        return st;
+    }
+    *out = s;
+    return FOIL_OK;
+}

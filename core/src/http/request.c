@@ -1,0 +1,475 @@
+/* One API operation over libcurl: URL, headers, auth, opt-in retries, decoding. */
+#include "request.h"
+
+#include <curl/curl.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+typedef struct buffer {
+    char *data;
+    size_t len, cap;
+    size_t max;
+    bool overflow;
+} buffer;
+
+typedef struct attempt {
+    long http_status;
+    buffer body;
+    char request_id[128];
+    double retry_after;
+    CURLcode curl_code;
+    long cancel_generation;
+    foil_client_t *client;
+} attempt;
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userp) {
+    buffer *b = userp;
+    size_t n = size * nmemb;
+    if (b->len + n > b->max) {
+        b->overflow = true;
+        return 0;
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 16384;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *grown = realloc(b->data, cap);
+        if (!grown) return 0;
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, ptr, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return n;
+}
+
+/* Retry-After (RFC 9110 §10.2.3): delay-seconds (digits only) or an HTTP-date. Anything
+ * else ("inf", "nan", "-5", "1e9", hex, garbage) is ignored: -1. The result is finite and
+ * at most a day. */
+static double parse_retry_after(const char *v) {
+    const double max = 86400;
+    if (*v >= '0' && *v <= '9') {
+        double secs = 0;
+        for (; *v >= '0' && *v <= '9'; v++)
+            if (secs <= max) secs = secs * 10 + (*v - '0');
+        if (*v) return -1;
+        return secs < max ? secs : max;
+    }
+    time_t when = curl_getdate(v, NULL); /* HTTP-date form */
+    if (when < 0) return -1;
+    double d = difftime(when, time(NULL));
+    if (!(d > 0)) return 0;
+    return d < max ? d : max;
+}
+
+static size_t on_header(char *buf, size_t size, size_t nitems, void *userp) {
+    attempt *a = userp;
+    size_t n = size * nitems;
+    char *colon = memchr(buf, ':', n);
+    if (!colon) {
+        /* A new status line: a redirect or 100-continue precedes the final response. */
+        if (n > 5 && strncmp(buf, "HTTP/", 5) == 0) {
+            a->request_id[0] = '\0';
+            a->retry_after = -1;
+        }
+        return n;
+    }
+    size_t name_len = (size_t)(colon - buf);
+    const char *v = colon + 1;
+    size_t v_len = n - name_len - 1;
+    while (v_len && (*v == ' ' || *v == '\t'))
+        v++, v_len--;
+    while (v_len && (v[v_len - 1] == '\r' || v[v_len - 1] == '\n' || v[v_len - 1] == ' '))
+        v_len--;
+    char value[128];
+    if (v_len >= sizeof value) v_len = sizeof value - 1;
+    memcpy(value, v, v_len);
+    value[v_len] = '\0';
+    if (name_len == 12 && strncasecmp(buf, "x-request-id", 12) == 0)
+        memcpy(a->request_id, value, v_len + 1);
+    else if (name_len == 11 && strncasecmp(buf, "retry-after", 11) == 0)
+        a->retry_after = parse_retry_after(value);
+    return n;
+}
+
+static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow) {
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    attempt *a = userp;
+    return atomic_load(&a->client->cancel_generation) != a->cancel_generation;
+}
+
+static bool is_unreserved(unsigned char ch) {
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+           ch == '-' || ch == '_' || ch == '.' || ch == '~';
+}
+
+/* Bytes `s` takes once percent-encoded. */
+static size_t escaped_length(const char *s) {
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += is_unreserved(*p) ? 1 : 3;
+    return n;
+}
+
+/* Copies `s` percent-encoded to `out`, runs of unreserved bytes in one go; returns the end. */
+static char *put_escaped(char *out, const char *s) {
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        const unsigned char *run = p;
+        while (*p && is_unreserved(*p))
+            p++;
+        memcpy(out, run, (size_t)(p - run));
+        out += p - run;
+        if (*p) {
+            *out++ = '%';
+            *out++ = hex[*p >> 4];
+            *out++ = hex[*p & 15];
+            p++;
+        }
+    }
+    return out;
+}
+
+static char *put(char *out, const char *s, size_t n) {
+    memcpy(out, s, n);
+    return out + n;
+}
+
+/* The path template's parameters in order, NULL when one is missing. */
+static bool path_values(const foil_request_t *req, const foil_operation_t *op,
+                        const char *values[2], size_t *count) {
+    *count = 0;
+    for (const char *p = strchr(op->path, '{'); p; p = strchr(p, '{')) {
+        const char *close = strchr(p, '}');
+        if (!close || *count == 2 || !req->path_args[*count]) return false;
+        values[*count] = req->path_args[*count];
+        ++*count;
+        p = close + 1;
+    }
+    return true;
+}
+
+/* The name of the template parameter that starts at `open` ("{sessionId}" -> sessionId). */
+static void param_name(const char *open, char *name, size_t cap) {
+    const char *close = strchr(open, '}');
+    size_t n = close ? (size_t)(close - open - 1) : 0;
+    if (n >= cap) n = cap - 1;
+    memcpy(name, open + 1, n);
+    name[n] = '\0';
+}
+
+/* base_url + the path with its {parameters} escaped + the escaped query, sized up front
+ * and written in bulk. Every byte outside RFC 3986's unreserved set is percent-encoded,
+ * so no id can add a segment, a query or a fragment; the dot segments "." and "..",
+ * which unreserved bytes can still spell, are refused, as is an empty id (each would
+ * turn the request into one for another resource). */
+static foil_status_t build_url(const char *base_url, const foil_request_t *req,
+                               const foil_operation_t *op, char **out) {
+    const char *values[2];
+    size_t value_count = 0;
+    if (!path_values(req, op, values, &value_count))
+        return foil_fail(FOIL_E_INVALID_ARGUMENT, "missing path parameter for %s", op->path);
+    size_t base_len = strlen(base_url), size = base_len + strlen(op->path) + 1;
+    const char *open = op->path;
+    for (size_t i = 0; i < value_count; i++) {
+        open = strchr(open, '{');
+        const char *v = values[i];
+        if (v[0] == '\0' || strcmp(v, ".") == 0 || strcmp(v, "..") == 0) {
+            char name[64];
+            param_name(open, name, sizeof name);
+            return foil_fail_field(FOIL_E_INVALID_ARGUMENT, name,
+                                   v[0] ? "must not be a dot segment (\".\" or \"..\")"
+                                        : "must not be empty",
+                                   "an id", v);
+        }
+        if (strlen(v) > FOIL_REQUEST_MAX_ARGUMENT) {
+            char name[64];
+            param_name(open, name, sizeof name);
+            return foil_fail_field(FOIL_E_INVALID_ARGUMENT, name, "is too long",
+                                   "at most 8192 bytes", NULL);
+        }
+        size += escaped_length(v);
+        open++;
+    }
+    for (size_t i = 0; i < req->query_count; i++) {
+        if (strlen(req->query[i].value) > FOIL_REQUEST_MAX_ARGUMENT)
+            return foil_fail_field(FOIL_E_INVALID_ARGUMENT, req->query[i].name, "is too long",
+                                   "at most 8192 bytes", NULL);
+        size += 2 + escaped_length(req->query[i].name) + escaped_length(req->query[i].value);
+    }
+    if (size - 1 > FOIL_REQUEST_MAX_URL)
+        return foil_fail(FOIL_E_INVALID_ARGUMENT,
+                         "%s: the request URL would be %zu bytes, over the %d byte limit", op->name,
+                         size - 1, FOIL_REQUEST_MAX_URL);
+    char *url = malloc(size);
+    if (!url) return foil_fail_nomem();
+    char *w = put(url, base_url, base_len);
+    size_t arg = 0;
+    for (const char *p = op->path; *p;) {
+        const char *open_brace = strchr(p, '{');
+        if (!open_brace) {
+            w = put(w, p, strlen(p));
+            break;
+        }
+        w = put(w, p, (size_t)(open_brace - p));
+        w = put_escaped(w, values[arg++]);
+        p = strchr(open_brace, '}') + 1;
+    }
+    for (size_t i = 0; i < req->query_count; i++) {
+        *w++ = i == 0 ? '?' : '&';
+        w = put_escaped(w, req->query[i].name);
+        *w++ = '=';
+        w = put_escaped(w, req->query[i].value);
+    }
+    *w = '\0';
+    *out = url;
+    return FOIL_OK;
+}
+
+void foil_request_query(foil_request_t *req, const char *name, const char *value) {
+    if (value && req->query_count < FOIL_REQUEST_MAX_QUERY)
+        req->query[req->query_count++] = (foil_query_param_t){name, value};
+}
+
+static foil_status_t auth_header(const foil_client_t *c, const foil_request_t *req,
+                                 const foil_operation_t *op, char **out) {
+    *out = NULL;
+    const char *token = NULL;
+    switch (op->auth) {
+    case FOIL_AUTH_NONE:
+        return FOIL_OK;
+    case FOIL_AUTH_SECRET: {
+        foil_status_t st = foil_client_resolve_secret_key(c, &token);
+        if (st != FOIL_OK) return st;
+        if (foil_str_empty(token))
+            return foil_fail(FOIL_E_CONFIGURATION,
+                             "%s needs a secret key: pass one to the client or set FOIL_SECRET_KEY",
+                             op->name);
+        break;
+    }
+    case FOIL_AUTH_POLL:
+    case FOIL_AUTH_AGENT:
+        token = req->bearer;
+        if (foil_str_empty(token))
+            return foil_fail_field(FOIL_E_INVALID_ARGUMENT,
+                                   op->auth == FOIL_AUTH_POLL ? "poll_token" : "agent_token",
+                                   "is required", "a non-empty token", NULL);
+        break;
+    }
+    if (foil_has_control_chars(token))
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "token",
+                               "must not contain control characters (CR, LF, ...)", NULL, NULL);
+    static const char prefix[] = "Authorization: Bearer ";
+    size_t token_len = strlen(token);
+    if (!(*out = malloc(sizeof prefix + token_len))) return foil_fail_nomem();
+    memcpy(*out, prefix, sizeof prefix - 1);
+    memcpy(*out + sizeof prefix - 1, token, token_len + 1);
+    return FOIL_OK;
+}
+
+/* The options every request shares, set once on a new pooled handle. */
+static void configure_handle(void *easy) {
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    /* The shared cache keeps one idle connection per concurrent caller (default: 5). */
+    curl_easy_setopt(easy, CURLOPT_MAXCONNECTS, 64L);
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+}
+
+static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const char *url,
+                             bool loopback, const char *body, const char *auth, attempt *a) {
+    bool fresh = false;
+    CURL *easy = foil_transport_acquire(c->transport, &fresh);
+    if (!easy) return foil_fail_nomem();
+    if (fresh) configure_handle(easy);
+    /* libcurl only reads the header list during the transfer, so it lives on the stack. */
+    struct curl_slist headers[5] = {
+        {"Accept: application/json", &headers[1]},
+        {c->client_header, &headers[2]},
+        {"Expect:", &headers[3]},
+        /* "Content-Type:" stops libcurl adding a form type to a body-less POST. */
+        {body ? "Content-Type: application/json" : "Content-Type:", auth ? &headers[4] : NULL},
+        {(char *)auth, NULL},
+    };
+    a->body.max = (size_t)c->max_response_bytes;
+    a->retry_after = -1;
+    a->client = c;
+
+    /* Options that never change are set once per handle (configure_handle). */
+    curl_easy_setopt(easy, CURLOPT_URL, url);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, c->user_agent);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     c->connect_timeout_ms ? c->connect_timeout_ms : c->timeout_ms);
+    const char *ca = c->ca_bundle ? c->ca_bundle : foil_system_ca_bundle();
+    if (ca) curl_easy_setopt(easy, CURLOPT_CAINFO, ca);
+    curl_easy_setopt(easy, CURLOPT_PROXY, c->proxy);
+    /* Never through a proxy to a loopback base URL: plain http:// is allowed there, and a
+     * proxy (http_proxy in the environment) would see the secret key in clear text. */
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, loopback ? "*" : NULL);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &a->body);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, a);
+    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, a);
+    if (strcmp(op->method, "GET") == 0) {
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, NULL);
+    } else {
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body ? body : "");
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, (long)(body ? strlen(body) : 0));
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST,
+                         strcmp(op->method, "POST") == 0 ? NULL : op->method);
+    }
+    a->curl_code = curl_easy_perform(easy);
+    long connects = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->http_status);
+    curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
+    atomic_fetch_add(&c->connections_opened, connects);
+    /* Drop pointers into this call's stack before the handle goes back to the pool. */
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, NULL);
+    foil_transport_release(c->transport, easy);
+
+    switch (a->curl_code) {
+    case CURLE_OK:
+        return FOIL_OK;
+    case CURLE_OPERATION_TIMEDOUT:
+        return foil_fail(FOIL_E_TIMEOUT, "%s timed out after %ld ms", op->name, c->timeout_ms);
+    case CURLE_ABORTED_BY_CALLBACK:
+        return foil_fail(FOIL_E_CANCELLED, "%s was cancelled", op->name);
+    case CURLE_WRITE_ERROR:
+        if (a->body.overflow)
+            return foil_fail(FOIL_E_PROTOCOL, "%s: response body exceeds the %ld byte limit",
+                             op->name, c->max_response_bytes);
+        return foil_fail_nomem();
+    case CURLE_OUT_OF_MEMORY:
+        return foil_fail_nomem();
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+        return foil_fail(FOIL_E_CONNECTION, "%s: TLS verification failed: %s", op->name,
+                         curl_easy_strerror(a->curl_code));
+    default:
+        return foil_fail(FOIL_E_CONNECTION, "%s: %s", op->name, curl_easy_strerror(a->curl_code));
+    }
+}
+
+/* Sleep up to `seconds`, in slices, stopping early when the client is cancelled. */
+static foil_status_t backoff_sleep(foil_client_t *c, long generation, double seconds) {
+    while (seconds > 0) {
+        if (atomic_load(&c->cancel_generation) != generation)
+            return foil_fail(FOIL_E_CANCELLED, "cancelled while waiting to retry");
+        double slice = seconds < 0.05 ? seconds : 0.05;
+        struct timespec ts = {(time_t)slice, (long)((slice - floor(slice)) * 1e9)};
+        nanosleep(&ts, NULL);
+        seconds -= slice;
+    }
+    return FOIL_OK;
+}
+
+/* The wait before the next attempt: the server's Retry-After (capped at 60 s), else
+ * exponential backoff with full jitter. */
+static double retry_delay(int attempt_no, double retry_after) {
+    if (retry_after >= 0) return retry_after < 60 ? retry_after : 60;
+    double cap = 0.25 * (double)(1u << (attempt_no < 5 ? attempt_no : 5));
+    if (cap > 8) cap = 8;
+    return cap * ((double)randombytes_uniform(10001) / 10000.0); /* full jitter */
+}
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool should_retry(foil_status_t st, const attempt *a) {
+    if (st == FOIL_E_CONNECTION || st == FOIL_E_TIMEOUT) return true;
+    return st == FOIL_OK && (a->http_status == 429 || a->http_status >= 500);
+}
+
+foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foil_response_t *out) {
+    memset(out, 0, sizeof *out);
+    if (!c)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL);
+    const foil_operation_t *op = foil_operation_get(req->op);
+    char *url = NULL, *auth = NULL, *body = NULL;
+    bool loopback = false;
+    const char *base_url = foil_client_resolve_base_url(c, &loopback);
+    foil_status_t st =
+        base_url ? build_url(base_url, req, op, &url) : foil_error_status(foil_last_error());
+    if (st == FOIL_OK) st = auth_header(c, req, op, &auth);
+    if (st == FOIL_OK && req->body && !(body = cJSON_PrintUnformatted(req->body)))
+        st = foil_fail_nomem();
+    bool idempotent = strcmp(op->method, "GET") == 0 || strcmp(op->method, "DELETE") == 0;
+    long generation = atomic_load(&c->cancel_generation);
+    attempt a;
+    memset(&a, 0, sizeof a);
+    foil_transport_take_buffer(c->transport, &a.body.data, &a.body.cap);
+    /* Retries never wait past the caller's budget: the request timeout for each attempt
+     * allowed, counted from now. A Retry-After that would end past it is not waited for:
+     * the failure is returned at once, its retry_after telling the caller when to come back. */
+    double deadline = now_seconds() + (double)c->timeout_ms / 1000.0 * (c->max_retries + 1);
+    for (int attempt_no = 0; st == FOIL_OK; attempt_no++) {
+        buffer reused = {.data = a.body.data, .cap = a.body.cap};
+        memset(&a, 0, sizeof a);
+        a.body = reused;
+        a.cancel_generation = generation;
+        st = perform(c, op, url, loopback, body, auth, &a);
+        if (!(idempotent && attempt_no < c->max_retries && should_retry(st, &a))) break;
+        double wait = retry_delay(attempt_no, a.retry_after), left = deadline - now_seconds();
+        if (wait > left) {
+            if (a.retry_after >= 0 || left <= 0) break;
+            wait = left;
+        }
+        st = backoff_sleep(c, generation, wait);
+    }
+    free(url);
+    foil_wipe_free(auth);
+    if (body) foil_wipe_free(body);
+    if (st == FOIL_OK && (a.http_status < 200 || a.http_status >= 300))
+        st = foil_fail_http((int)a.http_status, a.body.data, a.body.len, a.request_id,
+                            a.retry_after);
+    else if (st == FOIL_OK) {
+        out->http_status = (int)a.http_status;
+        if (a.request_id[0] && !(out->request_id = foil_strdup(a.request_id)))
+            st = foil_fail_nomem();
+        if (st == FOIL_OK && a.http_status != 204) {
+            out->wipe = !idempotent;
+            st = foil_json_arena_parse(a.body.data ? a.body.data : "", a.body.len, &out->arena,
+                                       &out->root);
+            if (st == FOIL_E_PROTOCOL || (st == FOIL_OK && !cJSON_IsObject(out->root)))
+                st = foil_fail(FOIL_E_PROTOCOL, "%s: HTTP %ld response is not a JSON object",
+                               op->name, a.http_status);
+            else if (!out->request_id) {
+                const cJSON *rid = cJSON_GetObjectItemCaseSensitive(
+                    cJSON_GetObjectItemCaseSensitive(out->root, "meta"), "request_id");
+                if (cJSON_IsString(rid) && !(out->request_id = foil_strdup(rid->valuestring)))
+                    st = foil_fail_nomem();
+            }
+        }
+        if (st != FOIL_OK) foil_response_clear(out);
+    }
+    /* Writes can answer with secrets shown once (revealed API keys, signing secrets):
+     * never hand such bytes to the next request's buffer. */
+    if (a.body.data && !idempotent) sodium_memzero(a.body.data, a.body.len);
+    foil_transport_give_buffer(c->transport, a.body.data, a.body.cap);
+    return st;
+}
+
+void foil_response_clear(foil_response_t *r) {
+    foil_json_arena_free(r->arena, r->wipe);
+    free(r->request_id);
+    memset(r, 0, sizeof *r);
+}

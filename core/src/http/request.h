@@ -1,0 +1,55 @@
+/* Sending one API operation: URL building, auth, retries, response decoding. */
+#ifndef FOIL_REQUEST_H
+#define FOIL_REQUEST_H
+
+#include "client_internal.h"
+#include "json/json_arena.h"
+#include "api/operations.h"
+
+#define FOIL_REQUEST_MAX_QUERY 8
+/* Largest path or query argument, and largest request URL, sent: bigger is
+ * FOIL_E_INVALID_ARGUMENT before anything goes on the wire. */
+#define FOIL_REQUEST_MAX_ARGUMENT 8192
+#define FOIL_REQUEST_MAX_URL 16384
+
+typedef struct foil_query_param {
+    const char *name;
+    const char *value; /* NULL: omitted */
+} foil_query_param_t;
+
+typedef struct foil_request {
+    foil_op_t op;
+    const char *path_args[2]; /* substituted, escaped, into the template's {...} in order */
+    foil_query_param_t query[FOIL_REQUEST_MAX_QUERY];
+    size_t query_count;
+    const cJSON *body;  /* NULL: no body */
+    const char *bearer; /* poll or agent token for POLL / AGENT operations */
+} foil_request_t;
+
+typedef struct foil_response {
+    int http_status;
+    cJSON *root;              /* NULL for 204; read-only, owned by `arena` (no cJSON_Delete) */
+    foil_json_arena_t *arena; /* NULL for 204 */
+    bool wipe;                /* the body may carry secrets (not GET / DELETE): wipe on clear */
+    char *request_id;
+} foil_response_t;
+
+/* Send and decode. On FOIL_OK the response holds the parsed 2xx body. */
+foil_status_t foil_request_send(foil_client_t *client, const foil_request_t *req,
+                                foil_response_t *out);
+void foil_response_clear(foil_response_t *r);
+
+/* Add a query parameter (NULL value: skipped). */
+void foil_request_query(foil_request_t *req, const char *name, const char *value);
+
+/* Send and wrap the response as a result / a page / nothing (204). */
+foil_status_t foil_request_result(foil_client_t *client, const foil_request_t *req,
+                                  foil_result_t **out);
+foil_status_t foil_request_page(foil_client_t *client, const foil_request_t *req,
+                                foil_page_t **out);
+foil_status_t foil_request_no_content(foil_client_t *client, const foil_request_t *req);
+/* The page's response as a result (data + pagination in foil_result_json()). Takes
+ * the page, which is freed even on failure. */
+foil_status_t foil_result_from_page(foil_page_t *page, foil_result_t **out);
+
+#endif

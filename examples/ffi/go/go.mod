@@ -1,0 +1,3 @@
+module foilffi
+
+go 1.19

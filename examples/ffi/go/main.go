@@ -1,0 +1,215 @@
+// The libfoil C ABI from Go (cgo, standard library only), checked against a running
+// emulator: FOIL_BASE_URL and FOIL_SECRET_KEY name it (see README.md). Prints one
+// "ok - ...", "not ok - ..." or "skip - ..." line per check; exits 1 if any failed.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"time"
+
+	"foilffi/foil"
+)
+
+type skipped string
+
+func (s skipped) Error() string { return string(s) }
+
+func must(cond bool, format string, args ...interface{}) {
+	if !cond {
+		panic(fmt.Errorf(format, args...))
+	}
+}
+
+func check(err error, what string) {
+	if err != nil {
+		panic(fmt.Errorf("%s: %w", what, err))
+	}
+}
+
+func newClient() *foil.Client {
+	cl, err := foil.NewClient(os.Getenv("FOIL_BASE_URL"), os.Getenv("FOIL_SECRET_KEY"))
+	check(err, "client")
+	return cl
+}
+
+// (1) one page of 5 sessions, then an iterator across pages of 20.
+func listAndIterate() {
+	cl := newClient()
+	defer cl.Close()
+	page, err := cl.ListSessions(5)
+	check(err, "list")
+	must(len(page) == 5, "list returned %d sessions, want 5", len(page))
+	it, err := cl.IterSessions(20)
+	check(err, "iter")
+	defer it.Close()
+	seen := map[string]bool{}
+	n := 0
+	for n < 45 && it.Next() {
+		s := it.Session()
+		must(strings.HasPrefix(s.ID, "sid_"), "bad session id %q", s.ID)
+		must(!seen[s.ID], "session %s returned twice", s.ID)
+		seen[s.ID] = true
+		if n < 5 {
+			must(s.ID == page[n].ID, "iterator item %d is %s, list had %s", n, s.ID, page[n].ID)
+		}
+		n++
+	}
+	check(it.Err(), "iter next")
+	must(n == 45, "iterator stopped after %d sessions", n)
+	must(it.Pages() == 3, "45 sessions in pages of 20 took %d pages, want 3", it.Pages())
+}
+
+// (2) a 404 read as a typed error.
+func notFound() {
+	cl := newClient()
+	defer cl.Close()
+	_, err := cl.GetSession("sid_0123456789abcdefghjkmnpqrs")
+	var fe *foil.Error
+	must(errors.As(err, &fe), "want a *foil.Error, got %v", err)
+	must(fe.Kind == "not_found", "kind %q", fe.Kind)
+	must(fe.HTTPStatus == 404, "HTTP status %d", fe.HTTPStatus)
+	must(fe.Code == "request.not_found", "code %q", fe.Code)
+	must(strings.HasPrefix(fe.RequestID, "req_"), "request id %q", fe.RequestID)
+}
+
+func approve(base, id string) {
+	resp, err := http.Post(base+"/_emulator/gate/sessions/"+id+"/approve", "application/json", nil)
+	check(err, "approve")
+	resp.Body.Close()
+	must(resp.StatusCode == 200, "approve: HTTP %d", resp.StatusCode)
+}
+
+// (3) a whole Gate signup: create, approve (emulator), wait, outputs, ack.
+func gateSignup() {
+	cl := newClient()
+	defer cl.Close()
+	g, err := cl.CreateGateSession("acme", "ffi-go")
+	check(err, "create")
+	defer g.Close()
+	must(g.Status() == "pending", "status %q", g.Status())
+	must(strings.HasPrefix(g.ID(), "gate_"), "id %q", g.ID())
+	approve(os.Getenv("FOIL_BASE_URL"), g.ID())
+	check(g.Wait(10*time.Second, 20*time.Millisecond), "wait")
+	out := g.Outputs()
+	must(out["ACME_API_KEY"] == "ak_test_123", "ACME_API_KEY = %q", out["ACME_API_KEY"])
+	must(out["ACME_NOTE"] == "naïve café ✓", "ACME_NOTE = %q (UTF-8 must survive)", out["ACME_NOTE"])
+	must(len(out) == 2, "outputs %d, want 2 (PATH is refused by the env policy)", len(out))
+	ref := g.Refused()
+	must(len(ref) == 1 && ref["PATH"] == "blocked", "refused %v, want PATH blocked", ref)
+	check(g.Ack(), "ack")
+	must(g.Status() == "acknowledged", "status after ack %q", g.Status())
+	err = g.Poll() // exactly once: the handle refuses to poll an acknowledged signup
+	var fe *foil.Error
+	must(errors.As(err, &fe) && fe.Kind == "state", "poll after ack: %v", err)
+}
+
+func specDir() string {
+	if d := os.Getenv("FOIL_SPEC_DIR"); d != "" {
+		return d
+	}
+	return filepath.Join("..", "..", "..", "..", "shared", "foil-spec")
+}
+
+func readFixture(name string, v interface{}) {
+	b, err := os.ReadFile(filepath.Join(specDir(), "fixtures", "sealed-token", name))
+	check(err, name)
+	check(json.Unmarshal(b, v), name)
+}
+
+func sameJSON(a, b []byte) bool {
+	var x, y interface{}
+	return json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil && reflect.DeepEqual(x, y)
+}
+
+// (4) sealed tokens from the official fixtures, read in place.
+func sealedToken() {
+	if _, err := os.Stat(filepath.Join(specDir(), "fixtures", "sealed-token")); err != nil {
+		panic(skipped("no foil-spec fixtures at " + specDir() + " (set FOIL_SPEC_DIR)"))
+	}
+	var v1 struct {
+		SecretKey, SecretHash, Token string
+		Payload                      json.RawMessage
+	}
+	readFixture("vector.v1.json", &v1)
+	for _, secret := range []string{v1.SecretKey, v1.SecretHash} {
+		payload, err := foil.VerifyToken(v1.Token, secret)
+		check(err, "verify v1")
+		must(sameJSON(payload, v1.Payload), "v1 payload differs from the fixture")
+	}
+	var v2 struct {
+		SecretKeys []string
+		Token      string
+		Payload    json.RawMessage
+	}
+	readFixture("vector.v2.json", &v2)
+	must(len(v2.SecretKeys) > 0, "v2 fixture without secretKeys")
+	for _, secret := range v2.SecretKeys {
+		payload, err := foil.VerifyToken(v2.Token, secret)
+		check(err, "verify v2")
+		must(sameJSON(payload, v2.Payload), "v2 payload differs from the fixture")
+	}
+	var bad struct{ Token, Reason string }
+	readFixture("invalid.json", &bad)
+	_, err := foil.VerifyToken(bad.Token, v1.SecretKey)
+	var fe *foil.Error
+	must(errors.As(err, &fe), "invalid token verified: %v", err)
+	must(fe.Kind == "token_verification" && fe.Code == "token."+bad.Reason,
+		"invalid token: kind %q code %q, want token.%s", fe.Kind, fe.Code, bad.Reason)
+}
+
+func run(name string, f func()) (ok bool) {
+	defer func() {
+		r := recover()
+		var s skipped
+		switch {
+		case r == nil:
+			fmt.Printf("ok - %s\n", name)
+			ok = true
+		case errors.As(asError(r), &s):
+			fmt.Printf("skip - %s: %s\n", name, s)
+			ok = true
+		default:
+			fmt.Printf("not ok - %s: %v\n", name, r)
+		}
+	}()
+	f()
+	return
+}
+
+func asError(r interface{}) error {
+	if e, ok := r.(error); ok {
+		return e
+	}
+	return fmt.Errorf("%v", r)
+}
+
+func main() {
+	if os.Getenv("FOIL_BASE_URL") == "" || os.Getenv("FOIL_SECRET_KEY") == "" {
+		fmt.Fprintln(os.Stderr, "set FOIL_BASE_URL and FOIL_SECRET_KEY to a running emulator (see README.md)")
+		os.Exit(2)
+	}
+	failed := 0
+	for _, c := range []struct {
+		name string
+		f    func()
+	}{
+		{"go: list 5 sessions and iterate across pages", listAndIterate},
+		{"go: 404 as a typed error", notFound},
+		{"go: Gate signup (create, approve, wait, outputs, ack)", gateSignup},
+		{"go: sealed tokens from the official fixtures", sealedToken},
+	} {
+		if !run(c.name, c.f) {
+			failed++
+		}
+	}
+	if failed > 0 {
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,125 @@
+'use strict';
+// libfoil's C ABI from Node.js (koffi), checked against a running emulator (FOIL_BASE_URL,
+// FOIL_SECRET_KEY; see README.md). Prints one "ok - ...", "not ok - ..." or "skip - ..."
+// line per check and exits 1 if any failed.
+const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const { Client, FoilError, verifyToken } = require('./foil');
+
+class Skip extends Error {}
+
+const client = () => new Client(process.env.FOIL_BASE_URL, process.env.FOIL_SECRET_KEY);
+
+// (1) one page of 5 sessions, then an iterator across pages of 20.
+function listAndIterate() {
+    const c = client();
+    try {
+        const page = c.listSessionIds(5);
+        assert.strictEqual(page.length, 5, 'list size');
+        const it = c.iterSessions(20);
+        try {
+            const seen = new Set();
+            let id;
+            while (seen.size < 45 && (id = it.next()) !== null) {
+                assert.match(id, /^sid_/);
+                assert.ok(!seen.has(id), `session ${id} returned twice`);
+                if (seen.size < 5) assert.strictEqual(id, page[seen.size], 'iterator order');
+                seen.add(id);
+            }
+            assert.strictEqual(seen.size, 45, 'iterator stopped early');
+            assert.strictEqual(it.pages, 3, '45 sessions in pages of 20');
+        } finally {
+            it.close();
+        }
+    } finally {
+        c.close();
+    }
+}
+
+// (2) a 404 read as a typed error.
+function notFound() {
+    const c = client();
+    try {
+        assert.throws(() => c.getSession('sid_0123456789abcdefghjkmnpqrs'), (e) => {
+            assert.ok(e instanceof FoilError, `not a FoilError: ${e}`);
+            assert.strictEqual(e.kind, 'not_found');
+            assert.strictEqual(e.httpStatus, 404);
+            assert.strictEqual(e.code, 'request.not_found');
+            assert.match(e.requestId, /^req_/);
+            return true;
+        });
+    } finally {
+        c.close();
+    }
+}
+
+// (3) a whole Gate signup: create, approve (emulator), wait, outputs, ack.
+async function gateSignup() {
+    const c = client();
+    let g;
+    try {
+        g = c.createGateSession('acme', 'ffi-node');
+        assert.strictEqual(g.status, 'pending');
+        assert.match(g.id, /^gate_/);
+        const r = await fetch(`${process.env.FOIL_BASE_URL}/_emulator/gate/sessions/${g.id}/approve`,
+                              { method: 'POST' });
+        assert.strictEqual(r.status, 200, 'approve');
+        await g.wait(10000, 20);
+        assert.deepStrictEqual(g.outputs(), { ACME_API_KEY: 'ak_test_123', ACME_NOTE: 'naïve café ✓' });
+        assert.deepStrictEqual(g.refused(), { PATH: 'blocked' });
+        g.ack();
+        assert.strictEqual(g.status, 'acknowledged');
+        assert.throws(() => g.poll(), (e) => e instanceof FoilError && e.kind === 'state');
+    } finally {
+        if (g) g.close();
+        c.close();
+    }
+}
+
+// (4) sealed tokens from the official fixtures, read in place.
+function sealedToken() {
+    const spec = process.env.FOIL_SPEC_DIR || path.join(__dirname, '..', '..', '..', '..', 'shared', 'foil-spec');
+    const dir = path.join(spec, 'fixtures', 'sealed-token');
+    if (!fs.existsSync(dir)) throw new Skip(`no foil-spec fixtures at ${spec} (set FOIL_SPEC_DIR)`);
+    const read = (name) => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
+    const v1 = read('vector.v1.json');
+    for (const secret of [v1.secretKey, v1.secretHash])
+        assert.deepStrictEqual(verifyToken(v1.token, secret), v1.payload, 'v1 payload');
+    const v2 = read('vector.v2.json');
+    assert.ok(v2.secretKeys.length > 0);
+    for (const secret of v2.secretKeys)
+        assert.deepStrictEqual(verifyToken(v2.token, secret), v2.payload, 'v2 payload');
+    const bad = read('invalid.json');
+    assert.throws(() => verifyToken(bad.token, v1.secretKey), (e) =>
+        e instanceof FoilError && e.kind === 'token_verification' && e.code === `token.${bad.reason}`);
+}
+
+async function main() {
+    if (!process.env.FOIL_BASE_URL || !process.env.FOIL_SECRET_KEY) {
+        console.error('set FOIL_BASE_URL and FOIL_SECRET_KEY to a running emulator (see README.md)');
+        process.exit(2);
+    }
+    let failed = 0;
+    for (const [name, f] of [
+        ['node: list 5 sessions and iterate across pages', listAndIterate],
+        ['node: 404 as a typed error', notFound],
+        ['node: Gate signup (create, approve, wait, outputs, ack)', gateSignup],
+        ['node: sealed tokens from the official fixtures', sealedToken],
+    ]) {
+        try {
+            await f();
+            console.log(`ok - ${name}`);
+        } catch (e) {
+            if (e instanceof Skip) {
+                console.log(`skip - ${name}: ${e.message}`);
+            } else {
+                console.log(`not ok - ${name}: ${String(e.message).split('\n').join(' ')}`);
+                failed++;
+            }
+        }
+    }
+    process.exitCode = failed ? 1 : 0;
+}
+
+main();

@@ -1,0 +1,529 @@
+/* foil_ruby.c: the Ruby runtime of the libfoil gem (see foil_ruby.h).
+ *
+ * Results are lazy: an API response body stays in the C core (a Foil::Native::Body owns the
+ * C handle) and Foil::Record objects read it on demand through the foil_json_* walk of the
+ * public ABI. Records are read-only, so any thread may read them; a Body is freed by the GC
+ * once no record of it is referenced.
+ */
+#include "foil_ruby.h"
+
+#include <ruby/encoding.h>
+#include <ruby/thread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "foil_ruby_api.h"
+
+static VALUE m_foil, m_native, c_record, c_body;
+static ID id_from_native;
+
+/* ---- Strings ---------------------------------------------------------------------------- */
+
+VALUE foil_rb_str(const char *s) {
+    return s ? rb_utf8_str_new_cstr(s) : Qnil;
+}
+
+VALUE foil_rb_take_string(char *s, void (*free_fn)(char *)) {
+    if (!s) return Qnil;
+    VALUE v = rb_utf8_str_new_cstr(s);
+    free_fn(s);
+    return v;
+}
+
+const char *foil_rb_bytes(VALUE v, size_t *len, const char *fn) {
+    if (!RB_TYPE_P(v, T_STRING))
+        rb_raise(rb_eTypeError, "%s: expected a String, got %s", fn, rb_obj_classname(v));
+    *len = (size_t)RSTRING_LEN(v);
+    return RSTRING_PTR(v);
+}
+
+const char *foil_rb_cstr(VALUE v, int argnum, const char *fn) {
+    if (NIL_P(v)) return NULL;
+    if (RB_SYMBOL_P(v)) v = rb_sym2str(v);
+    if (!RB_TYPE_P(v, T_STRING))
+        rb_raise(rb_eTypeError, "%s: argument %d must be a String, not %s", fn, argnum,
+                 rb_obj_classname(v));
+    long n = RSTRING_LEN(v);
+    const char *p = RSTRING_PTR(v);
+    if ((long)strnlen(p, (size_t)n) != n)
+        rb_raise(rb_eArgError, "%s: argument %d contains a NUL character", fn, argnum);
+    return StringValueCStr(v);
+}
+
+/* An object key as a Symbol. Existing symbols are reused; new ones are dynamic (collectable),
+ * so keys chosen by the other side (metadata) cannot grow the symbol table for good. */
+static VALUE key_symbol(const char *key) {
+    long n = (long)strlen(key);
+    VALUE sym = rb_check_symbol_cstr(key, n, rb_utf8_encoding());
+    return NIL_P(sym) ? rb_str_intern(rb_utf8_str_new(key, n)) : sym;
+}
+
+/* ---- Eager conversion ------------------------------------------------------------------- */
+
+static VALUE scalar(const foil_json_t *v) {
+    int64_t i;
+    double d;
+    int b;
+    switch (foil_json_type(v)) {
+    case FOIL_JSON_BOOL:
+        return foil_json_bool(v, &b) && b ? Qtrue : Qfalse;
+    case FOIL_JSON_NUMBER:
+        if (foil_json_int(v, &i)) return LL2NUM((long long)i);
+        return foil_json_number(v, &d) ? DBL2NUM(d) : Qnil;
+    case FOIL_JSON_STRING:
+        return foil_rb_str(foil_json_string(v));
+    default:
+        return Qnil;
+    }
+}
+
+VALUE foil_rb_json(const foil_json_t *v) {
+    switch (foil_json_type(v)) {
+    case FOIL_JSON_ARRAY: {
+        VALUE a = rb_ary_new_capa((long)foil_json_size(v));
+        for (const foil_json_t *e = foil_json_at(v, 0); e; e = foil_json_next(e))
+            rb_ary_push(a, foil_rb_json(e));
+        return a;
+    }
+    case FOIL_JSON_OBJECT: {
+        VALUE h = rb_hash_new();
+        for (const foil_json_t *m = foil_json_at(v, 0); m; m = foil_json_next(m))
+            rb_hash_aset(h, key_symbol(foil_json_key(m)), foil_rb_json(m));
+        return h;
+    }
+    default:
+        return scalar(v);
+    }
+}
+
+/* ---- Body: owns one C handle holding JSON ------------------------------------------------ */
+
+typedef struct {
+    void *handle;
+    void (*free_fn)(void *);
+    const foil_json_t *root;
+} body_t;
+
+static void body_free(void *p) {
+    body_t *b = p;
+    if (b->free_fn) b->free_fn(b->handle);
+    xfree(b);
+}
+
+static size_t body_size(const void *p) {
+    (void)p;
+    return sizeof(body_t);
+}
+
+static const rb_data_type_t body_type = {"Foil::Native::Body",
+                                         {NULL, body_free, body_size, NULL, {0}},
+                                         NULL,
+                                         NULL,
+                                         RUBY_TYPED_FREE_IMMEDIATELY};
+
+static void free_result(void *h) {
+    foil_result_free(h);
+}
+static void free_document(void *h) {
+    foil_document_free(h);
+}
+
+/* Wrap first, fill after: if the allocation raises, the C handle is freed by the caller. */
+static VALUE body_new(void) {
+    body_t *b;
+    VALUE obj = TypedData_Make_Struct(c_body, body_t, &body_type, b);
+    b->handle = NULL;
+    b->free_fn = NULL;
+    b->root = NULL;
+    return obj;
+}
+
+static void body_adopt(VALUE obj, void *handle, void (*free_fn)(void *), const foil_json_t *root) {
+    body_t *b = RTYPEDDATA_DATA(obj);
+    b->handle = handle;
+    b->free_fn = free_fn;
+    b->root = root;
+}
+
+/* ---- Record: a lazy read-only view of a JSON object -------------------------------------- */
+
+typedef struct {
+    VALUE owner;
+    const foil_json_t *node;
+} record_t;
+
+static void record_mark(void *p) {
+    rb_gc_mark(((record_t *)p)->owner);
+}
+
+static size_t record_size(const void *p) {
+    (void)p;
+    return sizeof(record_t);
+}
+
+static const rb_data_type_t record_type = {
+    "Foil::Record",
+    {record_mark, RUBY_TYPED_DEFAULT_FREE, record_size, NULL, {0}},
+    NULL,
+    NULL,
+    RUBY_TYPED_FREE_IMMEDIATELY};
+
+static VALUE record_new(VALUE owner, const foil_json_t *node) {
+    record_t *r;
+    VALUE obj = TypedData_Make_Struct(c_record, record_t, &record_type, r);
+    r->owner = owner;
+    r->node = node;
+    return obj;
+}
+
+VALUE foil_rb_lazy(VALUE owner, const foil_json_t *v) {
+    switch (foil_json_type(v)) {
+    case FOIL_JSON_OBJECT:
+        return record_new(owner, v);
+    case FOIL_JSON_ARRAY: {
+        VALUE a = rb_ary_new_capa((long)foil_json_size(v));
+        for (const foil_json_t *e = foil_json_at(v, 0); e; e = foil_json_next(e))
+            rb_ary_push(a, foil_rb_lazy(owner, e));
+        return a;
+    }
+    default:
+        return scalar(v);
+    }
+}
+
+static record_t *record_get(VALUE self) {
+    return rb_check_typeddata(self, &record_type);
+}
+
+/* The member for a Symbol or String key; NULL when absent (or another key type). */
+static const foil_json_t *member(const record_t *r, VALUE key) {
+    if (RB_SYMBOL_P(key))
+        key = rb_sym2str(key);
+    else if (!RB_TYPE_P(key, T_STRING))
+        return NULL;
+    long n = RSTRING_LEN(key);
+    const char *k = RSTRING_PTR(key);
+    for (const foil_json_t *m = foil_json_at(r->node, 0); m; m = foil_json_next(m)) {
+        const char *name = foil_json_key(m);
+        if (strncmp(name, k, (size_t)n) == 0 && name[n] == '\0') return m;
+    }
+    return NULL;
+}
+
+static VALUE record_aref(VALUE self, VALUE key) {
+    record_t *r = record_get(self);
+    return foil_rb_lazy(r->owner, member(r, key));
+}
+
+static VALUE record_key_p(VALUE self, VALUE key) {
+    return member(record_get(self), key) ? Qtrue : Qfalse;
+}
+
+static VALUE record_fetch(int argc, VALUE *argv, VALUE self) {
+    VALUE key, def;
+    int given = rb_scan_args(argc, argv, "11", &key, &def);
+    record_t *r = record_get(self);
+    const foil_json_t *m = member(r, key);
+    if (m) return foil_rb_lazy(r->owner, m);
+    if (rb_block_given_p()) return rb_yield(key);
+    if (given == 2) return def;
+    rb_raise(rb_eKeyError, "key not found: %" PRIsVALUE, rb_inspect(key));
+    return Qnil;
+}
+
+static VALUE record_dig(int argc, VALUE *argv, VALUE self) {
+    rb_check_arity(argc, 1, UNLIMITED_ARGUMENTS);
+    VALUE v = record_aref(self, argv[0]);
+    if (argc == 1 || NIL_P(v)) return v;
+    return rb_funcallv(v, rb_intern("dig"), argc - 1, argv + 1);
+}
+
+static VALUE record_size_m(VALUE self) {
+    return SIZET2NUM(foil_json_size(record_get(self)->node));
+}
+
+static VALUE record_empty_p(VALUE self) {
+    return foil_json_size(record_get(self)->node) ? Qfalse : Qtrue;
+}
+
+static VALUE record_keys(VALUE self) {
+    record_t *r = record_get(self);
+    VALUE a = rb_ary_new_capa((long)foil_json_size(r->node));
+    for (const foil_json_t *m = foil_json_at(r->node, 0); m; m = foil_json_next(m))
+        rb_ary_push(a, key_symbol(foil_json_key(m)));
+    return a;
+}
+
+static VALUE record_values(VALUE self) {
+    record_t *r = record_get(self);
+    VALUE a = rb_ary_new_capa((long)foil_json_size(r->node));
+    for (const foil_json_t *m = foil_json_at(r->node, 0); m; m = foil_json_next(m))
+        rb_ary_push(a, foil_rb_lazy(r->owner, m));
+    return a;
+}
+
+static VALUE record_enum_size(VALUE self, VALUE args, VALUE eobj) {
+    (void)args;
+    (void)eobj;
+    return record_size_m(self);
+}
+
+static VALUE record_each(VALUE self) {
+    RETURN_SIZED_ENUMERATOR(self, 0, 0, record_enum_size);
+    record_t *r = record_get(self);
+    for (const foil_json_t *m = foil_json_at(r->node, 0); m; m = foil_json_next(m))
+        rb_yield(rb_assoc_new(key_symbol(foil_json_key(m)), foil_rb_lazy(r->owner, m)));
+    return self;
+}
+
+static VALUE record_to_h(VALUE self) {
+    return foil_rb_json(record_get(self)->node);
+}
+
+VALUE foil_rb_deep(VALUE value) {
+    if (rb_typeddata_is_kind_of(value, &record_type)) return record_to_h(value);
+    if (RB_TYPE_P(value, T_ARRAY)) {
+        long n = RARRAY_LEN(value);
+        VALUE a = rb_ary_new_capa(n);
+        for (long i = 0; i < n; i++)
+            rb_ary_push(a, foil_rb_deep(RARRAY_AREF(value, i)));
+        return a;
+    }
+    return value;
+}
+
+static VALUE record_eq(VALUE self, VALUE other) {
+    if (self == other) return Qtrue;
+    if (rb_typeddata_is_kind_of(other, &record_type)) other = record_to_h(other);
+    if (!RB_TYPE_P(other, T_HASH)) return Qfalse;
+    return rb_equal(record_to_h(self), other);
+}
+
+static VALUE record_hash(VALUE self) {
+    return rb_hash(record_to_h(self));
+}
+
+/* ---- Errors ----------------------------------------------------------------------------- */
+
+/* Raise the Foil::Error subclass for a failure described by `owned` (an error copy from
+ * foil_call, freed here) or, when NULL, by this thread's foil_last_error(). The C record is
+ * converted to a Ruby Hash and freed before the raise (SWIG-NOTES R1). */
+static void raise_error(foil_status_t st, foil_error_t *owned) {
+    if (st == FOIL_E_NOMEM) {
+        foil_error_free(owned);
+        rb_memerror();
+    }
+    const foil_json_t *record = foil_error_json(owned ? owned : foil_last_error());
+    VALUE info = foil_rb_json(record);
+    foil_error_free(owned);
+    if (!RB_TYPE_P(info, T_HASH)) {
+        info = rb_hash_new();
+        rb_hash_aset(info, ID2SYM(rb_intern("kind")), foil_rb_str(foil_status_kind(st)));
+        rb_hash_aset(info, ID2SYM(rb_intern("message")), foil_rb_str(foil_status_str(st)));
+    }
+    VALUE base = rb_const_get(m_foil, rb_intern("Error"));
+    rb_exc_raise(rb_funcall(base, id_from_native, 1, info));
+}
+
+void foil_rb_raise(foil_status_t st) {
+    raise_error(st, NULL);
+}
+
+/* ---- GVL-free calls --------------------------------------------------------------------- */
+
+typedef struct {
+    foil_client_t *client;
+    const char *operation;
+    const char *params;
+    foil_status_t st;
+    foil_result_t *result;
+    foil_error_t *error;
+} call_args;
+
+static void *call_nogvl(void *arg) {
+    call_args *a = arg;
+    a->st = foil_call(a->client, a->operation, a->params, &a->result, &a->error);
+    return NULL;
+}
+
+/* Unblocking function: runs on another thread when this one is interrupted. */
+static void cancel_client(void *client) {
+    foil_client_cancel(client);
+}
+
+/* GET operations may be repeated when another thread's interrupt cancelled them. */
+static int is_read(const char *operation) {
+    for (size_t i = 0; i < foil_operation_count(); i++)
+        if (strcmp(foil_operation_sdk_name(i), operation) == 0)
+            return strcmp(foil_operation_method(i), "GET") == 0;
+    return 0;
+}
+
+VALUE foil_rb_call(foil_client_t *client, const char *operation, const char *params_json) {
+    if (!client) rb_raise(rb_eArgError, "the client is closed");
+    if (!operation) rb_raise(rb_eArgError, "operation must be a String");
+    VALUE owner = body_new(); /* allocated first: nothing C-owned may be pending on a raise */
+    for (;;) {
+        call_args a = {client, operation, params_json, FOIL_E_CANCELLED, NULL, NULL};
+        /* fail_if_interrupted: an interrupt already pending skips the call (st stays
+         * CANCELLED). The result is adopted before any Ruby code can run. */
+        rb_thread_call_without_gvl2(call_nogvl, &a, cancel_client, client);
+        if (a.st == FOIL_OK) {
+            if (!a.result) return rb_hash_new(); /* no content (204) */
+            const foil_json_t *root = foil_result_json(a.result);
+            body_adopt(owner, a.result, free_result, root);
+            return foil_rb_lazy(owner, root);
+        }
+        if (a.st != FOIL_E_CANCELLED) raise_error(a.st, a.error);
+        /* Cancelled: this thread's interrupt (Timeout, Thread#kill, Ctrl-C) fires here.
+         * Otherwise another thread's interrupt cancelled the shared client: repeat reads. */
+        foil_error_free(a.error);
+        rb_thread_check_ints();
+        if (!is_read(operation)) raise_error(a.st, NULL);
+    }
+}
+
+typedef struct {
+    foil_client_t *client;
+    foil_gate_session_t *s;
+    const char *service_id, *account_name, *metadata;
+    foil_gate_session_t **out;
+    int what;
+    foil_status_t st;
+} gate_args;
+
+static void *gate_nogvl(void *arg) {
+    gate_args *g = arg;
+    if (g->what == 0)
+        g->st = foil_gate_session_create(g->client, g->service_id, g->account_name, g->metadata,
+                                         g->out);
+    else if (g->what == 1)
+        g->st = foil_gate_session_poll(g->s);
+    else
+        g->st = foil_gate_session_ack(g->s);
+    return NULL;
+}
+
+static void cancel_gate(void *arg) {
+    gate_args *g = arg;
+    if (g->s) foil_gate_session_cancel(g->s);
+    foil_client_cancel(g->client);
+}
+
+static foil_status_t gate_run(gate_args *g) {
+    if (!g->client) rb_raise(rb_eArgError, "the client is closed");
+    g->st = FOIL_E_CANCELLED;
+    rb_thread_call_without_gvl2(gate_nogvl, g, cancel_gate, g);
+    if (g->st == FOIL_E_CANCELLED) rb_thread_check_ints();
+    return g->st;
+}
+
+foil_status_t foil_rb_gate_session_create(foil_client_t *client, const char *service_id,
+                                          const char *account_name, const char *metadata_json,
+                                          foil_gate_session_t **out) {
+    gate_args g = {client, NULL, service_id, account_name, metadata_json, out, 0, FOIL_OK};
+    return gate_run(&g);
+}
+
+foil_status_t foil_rb_gate_session_poll(foil_client_t *client, foil_gate_session_t *s) {
+    gate_args g = {client, s, NULL, NULL, NULL, NULL, 1, FOIL_OK};
+    return gate_run(&g);
+}
+
+foil_status_t foil_rb_gate_session_ack(foil_client_t *client, foil_gate_session_t *s) {
+    gate_args g = {client, s, NULL, NULL, NULL, NULL, 2, FOIL_OK};
+    return gate_run(&g);
+}
+
+VALUE foil_rb_gate_session_outputs(const foil_gate_session_t *s) {
+    VALUE h = rb_hash_new();
+    for (size_t i = 0; i < foil_gate_session_output_count(s); i++)
+        rb_hash_aset(h, foil_rb_str(foil_gate_session_output_key(s, i)),
+                     foil_rb_str(foil_gate_session_output_value(s, i)));
+    return h;
+}
+
+VALUE foil_rb_gate_session_refused(const foil_gate_session_t *s) {
+    VALUE h = rb_hash_new();
+    for (size_t i = 0; i < foil_gate_session_refused_count(s); i++)
+        rb_hash_aset(h, foil_rb_str(foil_gate_session_refused_key(s, i)),
+                     foil_rb_str(foil_gate_session_refused_reason(s, i)));
+    return h;
+}
+
+VALUE foil_rb_delivery_payload_outputs(const foil_delivery_payload_t *p) {
+    VALUE h = rb_hash_new();
+    for (size_t i = 0; i < foil_delivery_payload_output_count(p); i++)
+        rb_hash_aset(h, foil_rb_str(foil_delivery_payload_output_key(p, i)),
+                     foil_rb_str(foil_delivery_payload_output_value(p, i)));
+    return h;
+}
+
+/* ---- Tables ----------------------------------------------------------------------------- */
+
+VALUE foil_rb_status_rows(void) {
+    VALUE rows = rb_ary_new();
+    for (size_t i = 0; i < foil_status_count(); i++) {
+        foil_status_t st = foil_status_at(i);
+        VALUE row[5] = {INT2NUM((int)st), foil_rb_str(foil_status_name(st)),
+                        foil_rb_str(foil_status_kind(st)), foil_rb_str(foil_status_parent(st)),
+                        foil_rb_str(foil_status_str(st))};
+        rb_ary_push(rows, rb_ary_new_from_values(5, row));
+    }
+    return rows;
+}
+
+VALUE foil_rb_operations(void) {
+    VALUE rows = rb_ary_new();
+    for (size_t i = 0; i < foil_operation_count(); i++)
+        rb_ary_push(rows, rb_ary_new_from_args(4, foil_rb_str(foil_operation_sdk_name(i)),
+                                               foil_rb_str(foil_operation_method(i)),
+                                               foil_rb_str(foil_operation_params(i)),
+                                               foil_operation_paginated(i) ? Qtrue : Qfalse));
+    return rows;
+}
+
+VALUE foil_rb_parse(VALUE text) {
+    size_t len = 0;
+    const char *p = foil_rb_bytes(text, &len, "parse");
+    VALUE owner = body_new();
+    foil_document_t *doc = NULL;
+    foil_status_t st = foil_document_parse(p, len, &doc);
+    if (st != FOIL_OK) foil_rb_raise(st);
+    body_adopt(owner, doc, free_document, foil_document_root(doc));
+    return foil_rb_lazy(owner, foil_document_root(doc));
+}
+
+/* ---- Init ------------------------------------------------------------------------------- */
+
+void foil_rb_init(VALUE native_module) {
+    m_native = native_module;
+    m_foil = rb_define_module("Foil");
+    id_from_native = rb_intern("from_native");
+
+    c_body = rb_define_class_under(m_native, "Body", rb_cObject);
+    rb_undef_alloc_func(c_body);
+
+    c_record = rb_define_class_under(m_foil, "Record", rb_cObject);
+    rb_undef_alloc_func(c_record);
+    rb_include_module(c_record, rb_mEnumerable);
+    rb_define_method(c_record, "[]", record_aref, 1);
+    rb_define_method(c_record, "fetch", record_fetch, -1);
+    rb_define_method(c_record, "dig", record_dig, -1);
+    rb_define_method(c_record, "key?", record_key_p, 1);
+    rb_define_method(c_record, "has_key?", record_key_p, 1);
+    rb_define_method(c_record, "include?", record_key_p, 1);
+    rb_define_method(c_record, "member?", record_key_p, 1);
+    rb_define_method(c_record, "size", record_size_m, 0);
+    rb_define_method(c_record, "length", record_size_m, 0);
+    rb_define_method(c_record, "empty?", record_empty_p, 0);
+    rb_define_method(c_record, "keys", record_keys, 0);
+    rb_define_method(c_record, "values", record_values, 0);
+    rb_define_method(c_record, "each", record_each, 0);
+    rb_define_method(c_record, "each_pair", record_each, 0);
+    rb_define_method(c_record, "to_h", record_to_h, 0);
+    rb_define_method(c_record, "to_hash", record_to_h, 0);
+    rb_define_method(c_record, "==", record_eq, 1);
+    rb_define_method(c_record, "eql?", record_eq, 1);
+    rb_define_method(c_record, "hash", record_hash, 0);
+}

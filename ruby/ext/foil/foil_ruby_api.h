@@ -1,0 +1,35 @@
+/* foil_ruby_api.h: the functions of the Ruby runtime that Ruby code calls (wrapped by
+ * swig/ruby.i as Foil::Native.rb_*). */
+#ifndef FOIL_RUBY_API_H
+#define FOIL_RUBY_API_H
+
+#include "foil/foil.h"
+
+/* One API operation by its SDK name ("sessions.list") with its parameters as one JSON
+ * object; the whole response body as a lazy Foil::Record. The GVL is released during the
+ * request; an interrupt (Thread#kill, Timeout, Ctrl-C) cancels it. Raises Foil::Error. */
+VALUE foil_rb_call(foil_client_t *client, const char *operation, const char *params_json);
+/* The core's operation table: [[sdk_name, method, params_json, paginated], ...]. */
+VALUE foil_rb_operations(void);
+
+/* Gate signup steps, GVL released, interruptible (the unblocking function cancels). */
+foil_status_t foil_rb_gate_session_create(foil_client_t *client, const char *service_id,
+                                          const char *account_name, const char *metadata_json,
+                                          foil_gate_session_t **out);
+/* One poll (decrypts the delivery once approved); the status is then gate_session_status. */
+foil_status_t foil_rb_gate_session_poll(foil_client_t *client, foil_gate_session_t *s);
+foil_status_t foil_rb_gate_session_ack(foil_client_t *client, foil_gate_session_t *s);
+/* The outputs / refused keys of an approved session as Hashes (String keys). */
+VALUE foil_rb_gate_session_outputs(const foil_gate_session_t *s);
+VALUE foil_rb_gate_session_refused(const foil_gate_session_t *s);
+VALUE foil_rb_delivery_payload_outputs(const foil_delivery_payload_t *p);
+
+/* The core's status table: [[value, "FOIL_E_NOT_FOUND", "not_found", parent kind or nil,
+ * text], ...]. */
+VALUE foil_rb_status_rows(void);
+/* Parse JSON text into a lazy record (for tests and the webhook helpers). */
+VALUE foil_rb_parse(VALUE text);
+/* A deep real Hash from a lazy record (Record#to_h). */
+VALUE foil_rb_deep(VALUE value);
+
+#endif

@@ -1,0 +1,165 @@
+module Foil
+  # A Gate signup in progress (from client.gate.signup or GateSignup.import):
+  #
+  #   signup = client.gate.signup("acme", account_name: "my-app")
+  #   puts "Approve at #{signup.consent_url}"
+  #   outputs = signup.wait(timeout: 600) { |status, seconds_left| ... }
+  #   write_env_file(outputs)    # store durably first
+  #   signup.ack!                # then acknowledge: the delivery is gone for good
+  #
+  # The private key, poll token and outputs live in the C core and are wiped when the signup is
+  # garbage collected; inspect never shows them.
+  class GateSignup
+    TRANSIENT = [ConnectionError, RateLimitedError, ServerError].freeze
+
+    class << self
+      # Resume a signup saved with #export (after a crash, before the ack).
+      def import(client, saved)
+        raise TypeError, "saved must be a String" unless saved.is_a?(String)
+
+        wrap(Native.gate_session_import(client.__send__(:handle), saved), client)
+      end
+
+      private
+
+      def wrap(handle, client)
+        signup = allocate
+        signup.instance_variable_set(:@handle, handle)
+        signup.instance_variable_set(:@client, client)
+        signup
+      end
+    end
+
+    private_class_method :new
+
+    def id = Native.gate_session_id(handle)
+    def service_id = Native.gate_session_service_id(handle)
+    def account_name = Native.gate_session_account_name(handle)
+    def consent_url = Native.gate_session_consent_url(handle)
+    def expires_at = Native.gate_session_expires_at(handle)
+    # The poll token is a credential: never log it.
+    def poll_token = Native.gate_session_poll_token(handle)
+    # "pending", "approved", "rejected", "expired" or "acknowledged".
+    def status = Native.gate_session_status(handle)
+    def docs_url = Native.gate_session_docs_url(handle)
+    # The latest poll's data (Hash), nil before the first poll.
+    def poll_data = Native.gate_session_poll_data(handle)
+
+    # The delivered env vars after approval (both envelopes merged, the env-var policy
+    # applied), {"NAME" => "value"}; empty before. The values are secrets.
+    def outputs = Native.rb_gate_session_outputs(handle)
+
+    # Delivered keys the policy refused, {"PATH" => "blocked"}.
+    def refused = Native.rb_gate_session_refused(handle)
+
+    # Poll once; returns the status.
+    def poll
+      Native.rb_gate_session_poll(client_handle, handle)
+      status
+    end
+
+    # Poll until approved and return #outputs. timeout in seconds (default: until the session
+    # expires), interval between polls (default 1 s). The block gets (status, seconds_left)
+    # after each poll. Raises Foil::RejectedError, Foil::ExpiredError, Foil::TimeoutError.
+    # Thread#kill, Timeout.timeout and Ctrl-C interrupt it promptly.
+    def wait(timeout: nil, interval: nil)
+      [[:timeout, timeout], [:interval, interval]].each do |name, value|
+        raise TypeError, "#{name} must be a number of seconds or nil" unless value.nil? || value.is_a?(Numeric)
+        raise ArgumentError, "#{name} must be > 0" if value && !value.positive?
+      end
+      interval ||= 1.0
+      now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+      deadline = now + (timeout || seconds_until_expiry || 900)
+      at_expiry = timeout.nil?
+      @waiter = Thread.current
+      loop do
+        check_cancelled
+        pause = interval
+        begin
+          Native.rb_gate_session_poll(client_handle, handle)
+        rescue *TRANSIENT => e
+          pause = [[e.retry_after || 0, 60].min, interval].max
+        end
+        current = status
+        left = [deadline - Process.clock_gettime(Process::CLOCK_MONOTONIC), 0].max
+        yield current, left if block_given?
+        case current
+        when "approved" then return outputs
+        when "rejected" then raise RejectedError.new("the signup for #{service_id} was rejected", code: "gate.rejected")
+        when "expired" then raise ExpiredError.new("the signup for #{service_id} expired", code: "gate.expired")
+        end
+        if left <= 0
+          raise ExpiredError.new("the signup for #{service_id} expired", code: "gate.expired") if at_expiry
+
+          raise TimeoutError.new("no approval for #{service_id} before the deadline", code: "gate.timeout")
+        end
+        sleep([pause, left].min)
+        check_cancelled
+      end
+    ensure
+      @waiter = nil
+    end
+
+    # Acknowledge the delivery (only after storing the outputs durably).
+    def ack!
+      Native.rb_gate_session_ack(client_handle, handle)
+      nil
+    end
+    alias ack ack!
+
+    # Make a running #wait raise Foil::CancelledError soon (from another thread); a cancel
+    # issued before the wait starts is not lost.
+    def cancel
+      @cancelled = true
+      Native.gate_session_cancel(handle)
+      @waiter&.wakeup
+      nil
+    rescue ThreadError
+      nil
+    end
+
+    # The whole signup, private key included, as a String to store privately (mode 0600).
+    def export
+      Native.gate_session_export(handle)
+    end
+
+    # Release the signup (its key and outputs are wiped once collected). Idempotent.
+    def close
+      @handle = nil
+    end
+
+    def inspect
+      return "#<Foil::GateSignup closed>" unless @handle
+
+      "#<Foil::GateSignup #{id} #{service_id} #{status}>"
+    end
+    alias to_s inspect
+
+    private
+
+    def handle
+      @handle or raise StateError.new("this signup is closed", code: "client.closed")
+    end
+
+    def check_cancelled
+      return unless @cancelled
+
+      @cancelled = false
+      raise CancelledError.new("waiting was cancelled", code: "client.cancelled")
+    end
+
+    def client_handle
+      @client.__send__(:handle)
+    end
+
+    def seconds_until_expiry
+      at = expires_at
+      return nil unless at
+
+      require "time"
+      [Time.iso8601(at) - Time.now, 0].max
+    rescue ArgumentError
+      nil
+    end
+  end
+end

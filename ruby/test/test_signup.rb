@@ -1,0 +1,129 @@
+# client.gate.signup: the whole Gate flow (create, wait, decrypt, policy, ack, export/import).
+require_relative "test_helper"
+require "timeout"
+
+class TestSignup < Minitest::Test
+  def test_signup_approve_wait_ack
+    signup = client.gate.signup("foil", account_name: "demo", metadata: { plan: "pro" })
+    assert_equal "pending", signup.status
+    assert_match(/\Agate_/, signup.id)
+    assert_equal "demo", signup.account_name
+    assert_equal "foil", signup.service_id
+    assert signup.consent_url
+    assert signup.expires_at
+    assert_equal({}, signup.outputs)
+    assert_equal "pending", signup.poll
+    refute_includes signup.inspect, signup.poll_token
+    Thread.new { sleep 0.2; emulator.approve(signup.id) }
+    seen = []
+    outputs = signup.wait(timeout: 10, interval: 0.05) { |status, left| seen << [status, left] }
+    assert_equal "pending", seen.first[0]
+    assert_operator seen.first[1], :>, 0
+    assert_operator seen.first[1], :<=, 10
+    assert_equal signup.outputs, outputs
+    assert outputs.key?("FOIL_SECRET_KEY")
+    assert outputs.key?("FOIL_GATE_AGENT_TOKEN")
+    assert_equal "approved", signup.status
+    assert_kind_of Hash, signup.poll_data
+    signup.ack!
+    assert_equal "acknowledged", signup.status
+    signup.close
+    assert_raises(Foil::StateError) { signup.status }
+  end
+
+  def test_policy_refuses_blocked_keys
+    emulator.add_service("rbpolicy", outputs: { "RBPOLICY_API_KEY" => "k1", "PATH" => "/evil", "FOIL_AGENT_TOKEN" => "x" })
+    signup = client.gate.signup("rbpolicy")
+    emulator.approve(signup.id)
+    outputs = signup.wait(timeout: 10, interval: 0.05)
+    assert_equal "k1", outputs["RBPOLICY_API_KEY"]
+    refute outputs.key?("PATH")
+    assert_equal "blocked", signup.refused["PATH"]
+    assert_equal "gate_managed_from_integrator", signup.refused["FOIL_AGENT_TOKEN"]
+    signup.ack!
+  end
+
+  def test_export_and_import
+    signup = client.gate.signup("foil")
+    saved = signup.export
+    assert_includes saved, signup.id
+    emulator.approve(signup.id)
+    resumed = Foil::GateSignup.import(client, saved)
+    assert resumed.wait(timeout: 10, interval: 0.05)["FOIL_SECRET_KEY"]
+    resumed.ack!
+    assert_raises(Foil::GoneError) { Foil::GateSignup.import(client, saved).poll }
+    assert_raises(NoMethodError) { Foil::GateSignup.new }
+  end
+
+  def test_raw_sessions_and_decrypt
+    pair = Foil.create_delivery_key_pair
+    created = client.gate.sessions.create(service_id: "foil", account_name: "raw", delivery: pair[:delivery])
+    emulator.approve(created[:gate_session_id] || created[:id])
+    id = created[:gate_session_id] || created[:id]
+    poll = client.gate.sessions.poll(id, poll_token: created[:poll_token])
+    assert_equal "approved", poll[:status]
+    gate_env = poll[:delivery_bundle][:gate]
+    payload = Foil.decrypt_gate_delivery_envelope(pair[:private_key], gate_env.to_h)
+    assert payload[:outputs].key?(:FOIL_GATE_AGENT_TOKEN)
+    ack = client.gate.sessions.acknowledge(id, poll_token: created[:poll_token], ack_token: payload[:ack_token])
+    assert_kind_of Foil::Record, ack
+  end
+
+  def test_rejected_and_timeout
+    denied = client.gate.signup("foil")
+    emulator.deny(denied.id)
+    assert_raises(Foil::RejectedError) { denied.wait(timeout: 10, interval: 0.05) }
+    pending = client.gate.signup("foil")
+    t0 = monotonic
+    assert_raises(Foil::TimeoutError) { pending.wait(timeout: 0.3, interval: 0.05) }
+    assert_operator monotonic - t0, :<, 2
+  end
+
+  def test_block_exception_stops_wait
+    signup = client.gate.signup("foil")
+    assert_raises(KeyError) { signup.wait(timeout: 10) { |_s, _l| raise KeyError, "stop" } }
+  end
+
+  def test_cancel_from_another_thread
+    signup = client.gate.signup("foil")
+    Thread.new { sleep 0.2; signup.cancel }
+    t0 = monotonic
+    assert_raises(Foil::CancelledError) { signup.wait(timeout: 30) }
+    assert_operator monotonic - t0, :<, 2
+  end
+
+  def test_timeout_interrupts_wait_promptly
+    signup = client.gate.signup("foil")
+    t0 = monotonic
+    assert_raises(Timeout::Error) { Timeout.timeout(0.3) { signup.wait(timeout: 30) } }
+    assert_operator monotonic - t0, :<, 1.0
+  end
+
+  def test_thread_kill_interrupts_wait
+    signup = client.gate.signup("foil")
+    t = Thread.new { signup.wait(timeout: 30) }
+    sleep 0.3
+    t0 = monotonic
+    t.kill
+    t.join
+    assert_operator monotonic - t0, :<, 0.5
+    refute t.alive?
+  end
+
+  def test_wait_releases_the_gvl
+    signup = client.gate.signup("foil")
+    ticks = 0
+    spinner = Thread.new { loop { ticks += 1; sleep 0.001 } }
+    assert_raises(Foil::TimeoutError) { signup.wait(timeout: 0.5, interval: 0.2) }
+    spinner.kill
+    assert_operator ticks, :>, 50
+  end
+
+  def test_auto_approve_emulator
+    Foil::Testing::Emulator.start(auto_approve_ms: 50) do |emu|
+      signup = emu.client.gate.signup("foil")
+      refute_empty signup.wait(timeout: 10, interval: 0.05)
+      signup.ack!
+    end
+  end
+end

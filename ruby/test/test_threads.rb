@@ -1,0 +1,94 @@
+# Threads, interrupts and GC ownership.
+require_relative "test_helper"
+require "timeout"
+
+class TestThreads < Minitest::Test
+  # Seconds within which an interrupt must end a blocked request (against a 5 s server delay).
+  # A request in flight notices its client's cancellation on libcurl's progress tick, which
+  # comes about once a second while no data arrives.
+  PROMPT = 1.5
+
+  def test_eight_threads_share_one_client
+    shared = emulator.client
+    expected = shared.sessions.iter(limit: 100).map { |s| s[:id] }
+    results = Array.new(8) do |i|
+      Thread.new do
+        ids = shared.sessions.iter(limit: 50 + i).map { |s| s[:id] }
+        got = shared.sessions.get(ids[i])[:id]
+        [ids, got, i]
+      end
+    end.map(&:value)
+    results.each do |ids, got, i|
+      assert_equal expected, ids
+      assert_equal expected[i], got
+    end
+  end
+
+  def test_requests_release_the_gvl
+    emulator.faults do |emu|
+      emu.inject_fault("delay", path: "/v1/sessions", delay_ms: 600)
+      ticks = 0
+      spinner = Thread.new { loop { ticks += 1; sleep 0.001 } }
+      client.sessions.list(limit: 1)
+      spinner.kill
+      assert_operator ticks, :>, 100
+    end
+  end
+
+  def test_timeout_interrupts_a_blocked_request
+    emulator.faults do |emu|
+      emu.inject_fault("delay", path: "/v1/sessions", delay_ms: 5000)
+      t0 = monotonic
+      assert_raises(Timeout::Error) { Timeout.timeout(0.2) { client.sessions.list(limit: 1) } }
+      assert_operator monotonic - t0, :<, PROMPT
+    end
+    assert_equal 1, client.sessions.list(limit: 1).items.size
+  end
+
+  def test_thread_kill_interrupts_a_blocked_request_and_others_go_on
+    shared = emulator.client
+    emulator.faults do |emu|
+      emu.inject_fault("delay", path: "/v1/sessions/", delay_ms: 5000)
+      blocked = Thread.new { shared.sessions.get(emulator.session_id(0)) }
+      walker = Thread.new { shared.fingerprints.iter(limit: 10).count }
+      sleep 0.3
+      t0 = monotonic
+      blocked.kill
+      blocked.join
+      assert_operator monotonic - t0, :<, PROMPT
+      assert_equal 130, walker.value # a read cancelled by the kill on the shared client is repeated
+    end
+  end
+
+  def test_gc_stress_ownership
+    page = client.sessions.list(limit: 3)
+    items = page.items
+    nested = items.first[:latest_decision]
+    page = nil # rubocop:disable Lint/UselessAssignment
+    signup = client.gate.signup("foil")
+    GC.stress = true
+    begin
+      ids = client.sessions.list(limit: 3).items.map { |s| s[:latest_decision][:verdict] && s[:id] }
+      signup.status
+      Foil::Native.rb_parse('{"a":{"b":[1,{"c":"d"}]}}').dig(:a, :b, 1, :c)
+    ensure
+      GC.stress = false
+    end
+    assert_equal 3, ids.compact.size
+    GC.start
+    assert_equal 3, items.size
+    assert_kind_of String, items.first[:id]
+    assert_equal nested.to_h, items.first[:latest_decision].to_h
+    assert_equal "pending", signup.status
+  end
+
+  def test_many_short_lived_results_do_not_leak
+    rss = -> { File.read("/proc/self/status")[/VmRSS:\s+(\d+)/, 1].to_i }
+    3.times { client.sessions.list(limit: 200).items.map(&:to_h) }
+    GC.start
+    before = rss.call
+    30.times { client.sessions.list(limit: 200).items.each { |s| s[:id] } }
+    GC.start
+    assert_operator rss.call - before, :<, 20_000 # KiB
+  end
+end

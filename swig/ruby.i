@@ -1,0 +1,105 @@
+/* ruby.i: the Ruby spelling of foil.i's conventions (included by foil.i).
+ *
+ * Generated with `swig -ruby -module foil::native` (Foil::Native, Init_native). Only typemaps
+ * and hooks live here; the Ruby runtime they call (JSON -> Ruby conversion, lazy records,
+ * raising Foil::Error, GVL-free calls) is plain C in ruby/ext/foil/foil_ruby.c, built with
+ * the wrapper. Ruby traps (SWIG-NOTES R1-R7): rb_raise longjmps, so nothing owned may be
+ * pending when a typemap raises; C free functions are NULL-safe; blocking calls release the
+ * GVL in foil_ruby.c, never in generated code.
+ */
+%{
+#include "foil_ruby.h"
+#include "foil_ruby_api.h"
+%}
+
+/* ---- foil_status_t: raise the Foil::Error subclass for the status, else nil. Outputs are
+ * appended after it (SWIG_Ruby_AppendOutput(nil, x) is x). On failure every out-parameter
+ * is NULL, so the longjmp leaks nothing. */
+%typemap(out) foil_status_t {
+    if ($1 != FOIL_OK) foil_rb_raise($1);
+    $result = Qnil;
+}
+
+%define FOIL_OUT_HANDLE(TYPE)
+%typemap(in, numinputs=0) TYPE **out (TYPE *temp = NULL) "$1 = &temp;";
+%typemap(argout) TYPE **out {
+    $result = SWIG_Ruby_AppendOutput($result,
+                                     SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor,
+                                                        SWIG_POINTER_OWN));
+    *$1 = NULL;
+}
+%enddef
+
+/* Strings the caller owns: copied into a Ruby String, then wiped and freed. A NoMemoryError
+ * from the copy would skip freearg: the C copy is handed to an ensure instead. */
+%define FOIL_OUT_STRING(NAME, FREE)
+%typemap(in, numinputs=0) char **NAME (char *temp = NULL) "$1 = &temp;";
+%typemap(argout) char **NAME {
+    $result = SWIG_Ruby_AppendOutput($result, foil_rb_take_string(*$1, FREE));
+    *$1 = NULL;
+}
+%typemap(freearg) char **NAME "FREE(*$1);";
+%enddef
+
+/* ---- JSON views become deep Hashes (symbol keys), Arrays and scalars, copied now. */
+%typemap(out) const foil_json_t * "$result = foil_rb_json($1);";
+%typemap(in, numinputs=0) const foil_json_t **item (const foil_json_t *temp = NULL)
+    "$1 = ($1_ltype)&temp;";
+%typemap(argout) const foil_json_t **item
+    "$result = SWIG_Ruby_AppendOutput($result, foil_rb_json(*$1));";
+
+/* ---- safe verify: ok and error_code come back as extra outputs. */
+%typemap(in, numinputs=0) int *ok (int temp = 0) "$1 = &temp;";
+%typemap(argout) int *ok "$result = SWIG_Ruby_AppendOutput($result, *$1 ? Qtrue : Qfalse);";
+%typemap(in, numinputs=0) const char **error_code (const char *temp = NULL)
+    "$1 = ($1_ltype)&temp;";
+%typemap(argout) const char **error_code
+    "$result = SWIG_Ruby_AppendOutput($result, foil_rb_str(*$1));";
+
+/* ---- Bodies: a String with any bytes, embedded NULs included. */
+%typemap(in) (const char *body, size_t body_len), (const char *text, size_t len) {
+    $1 = ($1_ltype)foil_rb_bytes($input, &$2, "$symname");
+}
+%typemap(typecheck, precedence=SWIG_TYPECHECK_STRING) (const char *body, size_t body_len),
+    (const char *text, size_t len) "$1 = RB_TYPE_P($input, T_STRING);";
+
+/* ---- Input strings: a String or nil; an embedded NUL would silently cut an id or a key. */
+%typemap(in) const char * "$1 = ($1_ltype)foil_rb_cstr($input, $argnum, \"$symname\");";
+%typemap(freearg) const char * "";
+%typemap(typecheck, precedence=SWIG_TYPECHECK_STRING) const char *
+    "$1 = NIL_P($input) || RB_TYPE_P($input, T_STRING);";
+
+/* ---- Strings returned by C are UTF-8 (the parser refuses anything else). */
+%typemap(out) const char * "$result = foil_rb_str($1);";
+
+/* ---- VALUE passes through (the Ruby runtime's own functions). */
+%typemap(in) VALUE "$1 = $input;";
+%typemap(out) VALUE "$result = $1;";
+
+/* ---- The Ruby runtime: functions of foil_ruby.c that Ruby code calls directly. */
+FOIL_OUT_HANDLE(foil_gate_session_t)
+%include "foil_ruby_api.h"
+
+%inline %{
+/* Free the C object behind a SWIG-wrapped handle now (client, signup, emulator, ...) and
+ * leave the Ruby object empty: close / stop / wipe without waiting for the GC. */
+VALUE foil_rb_dispose(VALUE obj) {
+    if (RB_TYPE_P(obj, T_DATA) && DATA_PTR(obj)) {
+        RUBY_DATA_FUNC free_fn = RDATA(obj)->dfree;
+        void *ptr = DATA_PTR(obj);
+        DATA_PTR(obj) = NULL;
+        RDATA(obj)->dfree = 0;
+        if (free_fn) free_fn(ptr);
+    }
+    return Qnil;
+}
+/* The C pointer of a SWIG-wrapped handle as an Integer address (0 when disposed), so
+ * foil_ruby.c, which cannot see SWIG's type table, can run GVL-free calls on it. */
+VALUE foil_rb_handle_address(VALUE obj) {
+    return ULL2NUM(RB_TYPE_P(obj, T_DATA) ? (unsigned long long)(uintptr_t)DATA_PTR(obj) : 0);
+}
+%}
+
+%init %{
+    foil_rb_init(mNative);
+%}
