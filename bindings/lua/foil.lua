@@ -74,7 +74,7 @@ function Error.__tostring(e)
    if #detail > 0 then s = s .. " (" .. table.concat(detail, ", ") .. ")" end
    s = s .. ": " .. tostring(e.message)
    if e.request_id then s = s .. " [request " .. e.request_id .. "]" end
-   return s
+   return (s:gsub("[\r\n]+", " "))
 end
 native.set_error_metatable(Error)
 

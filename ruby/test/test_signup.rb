@@ -110,6 +110,14 @@ class TestSignup < Minitest::Test
     refute t.alive?
   end
 
+  def test_ctrl_c_interrupts_wait_promptly
+    signup = client.gate.signup("foil")
+    Thread.new { sleep 0.3; Process.kill("INT", Process.pid) }
+    t0 = monotonic
+    assert_raises(Interrupt) { signup.wait(timeout: 30) }
+    assert_operator monotonic - t0, :<, 1.0
+  end
+
   def test_wait_releases_the_gvl
     signup = client.gate.signup("foil")
     ticks = 0

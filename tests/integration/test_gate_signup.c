@@ -237,6 +237,303 @@ static void transient_poll_failures_are_retried(void **state) {
     foil_gate_session_free(s);
 }
 
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static uint64_t requests_served(env *e) {
+    foil_emulator_stats_t stats;
+    foil_emulator_stats(e->emu, &stats);
+    return stats.requests;
+}
+
+/* Step until the wait is over; returns the terminal status (FOIL_OK: approved). */
+static foil_status_t step_until_done(foil_gate_session_t *s, int *steps) {
+    for (int i = 0; i < 10000; i++) {
+        long wait_ms = -1;
+        foil_status_t st = foil_gate_session_step(s, &wait_ms);
+        if (steps) (*steps)++;
+        if (st != FOIL_OK) {
+            assert_int_equal(wait_ms, 0);
+            return st;
+        }
+        if (wait_ms == 0) return FOIL_OK;
+        assert_true(wait_ms > 0);
+        sleep_ms(wait_ms);
+    }
+    fail_msg("the wait never ended");
+    return FOIL_E_STATE;
+}
+
+static void step_until_approved_then_views(void **state) {
+    env *e = *state;
+    foil_gate_session_t *s = create(e);
+    assert_null(foil_gate_session_outputs(s)); /* nothing before approval */
+    assert_null(foil_gate_session_refused(s));
+    assert_null(foil_gate_session_error(s));
+    FOIL_ASSERT_OK(foil_gate_session_wait_start(s, 5000, 40));
+    double left = foil_gate_session_seconds_left(s);
+    assert_true(left > 4.0 && left <= 5.0);
+    long wait_ms = -1;
+    uint64_t before = requests_served(e);
+    FOIL_ASSERT_OK(foil_gate_session_step(s, &wait_ms)); /* polls at once: pending */
+    assert_int_equal(requests_served(e), before + 1);
+    assert_true(wait_ms > 0 && wait_ms <= 40);
+    assert_string_equal(foil_gate_session_status(s), "pending");
+    /* Not due yet: no request, the time left until the next poll. */
+    FOIL_ASSERT_OK(foil_gate_session_step(s, &wait_ms));
+    assert_true(wait_ms > 0 && wait_ms <= 40);
+    assert_int_equal(requests_served(e), before + 1);
+
+    FOIL_ASSERT_OK(foil_emulator_approve(e->emu, foil_gate_session_id(s)));
+    FOIL_ASSERT_OK(step_until_done(s, NULL));
+    assert_string_equal(foil_gate_session_status(s), "approved");
+    /* Approved: further steps say so at once, without a request. */
+    before = requests_served(e);
+    wait_ms = -1;
+    FOIL_ASSERT_OK(foil_gate_session_step(s, &wait_ms));
+    assert_int_equal(wait_ms, 0);
+    assert_int_equal(requests_served(e), before);
+
+    /* The outputs view matches the index API, member by member, in order. */
+    const foil_json_t *outputs = foil_gate_session_outputs(s);
+    assert_int_equal(foil_json_type(outputs), FOIL_JSON_OBJECT);
+    assert_int_equal(foil_json_size(outputs), foil_gate_session_output_count(s));
+    size_t i = 0;
+    for (const foil_json_t *m = foil_json_at(outputs, 0); m; m = foil_json_next(m), i++) {
+        assert_string_equal(foil_json_key(m), foil_gate_session_output_key(s, i));
+        assert_string_equal(foil_json_string(m), foil_gate_session_output_value(s, i));
+    }
+    assert_string_equal(foil_json_get_string(outputs, "ACME_API_KEY"), "ak_test_123");
+    assert_string_equal(foil_json_get_string(outputs, "ACME_NOTE"), "a b#c\n\"q\"");
+    assert_null(foil_json_get(outputs, "PATH"));
+    const foil_json_t *refused = foil_gate_session_refused(s);
+    assert_int_equal(foil_json_type(refused), FOIL_JSON_ARRAY);
+    assert_int_equal(foil_json_size(refused), foil_gate_session_refused_count(s));
+    assert_int_equal(foil_json_size(refused), 2);
+    i = 0;
+    for (const foil_json_t *r = foil_json_at(refused, 0); r; r = foil_json_next(r), i++) {
+        assert_int_equal(foil_json_size(r), 2);
+        assert_string_equal(foil_json_get_string(r, "key"), foil_gate_session_refused_key(s, i));
+        assert_string_equal(foil_json_get_string(r, "reason"),
+                            foil_gate_session_refused_reason(s, i));
+    }
+    assert_null(foil_gate_session_error(s)); /* no call failed */
+    FOIL_ASSERT_OK(foil_gate_session_ack(s));
+    assert_string_equal(foil_json_get_string(foil_gate_session_outputs(s), "ACME_API_KEY"),
+                        "ak_test_123"); /* still readable after the ack */
+    foil_gate_session_free(s);
+}
+
+static void step_null_arguments_and_defaults(void **state) {
+    env *e = *state;
+    long wait_ms = -1;
+    assert_int_equal(foil_gate_session_step(NULL, &wait_ms), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(wait_ms, 0);
+    assert_int_equal(foil_gate_session_wait_start(NULL, 0, 0), FOIL_E_INVALID_ARGUMENT);
+    assert_true(foil_gate_session_seconds_left(NULL) == -1);
+    assert_null(foil_gate_session_outputs(NULL));
+    assert_null(foil_gate_session_refused(NULL));
+    assert_null(foil_gate_session_error(NULL));
+    foil_gate_session_cancel(NULL);
+
+    foil_gate_session_t *s = create(e);
+    assert_int_equal(foil_gate_session_step(s, NULL), FOIL_E_INVALID_ARGUMENT);
+    assert_string_equal(foil_error_field_name(foil_last_error(), 0), "wait_ms");
+    /* No wait in progress: seconds until expires_at (the emulator's 900 s TTL). */
+    double left = foil_gate_session_seconds_left(s);
+    assert_true(left > 800 && left <= 900);
+    /* A step without wait_start starts a wait with the defaults: 1 s between polls. */
+    FOIL_ASSERT_OK(foil_gate_session_step(s, &wait_ms));
+    assert_true(wait_ms > 500 && wait_ms <= 1000);
+    left = foil_gate_session_seconds_left(s);
+    assert_true(left > 800 && left <= 900);
+    foil_gate_session_free(s);
+}
+
+/* The deadline bounds every sleep, and the wait ends with FOIL_E_TIMEOUT kept on the handle. */
+static void step_deadline_bounds_the_sleep(void **state) {
+    env *e = *state;
+    foil_gate_session_t *s = create(e);
+    FOIL_ASSERT_OK(foil_gate_session_wait_start(s, 300, 5000));
+    long wait_ms = -1;
+    FOIL_ASSERT_OK(foil_gate_session_step(s, &wait_ms));
+    assert_true(wait_ms > 0 && wait_ms <= 300); /* not the 5 s interval */
+    double t0 = now_seconds();
+    int steps = 0;
+    assert_int_equal(step_until_done(s, &steps), FOIL_E_TIMEOUT);
+    assert_true(now_seconds() - t0 < 1.0);
+    assert_true(steps <= 3);
+    assert_true(foil_gate_session_seconds_left(s) > 800); /* the wait is over */
+    const foil_error_t *err = foil_gate_session_error(s);
+    assert_non_null(err);
+    assert_int_equal(foil_error_status(err), FOIL_E_TIMEOUT);
+    assert_string_equal(foil_json_get_string(foil_error_json(err), "kind"), "timeout");
+    foil_gate_session_free(s);
+}
+
+/* Defect 13: a corrupt body, a wrong content type or an oversized body on one poll is
+ * transient, like 500 / 429 / a reset: the wait goes on within its deadline. */
+static void unusable_poll_answers_are_transient(void **state) {
+    env *e = *state;
+    foil_client_t *client = NULL;
+    FOIL_ASSERT_OK(foil_client_new(&client));
+    FOIL_ASSERT_OK(foil_client_set_base_url(client, foil_emulator_base_url(e->emu)));
+    FOIL_ASSERT_OK(foil_client_set_max_response_bytes(client, 1024 * 1024));
+    foil_gate_session_t *s = NULL;
+    FOIL_ASSERT_OK(foil_gate_session_create(client, "acme", "p", NULL, &s));
+    FOIL_ASSERT_OK(foil_emulator_approve(e->emu, foil_gate_session_id(s)));
+    const foil_emulator_fault_kind_t kinds[] = {
+        FOIL_EMULATOR_FAULT_CORRUPT, FOIL_EMULATOR_FAULT_CONTENT_TYPE,
+        FOIL_EMULATOR_FAULT_OVERSIZED, FOIL_EMULATOR_FAULT_TRUNCATE, FOIL_EMULATOR_FAULT_RESET};
+    /* Through step: each fault is absorbed, described by the thread's last error. */
+    FOIL_ASSERT_OK(foil_gate_session_wait_start(s, 10000, 20));
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        FOIL_ASSERT_OK(
+            foil_emulator_inject_fault(e->emu, "GET", "/v1/gate/sessions/", 1, kinds[i], 0, 0));
+        long wait_ms = -1;
+        foil_status_t st = foil_gate_session_step(s, &wait_ms);
+        if (st != FOIL_OK)
+            print_message("fault %d: %s\n", (int)kinds[i], foil_error_message(foil_last_error()));
+        assert_int_equal(st, FOIL_OK);
+        assert_true(wait_ms > 0);
+        foil_status_t absorbed = foil_error_status(foil_last_error());
+        assert_true(absorbed == FOIL_E_PROTOCOL || absorbed == FOIL_E_CONNECTION);
+        assert_string_equal(foil_gate_session_status(s), "pending");
+        sleep_ms(wait_ms);
+    }
+    assert_null(foil_gate_session_error(s));
+    FOIL_ASSERT_OK(step_until_done(s, NULL));
+    assert_string_equal(foil_gate_session_output(s, "ACME_API_KEY"), "ak_test_123");
+    foil_gate_session_free(s);
+
+    /* Through wait, as `foil signup` uses it: all three in a row, then the approval. */
+    FOIL_ASSERT_OK(foil_gate_session_create(client, "acme", "p", NULL, &s));
+    FOIL_ASSERT_OK(foil_emulator_approve(e->emu, foil_gate_session_id(s)));
+    for (size_t i = 0; i < 3; i++)
+        FOIL_ASSERT_OK(
+            foil_emulator_inject_fault(e->emu, "GET", "/v1/gate/sessions/", 1, kinds[i], 0, 0));
+    FOIL_ASSERT_OK(foil_gate_session_wait(s, 10000, 20, NULL, NULL));
+    assert_string_equal(foil_gate_session_output(s, "ACME_API_KEY"), "ak_test_123");
+    foil_gate_session_free(s);
+    foil_client_free(client);
+}
+
+/* A deadline reached while polls keep failing names the last failure. */
+static void timeout_names_the_last_transient_failure(void **state) {
+    env *e = *state;
+    foil_gate_session_t *s = create(e);
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/gate/sessions/", 1000,
+                                              FOIL_EMULATOR_FAULT_STATUS, 500, 0));
+    assert_int_equal(foil_gate_session_wait(s, 300, 20, NULL, NULL), FOIL_E_TIMEOUT);
+    assert_non_null(strstr(foil_error_message(foil_last_error()), "last poll failed"));
+    assert_non_null(strstr(foil_error_message(foil_gate_session_error(s)), "HTTP 500"));
+    foil_emulator_clear_faults(e->emu);
+    foil_gate_session_free(s);
+}
+
+/* Retry-After stretches the pause (the emulator sends 1 s with 429), never past the deadline. */
+static void step_honours_retry_after_within_the_deadline(void **state) {
+    env *e = *state;
+    foil_gate_session_t *s = create(e);
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/gate/sessions/", 2,
+                                              FOIL_EMULATOR_FAULT_STATUS, 429, 0));
+    FOIL_ASSERT_OK(foil_gate_session_wait_start(s, 10000, 20));
+    long wait_ms = -1;
+    FOIL_ASSERT_OK(foil_gate_session_step(s, &wait_ms));
+    assert_int_equal(foil_error_status(foil_last_error()), FOIL_E_RATE_LIMITED);
+    assert_true(wait_ms > 900 && wait_ms <= 1000);
+    FOIL_ASSERT_OK(foil_gate_session_wait_start(s, 400, 20)); /* a nearer deadline */
+    FOIL_ASSERT_OK(foil_gate_session_step(s, &wait_ms));
+    assert_int_equal(foil_error_status(foil_last_error()), FOIL_E_RATE_LIMITED);
+    assert_true(wait_ms > 0 && wait_ms <= 400);
+    foil_gate_session_free(s);
+}
+
+/* A failure that is not transient ends the wait; the handle keeps it for any thread. */
+static void *read_session_error(void *arg) {
+    const foil_error_t *err = foil_gate_session_error(arg);
+    return (void *)(intptr_t)(err ? foil_error_http_status(err) : -1);
+}
+
+static void step_stops_on_a_lasting_failure(void **state) {
+    env *e = *state;
+    foil_gate_session_t *s = create(e);
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/gate/sessions/", 1,
+                                              FOIL_EMULATOR_FAULT_STATUS, 403, 0));
+    assert_int_equal(step_until_done(s, NULL), FOIL_E_PERMISSION);
+    foil_error_clear(); /* this thread's record goes; the handle's copy stays */
+    pthread_t t;
+    void *http = NULL;
+    assert_int_equal(pthread_create(&t, NULL, read_session_error, s), 0);
+    pthread_join(t, &http);
+    assert_int_equal((intptr_t)http, 403);
+    assert_int_equal(foil_error_status(foil_gate_session_error(s)), FOIL_E_PERMISSION);
+    foil_gate_session_free(s);
+}
+
+/* A cancel issued before a wait starts is not lost, and is consumed once. */
+static void cancel_before_the_wait_is_kept(void **state) {
+    env *e = *state;
+    foil_gate_session_t *s = create(e);
+    foil_gate_session_cancel(s);
+    uint64_t before = requests_served(e);
+    double t0 = now_seconds();
+    assert_int_equal(foil_gate_session_wait(s, 5000, 20, NULL, NULL), FOIL_E_CANCELLED);
+    assert_true(now_seconds() - t0 < 0.5);
+    assert_int_equal(requests_served(e), before); /* cancelled before polling */
+    assert_int_equal(foil_error_status(foil_gate_session_error(s)), FOIL_E_CANCELLED);
+    /* Consumed: the next wait runs. */
+    FOIL_ASSERT_OK(foil_emulator_approve(e->emu, foil_gate_session_id(s)));
+    FOIL_ASSERT_OK(foil_gate_session_wait(s, 5000, 20, NULL, NULL));
+    foil_gate_session_free(s);
+
+    /* The same through step: after wait_start, and with no wait started at all. */
+    s = create(e);
+    long wait_ms = -1;
+    FOIL_ASSERT_OK(foil_gate_session_wait_start(s, 5000, 20));
+    foil_gate_session_cancel(s);
+    assert_int_equal(foil_gate_session_step(s, &wait_ms), FOIL_E_CANCELLED);
+    assert_int_equal(wait_ms, 0);
+    FOIL_ASSERT_OK(foil_gate_session_step(s, &wait_ms)); /* a new wait with the defaults */
+    assert_true(wait_ms > 0);
+    foil_gate_session_cancel(s);
+    foil_gate_session_cancel(s); /* twice is once */
+    assert_int_equal(foil_gate_session_step(s, &wait_ms), FOIL_E_CANCELLED);
+    FOIL_ASSERT_OK(foil_gate_session_step(s, &wait_ms));
+    foil_gate_session_free(s);
+}
+
+static void *cancel_client_soon(void *arg) {
+    sleep_ms(150);
+    foil_client_cancel(arg);
+    return NULL;
+}
+
+/* foil_client_cancel aborts the poll in flight (a slow server), ending the wait. */
+static void client_cancel_aborts_the_poll_in_flight(void **state) {
+    env *e = *state;
+    foil_gate_session_t *s = create(e);
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/gate/sessions/", 1,
+                                              FOIL_EMULATOR_FAULT_DELAY, 0, 3000));
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, cancel_client_soon, e->client), 0);
+    double t0 = now_seconds();
+    assert_int_equal(foil_gate_session_wait(s, 10000, 20, NULL, NULL), FOIL_E_CANCELLED);
+    assert_true(now_seconds() - t0 < 2.0);
+    pthread_join(t, NULL);
+    /* Later requests run normally. */
+    FOIL_ASSERT_OK(foil_gate_session_poll(s));
+    foil_gate_session_free(s);
+}
+
 static void create_validates_before_sending(void **state) {
     env *e = *state;
     foil_gate_session_t *s = NULL;
@@ -264,6 +561,16 @@ int main(void) {
         cmocka_unit_test_setup_teardown(cancel_from_another_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(transient_poll_failures_are_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(create_validates_before_sending, setup, teardown),
+        cmocka_unit_test_setup_teardown(step_until_approved_then_views, setup, teardown),
+        cmocka_unit_test_setup_teardown(step_null_arguments_and_defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(step_deadline_bounds_the_sleep, setup, teardown),
+        cmocka_unit_test_setup_teardown(unusable_poll_answers_are_transient, setup, teardown),
+        cmocka_unit_test_setup_teardown(timeout_names_the_last_transient_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(step_honours_retry_after_within_the_deadline, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(step_stops_on_a_lasting_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(cancel_before_the_wait_is_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(client_cancel_aborts_the_poll_in_flight, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

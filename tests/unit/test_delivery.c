@@ -144,6 +144,16 @@ static void golden_vector_decrypts_to_its_plaintext(void **state) {
     }
     assert_null(foil_delivery_payload_output_key(p, i));
     assert_null(foil_delivery_payload_output(p, "MISSING"));
+    /* The outputs as one view: the same members, in the same order. */
+    const foil_json_t *view = foil_delivery_payload_outputs(p);
+    assert_int_equal(foil_json_type(view), FOIL_JSON_OBJECT);
+    assert_int_equal(foil_json_size(view), foil_delivery_payload_output_count(p));
+    i = 0;
+    for (const foil_json_t *m = foil_json_at(view, 0); m; m = foil_json_next(m), i++) {
+        assert_string_equal(foil_json_key(m), foil_delivery_payload_output_key(p, i));
+        assert_string_equal(foil_json_string(m), foil_delivery_payload_output_value(p, i));
+    }
+    assert_null(foil_delivery_payload_outputs(NULL));
     assert_string_equal(foil_delivery_payload_ack_token(p),
                         cJSON_GetObjectItemCaseSensitive(expected, "ack_token")->valuestring);
     /* The whole plaintext, byte for byte (compact JSON, as §3.5 shows it). */

@@ -2711,27 +2711,28 @@ SWIG_Lua_dostring(lua_State *L, const char *str) {
 #define SWIGTYPE_p_foil_result swig_types[15]
 #define SWIGTYPE_p_foil_status swig_types[16]
 #define SWIGTYPE_p_int swig_types[17]
-#define SWIGTYPE_p_long_long swig_types[18]
-#define SWIGTYPE_p_p_char swig_types[19]
-#define SWIGTYPE_p_p_foil_client swig_types[20]
-#define SWIGTYPE_p_p_foil_delivery_key_pair swig_types[21]
-#define SWIGTYPE_p_p_foil_delivery_payload swig_types[22]
-#define SWIGTYPE_p_p_foil_document swig_types[23]
-#define SWIGTYPE_p_p_foil_emulator swig_types[24]
-#define SWIGTYPE_p_p_foil_error swig_types[25]
-#define SWIGTYPE_p_p_foil_gate_session swig_types[26]
-#define SWIGTYPE_p_p_foil_iter swig_types[27]
-#define SWIGTYPE_p_p_foil_json swig_types[28]
-#define SWIGTYPE_p_p_foil_page swig_types[29]
-#define SWIGTYPE_p_p_foil_result swig_types[30]
-#define SWIGTYPE_p_short swig_types[31]
-#define SWIGTYPE_p_signed_char swig_types[32]
-#define SWIGTYPE_p_unsigned_char swig_types[33]
-#define SWIGTYPE_p_unsigned_int swig_types[34]
-#define SWIGTYPE_p_unsigned_long_long swig_types[35]
-#define SWIGTYPE_p_unsigned_short swig_types[36]
-static swig_type_info *swig_types[38];
-static swig_module_info swig_module = {swig_types, 37, 0, 0, 0, 0};
+#define SWIGTYPE_p_long swig_types[18]
+#define SWIGTYPE_p_long_long swig_types[19]
+#define SWIGTYPE_p_p_char swig_types[20]
+#define SWIGTYPE_p_p_foil_client swig_types[21]
+#define SWIGTYPE_p_p_foil_delivery_key_pair swig_types[22]
+#define SWIGTYPE_p_p_foil_delivery_payload swig_types[23]
+#define SWIGTYPE_p_p_foil_document swig_types[24]
+#define SWIGTYPE_p_p_foil_emulator swig_types[25]
+#define SWIGTYPE_p_p_foil_error swig_types[26]
+#define SWIGTYPE_p_p_foil_gate_session swig_types[27]
+#define SWIGTYPE_p_p_foil_iter swig_types[28]
+#define SWIGTYPE_p_p_foil_json swig_types[29]
+#define SWIGTYPE_p_p_foil_page swig_types[30]
+#define SWIGTYPE_p_p_foil_result swig_types[31]
+#define SWIGTYPE_p_short swig_types[32]
+#define SWIGTYPE_p_signed_char swig_types[33]
+#define SWIGTYPE_p_unsigned_char swig_types[34]
+#define SWIGTYPE_p_unsigned_int swig_types[35]
+#define SWIGTYPE_p_unsigned_long_long swig_types[36]
+#define SWIGTYPE_p_unsigned_short swig_types[37]
+static swig_type_info *swig_types[39];
+static swig_module_info swig_module = {swig_types, 38, 0, 0, 0, 0};
 #define SWIG_TypeQuery(name) SWIG_TypeQueryModule(&swig_module, &swig_module, name)
 #define SWIG_MangledTypeQuery(name) SWIG_MangledTypeQueryModule(&swig_module, &swig_module, name)
 
@@ -5711,6 +5712,31 @@ static int _wrap_delivery_payload_output(lua_State* L) {
 }
 
 
+static int _wrap_delivery_payload_outputs(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_delivery_payload_t *arg1 = (foil_delivery_payload_t *) 0 ;
+  foil_json_t *result = 0 ;
+  
+  SWIG_check_num_args("foil_delivery_payload_outputs",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_delivery_payload_outputs",1,"foil_delivery_payload_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_delivery_payload,0))){
+    SWIG_fail_ptr("delivery_payload_outputs",1,SWIGTYPE_p_foil_delivery_payload);
+  }
+  
+  result = (foil_json_t *)foil_delivery_payload_outputs((struct foil_delivery_payload const *)arg1);
+  {
+    foil_lua_push_json(L, result);
+    SWIG_arg++;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_delivery_payload_ack_token(lua_State* L) {
   int SWIG_arg = 0;
   foil_delivery_payload_t *arg1 = (foil_delivery_payload_t *) 0 ;
@@ -7352,10 +7378,102 @@ static int _wrap_gate_session_poll(lua_State* L) {
   result = (foil_status_t)foil_gate_session_poll(arg1);
   {
     if (result != FOIL_OK) {
-      foil_lua_push_error(L, result, foil_last_error());
+      const foil_error_t *own = foil_gate_session_error(arg1);
+      foil_lua_push_error(L, result, own && foil_error_status(own) == result ? own : foil_last_error());
       SWIG_fail;
     }
   }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_gate_session_wait_start(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_gate_session_t *arg1 = (foil_gate_session_t *) 0 ;
+  long arg2 ;
+  long arg3 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_gate_session_wait_start",3,3)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_wait_start",1,"foil_gate_session_t *");
+  if(!lua_isnumber(L,2)) SWIG_fail_arg("foil_gate_session_wait_start",2,"long");
+  if(!lua_isnumber(L,3)) SWIG_fail_arg("foil_gate_session_wait_start",3,"long");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_gate_session,0))){
+    SWIG_fail_ptr("gate_session_wait_start",1,SWIGTYPE_p_foil_gate_session);
+  }
+  
+  arg2 = (long)lua_tonumber(L, 2);
+  arg3 = (long)lua_tonumber(L, 3);
+  result = (foil_status_t)foil_gate_session_wait_start(arg1,arg2,arg3);
+  {
+    if (result != FOIL_OK) {
+      const foil_error_t *own = foil_gate_session_error(arg1);
+      foil_lua_push_error(L, result, own && foil_error_status(own) == result ? own : foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_gate_session_step(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_gate_session_t *arg1 = (foil_gate_session_t *) 0 ;
+  long *arg2 = (long *) 0 ;
+  long temp2 = 0 ;
+  foil_status_t result;
+  
+  arg2 = &temp2;
+  SWIG_check_num_args("foil_gate_session_step",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_step",1,"foil_gate_session_t *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_gate_session,0))){
+    SWIG_fail_ptr("gate_session_step",1,SWIGTYPE_p_foil_gate_session);
+  }
+  
+  result = (foil_status_t)foil_gate_session_step(arg1,arg2);
+  {
+    if (result != FOIL_OK) {
+      const foil_error_t *own = foil_gate_session_error(arg1);
+      foil_lua_push_error(L, result, own && foil_error_status(own) == result ? own : foil_last_error());
+      SWIG_fail;
+    }
+  }
+  {
+    lua_pushinteger(L, (lua_Integer)*arg2);
+    SWIG_arg++;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_gate_session_seconds_left(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_gate_session_t *arg1 = (foil_gate_session_t *) 0 ;
+  double result;
+  
+  SWIG_check_num_args("foil_gate_session_seconds_left",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_seconds_left",1,"foil_gate_session_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_gate_session,0))){
+    SWIG_fail_ptr("gate_session_seconds_left",1,SWIGTYPE_p_foil_gate_session);
+  }
+  
+  result = (double)foil_gate_session_seconds_left((struct foil_gate_session const *)arg1);
+  lua_pushnumber(L, (lua_Number) result); SWIG_arg++;
   return SWIG_arg;
   
   fail: SWIGUNUSED;
@@ -7377,6 +7495,28 @@ static int _wrap_gate_session_cancel(lua_State* L) {
   
   foil_gate_session_cancel(arg1);
   
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_gate_session_error(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_gate_session_t *arg1 = (foil_gate_session_t *) 0 ;
+  foil_error_t *result = 0 ;
+  
+  SWIG_check_num_args("foil_gate_session_error",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_error",1,"foil_gate_session_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_gate_session,0))){
+    SWIG_fail_ptr("gate_session_error",1,SWIGTYPE_p_foil_gate_session);
+  }
+  
+  result = (foil_error_t *)foil_gate_session_error((struct foil_gate_session const *)arg1);
+  SWIG_NewPointerObj(L,result,SWIGTYPE_p_foil_error,0); SWIG_arg++; 
   return SWIG_arg;
   
   fail: SWIGUNUSED;
@@ -7568,6 +7708,56 @@ static int _wrap_gate_session_refused_reason(lua_State* L) {
 }
 
 
+static int _wrap_gate_session_outputs(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_gate_session_t *arg1 = (foil_gate_session_t *) 0 ;
+  foil_json_t *result = 0 ;
+  
+  SWIG_check_num_args("foil_gate_session_outputs",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_outputs",1,"foil_gate_session_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_gate_session,0))){
+    SWIG_fail_ptr("gate_session_outputs",1,SWIGTYPE_p_foil_gate_session);
+  }
+  
+  result = (foil_json_t *)foil_gate_session_outputs((struct foil_gate_session const *)arg1);
+  {
+    foil_lua_push_json(L, result);
+    SWIG_arg++;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_gate_session_refused(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_gate_session_t *arg1 = (foil_gate_session_t *) 0 ;
+  foil_json_t *result = 0 ;
+  
+  SWIG_check_num_args("foil_gate_session_refused",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_refused",1,"foil_gate_session_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_gate_session,0))){
+    SWIG_fail_ptr("gate_session_refused",1,SWIGTYPE_p_foil_gate_session);
+  }
+  
+  result = (foil_json_t *)foil_gate_session_refused((struct foil_gate_session const *)arg1);
+  {
+    foil_lua_push_json(L, result);
+    SWIG_arg++;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_gate_session_ack(lua_State* L) {
   int SWIG_arg = 0;
   foil_gate_session_t *arg1 = (foil_gate_session_t *) 0 ;
@@ -7583,7 +7773,8 @@ static int _wrap_gate_session_ack(lua_State* L) {
   result = (foil_status_t)foil_gate_session_ack(arg1);
   {
     if (result != FOIL_OK) {
-      foil_lua_push_error(L, result, foil_last_error());
+      const foil_error_t *own = foil_gate_session_error(arg1);
+      foil_lua_push_error(L, result, own && foil_error_status(own) == result ? own : foil_last_error());
       SWIG_fail;
     }
   }
@@ -10454,6 +10645,7 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "delivery_payload_output_key", _wrap_delivery_payload_output_key},
     { "delivery_payload_output_value", _wrap_delivery_payload_output_value},
     { "delivery_payload_output", _wrap_delivery_payload_output},
+    { "delivery_payload_outputs", _wrap_delivery_payload_outputs},
     { "delivery_payload_ack_token", _wrap_delivery_payload_ack_token},
     { "delivery_payload_json", _wrap_delivery_payload_json},
     { "gate_approved_webhook_response", _wrap_gate_approved_webhook_response},
@@ -10496,7 +10688,11 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "gate_session_poll_data", _wrap_gate_session_poll_data},
     { "gate_session_docs_url", _wrap_gate_session_docs_url},
     { "gate_session_poll", _wrap_gate_session_poll},
+    { "gate_session_wait_start", _wrap_gate_session_wait_start},
+    { "gate_session_step", _wrap_gate_session_step},
+    { "gate_session_seconds_left", _wrap_gate_session_seconds_left},
     { "gate_session_cancel", _wrap_gate_session_cancel},
+    { "gate_session_error", _wrap_gate_session_error},
     { "gate_session_output_count", _wrap_gate_session_output_count},
     { "gate_session_output_key", _wrap_gate_session_output_key},
     { "gate_session_output_value", _wrap_gate_session_output_value},
@@ -10504,6 +10700,8 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "gate_session_refused_count", _wrap_gate_session_refused_count},
     { "gate_session_refused_key", _wrap_gate_session_refused_key},
     { "gate_session_refused_reason", _wrap_gate_session_refused_reason},
+    { "gate_session_outputs", _wrap_gate_session_outputs},
+    { "gate_session_refused", _wrap_gate_session_refused},
     { "gate_session_ack", _wrap_gate_session_ack},
     { "gate_session_export", _wrap_gate_session_export},
     { "gate_session_import", _wrap_gate_session_import},
@@ -10607,6 +10805,7 @@ static swig_type_info _swigt__p_foil_page = {"_p_foil_page", "foil_page_t *|stru
 static swig_type_info _swigt__p_foil_result = {"_p_foil_result", "foil_result_t *|struct foil_result *|foil_result *", 0, 0, (void*)&_wrap_class_result, 0};
 static swig_type_info _swigt__p_foil_status = {"_p_foil_status", "foil_status_t *|enum foil_status *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_int = {"_p_int", "int32_t *|int_fast16_t *|int_fast32_t *|int_least32_t *|intptr_t *|int *", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_long = {"_p_long", "long *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_long_long = {"_p_long_long", "int64_t *|int_fast64_t *|int_least64_t *|intmax_t *|long long *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_char = {"_p_p_char", "char **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_client = {"_p_p_foil_client", "foil_client_t **|struct foil_client **", 0, 0, (void*)0, 0};
@@ -10646,6 +10845,7 @@ static swig_type_info *swig_type_initial[] = {
   &_swigt__p_foil_result,
   &_swigt__p_foil_status,
   &_swigt__p_int,
+  &_swigt__p_long,
   &_swigt__p_long_long,
   &_swigt__p_p_char,
   &_swigt__p_p_foil_client,
@@ -10685,6 +10885,7 @@ static swig_cast_info _swigc__p_foil_page[] = {  {&_swigt__p_foil_page, 0, 0, 0}
 static swig_cast_info _swigc__p_foil_result[] = {  {&_swigt__p_foil_result, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_status[] = {  {&_swigt__p_foil_status, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_int[] = {  {&_swigt__p_int, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_long[] = {  {&_swigt__p_long, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_long_long[] = {  {&_swigt__p_long_long, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_char[] = {  {&_swigt__p_p_char, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_client[] = {  {&_swigt__p_p_foil_client, 0, 0, 0},{0, 0, 0, 0}};
@@ -10724,6 +10925,7 @@ static swig_cast_info *swig_cast_initial[] = {
   _swigc__p_foil_result,
   _swigc__p_foil_status,
   _swigc__p_int,
+  _swigc__p_long,
   _swigc__p_long_long,
   _swigc__p_p_char,
   _swigc__p_p_foil_client,

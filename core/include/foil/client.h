@@ -50,8 +50,13 @@ FOIL_API foil_status_t foil_client_set_max_retries(foil_client_t *client, int ma
 /* Largest accepted response body (default 64 MiB); larger is FOIL_E_PROTOCOL. */
 FOIL_API foil_status_t foil_client_set_max_response_bytes(foil_client_t *client, long bytes);
 
-/* Abort every request in flight on this client (from any thread) with
- * FOIL_E_CANCELLED. Later requests run normally. */
+/* Abort every request in flight on this client with FOIL_E_CANCELLED, retry back-off
+ * sleeps included. Safe from any thread and from a signal handler (C11 atomics, no lock).
+ * The client keeps an atomic generation counter: each request notes it when it starts
+ * and stops as soon as it changes; this call increments it. So a cancel reaches exactly
+ * the requests in flight at that moment, on every thread sharing the client; requests
+ * started afterwards run normally (nothing is remembered for them). To cancel a Gate
+ * wait whether or not it has started yet, use foil_gate_session_cancel(). NULL: no-op. */
 FOIL_API void foil_client_cancel(foil_client_t *client);
 
 /* Connections opened by this client so far (to check keep-alive reuse). */

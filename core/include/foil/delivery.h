@@ -77,6 +77,10 @@ FOIL_API const char *foil_delivery_payload_output_value(const foil_delivery_payl
 /* Value for a key, NULL when absent. */
 FOIL_API const char *foil_delivery_payload_output(const foil_delivery_payload_t *p,
                                                   const char *key);
+/* The outputs as one JSON view, {"KEY":"value",...} (every value a string), for
+ * bindings that convert a whole object at once. Borrowed from p; the strings are secrets,
+ * wiped by foil_delivery_payload_free(). NULL when p is NULL. */
+FOIL_API const foil_json_t *foil_delivery_payload_outputs(const foil_delivery_payload_t *p);
 /* NULL when the payload has no ack_token. */
 FOIL_API const char *foil_delivery_payload_ack_token(const foil_delivery_payload_t *p);
 /* The whole decrypted payload object (unknown fields kept). */

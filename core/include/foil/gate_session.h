@@ -3,13 +3,27 @@
  *   foil_gate_session_create   fresh X25519 key pair + POST /v1/gate/sessions
  *   (show foil_gate_session_consent_url() to the person)
  *   foil_gate_session_wait     poll until approved / rejected / expired / deadline
+ *     (or, without a C callback: foil_gate_session_wait_start + foil_gate_session_step
+ *     in the caller's own loop, sleeping where and how it likes between steps)
  *   foil_gate_session_output*  the merged, policy-checked outputs of both envelopes
+ *     (or foil_gate_session_outputs(): the same as one JSON object)
  *   (write them durably)
  *   foil_gate_session_ack      acknowledge: the delivery is then gone for good
  *
  * Nothing lost: foil_gate_session_export() turns the session (private key
  * included) into a string the caller stores privately before writing outputs;
  * foil_gate_session_import() resumes it after a crash, until it is acknowledged.
+ *
+ * A session handle is used by one thread at a time, except foil_gate_session_cancel(),
+ * which any thread (or a signal handler) may call at any time.
+ *
+ * Cancellation. foil_gate_session_cancel() sets an atomic flag on the session. The wait
+ * or step in progress, or else the next one, consumes it and returns FOIL_E_CANCELLED, so
+ * a cancel issued just before a wait starts is not lost (and cancels that wait). A poll
+ * already in flight is not interrupted by it: the step returns FOIL_E_CANCELLED when that
+ * poll ends (bounded by the client's timeout). To abort the request in flight as well,
+ * call foil_client_cancel() on the session's client: it aborts every request then in
+ * flight on that client (all threads), and the wait returns FOIL_E_CANCELLED.
  */
 #ifndef FOIL_GATE_SESSION_H
 #define FOIL_GATE_SESSION_H
@@ -55,17 +69,65 @@ FOIL_API const foil_delivery_key_pair_t *foil_gate_session_key_pair(const foil_g
  * already acknowledged or expired at the API is FOIL_E_GONE. */
 FOIL_API foil_status_t foil_gate_session_poll(foil_gate_session_t *s);
 
+/* Waiting without a callback (the curl_multi_timeout pattern):
+ *
+ *   foil_gate_session_wait_start(s, timeout_ms, interval_ms);
+ *   for (;;) {
+ *       long wait_ms;
+ *       foil_status_t st = foil_gate_session_step(s, &wait_ms);
+ *       if (st != FOIL_OK) ...;            terminal: rejected, expired, timeout, cancelled...
+ *       if (wait_ms == 0) break;           approved: the outputs are ready
+ *       sleep up to wait_ms (waking early is fine: the next step says how long is left)
+ *   }
+ *
+ * foil_gate_session_wait_start: begin a wait. timeout_ms <= 0: until the session's
+ * expires_at; otherwise the earlier of the two. interval_ms <= 0: 1000 ms between polls.
+ * Starting again restarts the deadline. A pending cancel is kept (see Cancellation).
+ * FOIL_E_INVALID_ARGUMENT when s is NULL. */
+FOIL_API foil_status_t foil_gate_session_wait_start(foil_gate_session_t *s, long timeout_ms,
+                                                    long interval_ms);
+/* One step of the wait: polls once if a poll is due (the first step polls at once).
+ *  - FOIL_OK, *wait_ms == 0: approved, the outputs are ready; the wait is over.
+ *  - FOIL_OK, *wait_ms > 0: still pending, or a transient failure was absorbed (network,
+ *    timeout, 429, 5xx, or a response that is not a usable answer: a corrupt body, a
+ *    wrong content type, an oversized body); the calling thread's foil_last_error()
+ *    then describes it. Sleep *wait_ms milliseconds (never past the deadline;
+ *    Retry-After honoured, capped at 60 s) and step again.
+ *  - Terminal, the wait is over: FOIL_E_REJECTED, FOIL_E_EXPIRED, FOIL_E_TIMEOUT (the
+ *    deadline passed; its message names the last transient failure, if any),
+ *    FOIL_E_CANCELLED, FOIL_E_GONE (acknowledged or expired at the API), or any other
+ *    error (a delivery that fails to decrypt or check is FOIL_E_CRYPTO / _VALIDATION /
+ *    _PROTOCOL / _POLICY and never retried).
+ * Without a wait_start (or after a wait ended), a step starts a wait with the defaults.
+ * *wait_ms is 0 on every non-OK return. FOIL_E_INVALID_ARGUMENT when s or wait_ms is NULL.
+ * Never sleeps: each call costs at most one HTTP request. */
+FOIL_API foil_status_t foil_gate_session_step(foil_gate_session_t *s, long *wait_ms);
+/* Seconds left before the deadline of the wait in progress (0 once passed); with no wait
+ * in progress, seconds until the session's expires_at (0 once passed); -1 when unknown
+ * (no expires_at, or s NULL). */
+FOIL_API double foil_gate_session_seconds_left(const foil_gate_session_t *s);
+
 /* Poll until approved (FOIL_OK, outputs available), rejected (FOIL_E_REJECTED),
  * expired (FOIL_E_EXPIRED), the deadline (FOIL_E_TIMEOUT) or cancellation
- * (FOIL_E_CANCELLED). timeout_ms <= 0: until the session's expires_at.
- * interval_ms <= 0: 1000 ms. Transient failures (network, 429, 5xx) are retried
- * within the deadline, honouring Retry-After. progress may be NULL. */
+ * (FOIL_E_CANCELLED): wait_start + step in a loop, sleeping in slices of at most
+ * 100 ms. timeout_ms and interval_ms as for foil_gate_session_wait_start(); transient
+ * failures are retried within the deadline as foil_gate_session_step() describes.
+ * progress may be NULL; returning non-zero from it cancels the wait. */
 FOIL_API foil_status_t foil_gate_session_wait(foil_gate_session_t *s, long timeout_ms,
                                               long interval_ms, foil_gate_progress_fn progress,
                                               void *user_data);
-/* Make a running wait return FOIL_E_CANCELLED soon. Safe from any thread and from
- * a signal handler. */
+/* Cancel the session's wait in progress, or else its next wait / step (see Cancellation
+ * above): C11 atomics, safe from any thread and from a signal handler. NULL is a no-op. */
 FOIL_API void foil_gate_session_cancel(foil_gate_session_t *s);
+
+/* The last failure of a call on this handle (poll, wait_start, step, wait, ack): an owned
+ * copy kept by the session, so it can be read from any thread after the call returned
+ * (unlike foil_last_error(), which belongs to the calling thread). Absorbed transient
+ * failures of a step are not failures of the call and are not kept. Borrowed from s:
+ * valid until the next failing call on s or foil_gate_session_free(). NULL when no call
+ * on s has failed yet, or s is NULL. Read it with the foil_error_* accessors (or
+ * foil_error_json()). */
+FOIL_API const foil_error_t *foil_gate_session_error(const foil_gate_session_t *s);
 
 /* Outputs after approval: integrator and gate envelopes merged, with the env-var
  * policy applied (blocked keys refused; Gate-managed keys only from the gate
@@ -79,6 +141,14 @@ FOIL_API const char *foil_gate_session_output(const foil_gate_session_t *s, cons
 FOIL_API size_t foil_gate_session_refused_count(const foil_gate_session_t *s);
 FOIL_API const char *foil_gate_session_refused_key(const foil_gate_session_t *s, size_t i);
 FOIL_API const char *foil_gate_session_refused_reason(const foil_gate_session_t *s, size_t i);
+
+/* The same as JSON views, for bindings that convert one value at a time. Borrowed from s,
+ * valid until foil_gate_session_free() (which wipes the outputs view: its values are
+ * secrets). NULL before the delivery is decrypted (and for a NULL s).
+ *   foil_gate_session_outputs: {"KEY":"value",...}, in the order of the index API.
+ *   foil_gate_session_refused: [{"key":"PATH","reason":"blocked"},...] ([] when none). */
+FOIL_API const foil_json_t *foil_gate_session_outputs(const foil_gate_session_t *s);
+FOIL_API const foil_json_t *foil_gate_session_refused(const foil_gate_session_t *s);
 
 /* Acknowledge the delivery (only after the outputs are stored durably). */
 FOIL_API foil_status_t foil_gate_session_ack(foil_gate_session_t *s);

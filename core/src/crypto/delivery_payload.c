@@ -106,6 +106,10 @@ const char *foil_delivery_payload_ack_token(const foil_delivery_payload_t *p) {
     return cJSON_IsString(ack) ? ack->valuestring : NULL;
 }
 
+const foil_json_t *foil_delivery_payload_outputs(const foil_delivery_payload_t *p) {
+    return FOIL_VIEW(outputs_of(p));
+}
+
 const foil_json_t *foil_delivery_payload_json(const foil_delivery_payload_t *p) {
     return p ? FOIL_VIEW(p->root) : NULL;
 }

@@ -1,9 +1,11 @@
 /* foil_gate_session_t: a Gate signup from key pair to acknowledged delivery. */
 #include "client_internal.h"
+#include "crypto/delivery_internal.h"
 #include "timestamp.h"
 #include "api/validate.h"
 
-#include <signal.h>
+#include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,8 +29,20 @@ struct foil_gate_session {
     size_t output_count;
     refused *refused;
     size_t refused_count;
-    char *ack_token; /* secret */
-    volatile sig_atomic_t cancelled;
+    char *ack_token;     /* secret */
+    cJSON *outputs_view; /* {"KEY":"value"}: secret, wiped on free */
+    cJSON *refused_view; /* [{"key":..,"reason":..}] */
+    foil_error_t *error; /* copy of the last failure on this handle */
+    /* foil_gate_session_cancel() sets it from any thread (or a signal handler); the next
+     * or current wait / step consumes it, so a cancel just before a wait is not lost. */
+    atomic_int cancel_requested;
+    /* The wait in progress (foil_gate_session_wait_start / foil_gate_session_step). */
+    bool waiting;
+    bool deadline_is_expiry;  /* the deadline is expires_at: one last look at it */
+    double deadline;          /* monotonic seconds */
+    double interval;          /* seconds between polls */
+    double next_poll;         /* monotonic seconds */
+    char last_transient[160]; /* why the latest poll failed transiently ("" if it did not) */
 };
 
 static void clear_delivery(foil_gate_session_t *s) {
@@ -46,6 +60,19 @@ static void clear_delivery(foil_gate_session_t *s) {
     s->refused_count = 0;
     foil_wipe_free(s->ack_token);
     s->ack_token = NULL;
+    foil_json_wipe_delete(s->outputs_view);
+    s->outputs_view = NULL;
+    cJSON_Delete(s->refused_view);
+    s->refused_view = NULL;
+}
+
+/* Keep a copy of a failure on the handle (foil_gate_session_error); returns `st`. */
+static foil_status_t failed(foil_gate_session_t *s, foil_status_t st) {
+    if (st == FOIL_OK) return st;
+    foil_error_free(s->error);
+    s->error = NULL;
+    if (foil_error_copy(foil_last_error(), &s->error) != FOIL_OK) return FOIL_E_NOMEM;
+    return st;
 }
 
 void foil_gate_session_free(foil_gate_session_t *s) {
@@ -59,6 +86,7 @@ void foil_gate_session_free(foil_gate_session_t *s) {
     free(s->expires_at);
     free(s->service_id);
     free(s->account_name);
+    foil_error_free(s->error);
     foil_client_release(s->client);
     free(s);
 }
@@ -68,6 +96,7 @@ static foil_gate_session_t *session_alloc(foil_client_t *client) {
     if (!s) return NULL;
     foil_client_retain(client);
     s->client = client;
+    atomic_init(&s->cancel_requested, 0);
     strcpy(s->status, "pending");
     return s;
 }
@@ -193,6 +222,29 @@ static foil_status_t merge(foil_gate_session_t *s, const foil_delivery_payload_t
     return st;
 }
 
+/* The outputs and refused keys as JSON views (for bindings), built once per delivery. */
+static foil_status_t build_views(foil_gate_session_t *s) {
+    cJSON *outputs = cJSON_CreateObject(), *refused_list = cJSON_CreateArray();
+    bool ok = outputs && refused_list;
+    for (size_t i = 0; ok && i < s->output_count; i++)
+        ok = cJSON_AddStringToObject(outputs, s->outputs[i].key, s->outputs[i].value) != NULL;
+    for (size_t i = 0; ok && i < s->refused_count; i++) {
+        cJSON *r = cJSON_CreateObject();
+        ok = r && cJSON_AddItemToArray(refused_list, r);
+        if (!ok) cJSON_Delete(r);
+        ok = ok && cJSON_AddStringToObject(r, "key", s->refused[i].key) &&
+             cJSON_AddStringToObject(r, "reason", s->refused[i].reason);
+    }
+    if (!ok) {
+        foil_json_wipe_delete(outputs);
+        cJSON_Delete(refused_list);
+        return foil_fail_nomem();
+    }
+    s->outputs_view = outputs;
+    s->refused_view = refused_list;
+    return FOIL_OK;
+}
+
 static foil_status_t decrypt_bundle(foil_gate_session_t *s, const foil_json_t *bundle) {
     const char *names[2] = {"integrator", "gate"};
     foil_status_t st = FOIL_OK;
@@ -211,25 +263,40 @@ static foil_status_t decrypt_bundle(foil_gate_session_t *s, const foil_json_t *b
     }
     if (st == FOIL_OK && !s->ack_token)
         st = foil_fail(FOIL_E_PROTOCOL, "the delivery carries no ack_token");
+    if (st == FOIL_OK) st = build_views(s);
     if (st != FOIL_OK) clear_delivery(s);
     return st;
 }
 
-foil_status_t foil_gate_session_poll(foil_gate_session_t *s) {
-    if (!s)
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+/* A poll failure that a wait absorbs within its deadline: the network, 429, 5xx, and a
+ * response that is not a usable poll answer (a corrupt body, a wrong content type, an
+ * oversized body: FOIL_E_PROTOCOL from the request). */
+static bool transient(foil_status_t st) {
+    return st == FOIL_E_CONNECTION || st == FOIL_E_TIMEOUT || st == FOIL_E_RATE_LIMITED ||
+           st == FOIL_E_SERVER || st == FOIL_E_PROTOCOL;
+}
+
+/* One poll; *is_transient tells whether a failure may be retried. A delivery that does not
+ * decrypt or check out is never transient. */
+static foil_status_t poll_once(foil_gate_session_t *s, bool *is_transient) {
+    *is_transient = false;
     if (strcmp(s->status, "acknowledged") == 0)
         return foil_fail(FOIL_E_STATE, "the delivery was already acknowledged");
     if (s->output_count > 0 || s->ack_token) return FOIL_OK; /* already delivered */
     foil_result_t *r = NULL;
     foil_status_t st = foil_gate_sessions_poll(s->client, s->id, s->poll_token, &r);
-    if (st != FOIL_OK) return st;
+    if (st != FOIL_OK) {
+        *is_transient = transient(st);
+        return st;
+    }
     foil_result_free(s->last_poll);
     s->last_poll = r;
     const foil_json_t *data = foil_result_data(r);
     const char *status = foil_json_get_string(data, "status");
-    if (!status || strlen(status) >= sizeof s->status)
+    if (!status || strlen(status) >= sizeof s->status) {
+        *is_transient = true; /* a corrupt answer: the next one may be whole */
         return foil_fail(FOIL_E_PROTOCOL, "gate session poll has no valid `status`");
+    }
     const foil_json_t *bundle = foil_json_get(data, "delivery_bundle");
     /* `approved` may arrive before its bundle: stay pending and keep polling. */
     if (strcmp(status, "approved") == 0 && foil_json_type(bundle) != FOIL_JSON_OBJECT)
@@ -239,80 +306,160 @@ foil_status_t foil_gate_session_poll(foil_gate_session_t *s) {
     return FOIL_OK;
 }
 
-static bool transient(foil_status_t st) {
-    return st == FOIL_E_CONNECTION || st == FOIL_E_TIMEOUT || st == FOIL_E_RATE_LIMITED ||
-           st == FOIL_E_SERVER;
+foil_status_t foil_gate_session_poll(foil_gate_session_t *s) {
+    if (!s)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+    bool is_transient;
+    return failed(s, poll_once(s, &is_transient));
 }
 
-/* Map a poll's outcome to wait's answer: FOIL_OK to keep waiting, else final. */
-static foil_status_t settled(foil_gate_session_t *s, bool *done) {
-    *done = true;
-    if (strcmp(s->status, "approved") == 0) return FOIL_OK;
-    if (strcmp(s->status, "rejected") == 0)
-        return foil_fail(FOIL_E_REJECTED, "the signup for %s was rejected", s->service_id);
-    if (strcmp(s->status, "expired") == 0)
-        return foil_fail(FOIL_E_EXPIRED, "the signup for %s expired", s->service_id);
-    *done = false;
-    return FOIL_OK;
+static bool delivered(const foil_gate_session_t *s) {
+    return strcmp(s->status, "approved") == 0 && (s->output_count > 0 || s->ack_token);
 }
 
-foil_status_t foil_gate_session_wait(foil_gate_session_t *s, long timeout_ms, long interval_ms,
-                                     foil_gate_progress_fn progress, void *user_data) {
+/* End the wait in progress with `st` (a terminal answer). */
+static foil_status_t wait_over(foil_gate_session_t *s, foil_status_t st) {
+    s->waiting = false;
+    if (st == FOIL_E_CANCELLED) atomic_store(&s->cancel_requested, 0);
+    return failed(s, st);
+}
+
+foil_status_t foil_gate_session_wait_start(foil_gate_session_t *s, long timeout_ms,
+                                           long interval_ms) {
     if (!s)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
     double start_wall = foil_now_wall(), start = foil_now_monotonic();
-    double expires = 0, deadline = timeout_ms > 0 ? start + timeout_ms / 1000.0 : 0;
-    bool deadline_is_expiry = false;
+    double expires = 0, deadline = timeout_ms > 0 ? start + (double)timeout_ms / 1000.0 : 0;
+    s->deadline_is_expiry = false;
     if (foil_parse_timestamp(s->expires_at, &expires)) {
         double until_expiry = start + (expires - start_wall);
         if (deadline == 0 || until_expiry < deadline) {
             deadline = until_expiry;
-            deadline_is_expiry = true;
+            s->deadline_is_expiry = true;
         }
     }
     if (deadline == 0) deadline = start + 15 * 60; /* no expiry known: Gate's usual TTL */
-    double interval = interval_ms > 0 ? interval_ms / 1000.0 : 1.0;
-    s->cancelled = 0;
-    for (bool last_poll = false;;) {
-        double pause = interval;
-        bool done = false;
-        foil_status_t st = foil_gate_session_poll(s);
-        if (st == FOIL_OK) {
-            st = settled(s, &done);
-            if (done) return st;
-        } else if (transient(st)) {
-            double ra = foil_error_retry_after(foil_last_error());
-            if (ra > pause) pause = ra < 60 ? ra : 60;
-        } else {
-            return st;
-        }
-        if (last_poll)
-            return foil_fail(FOIL_E_EXPIRED, "the signup for %s expired at %s", s->service_id,
-                             s->expires_at);
+    s->deadline = deadline;
+    s->interval = interval_ms > 0 ? (double)interval_ms / 1000.0 : 1.0;
+    s->next_poll = start; /* the first step polls at once */
+    s->last_transient[0] = '\0';
+    s->waiting = true;
+    /* cancel_requested is left alone: a cancel issued before this call ends the wait. */
+    return FOIL_OK;
+}
+
+/* Milliseconds from now until `when`, at least 1 (0 means "approved"). */
+static long ms_until(double when, double now) {
+    double ms = ceil((when - now) * 1000.0);
+    if (ms < 1) return 1;
+    return ms > 86400000.0 ? 86400000L : (long)ms;
+}
+
+foil_status_t foil_gate_session_step(foil_gate_session_t *s, long *wait_ms) {
+    if (!wait_ms)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "wait_ms", "must not be NULL", NULL, NULL);
+    *wait_ms = 0;
+    if (!s)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+    if (!s->waiting) foil_gate_session_wait_start(s, 0, 0);
+    if (atomic_exchange(&s->cancel_requested, 0))
+        return wait_over(s, foil_fail(FOIL_E_CANCELLED, "waiting was cancelled"));
+    if (delivered(s)) return wait_over(s, FOIL_OK);
+    double now = foil_now_monotonic();
+    bool last_look = false;
+    if (now >= s->deadline) {
+        if (!s->deadline_is_expiry)
+            return wait_over(s, s->last_transient[0]
+                                    ? foil_fail(FOIL_E_TIMEOUT,
+                                                "no approval for %s before the deadline (the "
+                                                "last poll failed: %s)",
+                                                s->service_id, s->last_transient)
+                                    : foil_fail(FOIL_E_TIMEOUT,
+                                                "no approval for %s before the deadline",
+                                                s->service_id));
+        last_look = true; /* one last look: approved at the last moment, or expired */
+    } else if (now < s->next_poll) {
+        *wait_ms = ms_until(s->next_poll < s->deadline ? s->next_poll : s->deadline, now);
+        return FOIL_OK;
+    }
+    bool is_transient = false;
+    double pause = s->interval;
+    foil_status_t st = poll_once(s, &is_transient);
+    if (st == FOIL_OK) {
+        s->last_transient[0] = '\0';
+        if (delivered(s)) return wait_over(s, FOIL_OK);
+        if (strcmp(s->status, "rejected") == 0)
+            return wait_over(
+                s, foil_fail(FOIL_E_REJECTED, "the signup for %s was rejected", s->service_id));
+        if (strcmp(s->status, "expired") == 0)
+            return wait_over(s,
+                             foil_fail(FOIL_E_EXPIRED, "the signup for %s expired", s->service_id));
+    } else if (is_transient) {
+        snprintf(s->last_transient, sizeof s->last_transient, "%s",
+                 foil_error_message(foil_last_error()));
+        double ra = foil_error_retry_after(foil_last_error());
+        if (ra > pause) pause = ra < 60 ? ra : 60;
+    } else {
+        return wait_over(s, st);
+    }
+    if (atomic_exchange(&s->cancel_requested, 0))
+        return wait_over(s, foil_fail(FOIL_E_CANCELLED, "waiting was cancelled"));
+    if (last_look)
+        return wait_over(s, foil_fail(FOIL_E_EXPIRED, "the signup for %s expired at %s",
+                                      s->service_id, s->expires_at ? s->expires_at : "?"));
+    now = foil_now_monotonic();
+    s->next_poll = now + pause;
+    *wait_ms = ms_until(s->next_poll < s->deadline ? s->next_poll : s->deadline, now);
+    return FOIL_OK;
+}
+
+double foil_gate_session_seconds_left(const foil_gate_session_t *s) {
+    if (!s) return -1;
+    if (s->waiting) {
+        double left = s->deadline - foil_now_monotonic();
+        return left > 0 ? left : 0;
+    }
+    double expires = 0;
+    if (!foil_parse_timestamp(s->expires_at, &expires)) return -1;
+    double left = expires - foil_now_wall();
+    return left > 0 ? left : 0;
+}
+
+foil_status_t foil_gate_session_wait(foil_gate_session_t *s, long timeout_ms, long interval_ms,
+                                     foil_gate_progress_fn progress, void *user_data) {
+    foil_status_t st = foil_gate_session_wait_start(s, timeout_ms, interval_ms);
+    while (st == FOIL_OK) {
+        long wait_ms = 0;
+        if ((st = foil_gate_session_step(s, &wait_ms)) != FOIL_OK || wait_ms == 0) return st;
         /* Sleep in short slices so cancellation and progress stay responsive. */
-        double wake = foil_now_monotonic() + pause;
+        double wake = foil_now_monotonic() + (double)wait_ms / 1000.0;
         for (;;) {
+            if (atomic_load(&s->cancel_requested)) break; /* the next step ends the wait */
             double now = foil_now_monotonic();
-            if (s->cancelled) return foil_fail(FOIL_E_CANCELLED, "waiting was cancelled");
             if (progress &&
-                progress(user_data, s->status, deadline > now ? deadline - now : 0) != 0)
-                return foil_fail(FOIL_E_CANCELLED, "waiting was cancelled");
-            if (now >= deadline) {
-                if (!deadline_is_expiry)
-                    return foil_fail(FOIL_E_TIMEOUT, "no approval for %s before the deadline",
-                                     s->service_id);
-                last_poll = true; /* one last look: approved at the last moment, or expired */
-                break;
-            }
+                progress(user_data, s->status, s->deadline > now ? s->deadline - now : 0) != 0)
+                return wait_over(s, foil_fail(FOIL_E_CANCELLED, "waiting was cancelled"));
             if (now >= wake) break;
-            double slice = wake - now < 0.1 ? wake - now : 0.1;
-            foil_sleep_seconds(slice);
+            foil_sleep_seconds(wake - now < 0.1 ? wake - now : 0.1);
         }
     }
+    return st;
 }
 
 void foil_gate_session_cancel(foil_gate_session_t *s) {
-    if (s) s->cancelled = 1;
+    if (s) atomic_store(&s->cancel_requested, 1);
+}
+
+const foil_error_t *foil_gate_session_error(const foil_gate_session_t *s) {
+    return s ? s->error : NULL;
+}
+
+const foil_json_t *foil_gate_session_outputs(const foil_gate_session_t *s) {
+    return s ? FOIL_VIEW(s->outputs_view) : NULL;
+}
+
+const foil_json_t *foil_gate_session_refused(const foil_gate_session_t *s) {
+    return s ? FOIL_VIEW(s->refused_view) : NULL;
 }
 
 size_t foil_gate_session_output_count(const foil_gate_session_t *s) {
@@ -343,13 +490,14 @@ foil_status_t foil_gate_session_ack(foil_gate_session_t *s) {
     if (!s)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
     if (!s->ack_token)
-        return foil_fail(FOIL_E_STATE, "nothing to acknowledge: the delivery was not received yet");
+        return failed(s, foil_fail(FOIL_E_STATE,
+                                   "nothing to acknowledge: the delivery was not received yet"));
     foil_result_t *r = NULL;
     foil_status_t st =
         foil_gate_sessions_acknowledge(s->client, s->id, s->poll_token, s->ack_token, &r);
     foil_result_free(r);
     if (st == FOIL_OK) strcpy(s->status, "acknowledged");
-    return st;
+    return failed(s, st);
 }
 
 foil_status_t foil_gate_session_export(const foil_gate_session_t *s, char **out) {

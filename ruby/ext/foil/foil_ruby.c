@@ -203,6 +203,9 @@ static const foil_json_t *member(const record_t *r, VALUE key) {
         return NULL;
     long n = RSTRING_LEN(key);
     const char *k = RSTRING_PTR(key);
+    /* JSON keys never hold a NUL (the parser refuses \u0000), and the comparison below
+     * relies on it: strncmp stops at the key's end, then name[n] must be that end. */
+    if (memchr(k, '\0', (size_t)n)) return NULL;
     for (const foil_json_t *m = foil_json_at(r->node, 0); m; m = foil_json_next(m)) {
         const char *name = foil_json_key(m);
         if (strncmp(name, k, (size_t)n) == 0 && name[n] == '\0') return m;
