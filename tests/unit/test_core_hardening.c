@@ -312,7 +312,7 @@ static void retry_after_is_parsed_safely(void **state) {
  * is not slept: the 429 comes back at once, telling when to come back. */
 static void retries_never_sleep_past_the_deadline(void **state) {
     env *e = *state;
-    FOIL_ASSERT_OK(foil_client_set_timeout_ms(e->client, 500));
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(e->client, 2000));
     FOIL_ASSERT_OK(foil_client_set_max_retries(e->client, 2));
     const char *waits[] = {"3600", "inf", "61"};
     for (size_t i = 0; i < sizeof waits / sizeof *waits; i++) {
@@ -322,7 +322,7 @@ static void retries_never_sleep_past_the_deadline(void **state) {
         clock_gettime(CLOCK_MONOTONIC, &t0);
         foil_result_t *r = NULL;
         assert_int_equal(foil_sessions_get(e->client, "sid_1", &r), FOIL_E_RATE_LIMITED);
-        assert_true(elapsed_since(&t0) < 1.5);
+        assert_true(elapsed_since(&t0) < 4.0); /* not the 60 s cap, nor the 6 s budget */
         double ra = foil_error_retry_after(foil_last_error());
         assert_true(ra == -1 || (ra >= 0 && ra <= 86400));
         if (i == 0) assert_int_equal(served(e) - before, 1);
