@@ -8,6 +8,7 @@
 #define FOIL_CLIENT_H
 
 #include "common.h"
+#include "error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,6 +68,20 @@ FOIL_API foil_status_t foil_client_set_client_suffix(foil_client_t *client, cons
 FOIL_API foil_status_t foil_client_set_max_retries(foil_client_t *client, int max_retries);
 /* Largest accepted response body (default 64 MiB); larger is FOIL_E_PROTOCOL. */
 FOIL_API foil_status_t foil_client_set_max_response_bytes(foil_client_t *client, long bytes);
+
+/* Set any of the options above from one JSON object, for FFI callers: the failure comes
+ * back as an owned copy through error_out (may be NULL; free it with foil_error_free()),
+ * so reading it does not depend on the calling thread (see call.h). Keys: "base_url",
+ * "secret_key", "timeout_ms", "connect_timeout_ms", "ca_bundle", "proxy", "user_agent",
+ * "client_suffix", "max_retries", "max_response_bytes"; values as the setters take them
+ * (integers for the numeric ones; null clears secret_key, ca_bundle, proxy, user_agent
+ * and client_suffix). Options are applied in the order given by the same setters, so the
+ * checks and errors are theirs; the first failure stops, leaving earlier options set. An
+ * unknown, repeated or mistyped key, or text that is not a JSON object, is
+ * FOIL_E_INVALID_ARGUMENT with a field error naming it. NULL options_json does nothing.
+ * libfoil's parsed copy of the text (it may hold the secret key) is wiped. */
+FOIL_API foil_status_t foil_client_configure(foil_client_t *client, const char *options_json,
+                                             foil_error_t **error_out);
 
 /* Abort every request in flight on this client with FOIL_E_CANCELLED, retry back-off
  * sleeps included. Safe from any thread and from a signal handler (C11 atomics, no lock).
