@@ -4773,6 +4773,53 @@ static int _wrap_client_set_max_response_bytes(lua_State* L) {
 }
 
 
+static int _wrap_client_configure(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_client_t *arg1 = (foil_client_t *) 0 ;
+  char *arg2 = (char *) 0 ;
+  foil_error_t **arg3 = (foil_error_t **) 0 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_client_configure",3,3)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_client_configure",1,"foil_client_t *");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_client_configure",2,"char const *");
+  if(!SWIG_isptrtype(L,3)) SWIG_fail_arg("foil_client_configure",3,"foil_error_t **");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_client,0))){
+    SWIG_fail_ptr("client_configure",1,SWIGTYPE_p_foil_client);
+  }
+  
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "client_configure: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("client_configure", 2, "string");
+    }
+  }
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,3,(void**)&arg3,SWIGTYPE_p_p_foil_error,0))){
+    SWIG_fail_ptr("client_configure",3,SWIGTYPE_p_p_foil_error);
+  }
+  
+  result = (foil_status_t)foil_client_configure(arg1,(char const *)arg2,arg3);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_client_cancel(lua_State* L) {
   int SWIG_arg = 0;
   foil_client_t *arg1 = (foil_client_t *) 0 ;
@@ -7873,6 +7920,142 @@ static int _wrap_gate_session_import(lua_State* L) {
 }
 
 
+static int _wrap_gate_session_create_ex(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_client_t *arg1 = (foil_client_t *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  char *arg4 = (char *) 0 ;
+  foil_gate_session_t **arg5 = (foil_gate_session_t **) 0 ;
+  foil_error_t **arg6 = (foil_error_t **) 0 ;
+  foil_gate_session_t *temp5 = NULL ;
+  foil_status_t result;
+  
+  arg5 = &temp5;
+  SWIG_check_num_args("foil_gate_session_create_ex",5,5)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_create_ex",1,"foil_client_t *");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_gate_session_create_ex",2,"char const *");
+  if(!foil_lua_isnilstring(L,3)) SWIG_fail_arg("foil_gate_session_create_ex",3,"char const *");
+  if(!foil_lua_isnilstring(L,4)) SWIG_fail_arg("foil_gate_session_create_ex",4,"char const *");
+  if(!SWIG_isptrtype(L,5)) SWIG_fail_arg("foil_gate_session_create_ex",5,"foil_error_t **");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_client,0))){
+    SWIG_fail_ptr("gate_session_create_ex",1,SWIGTYPE_p_foil_client);
+  }
+  
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "gate_session_create_ex: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("gate_session_create_ex", 2, "string");
+    }
+  }
+  {
+    if (lua_isnoneornil(L, 3)) {
+      arg3 = NULL;
+    } else if (lua_type(L, 3) == LUA_TSTRING) {
+      size_t n = 0;
+      arg3 = (char *)lua_tolstring(L, 3, &n);
+      if (strlen(arg3) != n) foil_lua_argerror(L, "gate_session_create_ex: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("gate_session_create_ex", 3, "string");
+    }
+  }
+  {
+    if (lua_isnoneornil(L, 4)) {
+      arg4 = NULL;
+    } else if (lua_type(L, 4) == LUA_TSTRING) {
+      size_t n = 0;
+      arg4 = (char *)lua_tolstring(L, 4, &n);
+      if (strlen(arg4) != n) foil_lua_argerror(L, "gate_session_create_ex: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("gate_session_create_ex", 4, "string");
+    }
+  }
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,5,(void**)&arg6,SWIGTYPE_p_p_foil_error,0))){
+    SWIG_fail_ptr("gate_session_create_ex",6,SWIGTYPE_p_p_foil_error);
+  }
+  
+  result = (foil_status_t)foil_gate_session_create_ex(arg1,(char const *)arg2,(char const *)arg3,(char const *)arg4,arg5,arg6);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  {
+    SWIG_NewPointerObj(L, *arg5, SWIGTYPE_p_foil_gate_session, 1);
+    SWIG_arg++;
+    *arg5 = NULL;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_gate_session_import_ex(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_client_t *arg1 = (foil_client_t *) 0 ;
+  char *arg2 = (char *) 0 ;
+  foil_gate_session_t **arg3 = (foil_gate_session_t **) 0 ;
+  foil_error_t **arg4 = (foil_error_t **) 0 ;
+  foil_gate_session_t *temp3 = NULL ;
+  foil_status_t result;
+  
+  arg3 = &temp3;
+  SWIG_check_num_args("foil_gate_session_import_ex",3,3)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_import_ex",1,"foil_client_t *");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_gate_session_import_ex",2,"char const *");
+  if(!SWIG_isptrtype(L,3)) SWIG_fail_arg("foil_gate_session_import_ex",3,"foil_error_t **");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_client,0))){
+    SWIG_fail_ptr("gate_session_import_ex",1,SWIGTYPE_p_foil_client);
+  }
+  
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "gate_session_import_ex: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("gate_session_import_ex", 2, "string");
+    }
+  }
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,3,(void**)&arg4,SWIGTYPE_p_p_foil_error,0))){
+    SWIG_fail_ptr("gate_session_import_ex",4,SWIGTYPE_p_p_foil_error);
+  }
+  
+  result = (foil_status_t)foil_gate_session_import_ex(arg1,(char const *)arg2,arg3,arg4);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  {
+    SWIG_NewPointerObj(L, *arg3, SWIGTYPE_p_foil_gate_session, 1);
+    SWIG_arg++;
+    *arg3 = NULL;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_fingerprints_list(lua_State* L) {
   int SWIG_arg = 0;
   foil_client_t *arg1 = (foil_client_t *) 0 ;
@@ -10612,6 +10795,7 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "client_set_client_suffix", _wrap_client_set_client_suffix},
     { "client_set_max_retries", _wrap_client_set_max_retries},
     { "client_set_max_response_bytes", _wrap_client_set_max_response_bytes},
+    { "client_configure", _wrap_client_configure},
     { "client_cancel", _wrap_client_cancel},
     { "client_connections_opened", _wrap_client_connections_opened},
     { "result_data", _wrap_result_data},
@@ -10705,6 +10889,8 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "gate_session_ack", _wrap_gate_session_ack},
     { "gate_session_export", _wrap_gate_session_export},
     { "gate_session_import", _wrap_gate_session_import},
+    { "gate_session_create_ex", _wrap_gate_session_create_ex},
+    { "gate_session_import_ex", _wrap_gate_session_import_ex},
     { "fingerprints_list", _wrap_fingerprints_list},
     { "fingerprints_iter", _wrap_fingerprints_iter},
     { "fingerprints_get", _wrap_fingerprints_get},
