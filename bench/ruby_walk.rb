@@ -2,6 +2,7 @@
 # against the same emulator in the same run; then 1, 2 and 4 Ruby threads sharing one client.
 #
 #   ruby bench/ruby_walk.rb [--base-url URL --secret-key KEY] [--total N] [--rounds R] [--json]
+#   ruby bench/ruby_walk.rb --only gem|net|eager ...   one walk, nothing else (for callgrind)
 #
 # Without --base-url an in-process emulator is started (Foil::Testing::Emulator). Every
 # implementation reads each item's id, as a consumer would. --json prints one JSON object.
@@ -20,6 +21,7 @@ OptionParser.new do |o|
   o.on("--limit N", Integer) { |v| opts[:limit] = v }
   o.on("--rounds N", Integer) { |v| opts[:rounds] = v }
   o.on("--json") { opts[:json] = true }
+  o.on("--only IMPL", %w[gem net eager]) { |v| opts[:only] = v.to_sym }
 end.parse!
 
 emu = nil
@@ -83,6 +85,16 @@ def timed
 end
 
 client = Foil::Client.new(base_url: opts[:base_url], secret_key: opts[:secret_key])
+if opts[:only]
+  n = case opts[:only]
+      when :gem then walk_gem(client, TOTAL)
+      when :eager then walk_gem(client, TOTAL, eager: true)
+      else walk_net_http(opts[:base_url], opts[:secret_key], TOTAL)
+      end
+  emu&.stop
+  puts "#{opts[:only]}: #{n} items"
+  exit(n == TOTAL ? 0 : 1)
+end
 walk_gem(client, 1000) # warm up both (connection, code paths)
 walk_net_http(opts[:base_url], opts[:secret_key], 1000)
 secs = { gem: [], net: [], eager: [] }

@@ -64,10 +64,12 @@ apt_install() {
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]; }
 
 step "libfoil and the emulator"
-if [ ! -e "$build/core/libfoil.so.0" ] || [ ! -x "$build/emulator/foil-emulator" ]; then
+if [ -e "$build/CMakeCache.txt" ]; then # up to date with the sources (a no-op when it is)
+    cmake --build "$build" -j 2 --target foil foil-emulator >/dev/null || exit 1
+else
     command -v cmake >/dev/null || bash scripts/bootstrap.sh
     generator=()
-    command -v ninja >/dev/null && [ ! -e "$build/CMakeCache.txt" ] && generator=(-G Ninja)
+    command -v ninja >/dev/null && generator=(-G Ninja)
     cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >/dev/null || exit 1
     cmake --build "$build" -j 2 --target foil foil-emulator || exit 1
 fi

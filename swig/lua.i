@@ -357,6 +357,17 @@ static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *
     }
 }
 
+/* A Gate signup keeps its own last failure (foil_gate_session_error): its steps report
+ * from there when it matches the status, else from the thread's record. */
+%typemap(out) foil_status_t foil_gate_session_step, foil_status_t foil_gate_session_wait_start,
+              foil_status_t foil_gate_session_poll, foil_status_t foil_gate_session_ack {
+    if ($1 != FOIL_OK) {
+        const foil_error_t *own = foil_gate_session_error(arg1);
+        foil_lua_push_error(L, $1, own && foil_error_status(own) == $1 ? own : foil_last_error());
+        SWIG_fail;
+    }
+}
+
 /* ...except where a status is the value asked for. */
 %typemap(out) foil_status_t foil_status_at, foil_status_t foil_error_status
     "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;";

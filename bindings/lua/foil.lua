@@ -34,24 +34,16 @@ local Error = {}
 Error.__index = Error
 foil.Error = Error
 
--- kind -> parent kind, from the core's status table (foil_status_parent when the core has
--- it; the documented tree otherwise).
-local PARENT = {
-   authentication = "api", permission = "api", not_found = "api", conflict = "api",
-   gone = "api", validation = "api", rate_limited = "api", server = "api",
-   invalid_argument = "validation", timeout = "connection",
-}
---- Every kind, from the core's status table: foil.errors.not_found == "not_found".
+-- kind -> parent kind, and every kind, from the core's status table (foil_status_count/at,
+-- foil_status_kind/parent): foil.errors.not_found == "not_found".
+local PARENT = {}
 foil.errors = {}
-do
-   local count = native.status_count and native.status_count() or native.binding_status_count()
-   for i = 0, count - 1 do
-      local value = native.status_at and native.status_at(i) or native.binding_status_value(i)
-      local kind = native.status_kind(value)
-      if kind ~= "ok" then
-         foil.errors[kind] = kind
-         if native.status_parent then PARENT[kind] = native.status_parent(value) end
-      end
+for i = 0, native.status_count() - 1 do
+   local value = native.status_at(i)
+   local kind = native.status_kind(value)
+   if kind ~= "ok" then
+      foil.errors[kind] = kind
+      PARENT[kind] = native.status_parent(value)
    end
 end
 
@@ -74,7 +66,7 @@ function Error.__tostring(e)
    if #detail > 0 then s = s .. " (" .. table.concat(detail, ", ") .. ")" end
    s = s .. ": " .. tostring(e.message)
    if e.request_id then s = s .. " [request " .. e.request_id .. "]" end
-   return s
+   return (s:gsub("[\r\n]+", " "))
 end
 native.set_error_metatable(Error)
 
@@ -424,26 +416,8 @@ local SIGNUP_FIELDS = {
    poll_token = native.gate_session_poll_token,
 }
 
-local function signup_outputs(h)
-   if native.gate_session_outputs then return native.gate_session_outputs(h) end
-   local n = native.gate_session_output_count(h)
-   if n == 0 and native.gate_session_status(h) ~= "approved" then return nil end
-   local out = {}
-   for i = 0, n - 1 do
-      out[native.gate_session_output_key(h, i)] = native.gate_session_output_value(h, i)
-   end
-   return out
-end
-
-local function signup_refused(h)
-   if native.gate_session_refused then return native.gate_session_refused(h) end
-   local out = {}
-   for i = 0, native.gate_session_refused_count(h) - 1 do
-      out[#out + 1] = { key = native.gate_session_refused_key(h, i),
-                        reason = native.gate_session_refused_reason(h, i) }
-   end
-   return out
-end
+local function signup_outputs(h) return native.gate_session_outputs(h) end
+local function signup_refused(h) return native.gate_session_refused(h) or {} end
 
 function Signup.__index(s, k)
    local method = Signup[k]
@@ -451,9 +425,7 @@ function Signup.__index(s, k)
    local field = SIGNUP_FIELDS[k]
    if field then return field(handle_of(s, "Gate signup", 2)) end
    if k == "outputs" then
-      local out = signup_outputs(handle_of(s, "Gate signup", 2))
-      if out == null then return nil end
-      return out
+      return signup_outputs(handle_of(s, "Gate signup", 2))
    end
    if k == "refused" then return signup_refused(handle_of(s, "Gate signup", 2)) end
    if k == "poll_data" then return native.gate_session_poll_data(handle_of(s, "Gate signup", 2)) end
@@ -504,39 +476,16 @@ function Signup:wait(opts)
    if on_progress ~= nil and type(on_progress) ~= "function" then
       argerror("on_progress must be a function", 2)
    end
-   if native.gate_session_step then
-      local ok, err = try(native.gate_session_wait_start, h, timeout_ms, interval_ms)
-      if ok == nil and err then return nil, err end
-      while true do
-         local wait_ms, step_err = try(native.gate_session_step, h)
-         if wait_ms == nil then return nil, step_err end
-         if wait_ms == 0 then return signup_outputs(h) end
-         if on_progress then
-            on_progress(native.gate_session_status(h), native.gate_session_seconds_left(h))
-         end
-         native.sleep(wait_ms / 1000)
-      end
-   end
-   -- Without the step call: poll in Lua against a monotonic deadline.
-   local interval = (interval_ms > 0 and interval_ms or 1000) / 1000
-   local deadline = timeout_ms > 0 and native.monotonic() + timeout_ms / 1000 or nil
+   local ok, err = try(native.gate_session_wait_start, h, timeout_ms, interval_ms)
+   if ok == nil and err then return nil, err end
    while true do
-      local status, err = self:poll()
-      if status == nil then
-         if not err:is("connection") and not (err.retryable and err.kind ~= "gone") then
-            return nil, err
-         end
-      elseif status == "approved" then
-         return signup_outputs(h)
-      elseif status == "rejected" or status == "expired" then
-         return nil, new_error(status, "the signup was " .. status, "gate." .. status)
+      local wait_ms, step_err = try(native.gate_session_step, h)
+      if wait_ms == nil then return nil, step_err end
+      if wait_ms == 0 then return signup_outputs(h) end
+      if on_progress then
+         on_progress(native.gate_session_status(h), native.gate_session_seconds_left(h))
       end
-      local left = deadline and deadline - native.monotonic() or 0
-      if deadline and left <= 0 then
-         return nil, new_error("timeout", "timed out waiting for the signup to be approved", "client.timeout")
-      end
-      if on_progress then on_progress(native.gate_session_status(h), left) end
-      native.sleep(deadline and math.min(interval, left) or interval)
+      native.sleep(wait_ms / 1000)
    end
 end
 

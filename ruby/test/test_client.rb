@@ -20,6 +20,8 @@ class TestClient < Minitest::Test
     assert s.key?(:latest_decision)
     refute s.key?(:nope)
     assert_nil s[:nope]
+    assert_nil s["id\0x"]
+    assert_nil s[42]
     h = s.to_h
     assert_kind_of Hash, h
     assert_kind_of Hash, h[:latest_decision]

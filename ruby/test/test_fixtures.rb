@@ -76,6 +76,9 @@ class TestFixtures < Minitest::Test
     roundtrip = Foil.encrypt_gate_delivery_payload(v[:delivery], v[:payload])
     assert_equal payload, Foil.decrypt_gate_delivery_envelope(key, roundtrip)
     assert_equal payload, Foil.decrypt_gate_delivery_envelope(v[:private_key_pkcs8], v[:envelope])
+    assert_equal v[:delivery][:key_id], Foil.validate_encrypted_gate_delivery_envelope(v[:envelope])[:key_id]
+    assert_raises(Foil::ValidationError) { Foil.validate_encrypted_gate_delivery_envelope(v[:envelope].merge(iv: "AAAA")) }
+    assert_raises(Foil::ValidationError) { Foil.validate_encrypted_gate_delivery_envelope(v[:envelope].merge(version: 2)) }
   end
 
   def test_delivery_request
@@ -83,6 +86,9 @@ class TestFixtures < Minitest::Test
     assert_equal v[:delivery].slice(:version, :algorithm, :key_id, :public_key), Foil.validate_gate_delivery_request(v[:delivery])
     assert_raises(Foil::ValidationError) { Foil.validate_gate_delivery_request(v[:delivery].merge(key_id: "x" * 43)) }
     assert_raises(TypeError) { Foil.validate_gate_delivery_request(42) }
+    raw = v[:delivery][:public_key].tr("-_", "+/").unpack1("m")
+    assert_equal v[:derived_key_id], Foil.key_id_for_raw_x25519_public_key(raw)
+    assert_raises(ArgumentError) { Foil.key_id_for_raw_x25519_public_key("short") }
   end
 
   def test_approved_webhook_payload

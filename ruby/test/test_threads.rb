@@ -45,6 +45,16 @@ class TestThreads < Minitest::Test
     assert_equal 1, client.sessions.list(limit: 1).items.size
   end
 
+  def test_ctrl_c_interrupts_a_blocked_request
+    emulator.faults do |emu|
+      emu.inject_fault("delay", path: "/v1/sessions", delay_ms: 5000)
+      Thread.new { sleep 0.2; Process.kill("INT", Process.pid) }
+      t0 = monotonic
+      assert_raises(Interrupt) { client.sessions.list(limit: 1) }
+      assert_operator monotonic - t0, :<, 0.2 + PROMPT
+    end
+  end
+
   def test_thread_kill_interrupts_a_blocked_request_and_others_go_on
     shared = emulator.client
     emulator.faults do |emu|

@@ -162,6 +162,20 @@ FOIL_API foil_status_t foil_gate_session_import(foil_client_t *client, const cha
                                                 foil_gate_session_t **out);
 FOIL_API void foil_gate_session_free(foil_gate_session_t *s);
 
+/* foil_gate_session_create / _import for FFI callers: the same calls, with a failure also
+ * handed back as an owned copy through error_out (may be NULL; set to NULL on success;
+ * free it with foil_error_free()), so it is read without the thread-local
+ * foil_last_error() (see call.h). Once a handle exists, foil_gate_session_error() gives
+ * its failures the same way. */
+FOIL_API foil_status_t foil_gate_session_create_ex(foil_client_t *client, const char *service_id,
+                                                   const char *account_name,
+                                                   const char *metadata_json,
+                                                   foil_gate_session_t **out,
+                                                   foil_error_t **error_out);
+FOIL_API foil_status_t foil_gate_session_import_ex(foil_client_t *client, const char *exported,
+                                                   foil_gate_session_t **out,
+                                                   foil_error_t **error_out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -229,8 +229,10 @@ extern "C" {
     FOIL_API int foil_##obj##_##field(const foil_json_t *v, int *out);
 #define FOIL__MODEL_DECL_OBJECT(obj, field)                                                        \
     FOIL_API const foil_json_t *foil_##obj##_##field(const foil_json_t *v);
-#define FOIL__MODEL_DECL_ARRAY FOIL__MODEL_DECL_OBJECT
-#define FOIL__MODEL_DECL(obj, field, key, kind) FOIL__MODEL_DECL_##kind(obj, field)
+/* Not an alias of _OBJECT: SWIG 4.1's preprocessor does not rescan an alias with arguments. */
+#define FOIL__MODEL_DECL_ARRAY(obj, field)                                                         \
+    FOIL_API const foil_json_t *foil_##obj##_##field(const foil_json_t *v);
+#define FOIL__MODEL_DECL(obj, field, json_name, kind) FOIL__MODEL_DECL_##kind(obj, field)
 FOIL_MODEL_FIELDS(FOIL__MODEL_DECL)
 
 #ifdef __cplusplus

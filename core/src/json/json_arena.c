@@ -97,6 +97,9 @@ static bool is_digit(unsigned char c) {
  * with such bytes pay for UTF-8 validation). */
 static const unsigned char *string_stop(const unsigned char *p, const unsigned char *end,
                                         unsigned *high) {
+    /* Locals, stored once: *high may alias the text (unsigned char), so updating it in the
+     * loops would cost a store per step. */
+    unsigned seen_high = 0;
 #if defined(__SSE2__)
     const __m128i quote16 = _mm_set1_epi8('"'), slash16 = _mm_set1_epi8('\\'),
                   control16 = _mm_set1_epi8(0x1F);
@@ -109,14 +112,14 @@ static const unsigned char *string_stop(const unsigned char *p, const unsigned c
         unsigned mask = (unsigned)_mm_movemask_epi8(hit);
         if (mask) {
             unsigned at = (unsigned)__builtin_ctz(mask);
-            *high |= (unsigned)_mm_movemask_epi8(_mm_or_si128(seen, v)) & ((1u << at) - 1u);
-            *high |= (unsigned)_mm_movemask_epi8(seen);
+            *high |= (unsigned)_mm_movemask_epi8(seen) |
+                     ((unsigned)_mm_movemask_epi8(v) & ((1u << at) - 1u));
             return p + at;
         }
         seen = _mm_or_si128(seen, v);
         p += 16;
     }
-    *high |= (unsigned)_mm_movemask_epi8(seen);
+    seen_high = (unsigned)_mm_movemask_epi8(seen);
 #endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
@@ -132,17 +135,19 @@ static const unsigned char *string_stop(const unsigned char *p, const unsigned c
             highs;
         if (hit) {
             unsigned at = (unsigned)__builtin_ctzll(hit) >> 3;
-            seen64 |= at ? w & (~(uint64_t)0 >> (64 - 8 * at)) : 0;
-            *high |= (seen64 & highs) != 0;
+            if (at) seen64 |= w & (~(uint64_t)0 >> (64 - 8 * at));
+            *high |= seen_high | ((seen64 & highs) != 0);
             return p + at;
         }
         seen64 |= w;
         p += 8;
     }
-    *high |= (seen64 & highs) != 0;
+    seen_high |= (seen64 & highs) != 0;
 #endif
+    unsigned char seen8 = 0;
     while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
-        *high |= *p++ & 0x80;
+        seen8 |= *p++;
+    *high |= seen_high | (seen8 & 0x80u);
     return p;
 }
 
@@ -546,4 +551,12 @@ foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_aren
     *arena = a;
     *root = tree;
     return FOIL_OK;
+}
+
+foil_status_t foil_json_text_check(const char *text, size_t len) {
+    foil_json_arena_t *arena = NULL;
+    cJSON *root = NULL;
+    foil_status_t st = foil_json_arena_parse(text, len, &arena, &root);
+    foil_json_arena_free(arena, true);
+    return st;
 }

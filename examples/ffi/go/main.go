@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,7 +35,8 @@ func check(err error, what string) {
 }
 
 func newClient() *foil.Client {
-	cl, err := foil.NewClient(os.Getenv("FOIL_BASE_URL"), os.Getenv("FOIL_SECRET_KEY"))
+	cl, err := foil.NewClient(foil.Options{BaseURL: os.Getenv("FOIL_BASE_URL"),
+		SecretKey: os.Getenv("FOIL_SECRET_KEY"), TimeoutMS: 10000})
 	check(err, "client")
 	return cl
 }
@@ -46,13 +48,14 @@ func listAndIterate() {
 	page, err := cl.ListSessions(5)
 	check(err, "list")
 	must(len(page) == 5, "list returned %d sessions, want 5", len(page))
-	it, err := cl.IterSessions(20)
+	it, err := cl.Iterate("sessions.list", map[string]int{"limit": 20})
 	check(err, "iter")
 	defer it.Close()
 	seen := map[string]bool{}
 	n := 0
 	for n < 45 && it.Next() {
-		s := it.Session()
+		var s foil.Session
+		check(it.Decode(&s), "decode")
 		must(strings.HasPrefix(s.ID, "sid_"), "bad session id %q", s.ID)
 		must(!seen[s.ID], "session %s returned twice", s.ID)
 		seen[s.ID] = true
@@ -66,17 +69,55 @@ func listAndIterate() {
 	must(it.Pages() == 3, "45 sessions in pages of 20 took %d pages, want 3", it.Pages())
 }
 
-// (2) a 404 read as a typed error.
+// (2) a 404 read as a typed error; then many goroutines failing differently at once,
+// each of which must read its own error (goroutines move between OS threads).
 func notFound() {
+	_, err := foil.NewClient(foil.Options{BaseURL: "ftp://example.com"})
+	var ce *foil.Error
+	must(errors.As(err, &ce) && ce.Kind == "configuration" && len(ce.FieldErrors) == 1 &&
+		ce.FieldErrors[0].Field == "base_url", "a bad base URL: %v", err)
 	cl := newClient()
 	defer cl.Close()
-	_, err := cl.GetSession("sid_0123456789abcdefghjkmnpqrs")
+	_, err = cl.GetSession("sid_0123456789abcdefghjkmnpqrs")
 	var fe *foil.Error
 	must(errors.As(err, &fe), "want a *foil.Error, got %v", err)
-	must(fe.Kind == "not_found", "kind %q", fe.Kind)
+	must(fe.Kind == "not_found" && fe.Status == 11, "kind %q status %d", fe.Kind, fe.Status)
 	must(fe.HTTPStatus == 404, "HTTP status %d", fe.HTTPStatus)
 	must(fe.Code == "request.not_found", "code %q", fe.Code)
 	must(strings.HasPrefix(fe.RequestID, "req_"), "request id %q", fe.RequestID)
+	must(!fe.Retryable, "a 404 is not retryable")
+
+	const n = 64
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func(i int) {
+			var err error
+			if i%2 == 0 {
+				_, err = cl.GetSession("sid_0123456789abcdefghjkmnpqrs")
+			} else {
+				_, err = cl.ListSessions(1000) // limit is 1..200: a client-side validation error
+			}
+			var fe *foil.Error
+			switch {
+			case !errors.As(err, &fe):
+				errs <- fmt.Errorf("goroutine %d: %v", i, err)
+			case i%2 == 0 && (fe.Kind != "not_found" || fe.HTTPStatus != 404):
+				errs <- fmt.Errorf("goroutine %d read another call's error: %v", i, fe)
+			case i%2 == 1 && (fe.Kind != "invalid_argument" || fe.HTTPStatus != 0 ||
+				len(fe.FieldErrors) != 1 || fe.FieldErrors[0].Field != "limit"):
+				errs <- fmt.Errorf("goroutine %d read another call's error: %v %+v", i, fe, fe.FieldErrors)
+			default:
+				errs <- nil
+			}
+		}(i)
+	}
+	var first error
+	for i := 0; i < n; i++ { // wait for every goroutine before the client is closed
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	check(first, "concurrent errors")
 }
 
 func approve(base, id string) {
@@ -93,21 +134,41 @@ func gateSignup() {
 	g, err := cl.CreateGateSession("acme", "ffi-go")
 	check(err, "create")
 	defer g.Close()
+	_, err = cl.CreateGateSession("no-such-service", "ffi-go")
+	var fe *foil.Error
+	must(errors.As(err, &fe) && fe.Kind == "not_found" && fe.HTTPStatus == 404,
+		"signup for an unknown service: %v", err)
 	must(g.Status() == "pending", "status %q", g.Status())
 	must(strings.HasPrefix(g.ID(), "gate_"), "id %q", g.ID())
 	approve(os.Getenv("FOIL_BASE_URL"), g.ID())
-	check(g.Wait(10*time.Second, 20*time.Millisecond), "wait")
-	out := g.Outputs()
+	check(g.Wait(context.Background(), 10*time.Second, 20*time.Millisecond), "wait")
+	out, err := g.Outputs()
+	check(err, "outputs")
 	must(out["ACME_API_KEY"] == "ak_test_123", "ACME_API_KEY = %q", out["ACME_API_KEY"])
 	must(out["ACME_NOTE"] == "naïve café ✓", "ACME_NOTE = %q (UTF-8 must survive)", out["ACME_NOTE"])
 	must(len(out) == 2, "outputs %d, want 2 (PATH is refused by the env policy)", len(out))
-	ref := g.Refused()
-	must(len(ref) == 1 && ref["PATH"] == "blocked", "refused %v, want PATH blocked", ref)
+	ref, err := g.Refused()
+	check(err, "refused")
+	must(len(ref) == 1 && ref[0] == foil.Refusal{Key: "PATH", Reason: "blocked"}, "refused %v, want PATH blocked", ref)
 	check(g.Ack(), "ack")
 	must(g.Status() == "acknowledged", "status after ack %q", g.Status())
-	err = g.Poll() // exactly once: the handle refuses to poll an acknowledged signup
-	var fe *foil.Error
+	err = g.Poll() // the handle refuses to poll an acknowledged signup...
 	must(errors.As(err, &fe) && fe.Kind == "state", "poll after ack: %v", err)
+	// ...and the API has let the delivery go: exactly once.
+	_, err = cl.Call("gate.sessions.poll", map[string]string{"gate_session_id": g.ID(), "poll_token": g.PollToken()})
+	must(errors.As(err, &fe) && fe.Kind == "gone" && fe.HTTPStatus == 410, "API poll after ack: %v", err)
+
+	// A wait ended from Go (a context), not from a C callback.
+	g2, err := cl.CreateGateSession("acme", "ffi-go-cancelled")
+	check(err, "create")
+	defer g2.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	err = g2.Wait(ctx, 10*time.Second, 20*time.Millisecond)
+	must(errors.Is(err, context.DeadlineExceeded), "wait with a 100 ms context: %v", err)
+	g2.Cancel() // and a cancel from any goroutine ends the next step
+	err = g2.Wait(context.Background(), 10*time.Second, 20*time.Millisecond)
+	must(errors.As(err, &fe) && fe.Kind == "cancelled", "wait after Cancel: %v", err)
 }
 
 func specDir() string {

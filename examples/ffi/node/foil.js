@@ -8,8 +8,7 @@ const koffi = require('koffi');
 
 const lib = koffi.load(process.env.FOIL_LIB || 'libfoil.so.0');
 
-for (const t of ['foil_client_t', 'foil_error_t', 'foil_json_t', 'foil_result_t', 'foil_page_t',
-                 'foil_iter_t', 'foil_document_t', 'foil_gate_session_t']) {
+for (const t of ['foil_client_t', 'foil_error_t', 'foil_json_t', 'foil_result_t', 'foil_iter_t', 'foil_document_t', 'foil_gate_session_t']) {
     koffi.opaque(t);
 }
 koffi.alias('foil_status_t', 'int');
@@ -24,21 +23,19 @@ const declarations = [
     'const char *foil_error_code(const foil_error_t *e)',
     'const char *foil_error_message(const foil_error_t *e)',
     'const char *foil_error_request_id(const foil_error_t *e)',
+    'const foil_json_t *foil_error_json(const foil_error_t *e)',
+    'void foil_error_free(foil_error_t *e)',
+    'foil_status_t foil_call(foil_client_t *c, const char *operation, const char *params_json, _Out_ foil_result_t **out, _Out_ foil_error_t **error_out)',
+    'foil_status_t foil_call_iter(foil_client_t *c, const char *operation, const char *params_json, _Out_ foil_iter_t **out, _Out_ foil_error_t **error_out)',
+    'const foil_json_t *foil_result_json(const foil_result_t *r)',
     'foil_status_t foil_client_new(_Out_ foil_client_t **out)',
     'void foil_client_free(foil_client_t *c)',
-    'foil_status_t foil_client_set_base_url(foil_client_t *c, const char *url)',
-    'foil_status_t foil_client_set_secret_key(foil_client_t *c, const char *key)',
+    'foil_status_t foil_client_configure(foil_client_t *c, const char *options_json, _Out_ foil_error_t **error_out)',
     'const foil_json_t *foil_json_get(const foil_json_t *v, const char *key)',
     'const foil_json_t *foil_json_at(const foil_json_t *v, size_t i)',
     'const foil_json_t *foil_json_next(const foil_json_t *v)',
     'const char *foil_json_string(const foil_json_t *v)',
     'foil_status_t foil_json_serialize(const foil_json_t *v, _Out_ void **out)',
-    'const foil_json_t *foil_page_items(const foil_page_t *p)',
-    'void foil_page_free(foil_page_t *p)',
-    'foil_status_t foil_sessions_list(foil_client_t *c, int limit, const char *cursor, const char *verdict, const char *search, _Out_ foil_page_t **out)',
-    'foil_status_t foil_sessions_iter(foil_client_t *c, int limit, const char *verdict, const char *search, _Out_ foil_iter_t **out)',
-    'foil_status_t foil_sessions_get(foil_client_t *c, const char *id, _Out_ foil_result_t **out)',
-    'const foil_json_t *foil_result_data(const foil_result_t *r)',
     'void foil_result_free(foil_result_t *r)',
     'foil_status_t foil_iter_next(foil_iter_t *it, _Out_ const foil_json_t **item)',
     'size_t foil_iter_pages(const foil_iter_t *it)',
@@ -46,16 +43,17 @@ const declarations = [
     'foil_status_t foil_sealed_token_verify(const char *token, const char *secret, _Out_ foil_document_t **out)',
     'const foil_json_t *foil_document_root(const foil_document_t *d)',
     'void foil_document_free(foil_document_t *d)',
-    'foil_status_t foil_gate_session_create(foil_client_t *c, const char *service_id, const char *account_name, const char *metadata_json, _Out_ foil_gate_session_t **out)',
+    'foil_status_t foil_gate_session_create_ex(foil_client_t *c, const char *service_id, const char *account_name, const char *metadata_json, _Out_ foil_gate_session_t **out, _Out_ foil_error_t **error_out)',
     'const char *foil_gate_session_id(const foil_gate_session_t *s)',
     'const char *foil_gate_session_status(const foil_gate_session_t *s)',
     'foil_status_t foil_gate_session_poll(foil_gate_session_t *s)',
-    'size_t foil_gate_session_output_count(const foil_gate_session_t *s)',
-    'const char *foil_gate_session_output_key(const foil_gate_session_t *s, size_t i)',
-    'const char *foil_gate_session_output_value(const foil_gate_session_t *s, size_t i)',
-    'size_t foil_gate_session_refused_count(const foil_gate_session_t *s)',
-    'const char *foil_gate_session_refused_key(const foil_gate_session_t *s, size_t i)',
-    'const char *foil_gate_session_refused_reason(const foil_gate_session_t *s, size_t i)',
+    'const char *foil_gate_session_poll_token(const foil_gate_session_t *s)',
+    'foil_status_t foil_gate_session_wait_start(foil_gate_session_t *s, long timeout_ms, long interval_ms)',
+    'foil_status_t foil_gate_session_step(foil_gate_session_t *s, _Out_ long *wait_ms)',
+    'void foil_gate_session_cancel(foil_gate_session_t *s)',
+    'const foil_error_t *foil_gate_session_error(const foil_gate_session_t *s)',
+    'const foil_json_t *foil_gate_session_outputs(const foil_gate_session_t *s)',
+    'const foil_json_t *foil_gate_session_refused(const foil_gate_session_t *s)',
     'foil_status_t foil_gate_session_ack(foil_gate_session_t *s)',
     'void foil_gate_session_free(foil_gate_session_t *s)',
 ];
@@ -66,27 +64,42 @@ for (const d of declarations) {
 }
 
 class FoilError extends Error {
+    // From an error record (an owned copy or a handle's error), read through its JSON view.
     constructor(status, e) {
-        const st = e ? C.foil_error_status(e) : status;
-        super(e ? C.foil_error_message(e) : C.foil_status_str(st));
+        const j = e ? toJS(C.foil_error_json(e)) : null;
+        super(j ? j.message : C.foil_status_str(status));
         this.name = 'FoilError';
-        this.status = st; // foil_status_t
-        this.kind = C.foil_status_kind(st); // "not_found", ...
-        this.httpStatus = e ? C.foil_error_http_status(e) : 0;
-        this.code = e ? C.foil_error_code(e) : null;
-        this.requestId = e ? C.foil_error_request_id(e) : null;
+        this.status = e ? C.foil_error_status(e) : status; // foil_status_t
+        this.kind = j ? j.kind : C.foil_status_kind(status); // "not_found", ...
+        this.httpStatus = j ? j.status : 0;
+        this.code = j ? j.code : null;
+        this.requestId = j ? j.request_id : null;
+        this.retryable = j ? j.retryable : false;
+        this.fieldErrors = j ? j.field_errors : [];
     }
 }
 
-// Node runs JavaScript on one thread, so the thread-local last error is this call's.
+// For calls that only set the thread-local record: JavaScript runs on one thread, and
+// a synchronous koffi call runs on it, so the record read next is this call's.
 function check(st) {
     if (st !== 0) throw new FoilError(st, C.foil_last_error());
+}
+
+// For calls that hand back an owned copy (error_out): decode it, free it.
+function take(st, e) {
+    if (st === 0) return;
+    try {
+        throw new FoilError(st, e);
+    } finally {
+        C.foil_error_free(e);
+    }
 }
 
 // JSON view -> JS value, through libfoil's serializer (the string is freed right away).
 function toJS(view) {
     const out = [null];
-    check(C.foil_json_serialize(view, out));
+    const st = C.foil_json_serialize(view, out);
+    if (st !== 0) throw new FoilError(st, null); // out of memory: nothing more to say
     try {
         return JSON.parse(koffi.decode(out[0], 'char', -1));
     } finally {
@@ -94,22 +107,23 @@ function toJS(view) {
     }
 }
 
-function* elements(view) {
-    for (let e = C.foil_json_at(view, 0); e; e = C.foil_json_next(e)) yield e;
-}
-
-function idOf(item) {
-    return C.foil_json_string(C.foil_json_get(item, 'id'));
+function resultToJS(r) {
+    try {
+        return toJS(C.foil_result_json(r));
+    } finally {
+        C.foil_result_free(r);
+    }
 }
 
 class Client {
-    constructor(baseUrl, secretKey) {
+    // options: { base_url, secret_key, timeout_ms, max_retries, ... } (foil_client_configure)
+    constructor(options = {}) {
         const out = [null];
         check(C.foil_client_new(out));
         this.h = out[0];
+        const err = [null];
         try {
-            if (baseUrl) check(C.foil_client_set_base_url(this.h, baseUrl));
-            if (secretKey) check(C.foil_client_set_secret_key(this.h, secretKey));
+            take(C.foil_client_configure(this.h, JSON.stringify(options), err), err[0]);
         } catch (e) {
             this.close();
             throw e;
@@ -119,45 +133,55 @@ class Client {
         if (this.h) C.foil_client_free(this.h);
         this.h = null;
     }
-    listSessionIds(limit) {
+    // Run one API operation by its SDK name ("sessions.get") with a params object; the
+    // whole response body as a JS value (null for an operation without content).
+    call(operation, params = {}) {
         const out = [null];
-        check(C.foil_sessions_list(this.h, limit, null, null, null, out));
-        try {
-            return Array.from(elements(C.foil_page_items(out[0])), idOf);
-        } finally {
-            C.foil_page_free(out[0]);
-        }
+        const err = [null];
+        take(C.foil_call(this.h, operation, JSON.stringify(params), out, err), err[0]);
+        return out[0] ? resultToJS(out[0]) : null;
     }
-    getSession(id) {
-        const out = [null];
-        check(C.foil_sessions_get(this.h, id, out));
-        try {
-            return toJS(C.foil_result_data(out[0]));
-        } finally {
-            C.foil_result_free(out[0]);
-        }
+    // The same on a koffi worker thread, so the event loop stays free during the request.
+    // The error comes from error_out: the thread-local record belongs to that worker.
+    callAsync(operation, params = {}) {
+        return new Promise((resolve, reject) => {
+            const out = [null];
+            const err = [null];
+            C.foil_call.async(this.h, operation, JSON.stringify(params), out, err, (e, st) => {
+                try {
+                    if (e) throw e;
+                    take(st, err[0]);
+                    resolve(out[0] ? resultToJS(out[0]) : null);
+                } catch (x) {
+                    reject(x);
+                }
+            });
+        });
     }
-    iterSessions(pageSize) {
+    // An iterator over a list operation ("sessions.list"); params.limit is the page size.
+    iterate(operation, params = {}) {
         const out = [null];
-        check(C.foil_sessions_iter(this.h, pageSize, null, null, out));
-        return new SessionIter(out[0]);
+        const err = [null];
+        take(C.foil_call_iter(this.h, operation, JSON.stringify(params), out, err), err[0]);
+        return new Iter(out[0]);
     }
     createGateSession(serviceId, accountName) {
         const out = [null];
-        check(C.foil_gate_session_create(this.h, serviceId, accountName, null, out));
+        const err = [null];
+        take(C.foil_gate_session_create_ex(this.h, serviceId, accountName, null, out, err), err[0]);
         return new GateSession(out[0]);
     }
 }
 
-class SessionIter {
+class Iter {
     constructor(h) {
         this.h = h;
     }
-    // The next session id, or null at the end.
+    // The next item as a JS value, or null at the end.
     next() {
         const item = [null];
         check(C.foil_iter_next(this.h, item));
-        return item[0] ? idOf(item[0]) : null;
+        return item[0] ? toJS(item[0]) : null;
     }
     get pages() {
         return Number(C.foil_iter_pages(this.h));
@@ -180,35 +204,45 @@ class GateSession {
     get status() {
         return C.foil_gate_session_status(this.h);
     }
-    poll() {
-        check(C.foil_gate_session_poll(this.h));
+    // A poll token is a credential: never log it.
+    get pollToken() {
+        return C.foil_gate_session_poll_token(this.h);
     }
-    // Poll until approved; the event loop stays free between polls.
+    // A failure of a call on this handle, read from the handle (foil_gate_session_error).
+    check(st) {
+        if (st !== 0) throw new FoilError(st, C.foil_gate_session_error(this.h));
+    }
+    poll() {
+        this.check(C.foil_gate_session_poll(this.h));
+    }
+    // Step until approved: each foil_gate_session_step polls at most once and says how
+    // long to wait; the waiting is a timer, so the event loop stays free. No callback
+    // from C into JavaScript.
     async wait(timeoutMs, intervalMs) {
-        const deadline = Date.now() + timeoutMs;
+        this.check(C.foil_gate_session_wait_start(this.h, timeoutMs, intervalMs));
         for (;;) {
-            this.poll();
-            if (this.status === 'approved') return;
-            if (Date.now() >= deadline) throw new FoilError(5, null);
-            await sleep(intervalMs);
+            const waitMs = [0];
+            this.check(C.foil_gate_session_step(this.h, waitMs));
+            if (waitMs[0] === 0) return; // approved: the outputs are ready
+            await sleep(waitMs[0]);
         }
     }
-    outputs() {
-        const out = {};
-        const n = Number(C.foil_gate_session_output_count(this.h));
-        for (let i = 0; i < n; i++)
-            out[C.foil_gate_session_output_key(this.h, i)] = C.foil_gate_session_output_value(this.h, i);
-        return out;
+    // Make the step in progress, or the next one, fail with "cancelled".
+    cancel() {
+        C.foil_gate_session_cancel(this.h);
     }
+    // The approved outputs {KEY: value} (secrets), null before approval.
+    outputs() {
+        const v = C.foil_gate_session_outputs(this.h);
+        return v ? toJS(v) : null;
+    }
+    // [{key, reason}] for the keys the env-var policy refused.
     refused() {
-        const out = {};
-        const n = Number(C.foil_gate_session_refused_count(this.h));
-        for (let i = 0; i < n; i++)
-            out[C.foil_gate_session_refused_key(this.h, i)] = C.foil_gate_session_refused_reason(this.h, i);
-        return out;
+        const v = C.foil_gate_session_refused(this.h);
+        return v ? toJS(v) : null;
     }
     ack() {
-        check(C.foil_gate_session_ack(this.h));
+        this.check(C.foil_gate_session_ack(this.h));
     }
     close() {
         if (this.h) C.foil_gate_session_free(this.h);

@@ -9,19 +9,21 @@ const { Client, FoilError, verifyToken } = require('./foil');
 
 class Skip extends Error {}
 
-const client = () => new Client(process.env.FOIL_BASE_URL, process.env.FOIL_SECRET_KEY);
+const client = () => new Client({ base_url: process.env.FOIL_BASE_URL, secret_key: process.env.FOIL_SECRET_KEY,
+                                  timeout_ms: 10000 });
 
 // (1) one page of 5 sessions, then an iterator across pages of 20.
 function listAndIterate() {
     const c = client();
     try {
-        const page = c.listSessionIds(5);
+        const page = c.call('sessions.list', { limit: 5 }).data.map((s) => s.id);
         assert.strictEqual(page.length, 5, 'list size');
-        const it = c.iterSessions(20);
+        const it = c.iterate('sessions.list', { limit: 20 });
         try {
             const seen = new Set();
-            let id;
-            while (seen.size < 45 && (id = it.next()) !== null) {
+            let item;
+            while (seen.size < 45 && (item = it.next()) !== null) {
+                const id = item.id;
                 assert.match(id, /^sid_/);
                 assert.ok(!seen.has(id), `session ${id} returned twice`);
                 if (seen.size < 5) assert.strictEqual(id, page[seen.size], 'iterator order');
@@ -37,18 +39,32 @@ function listAndIterate() {
     }
 }
 
-// (2) a 404 read as a typed error.
-function notFound() {
+// (2) a 404 read as a typed error, synchronously and from koffi's worker thread.
+async function notFound() {
     const c = client();
+    const is404 = (e) => {
+        assert.ok(e instanceof FoilError, `not a FoilError: ${e}`);
+        assert.strictEqual(e.kind, 'not_found');
+        assert.strictEqual(e.status, 11);
+        assert.strictEqual(e.httpStatus, 404);
+        assert.strictEqual(e.code, 'request.not_found');
+        assert.match(e.requestId, /^req_/);
+        assert.strictEqual(e.retryable, false);
+        return true;
+    };
+    const params = { session_id: 'sid_0123456789abcdefghjkmnpqrs' };
+    assert.throws(() => new Client({ base_url: 'ftp://example.com' }), (e) =>
+        e instanceof FoilError && e.kind === 'configuration' && e.fieldErrors.length === 1 &&
+        e.fieldErrors[0].name === 'base_url');
     try {
-        assert.throws(() => c.getSession('sid_0123456789abcdefghjkmnpqrs'), (e) => {
-            assert.ok(e instanceof FoilError, `not a FoilError: ${e}`);
-            assert.strictEqual(e.kind, 'not_found');
-            assert.strictEqual(e.httpStatus, 404);
-            assert.strictEqual(e.code, 'request.not_found');
-            assert.match(e.requestId, /^req_/);
-            return true;
-        });
+        assert.throws(() => c.call('sessions.get', params), is404);
+        await assert.rejects(c.callAsync('sessions.get', params), is404);
+        await assert.rejects(c.callAsync('sessions.list', { limit: 1000 }), (e) =>
+            e instanceof FoilError && e.kind === 'invalid_argument' && e.httpStatus === 0 &&
+            e.fieldErrors.length === 1 && e.fieldErrors[0].name === 'limit');
+        const [a, b] = await Promise.all([c.callAsync('sessions.list', { limit: 5 }),
+                                          c.callAsync('sessions.list', { limit: 3 })]);
+        assert.strictEqual(a.data.length + b.data.length, 8);
     } finally {
         c.close();
     }
@@ -57,8 +73,10 @@ function notFound() {
 // (3) a whole Gate signup: create, approve (emulator), wait, outputs, ack.
 async function gateSignup() {
     const c = client();
-    let g;
+    let g, g2;
     try {
+        assert.throws(() => c.createGateSession('no-such-service', 'ffi-node'), (e) =>
+            e instanceof FoilError && e.kind === 'not_found' && e.httpStatus === 404);
         g = c.createGateSession('acme', 'ffi-node');
         assert.strictEqual(g.status, 'pending');
         assert.match(g.id, /^gate_/);
@@ -67,12 +85,20 @@ async function gateSignup() {
         assert.strictEqual(r.status, 200, 'approve');
         await g.wait(10000, 20);
         assert.deepStrictEqual(g.outputs(), { ACME_API_KEY: 'ak_test_123', ACME_NOTE: 'naïve café ✓' });
-        assert.deepStrictEqual(g.refused(), { PATH: 'blocked' });
+        assert.deepStrictEqual(g.refused(), [{ key: 'PATH', reason: 'blocked' }]);
         g.ack();
         assert.strictEqual(g.status, 'acknowledged');
         assert.throws(() => g.poll(), (e) => e instanceof FoilError && e.kind === 'state');
+        // The API has let the delivery go: exactly once.
+        assert.throws(() => c.call('gate.sessions.poll', { gate_session_id: g.id, poll_token: g.pollToken }),
+                      (e) => e instanceof FoilError && e.kind === 'gone' && e.httpStatus === 410);
+        // A wait ended from JavaScript (a timer), not from a C callback.
+        g2 = c.createGateSession('acme', 'ffi-node-cancelled');
+        setTimeout(() => g2.cancel(), 100);
+        await assert.rejects(g2.wait(10000, 20), (e) => e instanceof FoilError && e.kind === 'cancelled');
     } finally {
         if (g) g.close();
+        if (g2) g2.close();
         c.close();
     }
 }

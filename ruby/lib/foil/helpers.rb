@@ -108,6 +108,38 @@ module Foil
     JSON.parse(text, symbolize_names: true).slice(:version, :algorithm, :key_id, :public_key)
   end
 
+  # base64url(SHA-256(raw public key)): the key_id of a raw 32-byte X25519 public key.
+  def key_id_for_raw_x25519_public_key(raw_public_key)
+    raise TypeError, "raw_public_key must be a String" unless raw_public_key.is_a?(String)
+    raise ArgumentError, "X25519 public key must be 32 bytes" unless raw_public_key.bytesize == 32
+
+    Native.gate_delivery_key_id([raw_public_key].pack("m0").tr("+/", "-_").delete("="))
+  end
+
+  ENVELOPE_FIELDS = { ephemeral_public_key: 32, salt: 32, iv: 12, tag: 16, key_id: nil, ciphertext: nil }.freeze
+  private_constant :ENVELOPE_FIELDS
+
+  # Check an encrypted delivery envelope's shape (version, algorithm, field lengths); returns it
+  # as a Hash. Foil::ValidationError names the field.
+  def validate_encrypted_gate_delivery_envelope(value)
+    env = JSON.parse(json_object(value, "envelope"), symbolize_names: true)
+    fail_field = lambda do |field, issue|
+      raise ValidationError.new("encrypted_delivery.#{field} #{issue}", code: "client.invalid_argument",
+                                field_errors: [{ name: "encrypted_delivery.#{field}", issue: issue }])
+    end
+    fail_field.call("version", "must be 1") unless env[:version] == GATE_DELIVERY_VERSION
+    fail_field.call("algorithm", "must be #{GATE_DELIVERY_ALGORITHM}") unless env[:algorithm] == GATE_DELIVERY_ALGORITHM
+    ENVELOPE_FIELDS.each do |field, size|
+      text = env[field]
+      fail_field.call(field, "is required") unless text.is_a?(String) && !text.empty?
+      next unless size
+
+      raw = text.tr("-_", "+/").unpack1("m") if text.match?(/\A[A-Za-z0-9_-]+={0,2}\z/)
+      fail_field.call(field, "must be #{size} bytes") unless raw && raw.bytesize == size
+    end
+    env
+  end
+
   # Encrypt payload ({version: 1, outputs: {...}, ack_token?:}) to delivery; the envelope Hash.
   def encrypt_gate_delivery_payload(delivery, payload)
     envelope = Native.gate_delivery_encrypt(json_object(delivery, "delivery"), json_object(payload, "payload"))

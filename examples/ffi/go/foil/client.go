@@ -16,29 +16,36 @@ type Client struct {
 	c *C.foil_client_t
 }
 
-// NewClient configures a client for baseURL with secretKey (either may be empty:
-// then FOIL_BASE_URL / FOIL_SECRET_KEY from the environment apply).
-func NewClient(baseURL, secretKey string) (*Client, error) {
+// Options are client settings, sent to foil_client_configure as one JSON object.
+// Zero values are left out.
+type Options struct {
+	BaseURL    string `json:"base_url,omitempty"`
+	SecretKey  string `json:"secret_key,omitempty"`
+	TimeoutMS  int64  `json:"timeout_ms,omitempty"`
+	MaxRetries int    `json:"max_retries,omitempty"`
+	UserAgent  string `json:"user_agent,omitempty"`
+}
+
+// NewClient creates a client and configures it. An empty BaseURL / SecretKey leaves
+// FOIL_BASE_URL / FOIL_SECRET_KEY from the environment in charge. A bad option is an
+// *Error naming it (FieldErrors), handed back by foil_client_configure itself.
+func NewClient(opts Options) (*Client, error) {
 	var c *C.foil_client_t
-	if err := lockedCall(func() C.foil_status_t { return C.foil_client_new(&c) }); err != nil {
-		return nil, err
+	if st := C.foil_client_new(&c); st != C.FOIL_OK {
+		return nil, statusError(st) // out of memory, or libcurl / libsodium failed to start
 	}
 	cl := &Client{c: c}
-	if baseURL != "" {
-		s := cstr(baseURL)
-		defer free(s)
-		if err := lockedCall(func() C.foil_status_t { return C.foil_client_set_base_url(c, s) }); err != nil {
-			cl.Close()
-			return nil, err
-		}
+	text, err := json.Marshal(opts)
+	if err != nil {
+		cl.Close()
+		return nil, err
 	}
-	if secretKey != "" {
-		s := cstr(secretKey)
-		defer free(s)
-		if err := lockedCall(func() C.foil_status_t { return C.foil_client_set_secret_key(c, s) }); err != nil {
-			cl.Close()
-			return nil, err
-		}
+	ct := cstr(string(text))
+	defer free(ct)
+	var e *C.foil_error_t
+	if err := takeError(C.foil_client_configure(c, ct, &e), e); err != nil {
+		cl.Close()
+		return nil, err
 	}
 	return cl, nil
 }
@@ -51,96 +58,112 @@ func (cl *Client) Close() {
 	}
 }
 
-// jsonText serialises a borrowed JSON view into Go-owned bytes.
-func jsonText(v *C.foil_json_t) ([]byte, error) {
-	var out *C.char
-	if err := lockedCall(func() C.foil_status_t { return C.foil_json_serialize(v, &out) }); err != nil {
+// Call runs one API operation by its SDK name ("sessions.get") with params marshalled
+// to a JSON object, and returns the whole response body ({"data": ..., "meta": ...}).
+// A failure is an *Error read from the copy foil_call hands back (error_out): no
+// thread-local state is involved, so no runtime.LockOSThread.
+func (cl *Client) Call(operation string, params interface{}) (json.RawMessage, error) {
+	p, err := json.Marshal(params)
+	if err != nil {
 		return nil, err
 	}
-	defer C.foil_string_free(out)
-	return []byte(C.GoString(out)), nil
+	op, cp := cstr(operation), cstr(string(p))
+	defer free(op)
+	defer free(cp)
+	var r *C.foil_result_t
+	var e *C.foil_error_t
+	if err := takeError(C.foil_call(cl.c, op, cp, &r, &e), e); err != nil {
+		return nil, err
+	}
+	if r == nil { // an operation without content (204)
+		return nil, nil
+	}
+	defer C.foil_result_free(r)
+	return jsonText(C.foil_result_json(r))
 }
 
 // Session is the part of a SessionSummary the examples read.
 type Session struct {
-	ID      string
-	Verdict string
-}
-
-func sessionFrom(item *C.foil_json_t) Session {
-	id := cstr("id")
-	defer free(id)
-	path := cstr("latest_decision.verdict")
-	defer free(path)
-	return Session{
-		ID:      goString(C.foil_json_get_string(item, id)),
-		Verdict: goString(C.foil_json_string(C.foil_json_path(item, path))),
-	}
+	ID             string `json:"id"`
+	LatestDecision struct {
+		Verdict string `json:"verdict"`
+	} `json:"latest_decision"`
 }
 
 // ListSessions returns one page of at most limit sessions.
 func (cl *Client) ListSessions(limit int) ([]Session, error) {
-	var page *C.foil_page_t
-	err := lockedCall(func() C.foil_status_t {
-		return C.foil_sessions_list(cl.c, C.int(limit), nil, nil, nil, &page)
-	})
+	body, err := cl.Call("sessions.list", map[string]interface{}{"limit": limit})
 	if err != nil {
 		return nil, err
 	}
-	defer C.foil_page_free(page)
-	n := int(C.foil_page_count(page))
-	out := make([]Session, 0, n)
-	for i := 0; i < n; i++ {
-		out = append(out, sessionFrom(C.foil_page_item(page, C.size_t(i))))
+	var page struct {
+		Data []Session `json:"data"`
 	}
-	return out, nil
+	if err := json.Unmarshal(body, &page); err != nil {
+		return nil, err
+	}
+	return page.Data, nil
 }
 
-// GetSession fetches one SessionDetail as raw JSON.
+// GetSession fetches one SessionDetail (the response's data) as raw JSON.
 func (cl *Client) GetSession(id string) (json.RawMessage, error) {
-	cid := cstr(id)
-	defer free(cid)
-	var r *C.foil_result_t
-	if err := lockedCall(func() C.foil_status_t { return C.foil_sessions_get(cl.c, cid, &r) }); err != nil {
-		return nil, err
-	}
-	defer C.foil_result_free(r)
-	return jsonText(C.foil_result_data(r))
-}
-
-// SessionIter walks every session, fetching pages of pageSize as needed.
-type SessionIter struct {
-	it  *C.foil_iter_t
-	cur Session
-	err error
-}
-
-func (cl *Client) IterSessions(pageSize int) (*SessionIter, error) {
-	var it *C.foil_iter_t
-	err := lockedCall(func() C.foil_status_t {
-		return C.foil_sessions_iter(cl.c, C.int(pageSize), nil, nil, &it)
-	})
+	body, err := cl.Call("sessions.get", map[string]string{"session_id": id})
 	if err != nil {
 		return nil, err
 	}
-	return &SessionIter{it: it}, nil
+	var r struct {
+		Data json.RawMessage `json:"data"`
+	}
+	err = json.Unmarshal(body, &r)
+	return r.Data, err
+}
+
+// Iter walks every item of a paginated list, fetching pages as needed. One goroutine
+// at a time; Close frees it.
+type Iter struct {
+	it   *C.foil_iter_t
+	item json.RawMessage
+	err  error
+}
+
+// Iterate starts an iterator over a list operation ("sessions.list"); params as for
+// Call without "cursor" ("limit" is the page size).
+func (cl *Client) Iterate(operation string, params interface{}) (*Iter, error) {
+	p, err := json.Marshal(params)
+	if err != nil {
+		return nil, err
+	}
+	op, cp := cstr(operation), cstr(string(p))
+	defer free(op)
+	defer free(cp)
+	var it *C.foil_iter_t
+	var e *C.foil_error_t
+	if err := takeError(C.foil_call_iter(cl.c, op, cp, &it, &e), e); err != nil {
+		return nil, err
+	}
+	return &Iter{it: it}, nil
 }
 
 // Next advances; false at the end or on error (see Err).
-func (s *SessionIter) Next() bool {
+func (s *Iter) Next() bool {
 	var item *C.foil_json_t
 	s.err = lockedCall(func() C.foil_status_t { return C.foil_iter_next(s.it, &item) })
 	if s.err != nil || item == nil {
 		return false
 	}
-	s.cur = sessionFrom(item)
-	return true
+	s.item, s.err = jsonText(item)
+	return s.err == nil
 }
 
-func (s *SessionIter) Session() Session { return s.cur }
-func (s *SessionIter) Err() error       { return s.err }
-func (s *SessionIter) Pages() int       { return int(C.foil_iter_pages(s.it)) }
-func (s *SessionIter) Close() {
+// Item is the current item's JSON (copied; valid after Next moves on).
+func (s *Iter) Item() json.RawMessage { return s.item }
+
+// Decode unmarshals the current item.
+func (s *Iter) Decode(v interface{}) error { return json.Unmarshal(s.item, v) }
+
+func (s *Iter) Err() error { return s.err }
+func (s *Iter) Pages() int { return int(C.foil_iter_pages(s.it)) }
+func (s *Iter) Close() {
 	if s.it != nil {
 		C.foil_iter_free(s.it)
 		s.it = nil

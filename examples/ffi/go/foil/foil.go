@@ -14,20 +14,35 @@ package foil
 import "C"
 
 import (
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"unsafe"
 )
 
-// Error is a failed libfoil call: the status kind ("not_found"), the HTTP status
-// (0 when no response arrived), the API error code and the request id.
+// Error is a failed libfoil call, decoded from the error record's JSON view
+// (foil_error_json): the status kind ("not_found"), the HTTP status (0 when no response
+// arrived), the API error code, the request id and the rest of the record.
 type Error struct {
-	Status     int
-	Kind       string
-	HTTPStatus int
-	Code       string
-	Message    string
-	RequestID  string
+	Status      int          `json:"-"` // foil_status_t
+	Kind        string       `json:"kind"`
+	HTTPStatus  int          `json:"status"`
+	Code        string       `json:"code"`
+	Message     string       `json:"message"`
+	RequestID   string       `json:"request_id"`
+	Retryable   bool         `json:"retryable"`
+	RetryAfter  *float64     `json:"retry_after"`
+	DocsURL     string       `json:"docs_url"`
+	NextAction  string       `json:"next_action"`
+	FieldErrors []FieldError `json:"field_errors"`
+}
+
+// FieldError is one entry of field_errors (the official SDKs' shape).
+type FieldError struct {
+	Field    string      `json:"name"`
+	Issue    string      `json:"issue"`
+	Expected interface{} `json:"expected"`
+	Received interface{} `json:"received"`
 }
 
 func (e *Error) Error() string {
@@ -46,20 +61,46 @@ func goString(s *C.char) string {
 	return C.GoString(s)
 }
 
-// errorFrom copies an error record into Go memory.
+// statusError is the error for a status alone (no record: out of memory, a bad argument
+// caught before any record was made).
+func statusError(st C.foil_status_t) *Error {
+	return &Error{Status: int(st), Kind: goString(C.foil_status_kind(st)),
+		Message: goString(C.foil_status_str(st))}
+}
+
+// errorFrom decodes an error record (an owned copy or a handle's error) into Go memory.
+// It only reads e, so it is correct on whatever OS thread the goroutine runs now.
 func errorFrom(st C.foil_status_t, e *C.foil_error_t) *Error {
 	if e == nil {
-		return &Error{Status: int(st), Kind: goString(C.foil_status_kind(st)),
-			Message: goString(C.foil_status_str(st))}
+		return statusError(st)
 	}
-	return &Error{
-		Status:     int(C.foil_error_status(e)),
-		Kind:       goString(C.foil_status_kind(C.foil_error_status(e))),
-		HTTPStatus: int(C.foil_error_http_status(e)),
-		Code:       goString(C.foil_error_code(e)),
-		Message:    goString(C.foil_error_message(e)),
-		RequestID:  goString(C.foil_error_request_id(e)),
+	out := &Error{}
+	text, err := jsonText(C.foil_error_json(e))
+	if err != nil || json.Unmarshal(text, out) != nil {
+		return statusError(st)
 	}
+	out.Status = int(C.foil_error_status(e))
+	return out
+}
+
+// takeError decodes and frees an owned copy handed back through error_out.
+func takeError(st C.foil_status_t, e *C.foil_error_t) error {
+	if st == C.FOIL_OK {
+		return nil
+	}
+	defer C.foil_error_free(e)
+	return errorFrom(st, e)
+}
+
+// jsonText serialises a borrowed JSON view into Go-owned bytes. Only out of memory can
+// fail here, so the status is all the error needs.
+func jsonText(v *C.foil_json_t) ([]byte, error) {
+	var out *C.char
+	if st := C.foil_json_serialize(v, &out); st != C.FOIL_OK {
+		return nil, statusError(st)
+	}
+	defer C.foil_string_free(out)
+	return []byte(C.GoString(out)), nil
 }
 
 // lockedCall runs a typed-API call and reads the thread-local foil_last_error() on the

@@ -6,21 +6,27 @@ package foil
 */
 import "C"
 
-import "time"
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
 
 // GateSession wraps foil_gate_session_t: one Gate signup. Use it from one goroutine
-// at a time; Close frees it (outputs are wiped then).
+// at a time; Close frees it (the outputs and the private key are wiped then).
 type GateSession struct {
 	s *C.foil_gate_session_t
 }
 
-// CreateGateSession starts a signup for serviceID with a fresh X25519 key pair.
+// CreateGateSession starts a signup for serviceID with a fresh X25519 key pair. A
+// failure comes back from foil_gate_session_create_ex itself (error_out).
 func (cl *Client) CreateGateSession(serviceID, accountName string) (*GateSession, error) {
 	cs, ca := cstr(serviceID), cstr(accountName)
 	defer free(cs)
 	defer free(ca)
 	var s *C.foil_gate_session_t
-	if err := lockedCall(func() C.foil_status_t { return C.foil_gate_session_create(cl.c, cs, ca, nil, &s) }); err != nil {
+	var e *C.foil_error_t
+	if err := takeError(C.foil_gate_session_create_ex(cl.c, cs, ca, nil, &s, &e), e); err != nil {
 		return nil, err
 	}
 	return &GateSession{s: s}, nil
@@ -30,56 +36,96 @@ func (g *GateSession) ID() string         { return goString(C.foil_gate_session_
 func (g *GateSession) Status() string     { return goString(C.foil_gate_session_status(g.s)) }
 func (g *GateSession) ConsentURL() string { return goString(C.foil_gate_session_consent_url(g.s)) }
 
-// Wait polls until the signup is approved (nil), or fails with a terminal error
-// (rejected, expired, timeout, ...). No callback crosses from C into Go.
-func (g *GateSession) Wait(timeout, interval time.Duration) error {
-	deadline := time.Now().Add(timeout)
+// PollToken is a credential: never log it.
+func (g *GateSession) PollToken() string { return goString(C.foil_gate_session_poll_token(g.s)) }
+
+// err reads the handle's own error record (foil_gate_session_error): whichever OS
+// thread this goroutine now runs on, it is the failure of the last call on g.
+func (g *GateSession) err(st C.foil_status_t) error {
+	if st == C.FOIL_OK {
+		return nil
+	}
+	return errorFrom(st, C.foil_gate_session_error(g.s))
+}
+
+// Wait steps until the signup is approved (nil), or a terminal error: rejected,
+// expired, timeout (the deadline), gone, or ctx's error when ctx ends first. Each
+// foil_gate_session_step polls at most once and says how long to sleep; the sleeping
+// happens here, in Go. No callback crosses from C into Go.
+func (g *GateSession) Wait(ctx context.Context, timeout, interval time.Duration) error {
+	st := C.foil_gate_session_wait_start(g.s, C.long(timeout/time.Millisecond),
+		C.long(interval/time.Millisecond))
+	if err := g.err(st); err != nil {
+		return err
+	}
 	for {
-		err := lockedCall(func() C.foil_status_t { return C.foil_gate_session_poll(g.s) })
-		if err != nil {
+		var waitMS C.long
+		if err := g.err(C.foil_gate_session_step(g.s, &waitMS)); err != nil {
 			return err
 		}
-		if g.Status() == "approved" {
-			return nil
+		if waitMS == 0 {
+			return nil // approved: the outputs are ready
 		}
-		if time.Now().After(deadline) {
-			return &Error{Status: int(C.FOIL_E_TIMEOUT), Kind: "timeout", Message: "signup not approved in time"}
+		t := time.NewTimer(time.Duration(waitMS) * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
 		}
-		time.Sleep(interval)
 	}
 }
 
 // Poll polls once.
 func (g *GateSession) Poll() error {
-	return lockedCall(func() C.foil_status_t { return C.foil_gate_session_poll(g.s) })
+	return g.err(C.foil_gate_session_poll(g.s))
 }
 
-// Outputs copies the approved outputs (secrets: handle them with care).
-func (g *GateSession) Outputs() map[string]string {
-	n := int(C.foil_gate_session_output_count(g.s))
-	out := make(map[string]string, n)
-	for i := 0; i < n; i++ {
-		out[goString(C.foil_gate_session_output_key(g.s, C.size_t(i)))] =
-			goString(C.foil_gate_session_output_value(g.s, C.size_t(i)))
+// Outputs copies the approved outputs (secrets: handle them with care) from the
+// foil_gate_session_outputs JSON view; nil before approval.
+func (g *GateSession) Outputs() (map[string]string, error) {
+	v := C.foil_gate_session_outputs(g.s)
+	if v == nil {
+		return nil, nil
 	}
-	return out
+	text, err := jsonText(v)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	err = json.Unmarshal(text, &out)
+	return out, err
 }
 
-// Refused maps each output key the env-var policy refused to the reason.
-func (g *GateSession) Refused() map[string]string {
-	n := int(C.foil_gate_session_refused_count(g.s))
-	out := make(map[string]string, n)
-	for i := 0; i < n; i++ {
-		out[goString(C.foil_gate_session_refused_key(g.s, C.size_t(i)))] =
-			goString(C.foil_gate_session_refused_reason(g.s, C.size_t(i)))
+// Refusal is one output key the env-var policy refused.
+type Refusal struct {
+	Key    string `json:"key"`
+	Reason string `json:"reason"`
+}
+
+// Refused lists the keys the env-var policy refused (foil_gate_session_refused).
+func (g *GateSession) Refused() ([]Refusal, error) {
+	v := C.foil_gate_session_refused(g.s)
+	if v == nil {
+		return nil, nil
 	}
-	return out
+	text, err := jsonText(v)
+	if err != nil {
+		return nil, err
+	}
+	var out []Refusal
+	err = json.Unmarshal(text, &out)
+	return out, err
 }
 
 // Ack acknowledges the delivery: call it only after the outputs are stored.
 func (g *GateSession) Ack() error {
-	return lockedCall(func() C.foil_status_t { return C.foil_gate_session_ack(g.s) })
+	return g.err(C.foil_gate_session_ack(g.s))
 }
+
+// Cancel makes a step in progress, or the next one, return "cancelled"; safe from any
+// goroutine.
+func (g *GateSession) Cancel() { C.foil_gate_session_cancel(g.s) }
 
 func (g *GateSession) Close() {
 	if g.s != nil {

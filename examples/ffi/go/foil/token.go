@@ -10,14 +10,22 @@ import "encoding/json"
 
 // VerifyToken verifies a sealed token with a secret key (or its SHA-256 hex) and
 // returns its JSON payload. A bad token is an *Error with Kind "token_verification"
-// and Code "token.<reason>".
+// and Code "token.<reason>". foil_sealed_token_safe_verify hands the reason back
+// through an out-parameter (a static string), so nothing thread-local is read.
 func VerifyToken(token, secret string) (json.RawMessage, error) {
 	ct, cs := cstr(token), cstr(secret)
 	defer free(ct)
 	defer free(cs)
 	var doc *C.foil_document_t
-	if err := lockedCall(func() C.foil_status_t { return C.foil_sealed_token_verify(ct, cs, &doc) }); err != nil {
-		return nil, err
+	var ok C.int
+	var code *C.char
+	if st := C.foil_sealed_token_safe_verify(ct, cs, &ok, &code, &doc); st != C.FOIL_OK {
+		return nil, statusError(st)
+	}
+	if ok == 0 {
+		e := statusError(C.FOIL_E_TOKEN)
+		e.Code = goString(code)
+		return nil, e
 	}
 	defer C.foil_document_free(doc)
 	return jsonText(C.foil_document_root(doc))

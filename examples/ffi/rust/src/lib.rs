@@ -1,6 +1,7 @@
 //! A small safe wrapper over libfoil's C ABI: every handle is owned by one Rust value
 //! whose `Drop` frees it, borrowed JSON views carry the lifetime of their owner, and
 //! every fallible call returns `Result<T, FoilError>`.
+#![allow(clippy::result_large_err)] // FoilError carries the whole record; boxing it buys nothing here
 pub mod sys;
 
 use std::ffi::{CStr, CString};
@@ -21,6 +22,9 @@ pub struct FoilError {
     pub code: String,
     pub message: String,
     pub request_id: Option<String>,
+    pub retryable: bool,
+    /// field_errors: (name, issue) pairs.
+    pub field_errors: Vec<(String, String)>,
 }
 
 impl fmt::Display for FoilError {
@@ -58,11 +62,20 @@ fn cstring(s: &str) -> Result<CString> {
         code: "client.invalid_argument".into(),
         message: "string contains a NUL byte".into(),
         request_id: None,
+        retryable: false,
+        field_errors: vec![("string".into(), "contains a NUL byte".into())],
     })
 }
 
+/// Decode an error record through its JSON view (foil_error_json): one value with every
+/// field, whichever record it is (a copy from error_out, a handle's error, the thread's).
 unsafe fn error_from(st: sys::foil_status_t, e: *const sys::foil_error_t) -> FoilError {
-    if e.is_null() {
+    let j = Json::new(if e.is_null() {
+        ptr::null()
+    } else {
+        sys::foil_error_json(e)
+    });
+    if j.is_absent() {
         return FoilError {
             status: st,
             kind: owned(sys::foil_status_kind(st)).unwrap_or_default(),
@@ -70,17 +83,56 @@ unsafe fn error_from(st: sys::foil_status_t, e: *const sys::foil_error_t) -> Foi
             code: String::new(),
             message: owned(sys::foil_status_str(st)).unwrap_or_default(),
             request_id: None,
+            retryable: false,
+            field_errors: Vec::new(),
         };
     }
-    let status = sys::foil_error_status(e);
+    let text = |k: &str| j.get(k).str().unwrap_or("").to_string();
     FoilError {
-        status,
-        kind: owned(sys::foil_status_kind(status)).unwrap_or_default(),
-        http_status: sys::foil_error_http_status(e),
-        code: owned(sys::foil_error_code(e)).unwrap_or_default(),
-        message: owned(sys::foil_error_message(e)).unwrap_or_default(),
-        request_id: owned(sys::foil_error_request_id(e)),
+        status: sys::foil_error_status(e),
+        kind: text("kind"),
+        http_status: j.get("status").number().unwrap_or(0.0) as i32,
+        code: text("code"),
+        message: text("message"),
+        request_id: j.get("request_id").str().map(String::from),
+        retryable: j.get("retryable").boolean().unwrap_or(false),
+        field_errors: j
+            .get("field_errors")
+            .iter()
+            .map(|f| {
+                (
+                    f.get("name").str().unwrap_or("").to_string(),
+                    f.get("issue").str().unwrap_or("").to_string(),
+                )
+            })
+            .collect(),
     }
+}
+
+/// A Result from a call that hands back an owned error copy (error_out): decoded, then freed.
+fn take(st: sys::foil_status_t, e: *mut sys::foil_error_t) -> Result<()> {
+    if st == sys::FOIL_OK {
+        return Ok(());
+    }
+    let err = unsafe { error_from(st, e) };
+    unsafe { sys::foil_error_free(e) };
+    Err(err)
+}
+
+/// A JSON string literal (for building params_json without a JSON crate).
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Turn a status into a Result, reading the calling thread's last error (a Rust thread
@@ -242,13 +294,18 @@ unsafe impl Send for Client {}
 unsafe impl Sync for Client {}
 
 impl Client {
-    pub fn new(base_url: &str, secret_key: &str) -> Result<Client> {
+    /// A client configured from a JSON object of options ("base_url", "secret_key",
+    /// "timeout_ms", ...; see foil_client_configure in client.h).
+    pub fn new(options_json: &str) -> Result<Client> {
         let mut c = ptr::null_mut();
         check(unsafe { sys::foil_client_new(&mut c) })?;
         let client = Client(NonNull::new(c).expect("foil_client_new returned FOIL_OK and NULL"));
-        let (u, k) = (cstring(base_url)?, cstring(secret_key)?);
-        check(unsafe { sys::foil_client_set_base_url(client.raw(), u.as_ptr()) })?;
-        check(unsafe { sys::foil_client_set_secret_key(client.raw(), k.as_ptr()) })?;
+        let opts = cstring(options_json)?;
+        let mut e = ptr::null_mut();
+        take(
+            unsafe { sys::foil_client_configure(client.raw(), opts.as_ptr(), &mut e) },
+            e,
+        )?;
         Ok(client)
     }
 
@@ -256,50 +313,49 @@ impl Client {
         self.0.as_ptr()
     }
 
-    /// One page of sessions (ids).
-    pub fn list_session_ids(&self, limit: i32) -> Result<Vec<String>> {
-        let mut p = ptr::null_mut();
-        check(unsafe {
-            sys::foil_sessions_list(self.raw(), limit, ptr::null(), ptr::null(), ptr::null(), &mut p)
-        })?;
-        let items = Json::new(unsafe { sys::foil_page_items(p) });
-        let ids = items
-            .iter()
-            .map(|s| s.get("id").str().unwrap_or("").to_string())
-            .collect();
-        unsafe { sys::foil_page_free(p) };
-        Ok(ids)
+    /// Run one API operation by its SDK name ("sessions.get") with a JSON object of
+    /// parameters. The error, if any, is the copy foil_call hands back (error_out).
+    pub fn call(&self, operation: &str, params_json: &str) -> Result<Response> {
+        let (op, p) = (cstring(operation)?, cstring(params_json)?);
+        let (mut r, mut e) = (ptr::null_mut(), ptr::null_mut());
+        take(
+            unsafe { sys::foil_call(self.raw(), op.as_ptr(), p.as_ptr(), &mut r, &mut e) },
+            e,
+        )?;
+        Ok(Response(r))
     }
 
-    /// A SessionDetail, as an owned document.
-    pub fn get_session(&self, id: &str) -> Result<String> {
-        let id = cstring(id)?;
-        let mut r = ptr::null_mut();
-        check(unsafe { sys::foil_sessions_get(self.raw(), id.as_ptr(), &mut r) })?;
-        let out = Json::new(unsafe { sys::foil_result_data(r) })
-            .get("id")
-            .str()
-            .map(String::from);
-        unsafe { sys::foil_result_free(r) };
-        Ok(out.unwrap_or_default())
-    }
-
-    /// Every session, fetching pages of `page_size` as needed.
-    pub fn iter_sessions(&self, page_size: i32) -> Result<SessionIter> {
-        let mut it = ptr::null_mut();
-        check(unsafe { sys::foil_sessions_iter(self.raw(), page_size, ptr::null(), ptr::null(), &mut it) })?;
-        Ok(SessionIter(
-            NonNull::new(it).expect("iter returned FOIL_OK and NULL"),
+    /// An iterator over every item of a list operation ("sessions.list"); "limit" is the
+    /// page size.
+    pub fn iterate(&self, operation: &str, params_json: &str) -> Result<Iter> {
+        let (op, p) = (cstring(operation)?, cstring(params_json)?);
+        let (mut it, mut e) = (ptr::null_mut(), ptr::null_mut());
+        take(
+            unsafe { sys::foil_call_iter(self.raw(), op.as_ptr(), p.as_ptr(), &mut it, &mut e) },
+            e,
+        )?;
+        Ok(Iter(
+            NonNull::new(it).expect("foil_call_iter returned FOIL_OK and NULL"),
         ))
     }
 
     /// Start a Gate signup for `service_id`.
     pub fn create_gate_session(&self, service_id: &str, account: &str) -> Result<GateSession> {
         let (s, a) = (cstring(service_id)?, cstring(account)?);
-        let mut g = ptr::null_mut();
-        check(unsafe {
-            sys::foil_gate_session_create(self.raw(), s.as_ptr(), a.as_ptr(), ptr::null(), &mut g)
-        })?;
+        let (mut g, mut e) = (ptr::null_mut(), ptr::null_mut());
+        take(
+            unsafe {
+                sys::foil_gate_session_create_ex(
+                    self.raw(),
+                    s.as_ptr(),
+                    a.as_ptr(),
+                    ptr::null(),
+                    &mut g,
+                    &mut e,
+                )
+            },
+            e,
+        )?;
         Ok(GateSession(
             NonNull::new(g).expect("create returned FOIL_OK and NULL"),
         ))
@@ -312,27 +368,51 @@ impl Drop for Client {
     }
 }
 
+/// A response: the whole body as a JSON view. NULL (no content) for a 204.
+pub struct Response(*mut sys::foil_result_t);
+
+impl Response {
+    /// The whole body ({"data": ..., "meta": ..., "pagination": ...}), borrowed.
+    pub fn json(&self) -> Json<'_> {
+        Json::new(unsafe { sys::foil_result_json(self.0) })
+    }
+    pub fn data(&self) -> Json<'_> {
+        Json::new(unsafe { sys::foil_result_data(self.0) })
+    }
+}
+
+impl Drop for Response {
+    fn drop(&mut self) {
+        unsafe { sys::foil_result_free(self.0) }
+    }
+}
+
+unsafe impl Send for Response {}
+
 /// Walks a paginated list; used by one thread at a time (`Send`, not `Sync`).
-pub struct SessionIter(NonNull<sys::foil_iter_t>);
+pub struct Iter(NonNull<sys::foil_iter_t>);
 
-unsafe impl Send for SessionIter {}
+unsafe impl Send for Iter {}
 
-impl SessionIter {
-    /// The next session's id; Ok(None) at the end.
-    pub fn next_id(&mut self) -> Result<Option<String>> {
+impl Iter {
+    /// The next item, borrowed until the next call (the borrow checker enforces it);
+    /// Ok(None) at the end.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Result<Option<Json<'_>>> {
         let mut item = ptr::null();
         check(unsafe { sys::foil_iter_next(self.0.as_ptr(), &mut item) })?;
-        if item.is_null() {
-            return Ok(None);
-        }
-        Ok(Some(Json::new(item).get("id").str().unwrap_or("").to_string()))
+        Ok(if item.is_null() {
+            None
+        } else {
+            Some(Json::new(item))
+        })
     }
     pub fn pages(&self) -> usize {
         unsafe { sys::foil_iter_pages(self.0.as_ptr()) }
     }
 }
 
-impl Drop for SessionIter {
+impl Drop for Iter {
     fn drop(&mut self) {
         unsafe { sys::foil_iter_free(self.0.as_ptr()) }
     }
@@ -353,49 +433,72 @@ impl GateSession {
     pub fn status(&self) -> String {
         owned(unsafe { sys::foil_gate_session_status(self.raw()) }).unwrap_or_default()
     }
-    pub fn poll(&mut self) -> Result<()> {
-        check(unsafe { sys::foil_gate_session_poll(self.raw()) })
+    /// The poll token is a credential: never log it.
+    pub fn poll_token(&self) -> String {
+        owned(unsafe { sys::foil_gate_session_poll_token(self.raw()) }).unwrap_or_default()
     }
-    /// Poll until approved, sleeping `interval` between polls (no callback from C).
-    pub fn wait(&mut self, timeout: std::time::Duration, interval: std::time::Duration) -> Result<()> {
-        let deadline = std::time::Instant::now() + timeout;
-        loop {
-            self.poll()?;
-            if self.status() == "approved" {
-                return Ok(());
-            }
-            if std::time::Instant::now() >= deadline {
-                return Err(unsafe { error_from(5, ptr::null()) });
-            }
-            std::thread::sleep(interval);
+    /// A failure of a call on this handle, read from the handle (foil_gate_session_error).
+    fn check(&self, st: sys::foil_status_t) -> Result<()> {
+        if st == sys::FOIL_OK {
+            Ok(())
+        } else {
+            Err(unsafe { error_from(st, sys::foil_gate_session_error(self.raw())) })
         }
     }
-    /// The approved outputs (secrets), copied.
-    pub fn outputs(&self) -> Vec<(String, String)> {
-        let n = unsafe { sys::foil_gate_session_output_count(self.raw()) };
-        (0..n)
-            .map(|i| unsafe {
-                (
-                    owned(sys::foil_gate_session_output_key(self.raw(), i)).unwrap_or_default(),
-                    owned(sys::foil_gate_session_output_value(self.raw(), i)).unwrap_or_default(),
-                )
-            })
-            .collect()
+    pub fn poll(&mut self) -> Result<()> {
+        self.check(unsafe { sys::foil_gate_session_poll(self.raw()) })
     }
-    /// Keys the env-var policy refused, with the reason.
-    pub fn refused(&self) -> Vec<(String, String)> {
-        let n = unsafe { sys::foil_gate_session_refused_count(self.raw()) };
-        (0..n)
-            .map(|i| unsafe {
-                (
-                    owned(sys::foil_gate_session_refused_key(self.raw(), i)).unwrap_or_default(),
-                    owned(sys::foil_gate_session_refused_reason(self.raw(), i)).unwrap_or_default(),
-                )
-            })
-            .collect()
+    /// Step until approved: each foil_gate_session_step polls at most once and says how
+    /// long to sleep; Rust does the sleeping. No callback from C.
+    /// (`&self`, so a `Canceller` may end it from another thread; `GateSession` is not
+    /// `Sync`, so no other thread can call anything else on it meanwhile.)
+    pub fn wait(&self, timeout: std::time::Duration, interval: std::time::Duration) -> Result<()> {
+        let ms = |d: std::time::Duration| d.as_millis().min(i32::MAX as u128) as std::os::raw::c_long;
+        self.check(unsafe { sys::foil_gate_session_wait_start(self.raw(), ms(timeout), ms(interval)) })?;
+        loop {
+            let mut wait_ms: std::os::raw::c_long = 0;
+            self.check(unsafe { sys::foil_gate_session_step(self.raw(), &mut wait_ms) })?;
+            if wait_ms == 0 {
+                return Ok(()); // approved: the outputs are ready
+            }
+            std::thread::sleep(std::time::Duration::from_millis(wait_ms as u64));
+        }
+    }
+    /// A handle that may cancel this signup's wait from any thread.
+    pub fn canceller(&self) -> Canceller<'_> {
+        Canceller {
+            s: self.raw(),
+            _session: PhantomData,
+        }
+    }
+    /// The approved outputs as a borrowed JSON object {"KEY": "value"} (secrets, wiped
+    /// when the session is dropped); absent before approval.
+    pub fn outputs(&self) -> Json<'_> {
+        Json::new(unsafe { sys::foil_gate_session_outputs(self.raw()) })
+    }
+    /// Keys the env-var policy refused: [{"key": ..., "reason": ...}].
+    pub fn refused(&self) -> Json<'_> {
+        Json::new(unsafe { sys::foil_gate_session_refused(self.raw()) })
     }
     pub fn ack(&mut self) -> Result<()> {
-        check(unsafe { sys::foil_gate_session_ack(self.raw()) })
+        self.check(unsafe { sys::foil_gate_session_ack(self.raw()) })
+    }
+}
+
+/// Makes the step in progress, or the next one, fail with "cancelled"
+/// (foil_gate_session_cancel: C11 atomics, safe from any thread). Cannot outlive the
+/// session it came from.
+pub struct Canceller<'a> {
+    s: *mut sys::foil_gate_session_t,
+    _session: PhantomData<&'a GateSession>,
+}
+
+unsafe impl Send for Canceller<'_> {}
+unsafe impl Sync for Canceller<'_> {}
+
+impl Canceller<'_> {
+    pub fn cancel(&self) {
+        unsafe { sys::foil_gate_session_cancel(self.s) }
     }
 }
 

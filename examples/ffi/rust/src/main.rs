@@ -1,7 +1,8 @@
 //! libfoil's C ABI from Rust, checked against a running emulator (FOIL_BASE_URL,
 //! FOIL_SECRET_KEY; see README.md). Prints one "ok - ...", "not ok - ..." or
 //! "skip - ..." line per check and exits 1 if any failed.
-use foil_ffi_example::{verify_token, Client, Document, FoilError};
+#![allow(clippy::result_large_err)]
+use foil_ffi_example::{json_string, verify_token, Client, Document, FoilError};
 use std::collections::{HashMap, HashSet};
 use std::env;
 use std::io::{Read, Write};
@@ -32,23 +33,30 @@ macro_rules! ensure {
 }
 
 fn client() -> Result<Client, FoilError> {
-    Client::new(
-        &env::var("FOIL_BASE_URL").unwrap_or_default(),
-        &env::var("FOIL_SECRET_KEY").unwrap_or_default(),
-    )
+    let opts = format!(
+        "{{\"base_url\": {}, \"secret_key\": {}, \"timeout_ms\": 10000}}",
+        json_string(&env::var("FOIL_BASE_URL").unwrap_or_default()),
+        json_string(&env::var("FOIL_SECRET_KEY").unwrap_or_default())
+    );
+    Client::new(&opts)
 }
 
 /// (1) one page of 5 sessions, then an iterator across pages of 20.
 fn list_and_iterate() -> Check {
     let c = client()?;
-    let page = c.list_session_ids(5)?;
+    let resp = c.call("sessions.list", r#"{"limit": 5}"#)?;
+    let page: Vec<String> = resp
+        .data()
+        .iter()
+        .map(|s| s.get("id").str().unwrap_or("").to_string())
+        .collect();
     ensure!(page.len() == 5, "list returned {} sessions, want 5", page.len());
-    let mut it = c.iter_sessions(20)?;
+    let mut it = c.iterate("sessions.list", r#"{"limit": 20}"#)?;
     let mut seen = HashSet::new();
     let mut n = 0;
     while n < 45 {
-        let id = match it.next_id()? {
-            Some(id) => id,
+        let id = match it.next()? {
+            Some(item) => item.get("id").str().unwrap_or("").to_string(),
             None => break,
         };
         ensure!(id.starts_with("sid_"), "bad session id {:?}", id);
@@ -75,9 +83,21 @@ fn list_and_iterate() -> Check {
 
 /// (2) a 404 read as a typed error.
 fn not_found() -> Check {
+    match Client::new(r#"{"base_url": "ftp://example.com"}"#) {
+        Err(e)
+            if e.kind == "configuration"
+                && e.field_errors.len() == 1
+                && e.field_errors[0].0 == "base_url" => {}
+        Err(e) => return Err(Outcome::Fail(format!("a bad base URL: {}", e))),
+        Ok(_) => return Err(Outcome::Fail("a bad base URL was accepted".into())),
+    }
     let c = client()?;
-    match c.get_session("sid_0123456789abcdefghjkmnpqrs") {
-        Ok(_) => Err(Outcome::Fail("an unknown session was found".into())),
+    let params = format!(
+        "{{\"session_id\": {}}}",
+        json_string("sid_0123456789abcdefghjkmnpqrs")
+    );
+    match c.call("sessions.get", &params) {
+        Ok(_) => return Err(Outcome::Fail("an unknown session was found".into())),
         Err(e) => {
             ensure!(
                 e.kind == "not_found" && e.status == 11,
@@ -89,6 +109,24 @@ fn not_found() -> Check {
             ensure!(e.code == "request.not_found", "code {:?}", e.code);
             let rid = e.request_id.unwrap_or_default();
             ensure!(rid.starts_with("req_"), "request id {:?}", rid);
+            ensure!(!e.retryable, "a 404 is not retryable");
+        }
+    }
+    // A client-side validation error names the parameter.
+    match c.call("sessions.list", r#"{"limit": 1000}"#) {
+        Ok(_) => Err(Outcome::Fail("limit 1000 was accepted".into())),
+        Err(e) => {
+            ensure!(
+                e.kind == "invalid_argument" && e.http_status == 0,
+                "kind {} HTTP {}",
+                e.kind,
+                e.http_status
+            );
+            ensure!(
+                e.field_errors.len() == 1 && e.field_errors[0].0 == "limit",
+                "field errors {:?}",
+                e.field_errors
+            );
             Ok(())
         }
     }
@@ -121,13 +159,27 @@ fn approve(id: &str) -> Check {
 /// (3) a whole Gate signup: create, approve (emulator), wait, outputs, ack.
 fn gate_signup() -> Check {
     let c = client()?;
+    match c.create_gate_session("no-such-service", "ffi-rust") {
+        Err(e) if e.kind == "not_found" && e.http_status == 404 => {}
+        Err(e) => return Err(Outcome::Fail(format!("signup for an unknown service: {}", e))),
+        Ok(_) => return Err(Outcome::Fail("signup for an unknown service was created".into())),
+    }
     let mut g = c.create_gate_session("acme", "ffi-rust")?;
     drop(c); // the signup keeps its own reference on the client
     ensure!(g.status() == "pending", "status {}", g.status());
     ensure!(g.id().starts_with("gate_"), "id {}", g.id());
     approve(&g.id())?;
     g.wait(Duration::from_secs(10), Duration::from_millis(20))?;
-    let out: HashMap<String, String> = g.outputs().into_iter().collect();
+    let out: HashMap<String, String> = g
+        .outputs()
+        .iter()
+        .map(|m| {
+            (
+                m.key().unwrap_or("").to_string(),
+                m.str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
     ensure!(
         out.get("ACME_API_KEY").map(String::as_str) == Some("ak_test_123"),
         "outputs {:?}",
@@ -139,17 +191,50 @@ fn gate_signup() -> Check {
         out.get("ACME_NOTE")
     );
     ensure!(out.len() == 2, "{} outputs, want 2 (PATH is refused)", out.len());
-    let refused = g.refused();
+    let refused: Vec<(Option<&str>, Option<&str>)> = g
+        .refused()
+        .iter()
+        .map(|r| (r.get("key").str(), r.get("reason").str()))
+        .collect();
     ensure!(
-        refused == vec![("PATH".to_string(), "blocked".to_string())],
+        refused == vec![(Some("PATH"), Some("blocked"))],
         "refused {:?}",
         refused
     );
     g.ack()?;
     ensure!(g.status() == "acknowledged", "status after ack {}", g.status());
     match g.poll() {
-        Err(e) if e.kind == "state" => Ok(()),
-        other => Err(Outcome::Fail(format!("poll after ack: {:?}", other))),
+        Err(e) if e.kind == "state" => {}
+        other => return Err(Outcome::Fail(format!("poll after ack: {:?}", other))),
+    }
+    // The API has let the delivery go: exactly once.
+    let c = client()?;
+    let params = format!(
+        "{{\"gate_session_id\": {}, \"poll_token\": {}}}",
+        json_string(&g.id()),
+        json_string(&g.poll_token())
+    );
+    match c.call("gate.sessions.poll", &params) {
+        Err(e) if e.kind == "gone" && e.http_status == 410 => {}
+        Err(e) => return Err(Outcome::Fail(format!("API poll after ack: {}", e))),
+        Ok(_) => return Err(Outcome::Fail("the API still delivers after ack".into())),
+    }
+    // A cancel from another thread ends the wait.
+    let g2 = c.create_gate_session("acme", "ffi-rust-cancelled")?;
+    let canceller = g2.canceller();
+    let waited = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            std::thread::sleep(Duration::from_millis(100));
+            canceller.cancel();
+        });
+        g2.wait(Duration::from_secs(10), Duration::from_millis(20))
+    });
+    match waited {
+        Err(e) if e.kind == "cancelled" => Ok(()),
+        other => Err(Outcome::Fail(format!(
+            "wait cancelled from another thread: {:?}",
+            other
+        ))),
     }
 }
 

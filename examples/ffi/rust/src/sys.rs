@@ -17,7 +17,6 @@ opaque!(
     foil_error_t,
     foil_json_t,
     foil_result_t,
-    foil_page_t,
     foil_iter_t,
     foil_document_t,
     foil_gate_session_t
@@ -45,11 +44,31 @@ extern "C" {
     pub fn foil_error_code(e: *const foil_error_t) -> *const c_char;
     pub fn foil_error_message(e: *const foil_error_t) -> *const c_char;
     pub fn foil_error_request_id(e: *const foil_error_t) -> *const c_char;
+    pub fn foil_error_json(e: *const foil_error_t) -> *const foil_json_t;
+    pub fn foil_error_free(e: *mut foil_error_t);
+
+    pub fn foil_call(
+        c: *mut foil_client_t,
+        operation: *const c_char,
+        params_json: *const c_char,
+        out: *mut *mut foil_result_t,
+        error_out: *mut *mut foil_error_t,
+    ) -> foil_status_t;
+    pub fn foil_call_iter(
+        c: *mut foil_client_t,
+        operation: *const c_char,
+        params_json: *const c_char,
+        out: *mut *mut foil_iter_t,
+        error_out: *mut *mut foil_error_t,
+    ) -> foil_status_t;
 
     pub fn foil_client_new(out: *mut *mut foil_client_t) -> foil_status_t;
     pub fn foil_client_free(c: *mut foil_client_t);
-    pub fn foil_client_set_base_url(c: *mut foil_client_t, url: *const c_char) -> foil_status_t;
-    pub fn foil_client_set_secret_key(c: *mut foil_client_t, key: *const c_char) -> foil_status_t;
+    pub fn foil_client_configure(
+        c: *mut foil_client_t,
+        options_json: *const c_char,
+        error_out: *mut *mut foil_error_t,
+    ) -> foil_status_t;
 
     pub fn foil_json_type(v: *const foil_json_t) -> c_int;
     pub fn foil_json_get(v: *const foil_json_t, key: *const c_char) -> *const foil_json_t;
@@ -70,33 +89,11 @@ extern "C" {
     pub fn foil_document_free(d: *mut foil_document_t);
 
     pub fn foil_result_data(r: *const foil_result_t) -> *const foil_json_t;
+    pub fn foil_result_json(r: *const foil_result_t) -> *const foil_json_t;
     pub fn foil_result_free(r: *mut foil_result_t);
-    pub fn foil_page_items(p: *const foil_page_t) -> *const foil_json_t;
-    pub fn foil_page_free(p: *mut foil_page_t);
     pub fn foil_iter_next(it: *mut foil_iter_t, item: *mut *const foil_json_t) -> foil_status_t;
     pub fn foil_iter_pages(it: *const foil_iter_t) -> usize;
     pub fn foil_iter_free(it: *mut foil_iter_t);
-
-    pub fn foil_sessions_list(
-        c: *mut foil_client_t,
-        limit: c_int,
-        cursor: *const c_char,
-        verdict: *const c_char,
-        search: *const c_char,
-        out: *mut *mut foil_page_t,
-    ) -> foil_status_t;
-    pub fn foil_sessions_iter(
-        c: *mut foil_client_t,
-        limit: c_int,
-        verdict: *const c_char,
-        search: *const c_char,
-        out: *mut *mut foil_iter_t,
-    ) -> foil_status_t;
-    pub fn foil_sessions_get(
-        c: *mut foil_client_t,
-        id: *const c_char,
-        out: *mut *mut foil_result_t,
-    ) -> foil_status_t;
 
     pub fn foil_sealed_token_verify(
         token: *const c_char,
@@ -104,25 +101,28 @@ extern "C" {
         out: *mut *mut foil_document_t,
     ) -> foil_status_t;
 
-    pub fn foil_gate_session_create(
+    pub fn foil_gate_session_create_ex(
         c: *mut foil_client_t,
         service_id: *const c_char,
         account_name: *const c_char,
         metadata_json: *const c_char,
         out: *mut *mut foil_gate_session_t,
+        error_out: *mut *mut foil_error_t,
     ) -> foil_status_t;
     pub fn foil_gate_session_id(s: *const foil_gate_session_t) -> *const c_char;
     pub fn foil_gate_session_status(s: *const foil_gate_session_t) -> *const c_char;
+    pub fn foil_gate_session_poll_token(s: *const foil_gate_session_t) -> *const c_char;
     pub fn foil_gate_session_poll(s: *mut foil_gate_session_t) -> foil_status_t;
-    pub fn foil_gate_session_output_count(s: *const foil_gate_session_t) -> usize;
-    pub fn foil_gate_session_output_key(s: *const foil_gate_session_t, i: usize) -> *const c_char;
-    pub fn foil_gate_session_output_value(s: *const foil_gate_session_t, i: usize) -> *const c_char;
-    pub fn foil_gate_session_refused_count(s: *const foil_gate_session_t) -> usize;
-    pub fn foil_gate_session_refused_key(s: *const foil_gate_session_t, i: usize) -> *const c_char;
-    pub fn foil_gate_session_refused_reason(s: *const foil_gate_session_t, i: usize) -> *const c_char;
+    pub fn foil_gate_session_wait_start(
+        s: *mut foil_gate_session_t,
+        timeout_ms: c_long,
+        interval_ms: c_long,
+    ) -> foil_status_t;
+    pub fn foil_gate_session_step(s: *mut foil_gate_session_t, wait_ms: *mut c_long) -> foil_status_t;
+    pub fn foil_gate_session_cancel(s: *mut foil_gate_session_t);
+    pub fn foil_gate_session_error(s: *const foil_gate_session_t) -> *const foil_error_t;
+    pub fn foil_gate_session_outputs(s: *const foil_gate_session_t) -> *const foil_json_t;
+    pub fn foil_gate_session_refused(s: *const foil_gate_session_t) -> *const foil_json_t;
     pub fn foil_gate_session_ack(s: *mut foil_gate_session_t) -> foil_status_t;
     pub fn foil_gate_session_free(s: *mut foil_gate_session_t);
 }
-
-#[allow(dead_code)]
-pub type Long = c_long;
