@@ -380,6 +380,27 @@ static void empty_webhook_secret_is_an_argument_error(void **state) {
     foil_string_free(sig);
 }
 
+/* Defects 10, 11: a webhook event body with \u0000 or bytes that are not UTF-8 is refused,
+ * not cut at the NUL or passed on (cJSON alone accepts both). */
+static void webhook_events_must_be_text(void **state) {
+    (void)state;
+    const char *head = "{\"id\":\"wevt_0123456789abcdef0123456789abcdef\","
+                       "\"object\":\"webhook_event\",\"type\":\"session.created\","
+                       "\"created\":\"2026-01-02T00:00:00.000Z\",\"data\":{\"note\":\"";
+    const char *notes[] = {"a\\u0000b", "\xff", "\xc0\xaf", "\xed\xa0\x80"};
+    char body[512];
+    foil_document_t *doc = NULL;
+    for (size_t i = 0; i < sizeof notes / sizeof *notes; i++) {
+        snprintf(body, sizeof body, "%s%s\"}}", head, notes[i]);
+        assert_int_equal(foil_webhook_event_parse(body, strlen(body), &doc), FOIL_E_VALIDATION);
+        assert_null(doc);
+        assert_string_equal(foil_error_field_name(foil_last_error(), 0), "event");
+    }
+    snprintf(body, sizeof body, "%s%s\"}}", head, "caf\xc3\xa9 \\u00e9");
+    FOIL_ASSERT_OK(foil_webhook_event_parse(body, strlen(body), &doc));
+    foil_document_free(doc);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(dot_segment_ids_are_refused, setup, teardown),
@@ -393,6 +414,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(retries_never_sleep_past_the_deadline, setup, teardown),
         cmocka_unit_test_setup_teardown(loopback_is_never_proxied, setup, teardown),
         cmocka_unit_test(empty_webhook_secret_is_an_argument_error),
+        cmocka_unit_test(webhook_events_must_be_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
