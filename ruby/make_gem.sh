@@ -46,12 +46,8 @@ for part in core emulator; do
         while IFS= read -r -d '' f; do mkdir -p "$vendor/$part/$(dirname "$f")"; cp "$f" "$vendor/$part/$f"; done)
 done
 
-defines=(-DFOIL_WITH_EMULATOR)
-if [ -e "$root/core/include/foil/gate_registry.h" ] && [ -e "$root/core/include/foil/gate_services.h" ] &&
-    [ -e "$root/core/include/foil/gate_login.h" ]; then
-    defines+=(-DFOIL_WITH_GATE_EXTRAS)
-fi
-"$swig" -ruby -w801 -module foil::native "${defines[@]}" -I"$root/core/include" -I"$root/emulator/include" \
+# The embedded emulator is part of the gem (Foil::Testing::Emulator); extconf.rb defines the same.
+"$swig" -ruby -w801 -module foil::native -DFOIL_WITH_EMULATOR -I"$root/core/include" -I"$root/emulator/include" \
     -I"$root/swig" -I"$root/ruby/ext/foil" -o "$stage/ext/foil/foil_wrap.c" "$root/swig/foil.i"
 
 (cd "$stage" && gem build libfoil.gemspec >"$stage/gem-build.log" 2>&1) || { cat "$stage/gem-build.log" >&2; exit 1; }

@@ -1,14 +1,25 @@
-/* foil.i: the one SWIG interface over libfoil's C ABI, shared by every language.
+/* foil.i: the one SWIG interface over libfoil's public C ABI, shared by every language.
  *
- * It maps the C conventions onto native idioms with typemaps keyed on argument names
- * (the Subversion approach), so new functions that follow the conventions need no glue:
- *   foil_status_t        -> a native exception built from foil_last_error()
- *   T **out              -> the new handle, owned by the garbage collector (freed by T's own free)
+ * Everything that does not depend on the target language lives here: which headers are
+ * wrapped (all of them), which handles exist and how they are freed (FOIL_HANDLE), what is
+ * not wrapped, and the embedded emulator's plain-argument constructors. The C conventions
+ * become native idioms through typemaps keyed on types and argument names (the Subversion
+ * approach), so a new function that follows the conventions needs no glue:
+ *   foil_status_t        -> a native exception for the status (raise hook)
+ *   T **out              -> the new handle, owned by the garbage collector (freed by T's free)
  *   char **out           -> a native string (the C copy is wiped by foil_string_free)
- *   const foil_json_t *  -> native dicts / lists / scalars, converted in one C call
- * The language files (python.i, ruby.i, lua.i) define how each of those is spelled:
- *   FOIL_OUT_HANDLE(TYPE), FOIL_OUT_STRING(NAME, FREE), the json and bytes typemaps,
- *   and the status typemap. Names lose their foil_ prefix: foil_sessions_list -> sessions_list.
+ *   const foil_json_t *  -> native dicts / lists / scalars (convert hook)
+ * Names lose their foil_ prefix: foil_sessions_list -> sessions_list.
+ *
+ * Each language file (python.i, ruby.i, lua.i) holds only that language's spelling. It is
+ * included before anything is declared and must define:
+ *   FOIL_OUT_HANDLE(TYPE_T)       typemaps for `TYPE_T **out`: the new handle, owned;
+ *   FOIL_OUT_STRING(NAME, FREE)   typemaps for `char **NAME`: a native string, then FREE(*NAME);
+ *   %typemap(out) foil_status_t   raise on failure (foil_last_error() / foil_error_json());
+ *   %typemap(out) const foil_json_t *, and `const foil_json_t **item` (iterator items);
+ *   the input typemaps it needs (strings, bodies as `(const char *body, size_t body_len)`).
+ * Nothing in a language file may include cJSON or an internal core header: JSON is read
+ * through the public walk in foil/json.h.
  */
 %module foil
 
@@ -16,12 +27,6 @@
 
 %{
 #include "foil/foil.h"
-#include "foil/webhook_endpoints.h"
-#ifdef FOIL_WITH_GATE_EXTRAS
-#include "foil/gate_registry.h"
-#include "foil/gate_services.h"
-#include "foil/gate_login.h"
-#endif
 #ifdef FOIL_WITH_EMULATOR
 #include "foil_emulator.h"
 #endif
@@ -30,49 +35,73 @@
 /* Names: foil_sessions_list -> sessions_list (for the language helpers too). */
 %rename("%(strip:[foil_])s") "";
 
-/* Per-language typemaps and helpers. */
+/* ---- Per-language spelling (typemaps, raise and convert hooks). */
 #if defined(SWIGPYTHON)
 %include "python.i"
 #elif defined(SWIGRUBY)
 %include "ruby.i"
 #elif defined(SWIGLUA)
 %include "lua.i"
+#else
+#error "foil.i: no language file for this SWIG target"
 #endif
 
-/* ---- Ownership: every handle returned through `T **out` belongs to the caller. */
-FOIL_OUT_HANDLE(foil_client_t)
-FOIL_OUT_HANDLE(foil_page_t)
-FOIL_OUT_HANDLE(foil_result_t)
-FOIL_OUT_HANDLE(foil_iter_t)
-FOIL_OUT_HANDLE(foil_document_t)
-FOIL_OUT_HANDLE(foil_delivery_key_pair_t)
-FOIL_OUT_HANDLE(foil_delivery_payload_t)
-FOIL_OUT_HANDLE(foil_gate_session_t)
+/* ---- Handles. FOIL_HANDLE(foil_x, foil_x_free) declares the opaque class `x` for
+ * `foil_x_t`: a handle returned through `foil_x_t **out` belongs to the caller and is
+ * released by foil_x_free() when the native object is collected; the free function is not
+ * wrapped (a double free would be one call away). The class is declared before the
+ * headers, after the language file, so every feature a language file sets applies to it
+ * (SWIG-NOTES S1); a language file may %extend it (methods are merged back). */
+%define FOIL_HANDLE(TYPE, FREE)
+FOIL_OUT_HANDLE(TYPE##_t)
+%ignore FREE;
+%nodefaultctor TYPE;
+%nodefaultdtor TYPE;
+%extend TYPE {
+    ~TYPE() { FREE($self); }
+}
+struct TYPE {};
+%enddef
+
+FOIL_HANDLE(foil_client, foil_client_free)
+FOIL_HANDLE(foil_page, foil_page_free)
+FOIL_HANDLE(foil_result, foil_result_free)
+FOIL_HANDLE(foil_iter, foil_iter_free)
+FOIL_HANDLE(foil_document, foil_document_free)
+FOIL_HANDLE(foil_delivery_key_pair, foil_delivery_key_pair_free)
+FOIL_HANDLE(foil_delivery_payload, foil_delivery_payload_free)
+FOIL_HANDLE(foil_gate_session, foil_gate_session_free)
+FOIL_HANDLE(foil_error, foil_error_free)
+
+/* ---- Owned strings: `char **out` is copied into a native string, then wiped and freed. */
 FOIL_OUT_STRING(out, foil_string_free)
-#ifdef FOIL_WITH_EMULATOR
-FOIL_OUT_HANDLE(foil_emulator_t)
-FOIL_OUT_STRING(key_out, foil_emulator_string_free)
-FOIL_OUT_STRING(code_out, foil_emulator_string_free)
-#endif
-
-/* ---- Free functions are destructors. */
-%ignore foil_client_free;
-%ignore foil_page_free;
-%ignore foil_result_free;
-%ignore foil_iter_free;
-%ignore foil_document_free;
-%ignore foil_delivery_key_pair_free;
-%ignore foil_delivery_payload_free;
-%ignore foil_gate_session_free;
 %ignore foil_string_free;
-/* Borrowed handles and raw callbacks get a language-specific wrapper instead. */
-%ignore foil_gate_session_key_pair;
+
+/* ---- Not wrapped.
+ * A borrowed JSON view is converted to native data by every language, so a function that
+ * takes one as its first argument (the json.h walk, the models.h accessors) has no use in
+ * a binding: the converters call them in C. */
+%rename("$ignore", %$isfunction, regexmatch$decl="^f\\(p\\.q\\(const\\)\\.foil_json_t[,)]") "";
+/* Raw callbacks and manual reference counts: bindings loop over the step call instead of
+ * passing a C callback, and their garbage collector owns every handle. */
 %ignore foil_gate_session_wait;
 %ignore foil_gate_progress_fn;
 %ignore foil_client_retain;
 %ignore foil_client_release;
+/* A borrowed handle (the session's own key pair) would outlive its owner in a binding. */
+%ignore foil_gate_session_key_pair;
+/* The calling thread's error is read by the raise hook, in the same C call. */
+%ignore foil_last_error;
+%ignore foil_error_clear;
 
+/* foil_status_at() returns a row's status value, not the outcome of a call: an integer in
+ * every language (the status typemap would raise it). */
+%apply int { foil_status_t foil_status_at };
+
+/* ---- Every public header (foil/foil.h's list; SWIG does not follow #include). */
 %include "foil/common.h"
+%include "foil/json.h"
+%include "foil/error.h"
 %include "foil/document.h"
 %include "foil/client.h"
 %include "foil/result.h"
@@ -81,6 +110,7 @@ FOIL_OUT_STRING(code_out, foil_emulator_string_free)
 %include "foil/sealed_token.h"
 %include "foil/webhooks.h"
 %include "foil/operations.h"
+%include "foil/models.h"
 %include "foil/sessions.h"
 %include "foil/gate_sessions.h"
 %include "foil/gate_session.h"
@@ -88,42 +118,16 @@ FOIL_OUT_STRING(code_out, foil_emulator_string_free)
 %include "foil/organizations.h"
 %include "foil/api_keys.h"
 %include "foil/webhook_endpoints.h"
-#ifdef FOIL_WITH_GATE_EXTRAS
 %include "foil/gate_registry.h"
 %include "foil/gate_services.h"
 %include "foil/gate_login.h"
-#endif
-
-/* The status table (FOIL_STATUS_TABLE), row by row, so each language builds its exception
- * classes from the same list: value and enum name here, kind and text from
- * foil_status_kind() / foil_status_str(). */
-%{
-#define FOIL_BINDING_STATUS_ROW(name, value, kind, parent, text) {value, #name},
-static const struct {
-    int value;
-    const char *name;
-} foil_binding_status_rows[] = {FOIL_STATUS_TABLE(FOIL_BINDING_STATUS_ROW)};
-#undef FOIL_BINDING_STATUS_ROW
-%}
-%inline %{
-/* Number of rows in FOIL_STATUS_TABLE. */
-size_t foil_binding_status_count(void) {
-    return sizeof foil_binding_status_rows / sizeof foil_binding_status_rows[0];
-}
-/* Value of row i (-1 when out of range). */
-int foil_binding_status_value(size_t i) {
-    return i < foil_binding_status_count() ? foil_binding_status_rows[i].value : -1;
-}
-/* Enum name of row i ("FOIL_E_NOT_FOUND"), NULL when out of range. */
-const char *foil_binding_status_name(size_t i) {
-    return i < foil_binding_status_count() ? foil_binding_status_rows[i].name : NULL;
-}
-%}
 
 #ifdef FOIL_WITH_EMULATOR
 /* The embedded emulator, for users' own tests. Structs with string members are built
  * here from plain arguments, so no language ever stores a borrowed string in C. */
-%ignore foil_emulator_stop;
+FOIL_HANDLE(foil_emulator, foil_emulator_stop)
+FOIL_OUT_STRING(key_out, foil_emulator_string_free)
+FOIL_OUT_STRING(code_out, foil_emulator_string_free)
 %ignore foil_emulator_string_free;
 %ignore foil_emulator_main;
 %ignore foil_emulator_config_init;
@@ -168,44 +172,4 @@ uint64_t foil_binding_emulator_requests(const foil_emulator_t *emu) {
     return st.requests;
 }
 %}
-%nodefaultctor foil_emulator;
-%nodefaultdtor foil_emulator;
-%extend foil_emulator {
-    ~foil_emulator() { foil_emulator_stop($self); }
-}
-struct foil_emulator {};
 #endif
-
-/* ---- Handles, declared last so every typemap and feature above applies (SWIG-NOTES S1). */
-%nodefaultctor foil_client;
-%nodefaultctor foil_page;
-%nodefaultctor foil_result;
-%nodefaultctor foil_iter;
-%nodefaultctor foil_document;
-%nodefaultctor foil_delivery_key_pair;
-%nodefaultctor foil_delivery_payload;
-%nodefaultctor foil_gate_session;
-%nodefaultdtor foil_client;
-%nodefaultdtor foil_page;
-%nodefaultdtor foil_result;
-%nodefaultdtor foil_iter;
-%nodefaultdtor foil_document;
-%nodefaultdtor foil_delivery_key_pair;
-%nodefaultdtor foil_delivery_payload;
-%nodefaultdtor foil_gate_session;
-%extend foil_client { ~foil_client() { foil_client_free($self); } }
-%extend foil_page { ~foil_page() { foil_page_free($self); } }
-%extend foil_result { ~foil_result() { foil_result_free($self); } }
-%extend foil_iter { ~foil_iter() { foil_iter_free($self); } }
-%extend foil_document { ~foil_document() { foil_document_free($self); } }
-%extend foil_delivery_key_pair { ~foil_delivery_key_pair() { foil_delivery_key_pair_free($self); } }
-%extend foil_delivery_payload { ~foil_delivery_payload() { foil_delivery_payload_free($self); } }
-%extend foil_gate_session { ~foil_gate_session() { foil_gate_session_free($self); } }
-struct foil_client {};
-struct foil_page {};
-struct foil_result {};
-struct foil_iter {};
-struct foil_document {};
-struct foil_delivery_key_pair {};
-struct foil_delivery_payload {};
-struct foil_gate_session {};

@@ -63,6 +63,7 @@ build = {
                "core/src/crypto/inflater.c",
                "core/src/crypto/sealed_token.c",
                "core/src/crypto/webhook_signature.c",
+               "core/src/error_out.c",
                "core/src/errors.c",
                "core/src/gate/delivery_request.c",
                "core/src/gate/env_policy.c",

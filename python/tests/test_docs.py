@@ -26,7 +26,7 @@ def test_error_stubs_match_runtime() -> None:
     stub = pathlib.Path(_errors.__file__).with_suffix(".pyi")
     tree = ast.parse(stub.read_text())
     declared = {node.name: [ast.unparse(b) for b in node.bases] for node in tree.body if isinstance(node, ast.ClassDef)}
-    for _value, _name, kind, _text in _errors.status_kinds()[1:]:
+    for _value, _name, kind, _text, _parent in _errors.status_kinds()[1:]:
         cls = _errors.error_class_for_kind(kind)
         assert cls.__name__ in declared, f"{cls.__name__} missing from _errors.pyi"
         assert declared[cls.__name__] == [b.__name__ for b in cls.__bases__]

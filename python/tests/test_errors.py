@@ -14,9 +14,12 @@ from foil.testing import Emulator
 def test_every_status_of_the_c_table_has_a_class() -> None:
     rows = _errors.status_kinds()
     assert rows[0][2] == "ok"
-    for value, name, kind, text in rows[1:]:
+    for value, name, kind, text, parent in rows[1:]:
         cls = _errors.error_class_for_kind(kind)
         assert cls.kind == kind and cls.status_value == value
+        # The tree is the table's parent column: a root kind derives from FoilError directly.
+        expected_base = _errors.error_class_for_kind(parent) if parent else foil.FoilError
+        assert cls.__bases__[0] is expected_base, (kind, parent, cls.__bases__)
         if cls is not foil.FoilApiError:
             assert name in (cls.__doc__ or "") and text in (cls.__doc__ or "")
         assert getattr(foil, cls.__name__) is cls, f"foil.{cls.__name__} is not exported"

@@ -92,6 +92,26 @@ class TestSignup < Minitest::Test
     assert_operator monotonic - t0, :<, 2
   end
 
+  def test_wait_absorbs_transient_failures
+    signup = client.gate.signup("foil")
+    emulator.faults do |emu|
+      emu.inject_fault("status", path: "/v1/gate/sessions/#{signup.id}", method: "GET", status: 503, count: 2)
+      emu.inject_fault("corrupt", path: "/v1/gate/sessions/#{signup.id}", method: "GET", count: 1)
+      emu.approve(signup.id)
+      statuses = []
+      refute_empty signup.wait(timeout: 10, interval: 0.05) { |status, _left| statuses << status }
+      assert_operator statuses.size, :>=, 4
+    end
+    signup.ack!
+  end
+
+  def test_cancel_before_wait_is_kept
+    signup = client.gate.signup("foil")
+    signup.cancel
+    assert_raises(Foil::CancelledError) { signup.wait(timeout: 5) }
+    assert_raises(Foil::TimeoutError) { signup.wait(timeout: 0.2, interval: 0.05) }
+  end
+
   def test_timeout_interrupts_wait_promptly
     signup = client.gate.signup("foil")
     t0 = monotonic

@@ -132,7 +132,10 @@ static void explicit_settings_beat_the_environment(void **state) {
     assert_string_equal(foil_error_field_name(err, 0), "FOIL_SECRET_KEY");
     assert_null(strstr(foil_error_message(err), "sk_bad"));
     assert_null(foil_error_field_received(err, 0));
-    /* An explicit key wins over the variable. */
+    foil_client_free(c);
+    /* An explicit key wins over the variable (options go before a client's first request). */
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, canned_server_url(e->server)));
     FOIL_ASSERT_OK(foil_client_set_secret_key(c, "sk_explicit"));
     FOIL_ASSERT_OK(foil_sessions_get(c, "sid_1", &r));
     foil_result_free(r);
@@ -161,7 +164,9 @@ static void explicit_settings_beat_the_environment(void **state) {
     FOIL_ASSERT_OK(foil_sessions_get(c, "sid_1", &r));
     foil_result_free(r);
     assert_string_equal(canned_server_last(e->server).authorization, "Bearer sk_from_env");
+    foil_client_free(c);
     /* Cleared explicitly: the variable is not read. */
+    FOIL_ASSERT_OK(foil_client_new(&c));
     FOIL_ASSERT_OK(foil_client_set_secret_key(c, NULL));
     assert_int_equal(foil_sessions_get(c, "sid_1", &r), FOIL_E_CONFIGURATION);
     foil_client_free(c);
@@ -349,8 +354,13 @@ static void loopback_is_never_proxied(void **state) {
     foil_result_t *r = NULL;
     foil_status_t st = foil_sessions_get(c, "sid_1", &r);
     foil_result_free(r);
+    foil_client_free(c);
     /* Even an explicitly configured proxy is skipped for loopback. */
-    foil_status_t st2 = foil_client_set_proxy(c, "http://127.0.0.1:1");
+    c = NULL;
+    foil_status_t st2 = foil_client_new(&c);
+    if (st2 == FOIL_OK) st2 = foil_client_set_base_url(c, canned_server_url(e->server));
+    if (st2 == FOIL_OK) st2 = foil_client_set_secret_key(c, "sk_test");
+    if (st2 == FOIL_OK) st2 = foil_client_set_proxy(c, "http://127.0.0.1:1");
     if (st2 == FOIL_OK) st2 = foil_sessions_get(c, "sid_1", &r);
     foil_result_free(r);
     foil_client_free(c);
@@ -380,6 +390,27 @@ static void empty_webhook_secret_is_an_argument_error(void **state) {
     foil_string_free(sig);
 }
 
+/* Defects 10, 11: a webhook event body with \u0000 or bytes that are not UTF-8 is refused,
+ * not cut at the NUL or passed on (cJSON alone accepts both). */
+static void webhook_events_must_be_text(void **state) {
+    (void)state;
+    const char *head = "{\"id\":\"wevt_0123456789abcdef0123456789abcdef\","
+                       "\"object\":\"webhook_event\",\"type\":\"session.created\","
+                       "\"created\":\"2026-01-02T00:00:00.000Z\",\"data\":{\"note\":\"";
+    const char *notes[] = {"a\\u0000b", "\xff", "\xc0\xaf", "\xed\xa0\x80"};
+    char body[512];
+    foil_document_t *doc = NULL;
+    for (size_t i = 0; i < sizeof notes / sizeof *notes; i++) {
+        snprintf(body, sizeof body, "%s%s\"}}", head, notes[i]);
+        assert_int_equal(foil_webhook_event_parse(body, strlen(body), &doc), FOIL_E_VALIDATION);
+        assert_null(doc);
+        assert_string_equal(foil_error_field_name(foil_last_error(), 0), "event");
+    }
+    snprintf(body, sizeof body, "%s%s\"}}", head, "caf\xc3\xa9 \\u00e9");
+    FOIL_ASSERT_OK(foil_webhook_event_parse(body, strlen(body), &doc));
+    foil_document_free(doc);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(dot_segment_ids_are_refused, setup, teardown),
@@ -393,6 +424,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(retries_never_sleep_past_the_deadline, setup, teardown),
         cmocka_unit_test_setup_teardown(loopback_is_never_proxied, setup, teardown),
         cmocka_unit_test(empty_webhook_secret_is_an_argument_error),
+        cmocka_unit_test(webhook_events_must_be_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -283,7 +283,10 @@ static void payload_must_be_zlib_json_object(void **state) {
     free(token);
 
     /* ...and each of these fails for its payload alone. */
-    const char *not_objects[] = {"[1,2]", "\"text\"", "42", "not json", "{\"a\":", ""};
+    const char *not_objects[] = {"[1,2]", "\"text\"", "42", "not json", "{\"a\":", "",
+                                 /* issue 10: NUL and text that is not UTF-8, never cut */
+                                 "{\"sid\":\"sid_a\\u0000b\"}", "{\"sid\":\"\xff\"}",
+                                 "{\"s\xc0\xaf\":1}"};
     for (size_t i = 0; i < sizeof not_objects / sizeof *not_objects; i++) {
         token = make_v1_json_token(not_objects[i], strlen(not_objects[i]));
         assert_rejected(token, PRIMARY_SECRET, "token.invalid_payload");

@@ -2702,34 +2702,37 @@ SWIG_Lua_dostring(lua_State *L, const char *str) {
 #define SWIGTYPE_p_foil_emulator_fault_kind swig_types[6]
 #define SWIGTYPE_p_foil_emulator_service swig_types[7]
 #define SWIGTYPE_p_foil_emulator_stats swig_types[8]
-#define SWIGTYPE_p_foil_error_t swig_types[9]
+#define SWIGTYPE_p_foil_error swig_types[9]
 #define SWIGTYPE_p_foil_gate_session swig_types[10]
 #define SWIGTYPE_p_foil_iter swig_types[11]
-#define SWIGTYPE_p_foil_page swig_types[12]
-#define SWIGTYPE_p_foil_result swig_types[13]
-#define SWIGTYPE_p_foil_status swig_types[14]
-#define SWIGTYPE_p_int swig_types[15]
-#define SWIGTYPE_p_long swig_types[16]
-#define SWIGTYPE_p_long_long swig_types[17]
-#define SWIGTYPE_p_p_char swig_types[18]
-#define SWIGTYPE_p_p_foil_client swig_types[19]
-#define SWIGTYPE_p_p_foil_delivery_key_pair swig_types[20]
-#define SWIGTYPE_p_p_foil_delivery_payload swig_types[21]
-#define SWIGTYPE_p_p_foil_document swig_types[22]
-#define SWIGTYPE_p_p_foil_emulator swig_types[23]
-#define SWIGTYPE_p_p_foil_gate_session swig_types[24]
-#define SWIGTYPE_p_p_foil_iter swig_types[25]
-#define SWIGTYPE_p_p_foil_json_t swig_types[26]
-#define SWIGTYPE_p_p_foil_page swig_types[27]
-#define SWIGTYPE_p_p_foil_result swig_types[28]
-#define SWIGTYPE_p_short swig_types[29]
-#define SWIGTYPE_p_signed_char swig_types[30]
-#define SWIGTYPE_p_unsigned_char swig_types[31]
-#define SWIGTYPE_p_unsigned_int swig_types[32]
-#define SWIGTYPE_p_unsigned_long_long swig_types[33]
-#define SWIGTYPE_p_unsigned_short swig_types[34]
-static swig_type_info *swig_types[36];
-static swig_module_info swig_module = {swig_types, 35, 0, 0, 0, 0};
+#define SWIGTYPE_p_foil_json swig_types[12]
+#define SWIGTYPE_p_foil_json_type swig_types[13]
+#define SWIGTYPE_p_foil_page swig_types[14]
+#define SWIGTYPE_p_foil_result swig_types[15]
+#define SWIGTYPE_p_foil_status swig_types[16]
+#define SWIGTYPE_p_int swig_types[17]
+#define SWIGTYPE_p_long swig_types[18]
+#define SWIGTYPE_p_long_long swig_types[19]
+#define SWIGTYPE_p_p_char swig_types[20]
+#define SWIGTYPE_p_p_foil_client swig_types[21]
+#define SWIGTYPE_p_p_foil_delivery_key_pair swig_types[22]
+#define SWIGTYPE_p_p_foil_delivery_payload swig_types[23]
+#define SWIGTYPE_p_p_foil_document swig_types[24]
+#define SWIGTYPE_p_p_foil_emulator swig_types[25]
+#define SWIGTYPE_p_p_foil_error swig_types[26]
+#define SWIGTYPE_p_p_foil_gate_session swig_types[27]
+#define SWIGTYPE_p_p_foil_iter swig_types[28]
+#define SWIGTYPE_p_p_foil_json swig_types[29]
+#define SWIGTYPE_p_p_foil_page swig_types[30]
+#define SWIGTYPE_p_p_foil_result swig_types[31]
+#define SWIGTYPE_p_short swig_types[32]
+#define SWIGTYPE_p_signed_char swig_types[33]
+#define SWIGTYPE_p_unsigned_char swig_types[34]
+#define SWIGTYPE_p_unsigned_int swig_types[35]
+#define SWIGTYPE_p_unsigned_long_long swig_types[36]
+#define SWIGTYPE_p_unsigned_short swig_types[37]
+static swig_type_info *swig_types[39];
+static swig_module_info swig_module = {swig_types, 38, 0, 0, 0, 0};
 #define SWIG_TypeQuery(name) SWIG_TypeQueryModule(&swig_module, &swig_module, name)
 #define SWIG_MangledTypeQuery(name) SWIG_MangledTypeQueryModule(&swig_module, &swig_module, name)
 
@@ -2745,12 +2748,6 @@ static swig_module_info swig_module = {swig_types, 35, 0, 0, 0, 0};
 
 
 #include "foil/foil.h"
-#include "foil/webhook_endpoints.h"
-#ifdef FOIL_WITH_GATE_EXTRAS
-#include "foil/gate_registry.h"
-#include "foil/gate_services.h"
-#include "foil/gate_login.h"
-#endif
 #ifdef FOIL_WITH_EMULATOR
 #include "foil_emulator.h"
 #endif
@@ -3270,28 +3267,16 @@ static int foil_lua_call_iter(lua_State *L) {
     return 1;
 }
 
-
-#define FOIL_BINDING_STATUS_ROW(name, value, kind, parent, text) {value, #name},
-static const struct {
-    int value;
-    const char *name;
-} foil_binding_status_rows[] = {FOIL_STATUS_TABLE(FOIL_BINDING_STATUS_ROW)};
-#undef FOIL_BINDING_STATUS_ROW
-
-
-/* Number of rows in FOIL_STATUS_TABLE. */
-size_t foil_binding_status_count(void) {
-    return sizeof foil_binding_status_rows / sizeof foil_binding_status_rows[0];
-}
-/* Value of row i (-1 when out of range). */
-int foil_binding_status_value(size_t i) {
-    return i < foil_binding_status_count() ? foil_binding_status_rows[i].value : -1;
-}
-/* Enum name of row i ("FOIL_E_NOT_FOUND"), NULL when out of range. */
-const char *foil_binding_status_name(size_t i) {
-    return i < foil_binding_status_count() ? foil_binding_status_rows[i].name : NULL;
-}
-
+SWIGINTERN void delete_foil_client(struct foil_client *self){ foil_client_free(self); }
+SWIGINTERN void delete_foil_page(struct foil_page *self){ foil_page_free(self); }
+SWIGINTERN void delete_foil_result(struct foil_result *self){ foil_result_free(self); }
+SWIGINTERN void delete_foil_iter(struct foil_iter *self){ foil_iter_free(self); }
+SWIGINTERN void delete_foil_document(struct foil_document *self){ foil_document_free(self); }
+SWIGINTERN void delete_foil_delivery_key_pair(struct foil_delivery_key_pair *self){ foil_delivery_key_pair_free(self); }
+SWIGINTERN void delete_foil_delivery_payload(struct foil_delivery_payload *self){ foil_delivery_payload_free(self); }
+SWIGINTERN void delete_foil_gate_session(struct foil_gate_session *self){ foil_gate_session_free(self); }
+SWIGINTERN void delete_foil_error(struct foil_error *self){ foil_error_free(self); }
+SWIGINTERN void delete_foil_emulator(struct foil_emulator *self){ foil_emulator_stop(self); }
 
 /* Start an emulator on loopback. Zero means the documented default for every number. */
 foil_status_t foil_binding_emulator_start(unsigned port, uint64_t seed, size_t session_count,
@@ -3327,18 +3312,360 @@ uint64_t foil_binding_emulator_requests(const foil_emulator_t *emu) {
     return st.requests;
 }
 
-SWIGINTERN void delete_foil_emulator(struct foil_emulator *self){ foil_emulator_stop(self); }
-SWIGINTERN void delete_foil_client(struct foil_client *self){ foil_client_free(self); }
-SWIGINTERN void delete_foil_page(struct foil_page *self){ foil_page_free(self); }
-SWIGINTERN void delete_foil_result(struct foil_result *self){ foil_result_free(self); }
-SWIGINTERN void delete_foil_iter(struct foil_iter *self){ foil_iter_free(self); }
-SWIGINTERN void delete_foil_document(struct foil_document *self){ foil_document_free(self); }
-SWIGINTERN void delete_foil_delivery_key_pair(struct foil_delivery_key_pair *self){ foil_delivery_key_pair_free(self); }
-SWIGINTERN void delete_foil_delivery_payload(struct foil_delivery_payload *self){ foil_delivery_payload_free(self); }
-SWIGINTERN void delete_foil_gate_session(struct foil_gate_session *self){ foil_gate_session_free(self); }
 #ifdef __cplusplus
 extern "C" {
 #endif
+static void swig_delete_client(void *obj) {
+struct foil_client *arg1 = (struct foil_client *) obj;
+delete_foil_client(arg1);
+}
+static swig_lua_attribute swig_client_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_method swig_client_methods[]= {
+    {0,0}
+};
+static swig_lua_method swig_client_meta[] = {
+    {0,0}
+};
+
+static swig_lua_attribute swig_client_Sf_SwigStatic_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_const_info swig_client_Sf_SwigStatic_constants[]= {
+    {0,0,0,0,0,0}
+};
+static swig_lua_method swig_client_Sf_SwigStatic_methods[]= {
+    {0,0}
+};
+static swig_lua_class* swig_client_Sf_SwigStatic_classes[]= {
+    0
+};
+
+static swig_lua_namespace swig_client_Sf_SwigStatic = {
+    "client",
+    swig_client_Sf_SwigStatic_methods,
+    swig_client_Sf_SwigStatic_attributes,
+    swig_client_Sf_SwigStatic_constants,
+    swig_client_Sf_SwigStatic_classes,
+    0
+};
+static swig_lua_class *swig_client_bases[] = {0};
+static const char *swig_client_base_names[] = {0};
+static swig_lua_class _wrap_class_client = { "client", "client", &SWIGTYPE_p_foil_client,0, swig_delete_client, swig_client_methods, swig_client_attributes, &swig_client_Sf_SwigStatic, swig_client_meta, swig_client_bases, swig_client_base_names };
+
+static void swig_delete_page(void *obj) {
+struct foil_page *arg1 = (struct foil_page *) obj;
+delete_foil_page(arg1);
+}
+static swig_lua_attribute swig_page_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_method swig_page_methods[]= {
+    {0,0}
+};
+static swig_lua_method swig_page_meta[] = {
+    {0,0}
+};
+
+static swig_lua_attribute swig_page_Sf_SwigStatic_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_const_info swig_page_Sf_SwigStatic_constants[]= {
+    {0,0,0,0,0,0}
+};
+static swig_lua_method swig_page_Sf_SwigStatic_methods[]= {
+    {0,0}
+};
+static swig_lua_class* swig_page_Sf_SwigStatic_classes[]= {
+    0
+};
+
+static swig_lua_namespace swig_page_Sf_SwigStatic = {
+    "page",
+    swig_page_Sf_SwigStatic_methods,
+    swig_page_Sf_SwigStatic_attributes,
+    swig_page_Sf_SwigStatic_constants,
+    swig_page_Sf_SwigStatic_classes,
+    0
+};
+static swig_lua_class *swig_page_bases[] = {0};
+static const char *swig_page_base_names[] = {0};
+static swig_lua_class _wrap_class_page = { "page", "page", &SWIGTYPE_p_foil_page,0, swig_delete_page, swig_page_methods, swig_page_attributes, &swig_page_Sf_SwigStatic, swig_page_meta, swig_page_bases, swig_page_base_names };
+
+static void swig_delete_result(void *obj) {
+struct foil_result *arg1 = (struct foil_result *) obj;
+delete_foil_result(arg1);
+}
+static swig_lua_attribute swig_result_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_method swig_result_methods[]= {
+    {0,0}
+};
+static swig_lua_method swig_result_meta[] = {
+    {0,0}
+};
+
+static swig_lua_attribute swig_result_Sf_SwigStatic_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_const_info swig_result_Sf_SwigStatic_constants[]= {
+    {0,0,0,0,0,0}
+};
+static swig_lua_method swig_result_Sf_SwigStatic_methods[]= {
+    {0,0}
+};
+static swig_lua_class* swig_result_Sf_SwigStatic_classes[]= {
+    0
+};
+
+static swig_lua_namespace swig_result_Sf_SwigStatic = {
+    "result",
+    swig_result_Sf_SwigStatic_methods,
+    swig_result_Sf_SwigStatic_attributes,
+    swig_result_Sf_SwigStatic_constants,
+    swig_result_Sf_SwigStatic_classes,
+    0
+};
+static swig_lua_class *swig_result_bases[] = {0};
+static const char *swig_result_base_names[] = {0};
+static swig_lua_class _wrap_class_result = { "result", "result", &SWIGTYPE_p_foil_result,0, swig_delete_result, swig_result_methods, swig_result_attributes, &swig_result_Sf_SwigStatic, swig_result_meta, swig_result_bases, swig_result_base_names };
+
+static void swig_delete_iter(void *obj) {
+struct foil_iter *arg1 = (struct foil_iter *) obj;
+delete_foil_iter(arg1);
+}
+static swig_lua_attribute swig_iter_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_method swig_iter_methods[]= {
+    {0,0}
+};
+static swig_lua_method swig_iter_meta[] = {
+    {0,0}
+};
+
+static swig_lua_attribute swig_iter_Sf_SwigStatic_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_const_info swig_iter_Sf_SwigStatic_constants[]= {
+    {0,0,0,0,0,0}
+};
+static swig_lua_method swig_iter_Sf_SwigStatic_methods[]= {
+    {0,0}
+};
+static swig_lua_class* swig_iter_Sf_SwigStatic_classes[]= {
+    0
+};
+
+static swig_lua_namespace swig_iter_Sf_SwigStatic = {
+    "iter",
+    swig_iter_Sf_SwigStatic_methods,
+    swig_iter_Sf_SwigStatic_attributes,
+    swig_iter_Sf_SwigStatic_constants,
+    swig_iter_Sf_SwigStatic_classes,
+    0
+};
+static swig_lua_class *swig_iter_bases[] = {0};
+static const char *swig_iter_base_names[] = {0};
+static swig_lua_class _wrap_class_iter = { "iter", "iter", &SWIGTYPE_p_foil_iter,0, swig_delete_iter, swig_iter_methods, swig_iter_attributes, &swig_iter_Sf_SwigStatic, swig_iter_meta, swig_iter_bases, swig_iter_base_names };
+
+static void swig_delete_document(void *obj) {
+struct foil_document *arg1 = (struct foil_document *) obj;
+delete_foil_document(arg1);
+}
+static swig_lua_attribute swig_document_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_method swig_document_methods[]= {
+    {0,0}
+};
+static swig_lua_method swig_document_meta[] = {
+    {0,0}
+};
+
+static swig_lua_attribute swig_document_Sf_SwigStatic_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_const_info swig_document_Sf_SwigStatic_constants[]= {
+    {0,0,0,0,0,0}
+};
+static swig_lua_method swig_document_Sf_SwigStatic_methods[]= {
+    {0,0}
+};
+static swig_lua_class* swig_document_Sf_SwigStatic_classes[]= {
+    0
+};
+
+static swig_lua_namespace swig_document_Sf_SwigStatic = {
+    "document",
+    swig_document_Sf_SwigStatic_methods,
+    swig_document_Sf_SwigStatic_attributes,
+    swig_document_Sf_SwigStatic_constants,
+    swig_document_Sf_SwigStatic_classes,
+    0
+};
+static swig_lua_class *swig_document_bases[] = {0};
+static const char *swig_document_base_names[] = {0};
+static swig_lua_class _wrap_class_document = { "document", "document", &SWIGTYPE_p_foil_document,0, swig_delete_document, swig_document_methods, swig_document_attributes, &swig_document_Sf_SwigStatic, swig_document_meta, swig_document_bases, swig_document_base_names };
+
+static void swig_delete_delivery_key_pair(void *obj) {
+struct foil_delivery_key_pair *arg1 = (struct foil_delivery_key_pair *) obj;
+delete_foil_delivery_key_pair(arg1);
+}
+static swig_lua_attribute swig_delivery_key_pair_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_method swig_delivery_key_pair_methods[]= {
+    {0,0}
+};
+static swig_lua_method swig_delivery_key_pair_meta[] = {
+    {0,0}
+};
+
+static swig_lua_attribute swig_delivery_key_pair_Sf_SwigStatic_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_const_info swig_delivery_key_pair_Sf_SwigStatic_constants[]= {
+    {0,0,0,0,0,0}
+};
+static swig_lua_method swig_delivery_key_pair_Sf_SwigStatic_methods[]= {
+    {0,0}
+};
+static swig_lua_class* swig_delivery_key_pair_Sf_SwigStatic_classes[]= {
+    0
+};
+
+static swig_lua_namespace swig_delivery_key_pair_Sf_SwigStatic = {
+    "delivery_key_pair",
+    swig_delivery_key_pair_Sf_SwigStatic_methods,
+    swig_delivery_key_pair_Sf_SwigStatic_attributes,
+    swig_delivery_key_pair_Sf_SwigStatic_constants,
+    swig_delivery_key_pair_Sf_SwigStatic_classes,
+    0
+};
+static swig_lua_class *swig_delivery_key_pair_bases[] = {0};
+static const char *swig_delivery_key_pair_base_names[] = {0};
+static swig_lua_class _wrap_class_delivery_key_pair = { "delivery_key_pair", "delivery_key_pair", &SWIGTYPE_p_foil_delivery_key_pair,0, swig_delete_delivery_key_pair, swig_delivery_key_pair_methods, swig_delivery_key_pair_attributes, &swig_delivery_key_pair_Sf_SwigStatic, swig_delivery_key_pair_meta, swig_delivery_key_pair_bases, swig_delivery_key_pair_base_names };
+
+static void swig_delete_delivery_payload(void *obj) {
+struct foil_delivery_payload *arg1 = (struct foil_delivery_payload *) obj;
+delete_foil_delivery_payload(arg1);
+}
+static swig_lua_attribute swig_delivery_payload_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_method swig_delivery_payload_methods[]= {
+    {0,0}
+};
+static swig_lua_method swig_delivery_payload_meta[] = {
+    {0,0}
+};
+
+static swig_lua_attribute swig_delivery_payload_Sf_SwigStatic_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_const_info swig_delivery_payload_Sf_SwigStatic_constants[]= {
+    {0,0,0,0,0,0}
+};
+static swig_lua_method swig_delivery_payload_Sf_SwigStatic_methods[]= {
+    {0,0}
+};
+static swig_lua_class* swig_delivery_payload_Sf_SwigStatic_classes[]= {
+    0
+};
+
+static swig_lua_namespace swig_delivery_payload_Sf_SwigStatic = {
+    "delivery_payload",
+    swig_delivery_payload_Sf_SwigStatic_methods,
+    swig_delivery_payload_Sf_SwigStatic_attributes,
+    swig_delivery_payload_Sf_SwigStatic_constants,
+    swig_delivery_payload_Sf_SwigStatic_classes,
+    0
+};
+static swig_lua_class *swig_delivery_payload_bases[] = {0};
+static const char *swig_delivery_payload_base_names[] = {0};
+static swig_lua_class _wrap_class_delivery_payload = { "delivery_payload", "delivery_payload", &SWIGTYPE_p_foil_delivery_payload,0, swig_delete_delivery_payload, swig_delivery_payload_methods, swig_delivery_payload_attributes, &swig_delivery_payload_Sf_SwigStatic, swig_delivery_payload_meta, swig_delivery_payload_bases, swig_delivery_payload_base_names };
+
+static void swig_delete_gate_session(void *obj) {
+struct foil_gate_session *arg1 = (struct foil_gate_session *) obj;
+delete_foil_gate_session(arg1);
+}
+static swig_lua_attribute swig_gate_session_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_method swig_gate_session_methods[]= {
+    {0,0}
+};
+static swig_lua_method swig_gate_session_meta[] = {
+    {0,0}
+};
+
+static swig_lua_attribute swig_gate_session_Sf_SwigStatic_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_const_info swig_gate_session_Sf_SwigStatic_constants[]= {
+    {0,0,0,0,0,0}
+};
+static swig_lua_method swig_gate_session_Sf_SwigStatic_methods[]= {
+    {0,0}
+};
+static swig_lua_class* swig_gate_session_Sf_SwigStatic_classes[]= {
+    0
+};
+
+static swig_lua_namespace swig_gate_session_Sf_SwigStatic = {
+    "gate_session",
+    swig_gate_session_Sf_SwigStatic_methods,
+    swig_gate_session_Sf_SwigStatic_attributes,
+    swig_gate_session_Sf_SwigStatic_constants,
+    swig_gate_session_Sf_SwigStatic_classes,
+    0
+};
+static swig_lua_class *swig_gate_session_bases[] = {0};
+static const char *swig_gate_session_base_names[] = {0};
+static swig_lua_class _wrap_class_gate_session = { "gate_session", "gate_session", &SWIGTYPE_p_foil_gate_session,0, swig_delete_gate_session, swig_gate_session_methods, swig_gate_session_attributes, &swig_gate_session_Sf_SwigStatic, swig_gate_session_meta, swig_gate_session_bases, swig_gate_session_base_names };
+
+static void swig_delete_error(void *obj) {
+struct foil_error *arg1 = (struct foil_error *) obj;
+delete_foil_error(arg1);
+}
+static swig_lua_attribute swig_error_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_method swig_error_methods[]= {
+    {0,0}
+};
+static swig_lua_method swig_error_meta[] = {
+    {0,0}
+};
+
+static swig_lua_attribute swig_error_Sf_SwigStatic_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_const_info swig_error_Sf_SwigStatic_constants[]= {
+    {0,0,0,0,0,0}
+};
+static swig_lua_method swig_error_Sf_SwigStatic_methods[]= {
+    {0,0}
+};
+static swig_lua_class* swig_error_Sf_SwigStatic_classes[]= {
+    0
+};
+
+static swig_lua_namespace swig_error_Sf_SwigStatic = {
+    "error",
+    swig_error_Sf_SwigStatic_methods,
+    swig_error_Sf_SwigStatic_attributes,
+    swig_error_Sf_SwigStatic_constants,
+    swig_error_Sf_SwigStatic_classes,
+    0
+};
+static swig_lua_class *swig_error_bases[] = {0};
+static const char *swig_error_base_names[] = {0};
+static swig_lua_class _wrap_class_error = { "error", "error", &SWIGTYPE_p_foil_error,0, swig_delete_error, swig_error_methods, swig_error_attributes, &swig_error_Sf_SwigStatic, swig_error_meta, swig_error_bases, swig_error_base_names };
+
 static int _wrap_status_str(lua_State* L) {
   int SWIG_arg = 0;
   foil_status_t arg1 ;
@@ -3487,6 +3814,485 @@ static int _wrap_version_number(lua_State* L) {
   SWIG_check_num_args("foil_version_number",0,0)
   result = (int)foil_version_number();
   lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_status(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_error_status",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_status",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_status",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = (foil_status_t)foil_error_status((struct foil_error const *)arg1);
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_http_status(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  int result;
+  
+  SWIG_check_num_args("foil_error_http_status",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_http_status",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_http_status",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = (int)foil_error_http_status((struct foil_error const *)arg1);
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_code(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_error_code",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_code",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_code",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = (char *)foil_error_code((struct foil_error const *)arg1);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_message(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_error_message",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_message",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_message",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = (char *)foil_error_message((struct foil_error const *)arg1);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_retryable(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  int result;
+  
+  SWIG_check_num_args("foil_error_retryable",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_retryable",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_retryable",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = (int)foil_error_retryable((struct foil_error const *)arg1);
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_request_id(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_error_request_id",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_request_id",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_request_id",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = (char *)foil_error_request_id((struct foil_error const *)arg1);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_docs_url(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_error_docs_url",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_docs_url",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_docs_url",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = (char *)foil_error_docs_url((struct foil_error const *)arg1);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_next_action(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_error_next_action",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_next_action",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_next_action",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = (char *)foil_error_next_action((struct foil_error const *)arg1);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_retry_after(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  double result;
+  
+  SWIG_check_num_args("foil_error_retry_after",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_retry_after",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_retry_after",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = (double)foil_error_retry_after((struct foil_error const *)arg1);
+  lua_pushnumber(L, (lua_Number) result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_body(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_error_body",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_body",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_body",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = (char *)foil_error_body((struct foil_error const *)arg1);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_details(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  foil_json_t *result = 0 ;
+  
+  SWIG_check_num_args("foil_error_details",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_details",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_details",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = (foil_json_t *)foil_error_details((struct foil_error const *)arg1);
+  {
+    foil_lua_push_json(L, result);
+    SWIG_arg++;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_field_count(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  size_t result;
+  
+  SWIG_check_num_args("foil_error_field_count",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_field_count",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_field_count",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = foil_error_field_count((struct foil_error const *)arg1);
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_field_name(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  size_t arg2 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_error_field_name",2,2)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_field_name",1,"foil_error_t const *");
+  if(!lua_isnumber(L,2)) SWIG_fail_arg("foil_error_field_name",2,"size_t");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_field_name",1,SWIGTYPE_p_foil_error);
+  }
+  
+  SWIG_contract_assert((lua_tonumber(L,2)>=0),"number must not be negative");
+  arg2 = (size_t)lua_tonumber(L, 2);
+  result = (char *)foil_error_field_name((struct foil_error const *)arg1,arg2);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_field_issue(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  size_t arg2 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_error_field_issue",2,2)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_field_issue",1,"foil_error_t const *");
+  if(!lua_isnumber(L,2)) SWIG_fail_arg("foil_error_field_issue",2,"size_t");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_field_issue",1,SWIGTYPE_p_foil_error);
+  }
+  
+  SWIG_contract_assert((lua_tonumber(L,2)>=0),"number must not be negative");
+  arg2 = (size_t)lua_tonumber(L, 2);
+  result = (char *)foil_error_field_issue((struct foil_error const *)arg1,arg2);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_field_expected(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  size_t arg2 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_error_field_expected",2,2)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_field_expected",1,"foil_error_t const *");
+  if(!lua_isnumber(L,2)) SWIG_fail_arg("foil_error_field_expected",2,"size_t");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_field_expected",1,SWIGTYPE_p_foil_error);
+  }
+  
+  SWIG_contract_assert((lua_tonumber(L,2)>=0),"number must not be negative");
+  arg2 = (size_t)lua_tonumber(L, 2);
+  result = (char *)foil_error_field_expected((struct foil_error const *)arg1,arg2);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_field_received(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  size_t arg2 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_error_field_received",2,2)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_field_received",1,"foil_error_t const *");
+  if(!lua_isnumber(L,2)) SWIG_fail_arg("foil_error_field_received",2,"size_t");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_field_received",1,SWIGTYPE_p_foil_error);
+  }
+  
+  SWIG_contract_assert((lua_tonumber(L,2)>=0),"number must not be negative");
+  arg2 = (size_t)lua_tonumber(L, 2);
+  result = (char *)foil_error_field_received((struct foil_error const *)arg1,arg2);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_allowed_value_count(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  size_t result;
+  
+  SWIG_check_num_args("foil_error_allowed_value_count",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_allowed_value_count",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_allowed_value_count",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = foil_error_allowed_value_count((struct foil_error const *)arg1);
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_allowed_value(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  size_t arg2 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_error_allowed_value",2,2)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_allowed_value",1,"foil_error_t const *");
+  if(!lua_isnumber(L,2)) SWIG_fail_arg("foil_error_allowed_value",2,"size_t");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_allowed_value",1,SWIGTYPE_p_foil_error);
+  }
+  
+  SWIG_contract_assert((lua_tonumber(L,2)>=0),"number must not be negative");
+  arg2 = (size_t)lua_tonumber(L, 2);
+  result = (char *)foil_error_allowed_value((struct foil_error const *)arg1,arg2);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_json(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  foil_json_t *result = 0 ;
+  
+  SWIG_check_num_args("foil_error_json",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_json",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_json",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = (foil_json_t *)foil_error_json((struct foil_error const *)arg1);
+  {
+    foil_lua_push_json(L, result);
+    SWIG_arg++;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_copy(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_error_t *arg1 = (foil_error_t *) 0 ;
+  foil_error_t **arg2 = (foil_error_t **) 0 ;
+  foil_error_t *temp2 = NULL ;
+  foil_status_t result;
+  
+  arg2 = &temp2;
+  SWIG_check_num_args("foil_error_copy",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_error_copy",1,"foil_error_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_error,0))){
+    SWIG_fail_ptr("error_copy",1,SWIGTYPE_p_foil_error);
+  }
+  
+  result = (foil_status_t)foil_error_copy((struct foil_error const *)arg1,arg2);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  {
+    SWIG_NewPointerObj(L, *arg2, SWIGTYPE_p_foil_error, 1);
+    SWIG_arg++;
+    *arg2 = NULL;
+  }
   return SWIG_arg;
   
   fail: SWIGUNUSED;
@@ -3967,6 +4773,53 @@ static int _wrap_client_set_max_response_bytes(lua_State* L) {
 }
 
 
+static int _wrap_client_configure(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_client_t *arg1 = (foil_client_t *) 0 ;
+  char *arg2 = (char *) 0 ;
+  foil_error_t **arg3 = (foil_error_t **) 0 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_client_configure",3,3)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_client_configure",1,"foil_client_t *");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_client_configure",2,"char const *");
+  if(!SWIG_isptrtype(L,3)) SWIG_fail_arg("foil_client_configure",3,"foil_error_t **");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_client,0))){
+    SWIG_fail_ptr("client_configure",1,SWIGTYPE_p_foil_client);
+  }
+  
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "client_configure: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("client_configure", 2, "string");
+    }
+  }
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,3,(void**)&arg3,SWIGTYPE_p_p_foil_error,0))){
+    SWIG_fail_ptr("client_configure",3,SWIGTYPE_p_p_foil_error);
+  }
+  
+  result = (foil_status_t)foil_client_configure(arg1,(char const *)arg2,arg3);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_client_cancel(lua_State* L) {
   int SWIG_arg = 0;
   foil_client_t *arg1 = (foil_client_t *) 0 ;
@@ -4359,7 +5212,7 @@ static int _wrap_iter_next(lua_State* L) {
     SWIG_fail_ptr("iter_next",1,SWIGTYPE_p_foil_iter);
   }
   
-  result = (foil_status_t)foil_iter_next(arg1,(foil_json_t const **)arg2);
+  result = (foil_status_t)foil_iter_next(arg1,(struct foil_json const **)arg2);
   {
     if (result != FOIL_OK) {
       foil_lua_push_error(L, result, foil_last_error());
@@ -5762,6 +6615,100 @@ static int _wrap_operation_paginated(lua_State* L) {
 }
 
 
+static int _wrap_model_count(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t result;
+  
+  SWIG_check_num_args("foil_model_count",0,0)
+  result = foil_model_count();
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_model_info(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t arg1 ;
+  char *arg2 = (char *) 0 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_model_info",2,2)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_model_info",1,"size_t");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_model_info",2,"char const *");
+  SWIG_contract_assert((lua_tonumber(L,1)>=0),"number must not be negative");
+  arg1 = (size_t)lua_tonumber(L, 1);
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "model_info: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("model_info", 2, "string");
+    }
+  }
+  result = (char *)foil_model_info(arg1,(char const *)arg2);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_model_field_count(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t result;
+  
+  SWIG_check_num_args("foil_model_field_count",0,0)
+  result = foil_model_field_count();
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_model_field_info(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t arg1 ;
+  char *arg2 = (char *) 0 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_model_field_info",2,2)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_model_field_info",1,"size_t");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_model_field_info",2,"char const *");
+  SWIG_contract_assert((lua_tonumber(L,1)>=0),"number must not be negative");
+  arg1 = (size_t)lua_tonumber(L, 1);
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "model_field_info: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("model_field_info", 2, "string");
+    }
+  }
+  result = (char *)foil_model_field_info(arg1,(char const *)arg2);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_sessions_list(lua_State* L) {
   int SWIG_arg = 0;
   foil_client_t *arg1 = (foil_client_t *) 0 ;
@@ -6710,7 +7657,7 @@ static int _wrap_gate_session_error(lua_State* L) {
   }
   
   result = (foil_error_t *)foil_gate_session_error((struct foil_gate_session const *)arg1);
-  SWIG_NewPointerObj(L,result,SWIGTYPE_p_foil_error_t,0); SWIG_arg++; 
+  SWIG_NewPointerObj(L,result,SWIGTYPE_p_foil_error,0); SWIG_arg++; 
   return SWIG_arg;
   
   fail: SWIGUNUSED;
@@ -7048,6 +7995,142 @@ static int _wrap_gate_session_import(lua_State* L) {
     }
   }
   result = (foil_status_t)foil_gate_session_import(arg1,(char const *)arg2,arg3);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  {
+    SWIG_NewPointerObj(L, *arg3, SWIGTYPE_p_foil_gate_session, 1);
+    SWIG_arg++;
+    *arg3 = NULL;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_gate_session_create_ex(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_client_t *arg1 = (foil_client_t *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  char *arg4 = (char *) 0 ;
+  foil_gate_session_t **arg5 = (foil_gate_session_t **) 0 ;
+  foil_error_t **arg6 = (foil_error_t **) 0 ;
+  foil_gate_session_t *temp5 = NULL ;
+  foil_status_t result;
+  
+  arg5 = &temp5;
+  SWIG_check_num_args("foil_gate_session_create_ex",5,5)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_create_ex",1,"foil_client_t *");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_gate_session_create_ex",2,"char const *");
+  if(!foil_lua_isnilstring(L,3)) SWIG_fail_arg("foil_gate_session_create_ex",3,"char const *");
+  if(!foil_lua_isnilstring(L,4)) SWIG_fail_arg("foil_gate_session_create_ex",4,"char const *");
+  if(!SWIG_isptrtype(L,5)) SWIG_fail_arg("foil_gate_session_create_ex",5,"foil_error_t **");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_client,0))){
+    SWIG_fail_ptr("gate_session_create_ex",1,SWIGTYPE_p_foil_client);
+  }
+  
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "gate_session_create_ex: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("gate_session_create_ex", 2, "string");
+    }
+  }
+  {
+    if (lua_isnoneornil(L, 3)) {
+      arg3 = NULL;
+    } else if (lua_type(L, 3) == LUA_TSTRING) {
+      size_t n = 0;
+      arg3 = (char *)lua_tolstring(L, 3, &n);
+      if (strlen(arg3) != n) foil_lua_argerror(L, "gate_session_create_ex: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("gate_session_create_ex", 3, "string");
+    }
+  }
+  {
+    if (lua_isnoneornil(L, 4)) {
+      arg4 = NULL;
+    } else if (lua_type(L, 4) == LUA_TSTRING) {
+      size_t n = 0;
+      arg4 = (char *)lua_tolstring(L, 4, &n);
+      if (strlen(arg4) != n) foil_lua_argerror(L, "gate_session_create_ex: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("gate_session_create_ex", 4, "string");
+    }
+  }
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,5,(void**)&arg6,SWIGTYPE_p_p_foil_error,0))){
+    SWIG_fail_ptr("gate_session_create_ex",6,SWIGTYPE_p_p_foil_error);
+  }
+  
+  result = (foil_status_t)foil_gate_session_create_ex(arg1,(char const *)arg2,(char const *)arg3,(char const *)arg4,arg5,arg6);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  {
+    SWIG_NewPointerObj(L, *arg5, SWIGTYPE_p_foil_gate_session, 1);
+    SWIG_arg++;
+    *arg5 = NULL;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_gate_session_import_ex(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_client_t *arg1 = (foil_client_t *) 0 ;
+  char *arg2 = (char *) 0 ;
+  foil_gate_session_t **arg3 = (foil_gate_session_t **) 0 ;
+  foil_error_t **arg4 = (foil_error_t **) 0 ;
+  foil_gate_session_t *temp3 = NULL ;
+  foil_status_t result;
+  
+  arg3 = &temp3;
+  SWIG_check_num_args("foil_gate_session_import_ex",3,3)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_import_ex",1,"foil_client_t *");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_gate_session_import_ex",2,"char const *");
+  if(!SWIG_isptrtype(L,3)) SWIG_fail_arg("foil_gate_session_import_ex",3,"foil_error_t **");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_client,0))){
+    SWIG_fail_ptr("gate_session_import_ex",1,SWIGTYPE_p_foil_client);
+  }
+  
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "gate_session_import_ex: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("gate_session_import_ex", 2, "string");
+    }
+  }
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,3,(void**)&arg4,SWIGTYPE_p_p_foil_error,0))){
+    SWIG_fail_ptr("gate_session_import_ex",4,SWIGTYPE_p_p_foil_error);
+  }
+  
+  result = (foil_status_t)foil_gate_session_import_ex(arg1,(char const *)arg2,arg3,arg4);
   {
     if (result != FOIL_OK) {
       foil_lua_push_error(L, result, foil_last_error());
@@ -8979,58 +10062,44 @@ static int _wrap_gate_agent_tokens_revoke(lua_State* L) {
 }
 
 
-static int _wrap_binding_status_count(lua_State* L) {
-  int SWIG_arg = 0;
-  size_t result;
-  
-  SWIG_check_num_args("foil_binding_status_count",0,0)
-  result = foil_binding_status_count();
-  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
+static void swig_delete_emulator(void *obj) {
+struct foil_emulator *arg1 = (struct foil_emulator *) obj;
+delete_foil_emulator(arg1);
 }
+static swig_lua_attribute swig_emulator_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_method swig_emulator_methods[]= {
+    {0,0}
+};
+static swig_lua_method swig_emulator_meta[] = {
+    {0,0}
+};
 
+static swig_lua_attribute swig_emulator_Sf_SwigStatic_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_const_info swig_emulator_Sf_SwigStatic_constants[]= {
+    {0,0,0,0,0,0}
+};
+static swig_lua_method swig_emulator_Sf_SwigStatic_methods[]= {
+    {0,0}
+};
+static swig_lua_class* swig_emulator_Sf_SwigStatic_classes[]= {
+    0
+};
 
-static int _wrap_binding_status_value(lua_State* L) {
-  int SWIG_arg = 0;
-  size_t arg1 ;
-  int result;
-  
-  SWIG_check_num_args("foil_binding_status_value",1,1)
-  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_binding_status_value",1,"size_t");
-  SWIG_contract_assert((lua_tonumber(L,1)>=0),"number must not be negative");
-  arg1 = (size_t)lua_tonumber(L, 1);
-  result = (int)foil_binding_status_value(arg1);
-  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
-}
-
-
-static int _wrap_binding_status_name(lua_State* L) {
-  int SWIG_arg = 0;
-  size_t arg1 ;
-  char *result = 0 ;
-  
-  SWIG_check_num_args("foil_binding_status_name",1,1)
-  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_binding_status_name",1,"size_t");
-  SWIG_contract_assert((lua_tonumber(L,1)>=0),"number must not be negative");
-  arg1 = (size_t)lua_tonumber(L, 1);
-  result = (char *)foil_binding_status_name(arg1);
-  lua_pushstring(L,(const char *)result); SWIG_arg++;
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
-}
-
+static swig_lua_namespace swig_emulator_Sf_SwigStatic = {
+    "emulator",
+    swig_emulator_Sf_SwigStatic_methods,
+    swig_emulator_Sf_SwigStatic_attributes,
+    swig_emulator_Sf_SwigStatic_constants,
+    swig_emulator_Sf_SwigStatic_classes,
+    0
+};
+static swig_lua_class *swig_emulator_bases[] = {0};
+static const char *swig_emulator_base_names[] = {0};
+static swig_lua_class _wrap_class_emulator = { "emulator", "emulator", &SWIGTYPE_p_foil_emulator,0, swig_delete_emulator, swig_emulator_methods, swig_emulator_attributes, &swig_emulator_Sf_SwigStatic, swig_emulator_meta, swig_emulator_bases, swig_emulator_base_names };
 
 static int _wrap_emulator_base_url(lua_State* L) {
   int SWIG_arg = 0;
@@ -9707,357 +10776,6 @@ static int _wrap_binding_emulator_requests(lua_State* L) {
 }
 
 
-static void swig_delete_emulator(void *obj) {
-struct foil_emulator *arg1 = (struct foil_emulator *) obj;
-delete_foil_emulator(arg1);
-}
-static swig_lua_attribute swig_emulator_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_method swig_emulator_methods[]= {
-    {0,0}
-};
-static swig_lua_method swig_emulator_meta[] = {
-    {0,0}
-};
-
-static swig_lua_attribute swig_emulator_Sf_SwigStatic_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_const_info swig_emulator_Sf_SwigStatic_constants[]= {
-    {0,0,0,0,0,0}
-};
-static swig_lua_method swig_emulator_Sf_SwigStatic_methods[]= {
-    {0,0}
-};
-static swig_lua_class* swig_emulator_Sf_SwigStatic_classes[]= {
-    0
-};
-
-static swig_lua_namespace swig_emulator_Sf_SwigStatic = {
-    "emulator",
-    swig_emulator_Sf_SwigStatic_methods,
-    swig_emulator_Sf_SwigStatic_attributes,
-    swig_emulator_Sf_SwigStatic_constants,
-    swig_emulator_Sf_SwigStatic_classes,
-    0
-};
-static swig_lua_class *swig_emulator_bases[] = {0};
-static const char *swig_emulator_base_names[] = {0};
-static swig_lua_class _wrap_class_emulator = { "emulator", "emulator", &SWIGTYPE_p_foil_emulator,0, swig_delete_emulator, swig_emulator_methods, swig_emulator_attributes, &swig_emulator_Sf_SwigStatic, swig_emulator_meta, swig_emulator_bases, swig_emulator_base_names };
-
-static void swig_delete_client(void *obj) {
-struct foil_client *arg1 = (struct foil_client *) obj;
-delete_foil_client(arg1);
-}
-static swig_lua_attribute swig_client_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_method swig_client_methods[]= {
-    {0,0}
-};
-static swig_lua_method swig_client_meta[] = {
-    {0,0}
-};
-
-static swig_lua_attribute swig_client_Sf_SwigStatic_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_const_info swig_client_Sf_SwigStatic_constants[]= {
-    {0,0,0,0,0,0}
-};
-static swig_lua_method swig_client_Sf_SwigStatic_methods[]= {
-    {0,0}
-};
-static swig_lua_class* swig_client_Sf_SwigStatic_classes[]= {
-    0
-};
-
-static swig_lua_namespace swig_client_Sf_SwigStatic = {
-    "client",
-    swig_client_Sf_SwigStatic_methods,
-    swig_client_Sf_SwigStatic_attributes,
-    swig_client_Sf_SwigStatic_constants,
-    swig_client_Sf_SwigStatic_classes,
-    0
-};
-static swig_lua_class *swig_client_bases[] = {0};
-static const char *swig_client_base_names[] = {0};
-static swig_lua_class _wrap_class_client = { "client", "client", &SWIGTYPE_p_foil_client,0, swig_delete_client, swig_client_methods, swig_client_attributes, &swig_client_Sf_SwigStatic, swig_client_meta, swig_client_bases, swig_client_base_names };
-
-static void swig_delete_page(void *obj) {
-struct foil_page *arg1 = (struct foil_page *) obj;
-delete_foil_page(arg1);
-}
-static swig_lua_attribute swig_page_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_method swig_page_methods[]= {
-    {0,0}
-};
-static swig_lua_method swig_page_meta[] = {
-    {0,0}
-};
-
-static swig_lua_attribute swig_page_Sf_SwigStatic_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_const_info swig_page_Sf_SwigStatic_constants[]= {
-    {0,0,0,0,0,0}
-};
-static swig_lua_method swig_page_Sf_SwigStatic_methods[]= {
-    {0,0}
-};
-static swig_lua_class* swig_page_Sf_SwigStatic_classes[]= {
-    0
-};
-
-static swig_lua_namespace swig_page_Sf_SwigStatic = {
-    "page",
-    swig_page_Sf_SwigStatic_methods,
-    swig_page_Sf_SwigStatic_attributes,
-    swig_page_Sf_SwigStatic_constants,
-    swig_page_Sf_SwigStatic_classes,
-    0
-};
-static swig_lua_class *swig_page_bases[] = {0};
-static const char *swig_page_base_names[] = {0};
-static swig_lua_class _wrap_class_page = { "page", "page", &SWIGTYPE_p_foil_page,0, swig_delete_page, swig_page_methods, swig_page_attributes, &swig_page_Sf_SwigStatic, swig_page_meta, swig_page_bases, swig_page_base_names };
-
-static void swig_delete_result(void *obj) {
-struct foil_result *arg1 = (struct foil_result *) obj;
-delete_foil_result(arg1);
-}
-static swig_lua_attribute swig_result_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_method swig_result_methods[]= {
-    {0,0}
-};
-static swig_lua_method swig_result_meta[] = {
-    {0,0}
-};
-
-static swig_lua_attribute swig_result_Sf_SwigStatic_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_const_info swig_result_Sf_SwigStatic_constants[]= {
-    {0,0,0,0,0,0}
-};
-static swig_lua_method swig_result_Sf_SwigStatic_methods[]= {
-    {0,0}
-};
-static swig_lua_class* swig_result_Sf_SwigStatic_classes[]= {
-    0
-};
-
-static swig_lua_namespace swig_result_Sf_SwigStatic = {
-    "result",
-    swig_result_Sf_SwigStatic_methods,
-    swig_result_Sf_SwigStatic_attributes,
-    swig_result_Sf_SwigStatic_constants,
-    swig_result_Sf_SwigStatic_classes,
-    0
-};
-static swig_lua_class *swig_result_bases[] = {0};
-static const char *swig_result_base_names[] = {0};
-static swig_lua_class _wrap_class_result = { "result", "result", &SWIGTYPE_p_foil_result,0, swig_delete_result, swig_result_methods, swig_result_attributes, &swig_result_Sf_SwigStatic, swig_result_meta, swig_result_bases, swig_result_base_names };
-
-static void swig_delete_iter(void *obj) {
-struct foil_iter *arg1 = (struct foil_iter *) obj;
-delete_foil_iter(arg1);
-}
-static swig_lua_attribute swig_iter_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_method swig_iter_methods[]= {
-    {0,0}
-};
-static swig_lua_method swig_iter_meta[] = {
-    {0,0}
-};
-
-static swig_lua_attribute swig_iter_Sf_SwigStatic_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_const_info swig_iter_Sf_SwigStatic_constants[]= {
-    {0,0,0,0,0,0}
-};
-static swig_lua_method swig_iter_Sf_SwigStatic_methods[]= {
-    {0,0}
-};
-static swig_lua_class* swig_iter_Sf_SwigStatic_classes[]= {
-    0
-};
-
-static swig_lua_namespace swig_iter_Sf_SwigStatic = {
-    "iter",
-    swig_iter_Sf_SwigStatic_methods,
-    swig_iter_Sf_SwigStatic_attributes,
-    swig_iter_Sf_SwigStatic_constants,
-    swig_iter_Sf_SwigStatic_classes,
-    0
-};
-static swig_lua_class *swig_iter_bases[] = {0};
-static const char *swig_iter_base_names[] = {0};
-static swig_lua_class _wrap_class_iter = { "iter", "iter", &SWIGTYPE_p_foil_iter,0, swig_delete_iter, swig_iter_methods, swig_iter_attributes, &swig_iter_Sf_SwigStatic, swig_iter_meta, swig_iter_bases, swig_iter_base_names };
-
-static void swig_delete_document(void *obj) {
-struct foil_document *arg1 = (struct foil_document *) obj;
-delete_foil_document(arg1);
-}
-static swig_lua_attribute swig_document_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_method swig_document_methods[]= {
-    {0,0}
-};
-static swig_lua_method swig_document_meta[] = {
-    {0,0}
-};
-
-static swig_lua_attribute swig_document_Sf_SwigStatic_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_const_info swig_document_Sf_SwigStatic_constants[]= {
-    {0,0,0,0,0,0}
-};
-static swig_lua_method swig_document_Sf_SwigStatic_methods[]= {
-    {0,0}
-};
-static swig_lua_class* swig_document_Sf_SwigStatic_classes[]= {
-    0
-};
-
-static swig_lua_namespace swig_document_Sf_SwigStatic = {
-    "document",
-    swig_document_Sf_SwigStatic_methods,
-    swig_document_Sf_SwigStatic_attributes,
-    swig_document_Sf_SwigStatic_constants,
-    swig_document_Sf_SwigStatic_classes,
-    0
-};
-static swig_lua_class *swig_document_bases[] = {0};
-static const char *swig_document_base_names[] = {0};
-static swig_lua_class _wrap_class_document = { "document", "document", &SWIGTYPE_p_foil_document,0, swig_delete_document, swig_document_methods, swig_document_attributes, &swig_document_Sf_SwigStatic, swig_document_meta, swig_document_bases, swig_document_base_names };
-
-static void swig_delete_delivery_key_pair(void *obj) {
-struct foil_delivery_key_pair *arg1 = (struct foil_delivery_key_pair *) obj;
-delete_foil_delivery_key_pair(arg1);
-}
-static swig_lua_attribute swig_delivery_key_pair_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_method swig_delivery_key_pair_methods[]= {
-    {0,0}
-};
-static swig_lua_method swig_delivery_key_pair_meta[] = {
-    {0,0}
-};
-
-static swig_lua_attribute swig_delivery_key_pair_Sf_SwigStatic_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_const_info swig_delivery_key_pair_Sf_SwigStatic_constants[]= {
-    {0,0,0,0,0,0}
-};
-static swig_lua_method swig_delivery_key_pair_Sf_SwigStatic_methods[]= {
-    {0,0}
-};
-static swig_lua_class* swig_delivery_key_pair_Sf_SwigStatic_classes[]= {
-    0
-};
-
-static swig_lua_namespace swig_delivery_key_pair_Sf_SwigStatic = {
-    "delivery_key_pair",
-    swig_delivery_key_pair_Sf_SwigStatic_methods,
-    swig_delivery_key_pair_Sf_SwigStatic_attributes,
-    swig_delivery_key_pair_Sf_SwigStatic_constants,
-    swig_delivery_key_pair_Sf_SwigStatic_classes,
-    0
-};
-static swig_lua_class *swig_delivery_key_pair_bases[] = {0};
-static const char *swig_delivery_key_pair_base_names[] = {0};
-static swig_lua_class _wrap_class_delivery_key_pair = { "delivery_key_pair", "delivery_key_pair", &SWIGTYPE_p_foil_delivery_key_pair,0, swig_delete_delivery_key_pair, swig_delivery_key_pair_methods, swig_delivery_key_pair_attributes, &swig_delivery_key_pair_Sf_SwigStatic, swig_delivery_key_pair_meta, swig_delivery_key_pair_bases, swig_delivery_key_pair_base_names };
-
-static void swig_delete_delivery_payload(void *obj) {
-struct foil_delivery_payload *arg1 = (struct foil_delivery_payload *) obj;
-delete_foil_delivery_payload(arg1);
-}
-static swig_lua_attribute swig_delivery_payload_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_method swig_delivery_payload_methods[]= {
-    {0,0}
-};
-static swig_lua_method swig_delivery_payload_meta[] = {
-    {0,0}
-};
-
-static swig_lua_attribute swig_delivery_payload_Sf_SwigStatic_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_const_info swig_delivery_payload_Sf_SwigStatic_constants[]= {
-    {0,0,0,0,0,0}
-};
-static swig_lua_method swig_delivery_payload_Sf_SwigStatic_methods[]= {
-    {0,0}
-};
-static swig_lua_class* swig_delivery_payload_Sf_SwigStatic_classes[]= {
-    0
-};
-
-static swig_lua_namespace swig_delivery_payload_Sf_SwigStatic = {
-    "delivery_payload",
-    swig_delivery_payload_Sf_SwigStatic_methods,
-    swig_delivery_payload_Sf_SwigStatic_attributes,
-    swig_delivery_payload_Sf_SwigStatic_constants,
-    swig_delivery_payload_Sf_SwigStatic_classes,
-    0
-};
-static swig_lua_class *swig_delivery_payload_bases[] = {0};
-static const char *swig_delivery_payload_base_names[] = {0};
-static swig_lua_class _wrap_class_delivery_payload = { "delivery_payload", "delivery_payload", &SWIGTYPE_p_foil_delivery_payload,0, swig_delete_delivery_payload, swig_delivery_payload_methods, swig_delivery_payload_attributes, &swig_delivery_payload_Sf_SwigStatic, swig_delivery_payload_meta, swig_delivery_payload_bases, swig_delivery_payload_base_names };
-
-static void swig_delete_gate_session(void *obj) {
-struct foil_gate_session *arg1 = (struct foil_gate_session *) obj;
-delete_foil_gate_session(arg1);
-}
-static swig_lua_attribute swig_gate_session_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_method swig_gate_session_methods[]= {
-    {0,0}
-};
-static swig_lua_method swig_gate_session_meta[] = {
-    {0,0}
-};
-
-static swig_lua_attribute swig_gate_session_Sf_SwigStatic_attributes[] = {
-    {0,0,0}
-};
-static swig_lua_const_info swig_gate_session_Sf_SwigStatic_constants[]= {
-    {0,0,0,0,0,0}
-};
-static swig_lua_method swig_gate_session_Sf_SwigStatic_methods[]= {
-    {0,0}
-};
-static swig_lua_class* swig_gate_session_Sf_SwigStatic_classes[]= {
-    0
-};
-
-static swig_lua_namespace swig_gate_session_Sf_SwigStatic = {
-    "gate_session",
-    swig_gate_session_Sf_SwigStatic_methods,
-    swig_gate_session_Sf_SwigStatic_attributes,
-    swig_gate_session_Sf_SwigStatic_constants,
-    swig_gate_session_Sf_SwigStatic_classes,
-    0
-};
-static swig_lua_class *swig_gate_session_bases[] = {0};
-static const char *swig_gate_session_base_names[] = {0};
-static swig_lua_class _wrap_class_gate_session = { "gate_session", "gate_session", &SWIGTYPE_p_foil_gate_session,0, swig_delete_gate_session, swig_gate_session_methods, swig_gate_session_attributes, &swig_gate_session_Sf_SwigStatic, swig_gate_session_meta, swig_gate_session_bases, swig_gate_session_base_names };
-
 static swig_lua_attribute swig_SwigModule_attributes[] = {
     {0,0,0}
 };
@@ -10092,6 +10810,13 @@ static swig_lua_const_info swig_SwigModule_constants[]= {
     {SWIG_LUA_CONSTTAB_INT("FOIL_E_REJECTED", FOIL_E_REJECTED)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_E_EXPIRED", FOIL_E_EXPIRED)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_E_STATE", FOIL_E_STATE)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_JSON_ABSENT", FOIL_JSON_ABSENT)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_JSON_NULL", FOIL_JSON_NULL)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_JSON_BOOL", FOIL_JSON_BOOL)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_JSON_NUMBER", FOIL_JSON_NUMBER)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_JSON_STRING", FOIL_JSON_STRING)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_JSON_ARRAY", FOIL_JSON_ARRAY)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_JSON_OBJECT", FOIL_JSON_OBJECT)},
     {SWIG_LUA_CONSTTAB_STRING("FOIL_DEFAULT_BASE_URL", "https://api.usefoil.com")},
     {SWIG_LUA_CONSTTAB_INT("FOIL_DEFAULT_TIMEOUT_MS", 30000L)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_DEFAULT_MAX_RESPONSE_BYTES", (64L*1024*1024))},
@@ -10130,6 +10855,26 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "global_init", _wrap_global_init},
     { "version_string", _wrap_version_string},
     { "version_number", _wrap_version_number},
+    { "error_status", _wrap_error_status},
+    { "error_http_status", _wrap_error_http_status},
+    { "error_code", _wrap_error_code},
+    { "error_message", _wrap_error_message},
+    { "error_retryable", _wrap_error_retryable},
+    { "error_request_id", _wrap_error_request_id},
+    { "error_docs_url", _wrap_error_docs_url},
+    { "error_next_action", _wrap_error_next_action},
+    { "error_retry_after", _wrap_error_retry_after},
+    { "error_body", _wrap_error_body},
+    { "error_details", _wrap_error_details},
+    { "error_field_count", _wrap_error_field_count},
+    { "error_field_name", _wrap_error_field_name},
+    { "error_field_issue", _wrap_error_field_issue},
+    { "error_field_expected", _wrap_error_field_expected},
+    { "error_field_received", _wrap_error_field_received},
+    { "error_allowed_value_count", _wrap_error_allowed_value_count},
+    { "error_allowed_value", _wrap_error_allowed_value},
+    { "error_json", _wrap_error_json},
+    { "error_copy", _wrap_error_copy},
     { "document_parse", _wrap_document_parse},
     { "document_root", _wrap_document_root},
     { "client_new", _wrap_client_new},
@@ -10144,6 +10889,7 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "client_set_client_suffix", _wrap_client_set_client_suffix},
     { "client_set_max_retries", _wrap_client_set_max_retries},
     { "client_set_max_response_bytes", _wrap_client_set_max_response_bytes},
+    { "client_configure", _wrap_client_configure},
     { "client_cancel", _wrap_client_cancel},
     { "client_connections_opened", _wrap_client_connections_opened},
     { "result_data", _wrap_result_data},
@@ -10201,6 +10947,10 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "operation_sdk_name", _wrap_operation_sdk_name},
     { "operation_params", _wrap_operation_params},
     { "operation_paginated", _wrap_operation_paginated},
+    { "model_count", _wrap_model_count},
+    { "model_info", _wrap_model_info},
+    { "model_field_count", _wrap_model_field_count},
+    { "model_field_info", _wrap_model_field_info},
     { "sessions_list", _wrap_sessions_list},
     { "sessions_iter", _wrap_sessions_iter},
     { "sessions_get", _wrap_sessions_get},
@@ -10237,6 +10987,8 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "gate_session_ack", _wrap_gate_session_ack},
     { "gate_session_export", _wrap_gate_session_export},
     { "gate_session_import", _wrap_gate_session_import},
+    { "gate_session_create_ex", _wrap_gate_session_create_ex},
+    { "gate_session_import_ex", _wrap_gate_session_import_ex},
     { "fingerprints_list", _wrap_fingerprints_list},
     { "fingerprints_iter", _wrap_fingerprints_iter},
     { "fingerprints_get", _wrap_fingerprints_get},
@@ -10270,9 +11022,6 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "gate_login_sessions_consume", _wrap_gate_login_sessions_consume},
     { "gate_agent_tokens_verify", _wrap_gate_agent_tokens_verify},
     { "gate_agent_tokens_revoke", _wrap_gate_agent_tokens_revoke},
-    { "binding_status_count", _wrap_binding_status_count},
-    { "binding_status_value", _wrap_binding_status_value},
-    { "binding_status_name", _wrap_binding_status_name},
     { "emulator_base_url", _wrap_emulator_base_url},
     { "emulator_port", _wrap_emulator_port},
     { "emulator_secret_key", _wrap_emulator_secret_key},
@@ -10292,7 +11041,6 @@ static swig_lua_method swig_SwigModule_methods[]= {
     {0,0}
 };
 static swig_lua_class* swig_SwigModule_classes[]= {
-&_wrap_class_emulator,
 &_wrap_class_client,
 &_wrap_class_page,
 &_wrap_class_result,
@@ -10301,6 +11049,8 @@ static swig_lua_class* swig_SwigModule_classes[]= {
 &_wrap_class_delivery_key_pair,
 &_wrap_class_delivery_payload,
 &_wrap_class_gate_session,
+&_wrap_class_error,
+&_wrap_class_emulator,
     0
 };
 static swig_lua_namespace* swig_SwigModule_namespaces[] = {
@@ -10330,9 +11080,11 @@ static swig_type_info _swigt__p_foil_emulator_config = {"_p_foil_emulator_config
 static swig_type_info _swigt__p_foil_emulator_fault_kind = {"_p_foil_emulator_fault_kind", "foil_emulator_fault_kind_t *|enum foil_emulator_fault_kind *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_foil_emulator_service = {"_p_foil_emulator_service", "foil_emulator_service_t *|struct foil_emulator_service *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_foil_emulator_stats = {"_p_foil_emulator_stats", "foil_emulator_stats_t *|struct foil_emulator_stats *", 0, 0, (void*)0, 0};
-static swig_type_info _swigt__p_foil_error_t = {"_p_foil_error_t", "foil_error_t *", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_foil_error = {"_p_foil_error", "foil_error_t *|struct foil_error *|foil_error *", 0, 0, (void*)&_wrap_class_error, 0};
 static swig_type_info _swigt__p_foil_gate_session = {"_p_foil_gate_session", "foil_gate_session_t *|struct foil_gate_session *|foil_gate_session *", 0, 0, (void*)&_wrap_class_gate_session, 0};
 static swig_type_info _swigt__p_foil_iter = {"_p_foil_iter", "foil_iter_t *|struct foil_iter *|foil_iter *", 0, 0, (void*)&_wrap_class_iter, 0};
+static swig_type_info _swigt__p_foil_json = {"_p_foil_json", "foil_json_t *|struct foil_json *", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_foil_json_type = {"_p_foil_json_type", "foil_json_type_t *|enum foil_json_type *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_foil_page = {"_p_foil_page", "foil_page_t *|struct foil_page *|foil_page *", 0, 0, (void*)&_wrap_class_page, 0};
 static swig_type_info _swigt__p_foil_result = {"_p_foil_result", "foil_result_t *|struct foil_result *|foil_result *", 0, 0, (void*)&_wrap_class_result, 0};
 static swig_type_info _swigt__p_foil_status = {"_p_foil_status", "foil_status_t *|enum foil_status *", 0, 0, (void*)0, 0};
@@ -10345,9 +11097,10 @@ static swig_type_info _swigt__p_p_foil_delivery_key_pair = {"_p_p_foil_delivery_
 static swig_type_info _swigt__p_p_foil_delivery_payload = {"_p_p_foil_delivery_payload", "foil_delivery_payload_t **|struct foil_delivery_payload **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_document = {"_p_p_foil_document", "foil_document_t **|struct foil_document **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_emulator = {"_p_p_foil_emulator", "foil_emulator_t **|struct foil_emulator **", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_p_foil_error = {"_p_p_foil_error", "foil_error_t **|struct foil_error **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_gate_session = {"_p_p_foil_gate_session", "foil_gate_session_t **|struct foil_gate_session **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_iter = {"_p_p_foil_iter", "foil_iter_t **|struct foil_iter **", 0, 0, (void*)0, 0};
-static swig_type_info _swigt__p_p_foil_json_t = {"_p_p_foil_json_t", "foil_json_t **", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_p_foil_json = {"_p_p_foil_json", "foil_json_t **|struct foil_json **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_page = {"_p_p_foil_page", "foil_page_t **|struct foil_page **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_result = {"_p_p_foil_result", "foil_result_t **|struct foil_result **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_short = {"_p_short", "int16_t *|int_least16_t *|short *", 0, 0, (void*)0, 0};
@@ -10367,9 +11120,11 @@ static swig_type_info *swig_type_initial[] = {
   &_swigt__p_foil_emulator_fault_kind,
   &_swigt__p_foil_emulator_service,
   &_swigt__p_foil_emulator_stats,
-  &_swigt__p_foil_error_t,
+  &_swigt__p_foil_error,
   &_swigt__p_foil_gate_session,
   &_swigt__p_foil_iter,
+  &_swigt__p_foil_json,
+  &_swigt__p_foil_json_type,
   &_swigt__p_foil_page,
   &_swigt__p_foil_result,
   &_swigt__p_foil_status,
@@ -10382,9 +11137,10 @@ static swig_type_info *swig_type_initial[] = {
   &_swigt__p_p_foil_delivery_payload,
   &_swigt__p_p_foil_document,
   &_swigt__p_p_foil_emulator,
+  &_swigt__p_p_foil_error,
   &_swigt__p_p_foil_gate_session,
   &_swigt__p_p_foil_iter,
-  &_swigt__p_p_foil_json_t,
+  &_swigt__p_p_foil_json,
   &_swigt__p_p_foil_page,
   &_swigt__p_p_foil_result,
   &_swigt__p_short,
@@ -10404,9 +11160,11 @@ static swig_cast_info _swigc__p_foil_emulator_config[] = {  {&_swigt__p_foil_emu
 static swig_cast_info _swigc__p_foil_emulator_fault_kind[] = {  {&_swigt__p_foil_emulator_fault_kind, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_emulator_service[] = {  {&_swigt__p_foil_emulator_service, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_emulator_stats[] = {  {&_swigt__p_foil_emulator_stats, 0, 0, 0},{0, 0, 0, 0}};
-static swig_cast_info _swigc__p_foil_error_t[] = {  {&_swigt__p_foil_error_t, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_foil_error[] = {  {&_swigt__p_foil_error, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_gate_session[] = {  {&_swigt__p_foil_gate_session, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_iter[] = {  {&_swigt__p_foil_iter, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_foil_json[] = {  {&_swigt__p_foil_json, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_foil_json_type[] = {  {&_swigt__p_foil_json_type, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_page[] = {  {&_swigt__p_foil_page, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_result[] = {  {&_swigt__p_foil_result, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_status[] = {  {&_swigt__p_foil_status, 0, 0, 0},{0, 0, 0, 0}};
@@ -10419,9 +11177,10 @@ static swig_cast_info _swigc__p_p_foil_delivery_key_pair[] = {  {&_swigt__p_p_fo
 static swig_cast_info _swigc__p_p_foil_delivery_payload[] = {  {&_swigt__p_p_foil_delivery_payload, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_document[] = {  {&_swigt__p_p_foil_document, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_emulator[] = {  {&_swigt__p_p_foil_emulator, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_p_foil_error[] = {  {&_swigt__p_p_foil_error, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_gate_session[] = {  {&_swigt__p_p_foil_gate_session, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_iter[] = {  {&_swigt__p_p_foil_iter, 0, 0, 0},{0, 0, 0, 0}};
-static swig_cast_info _swigc__p_p_foil_json_t[] = {  {&_swigt__p_p_foil_json_t, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_p_foil_json[] = {  {&_swigt__p_p_foil_json, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_page[] = {  {&_swigt__p_p_foil_page, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_result[] = {  {&_swigt__p_p_foil_result, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_short[] = {  {&_swigt__p_short, 0, 0, 0},{0, 0, 0, 0}};
@@ -10441,9 +11200,11 @@ static swig_cast_info *swig_cast_initial[] = {
   _swigc__p_foil_emulator_fault_kind,
   _swigc__p_foil_emulator_service,
   _swigc__p_foil_emulator_stats,
-  _swigc__p_foil_error_t,
+  _swigc__p_foil_error,
   _swigc__p_foil_gate_session,
   _swigc__p_foil_iter,
+  _swigc__p_foil_json,
+  _swigc__p_foil_json_type,
   _swigc__p_foil_page,
   _swigc__p_foil_result,
   _swigc__p_foil_status,
@@ -10456,9 +11217,10 @@ static swig_cast_info *swig_cast_initial[] = {
   _swigc__p_p_foil_delivery_payload,
   _swigc__p_p_foil_document,
   _swigc__p_p_foil_emulator,
+  _swigc__p_p_foil_error,
   _swigc__p_p_foil_gate_session,
   _swigc__p_p_foil_iter,
-  _swigc__p_p_foil_json_t,
+  _swigc__p_p_foil_json,
   _swigc__p_p_foil_page,
   _swigc__p_p_foil_result,
   _swigc__p_short,

@@ -5,6 +5,7 @@
  * closed sets. gate.session.approved data is checked like
  * foil_gate_approved_webhook_payload_validate. */
 #include "crypto/delivery_internal.h"
+#include "json/json_arena.h"
 
 #include <string.h>
 
@@ -84,6 +85,12 @@ foil_status_t foil_webhook_event_parse(const char *body, size_t body_len, foil_d
     if (st != FOIL_OK) return st;
     cJSON *event = cJSON_ParseWithLength(body, body_len);
     if (!event) return fail("event", "is not valid JSON", "object");
+    /* cJSON cuts strings at \u0000 and keeps bytes that are not UTF-8: refuse both. */
+    if ((st = foil_json_text_check(body, body_len)) != FOIL_OK) {
+        cJSON_Delete(event);
+        if (st == FOIL_E_NOMEM) return st;
+        return fail("event", "is not valid JSON text (UTF-8, no \\u0000)", "object");
+    }
     if ((st = check_event(event)) != FOIL_OK) {
         cJSON_Delete(event);
         return st;

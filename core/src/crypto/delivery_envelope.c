@@ -285,12 +285,7 @@ foil_status_t foil_gate_delivery_decrypt(const foil_delivery_key_pair_t *kp,
     size_t plain_len = parts.ciphertext_len;
     /* The strict parser first: cJSON would keep text that is not UTF-8 and cut a value at
      * \u0000, so a delivered secret could be written short or as bytes no reader decodes. */
-    foil_json_arena_t *strict = NULL;
-    cJSON *strict_root = NULL;
-    foil_status_t strict_st =
-        plain_len ? foil_json_arena_parse((const char *)plain, plain_len, &strict, &strict_root)
-                  : FOIL_E_PROTOCOL;
-    foil_json_arena_free(strict, true);
+    foil_status_t strict_st = foil_json_text_check((const char *)plain, plain_len);
     cJSON *payload = cJSON_ParseWithLength((const char *)plain, plain_len);
     sodium_memzero(plain, plain_len);
     free(plain);

@@ -6,6 +6,7 @@
 #include "base64url.h"
 #include "inflater.h"
 #include "internal.h"
+#include "json/json_arena.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -250,9 +251,14 @@ static outcome verify(const char *token, const char *secret, cJSON **payload) {
     }
     if (result.status != FOIL_OK) return result;
 
-    *payload = cJSON_ParseWithLength((const char *)json, json_len);
+    /* cJSON would cut a string at \u0000 and keep bytes that are not UTF-8: refuse both. */
+    foil_status_t text_st = foil_json_text_check((const char *)json, json_len);
+    *payload = text_st == FOIL_OK ? cJSON_ParseWithLength((const char *)json, json_len) : NULL;
     sodium_memzero(json, json_len);
     free(json);
+    if (text_st == FOIL_E_NOMEM) return (outcome){FOIL_E_NOMEM, NULL, NULL};
+    if (text_st != FOIL_OK)
+        return bad(REASON_PAYLOAD, "the token payload is not valid JSON text (UTF-8, no \\u0000)");
     if (!cJSON_IsObject(*payload)) {
         cJSON_Delete(*payload);
         *payload = NULL;

@@ -104,135 +104,6 @@ static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_o
     return atomic_load(&a->client->cancel_generation) != a->cancel_generation;
 }
 
-static bool is_unreserved(unsigned char ch) {
-    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-           ch == '-' || ch == '_' || ch == '.' || ch == '~';
-}
-
-/* Bytes `s` takes once percent-encoded. */
-static size_t escaped_length(const char *s) {
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        n += is_unreserved(*p) ? 1 : 3;
-    return n;
-}
-
-/* Copies `s` percent-encoded to `out`, runs of unreserved bytes in one go; returns the end. */
-static char *put_escaped(char *out, const char *s) {
-    static const char hex[] = "0123456789ABCDEF";
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        const unsigned char *run = p;
-        while (*p && is_unreserved(*p))
-            p++;
-        memcpy(out, run, (size_t)(p - run));
-        out += p - run;
-        if (*p) {
-            *out++ = '%';
-            *out++ = hex[*p >> 4];
-            *out++ = hex[*p & 15];
-            p++;
-        }
-    }
-    return out;
-}
-
-static char *put(char *out, const char *s, size_t n) {
-    memcpy(out, s, n);
-    return out + n;
-}
-
-/* The path template's parameters in order, NULL when one is missing. */
-static bool path_values(const foil_request_t *req, const foil_operation_t *op,
-                        const char *values[2], size_t *count) {
-    *count = 0;
-    for (const char *p = strchr(op->path, '{'); p; p = strchr(p, '{')) {
-        const char *close = strchr(p, '}');
-        if (!close || *count == 2 || !req->path_args[*count]) return false;
-        values[*count] = req->path_args[*count];
-        ++*count;
-        p = close + 1;
-    }
-    return true;
-}
-
-/* The name of the template parameter that starts at `open` ("{sessionId}" -> sessionId). */
-static void param_name(const char *open, char *name, size_t cap) {
-    const char *close = strchr(open, '}');
-    size_t n = close ? (size_t)(close - open - 1) : 0;
-    if (n >= cap) n = cap - 1;
-    memcpy(name, open + 1, n);
-    name[n] = '\0';
-}
-
-/* base_url + the path with its {parameters} escaped + the escaped query, sized up front
- * and written in bulk. Every byte outside RFC 3986's unreserved set is percent-encoded,
- * so no id can add a segment, a query or a fragment; the dot segments "." and "..",
- * which unreserved bytes can still spell, are refused, as is an empty id (each would
- * turn the request into one for another resource). */
-static foil_status_t build_url(const char *base_url, const foil_request_t *req,
-                               const foil_operation_t *op, char **out) {
-    const char *values[2];
-    size_t value_count = 0;
-    if (!path_values(req, op, values, &value_count))
-        return foil_fail(FOIL_E_INVALID_ARGUMENT, "missing path parameter for %s", op->path);
-    size_t base_len = strlen(base_url), size = base_len + strlen(op->path) + 1;
-    const char *open = op->path;
-    for (size_t i = 0; i < value_count; i++) {
-        open = strchr(open, '{');
-        const char *v = values[i];
-        if (v[0] == '\0' || strcmp(v, ".") == 0 || strcmp(v, "..") == 0) {
-            char name[64];
-            param_name(open, name, sizeof name);
-            return foil_fail_field(FOIL_E_INVALID_ARGUMENT, name,
-                                   v[0] ? "must not be a dot segment (\".\" or \"..\")"
-                                        : "must not be empty",
-                                   "an id", v);
-        }
-        if (strlen(v) > FOIL_REQUEST_MAX_ARGUMENT) {
-            char name[64];
-            param_name(open, name, sizeof name);
-            return foil_fail_field(FOIL_E_INVALID_ARGUMENT, name, "is too long",
-                                   "at most 8192 bytes", NULL);
-        }
-        size += escaped_length(v);
-        open++;
-    }
-    for (size_t i = 0; i < req->query_count; i++) {
-        if (strlen(req->query[i].value) > FOIL_REQUEST_MAX_ARGUMENT)
-            return foil_fail_field(FOIL_E_INVALID_ARGUMENT, req->query[i].name, "is too long",
-                                   "at most 8192 bytes", NULL);
-        size += 2 + escaped_length(req->query[i].name) + escaped_length(req->query[i].value);
-    }
-    if (size - 1 > FOIL_REQUEST_MAX_URL)
-        return foil_fail(FOIL_E_INVALID_ARGUMENT,
-                         "%s: the request URL would be %zu bytes, over the %d byte limit", op->name,
-                         size - 1, FOIL_REQUEST_MAX_URL);
-    char *url = malloc(size);
-    if (!url) return foil_fail_nomem();
-    char *w = put(url, base_url, base_len);
-    size_t arg = 0;
-    for (const char *p = op->path; *p;) {
-        const char *open_brace = strchr(p, '{');
-        if (!open_brace) {
-            w = put(w, p, strlen(p));
-            break;
-        }
-        w = put(w, p, (size_t)(open_brace - p));
-        w = put_escaped(w, values[arg++]);
-        p = strchr(open_brace, '}') + 1;
-    }
-    for (size_t i = 0; i < req->query_count; i++) {
-        *w++ = i == 0 ? '?' : '&';
-        w = put_escaped(w, req->query[i].name);
-        *w++ = '=';
-        w = put_escaped(w, req->query[i].value);
-    }
-    *w = '\0';
-    *out = url;
-    return FOIL_OK;
-}
-
 void foil_request_query(foil_request_t *req, const char *name, const char *value) {
     if (value && req->query_count < FOIL_REQUEST_MAX_QUERY)
         req->query[req->query_count++] = (foil_query_param_t){name, value};
@@ -403,12 +274,13 @@ foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foi
     memset(out, 0, sizeof *out);
     if (!c)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL);
+    foil_client_mark_in_use(c); /* options are read from here on: freeze them */
     const foil_operation_t *op = foil_operation_get(req->op);
     char *url = NULL, *auth = NULL, *body = NULL;
     bool loopback = false;
     const char *base_url = foil_client_resolve_base_url(c, &loopback);
     foil_status_t st =
-        base_url ? build_url(base_url, req, op, &url) : foil_error_status(foil_last_error());
+        base_url ? foil_url_build(base_url, req, op, &url) : foil_error_status(foil_last_error());
     if (st == FOIL_OK) st = auth_header(c, req, op, &auth);
     if (st == FOIL_OK && req->body && !(body = cJSON_PrintUnformatted(req->body)))
         st = foil_fail_nomem();

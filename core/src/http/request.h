@@ -39,6 +39,14 @@ foil_status_t foil_request_send(foil_client_t *client, const foil_request_t *req
                                 foil_response_t *out);
 void foil_response_clear(foil_response_t *r);
 
+/* http/url.c: base_url + the operation's path with its {parameters} percent-encoded
+ * (every byte outside RFC 3986's unreserved set, so no id can add a segment, a query or
+ * a fragment; "." / ".." / empty ids are refused) + the escaped query. Arguments over
+ * FOIL_REQUEST_MAX_ARGUMENT bytes and URLs over FOIL_REQUEST_MAX_URL are refused.
+ * *out is malloc'd. */
+foil_status_t foil_url_build(const char *base_url, const foil_request_t *req,
+                             const foil_operation_t *op, char **out);
+
 /* Add a query parameter (NULL value: skipped). */
 void foil_request_query(foil_request_t *req, const char *name, const char *value);
 

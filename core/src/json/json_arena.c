@@ -552,3 +552,11 @@ foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_aren
     *root = tree;
     return FOIL_OK;
 }
+
+foil_status_t foil_json_text_check(const char *text, size_t len) {
+    foil_json_arena_t *arena = NULL;
+    cJSON *root = NULL;
+    foil_status_t st = foil_json_arena_parse(text, len, &arena, &root);
+    foil_json_arena_free(arena, true);
+    return st;
+}

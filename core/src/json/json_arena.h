@@ -32,6 +32,13 @@ typedef struct foil_json_arena foil_json_arena_t;
 foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_arena_t **arena,
                                     cJSON **root);
 
+/* Check that `len` bytes of `text` are JSON the parser accepts (UTF-8, no \u0000, strict
+ * grammar) without keeping the tree; the memory used is wiped. FOIL_OK, FOIL_E_PROTOCOL
+ * (the last error says why, never quoting the text) or FOIL_E_NOMEM. For text other
+ * parsers (cJSON) then read: they would cut strings at \u0000 and keep bytes that are not
+ * UTF-8. */
+foil_status_t foil_json_text_check(const char *text, size_t len);
+
 /* Free the tree and everything in it; `wipe` zeroes the memory first (responses that may
  * carry secrets). NULL-safe. */
 void foil_json_arena_free(foil_json_arena_t *arena, bool wipe);

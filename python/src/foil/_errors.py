@@ -124,13 +124,8 @@ class FoilApiError(FoilError):
         )
 
 
-# How each kind of the C table fits Python's exception hierarchy. Kinds not listed here
-# derive from FoilError alone; a kind listed with a parent kind derives from that class.
-_API_KINDS = frozenset(
-    {"authentication", "permission", "not_found", "conflict", "gone", "validation",
-     "rate_limited", "server"}
-)
-_PARENT_KIND = {"invalid_argument": "validation", "timeout": "connection"}
+# Built-in exceptions a Python programmer expects, by kind. The tree itself (which kind
+# derives from which) is the status table's parent column, read at import.
 _BUILTIN_BASES: dict[str, tuple[type[BaseException], ...]] = {
     "validation": (ValueError,),
     "connection": (ConnectionError,),
@@ -151,44 +146,39 @@ def _class_name(kind: str) -> str:
     return "Foil" + "".join(part.capitalize() for part in kind.split("_")) + "Error"
 
 
-def status_kinds() -> list[tuple[int, str, str, str]]:
-    """The C status table: ``(value, enum name, kind, description)`` for every row."""
+def status_kinds() -> list[tuple[int, str, str, str, str | None]]:
+    """The C status table: ``(value, enum name, kind, description, parent kind)`` per row."""
     rows = []
-    for i in range(_native.binding_status_count()):
-        value = _native.binding_status_value(i)
-        rows.append(
-            (value, _native.binding_status_name(i), _native.status_kind(value), _native.status_str(value))
-        )
+    for i in range(_native.status_count()):
+        value = _native.status_at(i)
+        rows.append((value, _native.status_name(value), _native.status_kind(value), _native.status_str(value),
+                     _native.status_parent(value)))
     return rows
 
 
 def _build_classes() -> None:
-    rows = [row for row in status_kinds() if row[2] != "ok"]
-    pending = list(rows)
-    while pending:
-        progressed = False
-        for row in list(pending):
-            value, _name, kind, text = row
-            parent_kind = _PARENT_KIND.get(kind)
-            if parent_kind is not None and parent_kind not in _BY_KIND:
-                continue
-            if kind not in _BY_KIND:
-                if parent_kind is not None:
-                    base: type[FoilError] = _BY_KIND[parent_kind]
-                elif kind in _API_KINDS:
-                    base = FoilApiError
-                else:
-                    base = FoilError
-                bases = (base, *_BUILTIN_BASES.get(kind, ()))
-                doc = f"libfoil status {_name} ({value}): {text}."
-                cls = type(_class_name(kind), bases, {"__doc__": doc, "kind": kind, "__module__": "foil"})
-                _BY_KIND[kind] = cls
-            _BY_KIND[kind].status_value = value
-            _BY_VALUE[value] = _BY_KIND[kind]
-            pending.remove(row)
-            progressed = True
-        if not progressed:
-            raise RuntimeError(f"unresolvable exception parents: {pending}")
+    rows = {row[2]: row for row in status_kinds() if row[2] != "ok"}
+
+    def build(kind: str, seen: tuple[str, ...] = ()) -> type[FoilError]:
+        if kind in _BY_KIND and kind != "api":
+            return _BY_KIND[kind]
+        if kind in seen:
+            raise RuntimeError(f"status table: parent cycle through {kind!r}")
+        value, name, _kind, text, parent = rows[kind]
+        if kind == "api":  # foil-server's class, defined above
+            cls = FoilApiError
+        else:
+            base = build(parent, seen + (kind,)) if parent else FoilError
+            cls = type(_class_name(kind), (base, *_BUILTIN_BASES.get(kind, ())),
+                       {"__doc__": f"libfoil status {name} ({value}): {text}.", "kind": kind,
+                        "__module__": "foil"})
+        cls.status_value = value
+        _BY_KIND[kind] = cls
+        _BY_VALUE[value] = cls
+        return cls
+
+    for kind in rows:
+        build(kind)
 
 
 def error_class_for_kind(kind: str) -> type[FoilError]:
@@ -201,33 +191,34 @@ def _parse_body(body: str | None) -> Any:
         return None
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python parses
         return {}
 
 
 def _from_native(info: dict[str, Any]) -> BaseException:
-    """Error hook called by the extension: one dict describing the failure -> the exception."""
-    cls = _BY_KIND.get(info["kind"], FoilError)
-    details = info["details"] if isinstance(info["details"], dict) else None
-    if details is not None:
-        fields = details.get("fields")
-        field_errors = [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
-    else:
-        field_errors = info["fields"]
+    """Error hook called by the extension: the error record (foil_error_json) -> the exception."""
+    cls = _BY_KIND.get(info.get("kind") or "", FoilError)
+    details = info.get("details") if isinstance(info.get("details"), dict) else None
+    fields = info.get("field_errors")
+    allowed = info.get("allowed_values")
+    retry_after = info.get("retry_after")
     common: dict[str, Any] = {
-        "request_id": info["request_id"],
-        "field_errors": field_errors,
-        "docs_url": info["docs_url"],
-        "body": _parse_body(info["body"]),
-        "retryable": info["retryable"],
-        "retry_after": info["retry_after"],
+        "request_id": info.get("request_id"),
+        "field_errors": [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else [],
+        "docs_url": info.get("docs_url"),
+        "body": _parse_body(info.get("body")),
+        "retryable": bool(info.get("retryable")),
+        "retry_after": float(retry_after) if isinstance(retry_after, (int, float)) else None,
         "details": details,
-        "next_action": info["next_action"],
-        "allowed_values": info["allowed_values"],
+        "next_action": info.get("next_action"),
+        "allowed_values": [str(v) for v in allowed] if isinstance(allowed, list) else [],
     }
+    status = info.get("status") if isinstance(info.get("status"), int) else 0
+    code = info.get("code") or ""
+    message = info.get("message") or ""
     if issubclass(cls, FoilApiError):
-        return cls(info["http_status"], info["code"], info["message"], **common)
-    return cls(info["message"], code=info["code"], status=info["http_status"], **common)
+        return cls(status, code, message, **common)
+    return cls(message, code=code, status=status, **common)
 
 
 FoilError.__module__ = FoilApiError.__module__ = "foil"

@@ -16,10 +16,8 @@ abort "foil_wrap.c missing: build the gem with ruby/make_gem.sh" unless File.exi
 append_cflags(%w[-std=c11 -fvisibility=hidden -Wall -Wno-unused-parameter
                  -Wno-missing-field-initializers -Werror=implicit-function-declaration])
 $defs << "-DFOIL_STATIC_DEFINE" unless use_system
-# The parts of the C API the wrapper was generated with (make_gem.sh passes the same to SWIG).
-wrapper = File.read(File.join(srcdir, "foil_wrap.c"))
+# The wrapper was generated with the embedded emulator (make_gem.sh passes the same to SWIG).
 $defs << "-DFOIL_WITH_EMULATOR"
-$defs << "-DFOIL_WITH_GATE_EXTRAS" if wrapper.include?("foil_gate_registry_list")
 
 # C sources relative to srcdir; subfolders of the vendored core (http/, json/, ...) included.
 def sources_under(srcdir, dir)

@@ -391,31 +391,43 @@ typedef struct {
     foil_gate_session_t *s;
     const char *service_id, *account_name, *metadata;
     foil_gate_session_t **out;
-    int what;
+    enum { GATE_CREATE, GATE_POLL, GATE_STEP, GATE_ACK } what;
+    long wait_ms;
     foil_status_t st;
 } gate_args;
 
 static void *gate_nogvl(void *arg) {
     gate_args *g = arg;
-    if (g->what == 0)
+    switch (g->what) {
+    case GATE_CREATE:
         g->st = foil_gate_session_create(g->client, g->service_id, g->account_name, g->metadata,
                                          g->out);
-    else if (g->what == 1)
+        break;
+    case GATE_POLL:
         g->st = foil_gate_session_poll(g->s);
-    else
+        break;
+    case GATE_STEP:
+        g->st = foil_gate_session_step(g->s, &g->wait_ms);
+        break;
+    case GATE_ACK:
         g->st = foil_gate_session_ack(g->s);
+        break;
+    }
     return NULL;
 }
 
+/* Unblocking function: aborts the HTTP request in flight (a step never sleeps). The
+ * session's own cancel is sticky, so it is left to GateSignup#cancel. */
 static void cancel_gate(void *arg) {
-    gate_args *g = arg;
-    if (g->s) foil_gate_session_cancel(g->s);
-    foil_client_cancel(g->client);
+    foil_client_cancel(((gate_args *)arg)->client);
 }
 
+/* Run one Gate call without the GVL. A call cancelled by this thread's interrupt ends with
+ * the interrupt (Timeout, Thread#kill, Ctrl-C); otherwise its status is returned. */
 static foil_status_t gate_run(gate_args *g) {
     if (!g->client) rb_raise(rb_eArgError, "the client is closed");
     g->st = FOIL_E_CANCELLED;
+    g->wait_ms = 0;
     rb_thread_call_without_gvl2(gate_nogvl, g, cancel_gate, g);
     if (g->st == FOIL_E_CANCELLED) rb_thread_check_ints();
     return g->st;
@@ -424,17 +436,25 @@ static foil_status_t gate_run(gate_args *g) {
 foil_status_t foil_rb_gate_session_create(foil_client_t *client, const char *service_id,
                                           const char *account_name, const char *metadata_json,
                                           foil_gate_session_t **out) {
-    gate_args g = {client, NULL, service_id, account_name, metadata_json, out, 0, FOIL_OK};
+    gate_args g = {client, NULL,        service_id, account_name, metadata_json,
+                   out,    GATE_CREATE, 0,          FOIL_OK};
     return gate_run(&g);
 }
 
 foil_status_t foil_rb_gate_session_poll(foil_client_t *client, foil_gate_session_t *s) {
-    gate_args g = {client, s, NULL, NULL, NULL, NULL, 1, FOIL_OK};
+    gate_args g = {client, s, NULL, NULL, NULL, NULL, GATE_POLL, 0, FOIL_OK};
     return gate_run(&g);
 }
 
+VALUE foil_rb_gate_session_step(foil_client_t *client, foil_gate_session_t *s) {
+    gate_args g = {client, s, NULL, NULL, NULL, NULL, GATE_STEP, 0, FOIL_OK};
+    foil_status_t st = gate_run(&g);
+    if (st != FOIL_OK) foil_rb_raise(st);
+    return LONG2NUM(g.wait_ms);
+}
+
 foil_status_t foil_rb_gate_session_ack(foil_client_t *client, foil_gate_session_t *s) {
-    gate_args g = {client, s, NULL, NULL, NULL, NULL, 2, FOIL_OK};
+    gate_args g = {client, s, NULL, NULL, NULL, NULL, GATE_ACK, 0, FOIL_OK};
     return gate_run(&g);
 }
 
@@ -451,14 +471,6 @@ VALUE foil_rb_gate_session_refused(const foil_gate_session_t *s) {
     for (size_t i = 0; i < foil_gate_session_refused_count(s); i++)
         rb_hash_aset(h, foil_rb_str(foil_gate_session_refused_key(s, i)),
                      foil_rb_str(foil_gate_session_refused_reason(s, i)));
-    return h;
-}
-
-VALUE foil_rb_delivery_payload_outputs(const foil_delivery_payload_t *p) {
-    VALUE h = rb_hash_new();
-    for (size_t i = 0; i < foil_delivery_payload_output_count(p); i++)
-        rb_hash_aset(h, foil_rb_str(foil_delivery_payload_output_key(p, i)),
-                     foil_rb_str(foil_delivery_payload_output_value(p, i)));
     return h;
 }
 

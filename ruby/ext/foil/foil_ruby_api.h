@@ -18,11 +18,14 @@ foil_status_t foil_rb_gate_session_create(foil_client_t *client, const char *ser
                                           foil_gate_session_t **out);
 /* One poll (decrypts the delivery once approved); the status is then gate_session_status. */
 foil_status_t foil_rb_gate_session_poll(foil_client_t *client, foil_gate_session_t *s);
+/* One step of a wait (foil_gate_session_step; start it with gate_session_wait_start): the
+ * milliseconds to sleep before the next step, 0 once approved. Terminal states raise
+ * (Foil::RejectedError, ExpiredError, TimeoutError, CancelledError, GoneError, ...). */
+VALUE foil_rb_gate_session_step(foil_client_t *client, foil_gate_session_t *s);
 foil_status_t foil_rb_gate_session_ack(foil_client_t *client, foil_gate_session_t *s);
 /* The outputs / refused keys of an approved session as Hashes (String keys). */
 VALUE foil_rb_gate_session_outputs(const foil_gate_session_t *s);
 VALUE foil_rb_gate_session_refused(const foil_gate_session_t *s);
-VALUE foil_rb_delivery_payload_outputs(const foil_delivery_payload_t *p);
 
 /* The core's status table: [[value, "FOIL_E_NOT_FOUND", "not_found", parent kind or nil,
  * text], ...]. */

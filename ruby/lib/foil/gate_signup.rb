@@ -10,8 +10,6 @@ module Foil
   # The private key, poll token and outputs live in the C core and are wiped when the signup is
   # garbage collected; inspect never shows them.
   class GateSignup
-    TRANSIENT = [ConnectionError, RateLimitedError, ServerError].freeze
-
     class << self
       # Resume a signup saved with #export (after a crash, before the ack).
       def import(client, saved)
@@ -60,41 +58,26 @@ module Foil
 
     # Poll until approved and return #outputs. timeout in seconds (default: until the session
     # expires), interval between polls (default 1 s). The block gets (status, seconds_left)
-    # after each poll. Raises Foil::RejectedError, Foil::ExpiredError, Foil::TimeoutError.
-    # Thread#kill, Timeout.timeout and Ctrl-C interrupt it promptly.
+    # after each poll. Transient failures (network, 429, 5xx, an unusable answer) are retried
+    # within the deadline, honouring Retry-After. Raises Foil::RejectedError,
+    # Foil::ExpiredError, Foil::TimeoutError, Foil::CancelledError (#cancel). Thread#kill,
+    # Timeout.timeout and Ctrl-C interrupt it promptly: the GVL is released during each
+    # poll, and the pauses between polls are Ruby sleeps.
     def wait(timeout: nil, interval: nil)
       [[:timeout, timeout], [:interval, interval]].each do |name, value|
         raise TypeError, "#{name} must be a number of seconds or nil" unless value.nil? || value.is_a?(Numeric)
         raise ArgumentError, "#{name} must be > 0" if value && !value.positive?
       end
-      interval ||= 1.0
-      now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
-      deadline = now + (timeout || seconds_until_expiry || 900)
-      at_expiry = timeout.nil?
+      h = handle
+      Native.gate_session_wait_start(h, timeout ? [(timeout * 1000).to_i, 1].max : 0,
+                                     interval ? [(interval * 1000).to_i, 1].max : 0)
       @waiter = Thread.current
       loop do
-        check_cancelled
-        pause = interval
-        begin
-          Native.rb_gate_session_poll(client_handle, handle)
-        rescue *TRANSIENT => e
-          pause = [[e.retry_after || 0, 60].min, interval].max
-        end
-        current = status
-        left = [deadline - Process.clock_gettime(Process::CLOCK_MONOTONIC), 0].max
-        yield current, left if block_given?
-        case current
-        when "approved" then return outputs
-        when "rejected" then raise RejectedError.new("the signup for #{service_id} was rejected", code: "gate.rejected")
-        when "expired" then raise ExpiredError.new("the signup for #{service_id} expired", code: "gate.expired")
-        end
-        if left <= 0
-          raise ExpiredError.new("the signup for #{service_id} expired", code: "gate.expired") if at_expiry
+        wait_ms = step(h)
+        yield status, [Native.gate_session_seconds_left(h), 0.0].max if block_given?
+        return outputs if wait_ms.zero?
 
-          raise TimeoutError.new("no approval for #{service_id} before the deadline", code: "gate.timeout")
-        end
-        sleep([pause, left].min)
-        check_cancelled
+        sleep(wait_ms / 1000.0)
       end
     ensure
       @waiter = nil
@@ -112,9 +95,11 @@ module Foil
     def cancel
       @cancelled = true
       Native.gate_session_cancel(handle)
-      @waiter&.wakeup
-      nil
-    rescue ThreadError
+      begin
+        @waiter&.wakeup
+      rescue ThreadError
+        nil
+      end
       nil
     end
 
@@ -141,25 +126,18 @@ module Foil
       @handle or raise StateError.new("this signup is closed", code: "client.closed")
     end
 
-    def check_cancelled
-      return unless @cancelled
-
+    # One step; a cancel that another thread's interrupt caused on the shared client (not
+    # #cancel) is repeated.
+    def step(h)
+      Native.rb_gate_session_step(client_handle, h)
+    rescue CancelledError
+      retry unless @cancelled
       @cancelled = false
-      raise CancelledError.new("waiting was cancelled", code: "client.cancelled")
+      raise
     end
 
     def client_handle
       @client.__send__(:handle)
-    end
-
-    def seconds_until_expiry
-      at = expires_at
-      return nil unless at
-
-      require "time"
-      [Time.iso8601(at) - Time.now, 0].max
-    rescue ArgumentError
-      nil
     end
   end
 end

@@ -1,0 +1,451 @@
+/* python_views.i: Python-only speed-ups (included by python.i).
+ *
+ * - JsonView: a lazy, read-only view of a JSON object inside a C page or result; result
+ *   objects read their fields from it on demand, so a walk converts only what it reads.
+ * - FieldBase: the attribute descriptor of the result classes (foil._model.Field), in C
+ *   because reading an attribute is the hot path of a walk.
+ * - py_page_views / py_result_views: a whole page or result in one call.
+ * - py_json_text: plain Python data as compact JSON text for request bodies, in one pass.
+ * Everything reads JSON through the public walk of foil/json.h (foil_json_at/next/key and
+ * the scalar readers); nothing here includes cJSON or a core header. Nothing here releases
+ * the GIL: every function is %nothread.
+ */
+
+%{
+#include <math.h>
+#include <structmember.h>
+
+/* ---- JsonView: a borrowed object view plus a reference to the Python object that owns
+ * the C handle (a page or result proxy), so the handle lives exactly as long as some view
+ * of it does. The JSON is never modified after parsing, so views may be read from any
+ * thread. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *owner;
+    const foil_json_t *node;
+} foil_py_view_t;
+
+static PyTypeObject foil_py_view_type;
+
+static PyObject *foil_py_view_new(PyObject *owner, const foil_json_t *node) {
+    foil_py_view_t *v = PyObject_New(foil_py_view_t, &foil_py_view_type);
+    if (!v) return NULL;
+    Py_INCREF(owner);
+    v->owner = owner;
+    v->node = node;
+    return (PyObject *)v;
+}
+
+static void foil_py_view_dealloc(PyObject *self) {
+    Py_DECREF(((foil_py_view_t *)self)->owner);
+    PyObject_Free(self);
+}
+
+/* Objects stay lazy; everything else (scalars, arrays) is converted now. */
+static PyObject *foil_py_lazy(PyObject *owner, const foil_json_t *n) {
+    if (foil_json_type(n) == FOIL_JSON_OBJECT) return foil_py_view_new(owner, n);
+    return foil_py_json(n);
+}
+
+/* Top-level data: an object, or an array whose objects each become a view. */
+static PyObject *foil_py_lazy_data(PyObject *owner, const foil_json_t *n) {
+    if (foil_json_type(n) != FOIL_JSON_ARRAY) return foil_py_lazy(owner, n);
+    PyObject *list = PyList_New((Py_ssize_t)foil_json_size(n));
+    Py_ssize_t i = 0;
+    if (!list) return NULL;
+    for (const foil_json_t *e = foil_json_at(n, 0); e; e = foil_json_next(e)) {
+        PyObject *item = foil_py_lazy(owner, e);
+        if (!item) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i++, item);
+    }
+    return list;
+}
+
+/* The member named by a str key; *found = 0 when absent (NULL and no error). */
+static const foil_json_t *foil_py_view_member(PyObject *self, PyObject *key, int *found) {
+    *found = 0;
+    if (!PyUnicode_Check(key)) return NULL;
+    Py_ssize_t len = 0;
+    const char *k = PyUnicode_AsUTF8AndSize(key, &len);
+    if (!k) {
+        PyErr_Clear();
+        return NULL;
+    }
+    for (const foil_json_t *m = foil_json_at(((foil_py_view_t *)self)->node, 0); m;
+         m = foil_json_next(m)) {
+        const char *name = foil_json_key(m);
+        if (name && strncmp(name, k, (size_t)len) == 0 && name[len] == '\0') {
+            *found = 1;
+            return m;
+        }
+    }
+    return NULL;
+}
+
+/* view.field(key): the member for an attribute: None when absent or null, a view for an
+ * object, a Python value otherwise. */
+static PyObject *foil_py_view_field(PyObject *self, PyObject *key) {
+    int found;
+    const foil_json_t *n = foil_py_view_member(self, key, &found);
+    return foil_py_lazy(((foil_py_view_t *)self)->owner, n);
+}
+
+/* view.get(key, default=None): the member as plain Python data. */
+static PyObject *foil_py_view_get(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs < 1 || nargs > 2) {
+        PyErr_SetString(PyExc_TypeError, "get() takes a key and an optional default");
+        return NULL;
+    }
+    int found;
+    const foil_json_t *n = foil_py_view_member(self, args[0], &found);
+    if (!found) {
+        PyObject *def = nargs == 2 ? args[1] : Py_None;
+        Py_INCREF(def);
+        return def;
+    }
+    return foil_py_json(n);
+}
+
+static PyObject *foil_py_view_subscript(PyObject *self, PyObject *key) {
+    int found;
+    const foil_json_t *n = foil_py_view_member(self, key, &found);
+    if (!found) {
+        PyErr_SetObject(PyExc_KeyError, key);
+        return NULL;
+    }
+    return foil_py_json(n);
+}
+
+static int foil_py_view_contains(PyObject *self, PyObject *key) {
+    int found;
+    foil_py_view_member(self, key, &found);
+    return found;
+}
+
+static Py_ssize_t foil_py_view_length(PyObject *self) {
+    return (Py_ssize_t)foil_json_size(((foil_py_view_t *)self)->node);
+}
+
+/* view.to_dict(): the whole object as new dicts, lists and scalars, in one pass. */
+static PyObject *foil_py_view_to_dict(PyObject *self, PyObject *unused) {
+    (void)unused;
+    return foil_py_json(((foil_py_view_t *)self)->node);
+}
+
+static PyObject *foil_py_view_repr(PyObject *self) {
+    return PyUnicode_FromFormat("<foil JsonView of %zd fields>", foil_py_view_length(self));
+}
+
+static PyObject *foil_py_view_reduce(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    PyErr_SetString(PyExc_TypeError, "JsonView cannot be pickled; pickle view.to_dict()");
+    return NULL;
+}
+
+static PyMethodDef foil_py_view_methods[] = {
+    {"field", (PyCFunction)foil_py_view_field, METH_O,
+     "Member for an attribute: None if absent or null, a JsonView for an object."},
+    {"get", (PyCFunction)(void (*)(void))foil_py_view_get, METH_FASTCALL,
+     "Member as plain Python data, default when absent."},
+    {"to_dict", (PyCFunction)foil_py_view_to_dict, METH_NOARGS, "The object as a new dict."},
+    {"__reduce__", (PyCFunction)foil_py_view_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL}};
+
+static PyMappingMethods foil_py_view_mapping = {foil_py_view_length, foil_py_view_subscript, NULL};
+static PySequenceMethods foil_py_view_sequence = {
+    .sq_contains = foil_py_view_contains,
+};
+
+static PyTypeObject foil_py_view_type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "foil.native.JsonView",
+    .tp_basicsize = sizeof(foil_py_view_t),
+    .tp_dealloc = foil_py_view_dealloc,
+    .tp_repr = foil_py_view_repr,
+    .tp_as_sequence = &foil_py_view_sequence,
+    .tp_as_mapping = &foil_py_view_mapping,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A read-only view of a JSON object owned by a C page or result.",
+    .tp_methods = foil_py_view_methods,
+};
+
+/* Readied on first use: SWIG's module init differs between versions (single/multi-phase). */
+static int foil_py_view_ready(void) {
+    return (foil_py_view_type.tp_flags & Py_TPFLAGS_READY) ? 0 : PyType_Ready(&foil_py_view_type);
+}
+
+/* ---- FieldBase: look the key up in the instance's `_d` (a JsonView, or a dict for
+ * results built from Python data), hand nested objects to lazy converters as views, and
+ * skip the Python converter when the value already has a type it returns unchanged. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *key;     /* str: the JSON member name */
+    PyObject *convert; /* callable: raw value -> attribute value */
+    PyObject *exact;   /* tuple of types `convert` returns unchanged */
+    int lazy;          /* convert takes a JsonView for an object member */
+} foil_py_field_t;
+
+static PyObject *foil_py_field_data_name = NULL;
+
+static int foil_py_field_init(PyObject *self, PyObject *args, PyObject *kwargs) {
+    foil_py_field_t *f = (foil_py_field_t *)self;
+    PyObject *key, *convert, *exact;
+    int lazy;
+    static char *names[] = {"key", "convert", "exact", "lazy", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOO!p", names, &key, &convert, &PyTuple_Type,
+                                     &exact, &lazy))
+        return -1;
+    Py_INCREF(key);
+    Py_INCREF(convert);
+    Py_INCREF(exact);
+    Py_XSETREF(f->key, key);
+    Py_XSETREF(f->convert, convert);
+    Py_XSETREF(f->exact, exact);
+    f->lazy = lazy;
+    return 0;
+}
+
+static void foil_py_field_dealloc(PyObject *self) {
+    foil_py_field_t *f = (foil_py_field_t *)self;
+    Py_CLEAR(f->key);
+    Py_CLEAR(f->convert);
+    Py_CLEAR(f->exact);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyObject *foil_py_field_get(PyObject *self, PyObject *obj, PyObject *type) {
+    foil_py_field_t *f = (foil_py_field_t *)self;
+    (void)type;
+    if (!obj || obj == Py_None) return Py_NewRef(self);
+    if (!f->key) {
+        PyErr_SetString(PyExc_TypeError, "Field was not initialised");
+        return NULL;
+    }
+    PyObject *d = PyObject_GetAttr(obj, foil_py_field_data_name), *value;
+    if (!d) return NULL;
+    if (Py_TYPE(d) == &foil_py_view_type) {
+        int found;
+        const foil_json_t *n = foil_py_view_member(d, f->key, &found);
+        value = f->lazy ? foil_py_lazy(((foil_py_view_t *)d)->owner, n) : foil_py_json(n);
+    } else if (PyDict_Check(d)) {
+        value = PyDict_GetItemWithError(d, f->key);
+        value = value ? Py_NewRef(value) : PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+    } else {
+        value = PyObject_CallMethod(d, "get", "O", f->key); /* another Mapping */
+    }
+    Py_DECREF(d);
+    if (!value) return NULL;
+    for (Py_ssize_t i = 0, n = PyTuple_GET_SIZE(f->exact); i < n; i++)
+        if ((PyObject *)Py_TYPE(value) == PyTuple_GET_ITEM(f->exact, i)) return value;
+    PyObject *r = PyObject_CallOneArg(f->convert, value);
+    Py_DECREF(value);
+    return r;
+}
+
+static PyMemberDef foil_py_field_members[] = {
+    {"key", T_OBJECT, offsetof(foil_py_field_t, key), READONLY, "The JSON member name."},
+    {"convert", T_OBJECT, offsetof(foil_py_field_t, convert), READONLY, "The converter."},
+    {"lazy", T_INT, offsetof(foil_py_field_t, lazy), READONLY, "Converter takes a JsonView."},
+    {NULL, 0, 0, 0, NULL}};
+
+static PyTypeObject foil_py_field_base = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "foil.native.FieldBase",
+    .tp_basicsize = sizeof(foil_py_field_t),
+    .tp_dealloc = foil_py_field_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_doc = "FieldBase(key, convert, exact, lazy): a read-only attribute of a result class.",
+    .tp_members = foil_py_field_members,
+    .tp_descr_get = foil_py_field_get,
+    .tp_init = foil_py_field_init,
+    .tp_new = PyType_GenericNew,
+};
+
+/* ---- The request-body serialiser: exact dict / list / tuple / str / int / float / bool /
+ * None as compact JSON text, written straight into a buffer. */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} foil_py_buf_t;
+
+static int foil_py_put(foil_py_buf_t *b, const char *s, size_t n) {
+    if (n > b->cap - b->len) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (n > cap - b->len) {
+            if (cap > ((size_t)PY_SSIZE_T_MAX) / 2) return -1;
+            cap *= 2;
+        }
+        char *p = (char *)PyMem_Realloc(b->buf, cap);
+        if (!p) return -1;
+        b->buf = p;
+        b->cap = cap;
+    }
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+/* A JSON string: `"`, `\` and control characters escaped, UTF-8 kept as is. */
+static int foil_py_put_string(foil_py_buf_t *b, const char *s, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    size_t run = 0;
+    if (foil_py_put(b, "\"", 1)) return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        if (foil_py_put(b, s + run, i - run)) return -1;
+        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        const char *e = esc;
+        size_t elen = 6;
+        switch (c) {
+        case '"': e = "\\\""; elen = 2; break;
+        case '\\': e = "\\\\"; elen = 2; break;
+        case '\n': e = "\\n"; elen = 2; break;
+        case '\r': e = "\\r"; elen = 2; break;
+        case '\t': e = "\\t"; elen = 2; break;
+        case '\b': e = "\\b"; elen = 2; break;
+        case '\f': e = "\\f"; elen = 2; break;
+        default: break;
+        }
+        if (foil_py_put(b, e, elen)) return -1;
+        run = i + 1;
+    }
+    if (foil_py_put(b, s + run, n - run)) return -1;
+    return foil_py_put(b, "\"", 1);
+}
+
+/* 0 written, -1 Python error, 1 unsupported (json.dumps must handle the value: non-str
+ * keys, NaN or infinities, NUL characters, lone surrogates, subclasses, deep nesting). */
+static int foil_py_dump(foil_py_buf_t *b, PyObject *o, int depth) {
+    if (o == Py_None) return foil_py_put(b, "null", 4);
+    if (o == Py_True) return foil_py_put(b, "true", 4);
+    if (o == Py_False) return foil_py_put(b, "false", 5);
+    if (PyUnicode_CheckExact(o)) {
+        Py_ssize_t n = 0;
+        const char *s = PyUnicode_AsUTF8AndSize(o, &n);
+        if (!s) {
+            PyErr_Clear(); /* a lone surrogate: json.dumps escapes it */
+            return 1;
+        }
+        if (strlen(s) != (size_t)n) return 1;
+        return foil_py_put_string(b, s, (size_t)n);
+    }
+    if (PyLong_CheckExact(o) || (PyFloat_CheckExact(o) && isfinite(PyFloat_AS_DOUBLE(o)))) {
+        PyObject *text = PyObject_Repr(o); /* what json.dumps writes for exact int and float */
+        Py_ssize_t n = 0;
+        const char *s = text ? PyUnicode_AsUTF8AndSize(text, &n) : NULL;
+        int rc = s ? foil_py_put(b, s, (size_t)n) : -1;
+        Py_XDECREF(text);
+        return rc;
+    }
+    if (depth >= 64) return 1;
+    if (PyDict_CheckExact(o)) {
+        PyObject *key, *value;
+        Py_ssize_t pos = 0, n = 0;
+        int first = 1, rc;
+        if (foil_py_put(b, "{", 1)) return -1;
+        while (PyDict_Next(o, &pos, &key, &value)) {
+            if (!PyUnicode_CheckExact(key)) return 1;
+            const char *k = PyUnicode_AsUTF8AndSize(key, &n);
+            if (!k) {
+                PyErr_Clear();
+                return 1;
+            }
+            if (strlen(k) != (size_t)n) return 1;
+            if ((!first && foil_py_put(b, ",", 1)) || foil_py_put_string(b, k, (size_t)n) ||
+                foil_py_put(b, ":", 1))
+                return -1;
+            if ((rc = foil_py_dump(b, value, depth + 1)) != 0) return rc;
+            first = 0;
+        }
+        return foil_py_put(b, "}", 1);
+    }
+    if (PyList_CheckExact(o) || PyTuple_CheckExact(o)) {
+        int rc;
+        if (foil_py_put(b, "[", 1)) return -1;
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(o); i++) {
+            if (i && foil_py_put(b, ",", 1)) return -1;
+            if ((rc = foil_py_dump(b, PySequence_Fast_GET_ITEM(o, i), depth + 1)) != 0) return rc;
+        }
+        return foil_py_put(b, "]", 1);
+    }
+    return 1;
+}
+%}
+
+%nothread foil_py_page_views;
+%nothread foil_py_result_views;
+%nothread foil_py_json_view_type;
+%nothread foil_py_field_type;
+%nothread foil_py_json_text;
+
+%inline %{
+/* A whole page in one call: (items, limit, has_more, next_cursor, request_id), each item a
+ * JsonView that keeps `page` (the foil_page proxy) alive. */
+PyObject *foil_py_page_views(PyObject *page) {
+    void *ptr = NULL;
+    if (foil_py_view_ready() < 0) return NULL;
+    if (!SWIG_IsOK(SWIG_ConvertPtr(page, &ptr, SWIGTYPE_p_foil_page, 0)) || !ptr) {
+        PyErr_SetString(PyExc_TypeError, "py_page_views: expected a foil_page");
+        return NULL;
+    }
+    const foil_page_t *p = (const foil_page_t *)ptr;
+    const foil_json_t *data = foil_page_items(p);
+    PyObject *items = data ? foil_py_lazy_data(page, data) : PyList_New(0);
+    if (!items) return NULL;
+    return Py_BuildValue("(NiNNN)", items, foil_page_limit(p), PyBool_FromLong(foil_page_has_more(p)),
+                         foil_py_text(foil_page_next_cursor(p)), foil_py_text(foil_page_request_id(p)));
+}
+
+/* A whole result in one call: (data, request_id, http_status); object data (or each object
+ * of array data) is a JsonView that keeps `result` (the foil_result proxy) alive. */
+PyObject *foil_py_result_views(PyObject *result) {
+    void *ptr = NULL;
+    if (foil_py_view_ready() < 0) return NULL;
+    if (!SWIG_IsOK(SWIG_ConvertPtr(result, &ptr, SWIGTYPE_p_foil_result, 0)) || !ptr) {
+        PyErr_SetString(PyExc_TypeError, "py_result_views: expected a foil_result");
+        return NULL;
+    }
+    const foil_result_t *r = (const foil_result_t *)ptr;
+    return Py_BuildValue("(NNi)", foil_py_lazy_data(result, foil_result_data(r)),
+                         foil_py_text(foil_result_request_id(r)), foil_result_http_status(r));
+}
+
+/* The Field descriptor's C base, for foil._model.Field. */
+PyObject *foil_py_field_type(void) {
+    if (!foil_py_field_data_name && !(foil_py_field_data_name = PyUnicode_InternFromString("_d")))
+        return NULL;
+    if (!(foil_py_field_base.tp_flags & Py_TPFLAGS_READY) && PyType_Ready(&foil_py_field_base) < 0)
+        return NULL;
+    Py_INCREF(&foil_py_field_base);
+    return (PyObject *)&foil_py_field_base;
+}
+
+/* The JsonView type, for isinstance checks in the result classes. */
+PyObject *foil_py_json_view_type(void) {
+    if (foil_py_view_ready() < 0) return NULL;
+    Py_INCREF(&foil_py_view_type);
+    return (PyObject *)&foil_py_view_type;
+}
+
+/* Plain JSON data (exact dict, list, tuple, str, int, float, bool, None) as compact JSON
+ * text, in one C pass; None when json.dumps must handle the value instead. */
+PyObject *foil_py_json_text(PyObject *obj) {
+    foil_py_buf_t b = {NULL, 0, 0};
+    int rc = foil_py_dump(&b, obj, 0);
+    PyObject *r = NULL;
+    if (rc == 0) {
+        r = PyUnicode_DecodeUTF8(b.buf ? b.buf : "", (Py_ssize_t)b.len, "strict");
+    } else if (rc > 0) {
+        r = Py_NewRef(Py_None);
+    } else if (!PyErr_Occurred()) {
+        PyErr_NoMemory();
+    }
+    PyMem_Free(b.buf);
+    return r;
+}
+%}
