@@ -16,7 +16,6 @@ import "C"
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"unsafe"
 )
 
@@ -101,18 +100,6 @@ func jsonText(v *C.foil_json_t) ([]byte, error) {
 	}
 	defer C.foil_string_free(out)
 	return []byte(C.GoString(out)), nil
-}
-
-// lockedCall runs a typed-API call and reads the thread-local foil_last_error() on the
-// same OS thread. Only for calls that have no thread-independent error path yet.
-func lockedCall(f func() C.foil_status_t) error {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	st := f()
-	if st == C.FOIL_OK {
-		return nil
-	}
-	return errorFrom(st, C.foil_last_error())
 }
 
 func cstr(s string) *C.char { return C.CString(s) }
