@@ -2,8 +2,9 @@
 //
 // Every C handle is owned by exactly one Go value and released by its Close method.
 // Strings borrowed from a handle (const char *) are copied into Go strings before the
-// handle can be freed. A failed call's error is read without runtime.LockOSThread:
-// see callErr.
+// handle can be freed. A failed call's error is read without runtime.LockOSThread and
+// without foil_last_error(): either the call hands back an owned copy (error_out: see
+// takeError) or the handle keeps it (foil_iter_error, foil_gate_session_error).
 package foil
 
 /*
