@@ -5,6 +5,8 @@
 #
 #   scripts/test-lua.sh            both interpreters
 #   scripts/test-lua.sh lua5.4     one of: lua5.4 luajit
+#   FOIL_LUA_VALGRIND=1 ...        also run the suite (less the RSS leak checks) under valgrind
+#                                  on each interpreter: no memory error, no definite leak
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export FOIL_SPEC_DIR=${FOIL_SPEC_DIR:-$root/../shared/foil-spec}
@@ -47,6 +49,16 @@ for interp in "${interpreters[@]}"; do
     if ! (cd "$work/run-$interp" && eval "$(luarocks --lua-version "$luaver" --tree "$tree" path)" &&
         "$interp" "$root/bindings/lua/tests/run.lua"); then
         status=1
+    fi
+    if [ "${FOIL_LUA_VALGRIND:-0}" = 1 ]; then
+        echo "test-lua: bindings/lua/tests under valgrind on $interp"
+        files=$(cd "$root/bindings/lua/tests" && ls test_*.lua | sed 's/\.lua$//' | grep -v '^test_leaks$')
+        # shellcheck disable=SC2086
+        if ! (cd "$work/run-$interp" && eval "$(luarocks --lua-version "$luaver" --tree "$tree" path)" &&
+            valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
+                --show-leak-kinds=definite "$interp" "$root/bindings/lua/tests/run.lua" $files); then
+            status=1
+        fi
     fi
 done
 exit $status
