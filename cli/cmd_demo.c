@@ -93,7 +93,7 @@ static int show_env_file(const char *path) {
 
 typedef struct risky {
     char id[64], created[40], verdict[24], user[64];
-    double risk;
+    int64_t risk;
 } risky_t;
 
 /* Keeps the five highest risk scores seen, highest first. */
@@ -146,7 +146,7 @@ static int riskiest_sessions(const char *base_url, const char *env_file, char *f
         cli_table_t *t = cli_table_new(5, headers);
         for (size_t i = 0; t && i < count; i++) {
             char risk[16];
-            snprintf(risk, sizeof risk, "%g", top[i].risk);
+            snprintf(risk, sizeof risk, "%lld", (long long)top[i].risk);
             const char *row[] = {top[i].id, top[i].created, top[i].verdict, risk, top[i].user};
             cli_table_add(t, row);
         }

@@ -18,10 +18,11 @@ int main(void) {
     }
     for (size_t i = 0; i < foil_page_count(page); i++) {
         const foil_json_t *s = foil_page_item(page, i);
-        double risk = 0;
+        int64_t risk = 0;
         const foil_json_t *d = foil_session_latest_decision(s);
         foil_decision_risk_score(d, &risk);
-        printf("%s  %-12s risk %3.0f\n", foil_session_id(s), foil_decision_verdict(d), risk);
+        printf("%s  %-12s risk %3lld\n", foil_session_id(s), foil_decision_verdict(d),
+               (long long)risk);
     }
     foil_page_free(page);
     foil_client_free(client);

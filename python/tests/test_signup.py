@@ -76,8 +76,32 @@ def test_ctrl_c_interrupts_wait_promptly(client: foil.Foil) -> None:
 def test_cancel_from_another_thread(client: foil.Foil) -> None:
     signup = client.gate.signup("foil")
     threading.Timer(0.2, signup.cancel).start()
+    start = time.monotonic()
+    with pytest.raises(foil.FoilCancelledError):
+        signup.wait(timeout=30, interval=5)  # the cancel wakes the sleep: no 5 s poll interval
+    assert time.monotonic() - start < 2.0
+
+
+def test_cancel_just_before_the_wait_is_not_lost(client: foil.Foil) -> None:
+    signup = client.gate.signup("foil")
+    signup.cancel()
     with pytest.raises(foil.FoilCancelledError):
         signup.wait(timeout=30)
+    # The cancel was consumed: the next wait runs (and times out) normally.
+    with pytest.raises(foil.FoilTimeoutError):
+        signup.wait(timeout=0.3, interval=0.1)
+
+
+def test_ctrl_c_leaves_the_signup_usable(client: foil.Foil, emulator: Emulator) -> None:
+    signup = client.gate.signup("foil")
+    threading.Timer(0.2, _thread.interrupt_main).start()
+    with pytest.raises(KeyboardInterrupt):
+        signup.wait(timeout=30, interval=0.05)
+    assert signup.status == "pending"
+    emulator.approve(signup.id)
+    assert signup.wait(timeout=10, interval=0.05)
+    assert signup.status == "approved"
+    signup.ack()
 
 
 def test_wait_releases_the_gil(client: foil.Foil) -> None:

@@ -95,8 +95,8 @@ static void fingerprints(void **state) {
     const foil_json_t *fp = foil_result_data(r);
     assert_string_equal(foil_fingerprint_id(fp), id);
     assert_non_null(foil_fingerprint_storage(fp));
-    assert_non_null(foil_fingerprint_components(fp));
-    assert_non_null(foil_fingerprint_activity(fp));
+    assert_non_null(foil_fingerprint_detail_components(fp));
+    assert_non_null(foil_fingerprint_detail_activity(fp));
     foil_result_free(r);
     assert_int_equal(foil_fingerprints_get(e->client, "vid_0000000000000000000000000a", &r),
                      FOIL_E_NOT_FOUND);

@@ -117,12 +117,9 @@ static void check_decision(const foil_json_t *v, const cJSON *fx) {
     F_STR(decision, verdict);
     F_STR(decision, phase);
     F_STR(decision, evaluated_at);
-    F_STR(decision, automation_status);
-    F_STR(decision, decision_status);
     F_BOOL(decision, is_provisional);
     F_VIEW(decision, manipulation);
-    double n = -1;
-    if (foil_decision_risk_score(v, &n)) assert_true(n == MEMBER("risk_score")->valuedouble);
+    F_INT(decision, risk_score);
 }
 
 static void check_fingerprint_link(const foil_json_t *v, const cJSON *fx) {
@@ -137,7 +134,7 @@ static void check_session(const foil_json_t *v, const cJSON *fx) {
     F_STR(session, created_at);
     F_STR(session, client_user_id);
     F_VIEW(session, latest_decision);
-    F_VIEW(session, decision);
+    F_VIEW(session_detail, decision);
     F_VIEW(session, visitor_fingerprint);
     if (MEMBER("latest_decision"))
         check_decision(foil_session_latest_decision(v), MEMBER("latest_decision"));
@@ -162,8 +159,8 @@ static void check_fingerprint(const foil_json_t *fp, const cJSON *fp_fx) {
     F_VIEW(fingerprint, latest_request);
     F_VIEW(fingerprint, storage);
     F_VIEW(fingerprint, anchors);
-    F_VIEW(fingerprint, components);
-    F_VIEW(fingerprint, activity);
+    F_VIEW(fingerprint_detail, components);
+    F_VIEW(fingerprint_detail, activity);
     v = foil_fingerprint_lifecycle(fp), fx = cJSON_GetObjectItem(fp_fx, "lifecycle");
     F_STR(fingerprint_lifecycle, first_seen_at);
     F_STR(fingerprint_lifecycle, last_seen_at);
@@ -182,11 +179,11 @@ static void check_fingerprint(const foil_json_t *fp, const cJSON *fp_fx) {
     F_STR(fingerprint_anchors, webgl_hash);
     F_STR(fingerprint_anchors, parameters_hash);
     F_STR(fingerprint_anchors, audio_hash);
-    if ((v = foil_fingerprint_components(fp))) {
+    if ((v = foil_fingerprint_detail_components(fp))) {
         fx = cJSON_GetObjectItem(fp_fx, "components");
         F_VIEW(fingerprint_components, vector);
     }
-    if ((v = foil_fingerprint_activity(fp))) {
+    if ((v = foil_fingerprint_detail_activity(fp))) {
         fx = cJSON_GetObjectItem(fp_fx, "activity");
         F_VIEW(fingerprint_activity, sessions);
         each_item(foil_fingerprint_activity_sessions(v), MEMBER("sessions"),
@@ -350,8 +347,8 @@ static void check_gate_session_info(const foil_json_t *v, const cJSON *fx) {
     F_STR(gate_session_info, object);
     F_STR(gate_session_info, id);
     F_STR(gate_session_info, status);
-    F_STR(gate_session_info, poll_token);
-    F_STR(gate_session_info, consent_url);
+    F_STR(gate_session_created, poll_token);
+    F_STR(gate_session_created, consent_url);
     F_STR(gate_session_info, expires_at);
     F_STR(gate_session_info, gate_account_id);
     F_STR(gate_session_info, account_name);
@@ -366,6 +363,7 @@ static void check_gate_session_info(const foil_json_t *v, const cJSON *fx) {
 }
 
 static void check_gate_delivery_ack(const foil_json_t *v, const cJSON *fx) {
+    F_STR(gate_delivery_ack, object);
     F_STR(gate_delivery_ack, gate_session_id);
     F_STR(gate_delivery_ack, status);
 }

@@ -54,7 +54,7 @@ static void list_page_fields(void **state) {
     assert_string_equal(foil_session_created_at(s), "2026-03-24T20:00:00.000Z");
     assert_string_equal(foil_session_client_user_id(s), "user_123");
     const foil_json_t *d = foil_session_latest_decision(s);
-    double score = -1;
+    int64_t score = -1;
     int provisional = -1;
     assert_string_equal(foil_decision_event_id(d), "evt_23456789abcdefghjkmnpqrstv");
     assert_string_equal(foil_decision_verdict(d), "human");
@@ -86,7 +86,7 @@ static void nullable_fields_stay_distinct(void **state) {
     foil_page_t *page = NULL;
     FOIL_ASSERT_OK(foil_sessions_list(e->client, 1, NULL, NULL, NULL, &page));
     const foil_json_t *s = foil_page_item(page, 0);
-    double v = -1;
+    int64_t v = -1;
     assert_null(foil_session_client_user_id(s));
     assert_true(foil_json_is_null(foil_json_get(s, "client_user_id")));
     assert_true(foil_decision_risk_score(foil_session_latest_decision(s), &v) && v == 0);
@@ -110,7 +110,7 @@ static void get_detail(void **state) {
     assert_true(
         cJSON_Compare(cJSON_GetObjectItem(doc, "data"), (const cJSON *)foil_result_data(r), 1));
     assert_string_equal(foil_session_object(foil_result_data(r)), "session");
-    assert_non_null(foil_session_decision(foil_result_data(r)));
+    assert_non_null(foil_session_detail_decision(foil_result_data(r)));
     assert_int_equal(foil_result_http_status(r), 200);
     foil_result_free(r);
     cJSON_Delete(doc);

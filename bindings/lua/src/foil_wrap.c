@@ -6615,6 +6615,100 @@ static int _wrap_operation_paginated(lua_State* L) {
 }
 
 
+static int _wrap_model_count(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t result;
+  
+  SWIG_check_num_args("foil_model_count",0,0)
+  result = foil_model_count();
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_model_info(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t arg1 ;
+  char *arg2 = (char *) 0 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_model_info",2,2)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_model_info",1,"size_t");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_model_info",2,"char const *");
+  SWIG_contract_assert((lua_tonumber(L,1)>=0),"number must not be negative");
+  arg1 = (size_t)lua_tonumber(L, 1);
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "model_info: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("model_info", 2, "string");
+    }
+  }
+  result = (char *)foil_model_info(arg1,(char const *)arg2);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_model_field_count(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t result;
+  
+  SWIG_check_num_args("foil_model_field_count",0,0)
+  result = foil_model_field_count();
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_model_field_info(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t arg1 ;
+  char *arg2 = (char *) 0 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_model_field_info",2,2)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_model_field_info",1,"size_t");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_model_field_info",2,"char const *");
+  SWIG_contract_assert((lua_tonumber(L,1)>=0),"number must not be negative");
+  arg1 = (size_t)lua_tonumber(L, 1);
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "model_field_info: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("model_field_info", 2, "string");
+    }
+  }
+  result = (char *)foil_model_field_info(arg1,(char const *)arg2);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_sessions_list(lua_State* L) {
   int SWIG_arg = 0;
   foil_client_t *arg1 = (foil_client_t *) 0 ;
@@ -10853,6 +10947,10 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "operation_sdk_name", _wrap_operation_sdk_name},
     { "operation_params", _wrap_operation_params},
     { "operation_paginated", _wrap_operation_paginated},
+    { "model_count", _wrap_model_count},
+    { "model_info", _wrap_model_info},
+    { "model_field_count", _wrap_model_field_count},
+    { "model_field_info", _wrap_model_field_info},
     { "sessions_list", _wrap_sessions_list},
     { "sessions_iter", _wrap_sessions_iter},
     { "sessions_get", _wrap_sessions_get},

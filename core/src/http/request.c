@@ -274,6 +274,7 @@ foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foi
     memset(out, 0, sizeof *out);
     if (!c)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL);
+    foil_client_mark_in_use(c); /* options are read from here on: freeze them */
     const foil_operation_t *op = foil_operation_get(req->op);
     char *url = NULL, *auth = NULL, *body = NULL;
     bool loopback = false;

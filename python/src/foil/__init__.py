@@ -62,7 +62,7 @@ from ._errors import (
 from ._model import ListResult
 from ._signup import GateSignup
 from ._tokens import safe_verify_foil_token, verify_foil_token
-from ._types import (
+from ._models import (
     AgentTokenVerification,
     ApiKey,
     Attribution,
@@ -88,7 +88,6 @@ from ._types import (
     GateSessionCreate,
     GateSessionDeliveryAcknowledgement,
     GateSessionPollData,
-    GeneratedDeliveryKeyPair,
     IssuedApiKey,
     Organization,
     RequestContext,
@@ -97,7 +96,6 @@ from ._types import (
     SessionDetail,
     SessionDetailRequest,
     SessionSummary,
-    VerificationResult,
     VerifiedFoilSignal,
     VerifiedFoilToken,
     VisitorFingerprintActivity,
@@ -115,6 +113,7 @@ from ._types import (
     WebhookEventEnvelope,
     WebhookTest,
 )
+from ._types import GeneratedDeliveryKeyPair, VerificationResult
 from ._version import __version__
 from ._webhooks import (
     WEBHOOK_EVENT_TYPES,

@@ -4,14 +4,15 @@ during every request)."""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, TypeVar, cast
 
 from . import native as _native
-from ._errors import FoilInvalidArgumentError, FoilStateError
+from ._errors import FoilInvalidArgumentError, FoilProtocolError, FoilStateError
 from ._model import JsonView, ListResult, Model, json_text
-from ._types import (
+from ._models import (
     AgentTokenVerification,
     ApiKey,
     Event,
@@ -53,29 +54,47 @@ def _limit(limit: int | None) -> int:
         return 0
     if isinstance(limit, bool) or not isinstance(limit, int):
         raise TypeError(f"limit must be int or None, not {type(limit).__name__}")
-    if limit == 0:
+    if limit == 0 or not -2**31 <= limit < 2**31:  # the core checks 1..200 for the rest
         raise FoilInvalidArgumentError(0, "client.invalid_argument", "limit: must be between 1 and 200",
                                        field_errors=[{"name": "limit", "issue": "must be between 1 and 200",
-                                                      "received": "0"}])
+                                                      "received": str(limit)[:40]}])
     return limit
+
+
+def _not_objects(what: str) -> FoilProtocolError:
+    return FoilProtocolError(f"malformed response: {what} must be JSON objects", code="response.invalid")
 
 
 def _body(values: Mapping[str, Any]) -> str:
     return json_text({k: v for k, v in values.items() if v is not None})
 
 
+def _views(items: list[Any]) -> list[Any]:
+    """The items of a list response: every one must be an object (a JsonView)."""
+    for item in items:
+        if type(item) is not JsonView:
+            raise _not_objects("list items")
+    return items
+
+
 def _page(page: Any, cls: Callable[[dict[str, Any]], M]) -> ListResult[M]:
     items, limit, has_more, next_cursor, request_id = _unpack_page(page)
-    return ListResult(list(map(cls, items)), limit, has_more, next_cursor, request_id=request_id)
+    return ListResult(list(map(cls, _views(items))), limit, has_more, next_cursor, request_id=request_id)
 
 
 def _one(result: Any, cls: Callable[[dict[str, Any]], M]) -> M:
-    return cls(_unpack_result(result)[0])
+    data = _unpack_result(result)[0]
+    if type(data) is not JsonView:
+        raise _not_objects("the result's data")
+    return cls(cast("dict[str, Any]", data))
 
 
 def _many(result: Any, cls: Callable[[dict[str, Any]], M]) -> list[M]:
     data = _unpack_result(result)[0]
-    return [cls(cast("dict[str, Any]", item)) for item in data if type(item) is JsonView] if isinstance(data, list) else []
+    if not isinstance(data, list):
+        raise FoilProtocolError("malformed response: the result's data must be a JSON array",
+                                code="response.invalid")
+    return [cls(cast("dict[str, Any]", item)) for item in _views(data)]
 
 
 def _walk(fetch: Callable[[str | None], Any], cls: Callable[[dict[str, Any]], M]) -> Iterator[M]:
@@ -89,7 +108,7 @@ def _walk(fetch: Callable[[str | None], Any], cls: Callable[[dict[str, Any]], M]
     cursor: str | None = None
     while True:
         items, _limit_used, has_more, cursor, _rid = _unpack_page(fetch(cursor))
-        yield from map(cls, items)
+        yield from map(cls, _views(items))
         if not has_more or not cursor:
             return
 
@@ -422,11 +441,18 @@ class GateAPI(_Namespace):
         return GateSignup._wrap(handle, self._client)
 
 
+#: The longest timeout the core's millisecond counts can express (2**31 - 1 ms, ~24 days).
+_MAX_SECONDS = 2147483
+
+
 def _seconds_to_ms(value: float, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
-    if not value > 0:
-        raise FoilInvalidArgumentError(0, "client.invalid_argument", f"{name}: must be > 0")
+    if not (math.isfinite(value) and 0 < value <= _MAX_SECONDS):
+        raise FoilInvalidArgumentError(0, "client.invalid_argument",
+                                       f"{name}: must be a number of seconds in (0, {_MAX_SECONDS}]",
+                                       field_errors=[{"name": name, "issue": "out of range",
+                                                      "received": repr(value)}])
     return max(1, int(value * 1000))
 
 
@@ -464,6 +490,10 @@ class Foil:
             _native.client_set_user_agent(handle, user_agent)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int):
             raise TypeError(f"max_retries must be int, not {type(max_retries).__name__}")
+        if not 0 <= max_retries < 2**31:
+            raise FoilInvalidArgumentError(0, "client.invalid_argument", "max_retries: must be >= 0",
+                                           field_errors=[{"name": "max_retries", "issue": "out of range",
+                                                          "received": str(max_retries)[:40]}])
         _native.client_set_max_retries(handle, max_retries)
         if ca_bundle is not None:
             _native.client_set_ca_bundle(handle, os.fspath(ca_bundle))

@@ -14,16 +14,14 @@ from typing import Any, Mapping
 from . import native as _native
 from ._errors import FoilValidationError
 from ._model import json_text
-from ._types import (
-    GateApprovedWebhookFoil,
+from ._models import (
     GateApprovedWebhookPayload,
     GateDeliveryEnvelope,
     GateDeliveryPayload,
     GateDeliveryRequest,
     GateEncryptedDeliveryResponse,
-    GeneratedDeliveryKeyPair,
-    envelope_from_dict,
 )
+from ._types import GeneratedDeliveryKeyPair
 
 GATE_DELIVERY_VERSION: int = _native.FOIL_GATE_DELIVERY_VERSION
 GATE_DELIVERY_ALGORITHM: str = _native.FOIL_GATE_DELIVERY_ALGORITHM
@@ -144,9 +142,7 @@ def key_id_for_raw_x25519_public_key(raw_public_key: bytes) -> str:
 
 
 def _request_from(value: Any) -> GateDeliveryRequest:
-    d = value.to_dict() if hasattr(value, "to_dict") else dict(value)
-    return GateDeliveryRequest(version=int(d.get("version", 0)), algorithm=str(d.get("algorithm", "")),
-                               key_id=str(d.get("key_id", "")), public_key=str(d.get("public_key", "")))
+    return GateDeliveryRequest.from_dict(value.to_dict() if hasattr(value, "to_dict") else dict(value))
 
 
 def validate_gate_delivery_request(value: GateDeliveryRequest | Mapping[str, Any]) -> GateDeliveryRequest:
@@ -162,7 +158,7 @@ def encrypt_gate_delivery_payload(
     """Encrypt ``payload`` (``{"version": 1, "outputs": {...}}``) to ``delivery``'s key."""
     envelope = _native.gate_delivery_encrypt(_as_json_object(delivery, "GateDeliveryRequest"),
                                              _as_json_object(payload, "GateDeliveryPayload"))
-    return envelope_from_dict(json.loads(envelope))
+    return GateDeliveryEnvelope.from_dict(json.loads(envelope))
 
 
 def decrypt_gate_delivery_envelope(
@@ -173,8 +169,12 @@ def decrypt_gate_delivery_envelope(
                                            _as_json_object(envelope, "GateDeliveryEnvelope"))
     # The core accepts only payload version 1 (foil-server reads int(payload["version"])).
     return GateDeliveryPayload(version=GATE_DELIVERY_VERSION,
-                               outputs=_native.py_delivery_payload_outputs(handle),
+                               outputs=_outputs(_native.delivery_payload_outputs(handle)),
                                ack_token=_native.delivery_payload_ack_token(handle))
+
+
+def _outputs(view: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in view.items()} if isinstance(view, dict) else {}
 
 
 def create_gate_approved_webhook_response(input: Mapping[str, Any]) -> GateEncryptedDeliveryResponse:
@@ -189,7 +189,7 @@ def create_gate_approved_webhook_response(input: Mapping[str, Any]) -> GateEncry
         raise TypeError(f"outputs must be a dict, not {type(outputs).__name__}")
     reply = _native.gate_approved_webhook_response(_as_json_object(input["delivery"], "GateDeliveryRequest"),
                                                    json.dumps(dict(outputs), separators=(",", ":")))
-    return GateEncryptedDeliveryResponse(encrypted_delivery=envelope_from_dict(json.loads(reply)["encrypted_delivery"]))
+    return GateEncryptedDeliveryResponse.from_dict(json.loads(reply))
 
 
 create_encrypted_delivery_response = create_gate_approved_webhook_response
@@ -205,7 +205,7 @@ def _b64url_len(value: str, label: str) -> int:
 def validate_encrypted_gate_delivery_envelope(value: GateDeliveryEnvelope | Mapping[str, Any]) -> GateDeliveryEnvelope:
     """Check an envelope's shape (version, algorithm, field presence and lengths)."""
     data = json.loads(_as_json_object(value, "GateDeliveryEnvelope"))
-    envelope = envelope_from_dict(data)
+    envelope = GateDeliveryEnvelope.from_dict(data)
 
     def fail(message: str) -> FoilValidationError:
         return FoilValidationError(0, "client.invalid_argument", message)
@@ -224,22 +224,7 @@ def validate_encrypted_gate_delivery_envelope(value: GateDeliveryEnvelope | Mapp
 
 
 def approved_payload_from_dict(d: Mapping[str, Any]) -> GateApprovedWebhookPayload:
-    foil = d.get("foil") if isinstance(d.get("foil"), Mapping) else {}
-    assert isinstance(foil, Mapping)
-    score = foil.get("score")
-    metadata = d.get("metadata")
-    return GateApprovedWebhookPayload(
-        service_id=str(d.get("service_id", "")),
-        gate_session_id=str(d.get("gate_session_id", "")),
-        gate_account_id=str(d.get("gate_account_id", "")),
-        account_name=str(d.get("account_name", "")),
-        metadata=dict(metadata) if isinstance(metadata, Mapping) else None,
-        foil=GateApprovedWebhookFoil(
-            verdict=str(foil.get("verdict", "")),
-            score=float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None,
-        ),
-        delivery=_request_from(d.get("delivery") if isinstance(d.get("delivery"), Mapping) else {}),
-    )
+    return GateApprovedWebhookPayload.from_dict(d)
 
 
 def validate_gate_approved_webhook_payload(
@@ -247,13 +232,9 @@ def validate_gate_approved_webhook_payload(
 ) -> GateApprovedWebhookPayload:
     """Check the ``data`` of a ``gate.session.approved`` event and return it typed."""
     if isinstance(value, GateApprovedWebhookPayload):
-        data: dict[str, Any] = {
-            "service_id": value.service_id, "gate_session_id": value.gate_session_id,
-            "gate_account_id": value.gate_account_id, "account_name": value.account_name,
-            "metadata": value.metadata,
-            "foil": {"verdict": value.foil.verdict, "score": value.foil.score},
-            "delivery": value.delivery.to_dict(),
-        }
+        data: dict[str, Any] = value.to_dict()
+        data.setdefault("metadata", None)
+        data["foil"].setdefault("score", None)
     elif isinstance(value, Mapping):
         data = dict(value)
     else:

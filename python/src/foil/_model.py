@@ -11,6 +11,7 @@ instead and behave the same.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Mapping, TypeVar, cast, overload
 
@@ -19,7 +20,7 @@ from . import native as _native
 T = TypeVar("T")
 M = TypeVar("M", bound="Model")
 
-__all__ = ["Model", "ListResult", "Field", "JsonView", "json_text"]
+__all__ = ["Model", "ListResult", "Field", "JsonView", "ValueModel", "json_text"]
 
 #: The C view type (``foil.native.JsonView``): ``field(key)`` (lazy), ``get(key, default)``,
 #: ``view[key]``, ``key in view``, ``len(view)`` and ``to_dict()`` (plain data).
@@ -185,6 +186,23 @@ def opt_int(v: Any) -> int | None:
     return int(v) if isinstance(v, int) else None
 
 
+def str_or_empty(v: Any) -> str:
+    return "" if v is None else v if type(v) is str else str(v)
+
+
+def int_or_zero(v: Any) -> int:
+    return 0 if v is None else v if type(v) is int else int(v)
+
+
+def as_number(v: Any) -> float:
+    """A JSON number as parsed: int when integral, float otherwise (like json.loads)."""
+    return v if type(v) in (int, float) else float(v)
+
+
+def opt_number(v: Any) -> float | None:
+    return v if type(v) in (int, float) else None
+
+
 def as_bool(v: Any) -> bool:
     return bool(v)
 
@@ -211,6 +229,10 @@ _UNCHANGED: dict[Callable[[Any], Any], tuple[type, ...]] = {
     opt_bool: (bool, type(None)),
     as_dict: (dict,),
     opt_dict: (dict, type(None)),
+    str_or_empty: (str,),
+    int_or_zero: (int,),
+    as_number: (int, float),
+    opt_number: (int, float, type(None)),
 }
 
 
@@ -236,6 +258,18 @@ def int_list(v: Any) -> list[int]:
     return [int(item) for item in v] if isinstance(v, list) else []
 
 
+def number_list(v: Any) -> list[float]:
+    return [as_number(item) for item in v] if isinstance(v, list) else []
+
+
+def int_map(v: Any) -> dict[str, int]:
+    return {str(k): int(x) for k, x in v.items()} if isinstance(v, dict) else {}
+
+
+def bool_map(v: Any) -> dict[str, bool]:
+    return {str(k): bool(x) for k, x in v.items()} if isinstance(v, dict) else {}
+
+
 def model(cls: type[M]) -> Callable[[Any], M]:
     """Nested object, an empty one when absent (foil-server requires these)."""
     def convert(v: Any) -> M:
@@ -253,3 +287,121 @@ def model_list(cls: type[M]) -> Callable[[Any], list[M]]:
     def convert(v: Any) -> list[M]:
         return [cls(item) for item in v if isinstance(item, dict)] if isinstance(v, list) else []
     return convert
+
+
+V = TypeVar("V", bound="ValueModel")
+
+
+def value(cls: type[V]) -> Callable[[Any], V]:
+    """A nested value object (a frozen dataclass), an empty one when absent."""
+    return cls.from_dict
+
+
+def opt_value(cls: type[V]) -> Callable[[Any], V | None]:
+    def convert(v: Any) -> V | None:
+        return cls.from_dict(v) if isinstance(v, dict) else None
+    return convert
+
+
+# ---- Value objects (frozen dataclasses generated from the model table).
+
+class ValueModel:
+    """Base of the value classes: ``to_dict()`` gives the JSON object the API uses."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """This value as the JSON object the API uses (None members left out)."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            v = getattr(self, f.name)
+            if v is None:
+                continue
+            out[f.name] = (v.to_dict() if isinstance(v, ValueModel) else dict(v) if type(v) is dict
+                           else list(v) if type(v) is list else v)
+        return out
+
+    @classmethod
+    def from_dict(cls: type[V], data: Any) -> V:
+        raise NotImplementedError
+
+
+# Lenient readers for ValueModel.from_dict (foil-server's parsers: a missing member reads empty).
+
+def _text(v: Any) -> str:
+    return "" if v is None else str(v)
+
+
+def _opt_text(v: Any) -> str | None:
+    return v if isinstance(v, str) else None
+
+
+def _integer(v: Any) -> int:
+    return int(v or 0)
+
+
+def _opt_integer(v: Any) -> int | None:
+    return v if type(v) is int else None
+
+
+def _real(v: Any) -> float:
+    return float(v or 0)
+
+
+def _opt_real(v: Any) -> float | None:
+    return float(v) if type(v) in (int, float) else None
+
+
+def _seq(v: Any) -> list[Any]:
+    return list(v) if isinstance(v, (list, tuple)) else []
+
+
+def _str_map(v: Mapping[Any, Any]) -> dict[str, str]:
+    return {str(k): str(x) for k, x in v.items()}
+
+
+def _mapping(v: Any, convert: Callable[[Any], T]) -> T:
+    return convert(v if isinstance(v, Mapping) else {})
+
+
+def _opt_mapping(v: Any, convert: Callable[[Any], T]) -> T | None:
+    return convert(v) if isinstance(v, Mapping) else None
+
+
+def _opt_nested(v: Any, from_dict: Callable[[Any], T]) -> T | None:
+    return from_dict(v) if isinstance(v, Mapping) else None
+
+
+# ---- Python-only behaviour of some generated classes (they declare no field).
+
+class RawMixin:
+    """``raw``: the whole object as sealed (the token classes)."""
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        def to_dict(self) -> dict[str, Any]: ...
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The object as sealed."""
+        return self.to_dict()
+
+
+class EventDataMixin:
+    """A webhook event's ``data``: typed for ``gate.session.approved``, the raw dict otherwise."""
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        _d: Any
+
+    @property
+    def data(self) -> Any:
+        """The event's payload (a GateApprovedWebhookPayload for ``gate.session.approved``)."""
+        value = self._d.get("data")
+        if self._d.get("type") == "gate.session.approved" and isinstance(value, dict):
+            from ._models import GateApprovedWebhookPayload
+
+            return GateApprovedWebhookPayload.from_dict(value)
+        return value if isinstance(value, dict) else {}

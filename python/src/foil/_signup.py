@@ -3,16 +3,35 @@ decrypt, policy, ack, and export / resume so a crash never loses the one-time de
 
 from __future__ import annotations
 
+import math
+import threading
+import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import native as _native
-from ._errors import FoilStateError
+from ._client import _MAX_SECONDS
+from ._errors import FoilInvalidArgumentError, FoilStateError
 
 if TYPE_CHECKING:
     from ._client import Foil
 
 __all__ = ["GateSignup"]
+
+
+def _wait_ms(value: float | None, name: str) -> int:
+    """Seconds (None: the default) as the milliseconds the core takes; 0 means the default."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds or None, not {type(value).__name__}")
+    if not (math.isfinite(value) and 0 < value <= _MAX_SECONDS):
+        raise FoilInvalidArgumentError(0, "client.invalid_argument",
+                                       f"{name}: must be a number of seconds in (0, {_MAX_SECONDS}]",
+                                       field_errors=[{"name": name, "issue": "out of range",
+                                                      "received": repr(value)}])
+    return max(1, int(value * 1000))
+
 
 
 class GateSignup:
@@ -27,9 +46,10 @@ class GateSignup:
             signup.ack()                     # then acknowledge: the delivery is gone
     """
 
-    __slots__ = ("_s", "_client")
+    __slots__ = ("_s", "_client", "_wake")
     _s: Any
     _client: Foil
+    _wake: threading.Event
 
     def __init__(self) -> None:
         raise TypeError("use client.gate.signup(...) or GateSignup.resume(...)")
@@ -39,6 +59,7 @@ class GateSignup:
         self = object.__new__(cls)
         self._s = handle
         self._client = client
+        self._wake = threading.Event()
         return self
 
     @classmethod
@@ -105,12 +126,15 @@ class GateSignup:
     def outputs(self) -> dict[str, str]:
         """The delivered env vars after approval (both envelopes merged, policy applied);
         empty before. The values are secrets."""
-        return dict(_native.py_gate_session_outputs(self._h()))
+        outputs = _native.gate_session_outputs(self._h())
+        return {str(k): str(v) for k, v in outputs.items()} if isinstance(outputs, dict) else {}
 
     @property
     def refused(self) -> dict[str, str]:
         """Delivered keys the env-var policy refused, with the reason."""
-        return dict(_native.py_gate_session_refused(self._h()))
+        refused = _native.gate_session_refused(self._h())
+        return {str(r.get("key")): str(r.get("reason")) for r in refused
+                if isinstance(r, dict)} if isinstance(refused, list) else {}
 
     def poll(self) -> str:
         """Poll once; returns the status (outputs are available once ``"approved"``)."""
@@ -124,25 +148,44 @@ class GateSignup:
         ``timeout`` in seconds (default: until the session expires), ``interval`` between
         polls (default 1 s). ``on_status(status, seconds_left)`` is called after each poll
         and about every 100 ms. Raises :class:`FoilRejectedError`,
-        :class:`FoilExpiredError`, :class:`FoilTimeoutError`; Ctrl-C interrupts promptly.
+        :class:`FoilExpiredError`, :class:`FoilTimeoutError`, :class:`FoilCancelledError`
+        (after :meth:`cancel`); Ctrl-C interrupts promptly and leaves the signup usable.
+
+        The loop runs here, over the core's step call: each step polls at most once with
+        the GIL released, then this thread sleeps (interruptibly, other threads running)
+        for as long as the step says.
         """
-        for name, value in (("timeout", timeout), ("interval", interval)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-                raise TypeError(f"{name} must be a number of seconds or None, not {type(value).__name__}")
+        timeout_ms = _wait_ms(timeout, "timeout")
+        interval_ms = _wait_ms(interval, "interval")
         if on_status is not None and not callable(on_status):
             raise TypeError("on_status must be callable")
-        timeout_ms = 0 if timeout is None else max(1, int(timeout * 1000))
-        interval_ms = 0 if interval is None else max(1, int(interval * 1000))
-        _native.py_gate_session_wait(self._h(), timeout_ms, interval_ms, on_status)
-        return self.outputs
+        handle, wake = self._h(), self._wake
+        _native.gate_session_wait_start(handle, timeout_ms, interval_ms)
+        while True:
+            wait_ms = _native.gate_session_step(handle)  # raises on a terminal status
+            if wait_ms == 0:
+                return self.outputs
+            deadline = time.monotonic() + wait_ms / 1000
+            while True:
+                if on_status is not None:
+                    on_status(str(_native.gate_session_status(handle)),
+                              float(_native.gate_session_seconds_left(handle)))
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                if wake.wait(min(left, 0.1)):  # cancel(): the next step reports it at once
+                    wake.clear()
+                    break
 
     def ack(self) -> None:
         """Acknowledge the delivery (only after storing the outputs durably)."""
         _native.gate_session_ack(self._h())
 
     def cancel(self) -> None:
-        """Make a running :meth:`wait` return soon (safe from any thread)."""
+        """Make a running :meth:`wait` (or else the next one) raise
+        :class:`FoilCancelledError` at once (safe from any thread)."""
         _native.gate_session_cancel(self._h())
+        self._wake.set()
 
     def export(self) -> str:
         """The whole signup, private key included, as a string to store privately (0600)."""

@@ -6,7 +6,8 @@ import os
 
 from . import native as _native
 from ._errors import FoilConfigurationError, FoilTokenVerificationError
-from ._types import VerificationResult, VerifiedFoilToken
+from ._models import VerifiedFoilToken
+from ._types import VerificationResult
 
 __all__ = ["safe_verify_foil_token", "verify_foil_token"]
 

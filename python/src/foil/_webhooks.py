@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from . import native as _native
 from ._errors import FoilError, FoilSignatureError
-from ._types import WebhookEventEnvelope
+from ._models import WebhookEventEnvelope
 
 WEBHOOK_TOLERANCE_SECONDS: int = _native.FOIL_WEBHOOK_TOLERANCE_SECONDS
 WEBHOOK_TIMESTAMP_HEADER: str = _native.FOIL_WEBHOOK_TIMESTAMP_HEADER
