@@ -255,11 +255,21 @@ static void *cancel_later(void *arg) {
 
 static void cancel_from_another_thread(void **state) {
     env *e = *state;
+    foil_page_t *p = NULL;
+    FOIL_ASSERT_OK(
+        foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p)); /* a kept-alive connection */
+    foil_page_free(p);
+    p = NULL;
     canned_server_delay(e->server, 2000);
     pthread_t t;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     pthread_create(&t, NULL, cancel_later, e->client);
-    foil_page_t *p = NULL;
     assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p), FOIL_E_CANCELLED);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    /* Cancelled at 150 ms: a request waiting for its answer stops within a 100 ms tick
+     * (curl_easy_perform alone would notice only at its next one-second tick). */
+    assert_true((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9 < 0.6);
     pthread_join(t, NULL);
     canned_server_delay(e->server, 0);
     FOIL_ASSERT_OK(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p)); /* later calls work */
