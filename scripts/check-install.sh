@@ -24,6 +24,16 @@ for h in "$work"/prefix/include/foil/*.h; do
     cp "$work/h.c" "$work/h.cpp"
     c++ -std=c++11 -Wall -Wextra -Werror -I"$work/prefix/include" -c "$work/h.cpp" -o /dev/null
 done
+# The umbrella header is installed too: #include <foil.h> with pkg-config's flags; the header,
+# the library and foil.pc agree on the version.
+printf '#include <foil.h>\n#include <stdio.h>\n#include <string.h>\nint main(void) {\n  puts(foil_version_string());\n  return strcmp(foil_version_string(), FOIL_VERSION) != 0;\n}\n' \
+    > "$work/umbrella.c"
+cc -std=c11 -Wall -Wextra -Werror "$work/umbrella.c" $(pkg-config --cflags --libs foil) \
+    -Wl,-rpath,"$libdir" -o "$work/umbrella"
+lib_version=$("$work/umbrella") || { echo "<foil.h>: header and library versions differ"; exit 1; }
+[ "$lib_version" = "$(pkg-config --modversion foil)" ] ||
+    { echo "foil.pc says $(pkg-config --modversion foil), the library $lib_version"; exit 1; }
+echo "umbrella: #include <foil.h> builds; header, library and foil.pc are version $lib_version"
 echo "headers: $(ls "$work"/prefix/include/foil/*.h | wc -l) public headers compile standalone as C11 and C++11"
 readelf -d "$libdir/libfoil.so" | grep -q 'SONAME.*libfoil.so.0' || { echo "soname is not libfoil.so.0"; exit 1; }
 

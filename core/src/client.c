@@ -1,6 +1,7 @@
 /* foil_client_t: configuration, reference counting and cancellation. */
 #include "client_internal.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,7 @@ foil_status_t foil_client_new(foil_client_t **out) {
     foil_client_t *c = calloc(1, sizeof *c);
     if (!c) return foil_fail_nomem();
     atomic_init(&c->refs, 1);
+    atomic_init(&c->config_state, CLIENT_CONFIGURABLE);
     atomic_init(&c->cancel_generation, 0);
     atomic_init(&c->connections_opened, 0);
     c->timeout_ms = FOIL_DEFAULT_TIMEOUT_MS;
@@ -96,7 +98,7 @@ void foil_client_free(foil_client_t *client) {
     foil_client_release(client);
 }
 
-foil_status_t foil_client_set_secret_key(foil_client_t *c, const char *secret_key) {
+static foil_status_t set_secret_key(foil_client_t *c, const char *secret_key) {
     ARG_CHECK(c, "client");
     if (secret_key && foil_has_control_chars(secret_key))
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "secret_key",
@@ -171,7 +173,7 @@ const char *foil_client_resolve_base_url(foil_client_t *c, bool *loopback) {
     return b->url;
 }
 
-foil_status_t foil_client_set_base_url(foil_client_t *c, const char *base_url) {
+static foil_status_t set_base_url(foil_client_t *c, const char *base_url) {
     ARG_CHECK(c, "client");
     ARG_CHECK(base_url, "base_url");
     const char *why = NULL;
@@ -198,7 +200,7 @@ const char *foil_client_base_url(const foil_client_t *c) {
     return c ? foil_client_resolve_base_url((foil_client_t *)c, &loopback) : NULL;
 }
 
-foil_status_t foil_client_set_timeout_ms(foil_client_t *c, long timeout_ms) {
+static foil_status_t set_timeout_ms(foil_client_t *c, long timeout_ms) {
     ARG_CHECK(c, "client");
     if (timeout_ms <= 0)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "timeout_ms", "must be positive", "> 0",
@@ -207,7 +209,7 @@ foil_status_t foil_client_set_timeout_ms(foil_client_t *c, long timeout_ms) {
     return FOIL_OK;
 }
 
-foil_status_t foil_client_set_connect_timeout_ms(foil_client_t *c, long timeout_ms) {
+static foil_status_t set_connect_timeout_ms(foil_client_t *c, long timeout_ms) {
     ARG_CHECK(c, "client");
     if (timeout_ms <= 0)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "connect_timeout_ms", "must be positive",
@@ -216,29 +218,29 @@ foil_status_t foil_client_set_connect_timeout_ms(foil_client_t *c, long timeout_
     return FOIL_OK;
 }
 
-foil_status_t foil_client_set_ca_bundle(foil_client_t *c, const char *path) {
+static foil_status_t set_ca_bundle(foil_client_t *c, const char *path) {
     ARG_CHECK(c, "client");
     return replace(&c->ca_bundle, path, false);
 }
 
-foil_status_t foil_client_set_proxy(foil_client_t *c, const char *proxy_url) {
+static foil_status_t set_proxy(foil_client_t *c, const char *proxy_url) {
     ARG_CHECK(c, "client");
     return replace(&c->proxy, proxy_url, false);
 }
 
-foil_status_t foil_client_set_user_agent(foil_client_t *c, const char *user_agent) {
+static foil_status_t set_user_agent(foil_client_t *c, const char *user_agent) {
     ARG_CHECK(c, "client");
     foil_status_t st = check_header_value("user_agent", user_agent, 1024, "at most 1024 bytes");
     if (st != FOIL_OK) return st;
     return replace(&c->user_agent, user_agent, false);
 }
 
-foil_status_t foil_client_set_client_suffix(foil_client_t *c, const char *suffix) {
+static foil_status_t set_client_suffix(foil_client_t *c, const char *suffix) {
     ARG_CHECK(c, "client");
     return set_client_header(c, suffix);
 }
 
-foil_status_t foil_client_set_max_retries(foil_client_t *c, int max_retries) {
+static foil_status_t set_max_retries(foil_client_t *c, int max_retries) {
     ARG_CHECK(c, "client");
     if (max_retries < 0 || max_retries > 10)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "max_retries", "out of range", "0..10",
@@ -247,7 +249,7 @@ foil_status_t foil_client_set_max_retries(foil_client_t *c, int max_retries) {
     return FOIL_OK;
 }
 
-foil_status_t foil_client_set_max_response_bytes(foil_client_t *c, long bytes) {
+static foil_status_t set_max_response_bytes(foil_client_t *c, long bytes) {
     ARG_CHECK(c, "client");
     if (bytes <= 0)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "max_response_bytes", "must be positive",
@@ -255,6 +257,51 @@ foil_status_t foil_client_set_max_response_bytes(foil_client_t *c, long bytes) {
     c->max_response_bytes = bytes;
     return FOIL_OK;
 }
+
+/* --- options are frozen at the first request ----------------------------------- */
+
+void foil_client_mark_in_use(foil_client_t *c) {
+    if (atomic_load_explicit(&c->config_state, memory_order_acquire) == CLIENT_IN_USE) return;
+    int expected = CLIENT_CONFIGURABLE;
+    while (!atomic_compare_exchange_weak(&c->config_state, &expected, CLIENT_IN_USE)) {
+        if (expected == CLIENT_IN_USE) return;
+        expected = CLIENT_CONFIGURABLE; /* a setter is writing: let it finish */
+        sched_yield();
+    }
+}
+
+/* Take the right to write options; FOIL_E_STATE once a request has started. */
+static foil_status_t config_begin(foil_client_t *c) {
+    int expected = CLIENT_CONFIGURABLE;
+    while (!atomic_compare_exchange_weak(&c->config_state, &expected, CLIENT_CONFIGURING)) {
+        if (expected == CLIENT_IN_USE)
+            return foil_fail(FOIL_E_STATE, "client options must be set before the client's "
+                                           "first request; create another client instead");
+        expected = CLIENT_CONFIGURABLE; /* another setter on another thread */
+        sched_yield();
+    }
+    return FOIL_OK;
+}
+
+#define LOCKED_SETTER(name, type)                                                                  \
+    foil_status_t foil_client_set_##name(foil_client_t *c, type value) {                           \
+        ARG_CHECK(c, "client");                                                                    \
+        foil_status_t st = config_begin(c);                                                        \
+        if (st != FOIL_OK) return st;                                                              \
+        st = set_##name(c, value);                                                                 \
+        atomic_store(&c->config_state, CLIENT_CONFIGURABLE);                                       \
+        return st;                                                                                 \
+    }
+LOCKED_SETTER(secret_key, const char *)
+LOCKED_SETTER(base_url, const char *)
+LOCKED_SETTER(timeout_ms, long)
+LOCKED_SETTER(connect_timeout_ms, long)
+LOCKED_SETTER(ca_bundle, const char *)
+LOCKED_SETTER(proxy, const char *)
+LOCKED_SETTER(user_agent, const char *)
+LOCKED_SETTER(client_suffix, const char *)
+LOCKED_SETTER(max_retries, int)
+LOCKED_SETTER(max_response_bytes, long)
 
 void foil_client_cancel(foil_client_t *c) {
     if (c) atomic_fetch_add(&c->cancel_generation, 1);

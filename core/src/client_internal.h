@@ -23,6 +23,10 @@ struct foil_client {
     long connect_timeout_ms;
     long max_response_bytes;
     int max_retries;
+    /* CLIENT_CONFIGURABLE -> CLIENT_IN_USE at the first request, for good; a setter holds
+     * CLIENT_CONFIGURING while it writes. So no option changes under a request, and a
+     * setter after the first request is FOIL_E_STATE instead of a data race. */
+    atomic_int config_state;
     atomic_long cancel_generation;
     atomic_long connections_opened;
     foil_transport_t *transport;
@@ -33,7 +37,12 @@ struct foil_env_base {
     char url[]; /* no trailing slash */
 };
 
+enum { CLIENT_CONFIGURABLE = 0, CLIENT_CONFIGURING = 1, CLIENT_IN_USE = 2 };
+
 void foil_client_retain(foil_client_t *client);
+/* Freeze the client's options: called by every request before it reads them. Cheap once
+ * the client is in use (one atomic load). */
+void foil_client_mark_in_use(foil_client_t *client);
 
 /* The base URL a request goes to: the one set explicitly, else FOIL_BASE_URL (read once,
  * at the first request that needs it), else FOIL_DEFAULT_BASE_URL. NULL with the last

@@ -97,21 +97,32 @@ static void filters_and_detail(void **state) {
     assert_string_equal(foil_error_code(foil_last_error()), "request.not_found");
 }
 
+/* Another client on the emulator: options are set before a client's first request. */
+static foil_client_t *fresh_client(env *e, const char *secret_key) {
+    foil_client_t *c = NULL;
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, foil_emulator_base_url(e->emu)));
+    FOIL_ASSERT_OK(
+        foil_client_set_secret_key(c, secret_key ? secret_key : foil_emulator_secret_key(e->emu)));
+    return c;
+}
+
 static void auth_errors(void **state) {
     env *e = *state;
     foil_page_t *page = NULL;
-    FOIL_ASSERT_OK(foil_client_set_secret_key(e->client, "sk_test_wrong"));
-    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page),
-                     FOIL_E_AUTHENTICATION);
+    foil_client_t *wrong = fresh_client(e, "sk_test_wrong");
+    assert_int_equal(foil_sessions_list(wrong, 0, NULL, NULL, NULL, &page), FOIL_E_AUTHENTICATION);
+    foil_client_free(wrong);
     assert_string_equal(foil_error_code(foil_last_error()), "auth.invalid_api_key");
     const char *rid = foil_error_request_id(foil_last_error());
     assert_non_null(rid);
     assert_int_equal(strlen(rid), 36);
     char *narrow = NULL;
     FOIL_ASSERT_OK(foil_emulator_add_secret_key(e->emu, "fingerprints:list", &narrow));
-    FOIL_ASSERT_OK(foil_client_set_secret_key(e->client, narrow));
+    foil_client_t *scoped = fresh_client(e, narrow);
     foil_emulator_string_free(narrow);
-    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page), FOIL_E_PERMISSION);
+    assert_int_equal(foil_sessions_list(scoped, 0, NULL, NULL, NULL, &page), FOIL_E_PERMISSION);
+    foil_client_free(scoped);
 }
 
 typedef struct fault_case {
@@ -148,18 +159,58 @@ static void every_fault_is_a_typed_error(void **state) {
         foil_page_free(page);
     }
     /* A delay past the client's timeout. */
-    FOIL_ASSERT_OK(foil_client_set_timeout_ms(e->client, 150));
+    foil_client_t *quick = fresh_client(e, NULL);
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(quick, 150));
     FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 1,
                                               FOIL_EMULATOR_FAULT_DELAY, 0, 1000));
     foil_page_t *page = NULL;
-    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page), FOIL_E_TIMEOUT);
+    assert_int_equal(foil_sessions_list(quick, 0, NULL, NULL, NULL, &page), FOIL_E_TIMEOUT);
+    foil_client_free(quick);
     /* Retries (opt-in) get through transient failures of idempotent requests. */
-    FOIL_ASSERT_OK(foil_client_set_timeout_ms(e->client, 5000));
-    FOIL_ASSERT_OK(foil_client_set_max_retries(e->client, 3));
+    foil_client_t *retrying = fresh_client(e, NULL);
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(retrying, 5000));
+    FOIL_ASSERT_OK(foil_client_set_max_retries(retrying, 3));
     FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 2,
                                               FOIL_EMULATOR_FAULT_STATUS, 503, 0));
-    FOIL_ASSERT_OK(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &page));
+    FOIL_ASSERT_OK(foil_sessions_list(retrying, 0, NULL, NULL, NULL, &page));
     foil_page_free(page);
+    foil_client_free(retrying);
+}
+
+static void *read_iter_error(void *arg) {
+    const foil_error_t *err = foil_iter_error(arg);
+    return (void *)(intptr_t)(err ? foil_error_http_status(err) : -1);
+}
+
+/* A failed page fetch is kept on the iterator, readable from any thread. */
+static void iterator_keeps_its_last_failure(void **state) {
+    env *e = *state;
+    assert_null(foil_iter_error(NULL));
+    foil_iter_t *it = NULL;
+    FOIL_ASSERT_OK(foil_sessions_iter(e->client, 100, NULL, NULL, &it));
+    const foil_json_t *item = NULL;
+    FOIL_ASSERT_OK(foil_iter_next(it, &item));
+    assert_null(foil_iter_error(it));
+    for (int i = 1; i < 100; i++)
+        FOIL_ASSERT_OK(foil_iter_next(it, &item));
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 1,
+                                              FOIL_EMULATOR_FAULT_STATUS, 503, 0));
+    assert_int_equal(foil_iter_next(it, &item), FOIL_E_SERVER); /* the second page */
+    assert_null(item);
+    foil_error_clear(); /* the thread's record goes; the iterator's copy stays */
+    pthread_t t;
+    void *http = NULL;
+    assert_int_equal(pthread_create(&t, NULL, read_iter_error, it), 0);
+    pthread_join(t, &http);
+    assert_int_equal((intptr_t)http, 503);
+    const foil_json_t *j = foil_error_json(foil_iter_error(it));
+    assert_string_equal(foil_json_get_string(j, "kind"), "server");
+    /* Calling again retries the page; the last failure stays readable. */
+    FOIL_ASSERT_OK(foil_iter_next(it, &item));
+    assert_non_null(item);
+    assert_int_equal(foil_iter_position(it), 101);
+    assert_int_equal(foil_error_status(foil_iter_error(it)), FOIL_E_SERVER);
+    foil_iter_free(it);
 }
 
 typedef struct worker {
@@ -225,6 +276,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(filters_and_detail, setup, teardown),
         cmocka_unit_test_setup_teardown(auth_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(every_fault_is_a_typed_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(iterator_keeps_its_last_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(eight_threads_walk_one_client, setup, teardown),
         cmocka_unit_test_setup_teardown(minted_sealed_tokens_verify, setup, teardown),
     };

@@ -200,6 +200,17 @@ int canned_env_setup(void **state) {
     return 0;
 }
 
+foil_client_t *canned_env_client(const canned_env_t *e) {
+    foil_client_t *c = NULL;
+    if (foil_client_new(&c) != FOIL_OK ||
+        foil_client_set_base_url(c, canned_server_url(e->server)) != FOIL_OK ||
+        foil_client_set_secret_key(c, CANNED_ENV_SECRET_KEY) != FOIL_OK) {
+        foil_client_free(c);
+        return NULL;
+    }
+    return c;
+}
+
 int canned_env_teardown(void **state) {
     canned_env_t *e = *state;
     if (e) {

@@ -50,5 +50,9 @@ typedef struct canned_env {
  * CANNED_ENV_SECRET_KEY. Returns non-zero (a failed setup) when anything fails. */
 int canned_env_setup(void **state);
 int canned_env_teardown(void **state);
+/* Another client on the env's server with CANNED_ENV_SECRET_KEY, for tests that need other
+ * options (options are set before a client's first request). Free it with
+ * foil_client_free(); NULL on failure. */
+foil_client_t *canned_env_client(const canned_env_t *e);
 
 #endif

@@ -128,15 +128,18 @@ static void retries_are_opt_in_and_idempotent_only(void **state) {
     foil_page_t *p = NULL;
     assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p), FOIL_E_SERVER);
     assert_int_equal(canned_server_last(e->server).count, 1); /* default: no retries */
-    FOIL_ASSERT_OK(foil_client_set_max_retries(e->client, 2));
-    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p), FOIL_E_SERVER);
+    foil_client_t *c = canned_env_client(e);
+    assert_non_null(c);
+    FOIL_ASSERT_OK(foil_client_set_max_retries(c, 2));
+    assert_int_equal(foil_sessions_list(c, 0, NULL, NULL, NULL, &p), FOIL_E_SERVER);
     assert_int_equal(canned_server_last(e->server).count, 4);
     foil_result_t *r = NULL;
-    assert_int_equal(foil_sessions_clear_client_user(e->client, "sid_1", &r), FOIL_E_SERVER);
+    assert_int_equal(foil_sessions_clear_client_user(c, "sid_1", &r), FOIL_E_SERVER);
     assert_int_equal(canned_server_last(e->server).count, 5); /* PATCH is never retried */
     canned_server_respond(e->server, 404, "{}", NULL, NULL);
-    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p), FOIL_E_NOT_FOUND);
+    assert_int_equal(foil_sessions_list(c, 0, NULL, NULL, NULL, &p), FOIL_E_NOT_FOUND);
     assert_int_equal(canned_server_last(e->server).count, 6); /* 4xx is not retryable */
+    foil_client_free(c);
 }
 
 static void timeout_and_size_cap(void **state) {
@@ -147,10 +150,100 @@ static void timeout_and_size_cap(void **state) {
     assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p), FOIL_E_TIMEOUT);
     assert_true(foil_error_retryable(foil_last_error()));
     canned_server_delay(e->server, 0);
-    FOIL_ASSERT_OK(foil_client_set_timeout_ms(e->client, 5000));
-    FOIL_ASSERT_OK(foil_client_set_max_response_bytes(e->client, 32));
-    assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p), FOIL_E_PROTOCOL);
+    foil_client_t *c = canned_env_client(e);
+    assert_non_null(c);
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(c, 5000));
+    FOIL_ASSERT_OK(foil_client_set_max_response_bytes(c, 32));
+    assert_int_equal(foil_sessions_list(c, 0, NULL, NULL, NULL, &p), FOIL_E_PROTOCOL);
     assert_non_null(strstr(foil_error_message(foil_last_error()), "limit"));
+    foil_client_free(c);
+}
+
+/* Options are frozen by the first request: a setter then is FOIL_E_STATE, not a data race
+ * with the threads using the client, and changes nothing. */
+static void options_freeze_at_the_first_request(void **state) {
+    env *e = *state;
+    foil_client_t *c = e->client;
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(c, 4000)); /* before: fine, any number of times */
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(c, 5000));
+    foil_page_t *p = NULL;
+    FOIL_ASSERT_OK(foil_sessions_list(c, 1, NULL, NULL, NULL, &p));
+    foil_page_free(p);
+    const char *url = canned_server_url(e->server);
+    foil_status_t results[] = {
+        foil_client_set_secret_key(c, "sk_other"),
+        foil_client_set_base_url(c, "http://127.0.0.1:1"),
+        foil_client_set_timeout_ms(c, 1),
+        foil_client_set_connect_timeout_ms(c, 1),
+        foil_client_set_ca_bundle(c, "/nonexistent"),
+        foil_client_set_proxy(c, "http://127.0.0.1:1"),
+        foil_client_set_user_agent(c, "other"),
+        foil_client_set_client_suffix(c, "other/1"),
+        foil_client_set_max_retries(c, 3),
+        foil_client_set_max_response_bytes(c, 1),
+    };
+    for (size_t i = 0; i < sizeof results / sizeof results[0]; i++)
+        assert_int_equal(results[i], FOIL_E_STATE);
+    assert_string_equal(foil_error_code(foil_last_error()), "client.state");
+    assert_string_equal(foil_client_base_url(c), url);
+    /* Nothing changed: the same key, URL and limits are used. */
+    FOIL_ASSERT_OK(foil_sessions_list(c, 1, NULL, NULL, NULL, &p));
+    foil_page_free(p);
+    canned_request_t last = canned_server_last(e->server);
+    assert_string_equal(last.authorization, "Bearer " CANNED_ENV_SECRET_KEY);
+    assert_null(strstr(last.foil_client, "other"));
+    /* A NULL client is still an argument error. */
+    assert_int_equal(foil_client_set_timeout_ms(NULL, 1), FOIL_E_INVALID_ARGUMENT);
+    /* Failed requests freeze the options too (a request was made). */
+    foil_client_t *c2 = canned_env_client(e);
+    assert_non_null(c2);
+    foil_result_t *r = NULL;
+    assert_int_equal(foil_sessions_get(c2, "", &r), FOIL_E_INVALID_ARGUMENT); /* never sent */
+    FOIL_ASSERT_OK(foil_client_set_max_retries(c2, 1));
+    canned_server_respond(e->server, 500, "{}", NULL, NULL);
+    assert_int_equal(foil_sessions_get(c2, "sid_1", &r), FOIL_E_SERVER);
+    assert_int_equal(foil_client_set_max_retries(c2, 2), FOIL_E_STATE);
+    foil_client_free(c2);
+}
+
+typedef struct setter_race {
+    foil_client_t *client;
+    int refused_then_accepted; /* a setter succeeded after one was refused */
+    int refused;
+} setter_race;
+
+static void *set_until_refused(void *arg) {
+    setter_race *race = arg;
+    time_t give_up = time(NULL) + 10;
+    for (int i = 0; race->refused < 1000 && time(NULL) < give_up; i++) {
+        foil_status_t st = foil_client_set_timeout_ms(race->client, 5000 + i % 7);
+        if (st == FOIL_E_STATE)
+            race->refused++;
+        else if (race->refused)
+            race->refused_then_accepted++;
+    }
+    return NULL;
+}
+
+static void *request_once(void *arg) {
+    foil_page_t *p = NULL;
+    if (foil_sessions_list(arg, 1, NULL, NULL, NULL, &p) == FOIL_OK) foil_page_free(p);
+    return NULL;
+}
+
+/* Setters racing the first requests: once refused, always refused. */
+static void setters_race_first_requests(void **state) {
+    env *e = *state;
+    setter_race race = {.client = e->client};
+    pthread_t setter, requests[4];
+    assert_int_equal(pthread_create(&setter, NULL, set_until_refused, &race), 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&requests[i], NULL, request_once, e->client), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(requests[i], NULL);
+    pthread_join(setter, NULL);
+    assert_int_equal(race.refused, 1000);
+    assert_int_equal(race.refused_then_accepted, 0);
 }
 
 static void *cancel_later(void *arg) {
@@ -162,11 +255,21 @@ static void *cancel_later(void *arg) {
 
 static void cancel_from_another_thread(void **state) {
     env *e = *state;
+    foil_page_t *p = NULL;
+    FOIL_ASSERT_OK(
+        foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p)); /* a kept-alive connection */
+    foil_page_free(p);
+    p = NULL;
     canned_server_delay(e->server, 2000);
     pthread_t t;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     pthread_create(&t, NULL, cancel_later, e->client);
-    foil_page_t *p = NULL;
     assert_int_equal(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p), FOIL_E_CANCELLED);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    /* Cancelled at 150 ms: a request waiting for its answer stops within a 100 ms tick
+     * (curl_easy_perform alone would notice only at its next one-second tick). */
+    assert_true((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9 < 0.6);
     pthread_join(t, NULL);
     canned_server_delay(e->server, 0);
     FOIL_ASSERT_OK(foil_sessions_list(e->client, 0, NULL, NULL, NULL, &p)); /* later calls work */
@@ -206,6 +309,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(eight_threads_share_one_client, setup, teardown),
         cmocka_unit_test_setup_teardown(retries_are_opt_in_and_idempotent_only, setup, teardown),
         cmocka_unit_test_setup_teardown(timeout_and_size_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(options_freeze_at_the_first_request, setup, teardown),
+        cmocka_unit_test_setup_teardown(setters_race_first_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(cancel_from_another_thread, setup, teardown),
         cmocka_unit_test(connection_refused),
         cmocka_unit_test(operation_table_introspection),

@@ -132,7 +132,10 @@ static void explicit_settings_beat_the_environment(void **state) {
     assert_string_equal(foil_error_field_name(err, 0), "FOIL_SECRET_KEY");
     assert_null(strstr(foil_error_message(err), "sk_bad"));
     assert_null(foil_error_field_received(err, 0));
-    /* An explicit key wins over the variable. */
+    foil_client_free(c);
+    /* An explicit key wins over the variable (options go before a client's first request). */
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, canned_server_url(e->server)));
     FOIL_ASSERT_OK(foil_client_set_secret_key(c, "sk_explicit"));
     FOIL_ASSERT_OK(foil_sessions_get(c, "sid_1", &r));
     foil_result_free(r);
@@ -161,7 +164,9 @@ static void explicit_settings_beat_the_environment(void **state) {
     FOIL_ASSERT_OK(foil_sessions_get(c, "sid_1", &r));
     foil_result_free(r);
     assert_string_equal(canned_server_last(e->server).authorization, "Bearer sk_from_env");
+    foil_client_free(c);
     /* Cleared explicitly: the variable is not read. */
+    FOIL_ASSERT_OK(foil_client_new(&c));
     FOIL_ASSERT_OK(foil_client_set_secret_key(c, NULL));
     assert_int_equal(foil_sessions_get(c, "sid_1", &r), FOIL_E_CONFIGURATION);
     foil_client_free(c);
@@ -349,8 +354,13 @@ static void loopback_is_never_proxied(void **state) {
     foil_result_t *r = NULL;
     foil_status_t st = foil_sessions_get(c, "sid_1", &r);
     foil_result_free(r);
+    foil_client_free(c);
     /* Even an explicitly configured proxy is skipped for loopback. */
-    foil_status_t st2 = foil_client_set_proxy(c, "http://127.0.0.1:1");
+    c = NULL;
+    foil_status_t st2 = foil_client_new(&c);
+    if (st2 == FOIL_OK) st2 = foil_client_set_base_url(c, canned_server_url(e->server));
+    if (st2 == FOIL_OK) st2 = foil_client_set_secret_key(c, "sk_test");
+    if (st2 == FOIL_OK) st2 = foil_client_set_proxy(c, "http://127.0.0.1:1");
     if (st2 == FOIL_OK) st2 = foil_sessions_get(c, "sid_1", &r);
     foil_result_free(r);
     foil_client_free(c);

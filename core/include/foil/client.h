@@ -1,8 +1,11 @@
 /* libfoil: the client handle (configuration, connection pool, cancellation).
  *
  * A foil_client_t may be shared by any number of threads once configured: set
- * options right after foil_client_new(), before the first request. Connections are
- * kept alive and reused across calls and threads.
+ * options right after foil_client_new(), before the first request. The first request
+ * (sent, even if it fails) freezes them: every foil_client_set_* after it returns
+ * FOIL_E_STATE and changes nothing, so no option ever changes under a request on another
+ * thread. Create another client for other options. Connections are kept alive and reused
+ * across calls and threads.
  */
 #ifndef FOIL_CLIENT_H
 #define FOIL_CLIENT_H
@@ -55,7 +58,7 @@ FOIL_API foil_status_t foil_client_set_proxy(foil_client_t *client, const char *
 /* Sent as User-Agent; NULL clears it. Control characters (CR, LF, ...) and more than
  * 1024 bytes are FOIL_E_INVALID_ARGUMENT. */
 FOIL_API foil_status_t foil_client_set_user_agent(foil_client_t *client, const char *user_agent);
-/* Appended to X-Foil-Client ("libfoil-c/0.1.0 python/3.11"); for bindings. Control
+/* Appended to X-Foil-Client ("libfoil-c/0.2.0 python/3.11"); for bindings. Control
  * characters and more than 256 bytes are FOIL_E_INVALID_ARGUMENT. */
 FOIL_API foil_status_t foil_client_set_client_suffix(foil_client_t *client, const char *suffix);
 /* Automatic retries (default 0): only idempotent requests (GET, DELETE), only

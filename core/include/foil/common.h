@@ -35,9 +35,9 @@ extern "C" {
 #endif
 
 #define FOIL_VERSION_MAJOR 0
-#define FOIL_VERSION_MINOR 1
+#define FOIL_VERSION_MINOR 2
 #define FOIL_VERSION_PATCH 0
-#define FOIL_VERSION "0.1.0"
+#define FOIL_VERSION "0.2.0"
 /* MAJOR * 10000 + MINOR * 100 + PATCH, comparable with foil_version_number(). */
 #define FOIL_VERSION_NUMBER                                                                        \
     (FOIL_VERSION_MAJOR * 10000 + FOIL_VERSION_MINOR * 100 + FOIL_VERSION_PATCH)

@@ -30,6 +30,7 @@
 
 #include "client.h"
 #include "delivery.h"
+#include "error.h"
 #include "json.h"
 
 #ifdef __cplusplus

@@ -9,6 +9,7 @@
 #define FOIL_RESULT_H
 
 #include "common.h"
+#include "error.h"
 #include "json.h"
 
 #ifdef __cplusplus
@@ -54,6 +55,13 @@ FOIL_API foil_status_t foil_iter_next(foil_iter_t *it, const foil_json_t **item)
 /* Items returned so far / pages fetched so far. */
 FOIL_API size_t foil_iter_position(const foil_iter_t *it);
 FOIL_API size_t foil_iter_pages(const foil_iter_t *it);
+/* The last failure of foil_iter_next() on this iterator (a page fetch): an owned copy
+ * kept by the iterator, so it can be read from any thread after the call returned
+ * (unlike foil_last_error(), which belongs to the calling thread). Not cleared by a later
+ * success. Borrowed from it: valid until the next failing foil_iter_next() on it or
+ * foil_iter_free(). NULL when no fetch has failed yet, or it is NULL. Read it with the
+ * foil_error_* accessors (or foil_error_json()). */
+FOIL_API const foil_error_t *foil_iter_error(const foil_iter_t *it);
 FOIL_API void foil_iter_free(foil_iter_t *it);
 
 #ifdef __cplusplus

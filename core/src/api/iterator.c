@@ -24,6 +24,7 @@ struct foil_iter {
     uint64_t *seen;
     size_t seen_count, seen_cap;
     unsigned char seen_key[crypto_shorthash_KEYBYTES];
+    foil_error_t *error; /* copy of the last failure of foil_iter_next (foil_iter_error) */
 };
 
 static uint64_t cursor_hash(const foil_iter_t *it, const char *cursor) {
@@ -140,8 +141,18 @@ foil_status_t foil_iter_next(foil_iter_t *it, const foil_json_t **item) {
         }
         if (it->page && it->last_page) return FOIL_OK;
         foil_status_t st = fetch(it);
-        if (st != FOIL_OK) return st;
+        if (st != FOIL_OK) {
+            /* Kept on the handle, readable from any thread (foil_iter_error). */
+            foil_error_free(it->error);
+            it->error = NULL;
+            if (foil_error_copy(foil_last_error(), &it->error) != FOIL_OK) return FOIL_E_NOMEM;
+            return st;
+        }
     }
+}
+
+const foil_error_t *foil_iter_error(const foil_iter_t *it) {
+    return it ? it->error : NULL;
 }
 
 size_t foil_iter_position(const foil_iter_t *it) {
@@ -163,6 +174,7 @@ void foil_iter_free(foil_iter_t *it) {
         free(it->names[i]);
         free(it->values[i]);
     }
+    foil_error_free(it->error);
     foil_client_release(it->client);
     free(it);
 }

@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <math.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,61 @@ static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_o
     (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
     attempt *a = userp;
     return atomic_load(&a->client->cancel_generation) != a->cancel_generation;
+}
+
+/* curl_easy_perform() waits on its sockets in ticks of up to one second, and a cancel is
+ * only seen (on_progress) between ticks. transfer() runs the request on a per-thread multi
+ * handle polled every 100 ms instead, so foil_client_cancel() ends a request that is
+ * waiting for its answer within ~0.1 s. Connections stay in the client's shared cache
+ * (CURLSH), so keep-alive reuse is unchanged. The multi handle is freed at thread exit. */
+#define CANCEL_TICK_MS 100
+
+static _Thread_local CURLM *tls_multi;
+static pthread_key_t multi_key;
+static pthread_once_t multi_key_once = PTHREAD_ONCE_INIT;
+
+static void multi_on_thread_exit(void *multi) {
+    curl_multi_cleanup(multi);
+    tls_multi = NULL;
+}
+
+static void make_multi_key(void) {
+    pthread_key_create(&multi_key, multi_on_thread_exit);
+}
+
+static CURLcode transfer(CURL *easy) {
+    if (!tls_multi) {
+        pthread_once(&multi_key_once, make_multi_key);
+        CURLM *m = curl_multi_init();
+        /* The shared cache's size limit comes from the multi handle here (the easy
+         * handle's CURLOPT_MAXCONNECTS applies to curl_easy_perform's own multi only). */
+        if (m) curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, 64L);
+        if (!m || pthread_setspecific(multi_key, m) != 0) {
+            if (m) curl_multi_cleanup(m);
+            return curl_easy_perform(easy);
+        }
+        tls_multi = m;
+    }
+    if (curl_multi_add_handle(tls_multi, easy) != CURLM_OK) return curl_easy_perform(easy);
+    CURLcode result = CURLE_OK;
+    bool failed = false;
+    for (int running = 1; running;) {
+        CURLMcode mc = curl_multi_perform(tls_multi, &running);
+        if (mc == CURLM_OK && running)
+            mc = curl_multi_poll(tls_multi, NULL, 0, CANCEL_TICK_MS, NULL);
+        if (mc != CURLM_OK) {
+            result = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_RECV_ERROR;
+            failed = true;
+            break;
+        }
+    }
+    CURLMsg *msg;
+    int queued = 0;
+    while ((msg = curl_multi_info_read(tls_multi, &queued)))
+        if (!failed && msg->msg == CURLMSG_DONE && msg->easy_handle == easy)
+            result = msg->data.result;
+    curl_multi_remove_handle(tls_multi, easy);
+    return result;
 }
 
 void foil_request_query(foil_request_t *req, const char *name, const char *value) {
@@ -204,7 +260,7 @@ static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const
         curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST,
                          strcmp(op->method, "POST") == 0 ? NULL : op->method);
     }
-    a->curl_code = curl_easy_perform(easy);
+    a->curl_code = transfer(easy);
     long connects = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->http_status);
     curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
@@ -274,6 +330,7 @@ foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foi
     memset(out, 0, sizeof *out);
     if (!c)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL);
+    foil_client_mark_in_use(c); /* options are read from here on: freeze them */
     const foil_operation_t *op = foil_operation_get(req->op);
     char *url = NULL, *auth = NULL, *body = NULL;
     bool loopback = false;
