@@ -121,7 +121,7 @@ run_checks() {
         failed=$((failed + 4))
         return
     fi
-    "$@" >"$work/$lang.out" 2>&1
+    timeout 300 "$@" >"$work/$lang.out" 2>&1 # a hung example fails instead of blocking CI
     local rc=$?
     stop_emulator
     cat "$work/$lang.out"
@@ -188,12 +188,35 @@ test_rust() {
     }
     echo "rustc $v"
     (cd examples/ffi/rust && FOIL_LIB_DIR="$libdir" CARGO_TARGET_DIR="$work/rust-target" \
-        cargo build --offline --quiet) || {
+        cargo build --offline --locked --quiet) || {
         echo "FAIL rust: build"
         failed=$((failed + 4))
         return
     }
     run_checks rust "$work/rust-target/debug/foil-ffi-example"
+    # Drop frees every handle: the same run under valgrind must show no leak and no
+    # invalid access.
+    if ! command -v valgrind >/dev/null; then
+        echo "SKIP rust under valgrind: no valgrind (apt-get install valgrind)"
+        skipped=$((skipped + 1))
+        skip_notes+=("rust under valgrind: no valgrind")
+    elif start_emulator; then
+        timeout 600 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+            --errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
+            "$work/rust-target/debug/foil-ffi-example" >"$work/rust-vg.out" 2>&1
+        local rc=$?
+        stop_emulator
+        if [ "$rc" -eq 0 ] && [ "$(grep -c '^ok - ' "$work/rust-vg.out")" -eq 4 ]; then
+            echo "ok - rust under valgrind: every handle freed, no invalid access"
+            passed=$((passed + 1))
+        else
+            tail -60 "$work/rust-vg.out"
+            echo "not ok - rust under valgrind (exit status $rc)"
+            failed=$((failed + 1))
+        fi
+    else
+        failed=$((failed + 1))
+    fi
 }
 
 test_node() {

@@ -67,6 +67,28 @@ func listAndIterate() {
 	check(it.Err(), "iter next")
 	must(n == 45, "iterator stopped after %d sessions", n)
 	must(it.Pages() == 3, "45 sessions in pages of 20 took %d pages, want 3", it.Pages())
+
+	// The next page fetch fails (a 503 injected in the emulator): the iterator keeps the
+	// error (foil_iter_error), and calling Next again retries the same page.
+	emulatorPost("/_emulator/faults", `{"method":"GET","path_prefix":"/v1/sessions","count":1,"kind":"status","status":503}`)
+	for n < 60 && it.Next() {
+		n++
+	}
+	must(n == 60, "page 3 ended after %d sessions, want 60", n)
+	must(!it.Next(), "the faulted page 4 was fetched")
+	var fe *foil.Error
+	must(errors.As(it.Err(), &fe) && fe.Kind == "server" && fe.HTTPStatus == 503 && fe.Retryable,
+		"iterator error: %v", it.Err())
+	must(it.Next(), "retrying page 4: %v", it.Err())
+	must(it.Pages() == 4, "pages %d after the retry, want 4", it.Pages())
+}
+
+// emulatorPost calls one of the emulator's own /_emulator routes (test tooling).
+func emulatorPost(path, body string) {
+	resp, err := http.Post(os.Getenv("FOIL_BASE_URL")+path, "application/json", strings.NewReader(body))
+	check(err, path)
+	resp.Body.Close()
+	must(resp.StatusCode/100 == 2, "%s: HTTP %d", path, resp.StatusCode)
 }
 
 // (2) a 404 read as a typed error; then many goroutines failing differently at once,
@@ -120,11 +142,8 @@ func notFound() {
 	check(first, "concurrent errors")
 }
 
-func approve(base, id string) {
-	resp, err := http.Post(base+"/_emulator/gate/sessions/"+id+"/approve", "application/json", nil)
-	check(err, "approve")
-	resp.Body.Close()
-	must(resp.StatusCode == 200, "approve: HTTP %d", resp.StatusCode)
+func approve(id string) {
+	emulatorPost("/_emulator/gate/sessions/"+id+"/approve", "")
 }
 
 // (3) a whole Gate signup: create, approve (emulator), wait, outputs, ack.
@@ -140,7 +159,7 @@ func gateSignup() {
 		"signup for an unknown service: %v", err)
 	must(g.Status() == "pending", "status %q", g.Status())
 	must(strings.HasPrefix(g.ID(), "gate_"), "id %q", g.ID())
-	approve(os.Getenv("FOIL_BASE_URL"), g.ID())
+	approve(g.ID())
 	check(g.Wait(context.Background(), 10*time.Second, 20*time.Millisecond), "wait")
 	out, err := g.Outputs()
 	check(err, "outputs")

@@ -39,6 +39,7 @@ const declarations = [
     'void foil_result_free(foil_result_t *r)',
     'foil_status_t foil_iter_next(foil_iter_t *it, _Out_ const foil_json_t **item)',
     'size_t foil_iter_pages(const foil_iter_t *it)',
+    'const foil_error_t *foil_iter_error(const foil_iter_t *it)',
     'void foil_iter_free(foil_iter_t *it)',
     'foil_status_t foil_sealed_token_verify(const char *token, const char *secret, _Out_ foil_document_t **out)',
     'const foil_json_t *foil_document_root(const foil_document_t *d)',
@@ -180,7 +181,8 @@ class Iter {
     // The next item as a JS value, or null at the end.
     next() {
         const item = [null];
-        check(C.foil_iter_next(this.h, item));
+        const st = C.foil_iter_next(this.h, item);
+        if (st !== 0) throw new FoilError(st, C.foil_iter_error(this.h)); // kept on the iterator
         return item[0] ? toJS(item[0]) : null;
     }
     get pages() {

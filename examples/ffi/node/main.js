@@ -12,8 +12,17 @@ class Skip extends Error {}
 const client = () => new Client({ base_url: process.env.FOIL_BASE_URL, secret_key: process.env.FOIL_SECRET_KEY,
                                   timeout_ms: 10000 });
 
+// One of the emulator's own /_emulator routes (test tooling).
+async function emulatorPost(path, body) {
+    const r = await fetch(process.env.FOIL_BASE_URL + path, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    assert.ok(r.status >= 200 && r.status < 300, `${path}: HTTP ${r.status}`);
+}
+
 // (1) one page of 5 sessions, then an iterator across pages of 20.
-function listAndIterate() {
+async function listAndIterate() {
     const c = client();
     try {
         const page = c.call('sessions.list', { limit: 5 }).data.map((s) => s.id);
@@ -31,6 +40,15 @@ function listAndIterate() {
             }
             assert.strictEqual(seen.size, 45, 'iterator stopped early');
             assert.strictEqual(it.pages, 3, '45 sessions in pages of 20');
+            // The next page fetch fails (a 503 injected in the emulator): the iterator keeps
+            // the error (foil_iter_error), and next() again retries the same page.
+            await emulatorPost('/_emulator/faults',
+                               { method: 'GET', path_prefix: '/v1/sessions', count: 1, kind: 'status', status: 503 });
+            for (let n = 45; n < 60; n++) assert.ok(it.next(), `item ${n}`);
+            assert.throws(() => it.next(), (e) =>
+                e instanceof FoilError && e.kind === 'server' && e.httpStatus === 503 && e.retryable === true);
+            assert.ok(it.next(), 'retrying page 4');
+            assert.strictEqual(it.pages, 4);
         } finally {
             it.close();
         }
@@ -80,9 +98,7 @@ async function gateSignup() {
         g = c.createGateSession('acme', 'ffi-node');
         assert.strictEqual(g.status, 'pending');
         assert.match(g.id, /^gate_/);
-        const r = await fetch(`${process.env.FOIL_BASE_URL}/_emulator/gate/sessions/${g.id}/approve`,
-                              { method: 'POST' });
-        assert.strictEqual(r.status, 200, 'approve');
+        await emulatorPost(`/_emulator/gate/sessions/${g.id}/approve`);
         await g.wait(10000, 20);
         assert.deepStrictEqual(g.outputs(), { ACME_API_KEY: 'ak_test_123', ACME_NOTE: 'naïve café ✓' });
         assert.deepStrictEqual(g.refused(), [{ key: 'PATH', reason: 'blocked' }]);

@@ -144,11 +144,17 @@ func (cl *Client) Iterate(operation string, params interface{}) (*Iter, error) {
 	return &Iter{it: it}, nil
 }
 
-// Next advances; false at the end or on error (see Err).
+// Next advances; false at the end or on error (see Err). A failed page fetch is read
+// from the iterator itself (foil_iter_error), whichever OS thread this goroutine is on
+// now; calling Next again retries the same page.
 func (s *Iter) Next() bool {
 	var item *C.foil_json_t
-	s.err = lockedCall(func() C.foil_status_t { return C.foil_iter_next(s.it, &item) })
-	if s.err != nil || item == nil {
+	if st := C.foil_iter_next(s.it, &item); st != C.FOIL_OK {
+		s.err = errorFrom(st, C.foil_iter_error(s.it))
+		return false
+	}
+	s.err = nil
+	if item == nil {
 		return false
 	}
 	s.item, s.err = jsonText(item)

@@ -2,8 +2,9 @@
 //
 // Every C handle is owned by exactly one Go value and released by its Close method.
 // Strings borrowed from a handle (const char *) are copied into Go strings before the
-// handle can be freed. A failed call's error is read without runtime.LockOSThread:
-// see callErr.
+// handle can be freed. A failed call's error is read without runtime.LockOSThread and
+// without foil_last_error(): either the call hands back an owned copy (error_out: see
+// takeError) or the handle keeps it (foil_iter_error, foil_gate_session_error).
 package foil
 
 /*
@@ -16,7 +17,6 @@ import "C"
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"unsafe"
 )
 
@@ -101,18 +101,6 @@ func jsonText(v *C.foil_json_t) ([]byte, error) {
 	}
 	defer C.foil_string_free(out)
 	return []byte(C.GoString(out)), nil
-}
-
-// lockedCall runs a typed-API call and reads the thread-local foil_last_error() on the
-// same OS thread. Only for calls that have no thread-independent error path yet.
-func lockedCall(f func() C.foil_status_t) error {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	st := f()
-	if st == C.FOIL_OK {
-		return nil
-	}
-	return errorFrom(st, C.foil_last_error())
 }
 
 func cstr(s string) *C.char { return C.CString(s) }

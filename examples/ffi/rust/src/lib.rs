@@ -400,7 +400,11 @@ impl Iter {
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Option<Json<'_>>> {
         let mut item = ptr::null();
-        check(unsafe { sys::foil_iter_next(self.0.as_ptr(), &mut item) })?;
+        let st = unsafe { sys::foil_iter_next(self.0.as_ptr(), &mut item) };
+        if st != sys::FOIL_OK {
+            // The iterator keeps its last failure (foil_iter_error): right on any thread.
+            return Err(unsafe { error_from(st, sys::foil_iter_error(self.0.as_ptr())) });
+        }
         Ok(if item.is_null() {
             None
         } else {

@@ -78,6 +78,22 @@ fn list_and_iterate() -> Check {
         "45 sessions in pages of 20 took {} pages, want 3",
         it.pages()
     );
+    // The next page fetch fails (a 503 injected in the emulator): the iterator keeps the
+    // error (foil_iter_error), and next() again retries the same page.
+    emulator_post(
+        "/_emulator/faults",
+        r#"{"method":"GET","path_prefix":"/v1/sessions","count":1,"kind":"status","status":503}"#,
+    )?;
+    for n in 45..60 {
+        ensure!(it.next()?.is_some(), "item {} missing", n);
+    }
+    match it.next() {
+        Err(e) if e.kind == "server" && e.http_status == 503 && e.retryable => {}
+        Err(e) => return Err(Outcome::Fail(format!("iterator error: {}", e))),
+        Ok(_) => return Err(Outcome::Fail("the faulted page 4 was fetched".into())),
+    }
+    ensure!(it.next()?.is_some(), "retrying page 4 found nothing");
+    ensure!(it.pages() == 4, "pages {} after the retry, want 4", it.pages());
     Ok(())
 }
 
@@ -132,28 +148,37 @@ fn not_found() -> Check {
     }
 }
 
-/// POST {base}/_emulator/gate/sessions/{id}/approve with std only (HTTP/1.1 on loopback).
-fn approve(id: &str) -> Check {
+/// POST to one of the emulator's own /_emulator routes (test tooling), with std only
+/// (HTTP/1.1 on loopback).
+fn emulator_post(path: &str, body: &str) -> Check {
     let base = env::var("FOIL_BASE_URL").unwrap_or_default();
     let host = base
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_string();
-    let mut s = TcpStream::connect(&host).map_err(|e| Outcome::Fail(format!("approve: {}", e)))?;
+    let mut s = TcpStream::connect(&host).map_err(|e| Outcome::Fail(format!("{}: {}", path, e)))?;
     let req = format!(
-        "POST /_emulator/gate/sessions/{}/approve HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-        id, host
+        "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        path,
+        host,
+        body.len(),
+        body
     );
     let mut resp = String::new();
     s.write_all(req.as_bytes())
         .and_then(|_| s.read_to_string(&mut resp))
-        .map_err(|e| Outcome::Fail(format!("approve: {}", e)))?;
+        .map_err(|e| Outcome::Fail(format!("{}: {}", path, e)))?;
     ensure!(
-        resp.starts_with("HTTP/1.1 200"),
-        "approve: {}",
+        resp.starts_with("HTTP/1.1 2"),
+        "{}: {}",
+        path,
         resp.lines().next().unwrap_or("")
     );
     Ok(())
+}
+
+fn approve(id: &str) -> Check {
+    emulator_post(&format!("/_emulator/gate/sessions/{}/approve", id), "")
 }
 
 /// (3) a whole Gate signup: create, approve (emulator), wait, outputs, ack.

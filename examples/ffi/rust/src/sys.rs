@@ -93,6 +93,7 @@ extern "C" {
     pub fn foil_result_free(r: *mut foil_result_t);
     pub fn foil_iter_next(it: *mut foil_iter_t, item: *mut *const foil_json_t) -> foil_status_t;
     pub fn foil_iter_pages(it: *const foil_iter_t) -> usize;
+    pub fn foil_iter_error(it: *const foil_iter_t) -> *const foil_error_t;
     pub fn foil_iter_free(it: *mut foil_iter_t);
 
     pub fn foil_sealed_token_verify(
