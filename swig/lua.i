@@ -628,7 +628,10 @@ static int foil_lua_iter_step(lua_State *L) {
     }
     const foil_json_t *item = NULL;
     foil_status_t st = foil_iter_next(it, &item);
-    if (st != FOIL_OK) return foil_lua_raise(L, st, NULL);
+    if (st != FOIL_OK) {
+        const foil_error_t *own = foil_iter_error(it);
+        return foil_lua_raise(L, st, own && foil_error_status(own) == st ? own : NULL);
+    }
     if (!item) {
         /* the end: free the pages now rather than at the next GC */
         u->ptr = NULL;

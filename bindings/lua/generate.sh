@@ -7,7 +7,8 @@
 #
 #   bindings/lua/generate.sh            regenerate both
 #   bindings/lua/generate.sh --sources  only the rockspec lists (no SWIG needed)
-#   bindings/lua/generate.sh --check    exit 1 when either is stale (scripts/test-lua.sh)
+#   bindings/lua/generate.sh --check    exit 1 when the lists are stale (scripts/test-lua.sh);
+#                                       a stale wrapper warns (fails with FOIL_LUA_STRICT=1)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -63,11 +64,13 @@ case "$mode" in
       diff "$rockspec" "$tmp/rockspec" >&2 || true
       stale=1
     fi
+    # A stale wrapper still builds (it lacks only what the headers added since; a removed or
+    # changed function fails the build itself), so it is a warning unless FOIL_LUA_STRICT=1.
     if command -v swig >/dev/null 2>&1; then
       swig_wrapper "$tmp/foil_wrap.c"
       if ! cmp -s "$tmp/foil_wrap.c" bindings/lua/src/foil_wrap.c; then
-        echo "generate.sh: bindings/lua/src/foil_wrap.c is stale; run bindings/lua/generate.sh and commit" >&2
-        stale=1
+        echo "generate.sh: warning: bindings/lua/src/foil_wrap.c is stale; run bindings/lua/generate.sh and commit" >&2
+        if [ "${FOIL_LUA_STRICT:-0}" = 1 ]; then stale=1; fi
       fi
     fi
     exit $stale

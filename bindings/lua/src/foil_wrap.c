@@ -3237,7 +3237,10 @@ static int foil_lua_iter_step(lua_State *L) {
     }
     const foil_json_t *item = NULL;
     foil_status_t st = foil_iter_next(it, &item);
-    if (st != FOIL_OK) return foil_lua_raise(L, st, NULL);
+    if (st != FOIL_OK) {
+        const foil_error_t *own = foil_iter_error(it);
+        return foil_lua_raise(L, st, own && foil_error_status(own) == st ? own : NULL);
+    }
     if (!item) {
         /* the end: free the pages now rather than at the next GC */
         u->ptr = NULL;
@@ -5267,6 +5270,28 @@ static int _wrap_iter_pages(lua_State* L) {
   
   result = foil_iter_pages((struct foil_iter const *)arg1);
   lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_iter_error(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_iter_t *arg1 = (foil_iter_t *) 0 ;
+  foil_error_t *result = 0 ;
+  
+  SWIG_check_num_args("foil_iter_error",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_iter_error",1,"foil_iter_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_iter,0))){
+    SWIG_fail_ptr("iter_error",1,SWIGTYPE_p_foil_iter);
+  }
+  
+  result = (foil_error_t *)foil_iter_error((struct foil_iter const *)arg1);
+  SWIG_NewPointerObj(L,result,SWIGTYPE_p_foil_error,0); SWIG_arg++; 
   return SWIG_arg;
   
   fail: SWIGUNUSED;
@@ -10781,10 +10806,10 @@ static swig_lua_attribute swig_SwigModule_attributes[] = {
 };
 static swig_lua_const_info swig_SwigModule_constants[]= {
     {SWIG_LUA_CONSTTAB_INT("FOIL_VERSION_MAJOR", 0)},
-    {SWIG_LUA_CONSTTAB_INT("FOIL_VERSION_MINOR", 1)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_VERSION_MINOR", 2)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_VERSION_PATCH", 0)},
-    {SWIG_LUA_CONSTTAB_STRING("FOIL_VERSION", "0.1.0")},
-    {SWIG_LUA_CONSTTAB_INT("FOIL_VERSION_NUMBER", (0*10000+1*100+0))},
+    {SWIG_LUA_CONSTTAB_STRING("FOIL_VERSION", "0.2.0")},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_VERSION_NUMBER", (0*10000+2*100+0))},
     {SWIG_LUA_CONSTTAB_INT("FOIL_OK", FOIL_OK)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_E_INVALID_ARGUMENT", FOIL_E_INVALID_ARGUMENT)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_E_CONFIGURATION", FOIL_E_CONFIGURATION)},
@@ -10909,6 +10934,7 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "iter_next", _wrap_iter_next},
     { "iter_position", _wrap_iter_position},
     { "iter_pages", _wrap_iter_pages},
+    { "iter_error", _wrap_iter_error},
     { "delivery_key_pair_new", _wrap_delivery_key_pair_new},
     { "delivery_key_pair_import_pkcs8", _wrap_delivery_key_pair_import_pkcs8},
     { "delivery_key_pair_export_pkcs8", _wrap_delivery_key_pair_export_pkcs8},
