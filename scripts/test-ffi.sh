@@ -64,15 +64,21 @@ apt_install() {
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]; }
 
 step "libfoil and the emulator"
-if [ -e "$build/CMakeCache.txt" ]; then # up to date with the sources (a no-op when it is)
-    cmake --build "$build" -j 2 --target foil foil-emulator >/dev/null || exit 1
-else
+# The build-tree link needs the library and the emulator; an install needs everything the
+# build installs (a no-op when the build is up to date, as after scripts/test.sh).
+targets=(--target foil foil-emulator)
+[ "$link" = pkg-config ] && targets=()
+if [ ! -e "$build/CMakeCache.txt" ]; then
     command -v cmake >/dev/null || bash scripts/bootstrap.sh
     generator=()
     command -v ninja >/dev/null && generator=(-G Ninja)
-    cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >/dev/null || exit 1
-    cmake --build "$build" -j 2 --target foil foil-emulator || exit 1
+    cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DFOIL_BUILD_TESTS=OFF \
+        >/dev/null || exit 1
 fi
+cmake --build "$build" -j 2 "${targets[@]}" >"$work/build.log" 2>&1 || {
+    tail -40 "$work/build.log"
+    exit 1
+}
 emulator="$build/emulator/foil-emulator"
 if [ "$link" = pkg-config ]; then
     cmake --install "$build" --prefix "$work/prefix" >/dev/null || exit 1

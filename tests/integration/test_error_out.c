@@ -80,6 +80,12 @@ static void configure_sets_every_kind_of_option(void **state) {
     FOIL_ASSERT_OK(foil_call(e->client, "sessions.list", "{\"limit\":3}", &r, NULL));
     assert_int_equal(foil_result_count(r), 3);
     foil_result_free(r);
+    /* After the first request the options are frozen: the setters' FOIL_E_STATE comes back. */
+    err = NULL;
+    assert_int_equal(foil_client_configure(e->client, "{\"timeout_ms\":1000}", &err), FOIL_E_STATE);
+    assert_non_null(err);
+    assert_int_equal(foil_error_status(err), FOIL_E_STATE);
+    foil_error_free(err);
 }
 
 static void configure_null_clears_the_secret_key(void **state) {

@@ -81,7 +81,8 @@ FOIL_API foil_status_t foil_client_set_max_response_bytes(foil_client_t *client,
  * and client_suffix). Options are applied in the order given by the same setters, so the
  * checks and errors are theirs; the first failure stops, leaving earlier options set. An
  * unknown, repeated or mistyped key, or text that is not a JSON object, is
- * FOIL_E_INVALID_ARGUMENT with a field error naming it. NULL options_json does nothing.
+ * FOIL_E_INVALID_ARGUMENT with a field error naming it; after the client's first request
+ * every option is FOIL_E_STATE, as for the setters. NULL options_json does nothing.
  * libfoil's parsed copy of the text (it may hold the secret key) is wiped. */
 FOIL_API foil_status_t foil_client_configure(foil_client_t *client, const char *options_json,
                                              foil_error_t **error_out);
