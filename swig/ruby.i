@@ -30,8 +30,8 @@
 }
 %enddef
 
-/* Strings the caller owns: copied into a Ruby String, then wiped and freed. A NoMemoryError
- * from the copy would skip freearg: the C copy is handed to an ensure instead. */
+/* Strings the caller owns: foil_rb_take_string copies one into a Ruby String and wipes and
+ * frees it at once, so freearg (kept for an early failure) then sees NULL. */
 %define FOIL_OUT_STRING(NAME, FREE)
 %typemap(in, numinputs=0) char **NAME (char *temp = NULL) "$1 = &temp;";
 %typemap(argout) char **NAME {

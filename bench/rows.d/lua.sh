@@ -4,6 +4,7 @@
 # against the emulator of the run and prints its rows as JSON lines.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$repo/build-bench"
 sizes=(--total 100000 --rounds 3)
 [ "${FOIL_BENCH_QUICK:-0}" = 1 ] && sizes=(--total 4000 --rounds 1)
 for interp in lua5.4 luajit; do

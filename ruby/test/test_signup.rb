@@ -43,6 +43,43 @@ class TestSignup < Minitest::Test
     signup.ack!
   end
 
+  # An integrator's webhook served by Ruby in this process: verified and answered with the
+  # gem's helpers while emu.approve waits for it (the GVL is free during approve).
+  def test_integrator_webhook_served_by_this_process
+    secret = "whsec_rb_test"
+    server = TCPServer.new("127.0.0.1", 0)
+    events = Queue.new
+    hook = Thread.new do
+      sock = server.accept
+      sock.gets
+      headers = {}
+      while (line = sock.gets) && line != "\r\n"
+        name, value = line.split(":", 2)
+        headers[name.downcase] = value.strip
+      end
+      body = sock.read(headers["content-length"].to_i)
+      event = Foil.verify_and_parse_webhook_event(secret: secret, timestamp: headers["x-foil-timestamp"], raw_body: body,
+                                                  signature: headers["x-foil-signature"])
+      events << event
+      reply = JSON.generate(Foil.create_gate_approved_webhook_response(delivery: event[:data][:delivery],
+                                                                       outputs: { "RBHOOK_API_KEY" => "from-ruby" }))
+      sock.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: #{reply.bytesize}\r\n" \
+                 "Connection: close\r\n\r\n#{reply}")
+      sock.close
+    end
+    emulator.add_service("rbhook", webhook_url: "http://127.0.0.1:#{server.addr[1]}/hook", webhook_secret: secret)
+    signup = client.gate.signup("rbhook")
+    Timeout.timeout(8) { emulator.approve(signup.id) }
+    assert_equal "from-ruby", signup.wait(timeout: 10, interval: 0.05)["RBHOOK_API_KEY"]
+    event = events.pop
+    assert_equal "gate.session.approved", event[:type]
+    assert_equal signup.id, event[:data][:gate_session_id]
+    signup.ack!
+  ensure
+    hook&.kill
+    server&.close
+  end
+
   def test_export_and_import
     signup = client.gate.signup("foil")
     saved = signup.export

@@ -101,6 +101,6 @@ class TestThreads < Minitest::Test
     # 300 more pages of ~105 KB each: a page kept alive or never freed would add 30+ MiB.
     walk.call(300)
     GC.start
-    assert_operator rss.call - before, :<, 4_000 # KiB
+    assert_operator rss.call - before, :<, 12_000 # KiB (allocator noise stays within a few MiB)
   end
 end

@@ -458,6 +458,26 @@ foil_status_t foil_rb_gate_session_ack(foil_client_t *client, foil_gate_session_
     return gate_run(&g);
 }
 
+typedef struct {
+    foil_emulator_t *emu;
+    const char *id;
+    foil_status_t st;
+} approve_args;
+
+static void *approve_nogvl(void *arg) {
+    approve_args *a = arg;
+    a->st = foil_emulator_approve(a->emu, a->id);
+    return NULL;
+}
+
+foil_status_t foil_rb_emulator_approve(foil_emulator_t *emu, const char *gate_session_id) {
+    approve_args a = {emu, gate_session_id, FOIL_E_INVALID_ARGUMENT};
+    if (!emu) rb_raise(rb_eArgError, "the emulator is stopped");
+    /* No unblocking function: the webhook call is bounded by its own 10 s timeout. */
+    rb_thread_call_without_gvl(approve_nogvl, &a, NULL, NULL);
+    return a.st;
+}
+
 VALUE foil_rb_gate_session_outputs(const foil_gate_session_t *s) {
     VALUE h = rb_hash_new();
     for (size_t i = 0; i < foil_gate_session_output_count(s); i++)

@@ -4,6 +4,7 @@
 #define FOIL_RUBY_API_H
 
 #include "foil/foil.h"
+#include "foil_emulator.h"
 
 /* One API operation by its SDK name ("sessions.list") with its parameters as one JSON
  * object; the whole response body as a lazy Foil::Record. The GVL is released during the
@@ -23,6 +24,11 @@ foil_status_t foil_rb_gate_session_poll(foil_client_t *client, foil_gate_session
  * (Foil::RejectedError, ExpiredError, TimeoutError, CancelledError, GoneError, ...). */
 VALUE foil_rb_gate_session_step(foil_client_t *client, foil_gate_session_t *s);
 foil_status_t foil_rb_gate_session_ack(foil_client_t *client, foil_gate_session_t *s);
+/* Approve a pending signup on the embedded emulator with the GVL released: for a service
+ * with a webhook_url the emulator calls that webhook, which may be served by Ruby code in
+ * this very process. */
+foil_status_t foil_rb_emulator_approve(foil_emulator_t *emu, const char *gate_session_id);
+
 /* The outputs / refused keys of an approved session as Hashes (String keys). */
 VALUE foil_rb_gate_session_outputs(const foil_gate_session_t *s);
 VALUE foil_rb_gate_session_refused(const foil_gate_session_t *s);

@@ -68,8 +68,10 @@ module Foil
         nil
       end
 
-      # Approve a pending Gate signup (encrypts both envelopes) / reject it.
-      def approve(gate_session_id) = Native.emulator_approve(h, gate_session_id)
+      # Approve a pending Gate signup (encrypts both envelopes) / reject it. A service with a
+      # webhook_url is called with the signed gate.session.approved event first; the GVL is
+      # released meanwhile, so that webhook may be served by this process.
+      def approve(gate_session_id) = Native.rb_emulator_approve(h, gate_session_id)
       def deny(gate_session_id) = Native.emulator_deny(h, gate_session_id)
       # Approve a dashboard login session; returns its one-time code.
       def approve_login(login_session_id) = Native.emulator_approve_login(h, login_session_id)
