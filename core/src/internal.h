@@ -52,6 +52,10 @@ bool foil_str_empty(const char *s);
 /* Wrap an owned cJSON tree; on failure the tree is deleted. */
 foil_status_t foil_document_wrap(cJSON *root, foil_document_t **out);
 
+/* --- cancellation tokens (http/cancel.c) --------------------------------------
+ * true when the calling thread's bound token (foil/cancel.h) has fired. */
+bool foil_cancel_requested(void);
+
 /* --- process-wide (global.c) ------------------------------------------------ */
 foil_status_t foil_ensure_init(void);
 

@@ -66,7 +66,23 @@ class TestThreads < Minitest::Test
       blocked.kill
       blocked.join
       assert_operator monotonic - t0, :<, PROMPT
-      assert_equal 130, walker.value # a read cancelled by the kill on the shared client is repeated
+      assert_equal 130, walker.value # the kill cancelled only the killed thread's request
+    end
+  end
+
+  # The kill fires only the killed thread's own token: a write in flight on another thread
+  # sharing the client (which a client-wide cancel would have failed) completes.
+  def test_thread_kill_leaves_another_threads_write_alone
+    shared = emulator.client
+    emulator.faults do |emu|
+      emu.inject_fault("delay", path: "/v1/sessions/", delay_ms: 5000)
+      emu.inject_fault("delay", method: "POST", path: "/v1/organizations", delay_ms: 1200)
+      blocked = Thread.new { shared.sessions.get(emulator.session_id(0)) }
+      writer = Thread.new { shared.organizations.create(name: "Kept", slug: "kept-#{Process.pid}") }
+      sleep 0.3
+      blocked.kill
+      blocked.join
+      assert_equal "Kept", writer.value[:name]
     end
   end
 

@@ -24,6 +24,7 @@
  *   gate_registry.h Gate registry (public): list, get
  *   gate_services.h Organization-owned Gate services: list, get, create, update, disable
  *   gate_login.h    Gate dashboard login sessions (create, consume) and agent tokens
+ *   cancel.h        Cancelling one thread's calls (tokens for bindings' interrupts)
  *   contract.h      The contract's closed value sets (scopes, verdicts, event types, ...)
  */
 #ifndef FOIL_FOIL_H
@@ -34,6 +35,7 @@
 #include "error.h"
 #include "document.h"
 #include "client.h"
+#include "cancel.h"
 #include "result.h"
 #include "delivery.h"
 #include "env_policy.h"

@@ -362,7 +362,8 @@ foil_status_t foil_gate_session_step(foil_gate_session_t *s, long *wait_ms) {
     if (!s)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
     if (!s->waiting) foil_gate_session_wait_start(s, 0, 0);
-    if (atomic_exchange(&s->cancel_requested, 0))
+    /* The session's own cancel is consumed; a thread's token (foil/cancel.h) stays fired. */
+    if (atomic_exchange(&s->cancel_requested, 0) || foil_cancel_requested())
         return wait_over(s, foil_fail(FOIL_E_CANCELLED, "waiting was cancelled"));
     if (delivered(s)) return wait_over(s, FOIL_OK);
     double now = foil_now_monotonic();
@@ -434,7 +435,8 @@ foil_status_t foil_gate_session_wait(foil_gate_session_t *s, long timeout_ms, lo
         /* Sleep in short slices so cancellation and progress stay responsive. */
         double wake = foil_now_monotonic() + (double)wait_ms / 1000.0;
         for (;;) {
-            if (atomic_load(&s->cancel_requested)) break; /* the next step ends the wait */
+            /* A cancel (the session's, or this thread's token): the next step ends it. */
+            if (atomic_load(&s->cancel_requested) || foil_cancel_requested()) break;
             double now = foil_now_monotonic();
             if (progress &&
                 progress(user_data, s->status, s->deadline > now ? s->deadline - now : 0) != 0)

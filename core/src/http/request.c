@@ -102,7 +102,8 @@ static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_o
                        curl_off_t ulnow) {
     (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
     attempt *a = userp;
-    return atomic_load(&a->client->cancel_generation) != a->cancel_generation;
+    return atomic_load(&a->client->cancel_generation) != a->cancel_generation ||
+           foil_cancel_requested();
 }
 
 /* curl_easy_perform() waits on its sockets in ticks of up to one second, and a cancel is
@@ -293,10 +294,11 @@ static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const
     }
 }
 
-/* Sleep up to `seconds`, in slices, stopping early when the client is cancelled. */
+/* Sleep up to `seconds`, in slices, stopping early when the client or this thread's
+ * token is cancelled. */
 static foil_status_t backoff_sleep(foil_client_t *c, long generation, double seconds) {
     while (seconds > 0) {
-        if (atomic_load(&c->cancel_generation) != generation)
+        if (atomic_load(&c->cancel_generation) != generation || foil_cancel_requested())
             return foil_fail(FOIL_E_CANCELLED, "cancelled while waiting to retry");
         double slice = seconds < 0.05 ? seconds : 0.05;
         struct timespec ts = {(time_t)slice, (long)((slice - floor(slice)) * 1e9)};
@@ -342,6 +344,9 @@ foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foi
         st = foil_fail_nomem();
     bool idempotent = strcmp(op->method, "GET") == 0 || strcmp(op->method, "DELETE") == 0;
     long generation = atomic_load(&c->cancel_generation);
+    /* A token fired before the call (foil/cancel.h) is not lost. */
+    if (st == FOIL_OK && foil_cancel_requested())
+        st = foil_fail(FOIL_E_CANCELLED, "%s was cancelled", op->name);
     attempt a;
     memset(&a, 0, sizeof a);
     foil_transport_take_buffer(c->transport, &a.body.data, &a.body.cap);

@@ -338,6 +338,7 @@ typedef struct {
     foil_client_t *client;
     const char *operation;
     const char *params;
+    foil_cancel_t *token;
     foil_status_t st;
     foil_result_t *result;
     foil_error_t *error;
@@ -345,45 +346,48 @@ typedef struct {
 
 static void *call_nogvl(void *arg) {
     call_args *a = arg;
+    foil_cancel_bind(a->token);
     a->st = foil_call(a->client, a->operation, a->params, &a->result, &a->error);
+    foil_cancel_bind(NULL);
     return NULL;
 }
 
-/* Unblocking function: runs on another thread when this one is interrupted. */
-static void cancel_client(void *client) {
-    foil_client_cancel(client);
+/* Unblocking function: runs on another thread when this one is interrupted (Timeout,
+ * Thread#kill, Ctrl-C) and fires this call's own token, so only this thread's request
+ * ends: other threads sharing the client are untouched. */
+static void cancel_token(void *token) {
+    foil_cancel_fire(token);
 }
 
-/* GET operations may be repeated when another thread's interrupt cancelled them. */
-static int is_read(const char *operation) {
-    for (size_t i = 0; i < foil_operation_count(); i++)
-        if (strcmp(foil_operation_sdk_name(i), operation) == 0)
-            return strcmp(foil_operation_method(i), "GET") == 0;
-    return 0;
+static foil_cancel_t *new_token(void) {
+    foil_cancel_t *token = NULL;
+    if (foil_cancel_new(&token) != FOIL_OK) rb_raise(rb_eNoMemError, "out of memory");
+    return token;
 }
 
 VALUE foil_rb_call(foil_client_t *client, const char *operation, const char *params_json) {
     if (!client) rb_raise(rb_eArgError, "the client is closed");
     if (!operation) rb_raise(rb_eArgError, "operation must be a String");
     VALUE owner = body_new(); /* allocated first: nothing C-owned may be pending on a raise */
-    for (;;) {
-        call_args a = {client, operation, params_json, FOIL_E_CANCELLED, NULL, NULL};
-        /* fail_if_interrupted: an interrupt already pending skips the call (st stays
-         * CANCELLED). The result is adopted before any Ruby code can run. */
-        rb_thread_call_without_gvl2(call_nogvl, &a, cancel_client, client);
-        if (a.st == FOIL_OK) {
-            if (!a.result) return rb_hash_new(); /* no content (204) */
-            const foil_json_t *root = foil_result_json(a.result);
-            body_adopt(owner, a.result, free_result, root);
-            return foil_rb_lazy(owner, root);
-        }
-        if (a.st != FOIL_E_CANCELLED) raise_error(a.st, a.error);
-        /* Cancelled: this thread's interrupt (Timeout, Thread#kill, Ctrl-C) fires here.
-         * Otherwise another thread's interrupt cancelled the shared client: repeat reads. */
+    call_args a = {client, operation, params_json, new_token(), FOIL_E_CANCELLED, NULL, NULL};
+    /* fail_if_interrupted: an interrupt already pending skips the call (st stays
+     * CANCELLED). The result is adopted before any Ruby code can run. */
+    rb_thread_call_without_gvl2(call_nogvl, &a, cancel_token, a.token);
+    foil_cancel_free(a.token);
+    if (a.st == FOIL_OK) {
+        if (!a.result) return rb_hash_new(); /* no content (204) */
+        const foil_json_t *root = foil_result_json(a.result);
+        body_adopt(owner, a.result, free_result, root);
+        return foil_rb_lazy(owner, root);
+    }
+    if (a.st == FOIL_E_CANCELLED) {
+        /* This thread's interrupt raises here; a plain cancel raises CancelledError. */
         foil_error_free(a.error);
         rb_thread_check_ints();
-        if (!is_read(operation)) raise_error(a.st, NULL);
+        raise_error(a.st, NULL);
     }
+    raise_error(a.st, a.error);
+    return Qnil;
 }
 
 typedef struct {
@@ -394,10 +398,12 @@ typedef struct {
     enum { GATE_CREATE, GATE_POLL, GATE_STEP, GATE_ACK } what;
     long wait_ms;
     foil_status_t st;
+    foil_cancel_t *token; /* this call's, fired by the unblocking function */
 } gate_args;
 
 static void *gate_nogvl(void *arg) {
     gate_args *g = arg;
+    foil_cancel_bind(g->token);
     switch (g->what) {
     case GATE_CREATE:
         g->st = foil_gate_session_create(g->client, g->service_id, g->account_name, g->metadata,
@@ -413,13 +419,8 @@ static void *gate_nogvl(void *arg) {
         g->st = foil_gate_session_ack(g->s);
         break;
     }
+    foil_cancel_bind(NULL);
     return NULL;
-}
-
-/* Unblocking function: aborts the HTTP request in flight (a step never sleeps). The
- * session's own cancel is sticky, so it is left to GateSignup#cancel. */
-static void cancel_gate(void *arg) {
-    foil_client_cancel(((gate_args *)arg)->client);
 }
 
 /* Run one Gate call without the GVL. A call cancelled by this thread's interrupt ends with
@@ -428,7 +429,10 @@ static foil_status_t gate_run(gate_args *g) {
     if (!g->client) rb_raise(rb_eArgError, "the client is closed");
     g->st = FOIL_E_CANCELLED;
     g->wait_ms = 0;
-    rb_thread_call_without_gvl2(gate_nogvl, g, cancel_gate, g);
+    g->token = new_token();
+    rb_thread_call_without_gvl2(gate_nogvl, g, cancel_token, g->token);
+    foil_cancel_free(g->token);
+    g->token = NULL;
     if (g->st == FOIL_E_CANCELLED) rb_thread_check_ints();
     return g->st;
 }

@@ -1,0 +1,50 @@
+/* Cancellation tokens (foil/cancel.h): an atomic flag and the calling thread's binding,
+ * read by the request loop, retry back-off and Gate waits (foil_cancel_requested). */
+#include "internal.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+
+struct foil_cancel {
+    atomic_int fired;
+};
+
+static _Thread_local foil_cancel_t *bound;
+
+foil_status_t foil_cancel_new(foil_cancel_t **out) {
+    if (!out) return foil_fail(FOIL_E_INVALID_ARGUMENT, "out must not be NULL");
+    *out = malloc(sizeof **out);
+    if (!*out) return foil_fail_nomem();
+    atomic_init(&(*out)->fired, 0);
+    return FOIL_OK;
+}
+
+void foil_cancel_bind(foil_cancel_t *token) {
+    bound = token;
+}
+
+foil_cancel_t *foil_cancel_bound(void) {
+    return bound;
+}
+
+void foil_cancel_fire(foil_cancel_t *token) {
+    if (token) atomic_store(&token->fired, 1);
+}
+
+void foil_cancel_reset(foil_cancel_t *token) {
+    if (token) atomic_store(&token->fired, 0);
+}
+
+int foil_cancel_fired(const foil_cancel_t *token) {
+    return token ? atomic_load(&((foil_cancel_t *)token)->fired) : 0;
+}
+
+void foil_cancel_free(foil_cancel_t *token) {
+    if (!token) return;
+    if (bound == token) bound = NULL;
+    free(token);
+}
+
+bool foil_cancel_requested(void) {
+    return bound && atomic_load(&bound->fired);
+}

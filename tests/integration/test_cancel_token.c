@@ -1,0 +1,158 @@
+/* Cancellation tokens (foil/cancel.h) against the emulator: a fired token ends only its
+ * own thread's request, promptly, while another thread's request on the same client goes
+ * on; a fire before the call is not lost; a Gate wait ends; unbound threads are untouched. */
+#include "foil_test.h"
+
+#include "foil_emulator.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+typedef struct env {
+    foil_emulator_t *emu;
+    foil_client_t *client;
+} env;
+
+static int setup(void **state) {
+    env *e = calloc(1, sizeof *e);
+    foil_emulator_config_t cfg;
+    foil_emulator_config_init(&cfg);
+    cfg.session_count = 20;
+    assert_int_equal(foil_emulator_start(&cfg, &e->emu), FOIL_OK);
+    assert_int_equal(foil_client_new(&e->client), FOIL_OK);
+    assert_int_equal(foil_client_set_base_url(e->client, foil_emulator_base_url(e->emu)), FOIL_OK);
+    assert_int_equal(foil_client_set_secret_key(e->client, foil_emulator_secret_key(e->emu)),
+                     FOIL_OK);
+    *state = e;
+    return 0;
+}
+
+static int teardown(void **state) {
+    env *e = *state;
+    foil_client_free(e->client);
+    foil_emulator_stop(e->emu);
+    free(e);
+    return 0;
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef struct slow_call {
+    foil_client_t *client;
+    foil_cancel_t *token; /* bound on the calling thread when non-NULL */
+    foil_status_t status;
+    double seconds;
+} slow_call;
+
+static void *list_sessions(void *arg) {
+    slow_call *c = arg;
+    if (c->token) foil_cancel_bind(c->token);
+    foil_page_t *page = NULL;
+    double t0 = now_s();
+    c->status = foil_sessions_list(c->client, 5, NULL, NULL, NULL, &page);
+    c->seconds = now_s() - t0;
+    foil_page_free(page);
+    foil_cancel_bind(NULL);
+    return NULL;
+}
+
+static void sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void a_fired_token_ends_only_its_own_thread(void **state) {
+    env *e = *state;
+    /* Both requests wait 1.5 s at the server. */
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 2,
+                                              FOIL_EMULATOR_FAULT_DELAY, 0, 1500));
+    foil_cancel_t *token = NULL;
+    FOIL_ASSERT_OK(foil_cancel_new(&token));
+    slow_call mine = {e->client, token, FOIL_OK, 0}, other = {e->client, NULL, FOIL_OK, 0};
+    pthread_t a, b;
+    assert_int_equal(pthread_create(&a, NULL, list_sessions, &mine), 0);
+    assert_int_equal(pthread_create(&b, NULL, list_sessions, &other), 0);
+    sleep_ms(300);
+    foil_cancel_fire(token);
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    assert_int_equal(mine.status, FOIL_E_CANCELLED);
+    assert_true(mine.seconds < 1.0); /* ~0.3 s + one 0.1 s tick, not the 1.5 s delay */
+    assert_int_equal(other.status, FOIL_OK);
+    assert_true(foil_cancel_fired(token));
+    foil_cancel_free(token);
+}
+
+static void a_fire_before_the_call_is_not_lost(void **state) {
+    env *e = *state;
+    foil_cancel_t *token = NULL;
+    FOIL_ASSERT_OK(foil_cancel_new(&token));
+    foil_cancel_fire(token);
+    foil_cancel_bind(token);
+    assert_ptr_equal(foil_cancel_bound(), token);
+    foil_page_t *page = NULL;
+    assert_int_equal(foil_sessions_list(e->client, 5, NULL, NULL, NULL, &page), FOIL_E_CANCELLED);
+    assert_null(page);
+    /* Reset: calls run again. */
+    foil_cancel_reset(token);
+    assert_false(foil_cancel_fired(token));
+    FOIL_ASSERT_OK(foil_sessions_list(e->client, 5, NULL, NULL, NULL, &page));
+    foil_page_free(page);
+    /* Freeing a bound token unbinds it. */
+    foil_cancel_free(token);
+    assert_null(foil_cancel_bound());
+    FOIL_ASSERT_OK(foil_sessions_list(e->client, 5, NULL, NULL, NULL, &page));
+    foil_page_free(page);
+    /* NULL is harmless everywhere. */
+    foil_cancel_fire(NULL);
+    foil_cancel_reset(NULL);
+    assert_false(foil_cancel_fired(NULL));
+    foil_cancel_free(NULL);
+    assert_int_equal(foil_cancel_new(NULL), FOIL_E_INVALID_ARGUMENT);
+}
+
+typedef struct gate_wait {
+    foil_gate_session_t *session;
+    foil_cancel_t *token;
+    foil_status_t status;
+} gate_wait;
+
+static void *wait_for_approval(void *arg) {
+    gate_wait *g = arg;
+    foil_cancel_bind(g->token);
+    g->status = foil_gate_session_wait(g->session, 30000, 200, NULL, NULL);
+    foil_cancel_bind(NULL);
+    return NULL;
+}
+
+static void a_gate_wait_ends_when_its_token_fires(void **state) {
+    env *e = *state;
+    foil_gate_session_t *s = NULL;
+    FOIL_ASSERT_OK(foil_gate_session_create(e->client, "foil", "cancel-test", NULL, &s));
+    gate_wait g = {s, NULL, FOIL_OK};
+    FOIL_ASSERT_OK(foil_cancel_new(&g.token));
+    pthread_t t;
+    double t0 = now_s();
+    assert_int_equal(pthread_create(&t, NULL, wait_for_approval, &g), 0);
+    sleep_ms(400);
+    foil_cancel_fire(g.token);
+    pthread_join(t, NULL);
+    assert_int_equal(g.status, FOIL_E_CANCELLED);
+    assert_true(now_s() - t0 < 2.0);
+    foil_cancel_free(g.token);
+    foil_gate_session_free(s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(a_fired_token_ends_only_its_own_thread, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_fire_before_the_call_is_not_lost, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_gate_wait_ends_when_its_token_fires, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
