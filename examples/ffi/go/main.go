@@ -150,7 +150,7 @@ func approve(id string) {
 func gateSignup() {
 	cl := newClient()
 	defer cl.Close()
-	g, err := cl.CreateGateSession("acme", "ffi-go")
+	g, err := cl.CreateGateSession("acme", "ffi-go projet été ✓") // UTF-8 in, UTF-8 back
 	check(err, "create")
 	defer g.Close()
 	_, err = cl.CreateGateSession("no-such-service", "ffi-go")
@@ -158,9 +158,17 @@ func gateSignup() {
 	must(errors.As(err, &fe) && fe.Kind == "not_found" && fe.HTTPStatus == 404,
 		"signup for an unknown service: %v", err)
 	must(g.Status() == "pending", "status %q", g.Status())
+	must(g.AccountName() == "ffi-go projet été ✓", "account name %q", g.AccountName())
 	must(strings.HasPrefix(g.ID(), "gate_"), "id %q", g.ID())
 	approve(g.ID())
 	check(g.Wait(context.Background(), 10*time.Second, 20*time.Millisecond), "wait")
+	var polled struct {
+		AccountName string `json:"account_name"`
+	}
+	pd, err := g.PollData()
+	check(err, "poll data")
+	check(json.Unmarshal(pd, &polled), "poll data")
+	must(polled.AccountName == "ffi-go projet été ✓", "account name from the API %q", polled.AccountName)
 	out, err := g.Outputs()
 	check(err, "outputs")
 	must(out["ACME_API_KEY"] == "ak_test_123", "ACME_API_KEY = %q", out["ACME_API_KEY"])

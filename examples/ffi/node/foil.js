@@ -47,6 +47,8 @@ const declarations = [
     'foil_status_t foil_gate_session_create_ex(foil_client_t *c, const char *service_id, const char *account_name, const char *metadata_json, _Out_ foil_gate_session_t **out, _Out_ foil_error_t **error_out)',
     'const char *foil_gate_session_id(const foil_gate_session_t *s)',
     'const char *foil_gate_session_status(const foil_gate_session_t *s)',
+    'const char *foil_gate_session_account_name(const foil_gate_session_t *s)',
+    'const foil_json_t *foil_gate_session_poll_data(const foil_gate_session_t *s)',
     'foil_status_t foil_gate_session_poll(foil_gate_session_t *s)',
     'const char *foil_gate_session_poll_token(const foil_gate_session_t *s)',
     'foil_status_t foil_gate_session_wait_start(foil_gate_session_t *s, long timeout_ms, long interval_ms)',
@@ -205,6 +207,14 @@ class GateSession {
     }
     get status() {
         return C.foil_gate_session_status(this.h);
+    }
+    // The latest poll's data as the API sent it, null before the first poll.
+    pollData() {
+        const v = C.foil_gate_session_poll_data(this.h);
+        return v ? toJS(v) : null;
+    }
+    get accountName() {
+        return C.foil_gate_session_account_name(this.h);
     }
     // A poll token is a credential: never log it.
     get pollToken() {

@@ -95,11 +95,13 @@ async function gateSignup() {
     try {
         assert.throws(() => c.createGateSession('no-such-service', 'ffi-node'), (e) =>
             e instanceof FoilError && e.kind === 'not_found' && e.httpStatus === 404);
-        g = c.createGateSession('acme', 'ffi-node');
+        g = c.createGateSession('acme', 'ffi-node projet été ✓'); // UTF-8 in, UTF-8 back
+        assert.strictEqual(g.accountName, 'ffi-node projet été ✓');
         assert.strictEqual(g.status, 'pending');
         assert.match(g.id, /^gate_/);
         await emulatorPost(`/_emulator/gate/sessions/${g.id}/approve`);
         await g.wait(10000, 20);
+        assert.strictEqual(g.pollData().account_name, 'ffi-node projet été ✓', 'account name from the API');
         assert.deepStrictEqual(g.outputs(), { ACME_API_KEY: 'ak_test_123', ACME_NOTE: 'naïve café ✓' });
         assert.deepStrictEqual(g.refused(), [{ key: 'PATH', reason: 'blocked' }]);
         g.ack();

@@ -32,9 +32,22 @@ func (cl *Client) CreateGateSession(serviceID, accountName string) (*GateSession
 	return &GateSession{s: s}, nil
 }
 
-func (g *GateSession) ID() string         { return goString(C.foil_gate_session_id(g.s)) }
-func (g *GateSession) Status() string     { return goString(C.foil_gate_session_status(g.s)) }
+func (g *GateSession) ID() string     { return goString(C.foil_gate_session_id(g.s)) }
+func (g *GateSession) Status() string { return goString(C.foil_gate_session_status(g.s)) }
+func (g *GateSession) AccountName() string {
+	return goString(C.foil_gate_session_account_name(g.s))
+}
 func (g *GateSession) ConsentURL() string { return goString(C.foil_gate_session_consent_url(g.s)) }
+
+// PollData is the latest poll's data as the API sent it (GateSessionPollData); nil
+// before the first poll.
+func (g *GateSession) PollData() (json.RawMessage, error) {
+	v := C.foil_gate_session_poll_data(g.s)
+	if v == nil {
+		return nil, nil
+	}
+	return jsonText(v)
+}
 
 // PollToken is a credential: never log it.
 func (g *GateSession) PollToken() string { return goString(C.foil_gate_session_poll_token(g.s)) }

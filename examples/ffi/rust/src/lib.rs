@@ -434,6 +434,14 @@ impl GateSession {
     pub fn id(&self) -> String {
         owned(unsafe { sys::foil_gate_session_id(self.raw()) }).unwrap_or_default()
     }
+    /// The latest poll's data as the API sent it; valid until the next poll (the borrow
+    /// of `self` ends before any `&mut self` call).
+    pub fn poll_data(&self) -> Json<'_> {
+        Json::new(unsafe { sys::foil_gate_session_poll_data(self.raw()) })
+    }
+    pub fn account_name(&self) -> String {
+        owned(unsafe { sys::foil_gate_session_account_name(self.raw()) }).unwrap_or_default()
+    }
     pub fn status(&self) -> String {
         owned(unsafe { sys::foil_gate_session_status(self.raw()) }).unwrap_or_default()
     }

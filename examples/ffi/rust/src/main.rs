@@ -189,12 +189,23 @@ fn gate_signup() -> Check {
         Err(e) => return Err(Outcome::Fail(format!("signup for an unknown service: {}", e))),
         Ok(_) => return Err(Outcome::Fail("signup for an unknown service was created".into())),
     }
-    let mut g = c.create_gate_session("acme", "ffi-rust")?;
+    let mut g = c.create_gate_session("acme", "ffi-rust projet été ✓")?; // UTF-8 in, UTF-8 back
+    ensure!(
+        g.account_name() == "ffi-rust projet été ✓",
+        "account name {:?}",
+        g.account_name()
+    );
     drop(c); // the signup keeps its own reference on the client
     ensure!(g.status() == "pending", "status {}", g.status());
     ensure!(g.id().starts_with("gate_"), "id {}", g.id());
     approve(&g.id())?;
     g.wait(Duration::from_secs(10), Duration::from_millis(20))?;
+    let polled = g.poll_data().get("account_name").str().map(String::from);
+    ensure!(
+        polled.as_deref() == Some("ffi-rust projet été ✓"),
+        "account name from the API {:?}",
+        polled
+    );
     let out: HashMap<String, String> = g
         .outputs()
         .iter()

@@ -112,6 +112,8 @@ extern "C" {
     ) -> foil_status_t;
     pub fn foil_gate_session_id(s: *const foil_gate_session_t) -> *const c_char;
     pub fn foil_gate_session_status(s: *const foil_gate_session_t) -> *const c_char;
+    pub fn foil_gate_session_account_name(s: *const foil_gate_session_t) -> *const c_char;
+    pub fn foil_gate_session_poll_data(s: *const foil_gate_session_t) -> *const foil_json_t;
     pub fn foil_gate_session_poll_token(s: *const foil_gate_session_t) -> *const c_char;
     pub fn foil_gate_session_poll(s: *mut foil_gate_session_t) -> foil_status_t;
     pub fn foil_gate_session_wait_start(
