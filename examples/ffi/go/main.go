@@ -183,6 +183,8 @@ func gateSignup() {
 	check(err, "poll data")
 	check(json.Unmarshal(pd, &polled), "poll data")
 	must(polled.AccountName == "ffi-go projet été ✓", "account name from the API %q", polled.AccountName)
+	_, err = cl.CreateGateSession("acme", "cut\x00here") // C.CString would cut it: refused
+	must(errors.As(err, &fe) && fe.Kind == "invalid_argument", "a NUL in a name: %v", err)
 	out, err := g.Outputs()
 	check(err, "outputs")
 	must(out["ACME_API_KEY"] == "ak_test_123", "ACME_API_KEY = %q", out["ACME_API_KEY"])

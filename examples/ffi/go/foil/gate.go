@@ -21,6 +21,12 @@ type GateSession struct {
 // CreateGateSession starts a signup for serviceID with a fresh X25519 key pair. A
 // failure comes back from foil_gate_session_create_ex itself (error_out).
 func (cl *Client) CreateGateSession(serviceID, accountName string) (*GateSession, error) {
+	if err := checkText("service_id", serviceID); err != nil {
+		return nil, err
+	}
+	if err := checkText("account_name", accountName); err != nil {
+		return nil, err
+	}
 	cs, ca := cstr(serviceID), cstr(accountName)
 	defer free(cs)
 	defer free(ca)
