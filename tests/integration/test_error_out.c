@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct env {
     foil_emulator_t *emu;
@@ -189,6 +190,50 @@ static void gate_create_ex_hands_back_the_failure(void **state) {
                      FOIL_E_INVALID_ARGUMENT);
 }
 
+/* A step that absorbs a 503 keeps it on the handle (foil_gate_session_transient_error),
+ * readable after the thread's record moved on; a good poll clears it. */
+static void step_keeps_the_absorbed_failure(void **state) {
+    env *e = *state;
+    FOIL_ASSERT_OK(foil_client_configure(e->client, e->options, NULL));
+    foil_gate_session_t *s = NULL;
+    FOIL_ASSERT_OK(foil_gate_session_create_ex(e->client, "acme", "p", NULL, &s, NULL));
+    assert_null(foil_gate_session_transient_error(s));
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/gate/sessions/", 1,
+                                              foil_emulator_fault_kind_from_name("status"), 503,
+                                              0));
+    FOIL_ASSERT_OK(foil_gate_session_wait_start(s, 10000, 10));
+    long wait_ms = 0;
+    FOIL_ASSERT_OK(foil_gate_session_step(s, &wait_ms)); /* absorbed: still waiting */
+    assert_true(wait_ms > 0);
+    foil_error_clear();
+    const foil_error_t *t = foil_gate_session_transient_error(s);
+    assert_non_null(t);
+    assert_int_equal(foil_error_status(t), FOIL_E_SERVER);
+    assert_int_equal(foil_error_http_status(t), 503);
+    assert_null(foil_gate_session_error(s)); /* not a failure of the call */
+    FOIL_ASSERT_OK(foil_emulator_approve(e->emu, foil_gate_session_id(s)));
+    for (int i = 0; i < 500 && wait_ms > 0; i++) {
+        struct timespec ts = {wait_ms / 1000, (wait_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        FOIL_ASSERT_OK(foil_gate_session_step(s, &wait_ms));
+    }
+    assert_int_equal(wait_ms, 0); /* approved */
+    assert_null(foil_gate_session_transient_error(s));
+    assert_null(foil_gate_session_transient_error(NULL));
+    /* wait_start forgets a kept failure too */
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/gate/sessions/", 1,
+                                              foil_emulator_fault_kind_from_name("status"), 502,
+                                              0));
+    foil_gate_session_t *s2 = NULL;
+    FOIL_ASSERT_OK(foil_gate_session_create_ex(e->client, "acme", "q", NULL, &s2, NULL));
+    FOIL_ASSERT_OK(foil_gate_session_step(s2, &wait_ms));
+    assert_non_null(foil_gate_session_transient_error(s2));
+    FOIL_ASSERT_OK(foil_gate_session_wait_start(s2, 1000, 10));
+    assert_null(foil_gate_session_transient_error(s2));
+    foil_gate_session_free(s2);
+    foil_gate_session_free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(configure_sets_every_kind_of_option, setup, teardown),
@@ -196,6 +241,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(configure_refuses_bad_options_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(configure_never_echoes_the_secret_key, setup, teardown),
         cmocka_unit_test_setup_teardown(gate_create_ex_hands_back_the_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(step_keeps_the_absorbed_failure, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,6 +129,13 @@ FOIL_API void foil_gate_session_cancel(foil_gate_session_t *s);
  * on s has failed yet, or s is NULL. Read it with the foil_error_* accessors (or
  * foil_error_json()). */
 FOIL_API const foil_error_t *foil_gate_session_error(const foil_gate_session_t *s);
+/* The transient failure the latest poll of a wait absorbed (network, timeout, 429, 5xx,
+ * an unusable answer) -- what a progress display shows as "retrying: ..." -- as an owned
+ * copy kept by the session, so an FFI caller reads it from any thread (the step itself
+ * returns FOIL_OK and leaves the detail in the calling thread's foil_last_error()). NULL
+ * when the latest poll of the wait succeeded, no poll has failed since wait_start, or s is
+ * NULL. Borrowed from s: valid until the next step, wait_start or foil_gate_session_free(). */
+FOIL_API const foil_error_t *foil_gate_session_transient_error(const foil_gate_session_t *s);
 
 /* Outputs after approval: integrator and gate envelopes merged, with the env-var
  * policy applied (blocked keys refused; Gate-managed keys only from the gate

@@ -43,6 +43,8 @@ struct foil_gate_session {
     double interval;          /* seconds between polls */
     double next_poll;         /* monotonic seconds */
     char last_transient[160]; /* why the latest poll failed transiently ("" if it did not) */
+    /* A copy of that failure (foil_gate_session_transient_error), or NULL. */
+    foil_error_t *transient;
 };
 
 static void clear_delivery(foil_gate_session_t *s) {
@@ -75,9 +77,16 @@ static foil_status_t failed(foil_gate_session_t *s, foil_status_t st) {
     return st;
 }
 
+static void keep_transient(foil_gate_session_t *s, bool failed_now) {
+    foil_error_free(s->transient);
+    s->transient = NULL;
+    if (failed_now) foil_error_copy(foil_last_error(), &s->transient); /* NULL if no memory */
+}
+
 void foil_gate_session_free(foil_gate_session_t *s) {
     if (!s) return;
     clear_delivery(s);
+    foil_error_free(s->transient);
     foil_result_free(s->last_poll);
     foil_delivery_key_pair_free(s->key_pair);
     free(s->id);
@@ -343,6 +352,7 @@ foil_status_t foil_gate_session_wait_start(foil_gate_session_t *s, long timeout_
     s->interval = interval_ms > 0 ? (double)interval_ms / 1000.0 : 1.0;
     s->next_poll = start; /* the first step polls at once */
     s->last_transient[0] = '\0';
+    keep_transient(s, false);
     s->waiting = true;
     /* cancel_requested is left alone: a cancel issued before this call ends the wait. */
     return FOIL_OK;
@@ -386,6 +396,7 @@ foil_status_t foil_gate_session_step(foil_gate_session_t *s, long *wait_ms) {
     bool is_transient = false;
     double pause = s->interval;
     foil_status_t st = poll_once(s, &is_transient);
+    keep_transient(s, st != FOIL_OK && is_transient);
     if (st == FOIL_OK) {
         s->last_transient[0] = '\0';
         if (delivered(s)) return wait_over(s, FOIL_OK);
@@ -454,6 +465,10 @@ void foil_gate_session_cancel(foil_gate_session_t *s) {
 
 const foil_error_t *foil_gate_session_error(const foil_gate_session_t *s) {
     return s ? s->error : NULL;
+}
+
+const foil_error_t *foil_gate_session_transient_error(const foil_gate_session_t *s) {
+    return s ? s->transient : NULL;
 }
 
 const foil_json_t *foil_gate_session_outputs(const foil_gate_session_t *s) {

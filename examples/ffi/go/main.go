@@ -160,8 +160,22 @@ func gateSignup() {
 	must(g.Status() == "pending", "status %q", g.Status())
 	must(g.AccountName() == "ffi-go projet été ✓", "account name %q", g.AccountName())
 	must(strings.HasPrefix(g.ID(), "gate_"), "id %q", g.ID())
+	// The first poll meets a 503: the step absorbs it (still waiting) and the handle
+	// keeps it for a progress line; after the approval the next steps finish the wait.
+	emulatorPost("/_emulator/faults", `{"method":"GET","path_prefix":"/v1/gate/sessions/","count":1,"kind":"status","status":503}`)
+	check(g.Start(10*time.Second, 20*time.Millisecond), "wait start")
+	d, err := g.Step()
+	check(err, "step")
+	must(d > 0, "a step that met a 503 must ask to wait")
+	r := g.Retrying()
+	must(r != nil && r.Kind == "server" && r.HTTPStatus == 503, "retrying: %v", r)
 	approve(g.ID())
-	check(g.Wait(context.Background(), 10*time.Second, 20*time.Millisecond), "wait")
+	for d > 0 && err == nil {
+		time.Sleep(d)
+		d, err = g.Step()
+	}
+	check(err, "wait")
+	must(g.Retrying() == nil, "a good poll clears the retry detail")
 	var polled struct {
 		AccountName string `json:"account_name"`
 	}
@@ -169,6 +183,8 @@ func gateSignup() {
 	check(err, "poll data")
 	check(json.Unmarshal(pd, &polled), "poll data")
 	must(polled.AccountName == "ffi-go projet été ✓", "account name from the API %q", polled.AccountName)
+	_, err = cl.CreateGateSession("acme", "cut\x00here") // C.CString would cut it: refused
+	must(errors.As(err, &fe) && fe.Kind == "invalid_argument", "a NUL in a name: %v", err)
 	out, err := g.Outputs()
 	check(err, "outputs")
 	must(out["ACME_API_KEY"] == "ak_test_123", "ACME_API_KEY = %q", out["ACME_API_KEY"])

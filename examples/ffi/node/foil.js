@@ -98,6 +98,17 @@ function take(st, e) {
     }
 }
 
+// koffi would cut a string at a NUL when passing it as const char *: refuse it first.
+// (JSON text cannot hold one: JSON.stringify writes \u0000, which foil_call refuses.)
+function checkText(field, value) {
+    if (typeof value === 'string' && value.includes('\0')) {
+        const e = new FoilError(1, null); // FOIL_E_INVALID_ARGUMENT
+        e.code = 'client.invalid_argument';
+        e.fieldErrors = [{ name: field, issue: 'must not contain NUL characters' }];
+        throw e;
+    }
+}
+
 // JSON view -> JS value, through libfoil's serializer (the string is freed right away).
 function toJS(view) {
     const out = [null];
@@ -139,6 +150,7 @@ class Client {
     // Run one API operation by its SDK name ("sessions.get") with a params object; the
     // whole response body as a JS value (null for an operation without content).
     call(operation, params = {}) {
+        checkText('operation', operation);
         const out = [null];
         const err = [null];
         take(C.foil_call(this.h, operation, JSON.stringify(params), out, err), err[0]);
@@ -147,6 +159,7 @@ class Client {
     // The same on a koffi worker thread, so the event loop stays free during the request.
     // The error comes from error_out: the thread-local record belongs to that worker.
     callAsync(operation, params = {}) {
+        checkText('operation', operation);
         return new Promise((resolve, reject) => {
             const out = [null];
             const err = [null];
@@ -163,12 +176,15 @@ class Client {
     }
     // An iterator over a list operation ("sessions.list"); params.limit is the page size.
     iterate(operation, params = {}) {
+        checkText('operation', operation);
         const out = [null];
         const err = [null];
         take(C.foil_call_iter(this.h, operation, JSON.stringify(params), out, err), err[0]);
         return new Iter(out[0]);
     }
     createGateSession(serviceId, accountName) {
+        checkText('service_id', serviceId);
+        checkText('account_name', accountName);
         const out = [null];
         const err = [null];
         take(C.foil_gate_session_create_ex(this.h, serviceId, accountName, null, out, err), err[0]);
@@ -263,6 +279,8 @@ class GateSession {
 }
 
 function verifyToken(token, secret) {
+    checkText('token', token);
+    checkText('secret', secret);
     const out = [null];
     check(C.foil_sealed_token_verify(token, secret, out));
     try {

@@ -102,6 +102,8 @@ async function gateSignup() {
         await emulatorPost(`/_emulator/gate/sessions/${g.id}/approve`);
         await g.wait(10000, 20);
         assert.strictEqual(g.pollData().account_name, 'ffi-node projet été ✓', 'account name from the API');
+        assert.throws(() => c.createGateSession('acme', 'cut\0here'), (e) =>
+            e instanceof FoilError && e.kind === 'invalid_argument'); // koffi would cut it: refused
         assert.deepStrictEqual(g.outputs(), { ACME_API_KEY: 'ak_test_123', ACME_NOTE: 'naïve café ✓' });
         assert.deepStrictEqual(g.refused(), [{ key: 'PATH', reason: 'blocked' }]);
         g.ack();

@@ -67,6 +67,9 @@ func (cl *Client) Call(operation string, params interface{}) (json.RawMessage, e
 	if err != nil {
 		return nil, err
 	}
+	if err := checkText("operation", operation); err != nil {
+		return nil, err
+	}
 	op, cp := cstr(operation), cstr(string(p))
 	defer free(op)
 	defer free(cp)
@@ -131,6 +134,9 @@ type Iter struct {
 func (cl *Client) Iterate(operation string, params interface{}) (*Iter, error) {
 	p, err := json.Marshal(params)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkText("operation", operation); err != nil {
 		return nil, err
 	}
 	op, cp := cstr(operation), cstr(string(p))

@@ -17,6 +17,7 @@ import "C"
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"unsafe"
 )
 
@@ -104,4 +105,17 @@ func jsonText(v *C.foil_json_t) ([]byte, error) {
 }
 
 func cstr(s string) *C.char { return C.CString(s) }
-func free(p *C.char)        { C.free(unsafe.Pointer(p)) }
+
+// checkText refuses a string C cannot receive whole: C.CString would cut it at a NUL.
+// (JSON text cannot hold one: json.Marshal writes \u0000, which foil_call refuses.)
+func checkText(field string, values ...string) error {
+	for _, v := range values {
+		if strings.IndexByte(v, 0) >= 0 {
+			return &Error{Status: int(C.FOIL_E_INVALID_ARGUMENT), Kind: "invalid_argument",
+				Code: "client.invalid_argument", Message: field + " contains a NUL byte",
+				FieldErrors: []FieldError{{Field: field, Issue: "must not contain NUL bytes"}}}
+		}
+	}
+	return nil
+}
+func free(p *C.char) { C.free(unsafe.Pointer(p)) }

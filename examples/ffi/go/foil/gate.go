@@ -21,6 +21,12 @@ type GateSession struct {
 // CreateGateSession starts a signup for serviceID with a fresh X25519 key pair. A
 // failure comes back from foil_gate_session_create_ex itself (error_out).
 func (cl *Client) CreateGateSession(serviceID, accountName string) (*GateSession, error) {
+	if err := checkText("service_id", serviceID); err != nil {
+		return nil, err
+	}
+	if err := checkText("account_name", accountName); err != nil {
+		return nil, err
+	}
 	cs, ca := cstr(serviceID), cstr(accountName)
 	defer free(cs)
 	defer free(ca)
@@ -61,25 +67,49 @@ func (g *GateSession) err(st C.foil_status_t) error {
 	return errorFrom(st, C.foil_gate_session_error(g.s))
 }
 
+// Start begins a wait: timeout <= 0 means until the session expires, interval <= 0
+// means 1 s between polls. Step starts one with the defaults when none is running.
+func (g *GateSession) Start(timeout, interval time.Duration) error {
+	return g.err(C.foil_gate_session_wait_start(g.s, C.long(timeout/time.Millisecond),
+		C.long(interval/time.Millisecond)))
+}
+
+// Step polls once if a poll is due. (0, nil): approved, the outputs are ready.
+// (d > 0, nil): still pending -- sleep d (in Go, however suits) and step again.
+// Otherwise a terminal error: rejected, expired, timeout, cancelled, gone, ...
+func (g *GateSession) Step() (time.Duration, error) {
+	var waitMS C.long
+	if err := g.err(C.foil_gate_session_step(g.s, &waitMS)); err != nil {
+		return 0, err
+	}
+	return time.Duration(waitMS) * time.Millisecond, nil
+}
+
+// Retrying is the transient failure (network, 429, 5xx, ...) the latest step absorbed,
+// nil when its poll worked: what a progress line shows as "retrying: ...". It is kept
+// on the handle (foil_gate_session_transient_error), so it is right on any OS thread.
+func (g *GateSession) Retrying() *Error {
+	e := C.foil_gate_session_transient_error(g.s)
+	if e == nil {
+		return nil
+	}
+	return errorFrom(C.foil_error_status(e), e)
+}
+
 // Wait steps until the signup is approved (nil), or a terminal error: rejected,
 // expired, timeout (the deadline), gone, or ctx's error when ctx ends first. Each
 // foil_gate_session_step polls at most once and says how long to sleep; the sleeping
 // happens here, in Go. No callback crosses from C into Go.
 func (g *GateSession) Wait(ctx context.Context, timeout, interval time.Duration) error {
-	st := C.foil_gate_session_wait_start(g.s, C.long(timeout/time.Millisecond),
-		C.long(interval/time.Millisecond))
-	if err := g.err(st); err != nil {
+	if err := g.Start(timeout, interval); err != nil {
 		return err
 	}
 	for {
-		var waitMS C.long
-		if err := g.err(C.foil_gate_session_step(g.s, &waitMS)); err != nil {
-			return err
+		d, err := g.Step()
+		if err != nil || d == 0 {
+			return err // nil: approved, the outputs are ready
 		}
-		if waitMS == 0 {
-			return nil // approved: the outputs are ready
-		}
-		t := time.NewTimer(time.Duration(waitMS) * time.Millisecond)
+		t := time.NewTimer(d)
 		select {
 		case <-ctx.Done():
 			t.Stop()

@@ -13,6 +13,12 @@ import "encoding/json"
 // and Code "token.<reason>". foil_sealed_token_safe_verify hands the reason back
 // through an out-parameter (a static string), so nothing thread-local is read.
 func VerifyToken(token, secret string) (json.RawMessage, error) {
+	if err := checkText("token", token); err != nil {
+		return nil, err
+	}
+	if err := checkText("secret", secret); err != nil {
+		return nil, err
+	}
 	ct, cs := cstr(token), cstr(secret)
 	defer free(ct)
 	defer free(cs)
