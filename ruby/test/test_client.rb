@@ -2,6 +2,11 @@
 require_relative "test_helper"
 
 class TestClient < Minitest::Test
+  # The gem ships the C core it was built from: their versions move together.
+  def test_gem_version_is_the_core_version
+    assert_equal Foil::Native.version_string, Foil::VERSION
+  end
+
   def test_list_and_records
     page = client.sessions.list(limit: 5)
     assert_kind_of Foil::ListResult, page

@@ -1,4 +1,4 @@
 module Foil
   # The gem's version (libfoil's version is Foil::Native.version_string).
-  VERSION = "0.1.0"
+  VERSION = "0.2.0"
 end
