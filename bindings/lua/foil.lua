@@ -564,6 +564,8 @@ function foil.verify_webhook_signature(args)
                        max_age_seconds = true, now = true, now_seconds = true },
                "verify_webhook_signature")
    check_string(args.secret, "secret")
+   -- An empty secret is the caller's mistake, not a bad signature: raise.
+   if args.secret == "" then error("secret must be a non-empty string", 2) end
    local ts = args.timestamp
    if type(ts) == "number" then ts = fmt("%d", ts) end
    check_string(ts, "timestamp")

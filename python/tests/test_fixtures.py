@@ -88,6 +88,10 @@ def test_webhook_signature() -> None:
     with pytest.raises(ValueError):
         foil.verify_and_parse_webhook_event(timestamp=v["timestamp"], signature=v["invalid_signature"], **common)
     assert foil.parse_webhook_event(json.loads(v["raw_body"])).id == event.id
+    # An empty secret is the caller's mistake: an error, never a plain False.
+    with pytest.raises(foil.FoilInvalidArgumentError, match="secret"):
+        foil.verify_webhook_signature(timestamp=v["timestamp"], signature=v["signature"],
+                                      **dict(common, secret=""))
     if foil_server is not None:
         assert foil_server.verify_webhook_signature(timestamp=v["timestamp"], signature=v["signature"], **common)
 

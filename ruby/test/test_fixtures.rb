@@ -125,6 +125,10 @@ class TestFixtures < Minitest::Test
     end
     assert_equal event[:id], Foil.parse_webhook_event(JSON.parse(v[:raw_body]))[:id]
     assert_raises(TypeError) { Foil.verify_webhook_signature(timestamp: v[:timestamp], signature: 1, **common) }
+    # An empty secret is the caller's mistake: an error, never a plain false.
+    assert_raises(Foil::InvalidArgumentError) do
+      Foil.verify_webhook_signature(timestamp: v[:timestamp], signature: v[:signature], **common, secret: "")
+    end
   end
 
   %w[vector.v1.json vector.v2.json].each do |name|

@@ -6,7 +6,7 @@ import json
 from typing import Any, Mapping
 
 from . import native as _native
-from ._errors import FoilError, FoilSignatureError
+from ._errors import FoilError, FoilInvalidArgumentError, FoilSignatureError
 from ._models import WebhookEventEnvelope
 
 WEBHOOK_TOLERANCE_SECONDS: int = _native.FOIL_WEBHOOK_TOLERANCE_SECONDS
@@ -53,9 +53,14 @@ def verify_webhook_signature(
     now_seconds: int | None = None,
 ) -> bool:
     """True when ``signature`` is the HMAC-SHA256 of ``"<timestamp>.<raw_body>"`` under
-    ``secret`` and the timestamp is within ``max_age_seconds`` of now (constant time)."""
+    ``secret`` and the timestamp is within ``max_age_seconds`` of now (constant time).
+    An empty ``secret`` is a caller's mistake, not a bad signature: it raises
+    :class:`FoilInvalidArgumentError` (a ``ValueError``), as the newest official SDKs do."""
     _check(secret, timestamp, raw_body, signature)
-    if not secret or max_age_seconds < 0:
+    if not secret:
+        raise FoilInvalidArgumentError(0, "client.invalid_argument", "secret: must be a non-empty string",
+                                       field_errors=[{"name": "secret", "issue": "must be a non-empty string"}])
+    if max_age_seconds < 0:
         return False
     try:
         # The C API reads a tolerance of 0 as its default (300 s): the tightest is 1 s.

@@ -57,8 +57,8 @@ module Foil
     Native.webhook_signature_verify(secret, timestamp.to_s, raw_body, signature, max_age_seconds,
                                     now_seconds.nil? ? 0 : now_seconds.to_i.nonzero? || -1)
     true
-  rescue SignatureError, ValidationError
-    false
+  rescue SignatureError
+    false # a bad signature or timestamp; an empty secret (InvalidArgumentError) is raised
   end
 
   # The official gem's name for the same check (Gate webhooks are signed the same way).
