@@ -1,0 +1,53 @@
+/* foil_lua.h: the Lua runtime of the binding (foil_lua.c), shared with the SWIG wrapper.
+ * swig/lua.i %includes this file: SWIG sees only the module's hand-written functions, which
+ * it registers as foil.native.NAME (%native); the C compiler sees everything. */
+#ifndef FOIL_LUA_H
+#define FOIL_LUA_H
+
+#ifndef SWIG
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "foil/foil.h"
+
+/* A string or nil (the checkfn of lua.i's `const char *` typemap). */
+#define foil_lua_isnilstring(L, i) (lua_isnoneornil(L, i) || lua_type(L, i) == LUA_TSTRING)
+
+/* ---- What lua.i's typemaps call. */
+/* One JSON view -> one Lua value: objects -> tables, arrays -> 1-based sequences, null ->
+ * the lightuserdata NULL sentinel (lua-cjson's cjson.null). */
+void foil_lua_push_json(lua_State *L, const foil_json_t *v);
+/* The error table for a failed call with status st (e: its record; used only when it
+ * describes st), with the error metatable foil.lua set. */
+void foil_lua_push_error(lua_State *L, foil_status_t st, const foil_error_t *e);
+/* Raise an invalid_argument error table with this message (does not return). */
+int foil_lua_argerror(lua_State *L, const char *message);
+
+/* ---- Hooks the wrapper (lua.i) defines: SWIG's handle userdata and type table are
+ * visible only there. */
+/* The object of the libfoil handle at idx; NULL when closed or not a handle. */
+void *foil_lua_handle_ptr(lua_State *L, int idx);
+/* Empty the handle at idx (its __gc then does nothing), freeing its object first when
+ * destroy is set and the handle owns it. 0 when idx is not a libfoil handle. */
+int foil_lua_handle_close(lua_State *L, int idx, int destroy);
+/* The client at idx; NULL when it is not an open client. */
+foil_client_t *foil_lua_to_client(lua_State *L, int idx);
+/* Push an owned iterator handle (its __gc frees it). */
+void foil_lua_push_iter(lua_State *L, foil_iter_t *it);
+
+#define FOIL_LUA_NATIVE(NAME) int foil_lua_##NAME(lua_State *L)
+#endif
+
+/* ---- The module's hand-written functions, foil.native.NAME (lua_CFunctions). */
+FOIL_LUA_NATIVE(call);                /* call(client, "sessions.list", params) -> result; raises */
+FOIL_LUA_NATIVE(call_iter);           /* call_iter(client, op, params) -> generic-for iterator */
+FOIL_LUA_NATIVE(close);               /* close(handle): free it now (idempotent) */
+FOIL_LUA_NATIVE(is_open);             /* is_open(handle) -> boolean */
+FOIL_LUA_NATIVE(null);                /* null() -> the null sentinel */
+FOIL_LUA_NATIVE(set_error_metatable); /* the metatable of error tables */
+FOIL_LUA_NATIVE(json_encode);         /* json_encode(value) -> JSON text */
+FOIL_LUA_NATIVE(json_decode);         /* json_decode(text) -> value; raises protocol */
+FOIL_LUA_NATIVE(sleep);               /* sleep(seconds) */
+FOIL_LUA_NATIVE(monotonic);           /* monotonic() -> seconds on a monotonic clock */
+
+#endif
