@@ -342,10 +342,12 @@ typedef struct {
     foil_status_t st;
     foil_result_t *result;
     foil_error_t *error;
+    int ran; /* 0: an interrupt was already pending, so the call was skipped */
 } call_args;
 
 static void *call_nogvl(void *arg) {
     call_args *a = arg;
+    a->ran = 1;
     foil_cancel_bind(a->token);
     a->st = foil_call(a->client, a->operation, a->params, &a->result, &a->error);
     foil_cancel_bind(NULL);
@@ -369,11 +371,19 @@ VALUE foil_rb_call(foil_client_t *client, const char *operation, const char *par
     if (!client) rb_raise(rb_eArgError, "the client is closed");
     if (!operation) rb_raise(rb_eArgError, "operation must be a String");
     VALUE owner = body_new(); /* allocated first: nothing C-owned may be pending on a raise */
-    call_args a = {client, operation, params_json, new_token(), FOIL_E_CANCELLED, NULL, NULL};
-    /* fail_if_interrupted: an interrupt already pending skips the call (st stays
-     * CANCELLED). The result is adopted before any Ruby code can run. */
-    rb_thread_call_without_gvl2(call_nogvl, &a, cancel_token, a.token);
-    foil_cancel_free(a.token);
+    call_args a;
+    for (;;) {
+        a = (call_args){client,           operation, params_json, new_token(),
+                        FOIL_E_CANCELLED, NULL,      NULL,        0};
+        /* fail_if_interrupted: an interrupt already pending (a Thread#kill, or only the
+         * scheduler's timer) skips the call. The token is freed before Ruby runs, the
+         * interrupt is handled (it may raise), and a skipped call is made again. The result
+         * is adopted before any Ruby code can run. */
+        rb_thread_call_without_gvl2(call_nogvl, &a, cancel_token, a.token);
+        foil_cancel_free(a.token);
+        if (a.ran) break;
+        rb_thread_check_ints();
+    }
     if (a.st == FOIL_OK) {
         if (!a.result) return rb_hash_new(); /* no content (204) */
         const foil_json_t *root = foil_result_json(a.result);
@@ -399,10 +409,12 @@ typedef struct {
     long wait_ms;
     foil_status_t st;
     foil_cancel_t *token; /* this call's, fired by the unblocking function */
+    int ran;              /* 0: skipped because an interrupt was pending */
 } gate_args;
 
 static void *gate_nogvl(void *arg) {
     gate_args *g = arg;
+    g->ran = 1;
     foil_cancel_bind(g->token);
     switch (g->what) {
     case GATE_CREATE:
@@ -427,12 +439,17 @@ static void *gate_nogvl(void *arg) {
  * the interrupt (Timeout, Thread#kill, Ctrl-C); otherwise its status is returned. */
 static foil_status_t gate_run(gate_args *g) {
     if (!g->client) rb_raise(rb_eArgError, "the client is closed");
-    g->st = FOIL_E_CANCELLED;
-    g->wait_ms = 0;
-    g->token = new_token();
-    rb_thread_call_without_gvl2(gate_nogvl, g, cancel_token, g->token);
-    foil_cancel_free(g->token);
-    g->token = NULL;
+    for (;;) {
+        g->st = FOIL_E_CANCELLED;
+        g->wait_ms = 0;
+        g->ran = 0;
+        g->token = new_token();
+        rb_thread_call_without_gvl2(gate_nogvl, g, cancel_token, g->token);
+        foil_cancel_free(g->token);
+        g->token = NULL;
+        if (g->ran) break;
+        rb_thread_check_ints(); /* a pending interrupt: handled (it may raise), then again */
+    }
     if (g->st == FOIL_E_CANCELLED) rb_thread_check_ints();
     return g->st;
 }
