@@ -3,38 +3,11 @@
  * on; a fire before the call is not lost; a Gate wait ends; unbound threads are untouched. */
 #include "foil_test.h"
 
-#include "foil_emulator.h"
+#include "emulator_env.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
-
-typedef struct env {
-    foil_emulator_t *emu;
-    foil_client_t *client;
-} env;
-
-static int setup(void **state) {
-    env *e = calloc(1, sizeof *e);
-    foil_emulator_config_t cfg;
-    foil_emulator_config_init(&cfg);
-    cfg.session_count = 20;
-    assert_int_equal(foil_emulator_start(&cfg, &e->emu), FOIL_OK);
-    assert_int_equal(foil_client_new(&e->client), FOIL_OK);
-    assert_int_equal(foil_client_set_base_url(e->client, foil_emulator_base_url(e->emu)), FOIL_OK);
-    assert_int_equal(foil_client_set_secret_key(e->client, foil_emulator_secret_key(e->emu)),
-                     FOIL_OK);
-    *state = e;
-    return 0;
-}
-
-static int teardown(void **state) {
-    env *e = *state;
-    foil_client_free(e->client);
-    foil_emulator_stop(e->emu);
-    free(e);
-    return 0;
-}
 
 static double now_s(void) {
     struct timespec ts;
@@ -67,7 +40,7 @@ static void sleep_ms(long ms) {
 }
 
 static void a_fired_token_ends_only_its_own_thread(void **state) {
-    env *e = *state;
+    emulator_env_t *e = *state;
     /* Both requests wait 1.5 s at the server. */
     FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 2,
                                               FOIL_EMULATOR_FAULT_DELAY, 0, 1500));
@@ -89,7 +62,7 @@ static void a_fired_token_ends_only_its_own_thread(void **state) {
 }
 
 static void a_fire_before_the_call_is_not_lost(void **state) {
-    env *e = *state;
+    emulator_env_t *e = *state;
     foil_cancel_t *token = NULL;
     FOIL_ASSERT_OK(foil_cancel_new(&token));
     foil_cancel_fire(token);
@@ -131,7 +104,7 @@ static void *wait_for_approval(void *arg) {
 }
 
 static void a_gate_wait_ends_when_its_token_fires(void **state) {
-    env *e = *state;
+    emulator_env_t *e = *state;
     foil_gate_session_t *s = NULL;
     FOIL_ASSERT_OK(foil_gate_session_create(e->client, "foil", "cancel-test", NULL, &s));
     gate_wait g = {s, NULL, FOIL_OK};
@@ -150,9 +123,12 @@ static void a_gate_wait_ends_when_its_token_fires(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(a_fired_token_ends_only_its_own_thread, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_fire_before_the_call_is_not_lost, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_gate_wait_ends_when_its_token_fires, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_fired_token_ends_only_its_own_thread, emulator_env_setup,
+                                        emulator_env_teardown),
+        cmocka_unit_test_setup_teardown(a_fire_before_the_call_is_not_lost, emulator_env_setup,
+                                        emulator_env_teardown),
+        cmocka_unit_test_setup_teardown(a_gate_wait_ends_when_its_token_fires, emulator_env_setup,
+                                        emulator_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,46 +2,19 @@
  * injected fault kind ending in a typed error, and minted sealed tokens. */
 #include "foil_test.h"
 
-#include "foil_emulator.h"
+#include "emulator_env.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct env {
-    foil_emulator_t *emu;
-    foil_client_t *client;
-} env;
-
-static int setup(void **state) {
-    env *e = calloc(1, sizeof *e);
-    foil_emulator_config_t cfg;
-    foil_emulator_config_init(&cfg);
-    cfg.session_count = 250;
-    assert_int_equal(foil_emulator_start(&cfg, &e->emu), FOIL_OK);
-    assert_int_equal(foil_client_new(&e->client), FOIL_OK);
-    assert_int_equal(foil_client_set_base_url(e->client, foil_emulator_base_url(e->emu)), FOIL_OK);
-    assert_int_equal(foil_client_set_secret_key(e->client, foil_emulator_secret_key(e->emu)),
-                     FOIL_OK);
-    *state = e;
-    return 0;
-}
-
-static int teardown(void **state) {
-    env *e = *state;
-    foil_client_free(e->client);
-    foil_emulator_stop(e->emu);
-    free(e);
-    return 0;
-}
-
 static int compare_strings(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void iterate_every_session_on_one_connection(void **state) {
-    env *e = *state;
+    emulator_env_t *e = *state;
     foil_iter_t *it = NULL;
     FOIL_ASSERT_OK(foil_sessions_iter(e->client, 50, NULL, NULL, &it));
     char *ids[300];
@@ -71,7 +44,7 @@ static void iterate_every_session_on_one_connection(void **state) {
 }
 
 static void filters_and_detail(void **state) {
-    env *e = *state;
+    emulator_env_t *e = *state;
     foil_page_t *page = NULL;
     FOIL_ASSERT_OK(foil_sessions_list(e->client, 200, NULL, "bot", NULL, &page));
     assert_true(foil_page_count(page) > 0);
@@ -98,7 +71,7 @@ static void filters_and_detail(void **state) {
 }
 
 /* Another client on the emulator: options are set before a client's first request. */
-static foil_client_t *fresh_client(env *e, const char *secret_key) {
+static foil_client_t *fresh_client(emulator_env_t *e, const char *secret_key) {
     foil_client_t *c = NULL;
     FOIL_ASSERT_OK(foil_client_new(&c));
     FOIL_ASSERT_OK(foil_client_set_base_url(c, foil_emulator_base_url(e->emu)));
@@ -108,7 +81,7 @@ static foil_client_t *fresh_client(env *e, const char *secret_key) {
 }
 
 static void auth_errors(void **state) {
-    env *e = *state;
+    emulator_env_t *e = *state;
     foil_page_t *page = NULL;
     foil_client_t *wrong = fresh_client(e, "sk_test_wrong");
     assert_int_equal(foil_sessions_list(wrong, 0, NULL, NULL, NULL, &page), FOIL_E_AUTHENTICATION);
@@ -132,7 +105,7 @@ typedef struct fault_case {
 } fault_case;
 
 static void every_fault_is_a_typed_error(void **state) {
-    env *e = *state;
+    emulator_env_t *e = *state;
     FOIL_ASSERT_OK(foil_client_set_max_response_bytes(e->client, 1024 * 1024));
     const fault_case cases[] = {
         {FOIL_EMULATOR_FAULT_STATUS, 500, FOIL_E_SERVER},
@@ -184,7 +157,7 @@ static void *read_iter_error(void *arg) {
 
 /* A failed page fetch is kept on the iterator, readable from any thread. */
 static void iterator_keeps_its_last_failure(void **state) {
-    env *e = *state;
+    emulator_env_t *e = *state;
     assert_null(foil_iter_error(NULL));
     foil_iter_t *it = NULL;
     FOIL_ASSERT_OK(foil_sessions_iter(e->client, 100, NULL, NULL, &it));
@@ -234,7 +207,7 @@ static void *walk(void *arg) {
 }
 
 static void eight_threads_walk_one_client(void **state) {
-    env *e = *state;
+    emulator_env_t *e = *state;
     pthread_t t[8];
     worker w[8];
     for (int i = 0; i < 8; i++) {
@@ -250,7 +223,7 @@ static void eight_threads_walk_one_client(void **state) {
 }
 
 static void minted_sealed_tokens_verify(void **state) {
-    env *e = *state;
+    emulator_env_t *e = *state;
     char *sid = NULL;
     FOIL_ASSERT_OK(foil_emulator_session_id(e->emu, 0, &sid));
     for (int version = 1; version <= 2; version++) {
@@ -272,13 +245,19 @@ static void minted_sealed_tokens_verify(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(iterate_every_session_on_one_connection, setup, teardown),
-        cmocka_unit_test_setup_teardown(filters_and_detail, setup, teardown),
-        cmocka_unit_test_setup_teardown(auth_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(every_fault_is_a_typed_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(iterator_keeps_its_last_failure, setup, teardown),
-        cmocka_unit_test_setup_teardown(eight_threads_walk_one_client, setup, teardown),
-        cmocka_unit_test_setup_teardown(minted_sealed_tokens_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(iterate_every_session_on_one_connection, emulator_env_setup,
+                                        emulator_env_teardown),
+        cmocka_unit_test_setup_teardown(filters_and_detail, emulator_env_setup,
+                                        emulator_env_teardown),
+        cmocka_unit_test_setup_teardown(auth_errors, emulator_env_setup, emulator_env_teardown),
+        cmocka_unit_test_setup_teardown(every_fault_is_a_typed_error, emulator_env_setup,
+                                        emulator_env_teardown),
+        cmocka_unit_test_setup_teardown(iterator_keeps_its_last_failure, emulator_env_setup,
+                                        emulator_env_teardown),
+        cmocka_unit_test_setup_teardown(eight_threads_walk_one_client, emulator_env_setup,
+                                        emulator_env_teardown),
+        cmocka_unit_test_setup_teardown(minted_sealed_tokens_verify, emulator_env_setup,
+                                        emulator_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

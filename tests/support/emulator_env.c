@@ -1,0 +1,30 @@
+/* See emulator_env.h. */
+#include "emulator_env.h"
+
+#include <stdlib.h>
+
+int emulator_env_setup(void **state) {
+    emulator_env_t *e = calloc(1, sizeof *e);
+    if (!e) return -1;
+    foil_emulator_config_t cfg;
+    foil_emulator_config_init(&cfg);
+    cfg.session_count = 250;
+    if (foil_emulator_start(&cfg, &e->emu) != FOIL_OK || foil_client_new(&e->client) != FOIL_OK ||
+        foil_client_set_base_url(e->client, foil_emulator_base_url(e->emu)) != FOIL_OK ||
+        foil_client_set_secret_key(e->client, foil_emulator_secret_key(e->emu)) != FOIL_OK) {
+        foil_client_free(e->client);
+        foil_emulator_stop(e->emu);
+        free(e);
+        return -1;
+    }
+    *state = e;
+    return 0;
+}
+
+int emulator_env_teardown(void **state) {
+    emulator_env_t *e = *state;
+    foil_client_free(e->client);
+    foil_emulator_stop(e->emu);
+    free(e);
+    return 0;
+}
