@@ -360,7 +360,9 @@ foil_status_t foil_gate_session_wait_start(foil_gate_session_t *s, long timeout_
 
 /* Milliseconds from now until `when`, at least 1 (0 means "approved"). */
 static long ms_until(double when, double now) {
-    double ms = ceil((when - now) * 1000.0);
+    /* The nanosecond off ceil() keeps `now + 0.04 - now` (0.04000000000000625 in doubles)
+     * from becoming 41 ms instead of the 40 ms interval asked for. */
+    double ms = ceil((when - now) * 1000.0 - 1e-6);
     if (ms < 1) return 1;
     return ms > 86400000.0 ? 86400000L : (long)ms;
 }
