@@ -65,6 +65,7 @@ foil_status_t foil_client_new(foil_client_t **out) {
     atomic_init(&c->connections_opened, 0);
     c->timeout_ms = FOIL_DEFAULT_TIMEOUT_MS;
     c->max_response_bytes = FOIL_DEFAULT_MAX_RESPONSE_BYTES;
+    c->prefetch = true;
     atomic_init(&c->env_base, NULL);
     /* FOIL_BASE_URL and FOIL_SECRET_KEY are read later, only when a request needs them and
      * only when not set explicitly: a bad variable never beats an explicit setting. */
@@ -258,6 +259,12 @@ static foil_status_t set_max_response_bytes(foil_client_t *c, long bytes) {
     return FOIL_OK;
 }
 
+static foil_status_t set_prefetch(foil_client_t *c, int enabled) {
+    ARG_CHECK(c, "client");
+    c->prefetch = enabled != 0;
+    return FOIL_OK;
+}
+
 /* --- options are frozen at the first request ----------------------------------- */
 
 void foil_client_mark_in_use(foil_client_t *c) {
@@ -302,6 +309,7 @@ LOCKED_SETTER(user_agent, const char *)
 LOCKED_SETTER(client_suffix, const char *)
 LOCKED_SETTER(max_retries, int)
 LOCKED_SETTER(max_response_bytes, long)
+LOCKED_SETTER(prefetch, int)
 
 void foil_client_cancel(foil_client_t *c) {
     if (c) atomic_fetch_add(&c->cancel_generation, 1);

@@ -23,6 +23,7 @@ struct foil_client {
     long connect_timeout_ms;
     long max_response_bytes;
     int max_retries;
+    bool prefetch; /* iterators request the next page while the current one is read */
     /* CLIENT_CONFIGURABLE -> CLIENT_IN_USE at the first request, for good; a setter holds
      * CLIENT_CONFIGURING while it writes. So no option changes under a request, and a
      * setter after the first request is FOIL_E_STATE instead of a data race. */

@@ -40,7 +40,7 @@ static foil_status_t parse_object(const char *text, const char *field, cJSON **r
 
 /* ---- client options ------------------------------------------------------------------- */
 
-typedef enum { OPT_STRING, OPT_NULLABLE_STRING, OPT_LONG, OPT_INT } opt_type;
+typedef enum { OPT_STRING, OPT_NULLABLE_STRING, OPT_LONG, OPT_INT, OPT_BOOL } opt_type;
 
 typedef struct client_option {
     const char *name;
@@ -61,11 +61,12 @@ static const client_option OPTIONS[] = {
     {"client_suffix", OPT_NULLABLE_STRING, foil_client_set_client_suffix, NULL, NULL},
     {"max_retries", OPT_INT, NULL, NULL, foil_client_set_max_retries},
     {"max_response_bytes", OPT_LONG, NULL, foil_client_set_max_response_bytes, NULL},
+    {"prefetch", OPT_BOOL, NULL, NULL, foil_client_set_prefetch},
 };
 #define OPTION_COUNT (sizeof OPTIONS / sizeof OPTIONS[0])
 #define OPTION_NAMES                                                                               \
     "base_url, secret_key, timeout_ms, connect_timeout_ms, ca_bundle, proxy, user_agent, "         \
-    "client_suffix, max_retries, max_response_bytes"
+    "client_suffix, max_retries, max_response_bytes, prefetch"
 
 static foil_status_t apply_option(foil_client_t *c, const client_option *o, const cJSON *v) {
     switch (o->type) {
@@ -87,6 +88,10 @@ static foil_status_t apply_option(foil_client_t *c, const client_option *o, cons
         return o->type == OPT_INT ? o->set_int(c, (int)v->valuedouble)
                                   : o->set_long(c, (long)v->valuedouble);
     }
+    case OPT_BOOL:
+        if (cJSON_IsBool(v)) return o->set_int(c, cJSON_IsTrue(v));
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, o->name, "must be true or false",
+                               "a boolean", NULL);
     }
     return foil_fail_field(FOIL_E_INVALID_ARGUMENT, o->name, "unknown option type", NULL, NULL);
 }

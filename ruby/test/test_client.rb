@@ -59,6 +59,21 @@ class TestClient < Minitest::Test
     assert_equal emulator.session_id(2), e.next[:id]
   end
 
+  # Every iterator walks through the core (foil_call_iter): the same items with the next page
+  # requested early (the default) or not, the same argument checks as list, and no cursor.
+  def test_iter_with_and_without_prefetch
+    expected = client.sessions.iter(limit: 200, verdict: "human").map { |s| s[:id] }
+    plain = emulator.client(prefetch: false)
+    assert_equal expected, plain.sessions.iter(limit: 200, verdict: "human").map { |s| s[:id] }
+    assert_operator expected.size, :>, 0
+    assert_raises(TypeError) { emulator.client(prefetch: "yes") }
+    assert_raises(ArgumentError) { client.sessions.iter(cursor: "abc") }
+    assert_raises(TypeError) { client.sessions.iter(limit: "10") }
+    assert_raises(Foil::InvalidArgumentError) { client.sessions.iter(limit: 0) }
+    fps = client.fingerprints.iter(limit: 50).to_a
+    assert_equal 130, fps.size
+  end
+
   def test_get_and_not_found
     sid = emulator.session_id(3)
     detail = client.sessions.get(sid)

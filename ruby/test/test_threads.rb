@@ -55,6 +55,43 @@ class TestThreads < Minitest::Test
     end
   end
 
+  # A process whose only thread is blocked in a request: Ruby calls the unblocking function
+  # from the signal handler itself (it is async-signal-safe: no helper thread is started per
+  # call), and Ctrl-C still ends the request promptly.
+  def test_ctrl_c_interrupts_the_only_thread_of_a_process
+    emulator.faults do |emu|
+      emu.inject_fault("delay", path: "/v1/sessions", delay_ms: 5000)
+      child = <<~'RUBY'
+        require "foil"
+        c = Foil::Client.new(base_url: ARGV[0], secret_key: ARGV[1])
+        $stdout.puts "ready"; $stdout.flush
+        t0 = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+        begin
+          c.sessions.iter(limit: 5).first(1)
+        rescue Interrupt
+          puts "interrupted after #{Process.clock_gettime(Process::CLOCK_MONOTONIC) - t0}"
+        end
+      RUBY
+      IO.popen([RbConfig.ruby, "-e", child, emulator.base_url, emulator.secret_key], "r") do |io|
+        assert_equal "ready\n", io.gets
+        sleep 0.3
+        Process.kill("INT", io.pid)
+        line = io.gets.to_s
+        assert_match(/\Ainterrupted after /, line)
+        assert_operator line.split.last.to_f, :<, 0.3 + PROMPT
+      end
+    end
+  end
+
+  def test_timeout_interrupts_a_walk_waiting_for_a_page
+    emulator.faults do |emu|
+      emu.inject_fault("delay", path: "/v1/sessions", delay_ms: 5000, count: 5)
+      t0 = monotonic
+      assert_raises(Timeout::Error) { Timeout.timeout(0.2) { client.sessions.iter(limit: 10).first(25) } }
+      assert_operator monotonic - t0, :<, 0.2 + PROMPT
+    end
+  end
+
   def test_thread_kill_interrupts_a_blocked_request_and_others_go_on
     shared = emulator.client
     emulator.faults do |emu|

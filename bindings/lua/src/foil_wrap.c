@@ -4284,6 +4284,36 @@ static int _wrap_client_set_max_response_bytes(lua_State* L) {
 }
 
 
+static int _wrap_client_set_prefetch(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_client_t *arg1 = (foil_client_t *) 0 ;
+  int arg2 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_client_set_prefetch",2,2)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_client_set_prefetch",1,"foil_client_t *");
+  if(!lua_isnumber(L,2)) SWIG_fail_arg("foil_client_set_prefetch",2,"int");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_client,0))){
+    SWIG_fail_ptr("client_set_prefetch",1,SWIGTYPE_p_foil_client);
+  }
+  
+  arg2 = (int)lua_tonumber(L, 2);
+  result = (foil_status_t)foil_client_set_prefetch(arg1,arg2);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_client_configure(lua_State* L) {
   int SWIG_arg = 0;
   foil_client_t *arg1 = (foil_client_t *) 0 ;
@@ -4733,6 +4763,40 @@ static int _wrap_iter_next(lua_State* L) {
   {
     foil_lua_push_json(L, *arg2);
     SWIG_arg++;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_iter_next_page(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_iter_t *arg1 = (foil_iter_t *) 0 ;
+  foil_page_t **arg2 = (foil_page_t **) 0 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_iter_next_page",2,2)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_iter_next_page",1,"foil_iter_t *");
+  if(!SWIG_isptrtype(L,2)) SWIG_fail_arg("foil_iter_next_page",2,"foil_page_t **");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_iter,0))){
+    SWIG_fail_ptr("iter_next_page",1,SWIGTYPE_p_foil_iter);
+  }
+  
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,2,(void**)&arg2,SWIGTYPE_p_p_foil_page,0))){
+    SWIG_fail_ptr("iter_next_page",2,SWIGTYPE_p_p_foil_page);
+  }
+  
+  result = (foil_status_t)foil_iter_next_page(arg1,arg2);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
   }
   return SWIG_arg;
   
@@ -10444,6 +10508,7 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "client_set_client_suffix", _wrap_client_set_client_suffix},
     { "client_set_max_retries", _wrap_client_set_max_retries},
     { "client_set_max_response_bytes", _wrap_client_set_max_response_bytes},
+    { "client_set_prefetch", _wrap_client_set_prefetch},
     { "client_configure", _wrap_client_configure},
     { "client_cancel", _wrap_client_cancel},
     { "client_connections_opened", _wrap_client_connections_opened},
@@ -10462,6 +10527,7 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "page_request_id", _wrap_page_request_id},
     { "page_json", _wrap_page_json},
     { "iter_next", _wrap_iter_next},
+    { "iter_next_page", _wrap_iter_next_page},
     { "iter_position", _wrap_iter_position},
     { "iter_pages", _wrap_iter_pages},
     { "iter_error", _wrap_iter_error},

@@ -71,16 +71,22 @@ FOIL_API foil_status_t foil_client_set_client_suffix(foil_client_t *client, cons
 FOIL_API foil_status_t foil_client_set_max_retries(foil_client_t *client, int max_retries);
 /* Largest accepted response body (default 64 MiB); larger is FOIL_E_PROTOCOL. */
 FOIL_API foil_status_t foil_client_set_max_response_bytes(foil_client_t *client, long bytes);
+/* Iterators (foil_iter_t, every list's iter) request the next page as soon as the current
+ * one arrives, so the server prepares it while the caller reads (default: on, non-zero).
+ * A walk abandoned early has asked for one page more than it read. The page requested
+ * ahead is only used when it arrived whole with a 2xx answer; otherwise it is asked for
+ * again when needed, with the usual retries and errors. 0 turns this off. */
+FOIL_API foil_status_t foil_client_set_prefetch(foil_client_t *client, int enabled);
 
 /* Set any of the options above from one JSON object, for FFI callers: the failure comes
  * back as an owned copy through error_out (may be NULL; free it with foil_error_free()),
  * so reading it does not depend on the calling thread (see call.h). Keys: "base_url",
  * "secret_key", "timeout_ms", "connect_timeout_ms", "ca_bundle", "proxy", "user_agent",
- * "client_suffix", "max_retries", "max_response_bytes"; values as the setters take them
- * (integers for the numeric ones; null clears secret_key, ca_bundle, proxy, user_agent
- * and client_suffix). Options are applied in the order given by the same setters, so the
- * checks and errors are theirs; the first failure stops, leaving earlier options set. An
- * unknown, repeated or mistyped key, or text that is not a JSON object, is
+ * "client_suffix", "max_retries", "max_response_bytes", "prefetch"; values as the setters
+ * take them (integers for the numeric ones, true/false for prefetch; null clears secret_key,
+ * ca_bundle, proxy, user_agent and client_suffix). Options are applied in the order given by the
+ * same setters, so the checks and errors are theirs; the first failure stops, leaving earlier
+ * options set. An unknown, repeated or mistyped key, or text that is not a JSON object, is
  * FOIL_E_INVALID_ARGUMENT with a field error naming it; after the client's first request
  * every option is FOIL_E_STATE, as for the setters. NULL options_json does nothing.
  * libfoil's parsed copy of the text (it may hold the secret key) is wiped. */

@@ -52,6 +52,10 @@ typedef struct foil_iter foil_iter_t;
  * The item is borrowed and valid until the next call or foil_iter_free(). A failed
  * page fetch returns its error; calling again retries the same page. */
 FOIL_API foil_status_t foil_iter_next(foil_iter_t *it, const foil_json_t **item);
+/* The next whole page, owned by the caller (foil_page_free()): FOIL_OK with *page set, or
+ * FOIL_OK with *page == NULL after the last one. For bindings that keep views into pages.
+ * An iterator walks items or pages: mixing foil_iter_next() and this is FOIL_E_STATE. */
+FOIL_API foil_status_t foil_iter_next_page(foil_iter_t *it, foil_page_t **page);
 /* Items returned so far / pages fetched so far. */
 FOIL_API size_t foil_iter_position(const foil_iter_t *it);
 FOIL_API size_t foil_iter_pages(const foil_iter_t *it);

@@ -1,9 +1,12 @@
-/* foil_iter_t: walks a cursor-paginated list, one page in memory at a time. */
+/* foil_iter_t: walks a cursor-paginated list, one page in memory at a time; the next page
+ * is requested while the caller reads the current one (foil_client_set_prefetch). */
 #include "iterator.h"
 
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+
+typedef enum { WALK_UNSTARTED, WALK_ITEMS, WALK_PAGES } walk_mode;
 
 struct foil_iter {
     foil_client_t *client;
@@ -12,7 +15,10 @@ struct foil_iter {
     char *names[FOIL_REQUEST_MAX_QUERY];
     char *values[FOIL_REQUEST_MAX_QUERY];
     size_t query_count;
-    char *cursor; /* cursor of the next page to fetch; NULL for the first */
+    char *cursor;                /* cursor of the next page to fetch; NULL for the first */
+    foil_request_ahead_t *ahead; /* the request for `cursor`'s page, when started */
+    bool ahead_started;
+    walk_mode mode; /* items or whole pages: not both */
     foil_page_t *page;
     size_t index;
     bool last_page;
@@ -90,13 +96,31 @@ foil_status_t foil_iter_create(foil_client_t *client, const foil_request_t *tmpl
     return FOIL_OK;
 }
 
-static foil_status_t fetch(foil_iter_t *it) {
-    foil_request_t req = {.op = it->op, .path_args = {it->path_args[0], it->path_args[1]}};
+static void page_request(const foil_iter_t *it, foil_request_t *req) {
+    *req = (foil_request_t){.op = it->op, .path_args = {it->path_args[0], it->path_args[1]}};
     for (size_t i = 0; i < it->query_count; i++)
-        foil_request_query(&req, it->names[i], it->values[i]);
-    foil_request_query(&req, "cursor", it->cursor);
+        foil_request_query(req, it->names[i], it->values[i]);
+    foil_request_query(req, "cursor", it->cursor);
+}
+
+/* The page for it->cursor: the answer to the request started ahead when it is a good one,
+ * else sent now (retries and typed errors as for any call). */
+static foil_status_t get_page(foil_iter_t *it, foil_page_t **page) {
+    if (it->ahead_started) {
+        it->ahead_started = false;
+        foil_response_t response;
+        foil_status_t st = foil_request_ahead_finish(it->ahead, &response);
+        if (st == FOIL_OK && foil_page_from_response(&response, page) == FOIL_OK) return FOIL_OK;
+        if (st == FOIL_E_CANCELLED) return st;
+    }
+    foil_request_t req;
+    page_request(it, &req);
+    return foil_request_page(it->client, &req, page);
+}
+
+static foil_status_t fetch(foil_iter_t *it) {
     foil_page_t *page = NULL;
-    foil_status_t st = foil_request_page(it->client, &req, &page);
+    foil_status_t st = get_page(it, &page);
     if (st != FOIL_OK) return st;
     const char *next = foil_page_next_cursor(page);
     bool more = foil_page_has_more(page);
@@ -125,6 +149,43 @@ static foil_status_t fetch(foil_iter_t *it) {
     it->index = 0;
     it->last_page = !more;
     it->pages++;
+    if (more && it->client->prefetch) {
+        if (!it->ahead) it->ahead = foil_request_ahead_new();
+        foil_request_t req;
+        page_request(it, &req);
+        it->ahead_started = it->ahead && foil_request_ahead_start(it->ahead, it->client, &req);
+    }
+    return FOIL_OK;
+}
+
+/* Keep a failure on the handle, readable from any thread (foil_iter_error). */
+static foil_status_t keep_error(foil_iter_t *it, foil_status_t st) {
+    foil_error_free(it->error);
+    it->error = NULL;
+    if (foil_error_copy(foil_last_error(), &it->error) != FOIL_OK) return FOIL_E_NOMEM;
+    return st;
+}
+
+static foil_status_t enter_mode(foil_iter_t *it, walk_mode mode) {
+    if (it->mode != WALK_UNSTARTED && it->mode != mode)
+        return keep_error(it,
+                          foil_fail(FOIL_E_STATE, "an iterator walks items or pages, not both"));
+    it->mode = mode;
+    return FOIL_OK;
+}
+
+foil_status_t foil_iter_next_page(foil_iter_t *it, foil_page_t **page) {
+    if (!page)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "page", "must not be NULL", NULL, NULL);
+    *page = NULL;
+    if (!it) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "it", "must not be NULL", NULL, NULL);
+    foil_status_t st = enter_mode(it, WALK_PAGES);
+    if (st != FOIL_OK) return st;
+    if (it->pages > 0 && it->last_page) return FOIL_OK;
+    if ((st = fetch(it)) != FOIL_OK) return keep_error(it, st);
+    *page = it->page;
+    it->page = NULL;
+    it->position += foil_page_count(*page);
     return FOIL_OK;
 }
 
@@ -133,6 +194,8 @@ foil_status_t foil_iter_next(foil_iter_t *it, const foil_json_t **item) {
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "item", "must not be NULL", NULL, NULL);
     *item = NULL;
     if (!it) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "it", "must not be NULL", NULL, NULL);
+    foil_status_t st = enter_mode(it, WALK_ITEMS);
+    if (st != FOIL_OK) return st;
     for (;;) {
         if (it->page && it->index < foil_page_count(it->page)) {
             *item = foil_page_item(it->page, it->index++);
@@ -140,14 +203,7 @@ foil_status_t foil_iter_next(foil_iter_t *it, const foil_json_t **item) {
             return FOIL_OK;
         }
         if (it->page && it->last_page) return FOIL_OK;
-        foil_status_t st = fetch(it);
-        if (st != FOIL_OK) {
-            /* Kept on the handle, readable from any thread (foil_iter_error). */
-            foil_error_free(it->error);
-            it->error = NULL;
-            if (foil_error_copy(foil_last_error(), &it->error) != FOIL_OK) return FOIL_E_NOMEM;
-            return st;
-        }
+        if ((st = fetch(it)) != FOIL_OK) return keep_error(it, st);
     }
 }
 
@@ -165,6 +221,7 @@ size_t foil_iter_pages(const foil_iter_t *it) {
 
 void foil_iter_free(foil_iter_t *it) {
     if (!it) return;
+    foil_request_ahead_free(it->ahead);
     foil_page_free(it->page);
     free(it->cursor);
     free(it->seen);

@@ -60,29 +60,39 @@ foil_status_t foil_request_result(foil_client_t *client, const foil_request_t *r
     return FOIL_OK;
 }
 
-foil_status_t foil_request_page(foil_client_t *client, const foil_request_t *req,
-                                foil_page_t **out) {
-    if (!out)
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+foil_status_t foil_page_from_response(foil_response_t *response, foil_page_t **out) {
     *out = NULL;
     foil_page_t *p = calloc(1, sizeof *p);
-    if (!p) return foil_fail_nomem();
-    foil_status_t st = foil_request_send(client, req, &p->response);
-    if (st == FOIL_OK) {
-        p->data = member(p->response.root, "data");
-        p->pagination = member(p->response.root, "pagination");
-        if (!cJSON_IsArray(p->data) || !cJSON_IsObject(p->pagination) ||
-            !cJSON_IsBool(member(p->pagination, "has_more")))
-            st = foil_fail(FOIL_E_PROTOCOL, "list response lacks `data` or `pagination`");
-        else
-            st = index_items(p->data, &p->index);
+    if (!p) {
+        foil_response_clear(response);
+        return foil_fail_nomem();
     }
+    p->response = *response;
+    *response = (foil_response_t){0};
+    p->data = member(p->response.root, "data");
+    p->pagination = member(p->response.root, "pagination");
+    foil_status_t st;
+    if (!cJSON_IsArray(p->data) || !cJSON_IsObject(p->pagination) ||
+        !cJSON_IsBool(member(p->pagination, "has_more")))
+        st = foil_fail(FOIL_E_PROTOCOL, "list response lacks `data` or `pagination`");
+    else
+        st = index_items(p->data, &p->index);
     if (st != FOIL_OK) {
         foil_page_free(p);
         return st;
     }
     *out = p;
     return FOIL_OK;
+}
+
+foil_status_t foil_request_page(foil_client_t *client, const foil_request_t *req,
+                                foil_page_t **out) {
+    if (!out)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+    *out = NULL;
+    foil_response_t response;
+    foil_status_t st = foil_request_send(client, req, &response);
+    return st == FOIL_OK ? foil_page_from_response(&response, out) : st;
 }
 
 foil_status_t foil_request_no_content(foil_client_t *client, const foil_request_t *req) {

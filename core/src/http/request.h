@@ -39,6 +39,20 @@ foil_status_t foil_request_send(foil_client_t *client, const foil_request_t *req
                                 foil_response_t *out);
 void foil_response_clear(foil_response_t *r);
 
+/* A GET started now and read later (a walk's next page): see request.c. start returns
+ * false when the request could not be started (nothing to finish then); finish returns
+ * FOIL_OK with the parsed 2xx answer, FOIL_E_CANCELLED when this thread's token or the
+ * client cancelled the wait, and any other status when the answer is not one to keep (the
+ * caller sends the request the ordinary way: no error is set for that). drop abandons a
+ * started request. One thread at a time per ahead. */
+typedef struct foil_request_ahead foil_request_ahead_t;
+foil_request_ahead_t *foil_request_ahead_new(void);
+bool foil_request_ahead_start(foil_request_ahead_t *ah, foil_client_t *client,
+                              const foil_request_t *req);
+foil_status_t foil_request_ahead_finish(foil_request_ahead_t *ah, foil_response_t *out);
+void foil_request_ahead_drop(foil_request_ahead_t *ah);
+void foil_request_ahead_free(foil_request_ahead_t *ah);
+
 /* http/url.c: base_url + the operation's path with its {parameters} percent-encoded
  * (every byte outside RFC 3986's unreserved set, so no id can add a segment, a query or
  * a fragment; "." / ".." / empty ids are refused) + the escaped query. Arguments over
@@ -55,6 +69,8 @@ foil_status_t foil_request_result(foil_client_t *client, const foil_request_t *r
                                   foil_result_t **out);
 foil_status_t foil_request_page(foil_client_t *client, const foil_request_t *req,
                                 foil_page_t **out);
+/* Wrap a list response as a page (takes the response, cleared even on failure). */
+foil_status_t foil_page_from_response(foil_response_t *response, foil_page_t **out);
 foil_status_t foil_request_no_content(foil_client_t *client, const foil_request_t *req);
 /* The page's response as a result (data + pagination in foil_result_json()). Takes
  * the page, which is freed even on failure. */

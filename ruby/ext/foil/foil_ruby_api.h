@@ -10,6 +10,11 @@
  * object; the whole response body as a lazy Foil::Record. The GVL is released during the
  * request; an interrupt (Thread#kill, Timeout, Ctrl-C) cancels it. Raises Foil::Error. */
 VALUE foil_rb_call(foil_client_t *client, const char *operation, const char *params_json);
+/* A walk of a paginated list operation (foil_call_iter; params_json without "cursor"), and
+ * its next page's items (an Array of lazy Foil::Records), nil after the last page. Each
+ * step is GVL-free and interruptible; the core requests the following page meanwhile. */
+VALUE foil_rb_pages(foil_client_t *client, const char *operation, const char *params_json);
+VALUE foil_rb_next_page(VALUE pages);
 /* The core's operation table: [[sdk_name, method, params_json, paginated], ...]. */
 VALUE foil_rb_operations(void);
 

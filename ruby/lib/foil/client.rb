@@ -21,12 +21,14 @@ module Foil
       "#<#{self.class.name}>"
     end
 
-    # Define `method` for the SDK operation `sdk_name`.
-    def self.operation(method, sdk_name)
+    # Define `method` for the SDK operation `sdk_name`; with walk: true, the method walks
+    # every item of that paginated list instead (the core follows the cursor).
+    def self.operation(method, sdk_name, walk: false)
       positional, keywords = OPERATIONS.fetch(sdk_name)
+      keywords -= ["cursor"] if walk
       allowed = keywords.map { |k| k.delete_suffix("!").to_sym }
       required = keywords.select { |k| k.end_with?("!") }.map { |k| k.delete_suffix("!").to_sym }
-      define_method(method) do |*args, **kwargs|
+      define_method(method) do |*args, **kwargs, &block|
         unless args.size == positional.size
           raise ArgumentError, "wrong number of arguments (given #{args.size}, expected #{positional.size})"
         end
@@ -53,7 +55,7 @@ module Foil
         end
         kwargs.each { |k, v| params[k] = v unless v.nil? }
         params.each { |k, v| raise ArgumentError, "#{k} contains a NUL character" if v.is_a?(String) && v.include?("\0") }
-        @client.__send__(:call, sdk_name, params)
+        walk ? @client.__send__(:walk, block, sdk_name, params) : @client.__send__(:call, sdk_name, params)
       end
     end
   end
@@ -63,10 +65,9 @@ module Foil
     operation :list, "sessions.list"
     operation :get, "sessions.get"
 
-    # Every matching session, fetching pages of `limit` as needed (a lazy Enumerator).
-    def iter(limit: nil, verdict: nil, search: nil, &block)
-      @client.__send__(:walk, block) { |cursor| list(limit: limit, cursor: cursor, verdict: verdict, search: search) }
-    end
+    # Every matching session, fetching pages of `limit` as needed (a lazy Enumerator):
+    # iter(limit:, verdict:, search:).
+    operation :iter, "sessions.list", walk: true
 
     # Link a session to your user id.
     def attach_client_user(session_id, client_user_id)
@@ -89,9 +90,7 @@ module Foil
     operation :list, "fingerprints.list"
     operation :get, "fingerprints.get"
 
-    def iter(limit: nil, search: nil, sort: nil, &block)
-      @client.__send__(:walk, block) { |cursor| list(limit: limit, cursor: cursor, search: search, sort: sort) }
-    end
+    operation :iter, "fingerprints.list", walk: true # iter(limit:, search:, sort:)
   end
 
   # An organization's API keys (client.organizations.api_keys).
@@ -102,9 +101,7 @@ module Foil
     operation :revoke, "organizations.api_keys.revoke"
     operation :rotate, "organizations.api_keys.rotate"
 
-    def iter(organization_id, limit: nil, &block)
-      @client.__send__(:walk, block) { |cursor| list(organization_id, limit: limit, cursor: cursor) }
-    end
+    operation :iter, "organizations.api_keys.list", walk: true # iter(organization_id, limit:)
   end
 
   # Organizations (client.organizations) and their api_keys.
@@ -132,15 +129,8 @@ module Foil
     operation :list_events, "webhooks.list_events"
     operation :retrieve_event, "webhooks.retrieve_event"
 
-    def iter_endpoints(organization_id, limit: nil, &block)
-      @client.__send__(:walk, block) { |cursor| list_endpoints(organization_id, limit: limit, cursor: cursor) }
-    end
-
-    def iter_events(organization_id, endpoint_id: nil, type: nil, limit: nil, &block)
-      @client.__send__(:walk, block) do |cursor|
-        list_events(organization_id, endpoint_id: endpoint_id, type: type, limit: limit, cursor: cursor)
-      end
-    end
+    operation :iter_endpoints, "webhooks.list_endpoints", walk: true # iter_endpoints(organization_id, limit:)
+    operation :iter_events, "webhooks.list_events", walk: true # iter_events(organization_id, endpoint_id:, type:, limit:)
   end
 
   # The public Gate registry (client.gate.registry); no secret key needed.
@@ -216,15 +206,17 @@ module Foil
 
     # secret_key defaults to FOIL_SECRET_KEY; a missing key raises Foil::ConfigurationError at
     # the first request that needs one. Extras: max_retries (idempotent requests only,
-    # honouring Retry-After), connect_timeout (seconds), ca_bundle (PEM file), proxy (URL).
+    # honouring Retry-After), connect_timeout (seconds), ca_bundle (PEM file), proxy (URL),
+    # prefetch (iter requests the next page while the current one is read; default true).
     def initialize(secret_key: ENV["FOIL_SECRET_KEY"], base_url: DEFAULT_BASE_URL, timeout: DEFAULT_TIMEOUT,
-                   user_agent: nil, max_retries: 0, connect_timeout: nil, ca_bundle: nil, proxy: nil)
+                   user_agent: nil, max_retries: 0, connect_timeout: nil, ca_bundle: nil, proxy: nil, prefetch: true)
       check_string(:secret_key, secret_key)
       check_string(:base_url, base_url)
       check_string(:user_agent, user_agent)
       check_string(:ca_bundle, ca_bundle)
       check_string(:proxy, proxy)
       raise TypeError, "max_retries must be an Integer" unless max_retries.is_a?(Integer)
+      raise TypeError, "prefetch must be true or false" unless [true, false].include?(prefetch)
 
       h = Native.client_new
       Native.client_set_secret_key(h, secret_key.nil? || secret_key.empty? ? nil : secret_key)
@@ -235,6 +227,7 @@ module Foil
       Native.client_set_max_retries(h, max_retries)
       Native.client_set_ca_bundle(h, ca_bundle) if ca_bundle
       Native.client_set_proxy(h, proxy) if proxy
+      Native.client_set_prefetch(h, prefetch ? 1 : 0)
       Native.client_set_client_suffix(h, "libfoil-ruby/#{VERSION} ruby/#{RUBY_VERSION}")
       @handle = h
       @timeout = timeout
@@ -301,21 +294,21 @@ module Foil
     end
 
     # Every item of a cursor-paginated list: yields to block, or returns a lazy Enumerator.
-    def walk(block, &fetch)
-      enum = Enumerator.new do |y|
-        cursor = nil
-        loop do
-          page = fetch.call(cursor)
-          page.items.each { |item| y << item }
-          break unless page.has_more && page.next_cursor
+    # Pages come from the core's iterator, which requests the next page while this one is
+    # read (prefetch: false turns that off).
+    def walk(block, sdk_name, params)
+      json = JSON.generate(params)
+      return to_enum(:each_item, sdk_name, json) unless block
 
-          cursor = page.next_cursor
-        end
-      end
-      return enum unless block
-
-      enum.each(&block)
+      each_item(sdk_name, json, &block)
       nil
+    end
+
+    def each_item(sdk_name, json, &block)
+      pages = Native.rb_pages(handle, sdk_name, json)
+      while (items = Native.rb_next_page(pages))
+        items.each(&block)
+      end
     end
   end
 end
