@@ -2,7 +2,7 @@
 # against the same emulator in the same run; then 1, 2 and 4 Ruby threads sharing one client.
 #
 #   ruby bench/ruby_walk.rb [--base-url URL --secret-key KEY] [--total N] [--rounds R] [--json]
-#   ruby bench/ruby_walk.rb --only gem|net|eager ...   one walk, nothing else (for callgrind)
+#   ruby bench/ruby_walk.rb --only gem|net|eager|serial ...   one walk, nothing else (for callgrind)
 #
 # Without --base-url an in-process emulator is started (Foil::Testing::Emulator). Every
 # implementation reads each item's id, as a consumer would. --json prints one JSON object.
@@ -21,7 +21,7 @@ OptionParser.new do |o|
   o.on("--limit N", Integer) { |v| opts[:limit] = v }
   o.on("--rounds N", Integer) { |v| opts[:rounds] = v }
   o.on("--json") { opts[:json] = true }
-  o.on("--only IMPL", %w[gem net eager]) { |v| opts[:only] = v.to_sym }
+  o.on("--only IMPL", %w[gem net eager serial]) { |v| opts[:only] = v.to_sym }
 end.parse!
 
 emu = nil
@@ -85,10 +85,13 @@ def timed
 end
 
 client = Foil::Client.new(base_url: opts[:base_url], secret_key: opts[:secret_key])
+# The same gem with prefetch off: each page is requested only when the walk reaches it.
+serial = Foil::Client.new(base_url: opts[:base_url], secret_key: opts[:secret_key], prefetch: false)
 if opts[:only]
   n = case opts[:only]
       when :gem then walk_gem(client, TOTAL)
       when :eager then walk_gem(client, TOTAL, eager: true)
+      when :serial then walk_gem(serial, TOTAL)
       else walk_net_http(opts[:base_url], opts[:secret_key], TOTAL)
       end
   emu&.stop
@@ -97,14 +100,16 @@ if opts[:only]
 end
 walk_gem(client, 1000) # warm up both (connection, code paths)
 walk_net_http(opts[:base_url], opts[:secret_key], 1000)
-secs = { gem: [], net: [], eager: [] }
+walk_gem(serial, 1000)
+secs = { gem: [], net: [], eager: [], serial: [] }
 walks = {
   gem: -> { walk_gem(client, TOTAL) },
   net: -> { walk_net_http(opts[:base_url], opts[:secret_key], TOTAL) },
-  eager: -> { walk_gem(client, TOTAL, eager: true) }
+  eager: -> { walk_gem(client, TOTAL, eager: true) },
+  serial: -> { walk_gem(serial, TOTAL) }
 }
 opts[:rounds].times do |i|
-  order = secs.keys.rotate(i % 3) # rotate so drift favours no implementation
+  order = secs.keys.rotate(i % secs.size) # rotate so drift favours no implementation
   order.each do |impl|
     n, s = timed { walks[impl].call }
     raise "walk ended after #{n} items (the emulator needs >= #{TOTAL} sessions)" unless n == TOTAL
@@ -116,6 +121,7 @@ median = ->(a) { a.sort[a.size / 2] }
 gem_rate = TOTAL / median.(secs[:gem])
 net_rate = TOTAL / median.(secs[:net])
 eager_rate = TOTAL / median.(secs[:eager])
+serial_rate = TOTAL / median.(secs[:serial])
 
 # Threads sharing one client: each walks TOTAL / n sessions; aggregate items/s. Levels
 # alternate round by round; medians, like the walks above.
@@ -135,11 +141,13 @@ emu&.stop
 result = { total: TOTAL, limit: LIMIT, rounds: opts[:rounds], ruby: RUBY_VERSION,
            gem_items_per_s: gem_rate.round, net_http_items_per_s: net_rate.round, ratio: (gem_rate / net_rate).round(2),
            eager_hash_items_per_s: eager_rate.round, eager_ratio: (eager_rate / net_rate).round(2),
+           no_prefetch_items_per_s: serial_rate.round, no_prefetch_ratio: (serial_rate / net_rate).round(2),
            threads_items_per_s: threads.transform_values(&:round) }
 if opts[:json]
   puts JSON.generate(result)
 else
   puts "walk #{TOTAL} sessions: libfoil gem #{gem_rate.round} items/s, Net::HTTP+JSON #{net_rate.round} items/s, " \
-       "ratio #{result[:ratio]}x; with a deep Hash per item (eager) #{eager_rate.round} items/s, #{result[:eager_ratio]}x"
+       "ratio #{result[:ratio]}x; with a deep Hash per item (eager) #{eager_rate.round} items/s, #{result[:eager_ratio]}x; " \
+       "prefetch off #{serial_rate.round} items/s, #{result[:no_prefetch_ratio]}x"
   threads.each { |n, r| puts "#{n} thread(s) sharing one client: #{r.round} items/s (#{(r / threads[1]).round(2)}x)" }
 end

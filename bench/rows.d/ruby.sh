@@ -24,6 +24,8 @@ rows << { benchmark: "Rb: walk #{r["total"].to_s.gsub(/\B(?=(\d{3})+$)/, ",")} s
           ratio: "#{format("%.2f", r["ratio"])}x", target: "≥ 5x", met: met }
 rows << { benchmark: "Rb: walk with a deep Hash per item (eager conversion, items/s)", libfoil: r["eager_hash_items_per_s"].to_s,
           baseline: "#{r["net_http_items_per_s"]} Net::HTTP+JSON", ratio: "#{format("%.2f", r["eager_ratio"])}x", target: "—", met: "info" }
+rows << { benchmark: "Rb: walk with prefetch: false (each page requested when reached, items/s)", libfoil: r["no_prefetch_items_per_s"].to_s,
+          baseline: "#{r["net_http_items_per_s"]} Net::HTTP+JSON", ratio: "#{format("%.2f", r["no_prefetch_ratio"])}x", target: "—", met: "info" }
 one = r["threads_items_per_s"]["1"].to_f
 r["threads_items_per_s"].each do |n, rate|
   rows << { benchmark: "Rb: #{n} thread(s) sharing one client, walk (items/s, speed-up vs 1 thread)",

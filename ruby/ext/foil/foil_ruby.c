@@ -98,21 +98,45 @@ VALUE foil_rb_json(const foil_json_t *v) {
 
 /* ---- Body: owns one C handle holding JSON ------------------------------------------------ */
 
+/* A Record's C part: the Body that owns the JSON, and the node it shows. */
+typedef struct {
+    VALUE owner;
+    const foil_json_t *node;
+} record_t;
+
+/* Records of one Body are carved from chunks the Body owns (a 200-item page makes 200
+ * Records at once: one allocation instead of 200). A Record keeps its Body alive (it marks
+ * it), so the chunks outlive every Record that points into them. */
+#define RECORD_CHUNK 128
+typedef struct record_chunk {
+    struct record_chunk *next;
+    size_t used;
+    record_t records[RECORD_CHUNK];
+} record_chunk;
+
 typedef struct {
     void *handle;
     void (*free_fn)(void *);
     const foil_json_t *root;
+    record_chunk *chunks; /* newest first */
 } body_t;
 
 static void body_free(void *p) {
     body_t *b = p;
     if (b->free_fn) b->free_fn(b->handle);
+    for (record_chunk *c = b->chunks, *next; c; c = next) {
+        next = c->next;
+        xfree(c);
+    }
     xfree(b);
 }
 
 static size_t body_size(const void *p) {
-    (void)p;
-    return sizeof(body_t);
+    const body_t *b = p;
+    size_t n = sizeof(body_t);
+    for (const record_chunk *c = b->chunks; c; c = c->next)
+        n += sizeof *c;
+    return n;
 }
 
 static const rb_data_type_t body_type = {"Foil::Native::Body",
@@ -135,6 +159,7 @@ static VALUE body_new(void) {
     b->handle = NULL;
     b->free_fn = NULL;
     b->root = NULL;
+    b->chunks = NULL;
     return obj;
 }
 
@@ -147,11 +172,6 @@ static void body_adopt(VALUE obj, void *handle, void (*free_fn)(void *), const f
 
 /* ---- Record: a lazy read-only view of a JSON object -------------------------------------- */
 
-typedef struct {
-    VALUE owner;
-    const foil_json_t *node;
-} record_t;
-
 static void record_mark(void *p) {
     rb_gc_mark(((record_t *)p)->owner);
 }
@@ -161,18 +181,23 @@ static size_t record_size(const void *p) {
     return sizeof(record_t);
 }
 
+/* No free function: the record_t belongs to its Body's chunks. */
 static const rb_data_type_t record_type = {
-    "Foil::Record",
-    {record_mark, RUBY_TYPED_DEFAULT_FREE, record_size, NULL, {0}},
-    NULL,
-    NULL,
-    RUBY_TYPED_FREE_IMMEDIATELY};
+    "Foil::Record", {record_mark, NULL, record_size, NULL, {0}}, NULL, NULL, 0};
 
 static VALUE record_new(VALUE owner, const foil_json_t *node) {
-    record_t *r;
-    VALUE obj = TypedData_Make_Struct(c_record, record_t, &record_type, r);
+    body_t *b = RTYPEDDATA_DATA(owner);
+    if (!b->chunks || b->chunks->used == RECORD_CHUNK) {
+        record_chunk *c = ALLOC(record_chunk); /* raises NoMemoryError: nothing pending */
+        c->next = b->chunks;
+        c->used = 0;
+        b->chunks = c;
+    }
+    record_t *r = &b->chunks->records[b->chunks->used++];
     r->owner = owner;
     r->node = node;
+    VALUE obj = TypedData_Wrap_Struct(c_record, &record_type, r);
+    RB_GC_GUARD(owner);
     return obj;
 }
 
@@ -206,9 +231,10 @@ static const foil_json_t *member(const record_t *r, VALUE key) {
     /* JSON keys never hold a NUL (the parser refuses \u0000), and the comparison below
      * relies on it: strncmp stops at the key's end, then name[n] must be that end. */
     if (memchr(k, '\0', (size_t)n)) return NULL;
+    char first = n ? k[0] : '\0'; /* most members differ there: skip the call */
     for (const foil_json_t *m = foil_json_at(r->node, 0); m; m = foil_json_next(m)) {
         const char *name = foil_json_key(m);
-        if (strncmp(name, k, (size_t)n) == 0 && name[n] == '\0') return m;
+        if (name[0] == first && strncmp(name, k, (size_t)n) == 0 && name[n] == '\0') return m;
     }
     return NULL;
 }
