@@ -145,6 +145,19 @@ static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
 }
 %enddef
 
+/* ---- foil_iter_next_page's `foil_page_t **page`: the next whole page, owned by its proxy (freed
+ * by foil_page_free when collected, like any FOIL_OUT_HANDLE), None after the last one. The
+ * call itself runs with the GIL released (-threads); a failed fetch raises from the thread's
+ * error record, set in that same call. */
+%typemap(in, numinputs=0) foil_page_t **page (foil_page_t *temp = NULL) "$1 = &temp;";
+%typemap(argout) foil_page_t **page {
+    PyObject *page_obj = SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, SWIG_POINTER_OWN);
+    if (page_obj) *$1 = NULL; /* the proxy owns it now */
+    $result = foil_py_append($result, page_obj);
+    if (!$result) SWIG_fail;
+}
+%typemap(freearg) foil_page_t **page "foil_page_free(*$1);"; /* a page no proxy took */
+
 %define FOIL_OUT_STRING(NAME, FREE)
 %typemap(in, numinputs=0) char **NAME (char *temp = NULL) "$1 = &temp;";
 %typemap(argout) char **NAME {

@@ -138,6 +138,13 @@ local function check_number(v, what, optional, level)
    return v
 end
 
+local function check_boolean(v, what, level)
+   if type(v) ~= "boolean" then
+      argerror(fmt("%s must be a boolean, not %s", what, type(v)), (level or 2) + 1)
+   end
+   return v
+end
+
 local function check_known(t, known, what, level)
    for k in pairs(t) do
       if not known[k] then
@@ -338,12 +345,13 @@ end
 local CLIENT_OPTIONS = {
    secret_key = true, base_url = true, timeout = true, connect_timeout = true,
    max_retries = true, ca_bundle = true, proxy = true, user_agent = true,
-   max_response_bytes = true,
+   max_response_bytes = true, prefetch = true,
 }
 
 --- foil.new{ secret_key = ..., base_url = ..., timeout = 30, connect_timeout = ...,
----   max_retries = 0, ca_bundle = ..., proxy = ..., user_agent = ... }
--- secret_key defaults to FOIL_SECRET_KEY, base_url to FOIL_BASE_URL or the API.
+---   max_retries = 0, ca_bundle = ..., proxy = ..., user_agent = ..., prefetch = true }
+-- secret_key defaults to FOIL_SECRET_KEY, base_url to FOIL_BASE_URL or the API. prefetch:
+-- iterators request the next page while the current one is read (false turns that off).
 function foil.new(opts)
    opts = check_table(opts, "foil.new options")
    check_known(opts, CLIENT_OPTIONS, "foil.new")
@@ -372,6 +380,7 @@ function foil.new(opts)
    if opts.max_response_bytes ~= nil then
       set(native.client_set_max_response_bytes, check_number(opts.max_response_bytes, "max_response_bytes"))
    end
+   if opts.prefetch ~= nil then set(native.client_set_prefetch, check_boolean(opts.prefetch, "prefetch") and 1 or 0) end
    pcall(native.client_set_client_suffix, h, "lua/" .. (jit and jit.version or _VERSION))
    local client = setmetatable({ _h = h }, Client)
    install_operations(client)

@@ -9,9 +9,11 @@ import pickle
 import weakref
 from typing import Any
 
+import pytest
+
 import foil
+import foil._client
 from foil import native
-from foil._client import _walk
 from foil.testing import Emulator
 
 JsonView = native.py_json_view_type()
@@ -34,18 +36,19 @@ def test_items_are_views_of_their_page(client: foil.Foil) -> None:
         raise AssertionError("a missing key must raise KeyError")
 
 
-def test_an_item_keeps_only_its_page_alive(client: foil.Foil) -> None:
+def test_an_item_keeps_only_its_page_alive(client: foil.Foil, monkeypatch: pytest.MonkeyPatch) -> None:
     pages: list[weakref.ref[Any]] = []
-    handle = client._handle()
 
-    def fetch(cursor: str | None) -> Any:
-        page = native.sessions_list(handle, 50, cursor, None, None)
-        pages.append(weakref.ref(page))
+    def next_page(it: Any) -> Any:  # the walk's page fetch (foil_iter_next_page), watched
+        page = native.iter_next_page(it)
+        if page is not None:
+            pages.append(weakref.ref(page))
         return page
 
+    monkeypatch.setattr(foil._client, "_next_page", next_page)
     kept = None
     live_while_walking = []
-    for i, s in enumerate(_walk(fetch, foil.SessionSummary)):
+    for i, s in enumerate(client.sessions.iter(limit=50)):
         if i == 0:
             kept = s.latest_decision
         if i % 50 == 49:

@@ -93,15 +93,19 @@ return function(t)
       emu:clear_faults()
       t.eq(ok, false)
       t.eq(err.kind, "server")
-      -- a fault on the second page, after items were returned
+      -- a fault on the second page, after items were returned: without prefetch, since by then
+      -- the default client has already asked for that page (and a failed page asked for ahead
+      -- is asked for again)
+      local plain = env.client{ prefetch = false }
       local n = 0
       ok, err = pcall(function()
-         for _ in c.sessions:iter{ limit = 100 } do
+         for _ in plain.sessions:iter{ limit = 100 } do
             n = n + 1
             if n == 50 then emu:inject_fault("status", { path = "/v1/sessions", status = 502, count = 1 }) end
          end
       end)
       emu:clear_faults()
+      plain:close()
       t.eq(ok, false)
       t.eq(n, 100)
       t.eq(err.kind, "server")

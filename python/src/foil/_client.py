@@ -46,6 +46,7 @@ M = TypeVar("M", bound=Model)
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "Foil"]
 
 _unpack_page = _native.py_page_views
+_next_page = _native.iter_next_page
 _unpack_result = _native.py_result_views
 
 
@@ -97,20 +98,23 @@ def _many(result: Any, cls: Callable[[dict[str, Any]], M]) -> list[M]:
     return [cls(cast("dict[str, Any]", item)) for item in _views(data)]
 
 
-def _walk(fetch: Callable[[str | None], Any], cls: Callable[[dict[str, Any]], M]) -> Iterator[M]:
+def _walk(client: Foil, start: Callable[[Any], Any], cls: Callable[[dict[str, Any]], M]) -> Iterator[M]:
     """Every item of a cursor-paginated list, one page in memory at a time (items are
     lazy views: a page is freed once no item of it is referenced).
 
-    Pages are fetched in turn on the calling thread (the GIL is released during the request
-    and the parse): a prefetching helper thread made the walk slower, because each page was
-    then allocated on one thread and freed on the other.
+    ``start(handle)`` makes the core's iterator (``foil_sessions_iter`` and the like: the same
+    checks as ``list``, run at the first ``next()`` as before). The core follows the cursor and
+    requests the next page while this one is read (``Foil(prefetch=False)`` turns that off).
+    Each page comes whole from one call of ``foil_iter_next_page`` with the GIL released, on
+    the calling thread, and belongs to its Python proxy (freed by ``foil_page_free``).
     """
-    cursor: str | None = None
+    it = start(client._handle())
     while True:
-        items, _limit_used, has_more, cursor, _rid = _unpack_page(fetch(cursor))
-        yield from map(cls, _views(items))
-        if not has_more or not cursor:
+        client._handle()  # a client closed mid-walk stops it, as for list()
+        page = _next_page(it)
+        if page is None:
             return
+        yield from map(cls, _views(_unpack_page(page)[0]))
 
 
 class _Namespace:
@@ -134,10 +138,8 @@ class SessionsAPI(_Namespace):
     def iter(self, *, limit: int | None = None, verdict: str | None = None,
              search: str | None = None) -> Iterator[SessionSummary]:
         """Every matching session, fetching pages of ``limit`` as needed."""
-        client = self._client
         n = _limit(limit)
-        return _walk(lambda cursor: _native.sessions_list(client._handle(), n, cursor, verdict, search),
-                     SessionSummary)
+        return _walk(self._client, lambda h: _native.sessions_iter(h, n, verdict, search), SessionSummary)
 
     def get(self, session_id: str) -> SessionDetail:
         """One session with every analysis block."""
@@ -169,9 +171,8 @@ class FingerprintsAPI(_Namespace):
     def iter(self, *, limit: int | None = None, search: str | None = None,
              sort: str | None = None) -> Iterator[VisitorFingerprintSummary]:
         """Every matching fingerprint, fetching pages as needed."""
-        client = self._client
         n = _limit(limit)
-        return _walk(lambda cursor: _native.fingerprints_list(client._handle(), n, cursor, search, sort),
+        return _walk(self._client, lambda h: _native.fingerprints_iter(h, n, search, sort),
                      VisitorFingerprintSummary)
 
     def get(self, visitor_id: str) -> VisitorFingerprintDetail:
@@ -200,9 +201,8 @@ class ApiKeysAPI(_Namespace):
 
     def iter(self, organization_id: str, *, limit: int | None = None) -> Iterator[ApiKey]:
         """Every key of the organization, fetching pages as needed."""
-        client = self._client
         n = _limit(limit)
-        return _walk(lambda cursor: _native.api_keys_list(client._handle(), organization_id, n, cursor), ApiKey)
+        return _walk(self._client, lambda h: _native.api_keys_iter(h, organization_id, n), ApiKey)
 
     def update(self, organization_id: str, key_id: str, *, name: str | None = None,
                allowed_origins: List[str] | None = None, scopes: List[str] | None = None) -> ApiKey:
@@ -255,9 +255,8 @@ class WebhooksAPI(_Namespace):
 
     def iter_endpoints(self, organization_id: str, *, limit: int | None = None) -> Iterator[WebhookEndpoint]:
         """Every endpoint of the organization."""
-        client = self._client
         n = _limit(limit)
-        return _walk(lambda c: _native.webhooks_list_endpoints(client._handle(), organization_id, n, c),
+        return _walk(self._client, lambda h: _native.webhooks_iter_endpoints(h, organization_id, n),
                      WebhookEndpoint)
 
     def create_endpoint(self, organization_id: str, *, name: str, url: str,
@@ -296,10 +295,9 @@ class WebhooksAPI(_Namespace):
     def iter_events(self, organization_id: str, *, endpoint_id: str | None = None, type: str | None = None,
                     limit: int | None = None) -> Iterator[Event]:
         """Every matching event."""
-        client = self._client
         n = _limit(limit)
-        return _walk(lambda c: _native.webhooks_list_events(client._handle(), organization_id, n, c,
-                                                            endpoint_id, type), Event)
+        return _walk(self._client, lambda h: _native.webhooks_iter_events(h, organization_id, n, endpoint_id, type),
+                     Event)
 
     def retrieve_event(self, organization_id: str, event_id: str) -> Event:
         """One event with its webhook deliveries."""
@@ -461,7 +459,8 @@ class Foil:
 
     ``secret_key`` defaults to ``FOIL_SECRET_KEY``. Extras: ``max_retries`` (opt-in retries
     of idempotent requests, honouring ``Retry-After``), ``ca_bundle`` (PEM file),
-    ``proxy`` (URL) and ``connect_timeout`` (seconds). One client may be shared by any
+    ``proxy`` (URL), ``connect_timeout`` (seconds) and ``prefetch`` (``iter()`` requests the
+    next page while the current one is read; default on). One client may be shared by any
     number of threads; use it as a context manager or call :meth:`close`.
     """
 
@@ -476,6 +475,7 @@ class Foil:
         ca_bundle: str | None = None,
         proxy: str | None = None,
         connect_timeout: float | None = None,
+        prefetch: bool = True,
     ) -> None:
         handle = _native.client_new()
         if secret_key is not None and not isinstance(secret_key, str):
@@ -495,6 +495,9 @@ class Foil:
                                            field_errors=[{"name": "max_retries", "issue": "out of range",
                                                           "received": str(max_retries)[:40]}])
         _native.client_set_max_retries(handle, max_retries)
+        if not isinstance(prefetch, bool):
+            raise TypeError(f"prefetch must be bool, not {type(prefetch).__name__}")
+        _native.client_set_prefetch(handle, int(prefetch))
         if ca_bundle is not None:
             _native.client_set_ca_bundle(handle, os.fspath(ca_bundle))
         if proxy is not None:
