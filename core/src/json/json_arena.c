@@ -48,7 +48,14 @@ static bool arena_grow(foil_json_arena_t *a, size_t need) {
     return true;
 }
 
-static cJSON *arena_node(foil_json_arena_t *a) {
+/* Hot helpers of the parse loop, inlined whatever the compiler's size heuristics say. */
+#if defined(__GNUC__)
+#define HOT_INLINE static inline __attribute__((always_inline))
+#else
+#define HOT_INLINE static inline
+#endif
+
+HOT_INLINE cJSON *arena_node(foil_json_arena_t *a) {
     if ((size_t)(a->high - a->low) < sizeof(cJSON) && !arena_grow(a, sizeof(cJSON))) return NULL;
     cJSON *node = (cJSON *)(void *)a->low;
     a->low += sizeof(cJSON);
@@ -56,7 +63,7 @@ static cJSON *arena_node(foil_json_arena_t *a) {
     return node;
 }
 
-static char *arena_bytes(foil_json_arena_t *a, size_t n) {
+HOT_INLINE char *arena_bytes(foil_json_arena_t *a, size_t n) {
     if ((size_t)(a->high - a->low) < n && !arena_grow(a, n)) return NULL;
     a->high -= n;
     return (char *)a->high;
@@ -82,6 +89,7 @@ typedef struct parser {
 } parser;
 
 static const unsigned char *skip_space(const unsigned char *p, const unsigned char *end) {
+    if (p<end && * p> ' ') return p; /* compact JSON: no whitespace at all */
     while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
         p++;
     return p;
@@ -268,29 +276,38 @@ static unsigned char *decode_escapes(parser *ps, const unsigned char *p, const u
     return w;
 }
 
-/* A string body starting after its opening quote. Returns the position after the closing
- * quote and the decoded, NUL-terminated copy in *out; NULL when invalid or out of memory
- * (ps->nomem tells which). */
-static const unsigned char *parse_string(parser *ps, const unsigned char *p, char **out) {
-    const unsigned char *start = p, *end = ps->end;
-    unsigned high = 0;
-    p = string_stop(p, end, &high);
-    if (p < end && *p == '"') { /* the common case: nothing to decode */
-        size_t n = (size_t)(p - start);
-        if (high && !utf8_valid(start, p)) {
-            ps->why = "a string is not valid UTF-8";
-            return NULL;
-        }
-        char *s = arena_bytes(ps->arena, n + 1);
-        if (!s) {
-            ps->nomem = true;
-            return NULL;
-        }
-        memcpy(s, start, n);
-        s[n] = '\0';
-        *out = s;
-        return p + 1;
+/* memcpy for the short strings JSON is mostly made of, without a call: two overlapping
+ * 8- or 4-byte moves stay inside [dst, dst + n). */
+static inline void copy_short(char *dst, const unsigned char *src, size_t n) {
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + n - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = (char)src[i];
+    } else {
+        memcpy(dst, src, n);
     }
+}
+
+/* The rest of a string that is not plain (escapes, or no closing quote): [start, p) is
+ * plain, p is at the first backslash, control character or end; `high` as string_stop. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static const unsigned char *
+parse_escaped(parser *ps, const unsigned char *start, const unsigned char *p, unsigned high,
+              char **out) {
+    const unsigned char *end = ps->end;
     /* Escapes: find the closing quote first, to size the output. */
     const unsigned char *q = p;
     for (;;) {
@@ -316,6 +333,56 @@ static const unsigned char *parse_string(parser *ps, const unsigned char *p, cha
     *w = '\0';
     *out = (char *)s;
     return q + 1;
+}
+
+/* A string body starting after its opening quote. Returns the position after the closing
+ * quote and the decoded, NUL-terminated copy in *out; NULL when invalid or out of memory
+ * (ps->nomem tells which). */
+HOT_INLINE const unsigned char *parse_string(parser *ps, const unsigned char *p, char **out) {
+    const unsigned char *start = p, *end = ps->end;
+    unsigned high = 0;
+#if defined(__SSE2__)
+    /* Most strings (keys, ids, timestamps) end within 32 bytes: find that end here, without
+     * a call; longer ones go on in string_stop. */
+    const unsigned char *scan = p;
+    bool found = false;
+    for (int i = 0; i < 2 && end - scan >= 16; i++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)scan);
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                   _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask) {
+            unsigned at = (unsigned)__builtin_ctz(mask);
+            high |= (unsigned)_mm_movemask_epi8(v) & ((1u << at) - 1u);
+            p = scan + at;
+            found = true;
+            break;
+        }
+        high |= (unsigned)_mm_movemask_epi8(v);
+        scan += 16;
+    }
+    if (!found) p = string_stop(scan, end, &high);
+#else
+    p = string_stop(p, end, &high);
+#endif
+    if (p < end && *p == '"') { /* the common case: nothing to decode */
+        size_t n = (size_t)(p - start);
+        if (high && !utf8_valid(start, p)) {
+            ps->why = "a string is not valid UTF-8";
+            return NULL;
+        }
+        char *s = arena_bytes(ps->arena, n + 1);
+        if (!s) {
+            ps->nomem = true;
+            return NULL;
+        }
+        copy_short(s, start, n);
+        s[n] = '\0';
+        *out = s;
+        return p + 1;
+    }
+    return parse_escaped(ps, start, p, high, out);
 }
 
 /* Powers of ten that doubles hold exactly. */
@@ -415,7 +482,7 @@ static bool literal(const unsigned char *p, const unsigned char *end, const char
 
 /* Append a fresh node to a container, keeping cJSON's links: first child's prev is the
  * last child (itself when alone), so appending finds the tail in O(1). */
-static cJSON *append_child(parser *ps, cJSON *container) {
+HOT_INLINE cJSON *append_child(parser *ps, cJSON *container) {
     cJSON *node = arena_node(ps->arena);
     if (!node) {
         ps->nomem = true;
