@@ -146,12 +146,15 @@ class TestThreads < Minitest::Test
     GC.stress = true
     begin
       ids = client.sessions.list(limit: 3).items.map { |s| s[:latest_decision][:verdict] && s[:id] }
+      # A walk: pages and their Records under GC, an abandoned walk with a page in flight.
+      walked = client.sessions.iter(limit: 7).first(20).map { |s| s[:latest_decision][:verdict] && s[:id] }
       signup.status
       Foil::Native.rb_parse('{"a":{"b":[1,{"c":"d"}]}}').dig(:a, :b, 1, :c)
     ensure
       GC.stress = false
     end
     assert_equal 3, ids.compact.size
+    assert_equal (0...20).map { |i| emulator.session_id(i) }, walked
     GC.start
     assert_equal 3, items.size
     assert_kind_of String, items.first[:id]
