@@ -360,39 +360,11 @@ void foil_rb_raise(foil_status_t st) {
 
 /* ---- GVL-free calls --------------------------------------------------------------------- */
 
-typedef struct {
-    foil_client_t *client;
-    const char *operation;
-    const char *params;
-    foil_cancel_t *token;
-    foil_status_t st;
-    foil_result_t *result;
-    foil_error_t *error;
-    int ran; /* 0: an interrupt was already pending, so the call was skipped */
-} call_args;
-
-static void *call_nogvl(void *arg) {
-    call_args *a = arg;
-    a->ran = 1;
-    foil_cancel_bind(a->token);
-    a->st = foil_call(a->client, a->operation, a->params, &a->result, &a->error);
-    foil_cancel_bind(NULL);
-    return NULL;
-}
-
-/* Unblocking function: runs on another thread when this one is interrupted (Timeout,
- * Thread#kill, Ctrl-C) and fires this call's own token, so only this thread's request
- * ends: other threads sharing the client are untouched. */
+/* Unblocking function: runs when this thread is interrupted (Timeout, Thread#kill, Ctrl-C)
+ * and fires this call's own token, so only this thread's request ends: other threads
+ * sharing the client are untouched. */
 static void cancel_token(void *token) {
     foil_cancel_fire(token);
-}
-
-/* Run fn without the GVL; an interrupt fires `token`. The unblocking function is only an
- * atomic store, so it is async-signal-safe: saying so keeps Ruby 3.1 from starting and
- * joining a helper "unblock" thread around every call made by a lone main thread (that
- * cost ~0.5 ms per call). Like rb_thread_call_without_gvl2, a pending interrupt skips fn. */
-static void run_nogvl(void *(*fn)(void *), void *arg, foil_cancel_t *token) {
-    rb_nogvl(fn, arg, cancel_token, token, RB_NOGVL_INTR_FAIL | RB_NOGVL_UBF_ASYNC_SAFE);
 }
 
 static foil_cancel_t *new_token(void) {
@@ -401,23 +373,60 @@ static foil_cancel_t *new_token(void) {
     return token;
 }
 
+typedef struct {
+    void (*work)(void *);
+    void *arg;
+    foil_cancel_t *token;
+    int ran; /* 0: an interrupt was already pending, so Ruby skipped the work */
+} nogvl_job;
+
+static void *job_nogvl(void *p) {
+    nogvl_job *j = p;
+    j->ran = 1;
+    foil_cancel_bind(j->token);
+    j->work(j->arg);
+    foil_cancel_bind(NULL);
+    return NULL;
+}
+
+/* Run work(arg) without the GVL with a fresh token bound, so an interrupt of this thread
+ * cancels it. The unblocking function is one atomic store, so it is async-signal-safe:
+ * saying so keeps Ruby 3.1 from starting and joining a helper "unblock" thread around every
+ * call made by a lone main thread (that cost ~0.5 ms per call). With RB_NOGVL_INTR_FAIL an
+ * interrupt already pending (a Thread#kill, or only the scheduler's timer) skips the work:
+ * the token is freed before Ruby runs, the interrupt is handled (it may raise), and the
+ * work is run again. Results stay in `arg`, read by the caller before any Ruby code runs. */
+static void run_interruptible(void (*work)(void *), void *arg) {
+    for (;;) {
+        nogvl_job j = {work, arg, new_token(), 0};
+        rb_nogvl(job_nogvl, &j, cancel_token, j.token,
+                 RB_NOGVL_INTR_FAIL | RB_NOGVL_UBF_ASYNC_SAFE);
+        foil_cancel_free(j.token);
+        if (j.ran) return;
+        rb_thread_check_ints();
+    }
+}
+
+typedef struct {
+    foil_client_t *client;
+    const char *operation;
+    const char *params;
+    foil_status_t st;
+    foil_result_t *result;
+    foil_error_t *error;
+} call_args;
+
+static void call_work(void *arg) {
+    call_args *a = arg;
+    a->st = foil_call(a->client, a->operation, a->params, &a->result, &a->error);
+}
+
 VALUE foil_rb_call(foil_client_t *client, const char *operation, const char *params_json) {
     if (!client) rb_raise(rb_eArgError, "the client is closed");
     if (!operation) rb_raise(rb_eArgError, "operation must be a String");
     VALUE owner = body_new(); /* allocated first: nothing C-owned may be pending on a raise */
-    call_args a;
-    for (;;) {
-        a = (call_args){client,           operation, params_json, new_token(),
-                        FOIL_E_CANCELLED, NULL,      NULL,        0};
-        /* fail_if_interrupted: an interrupt already pending (a Thread#kill, or only the
-         * scheduler's timer) skips the call. The token is freed before Ruby runs, the
-         * interrupt is handled (it may raise), and a skipped call is made again. The result
-         * is adopted before any Ruby code can run. */
-        run_nogvl(call_nogvl, &a, a.token);
-        foil_cancel_free(a.token);
-        if (a.ran) break;
-        rb_thread_check_ints();
-    }
+    call_args a = {client, operation, params_json, FOIL_E_CANCELLED, NULL, NULL};
+    run_interruptible(call_work, &a);
     if (a.st == FOIL_OK) {
         if (!a.result) return rb_hash_new(); /* no content (204) */
         const foil_json_t *root = foil_result_json(a.result);
@@ -457,33 +466,21 @@ VALUE foil_rb_pages(foil_client_t *client, const char *operation, const char *pa
 
 typedef struct {
     foil_iter_t *it;
-    foil_cancel_t *token;
     foil_status_t st;
     foil_page_t *page;
-    int ran; /* 0: an interrupt was already pending, so the step was skipped */
 } page_args;
 
-static void *page_nogvl(void *arg) {
+static void page_work(void *arg) {
     page_args *a = arg;
-    a->ran = 1;
-    foil_cancel_bind(a->token);
     a->st = foil_iter_next_page(a->it, &a->page);
-    foil_cancel_bind(NULL);
-    return NULL;
 }
 
 VALUE foil_rb_next_page(VALUE pages) {
     body_t *b = rb_check_typeddata(pages, &body_type);
     if (!b->handle || b->free_fn != free_iter) rb_raise(rb_eArgError, "not a walk");
     VALUE owner = body_new();
-    page_args a;
-    for (;;) {
-        a = (page_args){b->handle, new_token(), FOIL_E_CANCELLED, NULL, 0};
-        run_nogvl(page_nogvl, &a, a.token);
-        foil_cancel_free(a.token);
-        if (a.ran) break;
-        rb_thread_check_ints(); /* a pending interrupt: handled (it may raise), then again */
-    }
+    page_args a = {b->handle, FOIL_E_CANCELLED, NULL};
+    run_interruptible(page_work, &a);
     if (a.st != FOIL_OK) {
         if (a.st == FOIL_E_CANCELLED) rb_thread_check_ints();
         foil_error_t *error = NULL;
@@ -503,14 +500,10 @@ typedef struct {
     enum { GATE_CREATE, GATE_POLL, GATE_STEP, GATE_ACK } what;
     long wait_ms;
     foil_status_t st;
-    foil_cancel_t *token; /* this call's, fired by the unblocking function */
-    int ran;              /* 0: skipped because an interrupt was pending */
 } gate_args;
 
-static void *gate_nogvl(void *arg) {
+static void gate_work(void *arg) {
     gate_args *g = arg;
-    g->ran = 1;
-    foil_cancel_bind(g->token);
     switch (g->what) {
     case GATE_CREATE:
         g->st = foil_gate_session_create(g->client, g->service_id, g->account_name, g->metadata,
@@ -526,25 +519,15 @@ static void *gate_nogvl(void *arg) {
         g->st = foil_gate_session_ack(g->s);
         break;
     }
-    foil_cancel_bind(NULL);
-    return NULL;
 }
 
 /* Run one Gate call without the GVL. A call cancelled by this thread's interrupt ends with
  * the interrupt (Timeout, Thread#kill, Ctrl-C); otherwise its status is returned. */
 static foil_status_t gate_run(gate_args *g) {
     if (!g->client) rb_raise(rb_eArgError, "the client is closed");
-    for (;;) {
-        g->st = FOIL_E_CANCELLED;
-        g->wait_ms = 0;
-        g->ran = 0;
-        g->token = new_token();
-        run_nogvl(gate_nogvl, g, g->token);
-        foil_cancel_free(g->token);
-        g->token = NULL;
-        if (g->ran) break;
-        rb_thread_check_ints(); /* a pending interrupt: handled (it may raise), then again */
-    }
+    g->st = FOIL_E_CANCELLED;
+    g->wait_ms = 0;
+    run_interruptible(gate_work, g);
     if (g->st == FOIL_E_CANCELLED) rb_thread_check_ints();
     return g->st;
 }
