@@ -16,6 +16,7 @@
 
 struct foil_document {
     cJSON *root;
+    struct foil_json_arena *arena; /* set when parsed by foil_document_parse: owns root */
 };
 
 /* --- errors (errors.c) ------------------------------------------------------

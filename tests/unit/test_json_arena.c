@@ -461,6 +461,30 @@ static void test_large_documents(void **state) {
     free(big);
 }
 
+/* foil_document_parse (the public parse, used by bindings for webhook bodies and tests)
+ * runs the same parser: the same refusals, as FOIL_E_INVALID_ARGUMENT, and the same trees. */
+static void test_document_parse_is_the_arena_parser(void **state) {
+    (void)state;
+    const char *bad[] = {"{\"a\":\"\xff\"}", "{\"a\":\"x\\u0000y\"}", "{\"a\":1,}", "[1", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        foil_document_t *doc = NULL;
+        assert_int_equal(foil_document_parse(bad[i], strlen(bad[i]), &doc),
+                         FOIL_E_INVALID_ARGUMENT);
+        assert_null(doc);
+    }
+    const char *text = "{\"a\":[1,\"\xc3\xa9\",null,{\"b\":true}],\"c\":-2.5e3}";
+    foil_document_t *doc = NULL;
+    FOIL_ASSERT_OK(foil_document_parse(text, strlen(text), &doc));
+    const foil_json_t *root = foil_document_root(doc);
+    assert_string_equal(foil_json_string(foil_json_at(foil_json_get(root, "a"), 1)), "\xc3\xa9");
+    int b = 0;
+    double c = 0;
+    assert_true(foil_json_bool(foil_json_get(foil_json_at(foil_json_get(root, "a"), 3), "b"), &b) &&
+                b);
+    assert_true(foil_json_number(foil_json_get(root, "c"), &c) && c == -2500.0);
+    foil_document_free(doc);
+}
+
 static void test_arguments(void **state) {
     (void)state;
     foil_json_arena_t *arena = NULL;
@@ -486,6 +510,7 @@ int main(void) {
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_stricter_than_cjson),
         cmocka_unit_test(test_nul_and_invalid_utf8_refused),
+        cmocka_unit_test(test_document_parse_is_the_arena_parser),
         cmocka_unit_test(test_trailing_and_truncated),
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_prev_links),

@@ -1,5 +1,6 @@
 /* Owned JSON documents and the read-only view accessors over them. */
 #include "internal.h"
+#include "json_arena.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@ foil_status_t foil_document_wrap(cJSON *root, foil_document_t **out) {
         return foil_fail_nomem();
     }
     (*out)->root = root;
+    (*out)->arena = NULL;
     return FOIL_OK;
 }
 
@@ -21,9 +23,22 @@ foil_status_t foil_document_parse(const char *text, size_t len, foil_document_t 
     *out = NULL;
     if (!text)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "text", "must not be NULL", NULL, NULL);
-    cJSON *root = cJSON_ParseWithLength(text, len);
-    if (!root) return foil_fail(FOIL_E_INVALID_ARGUMENT, "not valid JSON");
-    return foil_document_wrap(root, out);
+    /* The response parser: the same checks (UTF-8, no NUL, nesting) as API responses. */
+    foil_json_arena_t *arena = NULL;
+    cJSON *root = NULL;
+    foil_status_t st = len ? foil_json_arena_parse(text, len, &arena, &root) : FOIL_E_PROTOCOL;
+    if (st == FOIL_E_NOMEM) return st;
+    if (st != FOIL_OK) {
+        const char *why = len ? foil_error_message(foil_last_error()) : "empty JSON text";
+        return foil_fail(FOIL_E_INVALID_ARGUMENT, "%s", why ? why : "not valid JSON");
+    }
+    if (!(*out = malloc(sizeof **out))) {
+        foil_json_arena_free(arena, true);
+        return foil_fail_nomem();
+    }
+    (*out)->root = root;
+    (*out)->arena = arena;
+    return FOIL_OK;
 }
 
 const foil_json_t *foil_document_root(const foil_document_t *doc) {
@@ -32,7 +47,10 @@ const foil_json_t *foil_document_root(const foil_document_t *doc) {
 
 void foil_document_free(foil_document_t *doc) {
     if (!doc) return;
-    cJSON_Delete(doc->root);
+    if (doc->arena)
+        foil_json_arena_free(doc->arena, true); /* a document may hold secrets: wiped */
+    else
+        cJSON_Delete(doc->root);
     free(doc);
 }
 
