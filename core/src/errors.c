@@ -159,13 +159,15 @@ static char *client_code(foil_status_t status) {
 }
 
 foil_status_t foil_fail(foil_status_t status, const char *fmt, ...) {
+    /* Formatted before the old record goes: an argument may be one of its strings. */
+    va_list ap;
+    va_start(ap, fmt);
+    char *message = vformat(fmt, ap);
+    va_end(ap);
     error_reset(record());
     tls_error.status = status;
     tls_error.code = client_code(status);
-    va_list ap;
-    va_start(ap, fmt);
-    tls_error.message = vformat(fmt, ap);
-    va_end(ap);
+    tls_error.message = message;
     tls_error.retryable = status == FOIL_E_CONNECTION || status == FOIL_E_TIMEOUT;
     return status;
 }

@@ -28,9 +28,9 @@ foil_status_t foil_document_parse(const char *text, size_t len, foil_document_t 
     cJSON *root = NULL;
     foil_status_t st = len ? foil_json_arena_parse(text, len, &arena, &root) : FOIL_E_PROTOCOL;
     if (st == FOIL_E_NOMEM) return st;
-    if (st != FOIL_OK) {
-        const char *why = len ? foil_error_message(foil_last_error()) : "empty JSON text";
-        return foil_fail(FOIL_E_INVALID_ARGUMENT, "%s", why ? why : "not valid JSON");
+    if (st != FOIL_OK) { /* the parser's reason, as an argument error */
+        const char *why = len ? foil_error_message(foil_last_error()) : NULL;
+        return foil_fail(FOIL_E_INVALID_ARGUMENT, "%s", why ? why : "empty JSON text");
     }
     if (!(*out = malloc(sizeof **out))) {
         foil_json_arena_free(arena, true);
