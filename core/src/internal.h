@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "foil/foil.h"
@@ -54,8 +55,12 @@ bool foil_str_empty(const char *s);
 foil_status_t foil_document_wrap(cJSON *root, foil_document_t **out);
 
 /* --- cancellation tokens (http/cancel.c) --------------------------------------
- * true when the calling thread's bound token (foil/cancel.h) has fired. */
+ * true when the calling thread's bound token (foil/cancel.h) has fired, or the flag set
+ * with foil_cancel_also() is non-zero. */
 bool foil_cancel_requested(void);
+/* Also stop the calling thread's requests when *flag becomes non-zero (NULL: no flag);
+ * returns the previous flag, to put back when the scope ends. */
+atomic_int *foil_cancel_also(atomic_int *flag);
 
 /* --- process-wide (global.c) ------------------------------------------------ */
 foil_status_t foil_ensure_init(void);

@@ -243,6 +243,24 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* A cancel that comes while a poll is in flight aborts that poll at once (not after the
+ * server's 3 s answer), and only it: the session's next wait runs normally. */
+static void cancel_aborts_the_poll_in_flight(void **state) {
+    env *e = *state;
+    foil_gate_session_t *s = create(e);
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/gate/sessions/", 1,
+                                              FOIL_EMULATOR_FAULT_DELAY, 0, 3000));
+    pthread_t t;
+    pthread_create(&t, NULL, cancel_soon, s);
+    double t0 = now_seconds();
+    assert_int_equal(foil_gate_session_wait(s, 10000, 20, NULL, NULL), FOIL_E_CANCELLED);
+    assert_true(now_seconds() - t0 < 1.0);
+    pthread_join(t, NULL);
+    FOIL_ASSERT_OK(foil_emulator_approve(e->emu, foil_gate_session_id(s)));
+    FOIL_ASSERT_OK(foil_gate_session_wait(s, 10000, 20, NULL, NULL));
+    foil_gate_session_free(s);
+}
+
 static void sleep_ms(long ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
@@ -559,6 +577,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(deadline, setup, teardown),
         cmocka_unit_test_setup_teardown(progress_and_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(cancel_from_another_thread, setup, teardown),
+        cmocka_unit_test_setup_teardown(cancel_aborts_the_poll_in_flight, setup, teardown),
         cmocka_unit_test_setup_teardown(transient_poll_failures_are_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(create_validates_before_sending, setup, teardown),
         cmocka_unit_test_setup_teardown(step_until_approved_then_views, setup, teardown),

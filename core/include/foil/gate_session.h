@@ -20,10 +20,8 @@
  * Cancellation. foil_gate_session_cancel() sets an atomic flag on the session. The wait
  * or step in progress, or else the next one, consumes it and returns FOIL_E_CANCELLED, so
  * a cancel issued just before a wait starts is not lost (and cancels that wait). A poll
- * already in flight is not interrupted by it: the step returns FOIL_E_CANCELLED when that
- * poll ends (bounded by the client's timeout). To abort the request in flight as well,
- * call foil_client_cancel() on the session's client: it aborts every request then in
- * flight on that client (all threads), and the wait returns FOIL_E_CANCELLED.
+ * of the wait already in flight is aborted too (within ~0.1 s); no other request on the
+ * client is touched. (foil_client_cancel() aborts every request in flight on the client.)
  */
 #ifndef FOIL_GATE_SESSION_H
 #define FOIL_GATE_SESSION_H

@@ -397,7 +397,10 @@ foil_status_t foil_gate_session_step(foil_gate_session_t *s, long *wait_ms) {
     }
     bool is_transient = false;
     double pause = s->interval;
+    /* foil_gate_session_cancel() also aborts this poll if it comes while it is in flight. */
+    atomic_int *outer = foil_cancel_also(&s->cancel_requested);
     foil_status_t st = poll_once(s, &is_transient);
+    foil_cancel_also(outer);
     keep_transient(s, st != FOIL_OK && is_transient);
     if (st == FOIL_OK) {
         s->last_transient[0] = '\0';

@@ -1,5 +1,6 @@
 /* Cancellation tokens (foil/cancel.h): an atomic flag and the calling thread's binding,
- * read by the request loop, retry back-off and Gate waits (foil_cancel_requested). */
+ * read by the request loop, retry back-off and Gate waits (foil_cancel_requested); and a
+ * second per-thread flag for the call in progress (a Gate session's own cancel). */
 #include "internal.h"
 
 #include <stdatomic.h>
@@ -10,6 +11,9 @@ struct foil_cancel {
 };
 
 static _Thread_local foil_cancel_t *bound;
+/* A second flag the calling thread's current call also stops on (a Gate session's cancel
+ * during its poll), set by foil_cancel_also(). */
+static _Thread_local atomic_int *also;
 
 foil_status_t foil_cancel_new(foil_cancel_t **out) {
     if (!out) return foil_fail(FOIL_E_INVALID_ARGUMENT, "out must not be NULL");
@@ -45,6 +49,12 @@ void foil_cancel_free(foil_cancel_t *token) {
     free(token);
 }
 
+atomic_int *foil_cancel_also(atomic_int *flag) {
+    atomic_int *previous = also;
+    also = flag;
+    return previous;
+}
+
 bool foil_cancel_requested(void) {
-    return bound && atomic_load(&bound->fired);
+    return (bound && atomic_load(&bound->fired)) || (also && atomic_load(also));
 }
