@@ -256,7 +256,8 @@ static void take_details(struct foil_error *e, const cJSON *details) {
 }
 
 foil_status_t foil_fail_http(int http_status, const char *body, size_t body_len,
-                             const char *header_request_id, double retry_after) {
+                             const cJSON *envelope, const char *header_request_id,
+                             double retry_after) {
     struct foil_error *e = record();
     error_reset(e);
     e->status = foil_status_for_http(http_status);
@@ -270,8 +271,7 @@ foil_status_t foil_fail_http(int http_status, const char *body, size_t body_len,
             e->body[body_len] = '\0';
         }
     }
-    cJSON *doc = body ? cJSON_ParseWithLength(body, body_len) : NULL;
-    const cJSON *err = cJSON_GetObjectItemCaseSensitive(doc, "error");
+    const cJSON *err = cJSON_GetObjectItemCaseSensitive(envelope, "error");
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(err, "code");
     const cJSON *message = cJSON_GetObjectItemCaseSensitive(err, "message");
     if (cJSON_IsString(code) && cJSON_IsString(message)) {
@@ -294,7 +294,6 @@ foil_status_t foil_fail_http(int http_status, const char *body, size_t body_len,
         e->message = foil_strdup(buf);
         if (!foil_str_empty(header_request_id)) e->request_id = foil_strdup(header_request_id);
     }
-    cJSON_Delete(doc);
     return e->status;
 }
 

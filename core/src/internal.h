@@ -35,10 +35,12 @@ foil_status_t foil_fail_nomem(void);
 /* Replace the code of the calling thread's last error, for failures whose reason is
  * a stable code of its own ("token.malformed" after foil_fail(FOIL_E_TOKEN, ...)). */
 void foil_error_set_code(const char *code);
-/* An HTTP error response: status from the HTTP code, envelope fields from the body
- * (or code "request.failed" with the raw body kept). Takes ownership of nothing. */
+/* An HTTP error response: status from the HTTP code, fields from `envelope`, the body as
+ * parsed by the caller (NULL when it is not JSON), or code "request.failed"; the raw body
+ * is kept. Takes ownership of nothing. */
 foil_status_t foil_fail_http(int http_status, const char *body, size_t body_len,
-                             const char *header_request_id, double retry_after);
+                             const cJSON *envelope, const char *header_request_id,
+                             double retry_after);
 /* Transport-level failure (no usable response). */
 foil_status_t foil_fail_transport(foil_status_t status, const char *what);
 /* Status for an HTTP status code (401 -> FOIL_E_AUTHENTICATION, ...). */

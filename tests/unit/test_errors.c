@@ -112,6 +112,23 @@ static void non_envelope_body(void **state) {
     assert_non_null(strstr(foil_error_message(err), "502"));
 }
 
+/* An envelope cJSON would have cut short (a message holding \u0000) or that is not UTF-8
+ * is not taken apart: the error says the request failed, with the raw body kept whole. */
+static void envelopes_the_parser_refuses_are_not_read(void **state) {
+    env *e = *state;
+    const char *bodies[] = {"{\"error\":{\"code\":\"bad\",\"message\":\"shown\\u0000hidden\"}}",
+                            "{\"error\":{\"code\":\"bad\",\"message\":\"\xff\xfe\"}}"};
+    for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+        canned_server_respond(e->server, 400, bodies[i], NULL, NULL);
+        foil_result_t *r = NULL;
+        assert_int_equal(foil_sessions_get(e->client, "sid_x", &r), FOIL_E_VALIDATION);
+        const foil_error_t *err = foil_last_error();
+        assert_string_equal(foil_error_code(err), "request.failed");
+        assert_null(strstr(foil_error_message(err), "shown"));
+        assert_string_equal(foil_error_body(err), bodies[i]);
+    }
+}
+
 static void details_extras(void **state) {
     env *e = *state;
     canned_server_respond(e->server, 429,
@@ -384,6 +401,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(not_found, setup, teardown),
         cmocka_unit_test_setup_teardown(validation_error_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(non_envelope_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(envelopes_the_parser_refuses_are_not_read, setup, teardown),
         cmocka_unit_test_setup_teardown(details_extras, setup, teardown),
         cmocka_unit_test(status_table),
         cmocka_unit_test(records_freed_at_thread_exit),

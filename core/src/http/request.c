@@ -390,11 +390,24 @@ static void composed_clear(composed *m) {
     memset(m, 0, sizeof *m);
 }
 
+/* The typed error of a non-2xx answer. Its body is read with the response parser, so an
+ * envelope holding \u0000 or invalid UTF-8 is not taken apart (cJSON would cut a message
+ * at the NUL): it counts as "not the error envelope", its raw body kept. */
+static foil_status_t fail_http(const attempt *a) {
+    foil_json_arena_t *arena = NULL;
+    cJSON *envelope = NULL;
+    if (a->body.len > 0 &&
+        foil_json_arena_parse(a->body.data, a->body.len, &arena, &envelope) != FOIL_OK)
+        envelope = NULL;
+    foil_status_t st = foil_fail_http((int)a->http_status, a->body.data, a->body.len, envelope,
+                                      a->request_id, a->retry_after);
+    foil_json_arena_free(arena, true);
+    return st;
+}
+
 /* The final attempt's answer: a 2xx body parsed into `out`, else the typed error. */
 static foil_status_t decode(const composed *m, const attempt *a, foil_response_t *out) {
-    if (a->http_status < 200 || a->http_status >= 300)
-        return foil_fail_http((int)a->http_status, a->body.data, a->body.len, a->request_id,
-                              a->retry_after);
+    if (a->http_status < 200 || a->http_status >= 300) return fail_http(a);
     foil_status_t st = FOIL_OK;
     out->http_status = (int)a->http_status;
     if (a->request_id[0] && !(out->request_id = foil_strdup(a->request_id))) st = foil_fail_nomem();
