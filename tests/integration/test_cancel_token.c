@@ -89,6 +89,38 @@ static void a_fire_before_the_call_is_not_lost(void **state) {
     assert_int_equal(foil_cancel_new(NULL), FOIL_E_INVALID_ARGUMENT);
 }
 
+/* The token's check runs on the waiting thread while the call waits; once it says yes the
+ * call ends as if the token had fired (a runtime's pending interrupt, seen without anyone
+ * calling foil_cancel_fire). */
+static int after_third_look(void *context) {
+    int *looks = context;
+    return ++*looks >= 3;
+}
+
+static void a_token_check_cancels_the_waiting_call(void **state) {
+    emulator_env_t *e = *state;
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 1,
+                                              FOIL_EMULATOR_FAULT_DELAY, 0, 3000));
+    foil_cancel_t *token = NULL;
+    FOIL_ASSERT_OK(foil_cancel_new(&token));
+    int looks = 0;
+    foil_cancel_set_check(token, after_third_look, &looks);
+    foil_cancel_bind(token);
+    foil_page_t *page = NULL;
+    double t0 = now_s();
+    assert_int_equal(foil_sessions_list(e->client, 5, NULL, NULL, NULL, &page), FOIL_E_CANCELLED);
+    assert_true(now_s() - t0 < 1.5); /* a few 0.1 s ticks, not the 3 s delay */
+    assert_true(foil_cancel_fired(token));
+    assert_int_equal(looks, 3); /* not asked again once fired */
+    /* Without a check, and reset: calls run. */
+    foil_cancel_set_check(token, NULL, NULL);
+    foil_cancel_reset(token);
+    FOIL_ASSERT_OK(foil_sessions_list(e->client, 5, NULL, NULL, NULL, &page));
+    foil_page_free(page);
+    foil_cancel_free(token);
+    foil_cancel_set_check(NULL, after_third_look, &looks); /* harmless */
+}
+
 typedef struct gate_wait {
     foil_gate_session_t *session;
     foil_cancel_t *token;
@@ -124,6 +156,8 @@ static void a_gate_wait_ends_when_its_token_fires(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_fired_token_ends_only_its_own_thread, emulator_env_setup,
+                                        emulator_env_teardown),
+        cmocka_unit_test_setup_teardown(a_token_check_cancels_the_waiting_call, emulator_env_setup,
                                         emulator_env_teardown),
         cmocka_unit_test_setup_teardown(a_fire_before_the_call_is_not_lost, emulator_env_setup,
                                         emulator_env_teardown),

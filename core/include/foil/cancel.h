@@ -40,6 +40,13 @@ FOIL_API void foil_cancel_reset(foil_cancel_t *token);
 FOIL_API int foil_cancel_fired(const foil_cancel_t *token);
 /* Unbinds it first when the calling thread has it bound. NULL: no-op. */
 FOIL_API void foil_cancel_free(foil_cancel_t *token);
+/* A check the waiting thread also runs at each of its ticks (about every 0.1 s) while the
+ * token is bound: non-zero fires the token. For runtimes that mark a pending interrupt
+ * without always calling an unblocking function (Ruby, for a signal that arrives while
+ * other threads exist). It runs on the thread making the call, without any lock of
+ * libfoil's, and must be cheap; NULL removes it. Set it before binding the token. */
+FOIL_API void foil_cancel_set_check(foil_cancel_t *token, int (*check)(void *context),
+                                    void *context);
 
 #ifdef __cplusplus
 }

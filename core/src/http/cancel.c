@@ -8,6 +8,8 @@
 
 struct foil_cancel {
     atomic_int fired;
+    int (*check)(void *context); /* foil_cancel_set_check(): run by the waiting thread */
+    void *context;
 };
 
 static _Thread_local foil_cancel_t *bound;
@@ -20,7 +22,15 @@ foil_status_t foil_cancel_new(foil_cancel_t **out) {
     *out = malloc(sizeof **out);
     if (!*out) return foil_fail_nomem();
     atomic_init(&(*out)->fired, 0);
+    (*out)->check = NULL;
+    (*out)->context = NULL;
     return FOIL_OK;
+}
+
+void foil_cancel_set_check(foil_cancel_t *token, int (*check)(void *context), void *context) {
+    if (!token) return;
+    token->check = check;
+    token->context = context;
 }
 
 void foil_cancel_bind(foil_cancel_t *token) {
@@ -56,5 +66,9 @@ atomic_int *foil_cancel_also(atomic_int *flag) {
 }
 
 bool foil_cancel_requested(void) {
-    return (bound && atomic_load(&bound->fired)) || (also && atomic_load(also));
+    if (also && atomic_load(also)) return true;
+    if (!bound) return false;
+    if (!atomic_load(&bound->fired) && bound->check && bound->check(bound->context))
+        atomic_store(&bound->fired, 1);
+    return atomic_load(&bound->fired);
 }

@@ -367,9 +367,19 @@ static void cancel_token(void *token) {
     foil_cancel_fire(token);
 }
 
+/* The token's check, run by the waiting thread at each tick: a signal (Ctrl-C) that
+ * arrives while other Ruby threads exist only marks a pending interrupt on the main thread
+ * (Ruby calls the unblocking function when a thread gets to handle it, which may be after
+ * the call). A read of the thread's interrupt flags: no allocation, nothing that needs the
+ * GVL. */
+static int interrupt_pending(void *thread) {
+    return rb_thread_interrupted((VALUE)thread);
+}
+
 static foil_cancel_t *new_token(void) {
     foil_cancel_t *token = NULL;
     if (foil_cancel_new(&token) != FOIL_OK) rb_raise(rb_eNoMemError, "out of memory");
+    foil_cancel_set_check(token, interrupt_pending, (void *)rb_thread_current());
     return token;
 }
 
