@@ -24,6 +24,7 @@ type Options struct {
 	TimeoutMS  int64  `json:"timeout_ms,omitempty"`
 	MaxRetries int    `json:"max_retries,omitempty"`
 	UserAgent  string `json:"user_agent,omitempty"`
+	Prefetch   *bool  `json:"prefetch,omitempty"` // nil: the default (on)
 }
 
 // NewClient creates a client and configures it. An empty BaseURL / SecretKey leaves
