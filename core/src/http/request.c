@@ -529,15 +529,21 @@ foil_status_t foil_request_ahead_finish(foil_request_ahead_t *ah, foil_response_
     ah->a.curl_code = drive(ah->multi, ah->easy);
     settle(c, ah->easy, &ah->a);
     ah->easy = NULL;
+    /* Aborted by a cancel of this call: that is the caller's answer. (An abort seen while
+     * the request was being sent belonged to the call that sent it.) */
+    bool cancelled =
+        ah->a.curl_code == CURLE_ABORTED_BY_CALLBACK &&
+        (foil_cancel_requested() || atomic_load(&c->cancel_generation) != ah->a.cancel_generation);
     foil_status_t st;
-    if (ah->a.curl_code == CURLE_ABORTED_BY_CALLBACK)
-        st = curl_status(c, ah->m.op, &ah->a); /* cancelled: that is the caller's answer */
+    if (cancelled)
+        st = foil_fail(FOIL_E_CANCELLED, "%s was cancelled", ah->m.op->name);
     else if (ah->a.curl_code != CURLE_OK || ah->a.http_status < 200 || ah->a.http_status >= 300)
         st = FOIL_E_STATE; /* not an answer to keep: the caller sends the request again */
     else
         st = decode(&ah->m, &ah->a, out);
     return_buffer(c, &ah->m, &ah->a.body);
     composed_clear(&ah->m);
+    ah->client = NULL;
     return st;
 }
 
