@@ -61,6 +61,7 @@ foil_status_t foil_client_new(foil_client_t **out) {
     if (!c) return foil_fail_nomem();
     atomic_init(&c->refs, 1);
     atomic_init(&c->config_state, CLIENT_CONFIGURABLE);
+    atomic_init(&c->request_started, 0);
     atomic_init(&c->cancel_generation, 0);
     atomic_init(&c->connections_opened, 0);
     c->timeout_ms = FOIL_DEFAULT_TIMEOUT_MS;
@@ -269,6 +270,9 @@ static foil_status_t set_prefetch(foil_client_t *c, int enabled) {
 
 void foil_client_mark_in_use(foil_client_t *c) {
     if (atomic_load_explicit(&c->config_state, memory_order_acquire) == CLIENT_IN_USE) return;
+    /* Said first, so a setter running in a loop cannot keep the request waiting: the one
+     * writing now finishes, every later one is refused. */
+    atomic_store(&c->request_started, 1);
     int expected = CLIENT_CONFIGURABLE;
     while (!atomic_compare_exchange_weak(&c->config_state, &expected, CLIENT_IN_USE)) {
         if (expected == CLIENT_IN_USE) return;
@@ -280,8 +284,9 @@ void foil_client_mark_in_use(foil_client_t *c) {
 /* Take the right to write options; FOIL_E_STATE once a request has started. */
 static foil_status_t config_begin(foil_client_t *c) {
     int expected = CLIENT_CONFIGURABLE;
-    while (!atomic_compare_exchange_weak(&c->config_state, &expected, CLIENT_CONFIGURING)) {
-        if (expected == CLIENT_IN_USE)
+    while (atomic_load(&c->request_started) ||
+           !atomic_compare_exchange_weak(&c->config_state, &expected, CLIENT_CONFIGURING)) {
+        if (expected == CLIENT_IN_USE || atomic_load(&c->request_started))
             return foil_fail(FOIL_E_STATE, "client options must be set before the client's "
                                            "first request; create another client instead");
         expected = CLIENT_CONFIGURABLE; /* another setter on another thread */

@@ -28,6 +28,7 @@ struct foil_client {
      * CLIENT_CONFIGURING while it writes. So no option changes under a request, and a
      * setter after the first request is FOIL_E_STATE instead of a data race. */
     atomic_int config_state;
+    atomic_int request_started; /* set by the first request before it waits: setters give up */
     atomic_long cancel_generation;
     atomic_long connections_opened;
     foil_transport_t *transport;
