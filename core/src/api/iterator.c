@@ -17,8 +17,7 @@ struct foil_iter {
     size_t query_count;
     char *cursor;                /* cursor of the next page to fetch; NULL for the first */
     foil_request_ahead_t *ahead; /* the request for `cursor`'s page, when started */
-    bool ahead_started;
-    walk_mode mode; /* items or whole pages: not both */
+    walk_mode mode;              /* items or whole pages: not both */
     foil_page_t *page;
     size_t index;
     bool last_page;
@@ -106,8 +105,7 @@ static void page_request(const foil_iter_t *it, foil_request_t *req) {
 /* The page for it->cursor: the answer to the request started ahead when it is a good one,
  * else sent now (retries and typed errors as for any call). */
 static foil_status_t get_page(foil_iter_t *it, foil_page_t **page) {
-    if (it->ahead_started) {
-        it->ahead_started = false;
+    if (it->ahead) { /* FOIL_E_STATE when no request was started */
         foil_response_t response;
         foil_status_t st = foil_request_ahead_finish(it->ahead, &response);
         if (st == FOIL_OK && foil_page_from_response(&response, page) == FOIL_OK) return FOIL_OK;
@@ -153,7 +151,7 @@ static foil_status_t fetch(foil_iter_t *it) {
         if (!it->ahead) it->ahead = foil_request_ahead_new();
         foil_request_t req;
         page_request(it, &req);
-        it->ahead_started = it->ahead && foil_request_ahead_start(it->ahead, it->client, &req);
+        if (it->ahead) foil_request_ahead_start(it->ahead, it->client, &req);
     }
     return FOIL_OK;
 }

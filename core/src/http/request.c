@@ -494,10 +494,10 @@ foil_request_ahead_t *foil_request_ahead_new(void) {
     return calloc(1, sizeof(foil_request_ahead_t));
 }
 
-bool foil_request_ahead_start(foil_request_ahead_t *ah, foil_client_t *c,
+void foil_request_ahead_start(foil_request_ahead_t *ah, foil_client_t *c,
                               const foil_request_t *req) {
     foil_request_ahead_drop(ah);
-    if (!ah->multi && !(ah->multi = new_multi())) return false;
+    if (!ah->multi && !(ah->multi = new_multi())) return;
     bool started = false;
     if (compose(c, req, &ah->m) == FOIL_OK && ah->m.idempotent && !ah->m.body) {
         memset(&ah->a, 0, sizeof ah->a);
@@ -516,7 +516,6 @@ bool foil_request_ahead_start(foil_request_ahead_t *ah, foil_client_t *c,
         }
     }
     if (!started) foil_request_ahead_drop(ah);
-    return started;
 }
 
 foil_status_t foil_request_ahead_finish(foil_request_ahead_t *ah, foil_response_t *out) {

@@ -39,15 +39,14 @@ foil_status_t foil_request_send(foil_client_t *client, const foil_request_t *req
                                 foil_response_t *out);
 void foil_response_clear(foil_response_t *r);
 
-/* A GET started now and read later (a walk's next page): see request.c. start returns
- * false when the request could not be started (nothing to finish then); finish returns
- * FOIL_OK with the parsed 2xx answer, FOIL_E_CANCELLED when this thread's token or the
- * client cancelled the wait, and any other status when the answer is not one to keep (the
- * caller sends the request the ordinary way: no error is set for that). drop abandons a
- * started request. One thread at a time per ahead. */
+/* A GET started now and read later (a walk's next page): see request.c. start is best
+ * effort; finish returns FOIL_OK with the parsed 2xx answer, FOIL_E_CANCELLED when this
+ * thread's token or the client cancelled the wait, and any other status when there is no
+ * answer to keep (nothing was started, or a bad answer: the caller sends the request the
+ * ordinary way). drop abandons a started request. One thread at a time per ahead. */
 typedef struct foil_request_ahead foil_request_ahead_t;
 foil_request_ahead_t *foil_request_ahead_new(void);
-bool foil_request_ahead_start(foil_request_ahead_t *ah, foil_client_t *client,
+void foil_request_ahead_start(foil_request_ahead_t *ah, foil_client_t *client,
                               const foil_request_t *req);
 foil_status_t foil_request_ahead_finish(foil_request_ahead_t *ah, foil_response_t *out);
 void foil_request_ahead_drop(foil_request_ahead_t *ah);

@@ -89,7 +89,7 @@ typedef struct parser {
 } parser;
 
 static const unsigned char *skip_space(const unsigned char *p, const unsigned char *end) {
-    if (p<end && * p> ' ') return p; /* compact JSON: no whitespace at all */
+    if (p == end || *p > ' ') return p; /* compact JSON: no whitespace at all */
     while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
         p++;
     return p;
@@ -98,6 +98,16 @@ static const unsigned char *skip_space(const unsigned char *p, const unsigned ch
 static bool is_digit(unsigned char c) {
     return c >= '0' && c <= '9';
 }
+
+#if defined(__SSE2__)
+/* Bit i set when byte i of v ends a plain run inside a string: '"', '\\' or <= 0x1F. */
+static inline unsigned stop_mask16(__m128i v) {
+    __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+        _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
 
 /* First byte in [p, end) that ends a plain run inside a string: '"', '\\' or a control
  * character; `end` when there is none. 16 or 8 bytes at a time where the target allows.
@@ -109,15 +119,10 @@ static const unsigned char *string_stop(const unsigned char *p, const unsigned c
      * loops would cost a store per step. */
     unsigned seen_high = 0;
 #if defined(__SSE2__)
-    const __m128i quote16 = _mm_set1_epi8('"'), slash16 = _mm_set1_epi8('\\'),
-                  control16 = _mm_set1_epi8(0x1F);
     __m128i seen = _mm_setzero_si128();
     while (end - p >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i hit =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote16), _mm_cmpeq_epi8(v, slash16)),
-                         _mm_cmpeq_epi8(_mm_min_epu8(v, control16), v)); /* v <= 0x1F */
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        unsigned mask = stop_mask16(v);
         if (mask) {
             unsigned at = (unsigned)__builtin_ctz(mask);
             *high |= (unsigned)_mm_movemask_epi8(seen) |
@@ -348,10 +353,7 @@ HOT_INLINE const unsigned char *parse_string(parser *ps, const unsigned char *p,
     bool found = false;
     for (int i = 0; i < 2 && end - scan >= 16; i++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)scan);
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                                _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                                   _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        unsigned mask = stop_mask16(v);
         if (mask) {
             unsigned at = (unsigned)__builtin_ctz(mask);
             high |= (unsigned)_mm_movemask_epi8(v) & ((1u << at) - 1u);

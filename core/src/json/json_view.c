@@ -26,12 +26,10 @@ foil_status_t foil_document_parse(const char *text, size_t len, foil_document_t 
     /* The response parser: the same checks (UTF-8, no NUL, nesting) as API responses. */
     foil_json_arena_t *arena = NULL;
     cJSON *root = NULL;
-    foil_status_t st = len ? foil_json_arena_parse(text, len, &arena, &root) : FOIL_E_PROTOCOL;
+    foil_status_t st = foil_json_arena_parse(text, len, &arena, &root);
     if (st == FOIL_E_NOMEM) return st;
-    if (st != FOIL_OK) { /* the parser's reason, as an argument error */
-        const char *why = len ? foil_error_message(foil_last_error()) : NULL;
-        return foil_fail(FOIL_E_INVALID_ARGUMENT, "%s", why ? why : "empty JSON text");
-    }
+    if (st != FOIL_OK) /* the parser's reason, as an argument error */
+        return foil_fail(FOIL_E_INVALID_ARGUMENT, "%s", foil_error_message(foil_last_error()));
     if (!(*out = malloc(sizeof **out))) {
         foil_json_arena_free(arena, true);
         return foil_fail_nomem();
