@@ -443,9 +443,10 @@ class GateAPI(_Namespace):
 _MAX_SECONDS = 2147483
 
 
-def _seconds_to_ms(value: float, name: str) -> int:
+def _seconds_to_ms(value: float, name: str, *, or_none: bool = False) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+        expected = "a number of seconds or None" if or_none else "a number of seconds"
+        raise TypeError(f"{name} must be {expected}, not {type(value).__name__}")
     if not (math.isfinite(value) and 0 < value <= _MAX_SECONDS):
         raise FoilInvalidArgumentError(0, "client.invalid_argument",
                                        f"{name}: must be a number of seconds in (0, {_MAX_SECONDS}]",

@@ -3,15 +3,14 @@ decrypt, policy, ack, and export / resume so a crash never loses the one-time de
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import native as _native
-from ._client import _MAX_SECONDS
-from ._errors import FoilInvalidArgumentError, FoilStateError
+from ._client import _seconds_to_ms
+from ._errors import FoilStateError
 
 if TYPE_CHECKING:
     from ._client import Foil
@@ -21,16 +20,7 @@ __all__ = ["GateSignup"]
 
 def _wait_ms(value: float | None, name: str) -> int:
     """Seconds (None: the default) as the milliseconds the core takes; 0 means the default."""
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number of seconds or None, not {type(value).__name__}")
-    if not (math.isfinite(value) and 0 < value <= _MAX_SECONDS):
-        raise FoilInvalidArgumentError(0, "client.invalid_argument",
-                                       f"{name}: must be a number of seconds in (0, {_MAX_SECONDS}]",
-                                       field_errors=[{"name": name, "issue": "out of range",
-                                                      "received": repr(value)}])
-    return max(1, int(value * 1000))
+    return 0 if value is None else _seconds_to_ms(value, name, or_none=True)
 
 
 
