@@ -21,11 +21,15 @@ static int same_text(const char *a, const char *b) {
 }
 
 /* Every field cJSON's parser sets, and cJSON's sibling links: prev is the previous
- * sibling, except the first child's, which is the last child. */
+ * sibling, except the first child's, which is the last child. `a` is the arena's tree: its
+ * numbers also say how they were written (checked in test_integer_text). */
 static int same_tree(const cJSON *a, const cJSON *b) {
-    if (a->type != b->type || a->valueint != b->valueint ||
-        !same_bits(a->valuedouble, b->valuedouble) || !same_text(a->string, b->string) ||
-        !same_text(a->valuestring, b->valuestring))
+    int number = cJSON_IsNumber(a);
+    int flags = FOIL_JSON_INTEGER_TEXT | FOIL_JSON_DECIMAL_TEXT;
+    if ((a->type & ~flags) != b->type || (number && !(a->type & flags)) ||
+        a->valueint != b->valueint || !same_bits(a->valuedouble, b->valuedouble) ||
+        !same_text(a->string, b->string) ||
+        !same_text(number ? NULL : a->valuestring, b->valuestring))
         return 0;
     const cJSON *x = a->child, *y = b->child;
     if (!x != !y) return 0;
@@ -236,7 +240,7 @@ static void test_values_and_containers(void **state) {
         "\"\"",
         "0",
         "[[],{},[{}],{\"a\":[]}]",
-        "{\"a\":1,\"a\":2,\"a\":{\"a\":[true,false,null]}}", /* repeated keys stay in order */
+        "{\"a\":{\"a\":[true,false,null]}}", /* the same name at different levels */
         " \t\r\n{ \"k\" \n:\r\t[ 1 ,\t2 ] } \r\n\t ",
         "\xEF\xBB\xBF{\"bom\":true}",
         "{\"\":\"\",\"x\":[\"\",\"\"]}",
@@ -485,6 +489,182 @@ static void test_document_parse_is_the_arena_parser(void **state) {
     foil_document_free(doc);
 }
 
+/* Issue 18 defect 7: an object that gives a member name twice is refused (the readers that
+ * keep the first and those that keep the last would see different documents), in small
+ * objects, wide ones (the hash set) and deep ones (frames on the heap), names compared after
+ * decoding; the same name in different objects is fine. */
+static void expect_refused_twice_n(const char *text, size_t len) {
+    expect_stricter_n(text, len);
+    assert_non_null(strstr(foil_error_message(foil_last_error()), "same name"));
+    foil_document_t *doc = NULL;
+    assert_int_equal(foil_document_parse(text, len, &doc), FOIL_E_INVALID_ARGUMENT);
+    assert_null(doc);
+}
+
+static void expect_refused_twice(const char *text) {
+    expect_refused_twice_n(text, strlen(text));
+}
+
+/* {"k0":0,...,"k<n-1>":n-1} with member `dup_at` named like member `dup_of` (or none). */
+static char *wide_object(size_t n, size_t dup_at, size_t dup_of) {
+    char *text = malloc(n * 24 + 8);
+    assert_non_null(text);
+    size_t at = 0;
+    text[at++] = '{';
+    for (size_t i = 0; i < n; i++)
+        at +=
+            (size_t)sprintf(text + at, "%s\"k%zu\":%zu", i ? "," : "", i == dup_at ? dup_of : i, i);
+    text[at++] = '}';
+    text[at] = '\0';
+    return text;
+}
+
+static void test_duplicate_names_refused(void **state) {
+    (void)state;
+    const char *twice[] = {
+        "{\"id\":\"a\",\"id\":\"b\"}",
+        "{\"\":1,\"\":2}",
+        "{\"a\":1,\"b\":2,\"a\":3}",
+        "{\"id\":\"a\",\"\\u0069d\":\"b\"}",           /* the same after decoding */
+        "{\"\xc3\xa9\":1,\"\\u00e9\":2}",              /* UTF-8 and its escape */
+        "[{\"ok\":1},{\"x\":{\"y\":1,\"y\":1}}]",      /* nested */
+        "{\"a\":{\"b\":1},\"a\":{\"b\":1}}",           /* equal values too */
+        "{\"outer\":{\"in\":1},\"in\":2,\"outer\":0}", /* after a closed object */
+    };
+    for (size_t i = 0; i < sizeof twice / sizeof *twice; i++)
+        expect_refused_twice(twice[i]);
+
+    const char *fine[] = {
+        "{\"a\":1,\"A\":2,\"a \":3,\"ab\":4,\"ba\":5}",
+        "{\"a\":{\"a\":{\"a\":1}},\"b\":[{\"a\":1},{\"a\":2}]}",
+        "{\"x\":1,\"xx\":2,\"xxx\":3,\"y\":4,\"yy\":5}",
+    };
+    for (size_t i = 0; i < sizeof fine / sizeof *fine; i++)
+        expect_same(fine[i]);
+
+    /* Wide objects: the hash set, whatever the position of the second name. */
+    const size_t sizes[] = {31, 32, 33, 65, 1000, 20000};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        size_t n = sizes[i];
+        char *text = wide_object(n, SIZE_MAX, 0);
+        expect_same(text);
+        free(text);
+        const size_t pairs[][2] = {{n - 1, 0}, {n - 1, n - 2}, {1, 0}, {n / 2, n / 3}};
+        for (size_t j = 0; j < sizeof pairs / sizeof *pairs; j++) {
+            text = wide_object(n, pairs[j][0], pairs[j][1]);
+            expect_refused_twice(text);
+            free(text);
+        }
+    }
+
+    /* Wide objects inside wide objects, each with its own names. */
+    char *inner = wide_object(100, SIZE_MAX, 0);
+    size_t len = strlen(inner);
+    char *outer = malloc(3 * len + 64);
+    assert_non_null(outer);
+    sprintf(outer, "{\"a\":%s,\"b\":[%s],\"k1\":%s}", inner, inner, inner);
+    expect_same(outer);
+    sprintf(outer, "{\"a\":%s,\"b\":[%s],\"a\":%s}", inner, inner, inner);
+    expect_refused_twice(outer);
+    free(outer);
+    free(inner);
+
+    /* Deeper than the frames kept on the stack. */
+    const char *level = "{\"k\":{\"j\":0},\"n\":";
+    size_t depth = 900, olen = strlen(level);
+    char *deep = malloc(depth * (olen + 1) + 2);
+    assert_non_null(deep);
+    for (size_t i = 0; i < depth; i++) {
+        memcpy(deep + i * olen, level, olen);
+        deep[depth * olen + 1 + i] = '}';
+    }
+    deep[depth * olen] = '0';
+    deep[depth * (olen + 1) + 1] = '\0';
+    expect_same(deep);
+    deep[(depth - 1) * olen + 2] = 'n'; /* the innermost object: {"n":{"j":0},"n":0} */
+    expect_refused_twice(deep);
+    free(deep);
+}
+
+/* Issue 18 defect 11: numbers say whether they were written as integers, and integers a
+ * double cannot hold keep their digits; the public readers give them exactly. */
+static void expect_integer(const char *text, const char *digits) {
+    foil_json_arena_t *arena = NULL;
+    cJSON *tree = NULL;
+    FOIL_ASSERT_OK(foil_json_arena_parse(text, strlen(text), &arena, &tree));
+    assert_true(tree->type & FOIL_JSON_INTEGER_TEXT);
+    assert_false(tree->type & FOIL_JSON_DECIMAL_TEXT);
+    if (digits)
+        assert_string_equal(tree->valuestring, digits);
+    else
+        assert_null(tree->valuestring);
+    foil_json_arena_free(arena, false);
+    expect_same(text);
+}
+
+static void expect_decimal(const char *text) {
+    foil_json_arena_t *arena = NULL;
+    cJSON *tree = NULL;
+    FOIL_ASSERT_OK(foil_json_arena_parse(text, strlen(text), &arena, &tree));
+    assert_true(tree->type & FOIL_JSON_DECIMAL_TEXT);
+    assert_false(tree->type & FOIL_JSON_INTEGER_TEXT);
+    assert_null(tree->valuestring);
+    foil_json_arena_free(arena, false);
+    expect_same(text);
+}
+
+static void test_integer_text(void **state) {
+    (void)state;
+    expect_integer("0", NULL);
+    expect_integer("-0", NULL);
+    expect_integer("42", NULL);
+    expect_integer("9007199254740992", NULL); /* 2^53: the double is exact */
+    expect_integer("-9007199254740992", NULL);
+    expect_integer("9007199254740993", "9007199254740993");
+    expect_integer("-9007199254740993", "-9007199254740993");
+    expect_integer("123000000000000000", "123000000000000000");
+    expect_integer("9223372036854775807", "9223372036854775807");
+    expect_integer("18446744073709551616", "18446744073709551616");
+    expect_integer("123456789012345678901234567890", "123456789012345678901234567890");
+    expect_decimal("1.0");
+    expect_decimal("1e2");
+    expect_decimal("1.23e17");
+    expect_decimal("-0.0");
+    expect_decimal("9007199254740993.0");
+
+    const char *text = "{\"big\":9007199254740993,\"neg\":-9223372036854775808,"
+                       "\"over\":9223372036854775808,\"huge\":1234567890123456789012345,"
+                       "\"small\":7,\"float\":2.0,\"exp\":1.23e17,\"half\":0.5,\"s\":\"1\"}";
+    foil_document_t *doc = NULL;
+    FOIL_ASSERT_OK(foil_document_parse(text, strlen(text), &doc));
+    const foil_json_t *root = foil_document_root(doc);
+    int64_t i = 0;
+    assert_true(foil_json_get_int(root, "big", &i));
+    assert_true(i == INT64_C(9007199254740993));
+    assert_true(foil_json_get_int(root, "neg", &i));
+    assert_true(i == INT64_MIN);
+    assert_false(foil_json_get_int(root, "over", &i));
+    assert_false(foil_json_get_int(root, "huge", &i));
+    assert_true(foil_json_get_int(root, "small", &i) && i == 7);
+    assert_true(foil_json_get_int(root, "float", &i) && i == 2); /* integral, as before */
+    assert_false(foil_json_get_int(root, "exp", &i));            /* a double, beyond 2^53 */
+    assert_false(foil_json_get_int(root, "half", &i));
+    const char *integers[] = {"big", "neg", "over", "huge", "small"};
+    for (size_t k = 0; k < sizeof integers / sizeof *integers; k++)
+        assert_true(foil_json_is_integer(foil_json_get(root, integers[k])));
+    const char *others[] = {"float", "exp", "half", "s", "missing"};
+    for (size_t k = 0; k < sizeof others / sizeof *others; k++)
+        assert_false(foil_json_is_integer(foil_json_get(root, others[k])));
+    assert_string_equal(foil_json_integer_text(foil_json_get(root, "big")), "9007199254740993");
+    assert_string_equal(foil_json_integer_text(foil_json_get(root, "over")), "9223372036854775808");
+    assert_null(foil_json_integer_text(foil_json_get(root, "small")));
+    assert_null(foil_json_integer_text(foil_json_get(root, "exp")));
+    assert_null(foil_json_integer_text(foil_json_get(root, "s")));
+    assert_false(foil_json_is_integer(NULL));
+    assert_null(foil_json_integer_text(NULL));
+    foil_document_free(doc);
+}
+
 static void test_arguments(void **state) {
     (void)state;
     foil_json_arena_t *arena = NULL;
@@ -516,6 +696,8 @@ int main(void) {
         cmocka_unit_test(test_prev_links),
         cmocka_unit_test(test_large_documents),
         cmocka_unit_test(test_arguments),
+        cmocka_unit_test(test_duplicate_names_refused),
+        cmocka_unit_test(test_integer_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

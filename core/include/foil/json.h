@@ -44,12 +44,24 @@ FOIL_API const char *foil_json_key(const foil_json_t *member);
 
 /* Scalar readers. foil_json_string() is NULL unless v is a string. The number and
  * bool readers return 1 and write *out when v has that type, else return 0, so a
- * JSON null or a missing field stays distinguishable from 0 / false. */
+ * JSON null or a missing field stays distinguishable from 0 / false.
+ * foil_json_number() gives the nearest double. foil_json_int() is exact: 1 for an integer
+ * (see foil_json_is_integer) that int64_t holds, and for a number written with a fraction
+ * or exponent whose value is integral within +-2^53 ("2.0"); 0 otherwise. */
 FOIL_API const char *foil_json_string(const foil_json_t *v);
 FOIL_API int foil_json_number(const foil_json_t *v, double *out);
 FOIL_API int foil_json_int(const foil_json_t *v, int64_t *out);
 FOIL_API int foil_json_bool(const foil_json_t *v, int *out);
 FOIL_API int foil_json_is_null(const foil_json_t *v);
+/* 1 when v is a number written as an integer, without fraction or exponent ("42", "-0",
+ * "123456789012345678901234567890"), of any size; 0 for "42.0" or "4.2e1" (as Python's
+ * json and Ruby's JSON tell int from float). A number the library built rather than read
+ * from text counts as an integer when its value is integral within +-2^53. */
+FOIL_API int foil_json_is_integer(const foil_json_t *v);
+/* The exact decimal text ("-9007199254740993") of an integer whose magnitude is above 2^53,
+ * where foil_json_number() rounds; NULL for any other value (foil_json_int() reads those
+ * exactly). For readers with integers wider than int64_t. */
+FOIL_API const char *foil_json_integer_text(const foil_json_t *v);
 
 /* Shorthands for foil_json_string(foil_json_get(v, key)) and friends. */
 FOIL_API const char *foil_json_get_string(const foil_json_t *v, const char *key);

@@ -89,7 +89,8 @@ foil_status_t foil_webhook_event_parse(const char *body, size_t body_len, foil_d
     if ((st = foil_json_text_check(body, body_len)) != FOIL_OK) {
         cJSON_Delete(event);
         if (st == FOIL_E_NOMEM) return st;
-        return fail("event", "is not valid JSON text (UTF-8, no \\u0000)", "object");
+        return fail("event", "is not valid JSON text (UTF-8, no \\u0000, no member named twice)",
+                    "object");
     }
     if ((st = check_event(event)) != FOIL_OK) {
         cJSON_Delete(event);

@@ -274,6 +274,10 @@ foil_status_t foil_gate_delivery_decrypt(const foil_delivery_key_pair_t *kp,
     if (!env)
         return foil_fail_field(FOIL_E_VALIDATION, "encrypted_delivery", "is not valid JSON",
                                "object", NULL);
+    if ((st = foil_json_text_check_field(envelope_json, "encrypted_delivery")) != FOIL_OK) {
+        cJSON_Delete(env);
+        return st;
+    }
     envelope_parts parts = {0};
     unsigned char *plain = NULL;
     st = parse_envelope(env, kp->key_id, &parts);

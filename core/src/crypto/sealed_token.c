@@ -258,7 +258,9 @@ static outcome verify(const char *token, const char *secret, cJSON **payload) {
     free(json);
     if (text_st == FOIL_E_NOMEM) return (outcome){FOIL_E_NOMEM, NULL, NULL};
     if (text_st != FOIL_OK)
-        return bad(REASON_PAYLOAD, "the token payload is not valid JSON text (UTF-8, no \\u0000)");
+        return bad(
+            REASON_PAYLOAD,
+            "the token payload is not valid JSON text (UTF-8, no \\u0000, no member named twice)");
     if (!cJSON_IsObject(*payload)) {
         cJSON_Delete(*payload);
         *payload = NULL;

@@ -1,6 +1,7 @@
 /* The `delivery` request object the CLI sends: validation and key_id derivation. */
 #include "crypto/base64url.h"
 #include "crypto/delivery_internal.h"
+#include "json/json_arena.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,11 @@ foil_status_t foil_gate_delivery_request_validate(const char *delivery_json) {
     cJSON *delivery = cJSON_Parse(delivery_json);
     if (!delivery)
         return foil_fail_field(FOIL_E_VALIDATION, "delivery", "is not valid JSON", "object", NULL);
+    /* What is checked here must be what the integrator's own JSON reader sees. */
+    if ((st = foil_json_text_check_field(delivery_json, "delivery")) != FOIL_OK) {
+        cJSON_Delete(delivery);
+        return st;
+    }
     unsigned char public_key[FOIL_X25519_KEY_BYTES];
     st = foil_delivery_request_check(delivery, "delivery", public_key);
     cJSON_Delete(delivery);

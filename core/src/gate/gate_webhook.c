@@ -1,6 +1,7 @@
 /* The integrator's side of the gate.session.approved webhook: payload validation
  * and the encrypted reply {"encrypted_delivery": <envelope>}. */
 #include "crypto/delivery_internal.h"
+#include "json/json_arena.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,9 @@ foil_status_t foil_gate_approved_webhook_payload_validate(const char *payload_js
     cJSON *payload = cJSON_Parse(payload_json);
     if (!payload)
         return foil_fail_field(FOIL_E_VALIDATION, "payload", "is not valid JSON", "object", NULL);
-    st = foil_gate_approved_payload_check(payload, "");
+    /* What is checked here must be what the integrator's own JSON reader sees. */
+    st = foil_json_text_check_field(payload_json, "payload");
+    if (st == FOIL_OK) st = foil_gate_approved_payload_check(payload, "");
     cJSON_Delete(payload);
     return st;
 }

@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <sodium.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
@@ -81,11 +82,30 @@ void foil_json_arena_free(foil_json_arena_t *a, bool wipe) {
 
 /* ---- lexing ----------------------------------------------------------------- */
 
+struct key_set;
+
+/* An open container. Objects also track their member names, to refuse a name given twice:
+ * readers that keep the first and readers that keep the last would otherwise see different
+ * documents (how a signed value gets swapped). `names` has one bit per member name, from
+ * its length and first byte: a name whose bit is clear is new without looking further; a set
+ * bit costs a walk over the earlier members. An object found wider than SMALL_OBJECT members
+ * on such a walk puts every name into `set`, a hash set, so a wide object stays linear. */
+typedef struct frame {
+    cJSON *container;
+    uint64_t names;
+    struct key_set *set;
+} frame;
+
+#define SMALL_OBJECT 32
+#define STACK_FRAMES 64 /* deeper documents move the frames to the heap */
+
 typedef struct parser {
     const unsigned char *end;
     foil_json_arena_t *arena;
     bool nomem;
-    const char *why; /* a refusal more precise than "not valid JSON", or NULL */
+    const char *why;      /* a refusal more precise than "not valid JSON", or NULL */
+    frame *heap_frames;   /* the frames once deeper than STACK_FRAMES */
+    struct key_set *sets; /* the sets of open objects, innermost first */
 } parser;
 
 static const unsigned char *skip_space(const unsigned char *p, const unsigned char *end) {
@@ -311,7 +331,7 @@ __attribute__((noinline))
 #endif
 static const unsigned char *
 parse_escaped(parser *ps, const unsigned char *start, const unsigned char *p, unsigned high,
-              char **out) {
+              char **out, size_t *len) {
     const unsigned char *end = ps->end;
     /* Escapes: find the closing quote first, to size the output. */
     const unsigned char *q = p;
@@ -337,13 +357,15 @@ parse_escaped(parser *ps, const unsigned char *start, const unsigned char *p, un
     if (!w) return NULL;
     *w = '\0';
     *out = (char *)s;
+    *len = (size_t)(w - s);
     return q + 1;
 }
 
 /* A string body starting after its opening quote. Returns the position after the closing
- * quote and the decoded, NUL-terminated copy in *out; NULL when invalid or out of memory
- * (ps->nomem tells which). */
-HOT_INLINE const unsigned char *parse_string(parser *ps, const unsigned char *p, char **out) {
+ * quote and the decoded, NUL-terminated copy in *out (its length in *len); NULL when invalid
+ * or out of memory (ps->nomem tells which). */
+HOT_INLINE const unsigned char *parse_string(parser *ps, const unsigned char *p, char **out,
+                                             size_t *len) {
     const unsigned char *start = p, *end = ps->end;
     unsigned high = 0;
 #if defined(__SSE2__)
@@ -382,9 +404,10 @@ HOT_INLINE const unsigned char *parse_string(parser *ps, const unsigned char *p,
         copy_short(s, start, n);
         s[n] = '\0';
         *out = s;
+        *len = n;
         return p + 1;
     }
-    return parse_escaped(ps, start, p, high, out);
+    return parse_escaped(ps, start, p, high, out, len);
 }
 
 /* Powers of ten that doubles hold exactly. */
@@ -434,7 +457,8 @@ static const unsigned char *parse_number(parser *ps, const unsigned char *p, cJS
             }
         }
     }
-    if (p < end && *p == '.') {
+    bool fraction = p < end && *p == '.';
+    if (fraction) {
         p++;
         if (p == end || !is_digit(*p)) return NULL;
         for (; p < end && is_digit(*p); p++) {
@@ -449,7 +473,8 @@ static const unsigned char *parse_number(parser *ps, const unsigned char *p, cJS
             }
         }
     }
-    if (p < end && (*p == 'e' || *p == 'E')) {
+    bool exponent = p < end && (*p == 'e' || *p == 'E');
+    if (exponent) {
         p++;
         bool exp_negative = false;
         if (p < end && (*p == '+' || *p == '-')) exp_negative = *p++ == '-';
@@ -459,6 +484,7 @@ static const unsigned char *parse_number(parser *ps, const unsigned char *p, cJS
             if (e < 100000) e = e * 10 + (*p - '0');
         exp10 += exp_negative ? -e : e;
     }
+    bool integer = !fraction && !exponent;
     double value;
     if (exact && mantissa == 0) {
         value = negative ? -0.0 : 0.0;
@@ -470,7 +496,19 @@ static const unsigned char *parse_number(parser *ps, const unsigned char *p, cJS
     } else if (!number_by_strtod(ps, start, (size_t)(p - start), &value)) {
         return NULL;
     }
-    node->type = cJSON_Number;
+    node->type = cJSON_Number | (integer ? FOIL_JSON_INTEGER_TEXT : FOIL_JSON_DECIMAL_TEXT);
+    if (integer && (!exact || mantissa > (uint64_t)1 << 53)) {
+        /* A double cannot hold it: keep its digits for the readers that can. */
+        size_t n = (size_t)(p - start);
+        char *digits_text = arena_bytes(ps->arena, n + 1);
+        if (!digits_text) {
+            ps->nomem = true;
+            return NULL;
+        }
+        memcpy(digits_text, start, n);
+        digits_text[n] = '\0';
+        node->valuestring = digits_text;
+    }
     node->valuedouble = value;
     /* cJSON saturates valueint */
     node->valueint = value >= INT_MAX ? INT_MAX : value <= (double)INT_MIN ? INT_MIN : (int)value;
@@ -502,14 +540,140 @@ HOT_INLINE cJSON *append_child(parser *ps, cJSON *container) {
     return node;
 }
 
+/* ---- member names -------------------------------------------------------------- */
+
+typedef struct named {
+    uint64_t hash;
+    const char *name;
+} named;
+
+/* The member names of one wide object. SipHash with a random key: names chosen to collide
+ * cannot make it quadratic. */
+typedef struct key_set {
+    struct key_set *outer; /* the set of an enclosing object, or NULL */
+    unsigned char key[crypto_shorthash_KEYBYTES];
+    size_t mask; /* slots - 1 */
+    size_t used;
+    named *slots;
+} key_set;
+
+static uint64_t name_hash(const key_set *set, const char *name) {
+    unsigned char h[crypto_shorthash_BYTES];
+    crypto_shorthash(h, (const unsigned char *)name, strlen(name), set->key);
+    uint64_t v;
+    memcpy(&v, h, sizeof v);
+    return v;
+}
+
+/* 1 when added, 0 when the name is there already, -1 out of memory. */
+static int set_add(key_set *set, const char *name) {
+    if (set->used + 1 > (set->mask + 1) / 2) {
+        size_t size = (set->mask + 1) * 2;
+        named *slots = calloc(size, sizeof *slots);
+        if (!slots) return -1;
+        for (size_t i = 0; i <= set->mask; i++) {
+            if (!set->slots[i].name) continue;
+            size_t j = set->slots[i].hash & (size - 1);
+            while (slots[j].name)
+                j = (j + 1) & (size - 1);
+            slots[j] = set->slots[i];
+        }
+        free(set->slots);
+        set->slots = slots;
+        set->mask = size - 1;
+    }
+    uint64_t hash = name_hash(set, name);
+    size_t j = hash & set->mask;
+    for (; set->slots[j].name; j = (j + 1) & set->mask)
+        if (set->slots[j].hash == hash && strcmp(set->slots[j].name, name) == 0) return 0;
+    set->slots[j] = (named){hash, name};
+    set->used++;
+    return 1;
+}
+
+static void set_free(key_set *set) {
+    free(set->slots);
+    free(set);
+}
+
+/* The innermost open set is the object being closed: objects nest. */
+static void close_set(parser *ps) {
+    key_set *set = ps->sets;
+    ps->sets = set->outer;
+    set_free(set);
+}
+
+static bool refuse_twice(parser *ps) {
+    ps->why = "an object has two members with the same name";
+    return false;
+}
+
+/* The name of `node` (the newest member of f's object) may have been given before: compare
+ * it with the earlier members, or, in a wide object, look it up in the object's set. */
+static bool name_is_new_slow(parser *ps, frame *f, const cJSON *node) {
+    if (!f->set) {
+        size_t earlier = 0;
+        const cJSON *m = f->container->child;
+        for (; m != node && earlier < SMALL_OBJECT; m = m->next, earlier++)
+            if (strcmp(m->string, node->string) == 0) return refuse_twice(ps);
+        if (m == node) return true;
+        /* Wide: every name from now on goes through a set of them all. */
+        key_set *set = malloc(sizeof *set);
+        named *slots = calloc(4 * SMALL_OBJECT, sizeof *slots);
+        if (!set || !slots) {
+            free(set);
+            free(slots);
+            ps->nomem = true;
+            return false;
+        }
+        *set = (key_set){.outer = ps->sets, .mask = 4 * SMALL_OBJECT - 1, .slots = slots};
+        randombytes_buf(set->key, sizeof set->key);
+        ps->sets = f->set = set;
+        f->names = ~(uint64_t)0;
+        for (m = f->container->child; m != node; m = m->next) /* distinct already */
+            if (set_add(set, m->string) < 0) {
+                ps->nomem = true;
+                return false;
+            }
+    }
+    int added = set_add(f->set, node->string);
+    if (added < 0) ps->nomem = true;
+    return added > 0 || (added == 0 && refuse_twice(ps));
+}
+
+/* False when the name of `node`, just added to f's object, was given before (or memory ran
+ * out). The common case costs a multiply and a bit test. */
+HOT_INLINE bool name_is_new(parser *ps, frame *f, const cJSON *node, size_t len) {
+    uint64_t sketch = (uint64_t)len << 8 | (unsigned char)node->string[0];
+    uint64_t bit = (uint64_t)1 << ((sketch * 0x9E3779B97F4A7C15u) >> 58);
+    if (!(f->names & bit)) {
+        f->names |= bit;
+        return true;
+    }
+    return name_is_new_slow(ps, f, node);
+}
+
+/* Move the open frames to the heap, for documents nested deeper than the stack holds. */
+static frame *heap_frames(parser *ps, const frame *stack) {
+    ps->heap_frames = malloc(FOIL_JSON_NESTING_LIMIT * sizeof *ps->heap_frames);
+    if (!ps->heap_frames) {
+        ps->nomem = true;
+        return NULL;
+    }
+    memcpy(ps->heap_frames, stack, STACK_FRAMES * sizeof *stack);
+    return ps->heap_frames;
+}
+
 /* ---- the parser --------------------------------------------------------------
  * Iterative: `open` holds the containers being filled, so the C stack stays flat. */
 
 static const unsigned char *parse_document(parser *ps, const unsigned char *p, cJSON *root) {
     const unsigned char *end = ps->end;
-    cJSON *open[FOIL_JSON_NESTING_LIMIT];
+    frame stack_frames[STACK_FRAMES];
+    frame *open = stack_frames;
     size_t depth = 0;
     cJSON *node = root; /* the node the next value fills */
+    size_t unused_len;
 
 value:
     p = skip_space(p, end);
@@ -518,8 +682,10 @@ value:
     case '{':
     case '[':
         if (depth >= FOIL_JSON_NESTING_LIMIT) return NULL;
+        if (depth == STACK_FRAMES && open == stack_frames && !(open = heap_frames(ps, open)))
+            return NULL;
         node->type = *p == '{' ? cJSON_Object : cJSON_Array;
-        open[depth++] = node;
+        open[depth++] = (frame){.container = node};
         p = skip_space(p + 1, end);
         if (p == end) return NULL;
         if (*p == (node->type == cJSON_Object ? '}' : ']')) {
@@ -531,7 +697,7 @@ value:
         if (!(node = append_child(ps, node))) return NULL;
         goto value;
     case '"':
-        if (!(p = parse_string(ps, p + 1, &node->valuestring))) return NULL;
+        if (!(p = parse_string(ps, p + 1, &node->valuestring, &unused_len))) return NULL;
         node->type = cJSON_String;
         goto next;
     case 't':
@@ -558,8 +724,13 @@ value:
 
 member: /* p is at the key's opening quote (whitespace skipped) */
     if (*p != '"') return NULL;
-    if (!(node = append_child(ps, open[depth - 1]))) return NULL;
-    if (!(p = parse_string(ps, p + 1, &node->string))) return NULL;
+    {
+        frame *f = &open[depth - 1];
+        size_t len;
+        if (!(node = append_child(ps, f->container))) return NULL;
+        if (!(p = parse_string(ps, p + 1, &node->string, &len))) return NULL;
+        if (!name_is_new(ps, f, node, len)) return NULL;
+    }
     p = skip_space(p, end);
     if (p == end || *p != ':') return NULL;
     p++;
@@ -570,7 +741,8 @@ next: /* a value is complete: a separator, a close, or the end of the text */
     if (depth == 0) return p;
     if (p == end) return NULL;
     {
-        cJSON *container = open[depth - 1];
+        frame *f = &open[depth - 1];
+        cJSON *container = f->container;
         bool object = container->type == cJSON_Object;
         if (*p == ',') {
             p = skip_space(p + 1, end);
@@ -580,6 +752,7 @@ next: /* a value is complete: a separator, a close, or the end of the text */
             goto value;
         }
         if (*p != (object ? '}' : ']')) return NULL;
+        if (f->set) close_set(ps);
         p++;
         depth--;
         goto next;
@@ -605,11 +778,14 @@ foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_aren
     size_t first = len < ARENA_MAX_BLOCK / 5 ? len * 5 : ARENA_MAX_BLOCK;
     a->next_size = first > ARENA_MIN_BLOCK ? first : ARENA_MIN_BLOCK;
 
-    parser ps = {.end = (const unsigned char *)text + len, .arena = a, .nomem = false, .why = NULL};
+    parser ps = {.end = (const unsigned char *)text + len, .arena = a};
     const unsigned char *p = (const unsigned char *)text;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3; /* cJSON skips a BOM */
     cJSON *tree = arena_node(a);
     const unsigned char *after = tree ? parse_document(&ps, p, tree) : NULL;
+    while (ps.sets) /* objects left open by a refusal */
+        close_set(&ps);
+    free(ps.heap_frames);
     if (after != ps.end) {
         /* The text may be a secret-bearing response: never leave parts of it behind. */
         foil_json_arena_free(a, true);
@@ -628,4 +804,12 @@ foil_status_t foil_json_text_check(const char *text, size_t len) {
     foil_status_t st = foil_json_arena_parse(text, len, &arena, &root);
     foil_json_arena_free(arena, true);
     return st;
+}
+
+foil_status_t foil_json_text_check_field(const char *text, const char *field) {
+    foil_status_t st = foil_json_text_check(text, strlen(text));
+    if (st != FOIL_E_PROTOCOL) return st;
+    char issue[200]; /* "is not valid JSON: <reason>", never quoting the text */
+    snprintf(issue, sizeof issue, "is %s", foil_error_message(foil_last_error()));
+    return foil_fail_field(FOIL_E_VALIDATION, field, issue, "object", NULL);
 }

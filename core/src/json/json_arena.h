@@ -12,9 +12,13 @@
  * than space, tab, CR and LF as whitespace. Unlike cJSON it refuses text that is not
  * UTF-8 (RFC 8259 §8.1: overlong forms, surrogates and bytes that begin no sequence are
  * refused; only strings holding a byte >= 0x80 pay for the check) and the escape \u0000
- * (a NUL would silently cut the C string). Like cJSON it nests at most
- * FOIL_JSON_NESTING_LIMIT containers deep, skips a leading UTF-8 byte order mark and
- * rejects anything but whitespace after the value. */
+ * (a NUL would silently cut the C string), and objects that give a member name twice
+ * (readers keeping the first and readers keeping the last would see different documents).
+ * Like cJSON it nests at most FOIL_JSON_NESTING_LIMIT containers deep, skips a leading
+ * UTF-8 byte order mark and rejects anything but whitespace after the value.
+ *
+ * Numbers also say whether their text was an integer, which cJSON forgets: see
+ * FOIL_JSON_INTEGER_TEXT. */
 #ifndef FOIL_JSON_ARENA_H
 #define FOIL_JSON_ARENA_H
 
@@ -23,6 +27,15 @@
 #include <stddef.h>
 
 #define FOIL_JSON_NESTING_LIMIT 1000 /* CJSON_NESTING_LIMIT */
+
+/* One of these is set in the type of every number node the parser makes (cJSON's readers
+ * mask the type with 0xFF and never see them; a number built with cJSON_CreateNumber has
+ * neither). INTEGER: the text had no fraction and no exponent ("42", "-0"); DECIMAL: it
+ * had ("42.0", "4.2e1"). When an integer's magnitude is above 2^53, where valuedouble
+ * rounds, valuestring holds its text ("-9007199254740993"); otherwise valuestring stays
+ * NULL, as cJSON leaves it. */
+#define FOIL_JSON_INTEGER_TEXT 0x1000
+#define FOIL_JSON_DECIMAL_TEXT 0x2000
 
 typedef struct foil_json_arena foil_json_arena_t;
 
@@ -38,6 +51,11 @@ foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_aren
  * parsers (cJSON) then read: they would cut strings at \u0000 and keep bytes that are not
  * UTF-8. */
 foil_status_t foil_json_text_check(const char *text, size_t len);
+
+/* foil_json_text_check for JSON a caller passes in (NUL-terminated): a refusal is
+ * FOIL_E_VALIDATION naming `field`, with the parser's reason. For text that cJSON then
+ * reads, so that what the core checks is what every other reader of the text sees. */
+foil_status_t foil_json_text_check_field(const char *text, const char *field);
 
 /* Free the tree and everything in it; `wipe` zeroes the memory first (responses that may
  * carry secrets). NULL-safe. */

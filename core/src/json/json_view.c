@@ -2,6 +2,7 @@
 #include "internal.h"
 #include "json_arena.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,13 +121,38 @@ int foil_json_number(const foil_json_t *v, double *out) {
     return 1;
 }
 
+/* A double that holds an integer exactly: integral, within +-2^53. */
+static bool exact_integral(double d) {
+    return d >= -9007199254740992.0 && d <= 9007199254740992.0 && d == floor(d);
+}
+
 int foil_json_int(const foil_json_t *v, int64_t *out) {
     const cJSON *n = FOIL_NODE(v);
     if (!cJSON_IsNumber(n)) return 0;
-    double d = n->valuedouble;
-    if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0) || d != floor(d)) return 0;
-    if (out) *out = (int64_t)d;
+    if ((n->type & FOIL_JSON_INTEGER_TEXT) && n->valuestring) {
+        /* Beyond 2^53: the digits, not the rounded double. */
+        errno = 0;
+        long long i = strtoll(n->valuestring, NULL, 10);
+        if (errno == ERANGE) return 0;
+        if (out) *out = (int64_t)i;
+        return 1;
+    }
+    if (!exact_integral(n->valuedouble)) return 0;
+    if (out) *out = (int64_t)n->valuedouble;
     return 1;
+}
+
+int foil_json_is_integer(const foil_json_t *v) {
+    const cJSON *n = FOIL_NODE(v);
+    if (!cJSON_IsNumber(n)) return 0;
+    if (n->type & FOIL_JSON_INTEGER_TEXT) return 1;
+    if (n->type & FOIL_JSON_DECIMAL_TEXT) return 0;
+    return exact_integral(n->valuedouble) ? 1 : 0; /* built, not parsed */
+}
+
+const char *foil_json_integer_text(const foil_json_t *v) {
+    const cJSON *n = FOIL_NODE(v);
+    return cJSON_IsNumber(n) && (n->type & FOIL_JSON_INTEGER_TEXT) ? n->valuestring : NULL;
 }
 
 int foil_json_bool(const foil_json_t *v, int *out) {
