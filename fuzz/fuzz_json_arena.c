@@ -6,9 +6,13 @@
  * with the same tree down to the bits of every double, valueint and the prev links.
  * cJSON also accepts some invalid text the arena parser rejects on purpose (see
  * core/src/json/json_arena.h), among them strings that are not UTF-8 and the escape \u0000:
- * only there may the two disagree, and the validator must then reject the input as well. */
+ * only there may the two disagree, and the validator must then reject the input as well.
+ * The arena parser also refuses objects that name a member twice (cJSON keeps both): it must
+ * refuse exactly the valid inputs whose cJSON tree has such an object. Its numbers carry
+ * whether they were written as integers, and the digits of integers beyond 2^53. */
 #include "json/json_arena.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,11 +194,27 @@ static int same_text(const char *a, const char *b) {
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-/* Every field cJSON's parser sets, and the sibling links, recursively. */
+/* An arena number's own fields: one of the two flags; the digits of an integer beyond 2^53
+ * (and only of those), which read back as the same double. */
+static int number_fields_ok(const cJSON *a) {
+    int integer = (a->type & FOIL_JSON_INTEGER_TEXT) != 0;
+    if (integer == ((a->type & FOIL_JSON_DECIMAL_TEXT) != 0)) return 0;
+    if (!a->valuestring) return !integer || fabs(a->valuedouble) <= 9007199254740992.0;
+    if (!integer || strpbrk(a->valuestring, ".eE")) return 0;
+    const char *digits = a->valuestring + (a->valuestring[0] == '-');
+    size_t n = strlen(digits);
+    if (n < 16 || (n == 16 && strcmp(digits, "9007199254740992") <= 0)) return 0; /* <= 2^53 */
+    return same_bits(strtod(a->valuestring, NULL), a->valuedouble);
+}
+
+/* Every field cJSON's parser sets, and the sibling links, recursively (a: the arena's). */
 static int same_tree(const cJSON *a, const cJSON *b) {
-    if (a->type != b->type || a->valueint != b->valueint ||
-        !same_bits(a->valuedouble, b->valuedouble) || !same_text(a->string, b->string) ||
-        !same_text(a->valuestring, b->valuestring))
+    int number = cJSON_IsNumber(a);
+    int flags = FOIL_JSON_INTEGER_TEXT | FOIL_JSON_DECIMAL_TEXT;
+    if ((a->type & ~flags) != b->type || (number && !number_fields_ok(a)) ||
+        a->valueint != b->valueint || !same_bits(a->valuedouble, b->valuedouble) ||
+        !same_text(a->string, b->string) ||
+        !same_text(number ? NULL : a->valuestring, b->valuestring))
         return 0;
     const cJSON *x = a->child, *y = b->child;
     if (!x != !y) return 0;
@@ -206,6 +226,33 @@ static int same_tree(const cJSON *a, const cJSON *b) {
         last = x;
     }
     return !x && !y && first->prev == last;
+}
+
+static int by_name(const void *x, const void *y) {
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Some object in cJSON's tree names a member twice (names sorted, neighbours compared). */
+static int has_name_twice(const cJSON *node) {
+    if (cJSON_IsObject(node) && node->child) {
+        size_t n = 0;
+        for (const cJSON *c = node->child; c; c = c->next)
+            n++;
+        const char **names = malloc(n * sizeof *names);
+        if (!names) abort();
+        n = 0;
+        for (const cJSON *c = node->child; c; c = c->next)
+            names[n++] = c->string;
+        qsort(names, n, sizeof *names, by_name);
+        int twice = 0;
+        for (size_t i = 1; i < n && !twice; i++)
+            twice = strcmp(names[i - 1], names[i]) == 0;
+        free(names);
+        if (twice) return 1;
+    }
+    for (const cJSON *c = node->child; c; c = c->next)
+        if (has_name_twice(c)) return 1;
+    return 0;
 }
 
 /* Containers nested in `node`, counting it; stops counting at `cap`. */
@@ -237,10 +284,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     foil_status_t st = foil_json_arena_parse(exact, size, &arena, &tree);
     if (st != FOIL_OK && st != FOIL_E_PROTOCOL) abort();
     int accepted = st == FOIL_OK;
-    if (accepted != strict_valid(data, size)) abort();
 
     /* cJSON_Parse's mode: the whole text, nothing but whitespace after the value. */
     cJSON *reference = cJSON_ParseWithLengthOpts(terminated, size + 1, NULL, 1);
+    int valid = strict_valid(data, size);
+    if (valid && !reference) abort();
+    if (accepted != (valid && !has_name_twice(reference))) abort();
     if (accepted) {
         if (!reference) abort();
         if (!same_tree(tree, reference)) abort();
