@@ -23,9 +23,10 @@ static PyObject *foil_py_text(const char *s) {
     return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "replace");
 }
 
-/* ---- Convert: one JSON view -> a new Python object (None for an absent view). JSON has
- * one number type: integral values become int, like json.loads. The parser bounds nesting,
- * and Py_EnterRecursiveCall keeps a deep value within Python's own limit. */
+/* ---- Convert: one JSON view -> a new Python object (None for an absent view). Numbers as
+ * json.loads reads them: written as an integer -> int, exact at any size; with a fraction
+ * or exponent -> float. The parser bounds nesting, and Py_EnterRecursiveCall keeps a deep
+ * value within Python's own limit. */
 static PyObject *foil_py_json(const foil_json_t *v) {
     switch (foil_json_type(v)) {
     case FOIL_JSON_BOOL: {
@@ -36,7 +37,11 @@ static PyObject *foil_py_json(const foil_json_t *v) {
     case FOIL_JSON_NUMBER: {
         int64_t i;
         double d = 0;
-        if (foil_json_int(v, &i)) return PyLong_FromLongLong((long long)i);
+        if (foil_json_is_integer(v)) {
+            const char *digits = foil_json_integer_text(v);
+            if (digits) return PyLong_FromString(digits, NULL, 10);
+            if (foil_json_int(v, &i)) return PyLong_FromLongLong((long long)i);
+        }
         foil_json_number(v, &d);
         return PyFloat_FromDouble(d);
     }

@@ -20,7 +20,11 @@
 /* Registry key (its address is unique). */
 static char foil_lua_error_mt_key;
 
-#define FOIL_LUA_MAX_DEPTH 64
+/* One limit for both directions: the core's. Every JSON value the core hands out is at
+ * most this deep, and params deeper than it could not be sent. */
+#define FOIL_LUA_MAX_DEPTH FOIL_JSON_MAX_DEPTH
+
+static int foil_lua_kind_error(lua_State *L, const char *kind, const char *message);
 
 /* Push an integral double as a Lua integer where the VM has them (5.3+). */
 static void foil_lua_push_number(lua_State *L, double d) {
@@ -33,10 +37,27 @@ static void foil_lua_push_number(lua_State *L, double d) {
     lua_pushnumber(L, (lua_Number)d);
 }
 
-/* One JSON view -> one Lua value. `nulls`: push the null sentinel (1) or nil (0). */
+/* A JSON number: an integer written as such is a Lua integer (exact up to 2^63 - 1) where
+ * the VM has them (5.3+); anything else, and every number on LuaJIT and 5.1, a double. */
+static void foil_lua_push_json_number(lua_State *L, const foil_json_t *v) {
+#if LUA_VERSION_NUM >= 503
+    int64_t i = 0;
+    if (foil_json_is_integer(v) && foil_json_int(v, &i)) {
+        lua_pushinteger(L, (lua_Integer)i);
+        return;
+    }
+#endif
+    double d = 0;
+    foil_json_number(v, &d);
+    lua_pushnumber(L, (lua_Number)d);
+}
+
+/* One JSON view -> one Lua value. `nulls`: push the null sentinel (1) or nil (0). Raises
+ * only an error table (a value nested deeper than the core reads, which the core never
+ * hands out) or Lua's memory error: callers holding C objects convert in protected mode
+ * (foil_lua_convert). */
 static void foil_lua_push_json_at(lua_State *L, const foil_json_t *v, int depth, int nulls) {
-    if (depth > FOIL_LUA_MAX_DEPTH)
-        luaL_error(L, "foil: JSON nested deeper than %d", FOIL_LUA_MAX_DEPTH);
+    if (depth > FOIL_LUA_MAX_DEPTH) foil_lua_kind_error(L, "protocol", "JSON nested too deeply");
     switch (foil_json_type(v)) {
     case FOIL_JSON_BOOL: {
         int b = 0;
@@ -44,12 +65,9 @@ static void foil_lua_push_json_at(lua_State *L, const foil_json_t *v, int depth,
         lua_pushboolean(L, b);
         return;
     }
-    case FOIL_JSON_NUMBER: {
-        double d = 0;
-        foil_json_number(v, &d);
-        foil_lua_push_number(L, d);
+    case FOIL_JSON_NUMBER:
+        foil_lua_push_json_number(L, v);
         return;
-    }
     case FOIL_JSON_STRING:
         lua_pushstring(L, foil_json_string(v));
         return;
@@ -149,13 +167,14 @@ static int foil_lua_raise(lua_State *L, foil_status_t st, const foil_error_t *e)
     return lua_error(L);
 }
 
-/* A programmer error with a kind, like the core's client-side ones. */
-int foil_lua_argerror(lua_State *L, const char *message) {
+/* Raise an error table of this kind, like the core's client-side ones. */
+static int foil_lua_kind_error(lua_State *L, const char *kind, const char *message) {
     lua_createtable(L, 0, 6);
-    foil_lua_set_string(L, "kind", "invalid_argument");
+    foil_lua_set_string(L, "kind", kind);
     lua_pushinteger(L, 0);
     lua_setfield(L, -2, "status");
-    foil_lua_set_string(L, "code", "client.invalid_argument");
+    lua_pushfstring(L, "client.%s", kind);
+    lua_setfield(L, -2, "code");
     foil_lua_set_string(L, "message", message);
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "retryable");
@@ -167,6 +186,57 @@ int foil_lua_argerror(lua_State *L, const char *message) {
         lua_setmetatable(L, -2);
     else
         lua_pop(L, 1);
+    return lua_error(L);
+}
+
+/* A programmer error. */
+int foil_lua_argerror(lua_State *L, const char *message) {
+    return foil_lua_kind_error(L, "invalid_argument", message);
+}
+
+/* ---- Protected conversion: a conversion can raise (Lua's memory error at least), and a
+ * raise from C skips the code after it. Callers that own C objects (a result, a document,
+ * an error record) convert through this, free them, then raise. */
+typedef struct {
+    void (*push)(lua_State *L, const void *what);
+    const void *what;
+} foil_lua_conversion;
+
+static int foil_lua_convert_step(lua_State *L) {
+    const foil_lua_conversion *c = (const foil_lua_conversion *)lua_touserdata(L, 1);
+    c->push(L, c->what);
+    return 1;
+}
+
+/* Push push(what), or the error it raised: 0, or non-zero when the top is the error. */
+static int foil_lua_convert(lua_State *L, void (*push)(lua_State *L, const void *what),
+                            const void *what) {
+    foil_lua_conversion c = {push, what};
+    luaL_checkstack(L, 3, "foil: no stack left");
+    lua_pushcfunction(L, foil_lua_convert_step);
+    lua_pushlightuserdata(L, &c);
+    return lua_pcall(L, 1, 1, 0);
+}
+
+static void foil_lua_push_view(lua_State *L, const void *view) {
+    foil_lua_push_json(L, (const foil_json_t *)view);
+}
+
+typedef struct {
+    foil_status_t status;
+    const foil_error_t *error;
+} foil_lua_failure;
+
+static void foil_lua_push_failure(lua_State *L, const void *failure) {
+    const foil_lua_failure *f = (const foil_lua_failure *)failure;
+    foil_lua_push_error(L, f->status, f->error);
+}
+
+/* Raise the error table of a failed call whose record `e` the caller owns: freed first. */
+static int foil_lua_raise_owned(lua_State *L, foil_status_t st, foil_error_t *e) {
+    foil_lua_failure f = {st, e ? e : foil_last_error()};
+    foil_lua_convert(L, foil_lua_push_failure, &f);
+    foil_error_free(e);
     return lua_error(L);
 }
 
@@ -242,10 +312,35 @@ static void foil_lua_encode_fail(lua_State *L, const char *path, const char *wha
  * joined with lua_concat (a luaL_Buffer needs balanced stack use, recursion does not);
  * errors are raised as invalid_argument tables naming the field. */
 
+/* The pieces that need a luaL_Buffer (as large as BUFSIZ on LuaJIT) are built outside the
+ * recursive frame, so FOIL_LUA_MAX_DEPTH levels fit the C stack. */
+#if defined(__GNUC__)
+#define FOIL_LUA_NOINLINE __attribute__((noinline))
+#else
+#define FOIL_LUA_NOINLINE
+#endif
+
+/* Push the JSON string for s. */
+static FOIL_LUA_NOINLINE void foil_lua_push_encoded_string(lua_State *L, const char *s, size_t n) {
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    foil_lua_encode_string(&b, s, n);
+    luaL_pushresult(&b);
+}
+
+/* Push `,"key":` (no comma before the first member). */
+static FOIL_LUA_NOINLINE void foil_lua_push_member_name(lua_State *L, int first, const char *k,
+                                                        size_t kn) {
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    if (!first) luaL_addchar(&b, ',');
+    foil_lua_encode_string(&b, k, kn);
+    luaL_addchar(&b, ':');
+    luaL_pushresult(&b);
+}
+
 /* strict: refuse strings with a NUL byte (request parameters: C strings would cut them). */
 static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *path, int strict) {
-    luaL_Buffer b;
-    if (depth > FOIL_LUA_MAX_DEPTH) foil_lua_encode_fail(L, path, "nested too deeply");
     luaL_checkstack(L, 8, "foil: value too deep");
     switch (lua_type(L, idx)) {
     case LUA_TNIL:
@@ -287,13 +382,12 @@ static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *
         size_t n = 0;
         const char *s = lua_tolstring(L, idx, &n);
         if (strict && strlen(s) != n) foil_lua_encode_fail(L, path, "contains a NUL byte");
-        luaL_buffinit(L, &b);
-        foil_lua_encode_string(&b, s, n);
-        luaL_pushresult(&b);
+        foil_lua_push_encoded_string(L, s, n);
         return;
     }
     case LUA_TTABLE: {
         size_t n = 0;
+        if (depth >= FOIL_LUA_MAX_DEPTH) foil_lua_encode_fail(L, path, "nested too deeply");
         int top = lua_gettop(L);
         if (foil_lua_is_array(L, idx, &n)) {
             lua_pushliteral(L, "[");
@@ -320,11 +414,7 @@ static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *
             char sub[256];
             snprintf(sub, sizeof sub, "%s%s%s", path && *path ? path : "", path && *path ? "." : "",
                      k);
-            luaL_buffinit(L, &b);
-            if (!first) luaL_addchar(&b, ',');
-            foil_lua_encode_string(&b, k, kn);
-            luaL_addchar(&b, ':');
-            luaL_pushresult(&b);
+            foil_lua_push_member_name(L, first, k, kn);
             foil_lua_encode_value(L, vidx, depth + 1, sub, strict);
             lua_concat(L, 2);
             /* move the piece below the key */
@@ -402,9 +492,9 @@ int foil_lua_json_decode(lua_State *L) {
     foil_document_t *doc = NULL;
     foil_status_t st = foil_document_parse(text, n, &doc);
     if (st != FOIL_OK) return foil_lua_raise(L, st, NULL);
-    foil_lua_push_json(L, foil_document_root(doc));
+    int failed = foil_lua_convert(L, foil_lua_push_view, foil_document_root(doc));
     foil_document_free(doc);
-    return 1;
+    return failed ? lua_error(L) : 1;
 }
 
 /* sleep(seconds): let the caller wait between Gate steps without another module. */
@@ -421,7 +511,8 @@ int foil_lua_sleep(lua_State *L) {
 
 /* A list body ({"data": [...], "pagination": {...}}) -> { items, limit, has_more,
  * next_cursor, request_id }; any other body -> its data. */
-static void foil_lua_push_result(lua_State *L, const foil_result_t *r) {
+static void foil_lua_push_result(lua_State *L, const void *result) {
+    const foil_result_t *r = (const foil_result_t *)result;
     const foil_json_t *body = foil_result_json(r);
     const foil_json_t *pagination = foil_json_get(body, "pagination");
     if (foil_json_type(pagination) != FOIL_JSON_OBJECT) {
@@ -454,18 +545,14 @@ int foil_lua_call(lua_State *L) {
     foil_result_t *r = NULL;
     foil_error_t *e = NULL;
     foil_status_t st = foil_call(c, op, params, &r, &e);
-    if (st != FOIL_OK) {
-        foil_lua_push_error(L, st, e ? e : foil_last_error());
-        foil_error_free(e);
-        return lua_error(L);
-    }
+    if (st != FOIL_OK) return foil_lua_raise_owned(L, st, e);
     if (!r) {
         lua_pushboolean(L, 1);
         return 1;
     }
-    foil_lua_push_result(L, r);
+    int failed = foil_lua_convert(L, foil_lua_push_result, r);
     foil_result_free(r);
-    return 1;
+    return failed ? lua_error(L) : 1;
 }
 
 /* The generic-for step: upvalue 1 is the iterator handle (owned, __gc frees it). */
@@ -501,11 +588,7 @@ int foil_lua_call_iter(lua_State *L) {
     foil_iter_t *it = NULL;
     foil_error_t *e = NULL;
     foil_status_t st = foil_call_iter(c, op, params, &it, &e);
-    if (st != FOIL_OK) {
-        foil_lua_push_error(L, st, e ? e : foil_last_error());
-        foil_error_free(e);
-        return lua_error(L);
-    }
+    if (st != FOIL_OK) return foil_lua_raise_owned(L, st, e);
     foil_lua_push_iter(L, it);
     lua_pushcclosure(L, foil_lua_iter_step, 1);
     return 1;

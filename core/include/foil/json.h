@@ -16,6 +16,10 @@ extern "C" {
 
 typedef struct foil_json foil_json_t;
 
+/* The deepest nesting of arrays and objects the library reads (deeper text is refused):
+ * a binding converting a value recursively never goes deeper than this. */
+#define FOIL_JSON_MAX_DEPTH 1000
+
 typedef enum foil_json_type {
     FOIL_JSON_ABSENT = 0, /* NULL view: the field is not there */
     FOIL_JSON_NULL,

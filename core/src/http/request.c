@@ -5,6 +5,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -415,7 +416,12 @@ static foil_status_t decode(const composed *m, const attempt *a, foil_response_t
         out->wipe = !m->idempotent;
         st = foil_json_arena_parse(a->body.data ? a->body.data : "", a->body.len, &out->arena,
                                    &out->root);
-        if (st == FOIL_E_PROTOCOL || (st == FOIL_OK && !cJSON_IsObject(out->root)))
+        if (st == FOIL_E_PROTOCOL) {
+            char why[160]; /* the parser's reason ("not valid JSON: ..."), never the text */
+            snprintf(why, sizeof why, "%s", foil_error_message(foil_last_error()));
+            st = foil_fail(FOIL_E_PROTOCOL, "%s: HTTP %ld response is %s", m->op->name,
+                           a->http_status, why);
+        } else if (st == FOIL_OK && !cJSON_IsObject(out->root))
             st = foil_fail(FOIL_E_PROTOCOL, "%s: HTTP %ld response is not a JSON object",
                            m->op->name, a->http_status);
         else if (!out->request_id) {

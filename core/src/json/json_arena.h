@@ -26,7 +26,7 @@
 
 #include <stddef.h>
 
-#define FOIL_JSON_NESTING_LIMIT 1000 /* CJSON_NESTING_LIMIT */
+#define FOIL_JSON_NESTING_LIMIT FOIL_JSON_MAX_DEPTH /* as CJSON_NESTING_LIMIT */
 
 /* One of these is set in the type of every number node the parser makes (cJSON's readers
  * mask the type with 0xFF and never see them; a number built with cJSON_CreateNumber has

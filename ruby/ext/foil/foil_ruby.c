@@ -67,8 +67,12 @@ static VALUE scalar(const foil_json_t *v) {
     switch (foil_json_type(v)) {
     case FOIL_JSON_BOOL:
         return foil_json_bool(v, &b) && b ? Qtrue : Qfalse;
-    case FOIL_JSON_NUMBER:
-        if (foil_json_int(v, &i)) return LL2NUM((long long)i);
+    case FOIL_JSON_NUMBER: /* as JSON.parse: Integer (any size) for integer text, else Float */
+        if (foil_json_is_integer(v)) {
+            const char *digits = foil_json_integer_text(v);
+            if (digits) return rb_cstr2inum(digits, 10);
+            if (foil_json_int(v, &i)) return LL2NUM((long long)i);
+        }
         return foil_json_number(v, &d) ? DBL2NUM(d) : Qnil;
     case FOIL_JSON_STRING:
         return foil_rb_str(foil_json_string(v));
