@@ -90,6 +90,11 @@ FOIL_OUT_STRING(out, foil_string_free)
 %ignore foil_client_release;
 /* A borrowed handle (the session's own key pair) would outlive its owner in a binding. */
 %ignore foil_gate_session_key_pair;
+/* So would a handle's last failure, which another thread's failing call also replaces:
+ * a binding raises from the failed call itself (its C glue may read these in that call). */
+%ignore foil_gate_session_error;
+%ignore foil_gate_session_transient_error;
+%ignore foil_iter_error;
 /* The calling thread's error is read by the raise hook, in the same C call. */
 %ignore foil_last_error;
 %ignore foil_error_clear;

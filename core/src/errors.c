@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,10 @@ struct foil_error {
     size_t field_count;
     char **allowed;
     size_t allowed_count;
-    cJSON *json; /* foil_error_json(), built on first use, freed with the record */
-    bool owned;  /* a foil_error_copy(): released by foil_error_free() */
+    /* foil_error_json(), built on first use, freed with the record. Atomic: two threads
+     * reading one copy at once may both build it; one keeps its tree, the other frees its. */
+    _Atomic(cJSON *) json;
+    bool owned; /* a foil_error_copy(): released by foil_error_free() */
 };
 
 static _Thread_local struct foil_error tls_error = {.retry_after = -1};
@@ -126,7 +129,7 @@ static void error_reset(struct foil_error *e) {
     for (size_t i = 0; i < e->allowed_count; i++)
         free(e->allowed[i]);
     free(e->allowed);
-    cJSON_Delete(e->json);
+    cJSON_Delete(atomic_load(&e->json));
     memset(e, 0, sizeof *e);
     e->retry_after = -1;
 }
@@ -440,15 +443,20 @@ static cJSON *error_json(const struct foil_error *e) {
 
 const foil_json_t *foil_error_json(const foil_error_t *e) {
     if (!e) return NULL;
-    /* The record belongs to one thread (the caller's last error, or a copy used by one
-     * thread at a time), so filling the cache needs no lock. Not foil_fail(): building
-     * must never replace the record it describes. */
+    /* A copy may be read by several threads at once (a handle's last failure): the first
+     * tree stored wins. Not foil_fail(): building must never replace the record it
+     * describes. */
     struct foil_error *rec = (struct foil_error *)e;
-    if (!rec->json) {
+    cJSON *json = atomic_load(&rec->json);
+    if (!json) {
         if (rec == &tls_error) record(); /* arm the thread-exit hook that frees the cache */
-        rec->json = error_json(rec);
+        cJSON *built = error_json(rec);
+        if (!built || atomic_compare_exchange_strong(&rec->json, &json, built))
+            json = built;
+        else
+            cJSON_Delete(built); /* another thread stored its tree first: `json` is it */
     }
-    return FOIL_VIEW(rec->json);
+    return FOIL_VIEW(json);
 }
 
 static bool copy_text(char **dst, const char *src) {

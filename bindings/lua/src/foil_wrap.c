@@ -4850,28 +4850,6 @@ static int _wrap_iter_pages(lua_State* L) {
 }
 
 
-static int _wrap_iter_error(lua_State* L) {
-  int SWIG_arg = 0;
-  foil_iter_t *arg1 = (foil_iter_t *) 0 ;
-  foil_error_t *result = 0 ;
-  
-  SWIG_check_num_args("foil_iter_error",1,1)
-  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_iter_error",1,"foil_iter_t const *");
-  
-  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_iter,0))){
-    SWIG_fail_ptr("iter_error",1,SWIGTYPE_p_foil_iter);
-  }
-  
-  result = (foil_error_t *)foil_iter_error((struct foil_iter const *)arg1);
-  SWIG_NewPointerObj(L,result,SWIGTYPE_p_foil_error,0); SWIG_arg++; 
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
-}
-
-
 static int _wrap_delivery_key_pair_new(lua_State* L) {
   int SWIG_arg = 0;
   foil_delivery_key_pair_t **arg1 = (foil_delivery_key_pair_t **) 0 ;
@@ -7233,50 +7211,6 @@ static int _wrap_gate_session_cancel(lua_State* L) {
   
   foil_gate_session_cancel(arg1);
   
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
-}
-
-
-static int _wrap_gate_session_error(lua_State* L) {
-  int SWIG_arg = 0;
-  foil_gate_session_t *arg1 = (foil_gate_session_t *) 0 ;
-  foil_error_t *result = 0 ;
-  
-  SWIG_check_num_args("foil_gate_session_error",1,1)
-  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_error",1,"foil_gate_session_t const *");
-  
-  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_gate_session,0))){
-    SWIG_fail_ptr("gate_session_error",1,SWIGTYPE_p_foil_gate_session);
-  }
-  
-  result = (foil_error_t *)foil_gate_session_error((struct foil_gate_session const *)arg1);
-  SWIG_NewPointerObj(L,result,SWIGTYPE_p_foil_error,0); SWIG_arg++; 
-  return SWIG_arg;
-  
-  fail: SWIGUNUSED;
-  lua_error(L);
-  return 0;
-}
-
-
-static int _wrap_gate_session_transient_error(lua_State* L) {
-  int SWIG_arg = 0;
-  foil_gate_session_t *arg1 = (foil_gate_session_t *) 0 ;
-  foil_error_t *result = 0 ;
-  
-  SWIG_check_num_args("foil_gate_session_transient_error",1,1)
-  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_transient_error",1,"foil_gate_session_t const *");
-  
-  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_gate_session,0))){
-    SWIG_fail_ptr("gate_session_transient_error",1,SWIGTYPE_p_foil_gate_session);
-  }
-  
-  result = (foil_error_t *)foil_gate_session_transient_error((struct foil_gate_session const *)arg1);
-  SWIG_NewPointerObj(L,result,SWIGTYPE_p_foil_error,0); SWIG_arg++; 
   return SWIG_arg;
   
   fail: SWIGUNUSED;
@@ -10531,7 +10465,6 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "iter_next_page", _wrap_iter_next_page},
     { "iter_position", _wrap_iter_position},
     { "iter_pages", _wrap_iter_pages},
-    { "iter_error", _wrap_iter_error},
     { "delivery_key_pair_new", _wrap_delivery_key_pair_new},
     { "delivery_key_pair_import_pkcs8", _wrap_delivery_key_pair_import_pkcs8},
     { "delivery_key_pair_export_pkcs8", _wrap_delivery_key_pair_export_pkcs8},
@@ -10597,8 +10530,6 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "gate_session_step", _wrap_gate_session_step},
     { "gate_session_seconds_left", _wrap_gate_session_seconds_left},
     { "gate_session_cancel", _wrap_gate_session_cancel},
-    { "gate_session_error", _wrap_gate_session_error},
-    { "gate_session_transient_error", _wrap_gate_session_transient_error},
     { "gate_session_output_count", _wrap_gate_session_output_count},
     { "gate_session_output_key", _wrap_gate_session_output_key},
     { "gate_session_output_value", _wrap_gate_session_output_value},

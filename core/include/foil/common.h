@@ -9,8 +9,12 @@
  *  - `const char *` and `const foil_json_t *` results are borrowed from the handle
  *    they were read from and stay valid until that handle is freed.
  *  - Input strings are copied; the caller keeps ownership.
- *  - A foil_client_t may be shared by any number of threads. Every other handle is
- *    used by one thread at a time.
+ *  - Any handle may be used from any thread. A foil_client_t runs calls from many threads
+ *    at once; a Gate signup or an iterator serializes them on its own lock (cancel takes
+ *    none); results, pages, documents, key pairs and payloads never change. A borrowed
+ *    result of a call on a shared handle may be replaced by another thread's next call
+ *    on it (see gate_session.h and result.h), and no handle may be freed while another
+ *    thread is inside a call on it.
  */
 #ifndef FOIL_COMMON_H
 #define FOIL_COMMON_H

@@ -80,7 +80,8 @@ FOIL_API const char *foil_error_allowed_value(const foil_error_t *e, size_t i);
  * Borrowed from e: built on first use, kept in the record and freed with it (for
  * foil_last_error(): at the calling thread's next failure, foil_error_clear() or thread
  * exit; for a copy: by foil_error_free()). NULL when e is NULL or memory runs out.
- * Building it never changes the record. Like the record, not for concurrent use. */
+ * Building it never changes the record; threads reading one copy at once get the same
+ * view (the first one built is kept). */
 FOIL_API const foil_json_t *foil_error_json(const foil_error_t *e);
 
 /* An owned deep copy of `e` (every field, details included), usable from any thread and

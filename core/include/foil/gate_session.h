@@ -14,8 +14,18 @@
  * included) into a string the caller stores privately before writing outputs;
  * foil_gate_session_import() resumes it after a crash, until it is acknowledged.
  *
- * A session handle is used by one thread at a time, except foil_gate_session_cancel(),
- * which any thread (or a signal handler) may call at any time.
+ * Threads. A session may be shared by threads: every call that reads or changes what a poll
+ * changes (poll, wait_start, step, ack, status, poll data, outputs, errors, seconds_left)
+ * takes the session's lock, so calls from several threads take turns -- a poll waits for
+ * the one in flight (at most one request, which foil_gate_session_cancel() ends) rather
+ * than being refused. foil_gate_session_wait() holds it for each step, not while it
+ * sleeps. foil_gate_session_cancel() never takes it, so it reaches a wait in progress at
+ * once. The lock guards the call, not what it returns: a borrowed pointer into state a poll
+ * replaces (the poll data, docs URL, errors) is valid until the next poll / step / ack on
+ * the session from ANY thread -- copy it, or keep other threads off the session while you
+ * read it. The status text is never freed before the session (only rewritten). Freeing a
+ * session while another thread is inside a call on it cannot be made safe in C: the caller
+ * must make sure every other call has returned (the bindings do).
  *
  * Cancellation. foil_gate_session_cancel() sets an atomic flag on the session. The wait
  * or step in progress, or else the next one, consumes it and returns FOIL_E_CANCELLED, so

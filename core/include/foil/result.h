@@ -66,6 +66,11 @@ FOIL_API size_t foil_iter_pages(const foil_iter_t *it);
  * foil_iter_free(). NULL when no fetch has failed yet, or it is NULL. Read it with the
  * foil_error_* accessors (or foil_error_json()). */
 FOIL_API const foil_error_t *foil_iter_error(const foil_iter_t *it);
+/* Threads: an iterator may be shared; every call above takes its lock, so threads take
+ * turns and each item or page is handed out once (foil_iter_next_page then spreads a walk
+ * over threads safely: pages are owned). An item of foil_iter_next() is borrowed until the
+ * next foil_iter_next() from ANY thread, so an item walk shared by threads needs the
+ * caller's own lock around next-and-read. foil_iter_free() must not race any other call. */
 FOIL_API void foil_iter_free(foil_iter_t *it);
 
 #ifdef __cplusplus

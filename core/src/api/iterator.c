@@ -2,6 +2,7 @@
  * is requested while the caller reads the current one (foil_client_set_prefetch). */
 #include "iterator.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,9 @@
 typedef enum { WALK_UNSTARTED, WALK_ITEMS, WALK_PAGES } walk_mode;
 
 struct foil_iter {
+    /* Taken by every call but foil_iter_free(): threads sharing an iterator take turns,
+     * each call handing out the next item or page. */
+    pthread_mutex_t lock;
     foil_client_t *client;
     foil_op_t op;
     char *path_args[2];
@@ -75,6 +79,10 @@ foil_status_t foil_iter_create(foil_client_t *client, const foil_request_t *tmpl
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL);
     foil_iter_t *it = calloc(1, sizeof *it);
     if (!it) return foil_fail_nomem();
+    if (pthread_mutex_init(&it->lock, NULL) != 0) {
+        free(it);
+        return foil_fail_nomem();
+    }
     it->op = tmpl->op;
     bool ok = true;
     for (size_t i = 0; i < 2; i++)
@@ -172,11 +180,16 @@ static foil_status_t enter_mode(foil_iter_t *it, walk_mode mode) {
     return FOIL_OK;
 }
 
-foil_status_t foil_iter_next_page(foil_iter_t *it, foil_page_t **page) {
-    if (!page)
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "page", "must not be NULL", NULL, NULL);
-    *page = NULL;
-    if (!it) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "it", "must not be NULL", NULL, NULL);
+/* The lock is state, not part of the value: const getters take it too. */
+static void lock(const foil_iter_t *it) {
+    pthread_mutex_lock(&((foil_iter_t *)it)->lock);
+}
+
+static void unlock(const foil_iter_t *it) {
+    pthread_mutex_unlock(&((foil_iter_t *)it)->lock);
+}
+
+static foil_status_t next_page(foil_iter_t *it, foil_page_t **page) {
     foil_status_t st = enter_mode(it, WALK_PAGES);
     if (st != FOIL_OK) return st;
     if (it->pages > 0 && it->last_page) return FOIL_OK;
@@ -187,11 +200,18 @@ foil_status_t foil_iter_next_page(foil_iter_t *it, foil_page_t **page) {
     return FOIL_OK;
 }
 
-foil_status_t foil_iter_next(foil_iter_t *it, const foil_json_t **item) {
-    if (!item)
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "item", "must not be NULL", NULL, NULL);
-    *item = NULL;
+foil_status_t foil_iter_next_page(foil_iter_t *it, foil_page_t **page) {
+    if (!page)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "page", "must not be NULL", NULL, NULL);
+    *page = NULL;
     if (!it) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "it", "must not be NULL", NULL, NULL);
+    lock(it);
+    foil_status_t st = next_page(it, page);
+    unlock(it);
+    return st;
+}
+
+static foil_status_t next_item(foil_iter_t *it, const foil_json_t **item) {
     foil_status_t st = enter_mode(it, WALK_ITEMS);
     if (st != FOIL_OK) return st;
     for (;;) {
@@ -205,17 +225,28 @@ foil_status_t foil_iter_next(foil_iter_t *it, const foil_json_t **item) {
     }
 }
 
-const foil_error_t *foil_iter_error(const foil_iter_t *it) {
-    return it ? it->error : NULL;
+foil_status_t foil_iter_next(foil_iter_t *it, const foil_json_t **item) {
+    if (!item)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "item", "must not be NULL", NULL, NULL);
+    *item = NULL;
+    if (!it) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "it", "must not be NULL", NULL, NULL);
+    lock(it);
+    foil_status_t st = next_item(it, item);
+    unlock(it);
+    return st;
 }
 
-size_t foil_iter_position(const foil_iter_t *it) {
-    return it ? it->position : 0;
-}
-
-size_t foil_iter_pages(const foil_iter_t *it) {
-    return it ? it->pages : 0;
-}
+#define LOCKED_GETTER(type, name, fallback, member)                                                \
+    type foil_iter_##name(const foil_iter_t *it) {                                                 \
+        if (!it) return fallback;                                                                  \
+        lock(it);                                                                                  \
+        type value = it->member;                                                                   \
+        unlock(it);                                                                                \
+        return value;                                                                              \
+    }
+LOCKED_GETTER(const foil_error_t *, error, NULL, error)
+LOCKED_GETTER(size_t, position, 0, position)
+LOCKED_GETTER(size_t, pages, 0, pages)
 
 void foil_iter_free(foil_iter_t *it) {
     if (!it) return;
@@ -231,5 +262,6 @@ void foil_iter_free(foil_iter_t *it) {
     }
     foil_error_free(it->error);
     foil_client_release(it->client);
+    pthread_mutex_destroy(&it->lock);
     free(it);
 }

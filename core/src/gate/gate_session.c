@@ -5,6 +5,7 @@
 #include "api/validate.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,12 @@ typedef struct refused {
 } refused;
 
 struct foil_gate_session {
+    /* Taken by every call that reads or changes the state a poll changes (everything
+     * below cancel_requested, the status, the last poll, the delivery, the errors), so
+     * threads sharing the handle are serialized: a poll waits for the one in flight.
+     * Not taken by foil_gate_session_cancel() (an atomic flag), nor by the getters of
+     * what never changes after create / import (id, tokens, URLs, key pair). */
+    pthread_mutex_t lock;
     foil_client_t *client;
     foil_delivery_key_pair_t *key_pair;
     char *id, *poll_token, *consent_url, *expires_at, *service_id, *account_name;
@@ -83,6 +90,15 @@ static void keep_transient(foil_gate_session_t *s, bool failed_now) {
     if (failed_now) foil_error_copy(foil_last_error(), &s->transient); /* NULL if no memory */
 }
 
+/* The lock is state, not part of the value: const getters take it too. */
+static void lock(const foil_gate_session_t *s) {
+    pthread_mutex_lock(&((foil_gate_session_t *)s)->lock);
+}
+
+static void unlock(const foil_gate_session_t *s) {
+    pthread_mutex_unlock(&((foil_gate_session_t *)s)->lock);
+}
+
 void foil_gate_session_free(foil_gate_session_t *s) {
     if (!s) return;
     clear_delivery(s);
@@ -97,12 +113,17 @@ void foil_gate_session_free(foil_gate_session_t *s) {
     free(s->account_name);
     foil_error_free(s->error);
     foil_client_release(s->client);
+    pthread_mutex_destroy(&s->lock);
     free(s);
 }
 
 static foil_gate_session_t *session_alloc(foil_client_t *client) {
     foil_gate_session_t *s = calloc(1, sizeof *s);
     if (!s) return NULL;
+    if (pthread_mutex_init(&s->lock, NULL) != 0) {
+        free(s);
+        return NULL;
+    }
     foil_client_retain(client);
     s->client = client;
     atomic_init(&s->cancel_requested, 0);
@@ -168,15 +189,20 @@ GETTER(account_name, account_name)
 GETTER(consent_url, consent_url)
 GETTER(expires_at, expires_at)
 GETTER(poll_token, poll_token)
-GETTER(status, status)
 
-const foil_json_t *foil_gate_session_poll_data(const foil_gate_session_t *s) {
-    return s ? foil_result_data(s->last_poll) : NULL;
-}
-
-const char *foil_gate_session_docs_url(const foil_gate_session_t *s) {
-    return foil_json_get_string(foil_gate_session_poll_data(s), "docs_url");
-}
+/* Getters of what a poll changes: read under the lock, so never half-written. */
+#define LOCKED_GETTER(type, name, fallback, expr)                                                  \
+    type foil_gate_session_##name(const foil_gate_session_t *s) {                                  \
+        if (!s) return fallback;                                                                   \
+        lock(s);                                                                                   \
+        type value = expr;                                                                         \
+        unlock(s);                                                                                 \
+        return value;                                                                              \
+    }
+LOCKED_GETTER(const char *, status, NULL, s->status)
+LOCKED_GETTER(const foil_json_t *, poll_data, NULL, foil_result_data(s->last_poll))
+LOCKED_GETTER(const char *, docs_url, NULL,
+              foil_json_get_string(foil_result_data(s->last_poll), "docs_url"))
 
 const foil_delivery_key_pair_t *foil_gate_session_key_pair(const foil_gate_session_t *s) {
     return s ? s->key_pair : NULL;
@@ -319,7 +345,10 @@ foil_status_t foil_gate_session_poll(foil_gate_session_t *s) {
     if (!s)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
     bool is_transient;
-    return failed(s, poll_once(s, &is_transient));
+    lock(s);
+    foil_status_t st = failed(s, poll_once(s, &is_transient));
+    unlock(s);
+    return st;
 }
 
 static bool delivered(const foil_gate_session_t *s) {
@@ -333,10 +362,7 @@ static foil_status_t wait_over(foil_gate_session_t *s, foil_status_t st) {
     return failed(s, st);
 }
 
-foil_status_t foil_gate_session_wait_start(foil_gate_session_t *s, long timeout_ms,
-                                           long interval_ms) {
-    if (!s)
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+static void wait_start(foil_gate_session_t *s, long timeout_ms, long interval_ms) {
     double start_wall = foil_now_wall(), start = foil_now_monotonic();
     double expires = 0, deadline = timeout_ms > 0 ? start + (double)timeout_ms / 1000.0 : 0;
     s->deadline_is_expiry = false;
@@ -355,6 +381,15 @@ foil_status_t foil_gate_session_wait_start(foil_gate_session_t *s, long timeout_
     keep_transient(s, false);
     s->waiting = true;
     /* cancel_requested is left alone: a cancel issued before this call ends the wait. */
+}
+
+foil_status_t foil_gate_session_wait_start(foil_gate_session_t *s, long timeout_ms,
+                                           long interval_ms) {
+    if (!s)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+    lock(s);
+    wait_start(s, timeout_ms, interval_ms);
+    unlock(s);
     return FOIL_OK;
 }
 
@@ -367,13 +402,9 @@ static long ms_until(double when, double now) {
     return ms > 86400000.0 ? 86400000L : (long)ms;
 }
 
-foil_status_t foil_gate_session_step(foil_gate_session_t *s, long *wait_ms) {
-    if (!wait_ms)
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "wait_ms", "must not be NULL", NULL, NULL);
-    *wait_ms = 0;
-    if (!s)
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
-    if (!s->waiting) foil_gate_session_wait_start(s, 0, 0);
+/* foil_gate_session_step with the lock held. */
+static foil_status_t step(foil_gate_session_t *s, long *wait_ms) {
+    if (!s->waiting) wait_start(s, 0, 0);
     /* The session's own cancel is consumed; a thread's token (foil/cancel.h) stays fired. */
     if (atomic_exchange(&s->cancel_requested, 0) || foil_cancel_requested())
         return wait_over(s, foil_fail(FOIL_E_CANCELLED, "waiting was cancelled"));
@@ -430,8 +461,19 @@ foil_status_t foil_gate_session_step(foil_gate_session_t *s, long *wait_ms) {
     return FOIL_OK;
 }
 
-double foil_gate_session_seconds_left(const foil_gate_session_t *s) {
-    if (!s) return -1;
+foil_status_t foil_gate_session_step(foil_gate_session_t *s, long *wait_ms) {
+    if (!wait_ms)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "wait_ms", "must not be NULL", NULL, NULL);
+    *wait_ms = 0;
+    if (!s)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+    lock(s);
+    foil_status_t st = step(s, wait_ms);
+    unlock(s);
+    return st;
+}
+
+static double seconds_left(const foil_gate_session_t *s) {
     if (s->waiting) {
         double left = s->deadline - foil_now_monotonic();
         return left > 0 ? left : 0;
@@ -442,21 +484,40 @@ double foil_gate_session_seconds_left(const foil_gate_session_t *s) {
     return left > 0 ? left : 0;
 }
 
+double foil_gate_session_seconds_left(const foil_gate_session_t *s) {
+    if (!s) return -1;
+    lock(s);
+    double left = seconds_left(s);
+    unlock(s);
+    return left;
+}
+
 foil_status_t foil_gate_session_wait(foil_gate_session_t *s, long timeout_ms, long interval_ms,
                                      foil_gate_progress_fn progress, void *user_data) {
     foil_status_t st = foil_gate_session_wait_start(s, timeout_ms, interval_ms);
     while (st == FOIL_OK) {
         long wait_ms = 0;
         if ((st = foil_gate_session_step(s, &wait_ms)) != FOIL_OK || wait_ms == 0) return st;
-        /* Sleep in short slices so cancellation and progress stay responsive. */
+        /* Sleep in short slices so cancellation and progress stay responsive; unlocked, so
+         * other threads may use the session meanwhile. */
         double wake = foil_now_monotonic() + (double)wait_ms / 1000.0;
         for (;;) {
             /* A cancel (the session's, or this thread's token): the next step ends it. */
             if (atomic_load(&s->cancel_requested) || foil_cancel_requested()) break;
+            if (progress) {
+                char status[sizeof s->status];
+                lock(s);
+                memcpy(status, s->status, sizeof status);
+                double left = seconds_left(s);
+                unlock(s);
+                if (progress(user_data, status, left) != 0) {
+                    lock(s);
+                    st = wait_over(s, foil_fail(FOIL_E_CANCELLED, "waiting was cancelled"));
+                    unlock(s);
+                    return st;
+                }
+            }
             double now = foil_now_monotonic();
-            if (progress &&
-                progress(user_data, s->status, s->deadline > now ? s->deadline - now : 0) != 0)
-                return wait_over(s, foil_fail(FOIL_E_CANCELLED, "waiting was cancelled"));
             if (now >= wake) break;
             foil_sleep_seconds(wake - now < 0.1 ? wake - now : 0.1);
         }
@@ -468,60 +529,56 @@ void foil_gate_session_cancel(foil_gate_session_t *s) {
     if (s) atomic_store(&s->cancel_requested, 1);
 }
 
-const foil_error_t *foil_gate_session_error(const foil_gate_session_t *s) {
-    return s ? s->error : NULL;
-}
+LOCKED_GETTER(const foil_error_t *, error, NULL, s->error)
+LOCKED_GETTER(const foil_error_t *, transient_error, NULL, s->transient)
+LOCKED_GETTER(const foil_json_t *, outputs, NULL, FOIL_VIEW(s->outputs_view))
+LOCKED_GETTER(const foil_json_t *, refused, NULL, FOIL_VIEW(s->refused_view))
+LOCKED_GETTER(size_t, output_count, 0, s->output_count)
+LOCKED_GETTER(size_t, refused_count, 0, s->refused_count)
 
-const foil_error_t *foil_gate_session_transient_error(const foil_gate_session_t *s) {
-    return s ? s->transient : NULL;
-}
+/* The i-th of a list the delivery fills (outputs, refused keys), read under the lock. */
+#define LOCKED_AT(name, count, expr)                                                               \
+    const char *foil_gate_session_##name(const foil_gate_session_t *s, size_t i) {                 \
+        if (!s) return NULL;                                                                       \
+        lock(s);                                                                                   \
+        const char *value = i < s->count ? expr : NULL;                                            \
+        unlock(s);                                                                                 \
+        return value;                                                                              \
+    }
+LOCKED_AT(output_key, output_count, s->outputs[i].key)
+LOCKED_AT(output_value, output_count, s->outputs[i].value)
+LOCKED_AT(refused_key, refused_count, s->refused[i].key)
+LOCKED_AT(refused_reason, refused_count, s->refused[i].reason)
 
-const foil_json_t *foil_gate_session_outputs(const foil_gate_session_t *s) {
-    return s ? FOIL_VIEW(s->outputs_view) : NULL;
-}
-
-const foil_json_t *foil_gate_session_refused(const foil_gate_session_t *s) {
-    return s ? FOIL_VIEW(s->refused_view) : NULL;
-}
-
-size_t foil_gate_session_output_count(const foil_gate_session_t *s) {
-    return s ? s->output_count : 0;
-}
-const char *foil_gate_session_output_key(const foil_gate_session_t *s, size_t i) {
-    return s && i < s->output_count ? s->outputs[i].key : NULL;
-}
-const char *foil_gate_session_output_value(const foil_gate_session_t *s, size_t i) {
-    return s && i < s->output_count ? s->outputs[i].value : NULL;
-}
 const char *foil_gate_session_output(const foil_gate_session_t *s, const char *key) {
-    for (size_t i = 0; s && key && i < s->output_count; i++)
-        if (strcmp(s->outputs[i].key, key) == 0) return s->outputs[i].value;
-    return NULL;
-}
-size_t foil_gate_session_refused_count(const foil_gate_session_t *s) {
-    return s ? s->refused_count : 0;
-}
-const char *foil_gate_session_refused_key(const foil_gate_session_t *s, size_t i) {
-    return s && i < s->refused_count ? s->refused[i].key : NULL;
-}
-const char *foil_gate_session_refused_reason(const foil_gate_session_t *s, size_t i) {
-    return s && i < s->refused_count ? s->refused[i].reason : NULL;
+    if (!s || !key) return NULL;
+    const char *value = NULL;
+    lock(s);
+    for (size_t i = 0; !value && i < s->output_count; i++)
+        if (strcmp(s->outputs[i].key, key) == 0) value = s->outputs[i].value;
+    unlock(s);
+    return value;
 }
 
 foil_status_t foil_gate_session_ack(foil_gate_session_t *s) {
     if (!s)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
-    if (!s->ack_token)
-        return failed(s, foil_fail(FOIL_E_STATE,
-                                   "nothing to acknowledge: the delivery was not received yet"));
-    foil_result_t *r = NULL;
-    foil_status_t st =
-        foil_gate_sessions_acknowledge(s->client, s->id, s->poll_token, s->ack_token, &r);
-    foil_result_free(r);
-    if (st == FOIL_OK) strcpy(s->status, "acknowledged");
-    return failed(s, st);
+    foil_status_t st;
+    lock(s);
+    if (!s->ack_token) {
+        st = foil_fail(FOIL_E_STATE, "nothing to acknowledge: the delivery was not received yet");
+    } else {
+        foil_result_t *r = NULL;
+        st = foil_gate_sessions_acknowledge(s->client, s->id, s->poll_token, s->ack_token, &r);
+        foil_result_free(r);
+        if (st == FOIL_OK) strcpy(s->status, "acknowledged");
+    }
+    st = failed(s, st);
+    unlock(s);
+    return st;
 }
 
+/* Reads only what never changes after create / import: no lock, never behind a poll. */
 foil_status_t foil_gate_session_export(const foil_gate_session_t *s, char **out) {
     foil_status_t st = foil_check_out(out);
     if (st != FOIL_OK) return st;

@@ -34,12 +34,19 @@ class GateSignup:
             outputs = signup.wait(timeout=600)
             write_env_file(outputs)          # store durably first
             signup.ack()                     # then acknowledge: the delivery is gone
+
+    Safe to share between threads: calls take turns (a poll waits for the one in flight),
+    :meth:`cancel` never waits, and :meth:`close` from another thread ends a running
+    :meth:`wait` with :class:`FoilCancelledError`; the signup is freed once it returns.
     """
 
-    __slots__ = ("_s", "_client", "_wake")
+    __slots__ = ("_s", "_client", "_wake", "_lock")
     _s: Any
     _client: Foil
     _wake: threading.Event
+    # Held across each call that reads or changes what a poll changes and the conversion of
+    # its result: another thread's poll would otherwise free the poll data being converted.
+    _lock: threading.Lock
 
     def __init__(self) -> None:
         raise TypeError("use client.gate.signup(...) or GateSignup.resume(...)")
@@ -50,6 +57,7 @@ class GateSignup:
         self._s = handle
         self._client = client
         self._wake = threading.Event()
+        self._lock = threading.Lock()
         return self
 
     @classmethod
@@ -60,9 +68,16 @@ class GateSignup:
         return cls._wrap(_native.gate_session_import(client._handle(), exported), client)
 
     def _h(self) -> Any:
-        if self._s is None:
+        handle = self._s
+        if handle is None:
             raise FoilStateError("this signup is closed", code="client.closed")
-        return self._s
+        return handle
+
+    def _locked(self, call: Callable[[Any], Any], handle: Any = None) -> Any:
+        """``call(handle)`` with the lock held (the handle stays alive while it runs)."""
+        handle = self._h() if handle is None else handle
+        with self._lock:
+            return call(handle)
 
     @property
     def id(self) -> str:
@@ -98,37 +113,40 @@ class GateSignup:
     @property
     def status(self) -> str:
         """``"pending"``, ``"approved"``, ``"rejected"``, ``"expired"`` or ``"acknowledged"``."""
-        return str(_native.gate_session_status(self._h()))
+        return str(self._locked(_native.gate_session_status))
 
     @property
     def docs_url(self) -> str | None:
         """The service's docs URL, returned with the approval."""
-        value = _native.gate_session_docs_url(self._h())
+        value = self._locked(_native.gate_session_docs_url)
         return None if value is None else str(value)
 
     @property
     def poll_data(self) -> dict[str, Any] | None:
         """The latest poll's data, None before the first poll."""
-        data = _native.gate_session_poll_data(self._h())
+        data = self._locked(_native.gate_session_poll_data)
         return data if isinstance(data, dict) else None
 
     @property
     def outputs(self) -> dict[str, str]:
         """The delivered env vars after approval (both envelopes merged, policy applied);
         empty before. The values are secrets."""
-        outputs = _native.gate_session_outputs(self._h())
+        return self._outputs(self._h())
+
+    def _outputs(self, handle: Any) -> dict[str, str]:
+        outputs = self._locked(_native.gate_session_outputs, handle)
         return {str(k): str(v) for k, v in outputs.items()} if isinstance(outputs, dict) else {}
 
     @property
     def refused(self) -> dict[str, str]:
         """Delivered keys the env-var policy refused, with the reason."""
-        refused = _native.gate_session_refused(self._h())
+        refused = self._locked(_native.gate_session_refused)
         return {str(r.get("key")): str(r.get("reason")) for r in refused
                 if isinstance(r, dict)} if isinstance(refused, list) else {}
 
     def poll(self) -> str:
         """Poll once; returns the status (outputs are available once ``"approved"``)."""
-        _native.gate_session_poll(self._h())
+        self._locked(_native.gate_session_poll)
         return self.status
 
     def wait(self, *, timeout: float | None = None, interval: float | None = None,
@@ -149,17 +167,17 @@ class GateSignup:
         interval_ms = _wait_ms(interval, "interval")
         if on_status is not None and not callable(on_status):
             raise TypeError("on_status must be callable")
-        handle, wake = self._h(), self._wake
-        _native.gate_session_wait_start(handle, timeout_ms, interval_ms)
+        handle, wake, locked = self._h(), self._wake, self._locked
+        locked(lambda h: _native.gate_session_wait_start(h, timeout_ms, interval_ms), handle)
         while True:
-            wait_ms = _native.gate_session_step(handle)  # raises on a terminal status
+            wait_ms = locked(_native.gate_session_step, handle)  # raises on a terminal status
             if wait_ms == 0:
-                return self.outputs
+                return self._outputs(handle)
             deadline = time.monotonic() + wait_ms / 1000
             while True:
                 if on_status is not None:
-                    on_status(str(_native.gate_session_status(handle)),
-                              float(_native.gate_session_seconds_left(handle)))
+                    on_status(str(locked(_native.gate_session_status, handle)),
+                              float(locked(_native.gate_session_seconds_left, handle)))
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
@@ -169,7 +187,7 @@ class GateSignup:
 
     def ack(self) -> None:
         """Acknowledge the delivery (only after storing the outputs durably)."""
-        _native.gate_session_ack(self._h())
+        self._locked(_native.gate_session_ack)
 
     def cancel(self) -> None:
         """Make a running :meth:`wait` (or else the next one) raise
@@ -182,8 +200,13 @@ class GateSignup:
         return str(_native.gate_session_export(self._h()))
 
     def close(self) -> None:
-        """Release the signup (its key and outputs are wiped). Idempotent."""
-        self._s = None
+        """Release the signup (its key and outputs are wiped). Idempotent. A :meth:`wait`
+        running on another thread ends with :class:`FoilCancelledError`; the signup is
+        freed when it returns, never under it."""
+        handle, self._s = self._s, None
+        if handle is not None:
+            _native.gate_session_cancel(handle)
+            self._wake.set()
 
     def __enter__(self) -> GateSignup:
         return self

@@ -9,6 +9,10 @@ module Foil
   #
   # The private key, poll token and outputs live in the C core and are wiped when the signup is
   # garbage collected; inspect never shows them.
+  #
+  # Safe to share between threads: calls take turns (a poll waits for the one in flight),
+  # #cancel never waits, and #close from another thread ends a running #wait with
+  # Foil::CancelledError; the signup is freed (by the GC) only after that call returns.
   class GateSignup
     class << self
       # Resume a signup saved with #export (after a crash, before the ack).
@@ -24,6 +28,9 @@ module Foil
         signup = allocate
         signup.instance_variable_set(:@handle, handle)
         signup.instance_variable_set(:@client, client)
+        # Held across each call that reads or changes what a poll changes and the conversion
+        # of its result: another thread's poll would otherwise free the poll data being read.
+        signup.instance_variable_set(:@lock, Mutex.new)
         signup
       end
     end
@@ -38,21 +45,21 @@ module Foil
     # The poll token is a credential: never log it.
     def poll_token = Native.gate_session_poll_token(handle)
     # "pending", "approved", "rejected", "expired" or "acknowledged".
-    def status = Native.gate_session_status(handle)
-    def docs_url = Native.gate_session_docs_url(handle)
+    def status = locked { |h| Native.gate_session_status(h) }
+    def docs_url = locked { |h| Native.gate_session_docs_url(h) }
     # The latest poll's data (Hash), nil before the first poll.
-    def poll_data = Native.gate_session_poll_data(handle)
+    def poll_data = locked { |h| Native.gate_session_poll_data(h) }
 
     # The delivered env vars after approval (both envelopes merged, the env-var policy
     # applied), {"NAME" => "value"}; empty before. The values are secrets.
-    def outputs = Native.rb_gate_session_outputs(handle)
+    def outputs = locked { |h| Native.rb_gate_session_outputs(h) }
 
     # Delivered keys the policy refused, {"PATH" => "blocked"}.
-    def refused = Native.rb_gate_session_refused(handle)
+    def refused = locked { |h| Native.rb_gate_session_refused(h) }
 
     # Poll once; returns the status.
     def poll
-      Native.rb_gate_session_poll(client_handle, handle)
+      locked { |h| Native.rb_gate_session_poll(client_handle, h) }
       status
     end
 
@@ -69,13 +76,18 @@ module Foil
         raise ArgumentError, "#{name} must be > 0" if value && !value.positive?
       end
       h = handle
-      Native.gate_session_wait_start(h, timeout ? [(timeout * 1000).to_i, 1].max : 0,
-                                     interval ? [(interval * 1000).to_i, 1].max : 0)
+      locked(h) do
+        Native.gate_session_wait_start(h, timeout ? [(timeout * 1000).to_i, 1].max : 0,
+                                       interval ? [(interval * 1000).to_i, 1].max : 0)
+      end
       @waiter = Thread.current
       loop do
         wait_ms = step(h)
-        yield status, [Native.gate_session_seconds_left(h), 0.0].max if block_given?
-        return outputs if wait_ms.zero?
+        if block_given?
+          yield locked(h) { Native.gate_session_status(h) },
+                [locked(h) { Native.gate_session_seconds_left(h) }, 0.0].max
+        end
+        return locked(h) { Native.rb_gate_session_outputs(h) } if wait_ms.zero?
 
         sleep(wait_ms / 1000.0)
       end
@@ -85,7 +97,7 @@ module Foil
 
     # Acknowledge the delivery (only after storing the outputs durably).
     def ack!
-      Native.rb_gate_session_ack(client_handle, handle)
+      locked { |h| Native.rb_gate_session_ack(client_handle, h) }
       nil
     end
     alias ack ack!
@@ -93,13 +105,7 @@ module Foil
     # Make a running #wait raise Foil::CancelledError soon (from another thread); a cancel
     # issued before the wait starts is not lost.
     def cancel
-      @cancelled = true
-      Native.gate_session_cancel(handle)
-      begin
-        @waiter&.wakeup
-      rescue ThreadError
-        nil
-      end
+      cancel_wait(handle)
       nil
     end
 
@@ -108,9 +114,13 @@ module Foil
       Native.gate_session_export(handle)
     end
 
-    # Release the signup (its key and outputs are wiped once collected). Idempotent.
+    # Release the signup (its key and outputs are wiped once collected). Idempotent. A #wait
+    # running on another thread ends with Foil::CancelledError.
     def close
+      h = @handle
       @handle = nil
+      cancel_wait(h) if h && @waiter
+      nil
     end
 
     def inspect
@@ -126,10 +136,25 @@ module Foil
       @handle or raise StateError.new("this signup is closed", code: "client.closed")
     end
 
+    # yield(h) with the lock held; h (a local) keeps the handle alive while the call runs.
+    def locked(h = handle, &block)
+      @lock.synchronize { block.call(h) }
+    end
+
+    def cancel_wait(h)
+      @cancelled = true
+      Native.gate_session_cancel(h)
+      begin
+        @waiter&.wakeup
+      rescue ThreadError
+        nil
+      end
+    end
+
     # One step; a cancel that another thread's interrupt caused on the shared client (not
     # #cancel) is repeated.
     def step(h)
-      Native.rb_gate_session_step(client_handle, h)
+      locked(h) { Native.rb_gate_session_step(client_handle, h) }
     rescue CancelledError
       retry unless @cancelled
       @cancelled = false
