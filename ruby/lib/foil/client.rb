@@ -258,8 +258,9 @@ module Foil
       @handle.nil?
     end
 
+    # Credentials written in base_url (https://user:pw@host) show as ***@.
     def inspect
-      closed? ? "#<Foil::Client closed>" : "#<Foil::Client #{base_url}>"
+      closed? ? "#<Foil::Client closed>" : "#<Foil::Client #{Native.client_base_url_redacted(handle)}>"
     end
     alias to_s inspect
 
