@@ -56,7 +56,7 @@ module Foil
     webhook_args!(secret, timestamp, raw_body, signature)
     max_age = Arguments.c_integer("max_age_seconds", max_age_seconds, bits: 64)
     now = now_seconds.nil? ? 0 : Arguments.c_integer("now_seconds", now_seconds, bits: 64).nonzero? || -1
-    Native.webhook_signature_verify(secret, timestamp.to_s, raw_body, signature, max_age, now)
+    Native.rb_webhook_signature_verify(secret, timestamp.to_s, raw_body, signature, max_age, now)
     true
   rescue SignatureError
     false # a bad signature or timestamp; an empty secret (InvalidArgumentError) is raised
