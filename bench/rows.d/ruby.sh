@@ -32,3 +32,25 @@ r["threads_items_per_s"].each do |n, rate|
             libfoil: "#{rate} (#{format("%.2f", rate / one)}x)", baseline: "—", ratio: "—", target: "—", met: "info" }
 end
 rows.each_with_index { |row, i| puts JSON.generate(i.zero? ? row.merge(raw: r) : row) }'
+# Thread scaling of the CPU-bound helpers (no network): short calls keep the GVL (target: N
+# threads at least one thread's speed for token verify), a 4 MiB webhook body is checked without it.
+threads_sizes=(--rounds 5)
+[ "${FOIL_BENCH_QUICK:-0}" = 1 ] && threads_sizes=(--rounds 1 --total 64)
+ruby "$repo/bench/ruby_threads.rb" --json "${threads_sizes[@]}" |
+    ruby -rjson -e '
+r = JSON.parse($stdin.read)
+names = { "tokens" => "sealed-token v2 verify", "webhook_small" => "webhook signature, 1 KiB body",
+          "webhook_large" => "webhook signature, 4 MiB body" }
+rows = []
+r["workloads"].each do |name, w|
+  w["ops_per_s"].each do |n, rate|
+    next if n == "1"
+    speedup = w["speedup"][n]
+    short = name == "tokens"
+    rows << { benchmark: "Rb: #{n} threads, #{names[name]} (ops/s, speed-up vs 1 thread; CPU µs/op)",
+              libfoil: "#{rate} (#{format("%.2f", speedup)}x; #{w["cpu_us_per_op"][n]} µs)",
+              baseline: "#{w["ops_per_s"]["1"]} on 1 thread (#{w["cpu_us_per_op"]["1"]} µs)", ratio: "#{format("%.2f", speedup)}x",
+              target: short ? "≥ 1.0x" : "—", met: short ? (speedup >= 1.0 ? "yes" : "NO") : "info" }
+  end
+end
+rows.each_with_index { |row, i| puts JSON.generate(i.zero? ? row.merge(raw: r) : row) }'

@@ -405,7 +405,8 @@ function Client:is_closed() return not native.is_open(rawget(self, "_h")) end
 
 function Client.__tostring(c)
    if c:is_closed() then return "foil.Client(closed)" end
-   return "foil.Client(" .. native.client_base_url(c._h) .. ")"
+   -- Credentials written in base_url (https://user:pw@host) show as ***@.
+   return "foil.Client(" .. (native.client_base_url_redacted(c._h) or "?") .. ")"
 end
 
 -- ---------------------------------------------------------------------------------------

@@ -87,6 +87,7 @@ void foil_client_release(foil_client_t *c) {
     if (!c || atomic_fetch_sub(&c->refs, 1) != 1) return;
     foil_transport_free(c->transport);
     free(c->base_url);
+    free(c->base_url_redacted);
     free(atomic_load(&c->env_base));
     foil_wipe_free(c->secret_key);
     free(c->ca_bundle);
@@ -124,16 +125,19 @@ foil_status_t foil_client_resolve_secret_key(const foil_client_t *c, const char 
     return FOIL_OK;
 }
 
-/* A copy of url without trailing slashes, or NULL when out of memory. */
+/* A copy of url without trailing slashes, then its redacted form; NULL when out of memory. */
 static struct foil_env_base *env_base_new(const char *url, bool loopback) {
     size_t n = strlen(url);
     while (n > 0 && url[n - 1] == '/')
         n--;
-    struct foil_env_base *b = malloc(sizeof *b + n + 1);
+    size_t redacted_size = foil_url_redacted_size(url);
+    struct foil_env_base *b = malloc(sizeof *b + n + 1 + redacted_size);
     if (!b) return NULL;
     b->loopback = loopback;
     memcpy(b->url, url, n);
     b->url[n] = '\0';
+    foil_url_redact(b->url, b->url + n + 1, redacted_size);
+    b->redacted = b->url + n + 1;
     return b;
 }
 
@@ -186,13 +190,20 @@ static foil_status_t set_base_url(foil_client_t *c, const char *base_url) {
         return foil_fail_field(FOIL_E_CONFIGURATION, "base_url", why,
                                "https://... or http://127.0.0.1:PORT", shown);
     }
-    char *copy = foil_strdup(base_url);
-    if (!copy) return foil_fail_nomem();
+    char *copy = foil_strdup(base_url), *redacted = malloc(foil_url_redacted_size(base_url));
+    if (!copy || !redacted) {
+        free(copy);
+        free(redacted);
+        return foil_fail_nomem();
+    }
     size_t n = strlen(copy);
     while (n > 0 && copy[n - 1] == '/')
         copy[--n] = '\0';
+    foil_url_redact(copy, redacted, foil_url_redacted_size(base_url));
     free(c->base_url);
+    free(c->base_url_redacted);
     c->base_url = copy;
+    c->base_url_redacted = redacted;
     c->base_url_loopback = loopback;
     return FOIL_OK;
 }
@@ -200,6 +211,12 @@ static foil_status_t set_base_url(foil_client_t *c, const char *base_url) {
 const char *foil_client_base_url(const foil_client_t *c) {
     bool loopback;
     return c ? foil_client_resolve_base_url((foil_client_t *)c, &loopback) : NULL;
+}
+
+const char *foil_client_base_url_redacted(const foil_client_t *c) {
+    bool loopback;
+    if (!c || !foil_client_resolve_base_url((foil_client_t *)c, &loopback)) return NULL;
+    return c->base_url ? c->base_url_redacted : atomic_load(&c->env_base)->redacted;
 }
 
 static foil_status_t set_timeout_ms(foil_client_t *c, long timeout_ms) {

@@ -11,6 +11,7 @@ typedef struct foil_transport foil_transport_t;
 struct foil_client {
     atomic_int refs; /* iterators and sessions keep their client alive */
     char *base_url;  /* set explicitly, no trailing slash; NULL: FOIL_BASE_URL or the default */
+    char *base_url_redacted; /* base_url with any user:password@ as ***@ (for display) */
     bool base_url_loopback;
     _Atomic(struct foil_env_base *) env_base; /* FOIL_BASE_URL as read at first need */
     char *secret_key;
@@ -36,7 +37,8 @@ struct foil_client {
 
 struct foil_env_base {
     bool loopback;
-    char url[]; /* no trailing slash */
+    const char *redacted; /* url with any user:password@ as ***@, stored after it */
+    char url[];           /* no trailing slash */
 };
 
 enum { CLIENT_CONFIGURABLE = 0, CLIENT_CONFIGURING = 1, CLIENT_IN_USE = 2 };
@@ -79,5 +81,7 @@ const char *foil_system_ca_bundle(void);
 bool foil_url_is_allowed(const char *url, const char **why, bool *loopback);
 /* `url` with any user:password@ replaced by "***@", into out (truncated to cap). */
 void foil_url_redact(const char *url, char *out, size_t cap);
+/* Bytes foil_url_redact needs to write all of `url`, the NUL included. */
+size_t foil_url_redacted_size(const char *url);
 
 #endif

@@ -126,6 +126,22 @@ def test_list_items_that_are_not_objects_are_a_protocol_error(hostile: Hostile, 
         client.gate.registry.list()
 
 
+@pytest.mark.parametrize("expires_at", ["soon", "", "2026-13-01T00:00:00Z", None])
+def test_unreadable_expires_at_is_a_protocol_error(hostile: Hostile, expires_at: Any) -> None:
+    """A wait ends at expires_at: a signup whose expires_at cannot be read is refused at
+    create and at resume, never left to poll without an end."""
+    session = {"object": "gate_session", "id": "gate_0123456789abcdefghjkmnpqrs", "status": "pending",
+               "poll_token": "gtpl_x", "consent_url": "https://c.test/", "expires_at": expires_at}
+    hostile.answer(200, {"data": session})
+    with hostile.client() as client:
+        with pytest.raises(foil.FoilProtocolError, match="expires_at"):
+            client.gate.signup("foil")
+        hostile.answer(200, {"data": {**session, "expires_at": "2099-01-01T00:00:00Z"}})
+        saved = json.loads(client.gate.signup("foil").export())
+        with pytest.raises(foil.FoilProtocolError, match="expires_at"):
+            foil.GateSignup.resume(client, json.dumps({**saved, "expires_at": expires_at}))
+
+
 @pytest.mark.parametrize("limit", [2**31, 2**63, -(2**31) - 1, 10**100])
 def test_out_of_range_limit_is_a_value_error(emulator: Emulator, limit: int) -> None:
     with emulator.client() as client:

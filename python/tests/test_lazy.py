@@ -76,6 +76,12 @@ def test_copy_pickle_equality_and_repr(client: foil.Foil) -> None:
     assert pickle.loads(pickle.dumps(page)) == page
 
 
+def test_client_repr_hides_credentials_in_base_url() -> None:
+    with foil.Foil(secret_key="sk_test_x", base_url="https://user:hunter2@api.example.com/") as c:
+        assert c.base_url == "https://user:hunter2@api.example.com"
+        assert repr(c) == "<foil.Foil https://***@api.example.com>"
+
+
 def test_repr_hides_secrets(client: foil.Foil, emulator: Emulator) -> None:
     org = emulator.organization_id
     issued = client.organizations.api_keys.create(org, name="r", type="secret", scopes=["*"])

@@ -158,4 +158,11 @@ class TestClient < Minitest::Test
     assert c.closed?
     assert_raises(Foil::StateError) { c.sessions.list }
   end
+
+  def test_inspect_hides_credentials_in_base_url
+    c = Foil::Client.new(secret_key: "sk_test_x", base_url: "https://user:hunter2@api.example.com/")
+    assert_equal "https://user:hunter2@api.example.com", c.base_url
+    assert_equal "#<Foil::Client https://***@api.example.com>", c.inspect
+    assert_equal c.inspect, c.to_s
+  end
 end

@@ -191,4 +191,26 @@ class TestSignup < Minitest::Test
       signup.ack!
     end
   end
+
+  # A wait ends at expires_at: a session whose expires_at cannot be read is refused at create
+  # and at import (the core's protocol error), never left to poll without an end.
+  def test_unreadable_expires_at_is_a_protocol_error
+    canned = FoilTest::Canned.new
+    body = lambda do |expires_at|
+      JSON.generate(data: { object: "gate_session", id: "gate_0123456789abcdefghjkmnpqrs", status: "pending",
+                            poll_token: "gtpl_x", consent_url: "https://c.test/", expires_at: expires_at })
+    end
+    rb_client = Foil::Client.new(secret_key: "sk_test_x", base_url: canned.base_url)
+    canned.route("POST", "/v1/gate/sessions", 200, body.call("soon"))
+    error = assert_raises(Foil::ProtocolError) { rb_client.gate.signup("foil") }
+    assert_includes error.message, "expires_at"
+
+    canned.route("POST", "/v1/gate/sessions", 200, body.call("2099-01-01T00:00:00Z"))
+    saved = JSON.parse(rb_client.gate.signup("foil").export)
+    assert_raises(Foil::ProtocolError) do
+      Foil::GateSignup.import(rb_client, JSON.generate(saved.merge("expires_at" => "later")))
+    end
+  ensure
+    canned&.stop
+  end
 end

@@ -1,8 +1,10 @@
 /* Gate signup end to end against the embedded emulator over real HTTP: create,
  * approve, wait, decrypt both envelopes, env-var policy, export/resume, ack, 410,
- * rejection, expiry, deadlines, cancellation and Retry-After. */
+ * rejection, expiry, deadlines, cancellation and Retry-After; a canned server for answers the
+ * emulator never gives (an unreadable expires_at). */
 #include "foil_test.h"
 
+#include "canned_server.h"
 #include "foil_emulator.h"
 
 #include <pthread.h>
@@ -568,6 +570,103 @@ static void create_validates_before_sending(void **state) {
     assert_null(s);
 }
 
+/* A create answer with this expires_at (NULL: none). */
+static void answer_create(canned_server_t *server, const char *expires_at) {
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"data\":{\"object\":\"gate_session\",\"id\":\"gate_0123456789abcdefghjkmnpqrs\","
+             "\"status\":\"pending\",\"poll_token\":\"gtpl_x\",\"consent_url\":\"https://c.test/\""
+             "%s%s%s}}",
+             expires_at ? ",\"expires_at\":\"" : "", expires_at ? expires_at : "",
+             expires_at ? "\"" : "");
+    canned_server_respond(server, 200, body, NULL, NULL);
+}
+
+static void unreadable_expires_at_is_refused_at_create(void **state) {
+    canned_env_t *e = *state;
+    const char *bad[] = {
+        "soon", "", "2026-04-04 20:15:00Z", "2026-13-04T20:15:00Z", "2026-04-04T20:15:00+02:00",
+        NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        answer_create(e->server, bad[i]);
+        foil_gate_session_t *s = NULL;
+        assert_int_equal(foil_gate_session_create(e->client, "acme", "p", NULL, &s),
+                         FOIL_E_PROTOCOL);
+        assert_null(s);
+        assert_non_null(strstr(foil_error_message(foil_last_error()), "expires_at"));
+    }
+}
+
+/* An export of a session the canned server created, with expires_at replaced (NULL: removed). */
+static char *export_with_expires_at(canned_env_t *e, const char *expires_at) {
+    answer_create(e->server, "2099-01-01T00:00:00.000Z");
+    foil_gate_session_t *s = NULL;
+    FOIL_ASSERT_OK(foil_gate_session_create(e->client, "acme", "p", NULL, &s));
+    char *saved = NULL;
+    FOIL_ASSERT_OK(foil_gate_session_export(s, &saved));
+    foil_gate_session_free(s);
+    cJSON *obj = cJSON_Parse(saved);
+    foil_string_free(saved);
+    if (expires_at)
+        cJSON_ReplaceItemInObject(obj, "expires_at", cJSON_CreateString(expires_at));
+    else
+        cJSON_DeleteItemFromObject(obj, "expires_at");
+    char *text = cJSON_PrintUnformatted(obj);
+    cJSON_Delete(obj);
+    return text;
+}
+
+static void unreadable_expires_at_is_refused_at_import(void **state) {
+    canned_env_t *e = *state;
+    const char *bad[] = {"tomorrow", NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *text = export_with_expires_at(e, bad[i]);
+        foil_gate_session_t *s = NULL;
+        assert_int_equal(foil_gate_session_import(e->client, text, &s), FOIL_E_PROTOCOL);
+        assert_null(s);
+        free(text);
+    }
+    char *text = export_with_expires_at(e, "2099-01-01T00:00:00Z");
+    foil_gate_session_t *s = NULL;
+    FOIL_ASSERT_OK(foil_gate_session_import(e->client, text, &s));
+    foil_gate_session_free(s);
+    free(text);
+}
+
+static void far_future_expiry_is_capped(void **state) {
+    canned_env_t *e = *state;
+    answer_create(e->server, "9999-12-31T23:59:59Z");
+    foil_gate_session_t *s = NULL;
+    FOIL_ASSERT_OK(foil_gate_session_create(e->client, "acme", "p", NULL, &s));
+    FOIL_ASSERT_OK(foil_gate_session_wait_start(s, 0, 0));
+    double left = foil_gate_session_seconds_left(s);
+    assert_true(left > FOIL_GATE_SESSION_MAX_WAIT_SECONDS - 60 &&
+                left <= FOIL_GATE_SESSION_MAX_WAIT_SECONDS);
+    /* A timeout of the caller's own is kept. */
+    FOIL_ASSERT_OK(
+        foil_gate_session_wait_start(s, 2L * FOIL_GATE_SESSION_MAX_WAIT_SECONDS * 1000, 0));
+    assert_true(foil_gate_session_seconds_left(s) > FOIL_GATE_SESSION_MAX_WAIT_SECONDS + 60);
+    foil_gate_session_free(s);
+}
+
+static void past_expiry_gets_one_last_poll(void **state) {
+    canned_env_t *e = *state;
+    const char *bodies[] = {
+        "{\"data\":{\"object\":\"gate_session\",\"id\":\"gate_0123456789abcdefghjkmnpqrs\","
+        "\"status\":\"pending\",\"poll_token\":\"gtpl_x\",\"consent_url\":\"https://c.test/\","
+        "\"expires_at\":\"2000-01-01T00:00:00Z\"}}",
+        "{\"data\":{\"object\":\"gate_session\",\"id\":\"gate_0123456789abcdefghjkmnpqrs\","
+        "\"status\":\"pending\",\"expires_at\":\"2000-01-01T00:00:00Z\"}}",
+    };
+    canned_server_sequence(e->server, bodies, 2);
+    foil_gate_session_t *s = NULL;
+    FOIL_ASSERT_OK(foil_gate_session_create(e->client, "acme", "p", NULL, &s));
+    assert_true(foil_gate_session_seconds_left(s) == 0);
+    assert_int_equal(foil_gate_session_wait(s, 0, 0, NULL, NULL), FOIL_E_EXPIRED);
+    assert_int_equal(canned_server_last(e->server).count, 2); /* create, then one poll */
+    foil_gate_session_free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(approve_wait_ack_then_gone, setup, teardown),
@@ -590,6 +689,14 @@ int main(void) {
         cmocka_unit_test_setup_teardown(step_stops_on_a_lasting_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(cancel_before_the_wait_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(client_cancel_aborts_the_poll_in_flight, setup, teardown),
+        cmocka_unit_test_setup_teardown(unreadable_expires_at_is_refused_at_create,
+                                        canned_env_setup, canned_env_teardown),
+        cmocka_unit_test_setup_teardown(unreadable_expires_at_is_refused_at_import,
+                                        canned_env_setup, canned_env_teardown),
+        cmocka_unit_test_setup_teardown(far_future_expiry_is_capped, canned_env_setup,
+                                        canned_env_teardown),
+        cmocka_unit_test_setup_teardown(past_expiry_gets_one_last_poll, canned_env_setup,
+                                        canned_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -194,6 +194,36 @@ static void configuration_errors_redact_credentials(void **state) {
     assert_string_equal(foil_error_field_received(foil_last_error(), 0), "http://example.com/a@b");
 }
 
+/* Issue 18, defect 9: a base URL with credentials is accepted, and what a binding's repr shows
+ * (foil_client_base_url_redacted) never holds them, whether set or read from FOIL_BASE_URL. */
+static void displayed_base_url_hides_credentials(void **state) {
+    env *e = *state;
+    assert_null(foil_client_base_url_redacted(NULL));
+    FOIL_ASSERT_OK(foil_client_set_base_url(e->client, "https://user:hunter2@api.example.com/"));
+    assert_string_equal(foil_client_base_url(e->client), "https://user:hunter2@api.example.com");
+    assert_string_equal(foil_client_base_url_redacted(e->client), "https://***@api.example.com");
+    FOIL_ASSERT_OK(foil_client_set_base_url(e->client, "https://api.example.com/v@1"));
+    assert_string_equal(foil_client_base_url_redacted(e->client), "https://api.example.com/v@1");
+    /* Long URLs come back whole. */
+    char url[4096];
+    snprintf(url, sizeof url, "https://u:hunter2@h.example/%03000d", 7);
+    FOIL_ASSERT_OK(foil_client_set_base_url(e->client, url));
+    assert_int_equal(strlen(foil_client_base_url_redacted(e->client)),
+                     strlen(url) - strlen("u:hunter2") + strlen("***"));
+
+    foil_client_t *c = NULL;
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    setenv("FOIL_BASE_URL", "http://me:hunter2@127.0.0.1:9/", 1);
+    assert_string_equal(foil_client_base_url_redacted(c), "http://***@127.0.0.1:9");
+    foil_client_free(c);
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    setenv("FOIL_BASE_URL", "http://me:hunter2@example.com", 1);
+    assert_null(foil_client_base_url_redacted(c)); /* unusable: as foil_client_base_url */
+    assert_int_equal(foil_error_status(foil_last_error()), FOIL_E_CONFIGURATION);
+    unsetenv("FOIL_BASE_URL");
+    foil_client_free(c);
+}
+
 static const char *page_with(const char *cursor, bool has_more, char *buf, size_t cap) {
     snprintf(buf, cap,
              "{\"data\":[{\"object\":\"session\",\"id\":\"sid\"}],\"pagination\":"
@@ -418,6 +448,7 @@ int main(void) {
         cmocka_unit_test(env_policy_refuses_invalid_names),
         cmocka_unit_test_setup_teardown(explicit_settings_beat_the_environment, setup, teardown),
         cmocka_unit_test_setup_teardown(configuration_errors_redact_credentials, setup, teardown),
+        cmocka_unit_test_setup_teardown(displayed_base_url_hides_credentials, setup, teardown),
         cmocka_unit_test_setup_teardown(iterator_detects_repeated_cursors, setup, teardown),
         cmocka_unit_test_setup_teardown(oversized_arguments_are_refused_up_front, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_after_is_parsed_safely, setup, teardown),

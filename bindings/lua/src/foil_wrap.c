@@ -4004,6 +4004,28 @@ static int _wrap_client_base_url(lua_State* L) {
 }
 
 
+static int _wrap_client_base_url_redacted(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_client_t *arg1 = (foil_client_t *) 0 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_client_base_url_redacted",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_client_base_url_redacted",1,"foil_client_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_client,0))){
+    SWIG_fail_ptr("client_base_url_redacted",1,SWIGTYPE_p_foil_client);
+  }
+  
+  result = (char *)foil_client_base_url_redacted((struct foil_client const *)arg1);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_client_set_timeout_ms(lua_State* L) {
   int SWIG_arg = 0;
   foil_client_t *arg1 = (foil_client_t *) 0 ;
@@ -10380,6 +10402,7 @@ static swig_lua_const_info swig_SwigModule_constants[]= {
     {SWIG_LUA_CONSTTAB_INT("FOIL_WEBHOOK_TOLERANCE_SECONDS", 300)},
     {SWIG_LUA_CONSTTAB_STRING("FOIL_WEBHOOK_TIMESTAMP_HEADER", "X-Foil-Timestamp")},
     {SWIG_LUA_CONSTTAB_STRING("FOIL_WEBHOOK_SIGNATURE_HEADER", "X-Foil-Signature")},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_GATE_SESSION_MAX_WAIT_SECONDS", 86400)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_EMULATOR_FAULT_STATUS", FOIL_EMULATOR_FAULT_STATUS)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_EMULATOR_FAULT_DELAY", FOIL_EMULATOR_FAULT_DELAY)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_EMULATOR_FAULT_RESET", FOIL_EMULATOR_FAULT_RESET)},
@@ -10435,6 +10458,7 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "client_set_secret_key", _wrap_client_set_secret_key},
     { "client_set_base_url", _wrap_client_set_base_url},
     { "client_base_url", _wrap_client_base_url},
+    { "client_base_url_redacted", _wrap_client_base_url_redacted},
     { "client_set_timeout_ms", _wrap_client_set_timeout_ms},
     { "client_set_connect_timeout_ms", _wrap_client_set_connect_timeout_ms},
     { "client_set_ca_bundle", _wrap_client_set_ca_bundle},

@@ -196,4 +196,11 @@ return function(t)
       t.eq(tostring(c), "foil.Client(closed)")
       t.raises(function() return c.sessions:list{ limit = 1 } end, "state")
    end)
+
+   t.test("tostring hides credentials written in base_url", function()
+      local c = foil.new{ secret_key = "sk_test_x", base_url = "https://user:hunter2@api.example.com/" }
+      t.eq(c:base_url(), "https://user:hunter2@api.example.com")
+      t.eq(tostring(c), "foil.Client(https://***@api.example.com)")
+      c:close()
+   end)
 end

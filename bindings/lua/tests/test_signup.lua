@@ -49,6 +49,31 @@ return function(t)
       t.fails("invalid_argument", foil.gate_signup_import(c, "not a saved signup"))
    end)
 
+   -- A wait ends at expires_at: a signup whose expires_at cannot be read is refused at create
+   -- and at import (the core's protocol error), never left to poll without an end.
+   t.test("an unreadable expires_at is a protocol error", function()
+      local canned = require "canned"
+      local path = os.tmpname()
+      local f = assert(io.open(path, "wb"))
+      f:write(foil.json_encode{ data = { object = "gate_session", id = "gate_0123456789abcdefghjkmnpqrs",
+                                         status = "pending", poll_token = "gtpl_x",
+                                         consent_url = "https://c.test/", expires_at = "soon" } })
+      f:close()
+      local server = canned.start("POST", "/v1/gate/sessions", path, 200)
+      local c = foil.new{ secret_key = "sk_test_x", base_url = server.base_url }
+      local s, err = c.gate:signup{ service_id = "foil", account_name = "demo" }
+      server.stop()
+      os.remove(path)
+      t.eq(s, nil)
+      t.fails("protocol", s, err)
+      t.ok(err.message:find("expires_at", 1, true), err.message)
+
+      local ok_client = env.client()
+      local saved = foil.json_decode(assert(assert(ok_client.gate:signup{ service_id = "foil", account_name = "demo" }):export()))
+      saved.expires_at = "later"
+      t.fails("protocol", foil.gate_signup_import(ok_client, foil.json_encode(saved)))
+   end)
+
    t.test("rejected and timeout end the wait with nil, err", function()
       local c, emu = env.client(), env.emulator()
       local denied = assert(c.gate:signup{ service_id = "foil", account_name = "demo" })

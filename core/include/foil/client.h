@@ -47,6 +47,10 @@ FOIL_API foil_status_t foil_client_set_base_url(foil_client_t *client, const cha
  * Borrowed; valid until the next set_base_url. NULL when FOIL_BASE_URL is unusable
  * (the last error says why). */
 FOIL_API const char *foil_client_base_url(const foil_client_t *client);
+/* The same URL for display (a repr, a log line): any user:password@ written in it is
+ * replaced by ***@, as in the configuration errors. Borrowed, valid as foil_client_base_url();
+ * NULL when that is NULL. */
+FOIL_API const char *foil_client_base_url_redacted(const foil_client_t *client);
 /* Whole-request timeout in milliseconds (default 30000); must be > 0. */
 FOIL_API foil_status_t foil_client_set_timeout_ms(foil_client_t *client, long timeout_ms);
 /* Connect timeout in milliseconds (default: the request timeout). */

@@ -47,13 +47,19 @@ extern "C" {
 
 typedef struct foil_gate_session foil_gate_session_t;
 
+/* The longest a wait without a timeout of its own lasts (24 hours), whatever the session's
+ * expires_at says: it then ends with FOIL_E_TIMEOUT. */
+#define FOIL_GATE_SESSION_MAX_WAIT_SECONDS 86400
+
 /* Called after every poll and about every 100 ms while waiting. status is
  * "pending", "approved", ...; seconds_left counts down to the deadline. Return
  * non-zero to stop waiting (foil_gate_session_wait then returns FOIL_E_CANCELLED). */
 typedef int (*foil_gate_progress_fn)(void *user_data, const char *status, double seconds_left);
 
 /* Create the key pair and the session. metadata_json: a JSON object or NULL.
- * The session keeps a reference on the client. */
+ * The session keeps a reference on the client. An answer without id, poll_token,
+ * consent_url, or an expires_at of the form YYYY-MM-DDTHH:MM:SS[.fff]Z (or +00:00) is
+ * FOIL_E_PROTOCOL: expires_at is what ends a wait. */
 FOIL_API foil_status_t foil_gate_session_create(foil_client_t *client, const char *service_id,
                                                 const char *account_name, const char *metadata_json,
                                                 foil_gate_session_t **out);
@@ -90,7 +96,9 @@ FOIL_API foil_status_t foil_gate_session_poll(foil_gate_session_t *s);
  *   }
  *
  * foil_gate_session_wait_start: begin a wait. timeout_ms <= 0: until the session's
- * expires_at; otherwise the earlier of the two. interval_ms <= 0: 1000 ms between polls.
+ * expires_at, but never longer than FOIL_GATE_SESSION_MAX_WAIT_SECONDS; otherwise the earlier
+ * of timeout_ms and expires_at. An expires_at already past gets one last poll (approved at
+ * the last moment, else FOIL_E_EXPIRED). interval_ms <= 0: 1000 ms between polls.
  * Starting again restarts the deadline. A pending cancel is kept (see Cancellation).
  * FOIL_E_INVALID_ARGUMENT when s is NULL. */
 FOIL_API foil_status_t foil_gate_session_wait_start(foil_gate_session_t *s, long timeout_ms,
@@ -112,8 +120,7 @@ FOIL_API foil_status_t foil_gate_session_wait_start(foil_gate_session_t *s, long
  * Never sleeps: each call costs at most one HTTP request. */
 FOIL_API foil_status_t foil_gate_session_step(foil_gate_session_t *s, long *wait_ms);
 /* Seconds left before the deadline of the wait in progress (0 once passed); with no wait
- * in progress, seconds until the session's expires_at (0 once passed); -1 when unknown
- * (no expires_at, or s NULL). */
+ * in progress, seconds until the session's expires_at (0 once passed); -1 when s is NULL. */
 FOIL_API double foil_gate_session_seconds_left(const foil_gate_session_t *s);
 
 /* Poll until approved (FOIL_OK, outputs available), rejected (FOIL_E_REJECTED),
@@ -172,7 +179,9 @@ FOIL_API foil_status_t foil_gate_session_ack(foil_gate_session_t *s);
 /* The whole session, private key included, as a JSON string to store privately
  * (mode 0600). Free with foil_string_free(). */
 FOIL_API foil_status_t foil_gate_session_export(const foil_gate_session_t *s, char **out);
-/* Resume an exported session on `client`; poll or wait to fetch the delivery. */
+/* Resume an exported session on `client`; poll or wait to fetch the delivery. Text that is
+ * not an export is FOIL_E_INVALID_ARGUMENT; an export whose expires_at is missing or
+ * unreadable is FOIL_E_PROTOCOL, as at create. */
 FOIL_API foil_status_t foil_gate_session_import(foil_client_t *client, const char *exported,
                                                 foil_gate_session_t **out);
 FOIL_API void foil_gate_session_free(foil_gate_session_t *s);

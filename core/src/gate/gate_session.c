@@ -131,11 +131,23 @@ static foil_gate_session_t *session_alloc(foil_client_t *client) {
     return s;
 }
 
-static foil_status_t copy_field(char **slot, const foil_json_t *obj, const char *key,
-                                bool required) {
+static foil_status_t copy_field(char **slot, const foil_json_t *obj, const char *key) {
     const char *v = foil_json_get_string(obj, key);
-    if (!v) return required ? foil_fail(FOIL_E_PROTOCOL, "gate session lacks `%s`", key) : FOIL_OK;
+    if (!v) return foil_fail(FOIL_E_PROTOCOL, "gate session lacks `%s`", key);
     return (*slot = foil_strdup(v)) ? FOIL_OK : foil_fail_nomem();
+}
+
+/* expires_at ends every wait without a timeout of its own: a value that cannot be read would
+ * leave such a wait without an end, so the session is refused where it is made (create) or
+ * resumed (import). The value itself is not echoed: it comes from the other side. */
+static foil_status_t copy_expires_at(foil_gate_session_t *s, const foil_json_t *obj) {
+    double ignored;
+    const char *v = foil_json_get_string(obj, "expires_at");
+    if (!foil_parse_timestamp(v, &ignored))
+        return foil_fail(FOIL_E_PROTOCOL,
+                         "gate session %s `expires_at` (want YYYY-MM-DDTHH:MM:SS[.fff]Z)",
+                         v ? "has an unreadable" : "lacks");
+    return (s->expires_at = foil_strdup(v)) ? FOIL_OK : foil_fail_nomem();
 }
 
 foil_status_t foil_gate_session_create(foil_client_t *client, const char *service_id,
@@ -158,10 +170,10 @@ foil_status_t foil_gate_session_create(foil_client_t *client, const char *servic
                                         &created)) != FOIL_OK)
         goto done;
     const foil_json_t *data = foil_result_data(created);
-    if ((st = copy_field(&s->id, data, "id", true)) != FOIL_OK ||
-        (st = copy_field(&s->poll_token, data, "poll_token", true)) != FOIL_OK ||
-        (st = copy_field(&s->consent_url, data, "consent_url", true)) != FOIL_OK ||
-        (st = copy_field(&s->expires_at, data, "expires_at", false)) != FOIL_OK)
+    if ((st = copy_field(&s->id, data, "id")) != FOIL_OK ||
+        (st = copy_field(&s->poll_token, data, "poll_token")) != FOIL_OK ||
+        (st = copy_field(&s->consent_url, data, "consent_url")) != FOIL_OK ||
+        (st = copy_expires_at(s, data)) != FOIL_OK)
         goto done;
     if (!(s->service_id = foil_strdup(service_id)) ||
         !(s->account_name = foil_strdup(account_name))) {
@@ -364,17 +376,14 @@ static foil_status_t wait_over(foil_gate_session_t *s, foil_status_t st) {
 
 static void wait_start(foil_gate_session_t *s, long timeout_ms, long interval_ms) {
     double start_wall = foil_now_wall(), start = foil_now_monotonic();
-    double expires = 0, deadline = timeout_ms > 0 ? start + (double)timeout_ms / 1000.0 : 0;
-    s->deadline_is_expiry = false;
-    if (foil_parse_timestamp(s->expires_at, &expires)) {
-        double until_expiry = start + (expires - start_wall);
-        if (deadline == 0 || until_expiry < deadline) {
-            deadline = until_expiry;
-            s->deadline_is_expiry = true;
-        }
-    }
-    if (deadline == 0) deadline = start + 15 * 60; /* no expiry known: Gate's usual TTL */
-    s->deadline = deadline;
+    /* expires_at was checked at create / import; a server's far-future one is capped. */
+    double expires = start_wall;
+    foil_parse_timestamp(s->expires_at, &expires);
+    double until_expiry = start + (expires - start_wall);
+    double deadline = timeout_ms > 0 ? start + (double)timeout_ms / 1000.0
+                                     : start + FOIL_GATE_SESSION_MAX_WAIT_SECONDS;
+    s->deadline_is_expiry = until_expiry <= deadline;
+    s->deadline = s->deadline_is_expiry ? until_expiry : deadline;
     s->interval = interval_ms > 0 ? (double)interval_ms / 1000.0 : 1.0;
     s->next_poll = start; /* the first step polls at once */
     s->last_transient[0] = '\0';
@@ -454,7 +463,7 @@ static foil_status_t step(foil_gate_session_t *s, long *wait_ms) {
         return wait_over(s, foil_fail(FOIL_E_CANCELLED, "waiting was cancelled"));
     if (last_look)
         return wait_over(s, foil_fail(FOIL_E_EXPIRED, "the signup for %s expired at %s",
-                                      s->service_id, s->expires_at ? s->expires_at : "?"));
+                                      s->service_id, s->expires_at));
     now = foil_now_monotonic();
     s->next_poll = now + pause;
     *wait_ms = ms_until(s->next_poll < s->deadline ? s->next_poll : s->deadline, now);
@@ -479,7 +488,7 @@ static double seconds_left(const foil_gate_session_t *s) {
         return left > 0 ? left : 0;
     }
     double expires = 0;
-    if (!foil_parse_timestamp(s->expires_at, &expires)) return -1;
+    foil_parse_timestamp(s->expires_at, &expires); /* readable: checked at create / import */
     double left = expires - foil_now_wall();
     return left > 0 ? left : 0;
 }
@@ -596,8 +605,7 @@ foil_status_t foil_gate_session_export(const foil_gate_session_t *s, char **out)
               cJSON_AddStringToObject(obj, "account_name", s->account_name) &&
               cJSON_AddStringToObject(obj, "poll_token", s->poll_token) &&
               cJSON_AddStringToObject(obj, "consent_url", s->consent_url) &&
-              (s->expires_at ? cJSON_AddStringToObject(obj, "expires_at", s->expires_at)
-                             : cJSON_AddNullToObject(obj, "expires_at")) &&
+              cJSON_AddStringToObject(obj, "expires_at", s->expires_at) &&
               cJSON_AddStringToObject(obj, "private_key_pkcs8", pkcs8);
     foil_string_free(pkcs8);
     if (ok) *out = cJSON_PrintUnformatted(obj);
@@ -636,7 +644,7 @@ foil_status_t foil_gate_session_import(foil_client_t *client, const char *export
         else if (!(*slots[i] = foil_strdup(field)))
             st = foil_fail_nomem();
     }
-    if (st == FOIL_OK) st = copy_field(&s->expires_at, v, "expires_at", false);
+    if (st == FOIL_OK) st = copy_expires_at(s, v);
     cJSON *key = cJSON_GetObjectItemCaseSensitive(obj, "private_key_pkcs8");
     if (cJSON_IsString(key)) foil_wipe_string(key->valuestring);
     cJSON_Delete(obj);

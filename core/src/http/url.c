@@ -49,6 +49,10 @@ bool foil_url_is_allowed(const char *url, const char **why, bool *loopback) {
     return ok;
 }
 
+size_t foil_url_redacted_size(const char *url) {
+    return strlen(url) + sizeof "***"; /* "***" stands for at least one byte of userinfo */
+}
+
 void foil_url_redact(const char *url, char *out, size_t cap) {
     if (cap == 0) return;
     const char *authority = strstr(url, "://");

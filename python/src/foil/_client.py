@@ -543,5 +543,6 @@ class Foil:
         self.close()
 
     def __repr__(self) -> str:
-        state = "closed" if self.closed else self.base_url
+        # Credentials written in base_url (https://user:pw@host) show as ***@.
+        state = "closed" if self.closed else _native.client_base_url_redacted(self._handle())
         return f"<foil.Foil {state}>"

@@ -571,6 +571,54 @@ foil_status_t foil_rb_gate_session_ack(foil_client_t *client, foil_gate_session_
     return gate_run(&g);
 }
 
+/* Inputs this long are worked on without the GVL. Below it the work takes less than giving
+ * the GVL up and getting it back under contention (an HMAC over 64 KiB is ~150 µs here; a
+ * sealed-token verify, ~20 µs, keeps the GVL): bench/ruby_threads.rb measures both. */
+#define FOIL_RB_NOGVL_MIN_BYTES (64 * 1024)
+
+typedef struct {
+    const char *secret, *timestamp, *body, *signature;
+    size_t body_len;
+    int64_t tolerance, now;
+    foil_status_t st;
+} webhook_args;
+
+static void *webhook_verify_work(void *arg) {
+    webhook_args *a = arg;
+    a->st = foil_webhook_signature_verify(a->secret, a->timestamp, a->body, a->body_len,
+                                          a->signature, a->tolerance, a->now);
+    return NULL;
+}
+
+foil_status_t foil_rb_webhook_signature_verify(VALUE secret, VALUE timestamp, VALUE body,
+                                               VALUE signature, int64_t tolerance_seconds,
+                                               int64_t now) {
+    const char *fn = "rb_webhook_signature_verify";
+    /* Frozen copies (they share the buffers): another thread may change the caller's Strings
+     * while the GVL is released, never these. */
+    secret = rb_str_new_frozen(StringValue(secret));
+    timestamp = rb_str_new_frozen(StringValue(timestamp));
+    body = rb_str_new_frozen(StringValue(body));
+    signature = rb_str_new_frozen(StringValue(signature));
+    webhook_args a = {foil_rb_cstr(secret, 1, fn),
+                      foil_rb_cstr(timestamp, 2, fn),
+                      RSTRING_PTR(body),
+                      foil_rb_cstr(signature, 4, fn),
+                      (size_t)RSTRING_LEN(body),
+                      tolerance_seconds,
+                      now,
+                      FOIL_E_INVALID_ARGUMENT};
+    if (a.body_len >= FOIL_RB_NOGVL_MIN_BYTES)
+        rb_thread_call_without_gvl(webhook_verify_work, &a, NULL, NULL);
+    else
+        webhook_verify_work(&a);
+    RB_GC_GUARD(secret);
+    RB_GC_GUARD(timestamp);
+    RB_GC_GUARD(body);
+    RB_GC_GUARD(signature);
+    return a.st;
+}
+
 typedef struct {
     foil_emulator_t *emu;
     const char *id;

@@ -29,6 +29,13 @@ foil_status_t foil_rb_gate_session_poll(foil_client_t *client, foil_gate_session
  * (Foil::RejectedError, ExpiredError, TimeoutError, CancelledError, GoneError, ...). */
 VALUE foil_rb_gate_session_step(foil_client_t *client, foil_gate_session_t *s);
 foil_status_t foil_rb_gate_session_ack(foil_client_t *client, foil_gate_session_t *s);
+/* foil_webhook_signature_verify over Strings. A body of FOIL_RB_NOGVL_MIN_BYTES or more is
+ * checked with the GVL released (other threads run meanwhile; the call is bounded, so it is
+ * not interruptible); a shorter one with the GVL held: handing the GVL over and taking it
+ * back would cost more than the check. Raises Foil::SignatureError on a mismatch. */
+foil_status_t foil_rb_webhook_signature_verify(VALUE secret, VALUE timestamp, VALUE body,
+                                               VALUE signature, int64_t tolerance_seconds,
+                                               int64_t now);
 /* Approve a pending signup on the embedded emulator with the GVL released: for a service
  * with a webhook_url the emulator calls that webhook, which may be served by Ruby code in
  * this very process. */

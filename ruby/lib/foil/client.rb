@@ -55,7 +55,8 @@ module Foil
         end
         kwargs.each { |k, v| params[k] = v unless v.nil? }
         params.each { |k, v| raise ArgumentError, "#{k} contains a NUL character" if v.is_a?(String) && v.include?("\0") }
-        walk ? @client.__send__(:walk, block, sdk_name, params) : @client.__send__(:call, sdk_name, params)
+        json = Arguments.json("", params)
+        walk ? @client.__send__(:walk, block, sdk_name, json) : @client.__send__(:call, sdk_name, json)
       end
     end
   end
@@ -74,14 +75,15 @@ module Foil
       raise TypeError, "session_id must be a String" unless session_id.is_a?(String)
       raise TypeError, "client_user_id must be a String" unless client_user_id.is_a?(String)
 
-      @client.__send__(:call, "sessions.update", { session_id: session_id, client_user_id: client_user_id })
+      @client.__send__(:call, "sessions.update",
+                       Arguments.json("", { session_id: session_id, client_user_id: client_user_id }))
     end
 
     # Remove the user id linked to a session.
     def clear_client_user(session_id)
       raise TypeError, "session_id must be a String" unless session_id.is_a?(String)
 
-      @client.__send__(:call, "sessions.update", { session_id: session_id, client_user_id: nil })
+      @client.__send__(:call, "sessions.update", Arguments.json("", { session_id: session_id, client_user_id: nil }))
     end
   end
 
@@ -188,9 +190,10 @@ module Foil
       raise TypeError, "service_id must be a String" unless service_id.is_a?(String)
 
       account_name ||= File.basename(Dir.pwd).then { |n| n.empty? || n == "/" ? "project" : n }
+      account_name = Arguments.text("account_name", account_name)
       raise TypeError, "metadata must be a Hash or nil" unless metadata.nil? || metadata.is_a?(Hash)
 
-      meta = metadata && JSON.generate(metadata)
+      meta = metadata && Arguments.json("metadata", metadata)
       handle = Native.rb_gate_session_create(@client.__send__(:handle), service_id, account_name, meta)
       GateSignup.__send__(:wrap, handle, @client)
     end
@@ -215,14 +218,16 @@ module Foil
       check_string(:user_agent, user_agent)
       check_string(:ca_bundle, ca_bundle)
       check_string(:proxy, proxy)
-      raise TypeError, "max_retries must be an Integer" unless max_retries.is_a?(Integer)
+      Arguments.c_integer("max_retries", max_retries) # the core checks its range (0..10)
       raise TypeError, "prefetch must be true or false" unless [true, false].include?(prefetch)
+      timeout_ms = Arguments.milliseconds("timeout", timeout)
+      connect_timeout_ms = connect_timeout && Arguments.milliseconds("connect_timeout", connect_timeout)
 
       h = Native.client_new
       Native.client_set_secret_key(h, secret_key.nil? || secret_key.empty? ? nil : secret_key)
       Native.client_set_base_url(h, base_url || DEFAULT_BASE_URL)
-      Native.client_set_timeout_ms(h, milliseconds(:timeout, timeout))
-      Native.client_set_connect_timeout_ms(h, milliseconds(:connect_timeout, connect_timeout)) if connect_timeout
+      Native.client_set_timeout_ms(h, timeout_ms)
+      Native.client_set_connect_timeout_ms(h, connect_timeout_ms) if connect_timeout_ms
       Native.client_set_user_agent(h, user_agent) if user_agent
       Native.client_set_max_retries(h, max_retries)
       Native.client_set_ca_bundle(h, ca_bundle) if ca_bundle
@@ -258,8 +263,9 @@ module Foil
       @handle.nil?
     end
 
+    # Credentials written in base_url (https://user:pw@host) show as ***@.
     def inspect
-      closed? ? "#<Foil::Client closed>" : "#<Foil::Client #{base_url}>"
+      closed? ? "#<Foil::Client closed>" : "#<Foil::Client #{Native.client_base_url_redacted(handle)}>"
     end
     alias to_s inspect
 
@@ -273,16 +279,10 @@ module Foil
       raise TypeError, "#{name} must be a String or nil, not #{value.class}" unless value.nil? || value.is_a?(String)
     end
 
-    def milliseconds(name, seconds)
-      raise TypeError, "#{name} must be a number of seconds, not #{seconds.class}" unless seconds.is_a?(Numeric)
-      raise ArgumentError, "#{name} must be > 0" unless seconds.positive?
-
-      [(seconds * 1000).to_i, 1].max
-    end
-
-    # One operation: the response body's data, or a ListResult for a paginated list.
+    # One operation (params as JSON text): the response body's data, or a ListResult for a
+    # paginated list.
     def call(sdk_name, params)
-      body = Native.rb_call(handle, sdk_name, JSON.generate(params))
+      body = Native.rb_call(handle, sdk_name, params)
       return body unless body.is_a?(Record)
 
       pagination = body[:pagination]
@@ -296,8 +296,7 @@ module Foil
     # Every item of a cursor-paginated list: yields to block, or returns a lazy Enumerator.
     # Pages come from the core's iterator, which requests the next page while this one is
     # read (prefetch: false turns that off).
-    def walk(block, sdk_name, params)
-      json = JSON.generate(params)
+    def walk(block, sdk_name, json)
       return to_enum(:each_item, sdk_name, json) unless block
 
       each_item(sdk_name, json, &block)

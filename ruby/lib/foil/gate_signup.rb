@@ -17,6 +17,7 @@ module Foil
     class << self
       # Resume a signup saved with #export (after a crash, before the ack).
       def import(client, saved)
+        raise TypeError, "client must be a Foil::Client, not #{client.class}" unless client.is_a?(Client)
         raise TypeError, "saved must be a String" unless saved.is_a?(String)
 
         wrap(Native.gate_session_import(client.__send__(:handle), saved), client)
@@ -71,15 +72,10 @@ module Foil
     # Timeout.timeout and Ctrl-C interrupt it promptly: the GVL is released during each
     # poll, and the pauses between polls are Ruby sleeps.
     def wait(timeout: nil, interval: nil)
-      [[:timeout, timeout], [:interval, interval]].each do |name, value|
-        raise TypeError, "#{name} must be a number of seconds or nil" unless value.nil? || value.is_a?(Numeric)
-        raise ArgumentError, "#{name} must be > 0" if value && !value.positive?
-      end
+      timeout_ms = timeout.nil? ? 0 : Arguments.milliseconds("timeout", timeout)
+      interval_ms = interval.nil? ? 0 : Arguments.milliseconds("interval", interval)
       h = handle
-      locked(h) do
-        Native.gate_session_wait_start(h, timeout ? [(timeout * 1000).to_i, 1].max : 0,
-                                       interval ? [(interval * 1000).to_i, 1].max : 0)
-      end
+      locked(h) { Native.gate_session_wait_start(h, timeout_ms, interval_ms) }
       @waiter = Thread.current
       loop do
         wait_ms = step(h)

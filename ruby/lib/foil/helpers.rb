@@ -54,8 +54,9 @@ module Foil
   def verify_webhook_signature(secret:, timestamp:, raw_body:, signature:, max_age_seconds: WEBHOOK_TOLERANCE_SECONDS,
                                now_seconds: nil)
     webhook_args!(secret, timestamp, raw_body, signature)
-    Native.webhook_signature_verify(secret, timestamp.to_s, raw_body, signature, max_age_seconds,
-                                    now_seconds.nil? ? 0 : now_seconds.to_i.nonzero? || -1)
+    max_age = Arguments.c_integer("max_age_seconds", max_age_seconds, bits: 64)
+    now = now_seconds.nil? ? 0 : Arguments.c_integer("now_seconds", now_seconds, bits: 64).nonzero? || -1
+    Native.rb_webhook_signature_verify(secret, timestamp.to_s, raw_body, signature, max_age, now)
     true
   rescue SignatureError
     false # a bad signature or timestamp; an empty secret (InvalidArgumentError) is raised
@@ -67,7 +68,7 @@ module Foil
   # Parse a verified webhook event envelope (Hash with symbol keys); Foil::ValidationError when
   # malformed.
   def parse_webhook_event(raw_body)
-    raw_body = JSON.generate(raw_body) if raw_body.is_a?(Hash)
+    raw_body = Arguments.json("raw_body", raw_body) if raw_body.is_a?(Hash)
     raise TypeError, "raw_body must be a String or Hash" unless raw_body.is_a?(String)
 
     Native.document_root(Native.webhook_event_parse(raw_body))
@@ -105,7 +106,7 @@ module Foil
   def validate_gate_delivery_request(value)
     text = json_object(value, "delivery")
     Native.gate_delivery_request_validate(text)
-    JSON.parse(text, symbolize_names: true).slice(:version, :algorithm, :key_id, :public_key)
+    JSON.parse(text, symbolize_names: true, max_nesting: false).slice(:version, :algorithm, :key_id, :public_key)
   end
 
   # base64url(SHA-256(raw public key)): the key_id of a raw 32-byte X25519 public key.
@@ -122,11 +123,17 @@ module Foil
   # Check an encrypted delivery envelope's shape (version, algorithm, field lengths); returns it
   # as a Hash. Foil::ValidationError names the field.
   def validate_encrypted_gate_delivery_envelope(value)
-    env = JSON.parse(json_object(value, "envelope"), symbolize_names: true)
     fail_field = lambda do |field, issue|
-      raise ValidationError.new("encrypted_delivery.#{field} #{issue}", code: "client.invalid_argument",
-                                field_errors: [{ name: "encrypted_delivery.#{field}", issue: issue }])
+      name = ["encrypted_delivery", field].compact.join(".")
+      raise ValidationError.new("#{name} #{issue}", code: "client.invalid_argument",
+                                field_errors: [{ name: name, issue: issue }])
     end
+    env = begin
+      JSON.parse(json_object(value, "envelope"), symbolize_names: true, max_nesting: false)
+    rescue JSON::ParserError
+      nil
+    end
+    fail_field.call(nil, "must be a JSON object") unless env.is_a?(Hash)
     fail_field.call("version", "must be 1") unless env[:version] == GATE_DELIVERY_VERSION
     fail_field.call("algorithm", "must be #{GATE_DELIVERY_ALGORITHM}") unless env[:algorithm] == GATE_DELIVERY_ALGORITHM
     ENVELOPE_FIELDS.each do |field, size|
@@ -157,8 +164,9 @@ module Foil
   def create_encrypted_delivery_response(input)
     raise TypeError, "input must be a Hash" unless input.is_a?(Hash)
 
-    delivery = input.fetch(:delivery) { input.fetch("delivery") }
-    outputs = input.fetch(:outputs) { input.fetch("outputs") }
+    delivery, outputs = %i[delivery outputs].map do |name|
+      input.fetch(name) { input.fetch(name.to_s) { raise ArgumentError, "input lacks #{name}" } }
+    end
     text = Native.gate_approved_webhook_response(json_object(delivery, "delivery"), json_object(outputs, "outputs"))
     JSON.parse(text, symbolize_names: true)
   end
@@ -169,7 +177,7 @@ module Foil
   def validate_gate_approved_webhook_payload(value)
     text = json_object(value, "payload")
     Native.gate_approved_webhook_payload_validate(text)
-    JSON.parse(text, symbolize_names: true)
+    JSON.parse(text, symbolize_names: true, max_nesting: false)
   end
 
   # "<SERVICE>_GATE_AGENT_TOKEN" for a service id.
@@ -179,8 +187,9 @@ module Foil
     Native.gate_agent_token_env_key(service_id)
   end
 
-  def is_blocked_gate_env_var_key(key) = Native.env_key_is_blocked(key.to_s) == 1 # rubocop:disable Naming/PredicateName
-  def is_gate_managed_env_var_key(key) = Native.env_key_is_gate_managed(key.to_s) == 1 # rubocop:disable Naming/PredicateName
+  # key: a String or Symbol.
+  def is_blocked_gate_env_var_key(key) = Native.env_key_is_blocked(Arguments.text("key", key)) == 1 # rubocop:disable Naming/PredicateName
+  def is_gate_managed_env_var_key(key) = Native.env_key_is_gate_managed(Arguments.text("key", key)) == 1 # rubocop:disable Naming/PredicateName
 
   def resolve_secret(secret_key)
     secret = secret_key || ENV["FOIL_SECRET_KEY"]
@@ -207,7 +216,7 @@ module Foil
     return value if value.is_a?(String)
     raise TypeError, "#{what} must be a Hash or JSON String, not #{value.class}" unless value.is_a?(Hash)
 
-    JSON.generate(value)
+    Arguments.json(what, value)
   end
   private_class_method :json_object
 

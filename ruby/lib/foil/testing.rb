@@ -33,11 +33,9 @@ module Foil
 
       def initialize(port: 0, seed: 0, session_count: 0, fingerprint_count: 0, gate_ttl_seconds: 0,
                      auto_approve_ms: 0, rate_limit: false, threads: 0)
-        numbers = { port: port, seed: seed, session_count: session_count, fingerprint_count: fingerprint_count,
-                    gate_ttl_seconds: gate_ttl_seconds, auto_approve_ms: auto_approve_ms, threads: threads }
-        numbers.each do |name, value|
-          raise TypeError, "#{name} must be an Integer" unless value.is_a?(Integer)
-          raise ArgumentError, "#{name} must be >= 0" if value.negative?
+        { port: 32, seed: 64, session_count: 64, fingerprint_count: 64, gate_ttl_seconds: 32,
+          auto_approve_ms: 32, threads: 32 }.each do |name, bits|
+          Arguments.c_integer(name, binding.local_variable_get(name), bits: bits, unsigned: true)
         end
         @emu = Native.binding_emulator_start(port, seed, session_count, fingerprint_count, gate_ttl_seconds,
                                              auto_approve_ms, rate_limit ? 1 : 0, threads)
@@ -79,8 +77,12 @@ module Foil
       # Make the next count matching requests fail: kind is one of FAULT_KINDS; path a prefix
       # such as "/v1/sessions".
       def inject_fault(kind, method: nil, path: nil, count: 1, status: 0, delay_ms: 0)
-        raise ArgumentError, "kind must be one of #{FAULT_KINDS.join(', ')}" unless FAULT_KINDS.include?(kind.to_s)
-
+        unless (kind.is_a?(String) || kind.is_a?(Symbol)) && FAULT_KINDS.include?(kind.to_s)
+          raise ArgumentError, "kind must be one of #{FAULT_KINDS.join(', ')}"
+        end
+        { count: count, status: status, delay_ms: delay_ms }.each do |name, value|
+          Arguments.c_integer(name, value, unsigned: true)
+        end
         Native.emulator_inject_fault(h, method, path, count, Native.emulator_fault_kind_from_name(kind.to_s),
                                      status, delay_ms)
       end
@@ -95,10 +97,12 @@ module Foil
       end
 
       # A sealed token for a seeded session, sealed with #secret_key.
-      def mint_sealed_token(session_id, version: 1) = Native.emulator_mint_sealed_token(h, session_id, version)
+      def mint_sealed_token(session_id, version: 1)
+        Native.emulator_mint_sealed_token(h, session_id, Arguments.c_integer("version", version))
+      end
 
       # Id of the seeded session at index (0 = newest).
-      def session_id(index = 0) = Native.emulator_session_id(h, index)
+      def session_id(index = 0) = Native.emulator_session_id(h, Arguments.c_integer("index", index, bits: 64, unsigned: true))
 
       # Stop serving now (joins the emulator's threads). Idempotent.
       def stop
