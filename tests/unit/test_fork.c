@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,12 +110,20 @@ static int wait_child(pid_t pid) {
 }
 
 /* In the child: its requests, the tally written to `out`, then the client freed (what it
- * inherited must be left without a word on the parent's connections). No cmocka here. */
-static void child_run(foil_client_t *c, int round, int out) {
+ * inherited must be left without a word on the parent's connections). No cmocka here.
+ * With parent threads mid-request at the fork, what those threads had allocated is
+ * unreachable in the child (the threads are not there), and a leak checker at the child's
+ * exit (valgrind follows forks) would report it though the child leaked nothing: that child
+ * ends by exec'ing true(1) instead. The child of the quiet rounds is leak-checked. */
+static void child_run(foil_client_t *c, int round, int out, bool leak_checked) {
     alarm(CHILD_ALARM_S);
     tally t = ask_many(c, "child", round);
     ssize_t n = write(out, &t, sizeof t);
     foil_client_free(c);
+    if (n == (ssize_t)sizeof t && !leak_checked) {
+        execl("/bin/true", "true", (char *)NULL);
+        execl("/usr/bin/true", "true", (char *)NULL);
+    }
     _exit(n == (ssize_t)sizeof t ? 0 : 3);
 }
 
@@ -141,7 +150,7 @@ static void fork_rounds(env *e, int busy_threads) {
         assert_true(pid >= 0);
         if (pid == 0) {
             close(fds[0]);
-            child_run(c, round, fds[1]);
+            child_run(c, round, fds[1], busy_threads == 0);
         }
         close(fds[1]);
         tally p = ask_many(c, "parent", round);
