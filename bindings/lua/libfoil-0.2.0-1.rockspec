@@ -66,6 +66,7 @@ build = {
                "core/src/crypto/webhook_signature.c",
                "core/src/error_out.c",
                "core/src/errors.c",
+               "core/src/fork.c",
                "core/src/gate/delivery_request.c",
                "core/src/gate/env_policy.c",
                "core/src/gate/gate_session.c",

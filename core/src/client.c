@@ -1,7 +1,7 @@
 /* foil_client_t: configuration, reference counting and cancellation. */
 #include "client_internal.h"
 
-#include <sched.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,8 +60,8 @@ foil_status_t foil_client_new(foil_client_t **out) {
     foil_client_t *c = calloc(1, sizeof *c);
     if (!c) return foil_fail_nomem();
     atomic_init(&c->refs, 1);
-    atomic_init(&c->config_state, CLIENT_CONFIGURABLE);
-    atomic_init(&c->request_started, 0);
+    atomic_init(&c->in_use, 0);
+    atomic_init(&c->request_waiting, 0);
     atomic_init(&c->cancel_generation, 0);
     atomic_init(&c->connections_opened, 0);
     c->timeout_ms = FOIL_DEFAULT_TIMEOUT_MS;
@@ -283,33 +283,45 @@ static foil_status_t set_prefetch(foil_client_t *c, int enabled) {
     return FOIL_OK;
 }
 
-/* --- options are frozen at the first request ----------------------------------- */
+/* --- options are frozen at the first request -----------------------------------
+ * Options are written under one process-wide lock: setters are rare, and one lock is
+ * one for the fork handlers to take (a fork while a setter writes cannot leave a child
+ * with a half-written option or a lock held by a thread it does not have). */
 
-void foil_client_mark_in_use(foil_client_t *c) {
-    if (atomic_load_explicit(&c->config_state, memory_order_acquire) == CLIENT_IN_USE) return;
-    /* Said first, so a setter running in a loop cannot keep the request waiting: the one
-     * writing now finishes, every later one is refused. */
-    atomic_store(&c->request_started, 1);
-    int expected = CLIENT_CONFIGURABLE;
-    while (!atomic_compare_exchange_weak(&c->config_state, &expected, CLIENT_IN_USE)) {
-        if (expected == CLIENT_IN_USE) return;
-        expected = CLIENT_CONFIGURABLE; /* a setter is writing: let it finish */
-        sched_yield();
-    }
+static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void config_lock_take(void) {
+    pthread_mutex_lock(&config_lock);
 }
 
-/* Take the right to write options; FOIL_E_STATE once a request has started. */
+static void config_lock_give(void) {
+    pthread_mutex_unlock(&config_lock);
+}
+
+__attribute__((constructor)) static void watch_forks(void) {
+    pthread_atfork(config_lock_take, config_lock_give, config_lock_give);
+}
+
+void foil_client_mark_in_use(foil_client_t *c) {
+    if (atomic_load_explicit(&c->in_use, memory_order_acquire)) return;
+    /* Said before waiting: every setter from now on refuses without taking the lock, so
+     * setters called in a loop cannot keep this request waiting; only a setter already
+     * writing finishes first. */
+    atomic_store(&c->request_waiting, 1);
+    pthread_mutex_lock(&config_lock);
+    atomic_store_explicit(&c->in_use, 1, memory_order_release);
+    pthread_mutex_unlock(&config_lock);
+}
+
+/* Take the right to write options; FOIL_E_STATE once a request has started or waits to. */
 static foil_status_t config_begin(foil_client_t *c) {
-    int expected = CLIENT_CONFIGURABLE;
-    while (atomic_load(&c->request_started) ||
-           !atomic_compare_exchange_weak(&c->config_state, &expected, CLIENT_CONFIGURING)) {
-        if (expected == CLIENT_IN_USE || atomic_load(&c->request_started))
-            return foil_fail(FOIL_E_STATE, "client options must be set before the client's "
-                                           "first request; create another client instead");
-        expected = CLIENT_CONFIGURABLE; /* another setter on another thread */
-        sched_yield();
+    if (!atomic_load(&c->request_waiting)) {
+        pthread_mutex_lock(&config_lock);
+        if (!atomic_load(&c->in_use)) return FOIL_OK;
+        pthread_mutex_unlock(&config_lock);
     }
-    return FOIL_OK;
+    return foil_fail(FOIL_E_STATE, "client options must be set before the client's "
+                                   "first request; create another client instead");
 }
 
 #define LOCKED_SETTER(name, type)                                                                  \
@@ -318,7 +330,7 @@ static foil_status_t config_begin(foil_client_t *c) {
         foil_status_t st = config_begin(c);                                                        \
         if (st != FOIL_OK) return st;                                                              \
         st = set_##name(c, value);                                                                 \
-        atomic_store(&c->config_state, CLIENT_CONFIGURABLE);                                       \
+        pthread_mutex_unlock(&config_lock);                                                        \
         return st;                                                                                 \
     }
 LOCKED_SETTER(secret_key, const char *)

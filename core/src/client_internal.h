@@ -25,11 +25,11 @@ struct foil_client {
     long max_response_bytes;
     int max_retries;
     bool prefetch; /* iterators request the next page while the current one is read */
-    /* CLIENT_CONFIGURABLE -> CLIENT_IN_USE at the first request, for good; a setter holds
-     * CLIENT_CONFIGURING while it writes. So no option changes under a request, and a
-     * setter after the first request is FOIL_E_STATE instead of a data race. */
-    atomic_int config_state;
-    atomic_int request_started; /* set by the first request before it waits: setters give up */
+    /* Set for good by the first request, under the options lock setters write under
+     * (client.c): no option changes under a request, and a setter after the first
+     * request is FOIL_E_STATE instead of a data race. */
+    atomic_int in_use;
+    atomic_int request_waiting; /* set by the first request before it locks: setters give up */
     atomic_long cancel_generation;
     atomic_long connections_opened;
     foil_transport_t *transport;
@@ -40,8 +40,6 @@ struct foil_env_base {
     const char *redacted; /* url with any user:password@ as ***@, stored after it */
     char url[];           /* no trailing slash */
 };
-
-enum { CLIENT_CONFIGURABLE = 0, CLIENT_CONFIGURING = 1, CLIENT_IN_USE = 2 };
 
 void foil_client_retain(foil_client_t *client);
 /* Freeze the client's options: called by every request before it reads them. Cheap once

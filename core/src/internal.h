@@ -67,4 +67,15 @@ atomic_int *foil_cancel_also(atomic_int *flag);
 /* --- process-wide (global.c) ------------------------------------------------ */
 foil_status_t foil_ensure_init(void);
 
+/* --- fork() (fork.c) -----------------------------------------------------------
+ * The process's generation: one more in each child of fork(), counted by a
+ * pthread_atfork handler and, for a child made without the handlers, by a pid check on
+ * every call (one getpid()). Objects holding connections compare it to the one they were
+ * made in. */
+unsigned long foil_fork_generation(void);
+/* Keep `object` (inherited from the parent: a libcurl handle whose cleanup would shut the
+ * parent's connections down) reachable and untouched until exit. Lock-free: safe in a
+ * fork handler. */
+void foil_fork_keep(void *object);
+
 #endif

@@ -25,6 +25,7 @@ struct canned_server {
     char url[64];
     char **sequence; /* canned_server_sequence: served in order, the last repeated */
     size_t sequence_count, sequence_next;
+    int echo_pages; /* canned_server_echo: answers name what was asked; 0: off */
 };
 
 static void clear_sequence(canned_server_t *s) {
@@ -53,6 +54,28 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
     snprintf(r->query + used, sizeof r->query - used, "%s%s=%s", used ? "&" : "", key,
              value ? value : "");
     return MHD_YES;
+}
+
+/* A list (a path ending in "/sessions"): one item "item_<cursor>" per page, cursors
+ * 0 (none), 1, ... up to echo_pages pages. Anything else: {"data":{"id": <last path
+ * segment>}}. So every answer says which request it answers. */
+static void echo_body(const canned_server_t *s, struct MHD_Connection *conn, const char *url,
+                      char *out, size_t cap) {
+    size_t n = strlen(url);
+    if (n >= 9 && strcmp(url + n - 9, "/sessions") == 0) {
+        const char *c = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "cursor");
+        int cursor = c ? atoi(c) : 0;
+        char next[64] = "";
+        if (cursor + 1 < s->echo_pages)
+            snprintf(next, sizeof next, ",\"next_cursor\":\"%d\"", cursor + 1);
+        snprintf(out, cap,
+                 "{\"data\":[{\"object\":\"session\",\"id\":\"item_%d\"}],"
+                 "\"pagination\":{\"limit\":1,\"has_more\":%s%s}}",
+                 cursor, next[0] ? "true" : "false", next);
+        return;
+    }
+    const char *id = strrchr(url, '/');
+    snprintf(out, cap, "{\"data\":{\"object\":\"session\",\"id\":\"%.1000s\"}}", id ? id + 1 : url);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -89,7 +112,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     r->body[r->body_len] = '\0';
     r->count++;
     const char *body = s->body ? s->body : "";
-    if (s->sequence_count) {
+    char echoed[4096];
+    if (s->echo_pages) {
+        echo_body(s, conn, url, echoed, sizeof echoed);
+        body = echoed;
+    } else if (s->sequence_count) {
         size_t i =
             s->sequence_next < s->sequence_count ? s->sequence_next++ : s->sequence_count - 1;
         body = s->sequence[i];
@@ -178,6 +205,13 @@ void canned_server_sequence(canned_server_t *s, const char *const *bodies, size_
     s->sequence = calloc(count, sizeof *s->sequence);
     for (size_t i = 0; s->sequence && i < count; i++)
         if ((s->sequence[i] = strdup(bodies[i]))) s->sequence_count = i + 1;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void canned_server_echo(canned_server_t *s, int list_pages) {
+    pthread_mutex_lock(&s->lock);
+    s->status = 200;
+    s->echo_pages = list_pages;
     pthread_mutex_unlock(&s->lock);
 }
 

@@ -31,6 +31,10 @@ void canned_server_respond(canned_server_t *s, int status, const char *body, con
 /* The next responses: 200 with bodies[0], then bodies[1], ...; the last repeats once all
  * are served. Replaced by the next canned_server_respond / canned_server_sequence. */
 void canned_server_sequence(canned_server_t *s, const char *const *bodies, size_t count);
+/* From now on every answer names what it answers: a session get for /.../<id> is
+ * {"data":{"object":"session","id":"<id>"}}; a session list page is the one item
+ * "item_<cursor>" (cursors 0 (none), 1, ...; list_pages pages in all). list_pages 0: off. */
+void canned_server_echo(canned_server_t *s, int list_pages);
 /* Delay every response by delay_ms (0: none). */
 void canned_server_delay(canned_server_t *s, long delay_ms);
 const char *canned_server_url(const canned_server_t *s);

@@ -5,6 +5,8 @@
 #include "canned_server.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,41 +210,70 @@ static void options_freeze_at_the_first_request(void **state) {
 
 typedef struct setter_race {
     foil_client_t *client;
+    pthread_barrier_t go;
+    int accepted;              /* before the first refusal */
+    int refused;               /* the first refusal and the 1000 calls after it */
     int refused_then_accepted; /* a setter succeeded after one was refused */
-    int refused;
+    bool gave_up;              /* no request started within a minute */
+    atomic_int requests_ok;
 } setter_race;
 
+/* Setters until the first refusal, then 1000 more. Each accepted setter sleeps a little:
+ * a sleeping thread lets the request threads run under any scheduler (valgrind runs one
+ * thread at a time and may hand the CPU back to a thread that only spins), so the first
+ * request starts however the threads are scheduled. */
 static void *set_until_refused(void *arg) {
     setter_race *race = arg;
-    time_t give_up = time(NULL) + 10;
-    for (int i = 0; race->refused < 1000 && time(NULL) < give_up; i++) {
-        foil_status_t st = foil_client_set_timeout_ms(race->client, 5000 + i % 7);
-        if (st == FOIL_E_STATE)
+    pthread_barrier_wait(&race->go);
+    time_t give_up = time(NULL) + 60;
+    struct timespec pause = {0, 200 * 1000L};
+    for (int i = 0; foil_client_set_timeout_ms(race->client, 5000 + i % 7) == FOIL_OK; i++) {
+        race->accepted++;
+        if (time(NULL) > give_up) {
+            race->gave_up = true;
+            return NULL;
+        }
+        nanosleep(&pause, NULL);
+    }
+    race->refused = 1;
+    for (int i = 0; i < 1000; i++) {
+        if (foil_client_set_timeout_ms(race->client, 6000) == FOIL_E_STATE)
             race->refused++;
-        else if (race->refused)
+        else
             race->refused_then_accepted++;
     }
     return NULL;
 }
 
 static void *request_once(void *arg) {
+    setter_race *race = arg;
+    pthread_barrier_wait(&race->go);
     foil_page_t *p = NULL;
-    if (foil_sessions_list(arg, 1, NULL, NULL, NULL, &p) == FOIL_OK) foil_page_free(p);
+    if (foil_sessions_list(race->client, 1, NULL, NULL, NULL, &p) == FOIL_OK) {
+        atomic_fetch_add(&race->requests_ok, 1);
+        foil_page_free(p);
+    }
     return NULL;
 }
 
-/* Setters racing the first requests: once refused, always refused. */
+/* Setters racing the first requests: every request is sent with the options as they
+ * were when it started, and once refused, a setter is always refused. */
 static void setters_race_first_requests(void **state) {
     env *e = *state;
     setter_race race = {.client = e->client};
+    atomic_init(&race.requests_ok, 0);
+    assert_int_equal(pthread_barrier_init(&race.go, NULL, 5), 0);
     pthread_t setter, requests[4];
     assert_int_equal(pthread_create(&setter, NULL, set_until_refused, &race), 0);
     for (int i = 0; i < 4; i++)
-        assert_int_equal(pthread_create(&requests[i], NULL, request_once, e->client), 0);
+        assert_int_equal(pthread_create(&requests[i], NULL, request_once, &race), 0);
     for (int i = 0; i < 4; i++)
         pthread_join(requests[i], NULL);
     pthread_join(setter, NULL);
-    assert_int_equal(race.refused, 1000);
+    pthread_barrier_destroy(&race.go);
+    assert_false(race.gave_up);
+    assert_int_equal(atomic_load(&race.requests_ok), 4);
+    assert_int_equal(race.refused, 1001);
     assert_int_equal(race.refused_then_accepted, 0);
 }
 

@@ -6,6 +6,12 @@
  * FOIL_E_STATE and changes nothing, so no option ever changes under a request on another
  * thread. Create another client for other options. Connections are kept alive and reused
  * across calls and threads.
+ *
+ * fork(): a client (and its iterators) may be used in both processes after fork(). The
+ * child never sends, reads or shuts down a protocol on a connection it inherited (it closes
+ * those sockets with close(2) only) and opens its own; the parent is unaffected. Locks are
+ * taken around the fork (pthread_atfork), so other threads mid-request at the fork cannot
+ * leave the child stuck. See docs/ffi.md, "fork()".
  */
 #ifndef FOIL_CLIENT_H
 #define FOIL_CLIENT_H

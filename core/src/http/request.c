@@ -115,11 +115,15 @@ static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_o
 #define CANCEL_TICK_MS 100
 
 static _Thread_local CURLM *tls_multi;
+static _Thread_local unsigned long tls_multi_generation; /* foil_fork_generation() */
 static pthread_key_t multi_key;
 static pthread_once_t multi_key_once = PTHREAD_ONCE_INIT;
 
 static void multi_on_thread_exit(void *multi) {
-    curl_multi_cleanup(multi);
+    if (tls_multi_generation == foil_fork_generation())
+        curl_multi_cleanup(multi);
+    else
+        foil_fork_keep(multi); /* the parent's: never touched here */
     tls_multi = NULL;
 }
 
@@ -158,14 +162,22 @@ static CURLM *new_multi(void) {
 }
 
 static CURLcode transfer(CURL *easy) {
+    unsigned long generation = foil_fork_generation();
+    if (tls_multi && tls_multi_generation != generation) {
+        /* This thread forked: the multi handle is the parent's. */
+        foil_fork_keep(tls_multi);
+        tls_multi = NULL;
+    }
     if (!tls_multi) {
         pthread_once(&multi_key_once, make_multi_key);
         CURLM *m = new_multi();
         if (!m || pthread_setspecific(multi_key, m) != 0) {
             if (m) curl_multi_cleanup(m);
+            pthread_setspecific(multi_key, NULL);
             return curl_easy_perform(easy);
         }
         tls_multi = m;
+        tls_multi_generation = generation;
     }
     if (curl_multi_add_handle(tls_multi, easy) != CURLM_OK) return curl_easy_perform(easy);
     return drive(tls_multi, easy);
@@ -489,7 +501,8 @@ foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foi
  * requests never see it. */
 struct foil_request_ahead {
     CURLM *multi;
-    CURL *easy; /* in flight; NULL when idle */
+    unsigned long generation; /* foil_fork_generation() of multi and easy */
+    CURL *easy;               /* in flight; NULL when idle */
     foil_client_t *client;
     composed m;
     attempt a;
@@ -500,10 +513,24 @@ foil_request_ahead_t *foil_request_ahead_new(void) {
     return calloc(1, sizeof(foil_request_ahead_t));
 }
 
+/* In a forked child, a request started by the parent is the parent's: its answer arrives
+ * on the parent's connection. Set its handles aside unread (never driven, never removed:
+ * either would read or close that connection); the caller asks again. */
+static void leave_inherited(foil_request_ahead_t *ah) {
+    if (!ah->multi || ah->generation == foil_fork_generation()) return;
+    foil_fork_keep(ah->easy);
+    foil_fork_keep(ah->multi);
+    ah->easy = NULL;
+    ah->multi = NULL;
+}
+
 void foil_request_ahead_start(foil_request_ahead_t *ah, foil_client_t *c,
                               const foil_request_t *req) {
     foil_request_ahead_drop(ah);
-    if (!ah->multi && !(ah->multi = new_multi())) return;
+    if (!ah->multi) {
+        if (!(ah->multi = new_multi())) return;
+        ah->generation = foil_fork_generation();
+    }
     bool started = false;
     if (compose(c, req, &ah->m) == FOIL_OK && ah->m.idempotent && !ah->m.body) {
         memset(&ah->a, 0, sizeof ah->a);
@@ -526,7 +553,11 @@ void foil_request_ahead_start(foil_request_ahead_t *ah, foil_client_t *c,
 
 foil_status_t foil_request_ahead_finish(foil_request_ahead_t *ah, foil_response_t *out) {
     memset(out, 0, sizeof *out);
-    if (!ah->easy) return FOIL_E_STATE;
+    leave_inherited(ah);
+    if (!ah->easy) {
+        foil_request_ahead_drop(ah);
+        return FOIL_E_STATE;
+    }
     foil_client_t *c = ah->client;
     /* A foil_client_cancel() since the start was for other requests: this page is only
      * being asked for now. */
@@ -554,6 +585,7 @@ foil_status_t foil_request_ahead_finish(foil_request_ahead_t *ah, foil_response_
 
 void foil_request_ahead_drop(foil_request_ahead_t *ah) {
     if (!ah) return;
+    leave_inherited(ah);
     if (ah->easy) {
         /* Read what has already arrived without waiting: a whole answer leaves the
          * connection reusable; an unfinished transfer is aborted (its connection closed). */
