@@ -55,6 +55,26 @@ class TestThreads < Minitest::Test
     end
   end
 
+  # A child ending (Ruby traps SIGCHLD) or a trap handler that returns is handled mid-call and
+  # does not end the request: only an interrupt that raises does.
+  def test_an_interrupt_that_does_not_raise_leaves_the_request_alone
+    emulator.faults do |emu|
+      emu.inject_fault("delay", path: "/v1/sessions", delay_ms: 800, count: 2)
+      pid = Process.spawn("sleep", "0.2")
+      assert_equal 1, client.sessions.list(limit: 1).items.size
+      Process.wait(pid)
+      trapped = 0
+      previous = trap("USR1") { trapped += 1 }
+      begin
+        Thread.new { sleep 0.2; Process.kill("USR1", Process.pid) }
+        assert_equal 1, client.sessions.list(limit: 1).items.size
+        assert_equal 1, trapped
+      ensure
+        trap("USR1", previous)
+      end
+    end
+  end
+
   # A process whose only thread is blocked in a request: Ruby calls the unblocking function
   # from the signal handler itself (it is async-signal-safe: no helper thread is started per
   # call), and Ctrl-C still ends the request promptly.

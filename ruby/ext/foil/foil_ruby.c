@@ -9,6 +9,7 @@
 
 #include <ruby/encoding.h>
 #include <ruby/thread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -364,59 +365,79 @@ void foil_rb_raise(foil_status_t st) {
 
 /* ---- GVL-free calls --------------------------------------------------------------------- */
 
-/* Unblocking function: runs when this thread is interrupted (Timeout, Thread#kill, Ctrl-C)
- * and fires this call's own token, so only this thread's request ends: other threads
- * sharing the client are untouched. */
-static void cancel_token(void *token) {
-    foil_cancel_fire(token);
+/* An interrupt of a thread inside a GVL-free call is handled by Ruby mid-call, on that
+ * thread, and only ends the call when its handler raises: a SIGCHLD (Ruby traps it to reap
+ * children) or a trap that returns must not cancel a request. So the unblocking function
+ * only marks the call (one atomic store: async-signal-safe), and the token's check, run by
+ * the waiting thread at each ~0.1 s tick, takes the GVL, lets Ruby run what is pending
+ * under rb_protect, and cancels the call when that raised (Ctrl-C, Timeout, Thread#kill);
+ * the caller re-raises it once the call is over. The check also reads the thread's
+ * pending-interrupt flags, since a signal that arrives while other threads exist only marks
+ * the main thread (Ruby calls the unblocking function when a thread gets to handle it). */
+typedef struct {
+    foil_cancel_t *token;
+    VALUE thread;
+    atomic_int poked; /* the unblocking function ran */
+    int tag;          /* non-zero: what Ruby ran raised (rb_protect's state) */
+} interrupt_t;
+
+static void poke(void *p) {
+    atomic_store(&((interrupt_t *)p)->poked, 1);
 }
 
-/* The token's check, run by the waiting thread at each tick: a signal (Ctrl-C) that
- * arrives while other Ruby threads exist only marks a pending interrupt on the main thread
- * (Ruby calls the unblocking function when a thread gets to handle it, which may be after
- * the call). A read of the thread's interrupt flags: no allocation, nothing that needs the
- * GVL. */
-static int interrupt_pending(void *thread) {
-    return rb_thread_interrupted((VALUE)thread);
+static VALUE check_ints(VALUE unused) {
+    (void)unused;
+    rb_thread_check_ints();
+    return Qnil;
 }
 
-static foil_cancel_t *new_token(void) {
-    foil_cancel_t *token = NULL;
-    if (foil_cancel_new(&token) != FOIL_OK) rb_raise(rb_eNoMemError, "out of memory");
-    foil_cancel_set_check(token, interrupt_pending, (void *)rb_thread_current());
-    return token;
+static void *run_pending_interrupts(void *p) {
+    interrupt_t *in = p;
+    rb_protect(check_ints, Qnil, &in->tag);
+    return NULL;
+}
+
+static int interrupt_raised(void *p) {
+    interrupt_t *in = p;
+    if (in->tag) return 1;
+    if (!atomic_exchange(&in->poked, 0) && !rb_thread_interrupted(in->thread)) return 0;
+    rb_thread_call_with_gvl(run_pending_interrupts, in);
+    return in->tag != 0;
 }
 
 typedef struct {
     void (*work)(void *);
     void *arg;
-    foil_cancel_t *token;
+    interrupt_t *interrupt;
     int ran; /* 0: an interrupt was already pending, so Ruby skipped the work */
 } nogvl_job;
 
 static void *job_nogvl(void *p) {
     nogvl_job *j = p;
     j->ran = 1;
-    foil_cancel_bind(j->token);
+    foil_cancel_bind(j->interrupt->token);
     j->work(j->arg);
     foil_cancel_bind(NULL);
     return NULL;
 }
 
 /* Run work(arg) without the GVL with a fresh token bound, so an interrupt of this thread
- * cancels it. The unblocking function is one atomic store, so it is async-signal-safe:
- * saying so keeps Ruby 3.1 from starting and joining a helper "unblock" thread around every
- * call made by a lone main thread (that cost ~0.5 ms per call). With RB_NOGVL_INTR_FAIL an
- * interrupt already pending (a Thread#kill, or only the scheduler's timer) skips the work:
- * the token is freed before Ruby runs, the interrupt is handled (it may raise), and the
- * work is run again. Results stay in `arg`, read by the caller before any Ruby code runs. */
-static void run_interruptible(void (*work)(void *), void *arg) {
+ * that raises cancels it. The unblocking function is async-signal-safe: saying so keeps
+ * Ruby 3.1 from starting and joining a helper "unblock" thread around every call made by a
+ * lone main thread (that cost ~0.5 ms per call). With RB_NOGVL_INTR_FAIL an interrupt
+ * already pending (a Thread#kill, or only the scheduler's timer) skips the work: the
+ * interrupt is handled (it may raise) and the work is run again. Results stay in `arg`;
+ * returns rb_protect's state for an interrupt that raised during the call (0: none): the
+ * caller frees what the call made, then re-raises it with rb_jump_tag(). */
+static int run_interruptible(void (*work)(void *), void *arg) {
     for (;;) {
-        nogvl_job j = {work, arg, new_token(), 0};
-        rb_nogvl(job_nogvl, &j, cancel_token, j.token,
-                 RB_NOGVL_INTR_FAIL | RB_NOGVL_UBF_ASYNC_SAFE);
-        foil_cancel_free(j.token);
-        if (j.ran) return;
+        interrupt_t in = {NULL, rb_thread_current(), 0, 0};
+        if (foil_cancel_new(&in.token) != FOIL_OK) rb_raise(rb_eNoMemError, "out of memory");
+        foil_cancel_set_check(in.token, interrupt_raised, &in);
+        nogvl_job j = {work, arg, &in, 0};
+        rb_nogvl(job_nogvl, &j, poke, &in, RB_NOGVL_INTR_FAIL | RB_NOGVL_UBF_ASYNC_SAFE);
+        foil_cancel_free(in.token);
+        if (j.ran) return in.tag;
         rb_thread_check_ints();
     }
 }
@@ -440,18 +461,17 @@ VALUE foil_rb_call(foil_client_t *client, const char *operation, const char *par
     if (!operation) rb_raise(rb_eArgError, "operation must be a String");
     VALUE owner = body_new(); /* allocated first: nothing C-owned may be pending on a raise */
     call_args a = {client, operation, params_json, FOIL_E_CANCELLED, NULL, NULL};
-    run_interruptible(call_work, &a);
+    int raised = run_interruptible(call_work, &a);
+    if (raised) {
+        foil_result_free(a.result);
+        foil_error_free(a.error);
+        rb_jump_tag(raised);
+    }
     if (a.st == FOIL_OK) {
         if (!a.result) return rb_hash_new(); /* no content (204) */
         const foil_json_t *root = foil_result_json(a.result);
         body_adopt(owner, a.result, free_result, root);
         return foil_rb_lazy(owner, root);
-    }
-    if (a.st == FOIL_E_CANCELLED) {
-        /* This thread's interrupt raises here; a plain cancel raises CancelledError. */
-        foil_error_free(a.error);
-        rb_thread_check_ints();
-        raise_error(a.st, NULL);
     }
     raise_error(a.st, a.error);
     return Qnil;
@@ -494,9 +514,12 @@ VALUE foil_rb_next_page(VALUE pages) {
     if (!b->handle || b->free_fn != free_iter) rb_raise(rb_eArgError, "not a walk");
     VALUE owner = body_new();
     page_args a = {b->handle, FOIL_E_CANCELLED, NULL};
-    run_interruptible(page_work, &a);
+    int raised = run_interruptible(page_work, &a);
+    if (raised) {
+        foil_page_free(a.page);
+        rb_jump_tag(raised);
+    }
     if (a.st != FOIL_OK) {
-        if (a.st == FOIL_E_CANCELLED) rb_thread_check_ints();
         foil_error_t *error = NULL;
         foil_error_copy(foil_iter_error(b->handle), &error);
         raise_error(a.st, error);
@@ -541,8 +564,14 @@ static foil_status_t gate_run(gate_args *g) {
     if (!g->client) rb_raise(rb_eArgError, "the client is closed");
     g->st = FOIL_E_CANCELLED;
     g->wait_ms = 0;
-    run_interruptible(gate_work, g);
-    if (g->st == FOIL_E_CANCELLED) rb_thread_check_ints();
+    int raised = run_interruptible(gate_work, g);
+    if (raised) {
+        if (g->what == GATE_CREATE && g->st == FOIL_OK) {
+            foil_gate_session_free(*g->out);
+            *g->out = NULL;
+        }
+        rb_jump_tag(raised);
+    }
     return g->st;
 }
 
