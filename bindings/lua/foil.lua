@@ -651,7 +651,9 @@ function foil.json_decode(text)
    return try_data(native.json_decode, text)
 end
 
--- Delivery key pairs.
+-- Delivery key pairs. The same shape as in the other SDKs: `kp.delivery` (the request
+-- table to send) and `kp.private_key` (the key to decrypt with: the key pair itself) are
+-- values; kp.public_key, kp.key_id and kp:export_pkcs8() read the C key.
 local KeyPair = {}
 foil.DeliveryKeyPair = KeyPair
 
@@ -661,12 +663,6 @@ function KeyPair.__index(kp, k)
    if k == "public_key" then return native.delivery_key_pair_public_key(handle_of(kp, "key pair", 2)) end
    if k == "key_id" then return native.delivery_key_pair_key_id(handle_of(kp, "key pair", 2)) end
    return nil
-end
-
---- kp:delivery(): the `delivery` request object ({ algorithm, public_key, key_id, ... }).
-function KeyPair:delivery()
-   local text = native.delivery_key_pair_request_json(handle_of(self, "key pair", 2))
-   return native.json_decode(text)
 end
 
 --- kp:export_pkcs8(): the private key (a secret) as base64url PKCS#8.
@@ -682,7 +678,13 @@ function KeyPair.__tostring(kp)
    return "foil.DeliveryKeyPair(" .. native.delivery_key_pair_key_id(h) .. ")"
 end
 
-local function key_pair(h) return setmetatable({ _h = h }, KeyPair) end
+local function key_pair(h)
+   local kp = setmetatable({ _h = h }, KeyPair)
+   -- { version, algorithm, key_id, public_key }: public, so it stays readable after close
+   kp.delivery = native.json_decode(native.delivery_key_pair_request_json(h))
+   kp.private_key = kp
+   return kp
+end
 
 --- foil.create_delivery_key_pair(): a fresh X25519 key pair.
 function foil.create_delivery_key_pair()
