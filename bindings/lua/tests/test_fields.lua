@@ -132,6 +132,14 @@ return function(t)
       c:close()
    end)
 
+   t.test("no operation has a parameter named fields (the option would hide it)", function()
+      for i = 0, foil.native.operation_count() - 1 do
+         for _, p in ipairs(foil.json_decode(foil.native.operation_params(i))) do
+            t.ok(p.name ~= "fields", foil.native.operation_sdk_name(i))
+         end
+      end
+   end)
+
    t.test("every operation with a result takes fields, checked against its model", function()
       local c = foil.new{ secret_key = "sk_test_x", base_url = "http://127.0.0.1:9", timeout = 1 }
       for _, name in ipairs(foil.operations()) do
