@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lua rows of bench/run.sh (see "language rows" in bench/run.py): builds the libfoil rock with
 # `luarocks make` for Lua 5.4 and for LuaJIT into build-bench/lua-*, runs bench/lua_walk.lua
-# against the emulator of the run and prints its rows as JSON lines.
+# against the emulator of the run and prints its rows as JSON lines (per interpreter: plain
+# tables, the `fields` projection, and socket.http for information).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$repo/build-bench"

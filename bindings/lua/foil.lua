@@ -270,6 +270,43 @@ foil.operations = function()
    return out
 end
 
+-- The model (models.h) of what each operation returns, of each item for a list: the paths
+-- `fields` may name are that model's documented fields. (The core's operation table does
+-- not say yet; gate.agent_tokens.revoke returns no content.)
+local RESULT_MODEL = {
+   ["sessions.list"] = "session", ["sessions.get"] = "session_detail",
+   ["sessions.update"] = "session_detail",
+   ["fingerprints.list"] = "fingerprint", ["fingerprints.get"] = "fingerprint_detail",
+   ["organizations.create"] = "organization", ["organizations.get"] = "organization",
+   ["organizations.update"] = "organization",
+   ["organizations.api_keys.list"] = "api_key", ["organizations.api_keys.create"] = "issued_api_key",
+   ["organizations.api_keys.update"] = "api_key", ["organizations.api_keys.revoke"] = "api_key",
+   ["organizations.api_keys.rotate"] = "issued_api_key",
+   ["webhooks.list_endpoints"] = "webhook_endpoint", ["webhooks.create_endpoint"] = "webhook_endpoint",
+   ["webhooks.update_endpoint"] = "webhook_endpoint", ["webhooks.disable_endpoint"] = "webhook_endpoint",
+   ["webhooks.rotate_secret"] = "webhook_endpoint", ["webhooks.send_test"] = "webhook_test",
+   ["webhooks.list_events"] = "event", ["webhooks.retrieve_event"] = "event",
+   ["gate.registry.list"] = "registry_entry", ["gate.registry.get"] = "registry_entry",
+   ["gate.services.list"] = "gate_service", ["gate.services.create"] = "gate_service",
+   ["gate.services.get"] = "gate_service", ["gate.services.update"] = "gate_service",
+   ["gate.services.disable"] = "gate_service",
+   ["gate.sessions.create"] = "gate_session_created", ["gate.sessions.poll"] = "gate_session_info",
+   ["gate.sessions.acknowledge"] = "gate_delivery_ack",
+   ["gate.login_sessions.create"] = "login_session", ["gate.login_sessions.consume"] = "dashboard_login",
+   ["gate.agent_tokens.verify"] = "agent_token_verification",
+}
+
+-- Take `fields` out of the params (it is not sent): nil, or the paths compiled for the
+-- operation's model (raises on a bad or unknown path).
+local function take_fields(name, params)
+   local fields = params.fields
+   if fields == nil then return nil end
+   params.fields = nil
+   local model = RESULT_MODEL[name]
+   if not model then argerror(fmt("%s returns no object: fields does not apply", name), 4) end
+   return native.fields(fields, model)
+end
+
 local function make_call(op)
    local name, path = op.name, op.path
    return function(ns, ...)
@@ -277,7 +314,9 @@ local function make_call(op)
          argerror(fmt("call %s with ':' (client.%s:method(...))", name, name), 2)
       end
       local h = handle_of(ns._client, "client", 2)
-      return try(native.call, h, name, build_params(name, path, ...))
+      local params = build_params(name, path, ...)
+      local fields = take_fields(name, params)
+      return try(native.call, h, name, params, fields)
    end
 end
 
@@ -289,8 +328,9 @@ local function make_iter(op)
       end
       local h = handle_of(ns._client, "client", 2)
       local params = build_params(name, path, ...)
+      local fields = take_fields(name, params)
       -- An iterator cannot return nil, err: a failure to start or mid-walk raises.
-      local ok, step = pcall(native.call_iter, h, name, params)
+      local ok, step = pcall(native.call_iter, h, name, params, fields)
       if not ok then error(step, 2) end
       return step
    end
@@ -612,7 +652,9 @@ function foil.json_decode(text)
    return try_data(native.json_decode, text)
 end
 
--- Delivery key pairs.
+-- Delivery key pairs. The same shape as in the other SDKs: `kp.delivery` (the request
+-- table to send) and `kp.private_key` (the key to decrypt with: the key pair itself) are
+-- values; kp.public_key, kp.key_id and kp:export_pkcs8() read the C key.
 local KeyPair = {}
 foil.DeliveryKeyPair = KeyPair
 
@@ -622,12 +664,6 @@ function KeyPair.__index(kp, k)
    if k == "public_key" then return native.delivery_key_pair_public_key(handle_of(kp, "key pair", 2)) end
    if k == "key_id" then return native.delivery_key_pair_key_id(handle_of(kp, "key pair", 2)) end
    return nil
-end
-
---- kp:delivery(): the `delivery` request object ({ algorithm, public_key, key_id, ... }).
-function KeyPair:delivery()
-   local text = native.delivery_key_pair_request_json(handle_of(self, "key pair", 2))
-   return native.json_decode(text)
 end
 
 --- kp:export_pkcs8(): the private key (a secret) as base64url PKCS#8.
@@ -643,7 +679,13 @@ function KeyPair.__tostring(kp)
    return "foil.DeliveryKeyPair(" .. native.delivery_key_pair_key_id(h) .. ")"
 end
 
-local function key_pair(h) return setmetatable({ _h = h }, KeyPair) end
+local function key_pair(h)
+   local kp = setmetatable({ _h = h }, KeyPair)
+   -- { version, algorithm, key_id, public_key }: public, so it stays readable after close
+   kp.delivery = native.json_decode(native.delivery_key_pair_request_json(h))
+   kp.private_key = kp
+   return kp
+end
 
 --- foil.create_delivery_key_pair(): a fresh X25519 key pair.
 function foil.create_delivery_key_pair()

@@ -196,7 +196,8 @@ int foil_lua_argerror(lua_State *L, const char *message) {
 
 /* ---- Protected conversion: a conversion can raise (Lua's memory error at least), and a
  * raise from C skips the code after it. Callers that own C objects (a result, a document,
- * an error record) convert through this, free them, then raise. */
+ * an error record) convert through this, free them, then raise. push runs in a frame of
+ * its own, where index 2 holds the caller's value at `arg` (nil when arg is 0). */
 typedef struct {
     void (*push)(lua_State *L, const void *what);
     const void *what;
@@ -209,13 +210,23 @@ static int foil_lua_convert_step(lua_State *L) {
 }
 
 /* Push push(what), or the error it raised: 0, or non-zero when the top is the error. */
-static int foil_lua_convert(lua_State *L, void (*push)(lua_State *L, const void *what),
-                            const void *what) {
+static int foil_lua_convert_with(lua_State *L, void (*push)(lua_State *L, const void *what),
+                                 const void *what, int arg) {
     foil_lua_conversion c = {push, what};
-    luaL_checkstack(L, 3, "foil: no stack left");
+    luaL_checkstack(L, 4, "foil: no stack left");
+    if (arg) arg = arg > 0 ? arg : lua_gettop(L) + arg + 1;
     lua_pushcfunction(L, foil_lua_convert_step);
     lua_pushlightuserdata(L, &c);
-    return lua_pcall(L, 1, 1, 0);
+    if (arg)
+        lua_pushvalue(L, arg);
+    else
+        lua_pushnil(L);
+    return lua_pcall(L, 2, 1, 0);
+}
+
+static int foil_lua_convert(lua_State *L, void (*push)(lua_State *L, const void *what),
+                            const void *what) {
+    return foil_lua_convert_with(L, push, what, 0);
 }
 
 static void foil_lua_push_view(lua_State *L, const void *view) {
@@ -509,18 +520,29 @@ int foil_lua_sleep(lua_State *L) {
     return 0;
 }
 
+/* A result and the fields to keep of its data (NULL: all). */
+/* data, or with the compiled fields at index `fields` (0: none) its projection. */
+static void foil_lua_push_data(lua_State *L, const foil_json_t *data, int fields) {
+    if (fields)
+        foil_lua_push_projected(L, data, fields);
+    else
+        foil_lua_push_json(L, data);
+}
+
 /* A list body ({"data": [...], "pagination": {...}}) -> { items, limit, has_more,
- * next_cursor, request_id }; any other body -> its data. */
+ * next_cursor, request_id }; any other body -> its data. Runs under foil_lua_convert_with:
+ * index 2 holds the compiled fields or nil. */
 static void foil_lua_push_result(lua_State *L, const void *result) {
     const foil_result_t *r = (const foil_result_t *)result;
+    int fields = lua_isnil(L, 2) ? 0 : 2;
     const foil_json_t *body = foil_result_json(r);
     const foil_json_t *pagination = foil_json_get(body, "pagination");
     if (foil_json_type(pagination) != FOIL_JSON_OBJECT) {
-        foil_lua_push_json(L, foil_result_data(r));
+        foil_lua_push_data(L, foil_result_data(r), fields);
         return;
     }
     lua_createtable(L, 0, 5);
-    foil_lua_push_json(L, foil_result_data(r));
+    foil_lua_push_data(L, foil_result_data(r), fields);
     lua_setfield(L, -2, "items");
     int64_t limit = 0;
     if (foil_json_get_int(pagination, "limit", &limit)) {
@@ -535,12 +557,14 @@ static void foil_lua_push_result(lua_State *L, const void *result) {
     foil_lua_set_string(L, "request_id", foil_result_request_id(r));
 }
 
-/* call(client, "sessions.list", params_table_or_nil) -> converted result (true for no
- * content); raises the error table on failure. */
+/* call(client, "sessions.list", params_table_or_nil[, fields]) -> converted result (true
+ * for no content; with fields, its data projected); raises the error table on failure. */
 int foil_lua_call(lua_State *L) {
+    lua_settop(L, 4);
     foil_client_t *c = foil_lua_to_client(L, 1);
     if (!c) foil_lua_argerror(L, "expected an open client");
     const char *op = luaL_checkstring(L, 2);
+    foil_lua_to_fields(L, 4); /* checked before anything is sent */
     const char *params = foil_lua_params(L, 3);
     foil_result_t *r = NULL;
     foil_error_t *e = NULL;
@@ -550,12 +574,13 @@ int foil_lua_call(lua_State *L) {
         lua_pushboolean(L, 1);
         return 1;
     }
-    int failed = foil_lua_convert(L, foil_lua_push_result, r);
+    int failed = foil_lua_convert_with(L, foil_lua_push_result, r, 4);
     foil_result_free(r);
     return failed ? lua_error(L) : 1;
 }
 
-/* The generic-for step: upvalue 1 is the iterator handle (owned, __gc frees it). */
+/* The generic-for step: upvalue 1 is the iterator handle (owned, __gc frees it), upvalue 2
+ * the compiled fields or nil. */
 static int foil_lua_iter_step(lua_State *L) {
     foil_iter_t *it = (foil_iter_t *)foil_lua_handle_ptr(L, lua_upvalueindex(1));
     if (!it) {
@@ -575,21 +600,24 @@ static int foil_lua_iter_step(lua_State *L) {
         lua_pushnil(L);
         return 1;
     }
-    foil_lua_push_json(L, item);
+    foil_lua_push_data(L, item, lua_isnil(L, lua_upvalueindex(2)) ? 0 : lua_upvalueindex(2));
     return 1;
 }
 
-/* call_iter(client, "sessions.list", params) -> a generic-for iterator function. */
+/* call_iter(client, "sessions.list", params[, fields]) -> a generic-for iterator function. */
 int foil_lua_call_iter(lua_State *L) {
+    lua_settop(L, 4);
     foil_client_t *c = foil_lua_to_client(L, 1);
     if (!c) foil_lua_argerror(L, "expected an open client");
     const char *op = luaL_checkstring(L, 2);
+    foil_lua_to_fields(L, 4); /* checked before anything is sent */
     const char *params = foil_lua_params(L, 3);
     foil_iter_t *it = NULL;
     foil_error_t *e = NULL;
     foil_status_t st = foil_call_iter(c, op, params, &it, &e);
     if (st != FOIL_OK) return foil_lua_raise_owned(L, st, e);
     foil_lua_push_iter(L, it);
-    lua_pushcclosure(L, foil_lua_iter_step, 1);
+    lua_pushvalue(L, 4);
+    lua_pushcclosure(L, foil_lua_iter_step, 2);
     return 1;
 }

@@ -23,6 +23,14 @@ void foil_lua_push_error(lua_State *L, foil_status_t st, const foil_error_t *e);
 /* Raise an invalid_argument error table with this message (does not return). */
 int foil_lua_argerror(lua_State *L, const char *message);
 
+/* ---- Projections (foil_lua_fields.c): `fields` compiled by foil.native.fields. */
+typedef struct foil_lua_fields foil_lua_fields_t;
+/* The compiled fields at idx; NULL for nil; raises for anything else. */
+const foil_lua_fields_t *foil_lua_to_fields(lua_State *L, int idx);
+/* v as a plain table holding only the paths of the compiled fields at index `fields`
+ * (absolute or an upvalue; an array: each element so). */
+void foil_lua_push_projected(lua_State *L, const foil_json_t *v, int fields);
+
 /* ---- Hooks the wrapper (lua.i) defines: SWIG's handle userdata and type table are
  * visible only there. */
 /* The object of the libfoil handle at idx; NULL when closed or not a handle. */
@@ -39,11 +47,12 @@ void foil_lua_push_iter(lua_State *L, foil_iter_t *it);
 #endif
 
 /* ---- The module's hand-written functions, foil.native.NAME (lua_CFunctions). */
-FOIL_LUA_NATIVE(call);                /* call(client, "sessions.list", params) -> result; raises */
-FOIL_LUA_NATIVE(call_iter);           /* call_iter(client, op, params) -> generic-for iterator */
-FOIL_LUA_NATIVE(close);               /* close(handle): free it now (idempotent) */
-FOIL_LUA_NATIVE(is_open);             /* is_open(handle) -> boolean */
-FOIL_LUA_NATIVE(null);                /* null() -> the null sentinel */
+FOIL_LUA_NATIVE(call);      /* call(client, "sessions.list", params[, fields]) -> result; raises */
+FOIL_LUA_NATIVE(call_iter); /* call_iter(client, op, params[, fields]) -> generic-for iterator */
+FOIL_LUA_NATIVE(fields);    /* fields({ "id", "a.b" }[, model object]) -> compiled; raises */
+FOIL_LUA_NATIVE(close);     /* close(handle): free it now (idempotent) */
+FOIL_LUA_NATIVE(is_open);   /* is_open(handle) -> boolean */
+FOIL_LUA_NATIVE(null);      /* null() -> the null sentinel */
 FOIL_LUA_NATIVE(set_error_metatable); /* the metatable of error tables */
 FOIL_LUA_NATIVE(json_encode);         /* json_encode(value) -> JSON text */
 FOIL_LUA_NATIVE(json_decode);         /* json_decode(text) -> value; raises protocol */

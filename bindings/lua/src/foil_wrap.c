@@ -10415,6 +10415,7 @@ static swig_lua_const_info swig_SwigModule_constants[]= {
 static swig_lua_method swig_SwigModule_methods[]= {
     { "call",foil_lua_call},
     { "call_iter",foil_lua_call_iter},
+    { "fields",foil_lua_fields},
     { "close",foil_lua_close},
     { "is_open",foil_lua_is_open},
     { "null",foil_lua_null},

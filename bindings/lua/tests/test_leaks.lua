@@ -62,6 +62,18 @@ return function(t)
       end, 1500, 8 * 1024)
    end)
 
+   t.test("projections: compiled fields, projected pages and walks dropped early", function()
+      local c = env.client()
+      local fields = { "id", "latest_decision.verdict", "visitor_fingerprint.id" }
+      flat(function(i)
+         local page = assert(c.sessions:list{ limit = 20, fields = fields })
+         assert(page.items[(i % 20) + 1].latest_decision.verdict)
+         local step = c.sessions:iter{ limit = 10, fields = fields }
+         if i % 2 == 0 then assert(step().id) end
+         assert(not pcall(c.sessions.list, c.sessions, { fields = { "id", "nope" } }))
+      end, 1500, 8 * 1024)
+   end)
+
    t.test("a client outlives nothing it needs: handles freed in any GC order", function()
       local emu = env.emulator()
       for _ = 1, 200 do
