@@ -194,8 +194,8 @@ static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
     $result = foil_py_append($result, foil_py_text(*$1));
     if (!$result) SWIG_fail;
 }
-%typemap(in, numinputs=0) long *wait_ms (long temp = 0) "$1 = &temp;";
-%typemap(argout) long *wait_ms {
+%typemap(in, numinputs=0) long *wait_ms (long temp = 0), long *ms_out (long temp = 0) "$1 = &temp;";
+%typemap(argout) long *wait_ms, long *ms_out {
     $result = foil_py_append($result, PyLong_FromLong(*$1));
     if (!$result) SWIG_fail;
 }
