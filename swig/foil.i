@@ -72,6 +72,7 @@ FOIL_HANDLE(foil_delivery_key_pair, foil_delivery_key_pair_free)
 FOIL_HANDLE(foil_delivery_payload, foil_delivery_payload_free)
 FOIL_HANDLE(foil_gate_session, foil_gate_session_free)
 FOIL_HANDLE(foil_error, foil_error_free)
+FOIL_HANDLE(foil_json_writer, foil_json_writer_free)
 
 /* ---- Owned strings: `char **out` is copied into a native string, then wiped and freed. */
 FOIL_OUT_STRING(out, foil_string_free)
@@ -106,6 +107,8 @@ FOIL_OUT_STRING(out, foil_string_free)
 /* ---- Every public header (foil/foil.h's list; SWIG does not follow #include). */
 %include "foil/common.h"
 %include "foil/json.h"
+%include "foil/json_writer.h"
+%include "foil/arguments.h"
 %include "foil/error.h"
 %include "foil/document.h"
 %include "foil/client.h"

@@ -120,9 +120,9 @@ void foil_lua_push_iter(lua_State *L, foil_iter_t *it) {
     SWIG_arg++;
 }
 
-/* ---- Gate steps: the wait in milliseconds comes back as an extra result. */
-%typemap(in, numinputs=0) long *wait_ms (long temp = 0) "$1 = &temp;";
-%typemap(argout) long *wait_ms {
+/* ---- Milliseconds out (a Gate step's wait, foil_seconds_to_ms) come back as a result. */
+%typemap(in, numinputs=0) long *wait_ms (long temp = 0), long *ms_out (long temp = 0) "$1 = &temp;";
+%typemap(argout) long *wait_ms, long *ms_out {
     lua_pushinteger(L, (lua_Integer)*$1);
     SWIG_arg++;
 }

@@ -100,21 +100,20 @@ static PyObject *foil_py_json(const foil_json_t *v) {
  * while building it (memory) propagates as is. */
 static void foil_py_raise(foil_status_t st) {
     const foil_error_t *e = foil_last_error();
+    foil_error_t *own = NULL;
+    /* A status without a record of its own (the thread's record is an older failure's, e.g.
+     * from the emulator's API): the core makes one for it. */
+    if (foil_error_status(e) != st && foil_error_new(st, NULL, &own) == FOIL_OK) e = own;
     const foil_json_t *record = foil_error_json(e);
     if (!foil_py_error_hook || !record) {
         /* No hook yet (module import), or no memory left for the record. */
         PyErr_Format(st == FOIL_E_NOMEM ? PyExc_MemoryError : PyExc_RuntimeError, "%s: %s",
-                     foil_status_kind(st), foil_error_message(e) ? foil_error_message(e) : "");
+                     foil_status_kind(st), foil_error_message(e));
+        foil_error_free(own);
         return;
     }
-    PyObject *info;
-    if (foil_error_status(e) == st) {
-        info = foil_py_json(record);
-    } else {
-        /* A status without a record of its own (the thread's record is an older failure's,
-         * e.g. from the emulator's API): the class and text come from the status alone. */
-        info = Py_BuildValue("{s:s,s:s}", "kind", foil_status_kind(st), "message", foil_status_str(st));
-    }
+    PyObject *info = foil_py_json(record);
+    foil_error_free(own);
     if (!info) return;
     PyObject *exc = PyObject_CallFunctionObjArgs(foil_py_error_hook, info, NULL);
     Py_DECREF(info);
@@ -194,8 +193,8 @@ static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
     $result = foil_py_append($result, foil_py_text(*$1));
     if (!$result) SWIG_fail;
 }
-%typemap(in, numinputs=0) long *wait_ms (long temp = 0) "$1 = &temp;";
-%typemap(argout) long *wait_ms {
+%typemap(in, numinputs=0) long *wait_ms (long temp = 0), long *ms_out (long temp = 0) "$1 = &temp;";
+%typemap(argout) long *wait_ms, long *ms_out {
     $result = foil_py_append($result, PyLong_FromLong(*$1));
     if (!$result) SWIG_fail;
 }

@@ -266,65 +266,17 @@ static PyTypeObject foil_py_field_base = {
 };
 
 /* ---- The request-body serialiser: exact dict / list / tuple / str / int / float / bool /
- * None as compact JSON text, written straight into a buffer. */
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} foil_py_buf_t;
-
-static int foil_py_put(foil_py_buf_t *b, const char *s, size_t n) {
-    if (n > b->cap - b->len) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (n > cap - b->len) {
-            if (cap > ((size_t)PY_SSIZE_T_MAX) / 2) return -1;
-            cap *= 2;
-        }
-        char *p = (char *)PyMem_Realloc(b->buf, cap);
-        if (!p) return -1;
-        b->buf = p;
-        b->cap = cap;
-    }
-    memcpy(b->buf + b->len, s, n);
-    b->len += n;
-    return 0;
-}
-
-/* A JSON string: `"`, `\` and control characters escaped, UTF-8 kept as is. */
-static int foil_py_put_string(foil_py_buf_t *b, const char *s, size_t n) {
-    static const char hex[] = "0123456789abcdef";
-    size_t run = 0;
-    if (foil_py_put(b, "\"", 1)) return -1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        if (foil_py_put(b, s + run, i - run)) return -1;
-        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        const char *e = esc;
-        size_t elen = 6;
-        switch (c) {
-        case '"': e = "\\\""; elen = 2; break;
-        case '\\': e = "\\\\"; elen = 2; break;
-        case '\n': e = "\\n"; elen = 2; break;
-        case '\r': e = "\\r"; elen = 2; break;
-        case '\t': e = "\\t"; elen = 2; break;
-        case '\b': e = "\\b"; elen = 2; break;
-        case '\f': e = "\\f"; elen = 2; break;
-        default: break;
-        }
-        if (foil_py_put(b, e, elen)) return -1;
-        run = i + 1;
-    }
-    if (foil_py_put(b, s + run, n - run)) return -1;
-    return foil_py_put(b, "\"", 1);
-}
+ * None as compact JSON text, through the core's JSON writer (foil/json_writer.h). */
 
 /* 0 written, -1 Python error, 1 unsupported (json.dumps must handle the value: non-str
  * keys, NaN or infinities, NUL characters, lone surrogates, subclasses, deep nesting). */
-static int foil_py_dump(foil_py_buf_t *b, PyObject *o, int depth) {
-    if (o == Py_None) return foil_py_put(b, "null", 4);
-    if (o == Py_True) return foil_py_put(b, "true", 4);
-    if (o == Py_False) return foil_py_put(b, "false", 5);
-    if (PyUnicode_CheckExact(o)) {
+static int foil_py_dump(foil_json_writer_t *w, PyObject *o, int depth) {
+    foil_status_t st;
+    if (o == Py_None) {
+        st = foil_json_writer_null(w);
+    } else if (o == Py_True || o == Py_False) {
+        st = foil_json_writer_bool(w, o == Py_True);
+    } else if (PyUnicode_CheckExact(o)) {
         Py_ssize_t n = 0;
         const char *s = PyUnicode_AsUTF8AndSize(o, &n);
         if (!s) {
@@ -332,22 +284,31 @@ static int foil_py_dump(foil_py_buf_t *b, PyObject *o, int depth) {
             return 1;
         }
         if (strlen(s) != (size_t)n) return 1;
-        return foil_py_put_string(b, s, (size_t)n);
-    }
-    if (PyLong_CheckExact(o) || (PyFloat_CheckExact(o) && isfinite(PyFloat_AS_DOUBLE(o)))) {
-        PyObject *text = PyObject_Repr(o); /* what json.dumps writes for exact int and float */
-        Py_ssize_t n = 0;
-        const char *s = text ? PyUnicode_AsUTF8AndSize(text, &n) : NULL;
-        int rc = s ? foil_py_put(b, s, (size_t)n) : -1;
-        Py_XDECREF(text);
-        return rc;
-    }
-    if (depth >= 64) return 1;
-    if (PyDict_CheckExact(o)) {
+        st = foil_json_writer_string(w, s, (size_t)n);
+    } else if (PyLong_CheckExact(o)) {
+        int overflow = 0;
+        long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+        if (v == -1 && PyErr_Occurred()) return -1;
+        if (overflow) {
+            PyObject *text = PyObject_Repr(o); /* what json.dumps writes for a wide int */
+            Py_ssize_t n = 0;
+            const char *s = text ? PyUnicode_AsUTF8AndSize(text, &n) : NULL;
+            st = s ? foil_json_writer_number(w, s, (size_t)n) : FOIL_OK;
+            Py_XDECREF(text);
+            if (!s) return -1;
+        } else {
+            st = foil_json_writer_int(w, (int64_t)v);
+        }
+    } else if (PyFloat_CheckExact(o)) {
+        if (!isfinite(PyFloat_AS_DOUBLE(o))) return 1;
+        st = foil_json_writer_double(w, PyFloat_AS_DOUBLE(o));
+    } else if (depth >= 64) {
+        return 1;
+    } else if (PyDict_CheckExact(o)) {
         PyObject *key, *value;
         Py_ssize_t pos = 0, n = 0;
-        int first = 1, rc;
-        if (foil_py_put(b, "{", 1)) return -1;
+        int rc;
+        if (foil_json_writer_begin_object(w) != FOIL_OK) return -1;
         while (PyDict_Next(o, &pos, &key, &value)) {
             if (!PyUnicode_CheckExact(key)) return 1;
             const char *k = PyUnicode_AsUTF8AndSize(key, &n);
@@ -356,24 +317,20 @@ static int foil_py_dump(foil_py_buf_t *b, PyObject *o, int depth) {
                 return 1;
             }
             if (strlen(k) != (size_t)n) return 1;
-            if ((!first && foil_py_put(b, ",", 1)) || foil_py_put_string(b, k, (size_t)n) ||
-                foil_py_put(b, ":", 1))
-                return -1;
-            if ((rc = foil_py_dump(b, value, depth + 1)) != 0) return rc;
-            first = 0;
+            if (foil_json_writer_key(w, k, (size_t)n) != FOIL_OK) return -1;
+            if ((rc = foil_py_dump(w, value, depth + 1)) != 0) return rc;
         }
-        return foil_py_put(b, "}", 1);
-    }
-    if (PyList_CheckExact(o) || PyTuple_CheckExact(o)) {
+        st = foil_json_writer_end_object(w);
+    } else if (PyList_CheckExact(o) || PyTuple_CheckExact(o)) {
         int rc;
-        if (foil_py_put(b, "[", 1)) return -1;
-        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(o); i++) {
-            if (i && foil_py_put(b, ",", 1)) return -1;
-            if ((rc = foil_py_dump(b, PySequence_Fast_GET_ITEM(o, i), depth + 1)) != 0) return rc;
-        }
-        return foil_py_put(b, "]", 1);
+        if (foil_json_writer_begin_array(w) != FOIL_OK) return -1;
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(o); i++)
+            if ((rc = foil_py_dump(w, PySequence_Fast_GET_ITEM(o, i), depth + 1)) != 0) return rc;
+        st = foil_json_writer_end_array(w);
+    } else {
+        return 1;
     }
-    return 1;
+    return st == FOIL_OK ? 0 : -1; /* the writer fails here only for memory */
 }
 %}
 
@@ -435,17 +392,20 @@ PyObject *foil_py_json_view_type(void) {
 /* Plain JSON data (exact dict, list, tuple, str, int, float, bool, None) as compact JSON
  * text, in one C pass; None when json.dumps must handle the value instead. */
 PyObject *foil_py_json_text(PyObject *obj) {
-    foil_py_buf_t b = {NULL, 0, 0};
-    int rc = foil_py_dump(&b, obj, 0);
+    foil_json_writer_t *w = NULL;
+    if (foil_json_writer_new(&w) != FOIL_OK) return PyErr_NoMemory();
+    int rc = foil_py_dump(w, obj, 0);
     PyObject *r = NULL;
     if (rc == 0) {
-        r = PyUnicode_DecodeUTF8(b.buf ? b.buf : "", (Py_ssize_t)b.len, "strict");
+        size_t n = 0;
+        const char *text = foil_json_writer_text(w, &n);
+        r = PyUnicode_DecodeUTF8(text, (Py_ssize_t)n, "strict");
     } else if (rc > 0) {
         r = Py_NewRef(Py_None);
     } else if (!PyErr_Occurred()) {
         PyErr_NoMemory();
     }
-    PyMem_Free(b.buf);
+    foil_json_writer_free(w);
     return r;
 }
 %}

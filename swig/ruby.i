@@ -56,6 +56,10 @@
 %typemap(argout) const char **error_code
     "$result = SWIG_Ruby_AppendOutput($result, foil_rb_str(*$1));";
 
+/* ---- Milliseconds out (foil_seconds_to_ms) come back as an Integer. */
+%typemap(in, numinputs=0) long *ms_out (long temp = 0) "$1 = &temp;";
+%typemap(argout) long *ms_out "$result = SWIG_Ruby_AppendOutput($result, LONG2NUM(*$1));";
+
 /* ---- Bodies: a String with any bytes, embedded NULs included. */
 %typemap(in) (const char *body, size_t body_len), (const char *text, size_t len) {
     $1 = ($1_ltype)foil_rb_bytes($input, &$2, "$symname");

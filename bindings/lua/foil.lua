@@ -153,10 +153,11 @@ local function check_known(t, known, what, level)
    end
 end
 
+-- Seconds as the milliseconds the core takes: the range and its error are the core's
+-- (foil_seconds_to_ms), raised as an invalid_argument error table.
 local function to_ms(seconds, what, level)
    check_number(seconds, what, false, (level or 2) + 1)
-   if seconds < 0 then argerror(what .. " must be >= 0", (level or 2) + 1) end
-   return math.floor(seconds * 1000 + 0.5)
+   return native.seconds_to_ms(what, seconds)
 end
 
 -- ---------------------------------------------------------------------------------------
@@ -467,6 +468,7 @@ local SIGNUP_FIELDS = {
 }
 
 local function signup_outputs(h) return native.gate_session_outputs(h) end
+-- {KEY = "reason"}: the core's view (foil_gate_session_refused), as in every binding.
 local function signup_refused(h) return native.gate_session_refused(h) or {} end
 
 function Signup.__index(s, k)
@@ -521,7 +523,6 @@ function Signup:wait(opts)
    local h = handle_of(self, "Gate signup", 2)
    local timeout_ms = opts.timeout ~= nil and to_ms(opts.timeout, "timeout") or 0
    local interval_ms = opts.interval ~= nil and to_ms(opts.interval, "interval") or 0
-   if opts.timeout ~= nil and timeout_ms == 0 then timeout_ms = 1 end
    local on_progress = opts.on_progress
    if on_progress ~= nil and type(on_progress) ~= "function" then
       argerror("on_progress must be a function", 2)

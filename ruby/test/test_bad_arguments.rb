@@ -18,8 +18,8 @@ class TestBadArguments < Minitest::Test
 
   def test_client_options
     [Float::INFINITY, -Float::INFINITY, Float::NAN, 0, -1, 1e30, 2**70].each do |seconds|
-      assert_bad(ArgumentError) { Foil::Client.new(secret_key: "sk_test_x", timeout: seconds) }
-      assert_bad(ArgumentError) { Foil::Client.new(secret_key: "sk_test_x", connect_timeout: seconds) }
+      assert_bad(Foil::InvalidArgumentError) { Foil::Client.new(secret_key: "sk_test_x", timeout: seconds) }
+      assert_bad(Foil::InvalidArgumentError) { Foil::Client.new(secret_key: "sk_test_x", connect_timeout: seconds) }
     end
     [Complex(1, 1), "5", nil, Object.new].each do |seconds|
       assert_bad(TypeError) { Foil::Client.new(secret_key: "sk_test_x", timeout: seconds) }
@@ -78,8 +78,8 @@ class TestBadArguments < Minitest::Test
   def test_signup_wait_and_import
     signup = client.gate.signup("foil")
     [Float::INFINITY, Float::NAN, 0, -1, 2**40].each do |seconds|
-      assert_bad(ArgumentError) { signup.wait(timeout: seconds) }
-      assert_bad(ArgumentError) { signup.wait(interval: seconds) }
+      assert_bad(Foil::InvalidArgumentError) { signup.wait(timeout: seconds) }
+      assert_bad(Foil::InvalidArgumentError) { signup.wait(interval: seconds) }
     end
     assert_bad(TypeError) { signup.wait(timeout: "1") }
     assert_bad(TypeError) { signup.wait(interval: Complex(0, 1)) }

@@ -100,7 +100,7 @@ class TestErrors < Minitest::Test
     assert_raises(TypeError) { client.sessions.attach_client_user("sid_x", 5) }
     assert_raises(TypeError) { Foil::Client.new(secret_key: 5) }
     assert_raises(TypeError) { Foil::Client.new(timeout: "5") }
-    assert_raises(ArgumentError) { Foil::Client.new(timeout: 0) }
+    assert_raises(Foil::InvalidArgumentError) { Foil::Client.new(timeout: 0) }
     assert_raises(Foil::ConfigurationError) { Foil::Client.new(base_url: "http://example.com") }
     assert_raises(TypeError) { client.gate.signup(:foil) }
     assert_raises(TypeError) { client.gate.signup("foil", metadata: "x") }

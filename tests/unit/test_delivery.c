@@ -74,12 +74,20 @@ static void assert_failure(foil_status_t st, foil_status_t expected, const char 
     }
 }
 
-static void assert_decrypt_fails(const char *envelope, foil_status_t expected, const char *field) {
+/* A failure of decrypt's checks of the key (not of the envelope's shape). */
+static void assert_decrypt_only_fails(const char *envelope, foil_status_t expected,
+                                      const char *field) {
     foil_delivery_key_pair_t *kp = vector_key_pair();
     foil_delivery_payload_t *p = (foil_delivery_payload_t *)1;
     assert_failure(foil_gate_delivery_decrypt(kp, envelope, &p), expected, field);
     assert_null(p);
     foil_delivery_key_pair_free(kp);
+}
+
+/* A malformed envelope: the shape validator and decrypt refuse it alike. */
+static void assert_decrypt_fails(const char *envelope, foil_status_t expected, const char *field) {
+    assert_failure(foil_gate_delivery_envelope_validate(envelope), expected, field);
+    assert_decrypt_only_fails(envelope, expected, field);
 }
 
 /* Encrypt arbitrary plaintext bytes to kp exactly as §3.2 says, bypassing the
@@ -130,6 +138,7 @@ static void golden_vector_decrypts_to_its_plaintext(void **state) {
                         vec_string("delivery", "public_key"));
     assert_string_equal(foil_delivery_key_pair_key_id(kp), vec_string("delivery", "key_id"));
     char *envelope = print(cJSON_GetObjectItemCaseSensitive(vector, "envelope"));
+    FOIL_ASSERT_OK(foil_gate_delivery_envelope_validate(envelope));
     foil_delivery_payload_t *p = NULL;
     FOIL_ASSERT_OK(foil_gate_delivery_decrypt(kp, envelope, &p));
 
@@ -302,13 +311,13 @@ static void tampering_is_detected(void **state) {
         {"iv", 5},         {"ephemeral_public_key", 3}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *env = envelope_flipped(cases[i].field, cases[i].index);
-        assert_decrypt_fails(env, FOIL_E_CRYPTO, NULL);
+        assert_decrypt_only_fails(env, FOIL_E_CRYPTO, NULL);
         free(env);
     }
     /* A low-order ephemeral key makes the shared secret all zeros. */
     char *zeros = b64url_of_size(32);
     char *env = envelope_with("ephemeral_public_key", cJSON_CreateString(zeros));
-    assert_decrypt_fails(env, FOIL_E_CRYPTO, NULL);
+    assert_decrypt_only_fails(env, FOIL_E_CRYPTO, NULL);
     free(env);
     free(zeros);
 }
@@ -353,7 +362,8 @@ static void envelope_structure_is_checked(void **state) {
     free(env);
     env =
         envelope_with("key_id", cJSON_CreateString("LyGqfpvB0SCaX4P0inVpMJTAjCNJVWq_3OE87it2ZYp"));
-    assert_decrypt_fails(env, FOIL_E_VALIDATION, "encrypted_delivery.key_id");
+    FOIL_ASSERT_OK(foil_gate_delivery_envelope_validate(env)); /* well formed, another key */
+    assert_decrypt_only_fails(env, FOIL_E_VALIDATION, "encrypted_delivery.key_id");
     free(env);
 
     const char *fields[] = {"version", "algorithm", "key_id",     "ephemeral_public_key",

@@ -5,6 +5,7 @@
 #include "canned_server.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -297,6 +298,41 @@ static void error_json_client_side(void **state) {
     assert_null(foil_error_json(NULL));
 }
 
+/* foil_error_new: the record of a failure known only by its status, for bindings. */
+static void error_new_for_any_status(void **state) {
+    (void)state;
+    for (size_t i = 1; i < foil_status_count(); i++) {
+        foil_status_t st = foil_status_at(i);
+        foil_error_t *e = NULL;
+        FOIL_ASSERT_OK(foil_error_new(st, NULL, &e));
+        assert_non_null(e);
+        assert_int_equal(foil_error_status(e), st);
+        assert_string_equal(foil_error_message(e), foil_status_str(st));
+        char code[64];
+        snprintf(code, sizeof code, "client.%s", foil_status_kind(st));
+        assert_string_equal(foil_error_code(e), code);
+        assert_int_equal(foil_error_retryable(e), st == FOIL_E_CONNECTION || st == FOIL_E_TIMEOUT);
+        const foil_json_t *j = foil_error_json(e);
+        assert_error_json_keys(j);
+        assert_string_equal(foil_json_get_string(j, "kind"), foil_status_kind(st));
+        /* The thread's record describes the same failure. */
+        assert_int_equal(foil_error_status(foil_last_error()), st);
+        foil_error_free(e);
+    }
+    foil_error_t *e = NULL;
+    FOIL_ASSERT_OK(foil_error_new(FOIL_E_INVALID_ARGUMENT, "close: expected a libfoil handle", &e));
+    assert_string_equal(foil_error_message(e), "close: expected a libfoil handle");
+    assert_int_equal(foil_error_field_count(e), 0);
+    foil_error_free(e);
+    e = (foil_error_t *)1;
+    assert_int_equal(foil_error_new(FOIL_OK, NULL, &e), FOIL_E_INVALID_ARGUMENT);
+    assert_null(e);
+    e = (foil_error_t *)1;
+    assert_int_equal(foil_error_new((foil_status_t)99, NULL, &e), FOIL_E_INVALID_ARGUMENT);
+    assert_null(e);
+    assert_int_equal(foil_error_new(FOIL_E_STATE, NULL, NULL), FOIL_E_INVALID_ARGUMENT);
+}
+
 static void error_copy_is_owned_and_deep(void **state) {
     env *e = *state;
     canned_server_respond(
@@ -408,6 +444,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(error_json_api_error, setup, teardown),
         cmocka_unit_test_setup_teardown(error_json_extras_and_retry_after, setup, teardown),
         cmocka_unit_test(error_json_client_side),
+        cmocka_unit_test(error_new_for_any_status),
         cmocka_unit_test_setup_teardown(error_copy_is_owned_and_deep, setup, teardown),
         cmocka_unit_test(error_copy_null_arguments),
         cmocka_unit_test(error_copy_crosses_threads),

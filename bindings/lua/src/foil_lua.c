@@ -24,7 +24,7 @@ static char foil_lua_error_mt_key;
  * most this deep, and params deeper than it could not be sent. */
 #define FOIL_LUA_MAX_DEPTH FOIL_JSON_MAX_DEPTH
 
-static int foil_lua_kind_error(lua_State *L, const char *kind, const char *message);
+static int foil_lua_status_error(lua_State *L, foil_status_t st, const char *message);
 
 /* Push an integral double as a Lua integer where the VM has them (5.3+). */
 static void foil_lua_push_number(lua_State *L, double d) {
@@ -57,7 +57,8 @@ static void foil_lua_push_json_number(lua_State *L, const foil_json_t *v) {
  * hands out) or Lua's memory error: callers holding C objects convert in protected mode
  * (foil_lua_convert). */
 static void foil_lua_push_json_at(lua_State *L, const foil_json_t *v, int depth, int nulls) {
-    if (depth > FOIL_LUA_MAX_DEPTH) foil_lua_kind_error(L, "protocol", "JSON nested too deeply");
+    if (depth > FOIL_LUA_MAX_DEPTH)
+        foil_lua_status_error(L, FOIL_E_PROTOCOL, "JSON nested too deeply");
     switch (foil_json_type(v)) {
     case FOIL_JSON_BOOL: {
         int b = 0;
@@ -117,41 +118,24 @@ static void foil_lua_set_string(lua_State *L, const char *key, const char *value
 /* The error record as a table with the error metatable (set by foil.lua): the keys of
  * foil_error_json() -- kind, status, code, message, request_id, retryable, retry_after,
  * docs_url, next_action, field_errors, allowed_values, details, body -- with JSON nulls
- * left out (nil) at the top level and in field_errors, so `if err.request_id` reads well. */
-void foil_lua_push_error(lua_State *L, foil_status_t st, const foil_error_t *e) {
-    const foil_json_t *j = foil_error_status(e) == st ? foil_error_json(e) : NULL;
+ * left out (nil) at the top level and in field_errors, so `if err.request_id` reads well.
+ * Raises only Lua's memory error. */
+static void foil_lua_push_record(lua_State *L, const foil_json_t *j) {
     lua_createtable(L, 0, 14);
-    if (!j) {
-        /* The record describes another failure (a call that reports only a status, such
-         * as the emulator's), or memory ran out: kind and text from the status table. */
-        foil_lua_set_string(L, "kind", foil_status_kind(st));
-        lua_pushinteger(L, 0);
-        lua_setfield(L, -2, "status");
-        lua_pushfstring(L, "client.%s", foil_status_kind(st));
-        lua_setfield(L, -2, "code");
-        foil_lua_set_string(L, "message", foil_status_str(st));
-        lua_pushboolean(L, 0);
-        lua_setfield(L, -2, "retryable");
-        lua_newtable(L);
-        lua_setfield(L, -2, "field_errors");
-        lua_newtable(L);
-        lua_setfield(L, -2, "allowed_values");
-    } else {
-        for (const foil_json_t *m = foil_json_at(j, 0); m; m = foil_json_next(m)) {
-            const char *key = foil_json_key(m);
-            if (foil_json_type(m) == FOIL_JSON_NULL) continue;
-            if (strcmp(key, "field_errors") == 0) {
-                lua_createtable(L, (int)foil_json_size(m), 0);
-                int i = 1;
-                for (const foil_json_t *f = foil_json_at(m, 0); f; f = foil_json_next(f)) {
-                    foil_lua_push_json_at(L, f, 1, 0);
-                    lua_rawseti(L, -2, i++);
-                }
-            } else {
-                foil_lua_push_json(L, m);
+    for (const foil_json_t *m = foil_json_at(j, 0); m; m = foil_json_next(m)) {
+        const char *key = foil_json_key(m);
+        if (foil_json_type(m) == FOIL_JSON_NULL) continue;
+        if (strcmp(key, "field_errors") == 0) {
+            lua_createtable(L, (int)foil_json_size(m), 0);
+            int i = 1;
+            for (const foil_json_t *f = foil_json_at(m, 0); f; f = foil_json_next(f)) {
+                foil_lua_push_json_at(L, f, 1, 0);
+                lua_rawseti(L, -2, i++);
             }
-            lua_setfield(L, -2, key);
+        } else {
+            foil_lua_push_json(L, m);
         }
+        lua_setfield(L, -2, key);
     }
     lua_pushlightuserdata(L, &foil_lua_error_mt_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
@@ -161,37 +145,51 @@ void foil_lua_push_error(lua_State *L, foil_status_t st, const foil_error_t *e) 
         lua_pop(L, 1);
 }
 
+static int foil_lua_convert(lua_State *L, void (*push)(lua_State *L, const void *what),
+                            const void *what);
+
+static void foil_lua_push_record_of(lua_State *L, const void *record) {
+    foil_lua_push_record(L, foil_error_json((const foil_error_t *)record));
+}
+
+/* Push the error table for a failure with status st described by e. When e describes
+ * another failure (a call that reports only a status, such as the emulator's), the core
+ * makes the record for st (foil_error_new): the binding never builds one itself. Out of
+ * memory: Lua's own "not enough memory" string. */
+void foil_lua_push_error(lua_State *L, foil_status_t st, const foil_error_t *e) {
+    if (foil_error_status(e) == st && foil_error_json(e)) {
+        foil_lua_push_record(L, foil_error_json(e));
+        return;
+    }
+    foil_error_t *own = NULL;
+    if (foil_error_new(st, NULL, &own) != FOIL_OK || !foil_error_json(own)) {
+        foil_error_free(own);
+        lua_pushliteral(L, "not enough memory");
+        return;
+    }
+    foil_lua_convert(L, foil_lua_push_record_of, own); /* the table, or the error raised */
+    foil_error_free(own);
+}
+
 /* Push the error table for a failed call and raise it. */
 static int foil_lua_raise(lua_State *L, foil_status_t st, const foil_error_t *e) {
     foil_lua_push_error(L, st, e ? e : foil_last_error());
     return lua_error(L);
 }
 
-/* Raise an error table of this kind, like the core's client-side ones. */
-static int foil_lua_kind_error(lua_State *L, const char *kind, const char *message) {
-    lua_createtable(L, 0, 6);
-    foil_lua_set_string(L, "kind", kind);
-    lua_pushinteger(L, 0);
-    lua_setfield(L, -2, "status");
-    lua_pushfstring(L, "client.%s", kind);
-    lua_setfield(L, -2, "code");
-    foil_lua_set_string(L, "message", message);
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "retryable");
-    lua_newtable(L);
-    lua_setfield(L, -2, "field_errors");
-    lua_pushlightuserdata(L, &foil_lua_error_mt_key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    if (lua_istable(L, -1))
-        lua_setmetatable(L, -2);
-    else
-        lua_pop(L, 1);
+/* Raise the error table of a failure the binding detects itself (a bad argument): the
+ * core makes its record (foil_error_new), as for any other failure. */
+static int foil_lua_status_error(lua_State *L, foil_status_t st, const char *message) {
+    foil_error_t *own = NULL;
+    if (foil_error_new(st, message, &own) != FOIL_OK) return foil_lua_raise(L, FOIL_E_NOMEM, NULL);
+    foil_lua_convert(L, foil_lua_push_record_of, own);
+    foil_error_free(own);
     return lua_error(L);
 }
 
 /* A programmer error. */
 int foil_lua_argerror(lua_State *L, const char *message) {
-    return foil_lua_kind_error(L, "invalid_argument", message);
+    return foil_lua_status_error(L, FOIL_E_INVALID_ARGUMENT, message);
 }
 
 /* ---- Protected conversion: a conversion can raise (Lua's memory error at least), and a
@@ -251,45 +249,8 @@ static int foil_lua_raise_owned(lua_State *L, foil_status_t st, foil_error_t *e)
     return lua_error(L);
 }
 
-/* ---- Lua value -> JSON text (for params and bodies). */
-static void foil_lua_encode_string(luaL_Buffer *b, const char *s, size_t n) {
-    static const char hex[] = "0123456789abcdef";
-    luaL_addchar(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"':
-            luaL_addstring(b, "\\\"");
-            break;
-        case '\\':
-            luaL_addstring(b, "\\\\");
-            break;
-        case '\n':
-            luaL_addstring(b, "\\n");
-            break;
-        case '\r':
-            luaL_addstring(b, "\\r");
-            break;
-        case '\t':
-            luaL_addstring(b, "\\t");
-            break;
-        case '\b':
-            luaL_addstring(b, "\\b");
-            break;
-        case '\f':
-            luaL_addstring(b, "\\f");
-            break;
-        default:
-            if (c < 0x20) {
-                char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-                luaL_addstring(b, u);
-            } else {
-                luaL_addchar(b, (char)c);
-            }
-        }
-    }
-    luaL_addchar(b, '"');
-}
+/* ---- Lua value -> JSON text (for params and bodies), through the core's JSON writer
+ * (foil/json_writer.h: escapes, UTF-8, nesting). */
 
 /* 1 when the table at idx is a non-empty sequence 1..n with no other keys. */
 static int foil_lua_is_array(lua_State *L, int idx, size_t *len) {
@@ -319,124 +280,88 @@ static void foil_lua_encode_fail(lua_State *L, const char *path, const char *wha
     foil_lua_argerror(L, msg);
 }
 
-/* Encode the value at idx (absolute) as JSON text and push it. Pieces are Lua strings
- * joined with lua_concat (a luaL_Buffer needs balanced stack use, recursion does not);
- * errors are raised as invalid_argument tables naming the field. */
-
-/* The pieces that need a luaL_Buffer (as large as BUFSIZ on LuaJIT) are built outside the
- * recursive frame, so FOIL_LUA_MAX_DEPTH levels fit the C stack. */
-#if defined(__GNUC__)
-#define FOIL_LUA_NOINLINE __attribute__((noinline))
-#else
-#define FOIL_LUA_NOINLINE
-#endif
-
-/* Push the JSON string for s. */
-static FOIL_LUA_NOINLINE void foil_lua_push_encoded_string(lua_State *L, const char *s, size_t n) {
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    foil_lua_encode_string(&b, s, n);
-    luaL_pushresult(&b);
+/* A writer call's failure, named by the value's path (out of memory: as is). */
+static void foil_lua_written(lua_State *L, foil_status_t st, const char *path) {
+    if (st == FOIL_OK) return;
+    if (st == FOIL_E_NOMEM) foil_lua_raise(L, st, NULL);
+    const foil_error_t *e = foil_last_error();
+    foil_lua_encode_fail(
+        L, path, foil_error_field_count(e) ? foil_error_field_issue(e, 0) : foil_error_message(e));
 }
 
-/* Push `,"key":` (no comma before the first member). */
-static FOIL_LUA_NOINLINE void foil_lua_push_member_name(lua_State *L, int first, const char *k,
-                                                        size_t kn) {
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    if (!first) luaL_addchar(&b, ',');
-    foil_lua_encode_string(&b, k, kn);
-    luaL_addchar(&b, ':');
-    luaL_pushresult(&b);
-}
-
-/* strict: refuse strings with a NUL byte (request parameters: C strings would cut them). */
-static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *path, int strict) {
-    luaL_checkstack(L, 8, "foil: value too deep");
+/* Write the value at idx (absolute). strict: refuse strings with a NUL byte (request
+ * parameters: C strings would cut them). Raises invalid_argument tables naming the field;
+ * runs in protected mode (foil_lua_encode), which frees the writer. */
+static void foil_lua_encode_value(lua_State *L, foil_json_writer_t *w, int idx, int depth,
+                                  const char *path, int strict) {
+    luaL_checkstack(L, 4, "foil: value too deep");
     switch (lua_type(L, idx)) {
     case LUA_TNIL:
-        lua_pushliteral(L, "null");
+        foil_lua_written(L, foil_json_writer_null(w), path);
         return;
     case LUA_TBOOLEAN:
-        if (lua_toboolean(L, idx))
-            lua_pushliteral(L, "true");
-        else
-            lua_pushliteral(L, "false");
+        foil_lua_written(L, foil_json_writer_bool(w, lua_toboolean(L, idx)), path);
         return;
     case LUA_TLIGHTUSERDATA:
         if (lua_touserdata(L, idx) == NULL) {
-            lua_pushliteral(L, "null");
+            foil_lua_written(L, foil_json_writer_null(w), path);
             return;
         }
         foil_lua_encode_fail(L, path, "a userdata cannot be sent as JSON");
         return;
     case LUA_TNUMBER: {
-        char num[64];
 #if LUA_VERSION_NUM >= 503
         if (lua_isinteger(L, idx)) {
-            snprintf(num, sizeof num, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
-            lua_pushstring(L, num);
+            foil_lua_written(L, foil_json_writer_int(w, (int64_t)lua_tointeger(L, idx)), path);
             return;
         }
 #endif
         double d = (double)lua_tonumber(L, idx);
         if (d != d || d == HUGE_VAL || d == -HUGE_VAL)
             foil_lua_encode_fail(L, path, "NaN and infinity cannot be sent as JSON");
+        /* LuaJIT and 5.1 have only doubles: an integral one is written as an integer. */
         if (d == floor(d) && fabs(d) < 9007199254740992.0)
-            snprintf(num, sizeof num, "%.0f", d);
+            foil_lua_written(L, foil_json_writer_int(w, (int64_t)d), path);
         else
-            snprintf(num, sizeof num, "%.17g", d);
-        lua_pushstring(L, num);
+            foil_lua_written(L, foil_json_writer_double(w, d), path);
         return;
     }
     case LUA_TSTRING: {
         size_t n = 0;
         const char *s = lua_tolstring(L, idx, &n);
         if (strict && strlen(s) != n) foil_lua_encode_fail(L, path, "contains a NUL byte");
-        foil_lua_push_encoded_string(L, s, n);
+        foil_lua_written(L, foil_json_writer_string(w, s, n), path);
         return;
     }
     case LUA_TTABLE: {
         size_t n = 0;
         if (depth >= FOIL_LUA_MAX_DEPTH) foil_lua_encode_fail(L, path, "nested too deeply");
-        int top = lua_gettop(L);
         if (foil_lua_is_array(L, idx, &n)) {
-            lua_pushliteral(L, "[");
+            foil_lua_written(L, foil_json_writer_begin_array(w), path);
             for (size_t i = 1; i <= n; i++) {
-                if (i > 1) lua_pushliteral(L, ",");
                 lua_rawgeti(L, idx, (int)i);
-                foil_lua_encode_value(L, lua_gettop(L), depth + 1, path, strict);
-                lua_remove(L, -2);
+                foil_lua_encode_value(L, w, lua_gettop(L), depth + 1, path, strict);
+                lua_pop(L, 1);
             }
-            lua_pushliteral(L, "]");
-            lua_concat(L, lua_gettop(L) - top);
+            foil_lua_written(L, foil_json_writer_end_array(w), path);
             return;
         }
-        lua_pushliteral(L, "{");
-        int first = 1, pieces = 1;
+        foil_lua_written(L, foil_json_writer_begin_object(w), path);
         lua_pushnil(L);
         while (lua_next(L, idx)) {
-            /* stack: ... pieces, key, value */
+            /* stack: ... key, value */
             if (lua_type(L, -2) != LUA_TSTRING)
                 foil_lua_encode_fail(L, path, "object keys must be strings");
-            int kidx = lua_gettop(L) - 1, vidx = lua_gettop(L);
             size_t kn = 0;
-            const char *k = lua_tolstring(L, kidx, &kn);
+            const char *k = lua_tolstring(L, -2, &kn);
             char sub[256];
             snprintf(sub, sizeof sub, "%s%s%s", path && *path ? path : "", path && *path ? "." : "",
                      k);
-            foil_lua_push_member_name(L, first, k, kn);
-            foil_lua_encode_value(L, vidx, depth + 1, sub, strict);
-            lua_concat(L, 2);
-            /* move the piece below the key */
-            lua_insert(L, kidx);
+            foil_lua_written(L, foil_json_writer_key(w, k, kn), sub);
+            foil_lua_encode_value(L, w, lua_gettop(L), depth + 1, sub, strict);
             lua_pop(L, 1); /* value */
-            pieces++;
-            first = 0;
         }
-        lua_pushliteral(L, "}");
-        lua_concat(L, pieces + 1);
-        (void)top;
+        foil_lua_written(L, foil_json_writer_end_object(w), path);
         return;
     }
     default:
@@ -444,14 +369,42 @@ static void foil_lua_encode_value(lua_State *L, int idx, int depth, const char *
     }
 }
 
+typedef struct {
+    foil_json_writer_t *writer;
+    int strict;
+} foil_lua_encoding;
+
+/* (value, encoding) -> the JSON text. */
+static int foil_lua_encode_step(lua_State *L) {
+    const foil_lua_encoding *e = (const foil_lua_encoding *)lua_touserdata(L, 2);
+    foil_lua_encode_value(L, e->writer, 1, 0, "", e->strict);
+    size_t n = 0;
+    const char *text = foil_json_writer_text(e->writer, &n);
+    lua_pushlstring(L, text, n);
+    return 1;
+}
+
+/* Push the JSON text of the value at idx, or raise (the writer freed either way). */
+static void foil_lua_encode(lua_State *L, int idx, int strict) {
+    foil_lua_encoding e = {NULL, strict};
+    foil_status_t st = foil_json_writer_new(&e.writer);
+    if (st != FOIL_OK) foil_lua_raise(L, st, NULL);
+    luaL_checkstack(L, 3, "foil: no stack left");
+    lua_pushcfunction(L, foil_lua_encode_step);
+    lua_pushvalue(L, idx);
+    lua_pushlightuserdata(L, &e);
+    int failed = lua_pcall(L, 2, 1, 0);
+    foil_json_writer_free(e.writer);
+    if (failed) lua_error(L);
+}
+
 /* Params: nil or a table -> JSON object text (pushed), NULL for nil. */
 static const char *foil_lua_params(lua_State *L, int idx) {
     if (lua_isnoneornil(L, idx)) return NULL;
     if (!lua_istable(L, idx)) foil_lua_argerror(L, "params must be a table");
-    foil_lua_encode_value(L, idx, 0, "", 1);
+    foil_lua_encode(L, idx, 1);
     const char *text = lua_tostring(L, -1);
     if (text[0] == '[') foil_lua_argerror(L, "params must be a table of named fields");
-    if (strcmp(text, "[]") == 0) return "{}";
     return text;
 }
 
@@ -492,7 +445,7 @@ int foil_lua_set_error_metatable(lua_State *L) {
 /* json_encode(value): JSON text (nil and foil.null -> null; sequences -> arrays). */
 int foil_lua_json_encode(lua_State *L) {
     lua_settop(L, 1);
-    foil_lua_encode_value(L, 1, 0, "", 0);
+    foil_lua_encode(L, 1, 0);
     return 1;
 }
 

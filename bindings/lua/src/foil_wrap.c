@@ -2702,32 +2702,35 @@ SWIG_Lua_dostring(lua_State *L, const char *str) {
 #define SWIGTYPE_p_foil_iter swig_types[11]
 #define SWIGTYPE_p_foil_json swig_types[12]
 #define SWIGTYPE_p_foil_json_type swig_types[13]
-#define SWIGTYPE_p_foil_page swig_types[14]
-#define SWIGTYPE_p_foil_result swig_types[15]
-#define SWIGTYPE_p_foil_status swig_types[16]
-#define SWIGTYPE_p_int swig_types[17]
-#define SWIGTYPE_p_long swig_types[18]
-#define SWIGTYPE_p_long_long swig_types[19]
-#define SWIGTYPE_p_p_char swig_types[20]
-#define SWIGTYPE_p_p_foil_client swig_types[21]
-#define SWIGTYPE_p_p_foil_delivery_key_pair swig_types[22]
-#define SWIGTYPE_p_p_foil_delivery_payload swig_types[23]
-#define SWIGTYPE_p_p_foil_document swig_types[24]
-#define SWIGTYPE_p_p_foil_emulator swig_types[25]
-#define SWIGTYPE_p_p_foil_error swig_types[26]
-#define SWIGTYPE_p_p_foil_gate_session swig_types[27]
-#define SWIGTYPE_p_p_foil_iter swig_types[28]
-#define SWIGTYPE_p_p_foil_json swig_types[29]
-#define SWIGTYPE_p_p_foil_page swig_types[30]
-#define SWIGTYPE_p_p_foil_result swig_types[31]
-#define SWIGTYPE_p_short swig_types[32]
-#define SWIGTYPE_p_signed_char swig_types[33]
-#define SWIGTYPE_p_unsigned_char swig_types[34]
-#define SWIGTYPE_p_unsigned_int swig_types[35]
-#define SWIGTYPE_p_unsigned_long_long swig_types[36]
-#define SWIGTYPE_p_unsigned_short swig_types[37]
-static swig_type_info *swig_types[39];
-static swig_module_info swig_module = {swig_types, 38, 0, 0, 0, 0};
+#define SWIGTYPE_p_foil_json_writer swig_types[14]
+#define SWIGTYPE_p_foil_page swig_types[15]
+#define SWIGTYPE_p_foil_result swig_types[16]
+#define SWIGTYPE_p_foil_status swig_types[17]
+#define SWIGTYPE_p_int swig_types[18]
+#define SWIGTYPE_p_long swig_types[19]
+#define SWIGTYPE_p_long_long swig_types[20]
+#define SWIGTYPE_p_p_char swig_types[21]
+#define SWIGTYPE_p_p_foil_client swig_types[22]
+#define SWIGTYPE_p_p_foil_delivery_key_pair swig_types[23]
+#define SWIGTYPE_p_p_foil_delivery_payload swig_types[24]
+#define SWIGTYPE_p_p_foil_document swig_types[25]
+#define SWIGTYPE_p_p_foil_emulator swig_types[26]
+#define SWIGTYPE_p_p_foil_error swig_types[27]
+#define SWIGTYPE_p_p_foil_gate_session swig_types[28]
+#define SWIGTYPE_p_p_foil_iter swig_types[29]
+#define SWIGTYPE_p_p_foil_json swig_types[30]
+#define SWIGTYPE_p_p_foil_json_writer swig_types[31]
+#define SWIGTYPE_p_p_foil_page swig_types[32]
+#define SWIGTYPE_p_p_foil_result swig_types[33]
+#define SWIGTYPE_p_short swig_types[34]
+#define SWIGTYPE_p_signed_char swig_types[35]
+#define SWIGTYPE_p_size_t swig_types[36]
+#define SWIGTYPE_p_unsigned_char swig_types[37]
+#define SWIGTYPE_p_unsigned_int swig_types[38]
+#define SWIGTYPE_p_unsigned_long_long swig_types[39]
+#define SWIGTYPE_p_unsigned_short swig_types[40]
+static swig_type_info *swig_types[42];
+static swig_module_info swig_module = {swig_types, 41, 0, 0, 0, 0};
 #define SWIG_TypeQuery(name) SWIG_TypeQueryModule(&swig_module, &swig_module, name)
 #define SWIG_MangledTypeQuery(name) SWIG_MangledTypeQueryModule(&swig_module, &swig_module, name)
 
@@ -2787,6 +2790,7 @@ SWIGINTERN void delete_foil_delivery_key_pair(struct foil_delivery_key_pair *sel
 SWIGINTERN void delete_foil_delivery_payload(struct foil_delivery_payload *self){ foil_delivery_payload_free(self); }
 SWIGINTERN void delete_foil_gate_session(struct foil_gate_session *self){ foil_gate_session_free(self); }
 SWIGINTERN void delete_foil_error(struct foil_error *self){ foil_error_free(self); }
+SWIGINTERN void delete_foil_json_writer(struct foil_json_writer *self){ foil_json_writer_free(self); }
 SWIGINTERN void delete_foil_emulator(struct foil_emulator *self){ foil_emulator_stop(self); }
 
 /* Start an emulator on loopback. Zero means the documented default for every number. */
@@ -3177,6 +3181,45 @@ static swig_lua_class *swig_error_bases[] = {0};
 static const char *swig_error_base_names[] = {0};
 static swig_lua_class _wrap_class_error = { "error", "error", &SWIGTYPE_p_foil_error,0, swig_delete_error, swig_error_methods, swig_error_attributes, &swig_error_Sf_SwigStatic, swig_error_meta, swig_error_bases, swig_error_base_names };
 
+static void swig_delete_json_writer(void *obj) {
+struct foil_json_writer *arg1 = (struct foil_json_writer *) obj;
+delete_foil_json_writer(arg1);
+}
+static swig_lua_attribute swig_json_writer_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_method swig_json_writer_methods[]= {
+    {0,0}
+};
+static swig_lua_method swig_json_writer_meta[] = {
+    {0,0}
+};
+
+static swig_lua_attribute swig_json_writer_Sf_SwigStatic_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_const_info swig_json_writer_Sf_SwigStatic_constants[]= {
+    {0,0,0,0,0,0}
+};
+static swig_lua_method swig_json_writer_Sf_SwigStatic_methods[]= {
+    {0,0}
+};
+static swig_lua_class* swig_json_writer_Sf_SwigStatic_classes[]= {
+    0
+};
+
+static swig_lua_namespace swig_json_writer_Sf_SwigStatic = {
+    "json_writer",
+    swig_json_writer_Sf_SwigStatic_methods,
+    swig_json_writer_Sf_SwigStatic_attributes,
+    swig_json_writer_Sf_SwigStatic_constants,
+    swig_json_writer_Sf_SwigStatic_classes,
+    0
+};
+static swig_lua_class *swig_json_writer_bases[] = {0};
+static const char *swig_json_writer_base_names[] = {0};
+static swig_lua_class _wrap_class_json_writer = { "json_writer", "json_writer", &SWIGTYPE_p_foil_json_writer,0, swig_delete_json_writer, swig_json_writer_methods, swig_json_writer_attributes, &swig_json_writer_Sf_SwigStatic, swig_json_writer_meta, swig_json_writer_bases, swig_json_writer_base_names };
+
 static int _wrap_status_str(lua_State* L) {
   int SWIG_arg = 0;
   foil_status_t arg1 ;
@@ -3325,6 +3368,499 @@ static int _wrap_version_number(lua_State* L) {
   SWIG_check_num_args("foil_version_number",0,0)
   result = (int)foil_version_number();
   lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_new(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t **arg1 = (foil_json_writer_t **) 0 ;
+  foil_json_writer_t *temp1 = NULL ;
+  foil_status_t result;
+  
+  arg1 = &temp1;
+  SWIG_check_num_args("foil_json_writer_new",0,0)
+  result = (foil_status_t)foil_json_writer_new(arg1);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  {
+    SWIG_NewPointerObj(L, *arg1, SWIGTYPE_p_foil_json_writer, 1);
+    SWIG_arg++;
+    *arg1 = NULL;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_reset(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t *arg1 = (foil_json_writer_t *) 0 ;
+  
+  SWIG_check_num_args("foil_json_writer_reset",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_json_writer_reset",1,"foil_json_writer_t *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_json_writer,0))){
+    SWIG_fail_ptr("json_writer_reset",1,SWIGTYPE_p_foil_json_writer);
+  }
+  
+  foil_json_writer_reset(arg1);
+  
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_begin_object(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t *arg1 = (foil_json_writer_t *) 0 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_json_writer_begin_object",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_json_writer_begin_object",1,"foil_json_writer_t *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_json_writer,0))){
+    SWIG_fail_ptr("json_writer_begin_object",1,SWIGTYPE_p_foil_json_writer);
+  }
+  
+  result = (foil_status_t)foil_json_writer_begin_object(arg1);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_end_object(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t *arg1 = (foil_json_writer_t *) 0 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_json_writer_end_object",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_json_writer_end_object",1,"foil_json_writer_t *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_json_writer,0))){
+    SWIG_fail_ptr("json_writer_end_object",1,SWIGTYPE_p_foil_json_writer);
+  }
+  
+  result = (foil_status_t)foil_json_writer_end_object(arg1);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_begin_array(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t *arg1 = (foil_json_writer_t *) 0 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_json_writer_begin_array",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_json_writer_begin_array",1,"foil_json_writer_t *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_json_writer,0))){
+    SWIG_fail_ptr("json_writer_begin_array",1,SWIGTYPE_p_foil_json_writer);
+  }
+  
+  result = (foil_status_t)foil_json_writer_begin_array(arg1);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_end_array(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t *arg1 = (foil_json_writer_t *) 0 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_json_writer_end_array",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_json_writer_end_array",1,"foil_json_writer_t *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_json_writer,0))){
+    SWIG_fail_ptr("json_writer_end_array",1,SWIGTYPE_p_foil_json_writer);
+  }
+  
+  result = (foil_status_t)foil_json_writer_end_array(arg1);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_key(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t *arg1 = (foil_json_writer_t *) 0 ;
+  char *arg2 = (char *) 0 ;
+  size_t arg3 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_json_writer_key",3,3)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_json_writer_key",1,"foil_json_writer_t *");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_json_writer_key",2,"char const *");
+  if(!lua_isnumber(L,3)) SWIG_fail_arg("foil_json_writer_key",3,"size_t");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_json_writer,0))){
+    SWIG_fail_ptr("json_writer_key",1,SWIGTYPE_p_foil_json_writer);
+  }
+  
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "json_writer_key: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("json_writer_key", 2, "string");
+    }
+  }
+  SWIG_contract_assert((lua_tonumber(L,3)>=0),"number must not be negative");
+  arg3 = (size_t)lua_tonumber(L, 3);
+  result = (foil_status_t)foil_json_writer_key(arg1,(char const *)arg2,arg3);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_string(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t *arg1 = (foil_json_writer_t *) 0 ;
+  char *arg2 = (char *) 0 ;
+  size_t arg3 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_json_writer_string",3,3)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_json_writer_string",1,"foil_json_writer_t *");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_json_writer_string",2,"char const *");
+  if(!lua_isnumber(L,3)) SWIG_fail_arg("foil_json_writer_string",3,"size_t");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_json_writer,0))){
+    SWIG_fail_ptr("json_writer_string",1,SWIGTYPE_p_foil_json_writer);
+  }
+  
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "json_writer_string: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("json_writer_string", 2, "string");
+    }
+  }
+  SWIG_contract_assert((lua_tonumber(L,3)>=0),"number must not be negative");
+  arg3 = (size_t)lua_tonumber(L, 3);
+  result = (foil_status_t)foil_json_writer_string(arg1,(char const *)arg2,arg3);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_int(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t *arg1 = (foil_json_writer_t *) 0 ;
+  int64_t arg2 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_json_writer_int",2,2)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_json_writer_int",1,"foil_json_writer_t *");
+  if(!lua_isnumber(L,2)) SWIG_fail_arg("foil_json_writer_int",2,"int64_t");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_json_writer,0))){
+    SWIG_fail_ptr("json_writer_int",1,SWIGTYPE_p_foil_json_writer);
+  }
+  
+  arg2 = (int64_t)lua_tonumber(L, 2);
+  result = (foil_status_t)foil_json_writer_int(arg1,arg2);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_double(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t *arg1 = (foil_json_writer_t *) 0 ;
+  double arg2 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_json_writer_double",2,2)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_json_writer_double",1,"foil_json_writer_t *");
+  if(!lua_isnumber(L,2)) SWIG_fail_arg("foil_json_writer_double",2,"double");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_json_writer,0))){
+    SWIG_fail_ptr("json_writer_double",1,SWIGTYPE_p_foil_json_writer);
+  }
+  
+  arg2 = (double)lua_tonumber(L, 2);
+  result = (foil_status_t)foil_json_writer_double(arg1,arg2);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_number(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t *arg1 = (foil_json_writer_t *) 0 ;
+  char *arg2 = (char *) 0 ;
+  size_t arg3 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_json_writer_number",2,2)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_json_writer_number",1,"foil_json_writer_t *");
+  if(!lua_isstring(L,2)) SWIG_fail_arg("foil_json_writer_number",2,"char const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_json_writer,0))){
+    SWIG_fail_ptr("json_writer_number",1,SWIGTYPE_p_foil_json_writer);
+  }
+  
+  {
+    size_t n = 0;
+    if (lua_type(L, 2) != LUA_TSTRING) SWIG_fail_arg("json_writer_number", 2, "string");
+    arg2 = (char *)lua_tolstring(L, 2, &n);
+    arg3 = n;
+  }
+  result = (foil_status_t)foil_json_writer_number(arg1,(char const *)arg2,arg3);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_bool(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t *arg1 = (foil_json_writer_t *) 0 ;
+  int arg2 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_json_writer_bool",2,2)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_json_writer_bool",1,"foil_json_writer_t *");
+  if(!lua_isnumber(L,2)) SWIG_fail_arg("foil_json_writer_bool",2,"int");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_json_writer,0))){
+    SWIG_fail_ptr("json_writer_bool",1,SWIGTYPE_p_foil_json_writer);
+  }
+  
+  arg2 = (int)lua_tonumber(L, 2);
+  result = (foil_status_t)foil_json_writer_bool(arg1,arg2);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_null(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t *arg1 = (foil_json_writer_t *) 0 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_json_writer_null",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_json_writer_null",1,"foil_json_writer_t *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_json_writer,0))){
+    SWIG_fail_ptr("json_writer_null",1,SWIGTYPE_p_foil_json_writer);
+  }
+  
+  result = (foil_status_t)foil_json_writer_null(arg1);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_json_writer_text(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_json_writer_t *arg1 = (foil_json_writer_t *) 0 ;
+  size_t *arg2 = (size_t *) 0 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_json_writer_text",2,2)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_json_writer_text",1,"foil_json_writer_t const *");
+  if(!SWIG_isptrtype(L,2)) SWIG_fail_arg("foil_json_writer_text",2,"size_t *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_json_writer,0))){
+    SWIG_fail_ptr("json_writer_text",1,SWIGTYPE_p_foil_json_writer);
+  }
+  
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,2,(void**)&arg2,SWIGTYPE_p_size_t,0))){
+    SWIG_fail_ptr("json_writer_text",2,SWIGTYPE_p_size_t);
+  }
+  
+  result = (char *)foil_json_writer_text((struct foil_json_writer const *)arg1,arg2);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_seconds_to_ms(lua_State* L) {
+  int SWIG_arg = 0;
+  char *arg1 = (char *) 0 ;
+  double arg2 ;
+  long *arg3 = (long *) 0 ;
+  long temp3 = 0 ;
+  foil_status_t result;
+  
+  arg3 = &temp3;
+  SWIG_check_num_args("foil_seconds_to_ms",2,2)
+  if(!foil_lua_isnilstring(L,1)) SWIG_fail_arg("foil_seconds_to_ms",1,"char const *");
+  if(!lua_isnumber(L,2)) SWIG_fail_arg("foil_seconds_to_ms",2,"double");
+  {
+    if (lua_isnoneornil(L, 1)) {
+      arg1 = NULL;
+    } else if (lua_type(L, 1) == LUA_TSTRING) {
+      size_t n = 0;
+      arg1 = (char *)lua_tolstring(L, 1, &n);
+      if (strlen(arg1) != n) foil_lua_argerror(L, "seconds_to_ms: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("seconds_to_ms", 1, "string");
+    }
+  }
+  arg2 = (double)lua_tonumber(L, 2);
+  result = (foil_status_t)foil_seconds_to_ms((char const *)arg1,arg2,arg3);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  {
+    lua_pushinteger(L, (lua_Integer)*arg3);
+    SWIG_arg++;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_limit_check(lua_State* L) {
+  int SWIG_arg = 0;
+  int64_t arg1 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_limit_check",1,1)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_limit_check",1,"int64_t");
+  arg1 = (int64_t)lua_tonumber(L, 1);
+  result = (foil_status_t)foil_limit_check(arg1);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
   return SWIG_arg;
   
   fail: SWIGUNUSED;
@@ -3803,6 +4339,50 @@ static int _wrap_error_copy(lua_State* L) {
     SWIG_NewPointerObj(L, *arg2, SWIGTYPE_p_foil_error, 1);
     SWIG_arg++;
     *arg2 = NULL;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_error_new(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_status_t arg1 ;
+  char *arg2 = (char *) 0 ;
+  foil_error_t **arg3 = (foil_error_t **) 0 ;
+  foil_error_t *temp3 = NULL ;
+  foil_status_t result;
+  
+  arg3 = &temp3;
+  SWIG_check_num_args("foil_error_new",2,2)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_error_new",1,"foil_status_t");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_error_new",2,"char const *");
+  arg1 = (foil_status_t)(int)lua_tonumber(L, 1);
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "error_new: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("error_new", 2, "string");
+    }
+  }
+  result = (foil_status_t)foil_error_new(arg1,(char const *)arg2,arg3);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  {
+    SWIG_NewPointerObj(L, *arg3, SWIGTYPE_p_foil_error, 1);
+    SWIG_arg++;
+    *arg3 = NULL;
   }
   return SWIG_arg;
   
@@ -5127,6 +5707,39 @@ static int _wrap_gate_delivery_request_validate(lua_State* L) {
     }
   }
   result = (foil_status_t)foil_gate_delivery_request_validate((char const *)arg1);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_gate_delivery_envelope_validate(lua_State* L) {
+  int SWIG_arg = 0;
+  char *arg1 = (char *) 0 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_gate_delivery_envelope_validate",1,1)
+  if(!foil_lua_isnilstring(L,1)) SWIG_fail_arg("foil_gate_delivery_envelope_validate",1,"char const *");
+  {
+    if (lua_isnoneornil(L, 1)) {
+      arg1 = NULL;
+    } else if (lua_type(L, 1) == LUA_TSTRING) {
+      size_t n = 0;
+      arg1 = (char *)lua_tolstring(L, 1, &n);
+      if (strlen(arg1) != n) foil_lua_argerror(L, "gate_delivery_envelope_validate: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("gate_delivery_envelope_validate", 1, "string");
+    }
+  }
+  result = (foil_status_t)foil_gate_delivery_envelope_validate((char const *)arg1);
   {
     if (result != FOIL_OK) {
       foil_lua_push_error(L, result, foil_last_error());
@@ -10393,6 +11006,9 @@ static swig_lua_const_info swig_SwigModule_constants[]= {
     {SWIG_LUA_CONSTTAB_INT("FOIL_JSON_STRING", FOIL_JSON_STRING)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_JSON_ARRAY", FOIL_JSON_ARRAY)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_JSON_OBJECT", FOIL_JSON_OBJECT)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_SECONDS_MAX", 2147483)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_LIMIT_MIN", 1)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_LIMIT_MAX", 200)},
     {SWIG_LUA_CONSTTAB_STRING("FOIL_DEFAULT_BASE_URL", "https://api.usefoil.com")},
     {SWIG_LUA_CONSTTAB_INT("FOIL_DEFAULT_TIMEOUT_MS", 30000L)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_DEFAULT_MAX_RESPONSE_BYTES", (64L*1024*1024))},
@@ -10433,6 +11049,22 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "global_init", _wrap_global_init},
     { "version_string", _wrap_version_string},
     { "version_number", _wrap_version_number},
+    { "json_writer_new", _wrap_json_writer_new},
+    { "json_writer_reset", _wrap_json_writer_reset},
+    { "json_writer_begin_object", _wrap_json_writer_begin_object},
+    { "json_writer_end_object", _wrap_json_writer_end_object},
+    { "json_writer_begin_array", _wrap_json_writer_begin_array},
+    { "json_writer_end_array", _wrap_json_writer_end_array},
+    { "json_writer_key", _wrap_json_writer_key},
+    { "json_writer_string", _wrap_json_writer_string},
+    { "json_writer_int", _wrap_json_writer_int},
+    { "json_writer_double", _wrap_json_writer_double},
+    { "json_writer_number", _wrap_json_writer_number},
+    { "json_writer_bool", _wrap_json_writer_bool},
+    { "json_writer_null", _wrap_json_writer_null},
+    { "json_writer_text", _wrap_json_writer_text},
+    { "seconds_to_ms", _wrap_seconds_to_ms},
+    { "limit_check", _wrap_limit_check},
     { "error_status", _wrap_error_status},
     { "error_http_status", _wrap_error_http_status},
     { "error_code", _wrap_error_code},
@@ -10453,6 +11085,7 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "error_allowed_value", _wrap_error_allowed_value},
     { "error_json", _wrap_error_json},
     { "error_copy", _wrap_error_copy},
+    { "error_new", _wrap_error_new},
     { "document_parse", _wrap_document_parse},
     { "document_root", _wrap_document_root},
     { "client_new", _wrap_client_new},
@@ -10498,6 +11131,7 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "delivery_key_pair_request_json", _wrap_delivery_key_pair_request_json},
     { "gate_delivery_key_id", _wrap_gate_delivery_key_id},
     { "gate_delivery_request_validate", _wrap_gate_delivery_request_validate},
+    { "gate_delivery_envelope_validate", _wrap_gate_delivery_envelope_validate},
     { "gate_delivery_encrypt", _wrap_gate_delivery_encrypt},
     { "gate_delivery_decrypt", _wrap_gate_delivery_decrypt},
     { "delivery_payload_output_count", _wrap_delivery_payload_output_count},
@@ -10630,6 +11264,7 @@ static swig_lua_class* swig_SwigModule_classes[]= {
 &_wrap_class_delivery_payload,
 &_wrap_class_gate_session,
 &_wrap_class_error,
+&_wrap_class_json_writer,
 &_wrap_class_emulator,
     0
 };
@@ -10665,6 +11300,7 @@ static swig_type_info _swigt__p_foil_gate_session = {"_p_foil_gate_session", "fo
 static swig_type_info _swigt__p_foil_iter = {"_p_foil_iter", "foil_iter_t *|struct foil_iter *|foil_iter *", 0, 0, (void*)&_wrap_class_iter, 0};
 static swig_type_info _swigt__p_foil_json = {"_p_foil_json", "foil_json_t *|struct foil_json *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_foil_json_type = {"_p_foil_json_type", "foil_json_type_t *|enum foil_json_type *", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_foil_json_writer = {"_p_foil_json_writer", "foil_json_writer_t *|struct foil_json_writer *|foil_json_writer *", 0, 0, (void*)&_wrap_class_json_writer, 0};
 static swig_type_info _swigt__p_foil_page = {"_p_foil_page", "foil_page_t *|struct foil_page *|foil_page *", 0, 0, (void*)&_wrap_class_page, 0};
 static swig_type_info _swigt__p_foil_result = {"_p_foil_result", "foil_result_t *|struct foil_result *|foil_result *", 0, 0, (void*)&_wrap_class_result, 0};
 static swig_type_info _swigt__p_foil_status = {"_p_foil_status", "foil_status_t *|enum foil_status *", 0, 0, (void*)0, 0};
@@ -10681,10 +11317,12 @@ static swig_type_info _swigt__p_p_foil_error = {"_p_p_foil_error", "foil_error_t
 static swig_type_info _swigt__p_p_foil_gate_session = {"_p_p_foil_gate_session", "foil_gate_session_t **|struct foil_gate_session **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_iter = {"_p_p_foil_iter", "foil_iter_t **|struct foil_iter **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_json = {"_p_p_foil_json", "foil_json_t **|struct foil_json **", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_p_foil_json_writer = {"_p_p_foil_json_writer", "foil_json_writer_t **|struct foil_json_writer **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_page = {"_p_p_foil_page", "foil_page_t **|struct foil_page **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_result = {"_p_p_foil_result", "foil_result_t **|struct foil_result **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_short = {"_p_short", "int16_t *|int_least16_t *|short *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_signed_char = {"_p_signed_char", "int8_t *|int_fast8_t *|int_least8_t *|signed char *", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_size_t = {"_p_size_t", "size_t *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_unsigned_char = {"_p_unsigned_char", "uint8_t *|uint_fast8_t *|uint_least8_t *|unsigned char *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_unsigned_int = {"_p_unsigned_int", "uint32_t *|uint_fast16_t *|uint_fast32_t *|uint_least32_t *|uintptr_t *|unsigned int *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_unsigned_long_long = {"_p_unsigned_long_long", "uint64_t *|uint_fast64_t *|uint_least64_t *|uintmax_t *|unsigned long long *", 0, 0, (void*)0, 0};
@@ -10705,6 +11343,7 @@ static swig_type_info *swig_type_initial[] = {
   &_swigt__p_foil_iter,
   &_swigt__p_foil_json,
   &_swigt__p_foil_json_type,
+  &_swigt__p_foil_json_writer,
   &_swigt__p_foil_page,
   &_swigt__p_foil_result,
   &_swigt__p_foil_status,
@@ -10721,10 +11360,12 @@ static swig_type_info *swig_type_initial[] = {
   &_swigt__p_p_foil_gate_session,
   &_swigt__p_p_foil_iter,
   &_swigt__p_p_foil_json,
+  &_swigt__p_p_foil_json_writer,
   &_swigt__p_p_foil_page,
   &_swigt__p_p_foil_result,
   &_swigt__p_short,
   &_swigt__p_signed_char,
+  &_swigt__p_size_t,
   &_swigt__p_unsigned_char,
   &_swigt__p_unsigned_int,
   &_swigt__p_unsigned_long_long,
@@ -10745,6 +11386,7 @@ static swig_cast_info _swigc__p_foil_gate_session[] = {  {&_swigt__p_foil_gate_s
 static swig_cast_info _swigc__p_foil_iter[] = {  {&_swigt__p_foil_iter, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_json[] = {  {&_swigt__p_foil_json, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_json_type[] = {  {&_swigt__p_foil_json_type, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_foil_json_writer[] = {  {&_swigt__p_foil_json_writer, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_page[] = {  {&_swigt__p_foil_page, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_result[] = {  {&_swigt__p_foil_result, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_status[] = {  {&_swigt__p_foil_status, 0, 0, 0},{0, 0, 0, 0}};
@@ -10761,10 +11403,12 @@ static swig_cast_info _swigc__p_p_foil_error[] = {  {&_swigt__p_p_foil_error, 0,
 static swig_cast_info _swigc__p_p_foil_gate_session[] = {  {&_swigt__p_p_foil_gate_session, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_iter[] = {  {&_swigt__p_p_foil_iter, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_json[] = {  {&_swigt__p_p_foil_json, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_p_foil_json_writer[] = {  {&_swigt__p_p_foil_json_writer, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_page[] = {  {&_swigt__p_p_foil_page, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_result[] = {  {&_swigt__p_p_foil_result, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_short[] = {  {&_swigt__p_short, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_signed_char[] = {  {&_swigt__p_signed_char, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_size_t[] = {  {&_swigt__p_size_t, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_unsigned_char[] = {  {&_swigt__p_unsigned_char, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_unsigned_int[] = {  {&_swigt__p_unsigned_int, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_unsigned_long_long[] = {  {&_swigt__p_unsigned_long_long, 0, 0, 0},{0, 0, 0, 0}};
@@ -10785,6 +11429,7 @@ static swig_cast_info *swig_cast_initial[] = {
   _swigc__p_foil_iter,
   _swigc__p_foil_json,
   _swigc__p_foil_json_type,
+  _swigc__p_foil_json_writer,
   _swigc__p_foil_page,
   _swigc__p_foil_result,
   _swigc__p_foil_status,
@@ -10801,10 +11446,12 @@ static swig_cast_info *swig_cast_initial[] = {
   _swigc__p_p_foil_gate_session,
   _swigc__p_p_foil_iter,
   _swigc__p_p_foil_json,
+  _swigc__p_p_foil_json_writer,
   _swigc__p_p_foil_page,
   _swigc__p_p_foil_result,
   _swigc__p_short,
   _swigc__p_signed_char,
+  _swigc__p_size_t,
   _swigc__p_unsigned_char,
   _swigc__p_unsigned_int,
   _swigc__p_unsigned_long_long,

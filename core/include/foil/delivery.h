@@ -6,6 +6,7 @@
  *   validateGateDeliveryRequest     -> foil_gate_delivery_request_validate
  *   encryptGateDeliveryPayload      -> foil_gate_delivery_encrypt
  *   decryptGateDeliveryEnvelope     -> foil_gate_delivery_decrypt
+ *   validateEncryptedGateDeliveryEnvelope -> foil_gate_delivery_envelope_validate
  *   createGateApprovedWebhookResponse -> foil_gate_approved_webhook_response
  *   validateGateApprovedWebhookPayload -> foil_gate_approved_webhook_payload_validate
  *
@@ -57,6 +58,15 @@ FOIL_API foil_status_t foil_gate_delivery_key_id(const char *public_key_b64url, 
  * strings, a 32-byte public key, and key_id == SHA-256(public key). Failures are
  * FOIL_E_VALIDATION naming the field. */
 FOIL_API foil_status_t foil_gate_delivery_request_validate(const char *delivery_json);
+
+/* Check an encrypted delivery envelope's shape without decrypting it (the official
+ * validateEncryptedGateDeliveryEnvelope): a JSON object, version 1, the algorithm,
+ * key_id / ephemeral_public_key / salt / iv / ciphertext / tag non-empty strings, and the
+ * decoded sizes (ephemeral_public_key and salt 32 bytes, iv 12, tag 16, ciphertext
+ * base64url of at most 1 MiB). The same checks foil_gate_delivery_decrypt() makes before
+ * it decrypts. Failures are FOIL_E_VALIDATION naming the field
+ * ("encrypted_delivery.iv: must be 12 bytes"). */
+FOIL_API foil_status_t foil_gate_delivery_envelope_validate(const char *envelope_json);
 
 /* Encrypt payload_json ({"version":1,"outputs":{...},"ack_token"?:...}, validated)
  * to the recipient in delivery_json. *out is the envelope as compact JSON. */

@@ -89,6 +89,16 @@ FOIL_API const foil_json_t *foil_error_json(const foil_error_t *e);
  * foil_error_free(). FOIL_E_INVALID_ARGUMENT when e or out is NULL; on FOIL_E_NOMEM the
  * calling thread's record is replaced (after e was read). */
 FOIL_API foil_status_t foil_error_copy(const foil_error_t *e, foil_error_t **out);
+/* An owned record for a failure with this status that has no record of its own (a call
+ * that reports only a status, or a binding's own check of an argument): kind and code
+ * ("client.<kind>") from the status table, `message` (NULL: the status's text,
+ * foil_status_str()), retryable as the core's own failures of that status, no HTTP
+ * status, fields or details. So a binding never builds an error by hand: it converts
+ * this record as any other. The calling thread's record is replaced by the same failure.
+ * Release it with foil_error_free(). FOIL_E_INVALID_ARGUMENT when status is FOIL_OK or
+ * not in the status table, or out is NULL. */
+FOIL_API foil_status_t foil_error_new(foil_status_t status, const char *message,
+                                      foil_error_t **out);
 /* Release a copy from foil_error_copy(). NULL is a no-op, and so is a thread's own
  * record (the pointer foil_last_error() returns): it is never freed by hand. */
 FOIL_API void foil_error_free(foil_error_t *e);

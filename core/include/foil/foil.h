@@ -32,6 +32,8 @@
 
 #include "common.h"
 #include "json.h"
+#include "json_writer.h"
+#include "arguments.h"
 #include "error.h"
 #include "document.h"
 #include "client.h"

@@ -169,7 +169,10 @@ FOIL_API const char *foil_gate_session_refused_reason(const foil_gate_session_t 
  * valid until foil_gate_session_free() (which wipes the outputs view: its values are
  * secrets). NULL before the delivery is decrypted (and for a NULL s).
  *   foil_gate_session_outputs: {"KEY":"value",...}, in the order of the index API.
- *   foil_gate_session_refused: [{"key":"PATH","reason":"blocked"},...] ([] when none). */
+ *   foil_gate_session_refused: {"KEY":"reason",...} ({} when none), each refused key once,
+ *     in the order of the index API (which lists a key refused by both envelopes twice).
+ * Every binding exposes these two shapes as they are: a map of names to values and a map
+ * of names to reasons. */
 FOIL_API const foil_json_t *foil_gate_session_outputs(const foil_gate_session_t *s);
 FOIL_API const foil_json_t *foil_gate_session_refused(const foil_gate_session_t *s);
 

@@ -40,15 +40,12 @@ static foil_status_t limit_arg(const call_args *a, int *out) {
     *out = 0;
     const cJSON *v = arg(a, "limit");
     if (!v) return FOIL_OK;
+    /* Clamped into int64_t first: casting a double outside it is undefined. */
     double d = v->valuedouble;
-    if (d >= 1 && d <= 200) {
-        *out = (int)d;
-        return FOIL_OK;
-    }
-    char received[32];
-    snprintf(received, sizeof received, fabs(d) < 1e15 ? "%.0f" : "%g", d);
-    return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "limit", "must be between 1 and 200", "1..200",
-                           received);
+    int64_t limit = d != d ? 0 : d < -1e18 ? INT64_MIN : d > 1e18 ? INT64_MAX : (int64_t)d;
+    foil_status_t st = foil_limit_check(limit);
+    if (st == FOIL_OK) *out = (int)limit;
+    return st;
 }
 
 /* Compact JSON text of an object argument (NULL when not given). */

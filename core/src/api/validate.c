@@ -28,10 +28,9 @@ foil_status_t foil_check_required(const char *value, const char *field) {
 foil_status_t foil_check_limit(int limit, foil_int_text_t *text, const char **query_value) {
     *query_value = NULL;
     if (limit == 0) return FOIL_OK;
+    foil_status_t st = foil_limit_check(limit);
+    if (st != FOIL_OK) return st;
     snprintf(text->text, sizeof text->text, "%d", limit);
-    if (limit < 1 || limit > 200)
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "limit", "must be between 1 and 200",
-                               "1..200", text->text);
     *query_value = text->text;
     return FOIL_OK;
 }

@@ -186,7 +186,8 @@ static foil_status_t fail_envelope(const char *name, const char *issue, const ch
                            expected, NULL);
 }
 
-/* Structure checks, in the official validator's order, then decoding. */
+/* Structure checks, in the official validator's order, then decoding. expected_key_id NULL:
+ * any key id (the shape check alone). */
 static foil_status_t parse_envelope(const cJSON *env, const char *expected_key_id,
                                     envelope_parts *parts) {
     if (!cJSON_IsObject(env))
@@ -206,7 +207,7 @@ static foil_status_t parse_envelope(const cJSON *env, const char *expected_key_i
             return fail_envelope(envelope_string_fields[i], "is required", "non-empty string");
         values[i] = v->valuestring;
     }
-    if (strcmp(values[0], expected_key_id) != 0)
+    if (expected_key_id && strcmp(values[0], expected_key_id) != 0)
         return fail_envelope("key_id", "was encrypted to another key", expected_key_id);
     if (foil_b64url_decode_exact(values[1], parts->ephemeral_public_key, 32) != 0)
         return fail_envelope("ephemeral_public_key", "must be 32 bytes", "32 bytes, base64url");
@@ -222,6 +223,33 @@ static foil_status_t parse_envelope(const cJSON *env, const char *expected_key_i
     if (parts->ciphertext_len > FOIL_DELIVERY_MAX_PAYLOAD_BYTES)
         return fail_envelope("ciphertext", "is too large", "at most 1 MiB");
     return FOIL_OK;
+}
+
+/* Parse envelope text and check it (see parse_envelope). */
+static foil_status_t read_envelope(const char *envelope_json, const char *expected_key_id,
+                                   envelope_parts *parts) {
+    size_t text_len = strlen(envelope_json);
+    if (text_len > MAX_ENVELOPE_CHARS)
+        return foil_fail_field(FOIL_E_VALIDATION, "encrypted_delivery", "is too large",
+                               "at most 1 MiB of ciphertext", NULL);
+    cJSON *env = cJSON_ParseWithLength(envelope_json, text_len);
+    if (!env)
+        return foil_fail_field(FOIL_E_VALIDATION, "encrypted_delivery", "is not valid JSON",
+                               "object", NULL);
+    foil_status_t st = foil_json_text_check_field(envelope_json, "encrypted_delivery");
+    if (st == FOIL_OK) st = parse_envelope(env, expected_key_id, parts);
+    cJSON_Delete(env);
+    return st;
+}
+
+foil_status_t foil_gate_delivery_envelope_validate(const char *envelope_json) {
+    if (!envelope_json)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "envelope_json", "must not be NULL", NULL,
+                               NULL);
+    envelope_parts parts = {0};
+    foil_status_t st = read_envelope(envelope_json, NULL, &parts);
+    free(parts.ciphertext);
+    return st;
 }
 
 /* Authenticate and decrypt; *plain is malloc'd and wiped by the caller. */
@@ -266,22 +294,9 @@ foil_status_t foil_gate_delivery_decrypt(const foil_delivery_key_pair_t *kp,
                                NULL);
     foil_status_t st = foil_require_aes256gcm();
     if (st != FOIL_OK) return st;
-    size_t text_len = strlen(envelope_json);
-    if (text_len > MAX_ENVELOPE_CHARS)
-        return foil_fail_field(FOIL_E_VALIDATION, "encrypted_delivery", "is too large",
-                               "at most 1 MiB of ciphertext", NULL);
-    cJSON *env = cJSON_ParseWithLength(envelope_json, text_len);
-    if (!env)
-        return foil_fail_field(FOIL_E_VALIDATION, "encrypted_delivery", "is not valid JSON",
-                               "object", NULL);
-    if ((st = foil_json_text_check_field(envelope_json, "encrypted_delivery")) != FOIL_OK) {
-        cJSON_Delete(env);
-        return st;
-    }
     envelope_parts parts = {0};
     unsigned char *plain = NULL;
-    st = parse_envelope(env, kp->key_id, &parts);
-    cJSON_Delete(env);
+    st = read_envelope(envelope_json, kp->key_id, &parts);
     if (st == FOIL_OK) st = open_envelope(kp, &parts, &plain);
     free(parts.ciphertext);
     if (st != FOIL_OK) return st;

@@ -38,7 +38,7 @@ struct foil_gate_session {
     size_t refused_count;
     char *ack_token;     /* secret */
     cJSON *outputs_view; /* {"KEY":"value"}: secret, wiped on free */
-    cJSON *refused_view; /* [{"key":..,"reason":..}] */
+    cJSON *refused_view; /* {"KEY":"reason",...} */
     foil_error_t *error; /* copy of the last failure on this handle */
     /* foil_gate_session_cancel() sets it from any thread (or a signal handler); the next
      * or current wait / step consumes it, so a cancel just before a wait is not lost. */
@@ -271,24 +271,22 @@ static foil_status_t merge(foil_gate_session_t *s, const foil_delivery_payload_t
 
 /* The outputs and refused keys as JSON views (for bindings), built once per delivery. */
 static foil_status_t build_views(foil_gate_session_t *s) {
-    cJSON *outputs = cJSON_CreateObject(), *refused_list = cJSON_CreateArray();
-    bool ok = outputs && refused_list;
+    cJSON *outputs = cJSON_CreateObject(), *refused_keys = cJSON_CreateObject();
+    bool ok = outputs && refused_keys;
     for (size_t i = 0; ok && i < s->output_count; i++)
         ok = cJSON_AddStringToObject(outputs, s->outputs[i].key, s->outputs[i].value) != NULL;
-    for (size_t i = 0; ok && i < s->refused_count; i++) {
-        cJSON *r = cJSON_CreateObject();
-        ok = r && cJSON_AddItemToArray(refused_list, r);
-        if (!ok) cJSON_Delete(r);
-        ok = ok && cJSON_AddStringToObject(r, "key", s->refused[i].key) &&
-             cJSON_AddStringToObject(r, "reason", s->refused[i].reason);
-    }
+    /* A key refused by both envelopes is named once (its reason is the same: blocked or an
+     * invalid name; a Gate-managed key is refused only from the integrator). */
+    for (size_t i = 0; ok && i < s->refused_count; i++)
+        ok = cJSON_GetObjectItemCaseSensitive(refused_keys, s->refused[i].key) ||
+             cJSON_AddStringToObject(refused_keys, s->refused[i].key, s->refused[i].reason);
     if (!ok) {
         foil_json_wipe_delete(outputs);
-        cJSON_Delete(refused_list);
+        cJSON_Delete(refused_keys);
         return foil_fail_nomem();
     }
     s->outputs_view = outputs;
-    s->refused_view = refused_list;
+    s->refused_view = refused_keys;
     return FOIL_OK;
 }
 

@@ -184,8 +184,7 @@ static const unsigned char *string_stop(const unsigned char *p, const unsigned c
     return p;
 }
 
-/* RFC 3629 UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static bool utf8_valid(const unsigned char *p, const unsigned char *end) {
+bool foil_utf8_valid(const unsigned char *p, const unsigned char *end) {
     while (p < end) {
         unsigned char c = *p;
         if (c < 0x80) {
@@ -343,7 +342,7 @@ parse_escaped(parser *ps, const unsigned char *start, const unsigned char *p, un
     }
     /* Escapes are ASCII and decode to whole UTF-8 sequences, so the raw text is valid
      * UTF-8 exactly when the decoded string is. */
-    if (high && !utf8_valid(start, q)) {
+    if (high && !foil_utf8_valid(start, q)) {
         ps->why = "a string is not valid UTF-8";
         return NULL;
     }
@@ -392,7 +391,7 @@ HOT_INLINE const unsigned char *parse_string(parser *ps, const unsigned char *p,
 #endif
     if (p < end && *p == '"') { /* the common case: nothing to decode */
         size_t n = (size_t)(p - start);
-        if (high && !utf8_valid(start, p)) {
+        if (high && !foil_utf8_valid(start, p)) {
             ps->why = "a string is not valid UTF-8";
             return NULL;
         }

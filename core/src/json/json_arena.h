@@ -39,6 +39,10 @@
 
 typedef struct foil_json_arena foil_json_arena_t;
 
+/* RFC 3629 UTF-8 in [p, end): no overlong forms, no surrogates, nothing above U+10FFFF
+ * (the parser's rule, shared with the JSON writer). */
+bool foil_utf8_valid(const unsigned char *p, const unsigned char *end);
+
 /* Parse `len` bytes of `text` (no terminator needed, never read past `len`). On FOIL_OK
  * *root is the tree and *arena owns it; on failure both are NULL and the status is
  * FOIL_E_PROTOCOL (not valid JSON) or FOIL_E_NOMEM. */

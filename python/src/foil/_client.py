@@ -51,14 +51,14 @@ _unpack_result = _native.py_result_views
 
 
 def _limit(limit: int | None) -> int:
+    """The page size for the typed list calls, which read 0 as "not given" and check the
+    rest: the range and its error are the core's (foil_limit_check) either way."""
     if limit is None:
         return 0
     if isinstance(limit, bool) or not isinstance(limit, int):
         raise TypeError(f"limit must be int or None, not {type(limit).__name__}")
-    if limit == 0 or not -2**31 <= limit < 2**31:  # the core checks 1..200 for the rest
-        raise FoilInvalidArgumentError(0, "client.invalid_argument", "limit: must be between 1 and 200",
-                                       field_errors=[{"name": "limit", "issue": "must be between 1 and 200",
-                                                      "received": str(limit)[:40]}])
+    if limit == 0 or not -2**31 <= limit < 2**31:  # values the typed call cannot take
+        _native.limit_check(max(-2**63, min(limit, 2**63 - 1)))
     return limit
 
 
@@ -439,20 +439,17 @@ class GateAPI(_Namespace):
         return GateSignup._wrap(handle, self._client)
 
 
-#: The longest timeout the core's millisecond counts can express (2**31 - 1 ms, ~24 days).
-_MAX_SECONDS = 2147483
-
-
 def _seconds_to_ms(value: float, name: str, *, or_none: bool = False) -> int:
+    """Seconds as the core's milliseconds; the range and its error are the core's
+    (foil_seconds_to_ms)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         expected = "a number of seconds or None" if or_none else "a number of seconds"
         raise TypeError(f"{name} must be {expected}, not {type(value).__name__}")
-    if not (math.isfinite(value) and 0 < value <= _MAX_SECONDS):
-        raise FoilInvalidArgumentError(0, "client.invalid_argument",
-                                       f"{name}: must be a number of seconds in (0, {_MAX_SECONDS}]",
-                                       field_errors=[{"name": name, "issue": "out of range",
-                                                      "received": repr(value)}])
-    return max(1, int(value * 1000))
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int beyond a double: out of range either way
+        seconds = math.inf if value > 0 else -math.inf
+    return int(_native.seconds_to_ms(name, seconds))
 
 
 class Foil:

@@ -195,32 +195,12 @@ def create_gate_approved_webhook_response(input: Mapping[str, Any]) -> GateEncry
 create_encrypted_delivery_response = create_gate_approved_webhook_response
 
 
-def _b64url_len(value: str, label: str) -> int:
-    try:
-        return len(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
-    except (ValueError, TypeError) as error:
-        raise FoilValidationError(0, "client.invalid_argument", f"invalid {label}") from error
-
-
 def validate_encrypted_gate_delivery_envelope(value: GateDeliveryEnvelope | Mapping[str, Any]) -> GateDeliveryEnvelope:
-    """Check an envelope's shape (version, algorithm, field presence and lengths)."""
-    data = json.loads(_as_json_object(value, "GateDeliveryEnvelope"))
-    envelope = GateDeliveryEnvelope.from_dict(data)
-
-    def fail(message: str) -> FoilValidationError:
-        return FoilValidationError(0, "client.invalid_argument", message)
-
-    if envelope.version != GATE_DELIVERY_VERSION:
-        raise fail("encrypted_delivery.version must be 1")
-    if envelope.algorithm != GATE_DELIVERY_ALGORITHM:
-        raise fail(f"encrypted_delivery.algorithm must be {GATE_DELIVERY_ALGORITHM}")
-    for name in ("key_id", "ephemeral_public_key", "salt", "iv", "ciphertext", "tag"):
-        if not getattr(envelope, name):
-            raise fail(f"encrypted_delivery.{name} is required")
-    for name, size in (("ephemeral_public_key", 32), ("salt", 32), ("iv", 12), ("tag", 16)):
-        if _b64url_len(getattr(envelope, name), f"encrypted_delivery.{name}") != size:
-            raise fail(f"encrypted_delivery.{name} must be {size} bytes")
-    return envelope
+    """Check an envelope's shape (version, algorithm, field presence and lengths): the
+    core's checks (foil_gate_delivery_envelope_validate), raising FoilValidationError."""
+    text = _as_json_object(value, "GateDeliveryEnvelope")
+    _native.gate_delivery_envelope_validate(text)
+    return GateDeliveryEnvelope.from_dict(json.loads(text))
 
 
 def approved_payload_from_dict(d: Mapping[str, Any]) -> GateApprovedWebhookPayload:

@@ -139,10 +139,10 @@ class GateSignup:
 
     @property
     def refused(self) -> dict[str, str]:
-        """Delivered keys the env-var policy refused, with the reason."""
+        """Delivered keys the env-var policy refused, with the reason (the core's
+        ``{"KEY": "reason"}``, as in every binding)."""
         refused = self._locked(_native.gate_session_refused)
-        return {str(r.get("key")): str(r.get("reason")) for r in refused
-                if isinstance(r, dict)} if isinstance(refused, list) else {}
+        return {str(k): str(v) for k, v in refused.items()} if isinstance(refused, dict) else {}
 
     def poll(self) -> str:
         """Poll once; returns the status (outputs are available once ``"approved"``)."""

@@ -347,14 +347,17 @@ static void raise_error(foil_status_t st, foil_error_t *owned) {
         foil_error_free(owned);
         rb_memerror();
     }
-    const foil_json_t *record = foil_error_json(owned ? owned : foil_last_error());
-    VALUE info = foil_rb_json(record);
-    foil_error_free(owned);
-    if (!RB_TYPE_P(info, T_HASH)) {
-        info = rb_hash_new();
-        rb_hash_aset(info, ID2SYM(rb_intern("kind")), foil_rb_str(foil_status_kind(st)));
-        rb_hash_aset(info, ID2SYM(rb_intern("message")), foil_rb_str(foil_status_str(st)));
+    const foil_error_t *e = owned ? owned : foil_last_error();
+    foil_error_t *made = NULL;
+    /* A status without a record of its own (the record is an older failure's, e.g. from the
+     * emulator's API): the core makes one for it. */
+    if (foil_error_status(e) != st && foil_error_new(st, NULL, &made) == FOIL_OK) {
+        foil_error_free(owned);
+        e = owned = made;
     }
+    VALUE info = foil_rb_json(foil_error_json(e));
+    foil_error_free(owned);
+    if (!RB_TYPE_P(info, T_HASH)) rb_memerror(); /* no record: memory ran out */
     VALUE base = rb_const_get(m_foil, rb_intern("Error"));
     rb_exc_raise(rb_funcall(base, id_from_native, 1, info));
 }
@@ -668,20 +671,21 @@ foil_status_t foil_rb_emulator_approve(foil_emulator_t *emu, const char *gate_se
     return a.st;
 }
 
-VALUE foil_rb_gate_session_outputs(const foil_gate_session_t *s) {
+/* A Gate view ({"KEY":"value"} outputs, {"KEY":"reason"} refused keys) as a Hash with
+ * String keys: env var names stay as given, not symbols. */
+static VALUE string_hash(const foil_json_t *view) {
     VALUE h = rb_hash_new();
-    for (size_t i = 0; i < foil_gate_session_output_count(s); i++)
-        rb_hash_aset(h, foil_rb_str(foil_gate_session_output_key(s, i)),
-                     foil_rb_str(foil_gate_session_output_value(s, i)));
+    for (const foil_json_t *m = foil_json_at(view, 0); m; m = foil_json_next(m))
+        rb_hash_aset(h, foil_rb_str(foil_json_key(m)), foil_rb_str(foil_json_string(m)));
     return h;
 }
 
+VALUE foil_rb_gate_session_outputs(const foil_gate_session_t *s) {
+    return string_hash(foil_gate_session_outputs(s));
+}
+
 VALUE foil_rb_gate_session_refused(const foil_gate_session_t *s) {
-    VALUE h = rb_hash_new();
-    for (size_t i = 0; i < foil_gate_session_refused_count(s); i++)
-        rb_hash_aset(h, foil_rb_str(foil_gate_session_refused_key(s, i)),
-                     foil_rb_str(foil_gate_session_refused_reason(s, i)));
-    return h;
+    return string_hash(foil_gate_session_refused(s));
 }
 
 /* ---- Tables ----------------------------------------------------------------------------- */

@@ -1,27 +1,22 @@
 module Foil
   # Checks of arguments on their way to the C core, so that a bad value raises TypeError,
-  # ArgumentError or a Foil::Error (the core's own checks: ranges, required fields, JSON
-  # types), never another class (JSON::GeneratorError, FloatDomainError, SWIG's RangeError),
+  # ArgumentError or a Foil::Error (the core's own checks: ranges, seconds, required fields,
+  # JSON types), never another class (JSON::GeneratorError, FloatDomainError, SWIG's RangeError),
   # and nothing is turned into text with to_s behind the caller's back.
   module Arguments
-    # Seconds the core receives as milliseconds in a 32-bit int (as every binding does).
-    MAX_SECONDS = 2_147_483
     # The core's JSON nesting limit (FOIL_JSON_NESTING_LIMIT).
     MAX_DEPTH = 1000
 
     module_function
 
-    # A number of seconds (Integer, Float or Rational: finite, in (0, MAX_SECONDS]) as
-    # milliseconds, at least 1.
+    # A number of seconds (Integer, Float or Rational) as milliseconds: the range and its
+    # error (Foil::InvalidArgumentError) are the core's (foil_seconds_to_ms).
     def milliseconds(name, seconds)
       unless seconds.is_a?(Numeric) && seconds.real?
         raise TypeError, "#{name} must be a number of seconds, not #{seconds.class}"
       end
-      unless seconds.to_f.finite? && seconds.positive? && seconds <= MAX_SECONDS
-        raise ArgumentError, "#{name} must be a number of seconds in (0, #{MAX_SECONDS}], not #{seconds}"
-      end
 
-      [(seconds * 1000).to_i, 1].max
+      Native.seconds_to_ms(name, seconds.to_f)
     end
 
     # An Integer that fits the C type the core takes (bits wide; unsigned: >= 0); the core

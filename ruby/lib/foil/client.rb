@@ -40,11 +40,8 @@ module Foil
 
         limit = kwargs[:limit]
         raise TypeError, "limit must be an Integer or nil, not #{limit.class}" unless limit.nil? || limit.is_a?(Integer)
-        if limit && !limit.positive?
-          raise InvalidArgumentError.new("limit: must be between 1 and 200", code: "client.invalid_argument",
-                                         field_errors: [{ name: "limit", issue: "must be between 1 and 200",
-                                                          expected: nil, received: limit.to_s }])
-        end
+        # Checked now (an iterator is lazy); the range and its error are the core's.
+        Native.limit_check(limit.clamp(-2**63, 2**63 - 1)) if limit
 
         params = {}
         positional.each_with_index do |name, i|

@@ -55,7 +55,8 @@ module Foil
     # applied), {"NAME" => "value"}; empty before. The values are secrets.
     def outputs = locked { |h| Native.rb_gate_session_outputs(h) }
 
-    # Delivered keys the policy refused, {"PATH" => "blocked"}.
+    # Delivered keys the policy refused, {"PATH" => "blocked"} (the core's view, as in every
+    # binding).
     def refused = locked { |h| Native.rb_gate_session_refused(h) }
 
     # Poll once; returns the status.

@@ -117,34 +117,13 @@ module Foil
     Native.gate_delivery_key_id([raw_public_key].pack("m0").tr("+/", "-_").delete("="))
   end
 
-  ENVELOPE_FIELDS = { ephemeral_public_key: 32, salt: 32, iv: 12, tag: 16, key_id: nil, ciphertext: nil }.freeze
-  private_constant :ENVELOPE_FIELDS
-
-  # Check an encrypted delivery envelope's shape (version, algorithm, field lengths); returns it
-  # as a Hash. Foil::ValidationError names the field.
+  # Check an encrypted delivery envelope's shape (version, algorithm, field lengths): the
+  # core's checks (foil_gate_delivery_envelope_validate). Returns it as a Hash;
+  # Foil::ValidationError names the field.
   def validate_encrypted_gate_delivery_envelope(value)
-    fail_field = lambda do |field, issue|
-      name = ["encrypted_delivery", field].compact.join(".")
-      raise ValidationError.new("#{name} #{issue}", code: "client.invalid_argument",
-                                field_errors: [{ name: name, issue: issue }])
-    end
-    env = begin
-      JSON.parse(json_object(value, "envelope"), symbolize_names: true, max_nesting: false)
-    rescue JSON::ParserError
-      nil
-    end
-    fail_field.call(nil, "must be a JSON object") unless env.is_a?(Hash)
-    fail_field.call("version", "must be 1") unless env[:version] == GATE_DELIVERY_VERSION
-    fail_field.call("algorithm", "must be #{GATE_DELIVERY_ALGORITHM}") unless env[:algorithm] == GATE_DELIVERY_ALGORITHM
-    ENVELOPE_FIELDS.each do |field, size|
-      text = env[field]
-      fail_field.call(field, "is required") unless text.is_a?(String) && !text.empty?
-      next unless size
-
-      raw = text.tr("-_", "+/").unpack1("m") if text.match?(/\A[A-Za-z0-9_-]+={0,2}\z/)
-      fail_field.call(field, "must be #{size} bytes") unless raw && raw.bytesize == size
-    end
-    env
+    text = json_object(value, "envelope")
+    Native.gate_delivery_envelope_validate(text)
+    JSON.parse(text, symbolize_names: true, max_nesting: false)
   end
 
   # Encrypt payload ({version: 1, outputs: {...}, ack_token?:}) to delivery; the envelope Hash.
