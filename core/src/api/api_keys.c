@@ -1,5 +1,5 @@
 /* Organization API key endpoints: create, list, iterate, update, revoke, rotate. */
-#include "contract.h"
+#include "contract/values.h"
 #include "iterator.h"
 #include "validate.h"
 

@@ -2,7 +2,7 @@
  * checked against the operation table (operations.def), then handed to the same typed
  * function the C API offers, so validation and behaviour are the typed API's. */
 #include "crypto/delivery_internal.h"
-#include "http/request.h"
+#include "result.h"
 #include "validate.h"
 
 #include <math.h>
@@ -281,7 +281,7 @@ static foil_status_t call_CONSUME_GATE_LOGIN_SESSION(ARGS) {
 typedef foil_status_t (*call_fn)(foil_client_t *, const call_args *, foil_result_t **);
 static const call_fn calls[FOIL_OP__COUNT] = {
 #define FOIL_OPERATION(id, method, path, auth, name, sdk_name, params) [FOIL_OP_##id] = call_##id,
-#include "operations.def"
+#include "contract/operations.def"
 #undef FOIL_OPERATION
 };
 
@@ -434,17 +434,11 @@ static foil_status_t find_operation(const char *operation, foil_op_t *out) {
     return FOIL_OK;
 }
 
-/* On failure, hand the caller a copy of the calling thread's error record. */
-static foil_status_t finish(foil_status_t st, foil_error_t **error_out) {
-    if (st != FOIL_OK && error_out) foil_error_copy(foil_last_error(), error_out);
-    return st;
-}
-
 foil_status_t foil_call(foil_client_t *client, const char *operation, const char *params_json,
                         foil_result_t **out, foil_error_t **error_out) {
     if (error_out) *error_out = NULL;
     foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return finish(st, error_out);
+    if (st != FOIL_OK) return foil_error_out(st, error_out);
     *out = NULL;
     foil_op_t op = FOIL_OP__COUNT;
     cJSON *root = NULL;
@@ -459,14 +453,14 @@ foil_status_t foil_call(foil_client_t *client, const char *operation, const char
         foil_result_free(*out);
         *out = NULL;
     }
-    return finish(st, error_out);
+    return foil_error_out(st, error_out);
 }
 
 foil_status_t foil_call_iter(foil_client_t *client, const char *operation, const char *params_json,
                              foil_iter_t **out, foil_error_t **error_out) {
     if (error_out) *error_out = NULL;
     foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return finish(st, error_out);
+    if (st != FOIL_OK) return foil_error_out(st, error_out);
     *out = NULL;
     foil_op_t op = FOIL_OP__COUNT;
     cJSON *root = NULL;
@@ -474,7 +468,7 @@ foil_status_t foil_call_iter(foil_client_t *client, const char *operation, const
     int limit = 0;
     if ((st = foil_check_client(client)) != FOIL_OK ||
         (st = find_operation(operation, &op)) != FOIL_OK)
-        return finish(st, error_out);
+        return foil_error_out(st, error_out);
     iter_fn iter = iters[op];
     if (!iter)
         st = foil_fail_field(FOIL_E_INVALID_ARGUMENT, "operation", "is not a paginated list",
@@ -493,5 +487,5 @@ foil_status_t foil_call_iter(foil_client_t *client, const char *operation, const
             st = iter(client, &a, limit, out);
     }
     foil_json_wipe_delete(root);
-    return finish(st, error_out);
+    return foil_error_out(st, error_out);
 }

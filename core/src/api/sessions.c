@@ -1,6 +1,6 @@
 /* Sessions endpoints: list, iterate, get, attach / clear the client user. */
 #include "iterator.h"
-#include "contract.h"
+#include "contract/values.h"
 #include "validate.h"
 
 static foil_status_t list_request(int limit, const char *verdict, const char *search,

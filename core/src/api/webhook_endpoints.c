@@ -1,6 +1,6 @@
 /* Webhook endpoint and event endpoints of an organization. */
 #include "iterator.h"
-#include "contract.h"
+#include "contract/values.h"
 #include "validate.h"
 
 static const char *const endpoint_statuses[] = {"active", "disabled", NULL};
