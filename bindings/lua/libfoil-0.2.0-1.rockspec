@@ -44,6 +44,7 @@ build = {
                "core/src/api/gate_services.c",
                "core/src/api/gate_sessions.c",
                "core/src/api/iterator.c",
+               "core/src/api/lists.c",
                "core/src/api/models.c",
                "core/src/api/organizations.c",
                "core/src/api/result.c",
