@@ -503,6 +503,11 @@ foil_status_t foil_error_copy(const foil_error_t *e, foil_error_t **out) {
     return FOIL_OK;
 }
 
+foil_status_t foil_error_out(foil_status_t st, foil_error_t **error_out) {
+    if (st != FOIL_OK && error_out) foil_error_copy(foil_last_error(), error_out);
+    return st;
+}
+
 void foil_error_free(foil_error_t *e) {
     if (!e || !e->owned) return; /* a thread's own record is never freed by hand */
     error_reset(e);

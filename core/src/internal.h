@@ -45,6 +45,9 @@ foil_status_t foil_fail_http(int http_status, const char *body, size_t body_len,
 foil_status_t foil_fail_transport(foil_status_t status, const char *what);
 /* Status for an HTTP status code (401 -> FOIL_E_AUTHENTICATION, ...). */
 foil_status_t foil_status_for_http(int http_status);
+/* `st`, after handing the caller (error_out non-NULL) an owned copy of the calling
+ * thread's error record when st is a failure: for calls with an error_out parameter. */
+foil_status_t foil_error_out(foil_status_t st, foil_error_t **error_out);
 
 /* --- strings ---------------------------------------------------------------- */
 char *foil_strdup(const char *s); /* NULL-safe; NULL on NULL or no memory */

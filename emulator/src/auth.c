@@ -61,9 +61,3 @@ int emu_require_secret(emu_request_t *req, emu_response_t *resp, const char *sco
     pthread_mutex_unlock(&emu->lock);
     return 1;
 }
-
-int emu_org_visible(foil_emulator_t *emu, const char *caller_org, const char *org_id) {
-    if (strcmp(caller_org, org_id) == 0) return 1;
-    emu_org_t *o = emu_org_find(emu, org_id);
-    return o && strcmp(o->parent_id, caller_org) == 0;
-}

@@ -200,8 +200,6 @@ const char *emu_bearer(const emu_request_t *req);
 /* Checks a secret key with `scope`; fills req->org_id/key_id. Answers 401/403 and returns
  * 0 on failure, 1 on success. */
 int emu_require_secret(emu_request_t *req, emu_response_t *resp, const char *scope);
-/* 1 when the key's organization may act on organization `org_id` (its own or a child). */
-int emu_org_visible(foil_emulator_t *emu, const char *caller_org, const char *org_id);
 
 /* ---- state -------------------------------------------------------------------------- */
 
@@ -369,16 +367,20 @@ struct foil_emulator {
 
 /* ---- per-concept modules ------------------------------------------------------------ */
 
-/* organizations.c */
+/* org_store.c */
+emu_org_t *emu_org_new(foil_emulator_t *emu, const char *name, const char *slug,
+                       const char *parent);
 emu_org_t *emu_org_find(foil_emulator_t *emu, const char *id);
 foil_status_t emu_org_create_demo(foil_emulator_t *emu);
-/* api_keys.c */
+void emu_org_free(void *p);
+/* 1 when the key's organization may act on organization `org_id` (its own or a child). */
+int emu_org_visible(foil_emulator_t *emu, const char *caller_org, const char *org_id);
+/* key_store.c */
 emu_api_key_t *emu_api_key_new(foil_emulator_t *emu, const char *org_id, const char *name,
                                int secret, int live, cJSON *scopes);
 emu_api_key_t *emu_api_key_find_by_value(foil_emulator_t *emu, const char *value);
 void emu_api_key_free(void *p);
 int emu_api_key_has_scope(const emu_api_key_t *k, const char *scope);
-void emu_org_free(void *p);
 /* registry.c */
 foil_status_t emu_registry_init(foil_emulator_t *emu);
 emu_service_t *emu_service_find(foil_emulator_t *emu, const char *id);
@@ -409,9 +411,14 @@ foil_status_t emu_login_approve(foil_emulator_t *emu, const char *id, char **cod
 foil_status_t emu_login_deny(foil_emulator_t *emu, const char *id);
 emu_agent_token_t *emu_agent_token_issue(foil_emulator_t *emu, const char *service_id,
                                          const char *account_id, const char *account_name);
-/* sessions_seed.c */
+/* seed_ids.c: ids of the seeded items (-1: not one of them) */
+#define EMU_TAG_SESSION 0x5e55
+#define EMU_TAG_FINGERPRINT 0xf1f1
 int emu_session_index(const foil_emulator_t *emu, const char *sid, uint64_t *index);
 void emu_session_id_at(const foil_emulator_t *emu, uint64_t index, char out[EMU_ID_MAX]);
+int emu_fingerprint_index(const foil_emulator_t *emu, const char *vid, uint64_t *index);
+void emu_fingerprint_id_at(const foil_emulator_t *emu, uint64_t index, char out[EMU_ID_MAX]);
+/* sessions_seed.c */
 cJSON *emu_session_summary(foil_emulator_t *emu, uint64_t index);
 const char *emu_session_user_agent(const foil_emulator_t *emu, uint64_t index);
 void emu_session_ip(const foil_emulator_t *emu, uint64_t index, char out[32]);
@@ -420,7 +427,6 @@ cJSON *emu_session_decision(const foil_emulator_t *emu, uint64_t index);
 cJSON *emu_session_request_context(const foil_emulator_t *emu, uint64_t index);
 int64_t emu_session_created_ms(const foil_emulator_t *emu, uint64_t index);
 /* fingerprints_seed.c */
-void emu_fingerprint_id_at(const foil_emulator_t *emu, uint64_t index, char out[EMU_ID_MAX]);
 void emu_fingerprints_free(foil_emulator_t *emu);
 /* sealed_token_mint.c */
 foil_status_t emu_seal_token(foil_emulator_t *emu, uint64_t index, int version,

@@ -106,43 +106,10 @@ const char *foil_emulator_organization_id(const foil_emulator_t *emu) {
     return emu ? emu->org_id : NULL;
 }
 
-foil_status_t foil_emulator_add_secret_key(foil_emulator_t *emu, const char *scopes,
-                                           char **key_out) {
-    if (!key_out) return FOIL_E_INVALID_ARGUMENT;
-    *key_out = NULL;
-    if (!emu || !scopes || !*scopes) return FOIL_E_INVALID_ARGUMENT;
-    cJSON *list = cJSON_CreateArray();
-    char *copy = emu_strdup(scopes);
-    if (!list || !copy) {
-        cJSON_Delete(list);
-        free(copy);
-        return FOIL_E_NOMEM;
-    }
-    char *save = NULL;
-    for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
-        cJSON_AddItemToArray(list, cJSON_CreateString(tok));
-    free(copy);
-    if (cJSON_GetArraySize(list) == 0) {
-        cJSON_Delete(list);
-        return FOIL_E_INVALID_ARGUMENT;
-    }
-    pthread_mutex_lock(&emu->lock);
-    emu_api_key_t *k = emu_api_key_new(emu, emu->org_id, "Test key", 1, 0, list);
-    *key_out = k ? emu_strdup(k->value) : NULL;
-    pthread_mutex_unlock(&emu->lock);
-    return *key_out ? FOIL_OK : FOIL_E_NOMEM;
-}
-
 void foil_emulator_stats(const foil_emulator_t *emu, foil_emulator_stats_t *out) {
     if (!out) return;
     memset(out, 0, sizeof(*out));
     if (!emu) return;
     out->requests = atomic_load(&((foil_emulator_t *)emu)->stat_requests);
     out->connections = atomic_load(&((foil_emulator_t *)emu)->stat_connections);
-}
-
-void foil_emulator_string_free(char *s) {
-    if (!s) return;
-    sodium_memzero(s, strlen(s));
-    free(s);
 }

@@ -7,21 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define TAG_FINGERPRINT 0xf1f1
 #define YEAR_MS (365LL * 24 * 3600 * 1000)
 #define ACTIVITY_MAX 10
-
-void emu_fingerprint_id_at(const foil_emulator_t *emu, uint64_t index, char out[EMU_ID_MAX]) {
-    memcpy(out, "vid_", 4);
-    emu_index_id(out + 4, emu->seed, TAG_FINGERPRINT, index);
-}
-
-static int fingerprint_index(const foil_emulator_t *emu, const char *vid, uint64_t *index) {
-    if (strncmp(vid, "vid_", 4) != 0 ||
-        emu_index_from_id(vid + 4, emu->seed, TAG_FINGERPRINT, index) != 0)
-        return -1;
-    return *index < emu->cfg.fingerprint_count ? 0 : -1;
-}
 
 static uint64_t seen_count(const foil_emulator_t *emu, uint64_t f) {
     uint64_t s = emu->cfg.session_count;
@@ -40,7 +27,7 @@ static int64_t first_seen(const foil_emulator_t *emu, uint64_t f) {
 
 static void render_hash_or_null(emu_buf_t *b, const foil_emulator_t *emu, uint64_t f,
                                 uint64_t salt) {
-    uint64_t v = emu_hash3(emu->seed, TAG_FINGERPRINT + salt, f);
+    uint64_t v = emu_hash3(emu->seed, EMU_TAG_FINGERPRINT + salt, f);
     if (v % 7 == 0)
         EMU_BUF_LIT(b, "null");
     else
@@ -72,7 +59,7 @@ static void render_summary(emu_buf_t *b, const foil_emulator_t *emu, uint64_t f)
     }
     EMU_BUF_LIT(b, ",\"ip_address\":");
     emu_buf_string(b, ip);
-    uint64_t r = emu_hash3(emu->seed, TAG_FINGERPRINT + 1, f);
+    uint64_t r = emu_hash3(emu->seed, EMU_TAG_FINGERPRINT + 1, f);
     EMU_BUF_LIT(b, "},\"storage\":{\"cookies\":");
     emu_buf_bool(b, (r & 15) != 0);
     EMU_BUF_LIT(b, ",\"local_storage\":");
@@ -103,7 +90,7 @@ static cJSON *detail(const foil_emulator_t *emu, uint64_t f) {
     if (!j) return NULL;
     cJSON *vec = cJSON_AddArrayToObject(cJSON_AddObjectToObject(j, "components"), "vector");
     for (uint64_t i = 0; i < 8; i++) {
-        uint64_t v = emu_hash3(emu->seed, TAG_FINGERPRINT + 10 + i, f);
+        uint64_t v = emu_hash3(emu->seed, EMU_TAG_FINGERPRINT + 10 + i, f);
         cJSON_AddItemToArray(vec, cJSON_CreateNumber((double)(v % 10000) / 10000.0));
     }
     cJSON *sessions = cJSON_AddArrayToObject(cJSON_AddObjectToObject(j, "activity"), "sessions");
@@ -227,7 +214,7 @@ void emu_h_fingerprints_list(emu_request_t *req, emu_response_t *resp) {
 void emu_h_fingerprints_get(emu_request_t *req, emu_response_t *resp) {
     if (!emu_require_secret(req, resp, "fingerprints:read")) return;
     uint64_t f;
-    if (fingerprint_index(req->emu, req->params[0], &f) != 0) {
+    if (emu_fingerprint_index(req->emu, req->params[0], &f) != 0) {
         emu_respond_not_found(req, resp, "visitor fingerprint", req->params[0]);
         return;
     }

@@ -1,6 +1,7 @@
-/* Small JSON and string helpers shared by the handlers. */
+/* Small JSON and string helpers shared by the handlers and the public API. */
 #include "emu.h"
 
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,12 @@ char *emu_strdup(const char *s) {
     char *d = malloc(n);
     if (d) memcpy(d, s, n);
     return d;
+}
+
+void foil_emulator_string_free(char *s) {
+    if (!s) return;
+    sodium_memzero(s, strlen(s));
+    free(s);
 }
 
 void emu_log(const char *fmt, ...) {

@@ -1,53 +1,9 @@
-/* Organizations: the demo organization and POST/GET/PATCH /v1/organizations. */
+/* POST/GET/PATCH /v1/organizations (the organizations themselves: org_store.c). */
 #include "emu.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void emu_org_free(void *p) {
-    emu_org_t *o = p;
-    if (!o) return;
-    free(o->name);
-    free(o->slug);
-    free(o);
-}
-
-emu_org_t *emu_org_find(foil_emulator_t *emu, const char *id) {
-    for (size_t i = 0; i < emu->orgs.len; i++) {
-        emu_org_t *o = emu->orgs.items[i];
-        if (strcmp(o->id, id) == 0) return o;
-    }
-    return NULL;
-}
-
-static emu_org_t *org_new(foil_emulator_t *emu, const char *name, const char *slug,
-                          const char *parent) {
-    emu_org_t *o = calloc(1, sizeof(*o));
-    if (!o) return NULL;
-    emu_id_new(o->id, sizeof(o->id), "org_");
-    snprintf(o->parent_id, sizeof(o->parent_id), "%s", parent ? parent : "");
-    o->name = emu_strdup(name);
-    o->slug = emu_strdup(slug);
-    o->created_ms = o->updated_ms = emu_now_ms();
-    if (!o->name || !o->slug || emu_vec_push(&emu->orgs, o) != 0) {
-        emu_org_free(o);
-        return NULL;
-    }
-    return o;
-}
-
-foil_status_t emu_org_create_demo(foil_emulator_t *emu) {
-    emu_org_t *o = org_new(emu, "Emulator Demo", "emulator-demo", NULL);
-    if (!o) return FOIL_E_NOMEM;
-    snprintf(emu->org_id, sizeof(emu->org_id), "%s", o->id);
-    cJSON *scopes = cJSON_CreateArray();
-    cJSON_AddItemToArray(scopes, cJSON_CreateString("*"));
-    emu_api_key_t *k = emu_api_key_new(emu, o->id, "Emulator demo key", 1, 0, scopes);
-    if (!k) return FOIL_E_NOMEM;
-    snprintf(emu->secret_key, sizeof(emu->secret_key), "%s", k->value);
-    return FOIL_OK;
-}
 
 static cJSON *org_json(const emu_org_t *o) {
     cJSON *j = cJSON_CreateObject();
@@ -96,7 +52,7 @@ void emu_h_org_create(emu_request_t *req, emu_response_t *resp) {
             goto done;
         }
     }
-    emu_org_t *o = org_new(emu, name, slug, req->org_id);
+    emu_org_t *o = emu_org_new(emu, name, slug, req->org_id);
     cJSON *j = o ? org_json(o) : NULL;
     pthread_mutex_unlock(&emu->lock);
     if (j)

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define TAG_SESSION 0x5e55
 #define TAG_EVENT 0xe7e7
 #define SESSION_SPACING_MS 45000
 #define MAX_SEARCH_SCAN 2000000
@@ -35,18 +34,7 @@ static const char *const SCREENS[] = {"1440x900", "1920x1080", "1280x800",
                                       "390x844",  "800x600",   "1024x768"};
 
 static uint64_t h(const foil_emulator_t *emu, uint64_t index, uint64_t salt) {
-    return emu_hash3(emu->seed, TAG_SESSION + salt, index);
-}
-
-void emu_session_id_at(const foil_emulator_t *emu, uint64_t index, char out[EMU_ID_MAX]) {
-    memcpy(out, "sid_", 4);
-    emu_index_id(out + 4, emu->seed, TAG_SESSION, index);
-}
-
-int emu_session_index(const foil_emulator_t *emu, const char *sid, uint64_t *index) {
-    if (strncmp(sid, "sid_", 4) != 0) return -1;
-    if (emu_index_from_id(sid + 4, emu->seed, TAG_SESSION, index) != 0) return -1;
-    return *index < emu->cfg.session_count ? 0 : -1;
+    return emu_hash3(emu->seed, EMU_TAG_SESSION + salt, index);
 }
 
 int64_t emu_session_created_ms(const foil_emulator_t *emu, uint64_t index) {

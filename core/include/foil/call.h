@@ -51,9 +51,8 @@ FOIL_API foil_status_t foil_call(foil_client_t *client, const char *operation,
                                  const char *params_json, foil_result_t **out,
                                  foil_error_t **error_out);
 
-/* An iterator over every item of a cursor-paginated list operation (sessions.list,
- * fingerprints.list, organizations.api_keys.list, webhooks.list_endpoints,
- * webhooks.list_events; see foil_operation_paginated()). params_json as for foil_call()
+/* An iterator over every item of a cursor-paginated list operation (one for which
+ * foil_operation_paginated() is 1, such as sessions.list). params_json as for foil_call()
  * without "cursor": "limit" is the page size. Other operations are
  * FOIL_E_INVALID_ARGUMENT (field "operation"). error_out as for foil_call(); page
  * fetches report through foil_iter_next(). */

@@ -1,6 +1,6 @@
 /* Organization API key endpoints: create, list, iterate, update, revoke, rotate. */
-#include "contract.h"
-#include "iterator.h"
+#include "contract/values.h"
+#include "lists.h"
 #include "validate.h"
 
 #include <string.h>
@@ -67,35 +67,15 @@ foil_status_t foil_api_keys_create(foil_client_t *client, const char *organizati
 
 foil_status_t foil_api_keys_list(foil_client_t *client, const char *organization_id, int limit,
                                  const char *cursor, foil_page_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    foil_int_text_t limit_text;
-    const char *limit_value = NULL;
-    if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = foil_check_required(organization_id, "organization_id")) != FOIL_OK ||
-        (st = foil_check_limit(limit, &limit_text, &limit_value)) != FOIL_OK)
-        return st;
-    foil_request_t req = {.op = FOIL_OP_LIST_API_KEYS, .path_args = {organization_id}};
-    foil_request_query(&req, "limit", limit_value);
-    foil_request_query(&req, "cursor", cursor);
-    return foil_request_page(client, &req, out);
+    const foil_list_arg_t args[] = {
+        {"organization_id", organization_id}, {"cursor", cursor}, {NULL, NULL}};
+    return foil_list_page(client, FOIL_OP_LIST_API_KEYS, limit, args, out);
 }
 
 foil_status_t foil_api_keys_iter(foil_client_t *client, const char *organization_id, int limit,
                                  foil_iter_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    foil_int_text_t limit_text;
-    const char *limit_value = NULL;
-    if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = foil_check_required(organization_id, "organization_id")) != FOIL_OK ||
-        (st = foil_check_limit(limit, &limit_text, &limit_value)) != FOIL_OK)
-        return st;
-    foil_request_t req = {.op = FOIL_OP_LIST_API_KEYS, .path_args = {organization_id}};
-    foil_request_query(&req, "limit", limit_value);
-    return foil_iter_create(client, &req, out);
+    const foil_list_arg_t args[] = {{"organization_id", organization_id}, {NULL, NULL}};
+    return foil_list_iter(client, FOIL_OP_LIST_API_KEYS, limit, args, out);
 }
 
 foil_status_t foil_api_keys_update(foil_client_t *client, const char *organization_id,

@@ -2,7 +2,7 @@
  * checked against the operation table (operations.def), then handed to the same typed
  * function the C API offers, so validation and behaviour are the typed API's. */
 #include "crypto/delivery_internal.h"
-#include "http/request.h"
+#include "lists.h"
 #include "validate.h"
 
 #include <math.h>
@@ -85,15 +85,10 @@ static foil_status_t body_text(const call_args *a, bool need_one, char **out) {
     return st;
 }
 
-/* --- one adapter per operation: call_<ID> (a missing one does not compile) ------- */
+/* --- one adapter per operation that is not a paginated list: call_<ID> ------------ */
 
 #define ARGS foil_client_t *c, const call_args *a, foil_result_t **out
 #define S(name) str(a, name)
-
-/* A typed list's page as a result (the whole body). */
-static foil_status_t page_result(foil_status_t st, foil_page_t *page, foil_result_t **out) {
-    return st == FOIL_OK ? foil_result_from_page(page, out) : st;
-}
 
 /* Run a typed function that takes a JSON body text, then wipe and free the text. */
 typedef foil_status_t (*with_body_fn)(foil_client_t *, const call_args *, const char *,
@@ -106,14 +101,6 @@ static foil_status_t with_body(ARGS, bool need_one, with_body_fn fn) {
     return st;
 }
 
-static foil_status_t call_LIST_SESSIONS(ARGS) {
-    int limit = 0;
-    foil_page_t *page = NULL;
-    foil_status_t st = limit_arg(a, &limit);
-    if (st == FOIL_OK)
-        st = foil_sessions_list(c, limit, S("cursor"), S("verdict"), S("search"), &page);
-    return page_result(st, page, out);
-}
 static foil_status_t call_GET_SESSION(ARGS) {
     return foil_sessions_get(c, S("session_id"), out);
 }
@@ -121,14 +108,6 @@ static foil_status_t call_UPDATE_SESSION(ARGS) {
     const char *user = S("client_user_id"); /* required: a string, or null to clear */
     return user ? foil_sessions_attach_client_user(c, S("session_id"), user, out)
                 : foil_sessions_clear_client_user(c, S("session_id"), out);
-}
-static foil_status_t call_LIST_FINGERPRINTS(ARGS) {
-    int limit = 0;
-    foil_page_t *page = NULL;
-    foil_status_t st = limit_arg(a, &limit);
-    if (st == FOIL_OK)
-        st = foil_fingerprints_list(c, limit, S("cursor"), S("search"), S("sort"), &page);
-    return page_result(st, page, out);
 }
 static foil_status_t call_GET_FINGERPRINT(ARGS) {
     return foil_fingerprints_get(c, S("visitor_id"), out);
@@ -147,13 +126,6 @@ static foil_status_t update_organization(BODY_ARGS) {
 static foil_status_t call_UPDATE_ORGANIZATION(ARGS) {
     return with_body(c, a, out, true, update_organization);
 }
-static foil_status_t call_LIST_API_KEYS(ARGS) {
-    int limit = 0;
-    foil_page_t *page = NULL;
-    foil_status_t st = limit_arg(a, &limit);
-    if (st == FOIL_OK) st = foil_api_keys_list(c, S("organization_id"), limit, S("cursor"), &page);
-    return page_result(st, page, out);
-}
 static foil_status_t create_api_key(BODY_ARGS) {
     return foil_api_keys_create(c, S("organization_id"), body, out);
 }
@@ -171,14 +143,6 @@ static foil_status_t call_UPDATE_API_KEY(ARGS) {
 }
 static foil_status_t call_ROTATE_API_KEY(ARGS) {
     return foil_api_keys_rotate(c, S("organization_id"), S("key_id"), out);
-}
-static foil_status_t call_LIST_WEBHOOK_ENDPOINTS(ARGS) {
-    int limit = 0;
-    foil_page_t *page = NULL;
-    foil_status_t st = limit_arg(a, &limit);
-    if (st == FOIL_OK)
-        st = foil_webhooks_list_endpoints(c, S("organization_id"), limit, S("cursor"), &page);
-    return page_result(st, page, out);
 }
 static foil_status_t create_endpoint(BODY_ARGS) {
     return foil_webhooks_create_endpoint(c, S("organization_id"), body, out);
@@ -200,15 +164,6 @@ static foil_status_t call_ROTATE_WEBHOOK_SECRET(ARGS) {
 }
 static foil_status_t call_SEND_TEST_WEBHOOK(ARGS) {
     return foil_webhooks_send_test(c, S("organization_id"), S("endpoint_id"), out);
-}
-static foil_status_t call_LIST_EVENTS(ARGS) {
-    int limit = 0;
-    foil_page_t *page = NULL;
-    foil_status_t st = limit_arg(a, &limit);
-    if (st == FOIL_OK)
-        st = foil_webhooks_list_events(c, S("organization_id"), limit, S("cursor"),
-                                       S("endpoint_id"), S("type"), &page);
-    return page_result(st, page, out);
 }
 static foil_status_t call_RETRIEVE_EVENT(ARGS) {
     return foil_webhooks_retrieve_event(c, S("organization_id"), S("event_id"), out);
@@ -275,40 +230,73 @@ static foil_status_t call_CONSUME_GATE_LOGIN_SESSION(ARGS) {
     return foil_gate_login_sessions_consume(c, S("code"), out);
 }
 
+/* The list's string parameters (path and query) as given, for lists.c. */
+static void list_args(const call_args *a, foil_list_arg_t args[MAX_PARAMS + 1]) {
+    size_t n = 0;
+    for (size_t i = 0; a->op->params[i].name; i++)
+        if (a->op->params[i].type == FOIL_PARAM_STRING)
+            args[n++] = (foil_list_arg_t){a->op->params[i].name, str(a, a->op->params[i].name)};
+    args[n] = (foil_list_arg_t){NULL, NULL};
+}
+
+/* A paginated list's page as a result (the whole body, pagination included). */
+static foil_status_t call_list(foil_client_t *c, foil_op_t op, const call_args *a, int limit,
+                               foil_result_t **out) {
+    foil_list_arg_t args[MAX_PARAMS + 1];
+    list_args(a, args);
+    foil_page_t *page = NULL;
+    foil_status_t st = foil_list_page(c, op, limit, args, &page);
+    return st == FOIL_OK ? foil_result_from_page(page, out) : st;
+}
+
+/* The paginated lists have no entry: call_list serves them all from the table. An
+ * operation without either is an error (tests/integration/test_call.c calls each one). */
 typedef foil_status_t (*call_fn)(foil_client_t *, const call_args *, foil_result_t **);
 static const call_fn calls[FOIL_OP__COUNT] = {
-#define FOIL_OPERATION(id, method, path, auth, name, sdk_name, params) [FOIL_OP_##id] = call_##id,
-#include "operations.def"
-#undef FOIL_OPERATION
+    [FOIL_OP_GET_SESSION] = call_GET_SESSION,
+    [FOIL_OP_UPDATE_SESSION] = call_UPDATE_SESSION,
+    [FOIL_OP_GET_FINGERPRINT] = call_GET_FINGERPRINT,
+    [FOIL_OP_CREATE_ORGANIZATION] = call_CREATE_ORGANIZATION,
+    [FOIL_OP_GET_ORGANIZATION] = call_GET_ORGANIZATION,
+    [FOIL_OP_UPDATE_ORGANIZATION] = call_UPDATE_ORGANIZATION,
+    [FOIL_OP_CREATE_API_KEY] = call_CREATE_API_KEY,
+    [FOIL_OP_REVOKE_API_KEY] = call_REVOKE_API_KEY,
+    [FOIL_OP_UPDATE_API_KEY] = call_UPDATE_API_KEY,
+    [FOIL_OP_ROTATE_API_KEY] = call_ROTATE_API_KEY,
+    [FOIL_OP_CREATE_WEBHOOK_ENDPOINT] = call_CREATE_WEBHOOK_ENDPOINT,
+    [FOIL_OP_UPDATE_WEBHOOK_ENDPOINT] = call_UPDATE_WEBHOOK_ENDPOINT,
+    [FOIL_OP_DISABLE_WEBHOOK_ENDPOINT] = call_DISABLE_WEBHOOK_ENDPOINT,
+    [FOIL_OP_ROTATE_WEBHOOK_SECRET] = call_ROTATE_WEBHOOK_SECRET,
+    [FOIL_OP_SEND_TEST_WEBHOOK] = call_SEND_TEST_WEBHOOK,
+    [FOIL_OP_RETRIEVE_EVENT] = call_RETRIEVE_EVENT,
+    [FOIL_OP_LIST_GATE_REGISTRY] = call_LIST_GATE_REGISTRY,
+    [FOIL_OP_GET_GATE_REGISTRY_SERVICE] = call_GET_GATE_REGISTRY_SERVICE,
+    [FOIL_OP_LIST_GATE_SERVICES] = call_LIST_GATE_SERVICES,
+    [FOIL_OP_CREATE_GATE_SERVICE] = call_CREATE_GATE_SERVICE,
+    [FOIL_OP_GET_GATE_SERVICE] = call_GET_GATE_SERVICE,
+    [FOIL_OP_UPDATE_GATE_SERVICE] = call_UPDATE_GATE_SERVICE,
+    [FOIL_OP_DISABLE_GATE_SERVICE] = call_DISABLE_GATE_SERVICE,
+    [FOIL_OP_CREATE_GATE_SESSION] = call_CREATE_GATE_SESSION,
+    [FOIL_OP_POLL_GATE_SESSION] = call_POLL_GATE_SESSION,
+    [FOIL_OP_ACK_GATE_SESSION] = call_ACK_GATE_SESSION,
+    [FOIL_OP_CREATE_GATE_LOGIN_SESSION] = call_CREATE_GATE_LOGIN_SESSION,
+    [FOIL_OP_VERIFY_GATE_AGENT_TOKEN] = call_VERIFY_GATE_AGENT_TOKEN,
+    [FOIL_OP_REVOKE_GATE_AGENT_TOKEN] = call_REVOKE_GATE_AGENT_TOKEN,
+    [FOIL_OP_CONSUME_GATE_LOGIN_SESSION] = call_CONSUME_GATE_LOGIN_SESSION,
 };
 
-/* --- iterators over the paginated lists ----------------------------------------- */
-
-#define ITER_ARGS foil_client_t *c, const call_args *a, int limit, foil_iter_t **out
-
-static foil_status_t iter_sessions(ITER_ARGS) {
-    return foil_sessions_iter(c, limit, S("verdict"), S("search"), out);
+static foil_status_t dispatch(foil_client_t *c, foil_op_t op, const call_args *a,
+                              foil_result_t **out) {
+    if (foil_operation_paginated(op)) {
+        int limit = 0;
+        foil_status_t st = limit_arg(a, &limit);
+        return st == FOIL_OK ? call_list(c, op, a, limit, out) : st;
+    }
+    if (!calls[op]) /* a new operation in the table without its adapter here */
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "operation", "has no adapter in call.c",
+                               NULL, foil_operation_get(op)->sdk_name);
+    return calls[op](c, a, out);
 }
-static foil_status_t iter_fingerprints(ITER_ARGS) {
-    return foil_fingerprints_iter(c, limit, S("search"), S("sort"), out);
-}
-static foil_status_t iter_api_keys(ITER_ARGS) {
-    return foil_api_keys_iter(c, S("organization_id"), limit, out);
-}
-static foil_status_t iter_endpoints(ITER_ARGS) {
-    return foil_webhooks_iter_endpoints(c, S("organization_id"), limit, out);
-}
-static foil_status_t iter_events(ITER_ARGS) {
-    return foil_webhooks_iter_events(c, S("organization_id"), limit, S("endpoint_id"), S("type"),
-                                     out);
-}
-
-typedef foil_status_t (*iter_fn)(foil_client_t *, const call_args *, int, foil_iter_t **);
-static const iter_fn iters[FOIL_OP__COUNT] = {
-    [FOIL_OP_LIST_SESSIONS] = iter_sessions, [FOIL_OP_LIST_FINGERPRINTS] = iter_fingerprints,
-    [FOIL_OP_LIST_API_KEYS] = iter_api_keys, [FOIL_OP_LIST_WEBHOOK_ENDPOINTS] = iter_endpoints,
-    [FOIL_OP_LIST_EVENTS] = iter_events,
-};
 
 /* --- checking params_json against the table ------------------------------------ */
 
@@ -431,17 +419,32 @@ static foil_status_t find_operation(const char *operation, foil_op_t *out) {
     return FOIL_OK;
 }
 
-/* On failure, hand the caller a copy of the calling thread's error record. */
-static foil_status_t finish(foil_status_t st, foil_error_t **error_out) {
-    if (st != FOIL_OK && error_out) foil_error_copy(foil_last_error(), error_out);
-    return st;
+/* foil_call_iter on an operation that is not a paginated list: the error names them all
+ * (from the table). */
+static foil_status_t paginated_only(const char *operation) {
+    char expected[256] = "";
+    size_t count = foil_operation_count(), listed = 0, total = 0;
+    for (size_t i = 0; i < count; i++)
+        total += (size_t)foil_operation_paginated(i);
+    for (size_t i = 0; i < count; i++) {
+        if (!foil_operation_paginated(i)) continue;
+        size_t used = strlen(expected);
+        listed++;
+        snprintf(expected + used, sizeof expected - used, "%s%s",
+                 listed == 1       ? ""
+                 : listed == total ? " or "
+                                   : ", ",
+                 foil_operation_sdk_name(i));
+    }
+    return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "operation", "is not a paginated list",
+                           expected, operation);
 }
 
 foil_status_t foil_call(foil_client_t *client, const char *operation, const char *params_json,
                         foil_result_t **out, foil_error_t **error_out) {
     if (error_out) *error_out = NULL;
     foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return finish(st, error_out);
+    if (st != FOIL_OK) return foil_error_out(st, error_out);
     *out = NULL;
     foil_op_t op = FOIL_OP__COUNT;
     cJSON *root = NULL;
@@ -450,20 +453,20 @@ foil_status_t foil_call(foil_client_t *client, const char *operation, const char
         (st = find_operation(operation, &op)) == FOIL_OK &&
         (st = parse_params(foil_operation_get(op), params_json, &root, &a)) == FOIL_OK &&
         (st = check_required(&a)) == FOIL_OK)
-        st = calls[op](client, &a, out);
+        st = dispatch(client, op, &a, out);
     foil_json_wipe_delete(root); /* it may hold tokens */
     if (st != FOIL_OK) {
         foil_result_free(*out);
         *out = NULL;
     }
-    return finish(st, error_out);
+    return foil_error_out(st, error_out);
 }
 
 foil_status_t foil_call_iter(foil_client_t *client, const char *operation, const char *params_json,
                              foil_iter_t **out, foil_error_t **error_out) {
     if (error_out) *error_out = NULL;
     foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return finish(st, error_out);
+    if (st != FOIL_OK) return foil_error_out(st, error_out);
     *out = NULL;
     foil_op_t op = FOIL_OP__COUNT;
     cJSON *root = NULL;
@@ -471,13 +474,9 @@ foil_status_t foil_call_iter(foil_client_t *client, const char *operation, const
     int limit = 0;
     if ((st = foil_check_client(client)) != FOIL_OK ||
         (st = find_operation(operation, &op)) != FOIL_OK)
-        return finish(st, error_out);
-    iter_fn iter = iters[op];
-    if (!iter)
-        st = foil_fail_field(FOIL_E_INVALID_ARGUMENT, "operation", "is not a paginated list",
-                             "sessions.list, fingerprints.list, organizations.api_keys.list, "
-                             "webhooks.list_endpoints or webhooks.list_events",
-                             operation);
+        return foil_error_out(st, error_out);
+    if (!foil_operation_paginated(op))
+        st = paginated_only(operation);
     else if ((st = parse_params(foil_operation_get(op), params_json, &root, &a)) == FOIL_OK &&
              (st = check_required(&a)) == FOIL_OK) {
         if (arg(&a, "cursor"))
@@ -486,9 +485,12 @@ foil_status_t foil_call_iter(foil_client_t *client, const char *operation, const
                                 "no cursor: iterators start at "
                                 "the first page",
                                 NULL);
-        else if ((st = limit_arg(&a, &limit)) == FOIL_OK)
-            st = iter(client, &a, limit, out);
+        else if ((st = limit_arg(&a, &limit)) == FOIL_OK) {
+            foil_list_arg_t args[MAX_PARAMS + 1];
+            list_args(&a, args);
+            st = foil_list_iter(client, op, limit, args, out);
+        }
     }
     foil_json_wipe_delete(root);
-    return finish(st, error_out);
+    return foil_error_out(st, error_out);
 }

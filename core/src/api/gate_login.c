@@ -1,6 +1,6 @@
 /* Gate dashboard login sessions (create, consume) and agent tokens (verify, revoke). */
 #include "crypto/delivery_internal.h"
-#include "http/request.h"
+#include "result.h"
 #include "validate.h"
 
 /* {"<name>": value}. The body may hold a secret, so callers free it with

@@ -1,5 +1,5 @@
 /* Public Gate registry endpoints: list, get. */
-#include "http/request.h"
+#include "result.h"
 #include "validate.h"
 
 foil_status_t foil_gate_registry_list(foil_client_t *client, foil_result_t **out) {

@@ -1,5 +1,5 @@
 /* Organization-owned Gate service endpoints: list, get, create, update, disable. */
-#include "http/request.h"
+#include "result.h"
 #include "validate.h"
 
 static const foil_body_field_t env_var_fields[] = {

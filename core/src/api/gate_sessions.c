@@ -1,6 +1,6 @@
 /* Gate signup-session operations: create, poll, acknowledge. */
 #include "crypto/delivery_internal.h"
-#include "http/request.h"
+#include "result.h"
 #include "validate.h"
 
 foil_status_t foil_gate_sessions_create(foil_client_t *client, const char *service_id,

@@ -2,7 +2,7 @@
 #ifndef FOIL_ITERATOR_H
 #define FOIL_ITERATOR_H
 
-#include "http/request.h"
+#include "result.h"
 
 /* Copies the template (path args, query) and retains the client. */
 foil_status_t foil_iter_create(foil_client_t *client, const foil_request_t *tmpl,

@@ -1,6 +1,6 @@
 /* Organization endpoints: create, get, update. */
-#include "http/request.h"
-#include "contract.h"
+#include "result.h"
+#include "contract/values.h"
 #include "validate.h"
 
 static const foil_body_field_t update_fields[] = {

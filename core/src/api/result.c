@@ -1,5 +1,5 @@
 /* foil_result_t and foil_page_t: owned API responses. */
-#include "http/request.h"
+#include "result.h"
 
 #include <stdlib.h>
 

@@ -1,46 +1,18 @@
 /* Sessions endpoints: list, iterate, get, attach / clear the client user. */
-#include "iterator.h"
-#include "contract.h"
+#include "lists.h"
 #include "validate.h"
-
-static foil_status_t list_request(int limit, const char *verdict, const char *search,
-                                  foil_int_text_t *limit_text, foil_request_t *req) {
-    const char *limit_value = NULL;
-    foil_status_t st = foil_check_limit(limit, limit_text, &limit_value);
-    if (st == FOIL_OK) st = foil_check_enum(verdict, "verdict", foil_values_session_verdicts);
-    if (st != FOIL_OK) return st;
-    *req = (foil_request_t){.op = FOIL_OP_LIST_SESSIONS};
-    foil_request_query(req, "limit", limit_value);
-    foil_request_query(req, "verdict", verdict);
-    foil_request_query(req, "search", search);
-    return FOIL_OK;
-}
 
 foil_status_t foil_sessions_list(foil_client_t *client, int limit, const char *cursor,
                                  const char *verdict, const char *search, foil_page_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    foil_int_text_t limit_text;
-    foil_request_t req;
-    if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = list_request(limit, verdict, search, &limit_text, &req)) != FOIL_OK)
-        return st;
-    foil_request_query(&req, "cursor", cursor);
-    return foil_request_page(client, &req, out);
+    const foil_list_arg_t args[] = {
+        {"cursor", cursor}, {"verdict", verdict}, {"search", search}, {NULL, NULL}};
+    return foil_list_page(client, FOIL_OP_LIST_SESSIONS, limit, args, out);
 }
 
 foil_status_t foil_sessions_iter(foil_client_t *client, int limit, const char *verdict,
                                  const char *search, foil_iter_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    foil_int_text_t limit_text;
-    foil_request_t req;
-    if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = list_request(limit, verdict, search, &limit_text, &req)) != FOIL_OK)
-        return st;
-    return foil_iter_create(client, &req, out);
+    const foil_list_arg_t args[] = {{"verdict", verdict}, {"search", search}, {NULL, NULL}};
+    return foil_list_iter(client, FOIL_OP_LIST_SESSIONS, limit, args, out);
 }
 
 foil_status_t foil_sessions_get(foil_client_t *client, const char *session_id,

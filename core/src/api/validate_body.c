@@ -1,5 +1,5 @@
 /* Client-side checks of documented string formats and of JSON request bodies. */
-#include "contract.h"
+#include "contract/values.h"
 #include "validate.h"
 
 #include <stdio.h>

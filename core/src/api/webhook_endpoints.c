@@ -1,6 +1,6 @@
 /* Webhook endpoint and event endpoints of an organization. */
-#include "iterator.h"
-#include "contract.h"
+#include "lists.h"
+#include "contract/values.h"
 #include "validate.h"
 
 static const char *const endpoint_statuses[] = {"active", "disabled", NULL};
@@ -35,41 +35,17 @@ static foil_status_t check_endpoint(foil_client_t *client, const char *organizat
     return st == FOIL_OK ? foil_check_required(endpoint_id, "endpoint_id") : st;
 }
 
-static foil_status_t endpoints_request(foil_client_t *client, const char *organization_id,
-                                       int limit, foil_int_text_t *limit_text,
-                                       foil_request_t *req) {
-    const char *limit_value = NULL;
-    foil_status_t st = check_org(client, organization_id);
-    if (st == FOIL_OK) st = foil_check_limit(limit, limit_text, &limit_value);
-    if (st != FOIL_OK) return st;
-    *req = (foil_request_t){.op = FOIL_OP_LIST_WEBHOOK_ENDPOINTS, .path_args = {organization_id}};
-    foil_request_query(req, "limit", limit_value);
-    return FOIL_OK;
-}
-
 foil_status_t foil_webhooks_list_endpoints(foil_client_t *client, const char *organization_id,
                                            int limit, const char *cursor, foil_page_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    foil_int_text_t limit_text;
-    foil_request_t req;
-    if ((st = endpoints_request(client, organization_id, limit, &limit_text, &req)) != FOIL_OK)
-        return st;
-    foil_request_query(&req, "cursor", cursor);
-    return foil_request_page(client, &req, out);
+    const foil_list_arg_t args[] = {
+        {"organization_id", organization_id}, {"cursor", cursor}, {NULL, NULL}};
+    return foil_list_page(client, FOIL_OP_LIST_WEBHOOK_ENDPOINTS, limit, args, out);
 }
 
 foil_status_t foil_webhooks_iter_endpoints(foil_client_t *client, const char *organization_id,
                                            int limit, foil_iter_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    foil_int_text_t limit_text;
-    foil_request_t req;
-    if ((st = endpoints_request(client, organization_id, limit, &limit_text, &req)) != FOIL_OK)
-        return st;
-    return foil_iter_create(client, &req, out);
+    const foil_list_arg_t args[] = {{"organization_id", organization_id}, {NULL, NULL}};
+    return foil_list_iter(client, FOIL_OP_LIST_WEBHOOK_ENDPOINTS, limit, args, out);
 }
 
 foil_status_t foil_webhooks_create_endpoint(foil_client_t *client, const char *organization_id,
@@ -134,49 +110,25 @@ foil_status_t foil_webhooks_send_test(foil_client_t *client, const char *organiz
     return endpoint_action(client, FOIL_OP_SEND_TEST_WEBHOOK, organization_id, endpoint_id, out);
 }
 
-static foil_status_t events_request(foil_client_t *client, const char *organization_id, int limit,
-                                    const char *endpoint_id, const char *type,
-                                    foil_int_text_t *limit_text, foil_request_t *req) {
-    const char *limit_value = NULL;
-    foil_status_t st = check_org(client, organization_id);
-    if (st == FOIL_OK) st = foil_check_limit(limit, limit_text, &limit_value);
-    if (st == FOIL_OK) st = foil_check_optional(endpoint_id, "endpoint_id");
-    if (st == FOIL_OK) st = foil_check_enum(type, "type", foil_values_webhook_event_types);
-    if (st != FOIL_OK) return st;
-    *req = (foil_request_t){.op = FOIL_OP_LIST_EVENTS, .path_args = {organization_id}};
-    foil_request_query(req, "endpoint_id", endpoint_id);
-    foil_request_query(req, "type", type);
-    foil_request_query(req, "limit", limit_value);
-    return FOIL_OK;
-}
-
 foil_status_t foil_webhooks_list_events(foil_client_t *client, const char *organization_id,
                                         int limit, const char *cursor, const char *endpoint_id,
                                         const char *type, foil_page_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    foil_int_text_t limit_text;
-    foil_request_t req;
-    if ((st = events_request(client, organization_id, limit, endpoint_id, type, &limit_text,
-                             &req)) != FOIL_OK)
-        return st;
-    foil_request_query(&req, "cursor", cursor);
-    return foil_request_page(client, &req, out);
+    const foil_list_arg_t args[] = {{"organization_id", organization_id},
+                                    {"cursor", cursor},
+                                    {"endpoint_id", endpoint_id},
+                                    {"type", type},
+                                    {NULL, NULL}};
+    return foil_list_page(client, FOIL_OP_LIST_EVENTS, limit, args, out);
 }
 
 foil_status_t foil_webhooks_iter_events(foil_client_t *client, const char *organization_id,
                                         int limit, const char *endpoint_id, const char *type,
                                         foil_iter_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    foil_int_text_t limit_text;
-    foil_request_t req;
-    if ((st = events_request(client, organization_id, limit, endpoint_id, type, &limit_text,
-                             &req)) != FOIL_OK)
-        return st;
-    return foil_iter_create(client, &req, out);
+    const foil_list_arg_t args[] = {{"organization_id", organization_id},
+                                    {"endpoint_id", endpoint_id},
+                                    {"type", type},
+                                    {NULL, NULL}};
+    return foil_list_iter(client, FOIL_OP_LIST_EVENTS, limit, args, out);
 }
 
 foil_status_t foil_webhooks_retrieve_event(foil_client_t *client, const char *organization_id,

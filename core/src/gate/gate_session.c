@@ -1,5 +1,5 @@
 /* foil_gate_session_t: a Gate signup from key pair to acknowledged delivery. */
-#include "client_internal.h"
+#include "http/client_internal.h"
 #include "crypto/delivery_internal.h"
 #include "timestamp.h"
 #include "api/validate.h"

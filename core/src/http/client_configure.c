@@ -1,19 +1,13 @@
-/* Calls that hand their failure back as an owned error copy (error_out), for FFI callers
- * that cannot read the thread-local foil_last_error() in a second call (Go moves
- * goroutines between OS threads; koffi's async calls run on worker threads): client
- * options as one JSON object, and the Gate signup constructors. foil_call covers the
- * API operations; foil_iter_error / foil_gate_session_error cover existing handles. */
+/* foil_client_configure: every client option from one JSON object, with the failure
+ * handed back as an owned error copy (error_out) for FFI callers that cannot read the
+ * thread-local foil_last_error() in a second call (Go moves goroutines between OS threads;
+ * koffi's async calls run on worker threads). */
 #include "crypto/delivery_internal.h"
 #include "internal.h"
 
 #include <limits.h>
 #include <math.h>
 #include <string.h>
-
-static foil_status_t finish(foil_status_t st, foil_error_t **error_out) {
-    if (st != FOIL_OK && error_out) foil_error_copy(foil_last_error(), error_out);
-    return st;
-}
 
 /* "\u0000" in JSON text would end a C string early: refuse it, as foil_call does. */
 static bool has_escaped_nul(const char *text) {
@@ -37,8 +31,6 @@ static foil_status_t parse_object(const char *text, const char *field, cJSON **r
                                "a JSON object", NULL);
     return FOIL_OK;
 }
-
-/* ---- client options ------------------------------------------------------------------- */
 
 typedef enum { OPT_STRING, OPT_NULLABLE_STRING, OPT_LONG, OPT_INT, OPT_BOOL } opt_type;
 
@@ -100,7 +92,7 @@ foil_status_t foil_client_configure(foil_client_t *client, const char *options_j
                                     foil_error_t **error_out) {
     if (error_out) *error_out = NULL;
     if (!client)
-        return finish(
+        return foil_error_out(
             foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL),
             error_out);
     if (!options_json) return FOIL_OK;
@@ -123,21 +115,5 @@ foil_status_t foil_client_configure(foil_client_t *client, const char *options_j
         }
     }
     foil_json_wipe_delete(root); /* it may hold the secret key */
-    return finish(st, error_out);
-}
-
-/* ---- Gate signup constructors --------------------------------------------------------- */
-
-foil_status_t foil_gate_session_create_ex(foil_client_t *client, const char *service_id,
-                                          const char *account_name, const char *metadata_json,
-                                          foil_gate_session_t **out, foil_error_t **error_out) {
-    if (error_out) *error_out = NULL;
-    return finish(foil_gate_session_create(client, service_id, account_name, metadata_json, out),
-                  error_out);
-}
-
-foil_status_t foil_gate_session_import_ex(foil_client_t *client, const char *exported,
-                                          foil_gate_session_t **out, foil_error_t **error_out) {
-    if (error_out) *error_out = NULL;
-    return finish(foil_gate_session_import(client, exported, out), error_out);
+    return foil_error_out(st, error_out);
 }

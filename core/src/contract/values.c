@@ -1,6 +1,6 @@
 /* The contract's closed value sets (contract.h), declared once for the core, the
  * emulator and the bindings. */
-#include "api/contract.h"
+#include "values.h"
 
 #include <stddef.h>
 

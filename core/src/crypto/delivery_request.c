@@ -1,6 +1,6 @@
 /* The `delivery` request object the CLI sends: validation and key_id derivation. */
-#include "crypto/base64url.h"
-#include "crypto/delivery_internal.h"
+#include "base64url.h"
+#include "delivery_internal.h"
 #include "json/json_arena.h"
 
 #include <stdlib.h>
