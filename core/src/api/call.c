@@ -280,7 +280,8 @@ static foil_status_t call_CONSUME_GATE_LOGIN_SESSION(ARGS) {
 
 typedef foil_status_t (*call_fn)(foil_client_t *, const call_args *, foil_result_t **);
 static const call_fn calls[FOIL_OP__COUNT] = {
-#define FOIL_OPERATION(id, method, path, auth, name, sdk_name, params) [FOIL_OP_##id] = call_##id,
+#define FOIL_OPERATION(id, method, path, auth, name, sdk_name, model, params)                      \
+    [FOIL_OP_##id] = call_##id,
 #include "operations.def"
 #undef FOIL_OPERATION
 };
