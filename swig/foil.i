@@ -11,11 +11,21 @@
  *   const foil_json_t *  -> native dicts / lists / scalars (convert hook)
  * Names lose their foil_ prefix: foil_sessions_list -> sessions_list.
  *
+ *   foil_error_t **error_out -> nothing in; a failure raised from that owned record
  * Each language file (python.i, ruby.i, lua.i) holds only that language's spelling. It is
  * included before anything is declared and must define:
  *   FOIL_OUT_HANDLE(TYPE_T)       typemaps for `TYPE_T **out`: the new handle, owned;
  *   FOIL_OUT_STRING(NAME, FREE)   typemaps for `char **NAME`: a native string, then FREE(*NAME);
  *   %typemap(out) foil_status_t   raise on failure (foil_last_error() / foil_error_json());
+ *   %typemap(out) foil_status_t FOIL_STATUS_FROM_ERROR_OUT   no raise: the status of a
+ *                                 function with error_out, raised after its outputs (below);
+ *   FOIL_RAISE_OWNED(status, error_ptr)   a C macro: raise the failure *error_ptr records
+ *                                 (owned; the macro takes it, *error_ptr = NULL) and leave;
+ *   FOIL_CALL_RESULT, FOIL_CALL_ITER   typemaps for foil_call's `foil_result_t **out` and
+ *                                 foil_call_iter's `foil_iter_t **out` (FOIL_OUT_HANDLE, or
+ *                                 the response converted at once);
+ *   FOIL_BLOCKING(NAME)           how NAME, a call that waits on the network, lets the
+ *                                 language's other threads run (empty without a lock);
  *   %typemap(out) const foil_json_t *, and `const foil_json_t **item` (iterator items);
  *   the input typemaps it needs (strings, bodies as `(const char *body, size_t body_len)`).
  * Nothing in a language file may include cJSON or an internal core header: JSON is read
@@ -73,6 +83,24 @@ FOIL_HANDLE(foil_delivery_payload, foil_delivery_payload_free)
 FOIL_HANDLE(foil_gate_session, foil_gate_session_free)
 FOIL_HANDLE(foil_error, foil_error_free)
 FOIL_HANDLE(foil_json_writer, foil_json_writer_free)
+FOIL_HANDLE(foil_cancel, foil_cancel_free)
+
+/* ---- Failures handed back as an owned record: foil_call, foil_call_iter,
+ * foil_client_configure and the _ex constructors. A binding raises from that record, the
+ * failed call's own, not from foil_last_error(): the runtime may run code on the calling
+ * thread during the call (Ruby's interrupt handlers), and that code's calls replace the
+ * thread's record. The status is raised after the outputs are converted (a failure leaves
+ * them NULL), so nothing is left to free. */
+%typemap(in, numinputs=0) foil_error_t **error_out (foil_error_t *temp = NULL) "$1 = &temp;";
+%typemap(argout) foil_error_t **error_out "if (result != FOIL_OK) FOIL_RAISE_OWNED(result, $1);";
+%typemap(freearg) foil_error_t **error_out "foil_error_free(*$1);";
+%apply foil_status_t FOIL_STATUS_FROM_ERROR_OUT {
+    foil_status_t foil_call, foil_status_t foil_call_iter, foil_status_t foil_client_configure,
+    foil_status_t foil_gate_session_create_ex, foil_status_t foil_gate_session_import_ex
+};
+
+/* ---- Calls that wait on the network. */
+FOIL_BLOCKING(foil_call)
 
 /* ---- Owned strings: `char **out` is copied into a native string, then wiped and freed. */
 FOIL_OUT_STRING(out, foil_string_free)
@@ -99,6 +127,15 @@ FOIL_OUT_STRING(out, foil_string_free)
 /* The calling thread's error is read by the raise hook, in the same C call. */
 %ignore foil_last_error;
 %ignore foil_error_clear;
+
+/* A token is bound to the calling thread by the binding's own C code around one call (see
+ * cancel.h): a script that bound one would leave it bound to whatever thread ran it. Its
+ * check is a C callback. */
+%ignore foil_cancel_bind;
+%ignore foil_cancel_bound;
+%ignore foil_cancel_set_check;
+/* The whole value list is a C array: bindings read it with foil_contract_value(set, i). */
+%ignore foil_contract_values;
 
 /* foil_status_at() returns a row's status value, not the outcome of a call: an integer in
  * every language (the status typemap would raise it). */
@@ -129,6 +166,15 @@ FOIL_OUT_STRING(out, foil_string_free)
 %include "foil/gate_registry.h"
 %include "foil/gate_services.h"
 %include "foil/gate_login.h"
+%include "foil/cancel.h"
+%include "foil/contract.h"
+/* Last, so that FOIL_CALL_RESULT and FOIL_CALL_ITER apply to the outputs of foil_call and
+ * foil_call_iter alone. */
+FOIL_CALL_RESULT
+FOIL_CALL_ITER
+%include "foil/call.h"
+FOIL_OUT_HANDLE(foil_result_t)
+FOIL_OUT_HANDLE(foil_iter_t)
 
 #ifdef FOIL_WITH_EMULATOR
 /* The embedded emulator, for users' own tests. Structs with string members are built

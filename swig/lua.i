@@ -1,8 +1,8 @@
 /* lua.i: the Lua spelling of foil.i's conventions (included by foil.i).
  *
  * Spelling only: typemaps and the hooks that need SWIG's runtime. The Lua runtime they call
- * (JSON views -> tables, the error table, Lua values -> JSON params, call / call_iter, sleep,
- * ...) is plain C in bindings/lua/src/foil_lua.c (public headers only), built with the
+ * (JSON views -> tables, the error table, Lua values -> JSON params, call results and
+ * walks as tables, sleep, ...) is plain C in bindings/lua/src/foil_lua.c (public headers only), built with the
  * wrapper; the idiomatic layer is bindings/lua/foil.lua. This file gives it:
  *   - foil_status_t failures raised as an error *table* (kind, status, code, message, ...),
  *     which foil.lua turns into `nil, err` or error() (SWIG-NOTES L5);
@@ -36,14 +36,27 @@ int foil_lua_handle_close(lua_State *L, int idx, int destroy) {
     u->own = 0;
     return 1;
 }
-foil_client_t *foil_lua_to_client(lua_State *L, int idx) {
+foil_result_t *foil_lua_to_result(lua_State *L, int idx) {
     void *p = NULL;
-    return SWIG_IsOK(SWIG_ConvertPtr(L, idx, &p, SWIGTYPE_p_foil_client, 0)) ? p : NULL;
+    return SWIG_IsOK(SWIG_ConvertPtr(L, idx, &p, SWIGTYPE_p_foil_result, 0)) ? p : NULL;
 }
-void foil_lua_push_iter(lua_State *L, foil_iter_t *it) {
-    SWIG_NewPointerObj(L, it, SWIGTYPE_p_foil_iter, 1);
+foil_iter_t *foil_lua_to_iter(lua_State *L, int idx) {
+    void *p = NULL;
+    return SWIG_IsOK(SWIG_ConvertPtr(L, idx, &p, SWIGTYPE_p_foil_iter, 0)) ? p : NULL;
 }
+
+/* foil.i's hook for calls with error_out: raise the error table of that owned record. */
+#define FOIL_RAISE_OWNED(status, error_ptr) foil_lua_raise_owned(L, status, error_ptr)
 %}
+
+/* ---- Calls with error_out: nothing here, the raise comes after the outputs (foil.i). */
+%typemap(out) foil_status_t FOIL_STATUS_FROM_ERROR_OUT "";
+/* No interpreter lock to release. */
+%define FOIL_BLOCKING(NAME) %enddef
+/* foil_call's result and foil_call_iter's walk are handles: foil_lua.c's result() and
+ * walk() read them, with the `fields` projection a typemap could not be given. */
+%define FOIL_CALL_RESULT FOIL_OUT_HANDLE(foil_result_t) %enddef
+%define FOIL_CALL_ITER FOIL_OUT_HANDLE(foil_iter_t) %enddef
 
 /* ---- Integers are Lua integers on 5.3+ (SWIG-NOTES L1). */
 %typemap(out) int, short, long, long long, unsigned int, unsigned short, unsigned long,
@@ -149,10 +162,6 @@ void foil_lua_push_iter(lua_State *L, foil_iter_t *it) {
     }
 }
 %typemap(typecheck, precedence=SWIG_TYPECHECK_STRING) const char * "$1 = lua_isnoneornil(L, $input) || lua_type(L, $input) == LUA_TSTRING;";
-
-/* Calls that take their arguments as one JSON object are foil_lua.c's call / call_iter. */
-%ignore foil_call;
-%ignore foil_call_iter;
 
 /* ---- foil_lua.c's functions, registered as foil.native.NAME. */
 %define FOIL_LUA_NATIVE(NAME) %native(NAME) int foil_lua_##NAME(lua_State *L) %enddef

@@ -140,6 +140,20 @@ static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
     $result = SWIG_Py_Void();
 }
 
+/* ---- foil.i's hooks for calls with error_out: None, then the raise after the outputs (the
+ * thread's record is that call's: no Python code runs on the thread during it); the owned
+ * copy is freed by error_out's freearg on the way out. The GIL: -threads releases it around
+ * every call, so FOIL_BLOCKING adds nothing; foil_call's outputs are handles. */
+%typemap(out) foil_status_t FOIL_STATUS_FROM_ERROR_OUT "$result = SWIG_Py_Void();";
+%{
+#define FOIL_RAISE_OWNED(status, error_ptr)                                                        \
+    do {                                                                                           \
+        foil_py_raise(status);                                                                     \
+        SWIG_fail;                                                                                 \
+    } while (0)
+%}
+%define FOIL_BLOCKING(NAME) %enddef
+
 %define FOIL_OUT_HANDLE(TYPE)
 %typemap(in, numinputs=0) TYPE **out (TYPE *temp = NULL) "$1 = &temp;";
 %typemap(argout) TYPE **out {
@@ -161,6 +175,9 @@ static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
     if (!$result) SWIG_fail;
 }
 %typemap(freearg) foil_page_t **page "foil_page_free(*$1);"; /* a page no proxy took */
+
+%define FOIL_CALL_RESULT FOIL_OUT_HANDLE(foil_result_t) %enddef
+%define FOIL_CALL_ITER FOIL_OUT_HANDLE(foil_iter_t) %enddef
 
 %define FOIL_OUT_STRING(NAME, FREE)
 %typemap(in, numinputs=0) char **NAME (char *temp = NULL) "$1 = &temp;";

@@ -20,6 +20,40 @@
     $result = Qnil;
 }
 
+/* ---- Calls with error_out (foil.i): nil, then foil_rb_raise_owned after the outputs. */
+%typemap(out) foil_status_t FOIL_STATUS_FROM_ERROR_OUT "$result = Qnil;";
+%{
+#define FOIL_RAISE_OWNED(status, error_ptr) foil_rb_raise_owned(status, error_ptr)
+%}
+
+/* ---- A blocking call runs without the GVL, interruptibly: the call `NAME(args)` in the
+ * wrapper becomes foil_rb_nogvl_NAME(args), foil_ruby.c's twin of the same signature that
+ * runs NAME in run_interruptible (a C function pointer: rb_nogvl cannot run inline code). */
+%define FOIL_BLOCKING(NAME)
+%exception NAME %{
+#define NAME FOIL_RB_NOGVL(NAME)
+    $action
+#undef NAME
+%}
+%enddef
+%{
+#define FOIL_RB_NOGVL(name) foil_rb_nogvl_##name
+%}
+
+/* ---- foil_call's response: its data as a lazy Foil::Record (a Foil::ListResult for a
+ * list's page, {} for no content), over a Body allocated before the call, so nothing
+ * C-owned is pending if that allocation raises. foil_call_iter's walk is a handle that
+ * rb_next_page reads. */
+%define FOIL_CALL_RESULT
+%typemap(in, numinputs=0) foil_result_t **out (foil_result_t *temp = NULL, VALUE owner = Qnil)
+    "owner = foil_rb_body_new(); $1 = &temp;";
+%typemap(argout) foil_result_t **out {
+    $result = SWIG_Ruby_AppendOutput($result, foil_rb_call_result(owner$argnum, *$1));
+    *$1 = NULL;
+}
+%enddef
+%define FOIL_CALL_ITER FOIL_OUT_HANDLE(foil_iter_t) %enddef
+
 %define FOIL_OUT_HANDLE(TYPE)
 %typemap(in, numinputs=0) TYPE **out (TYPE *temp = NULL) "$1 = &temp;";
 %typemap(argout) TYPE **out {

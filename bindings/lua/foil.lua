@@ -186,39 +186,6 @@ foil.Client = Client
 local Namespace = {}
 Namespace.__index = Namespace
 
--- Path parameters of each operation, in path order, from foil_operation_params(i).
-local function path_params_of(desc)
-   local out = {}
-   if type(desc) ~= "table" then return out end
-   local list = desc.params or desc.parameters or desc
-   if type(list) == "table" and list[1] ~= nil then
-      for _, p in ipairs(list) do
-         if type(p) == "table" and (p["in"] == "path" or p.location == "path") then
-            out[#out + 1] = p.name
-         end
-      end
-   elseif type(desc.path) == "table" then
-      for _, name in ipairs(desc.path) do out[#out + 1] = name end
-   end
-   return out
-end
-
-local function has_param(desc, name)
-   if type(desc) ~= "table" then return false end
-   local list = desc.params or desc.parameters or desc
-   if type(list) == "table" and list[1] ~= nil then
-      for _, p in ipairs(list) do
-         if type(p) == "table" and p.name == name then return true end
-      end
-   end
-   for _, group in pairs(desc) do
-      if type(group) == "table" then
-         for _, v in pairs(group) do if v == name then return true end end
-      end
-   end
-   return false
-end
-
 -- (positional path params..., [named table]) -> one params table.
 local function build_params(op, path, ...)
    local n = select("#", ...)
@@ -245,23 +212,24 @@ local function build_params(op, path, ...)
    return named
 end
 
-local operations -- { {name=, path=, paginated=}, ... } from the core
+-- The core's operation table: { {name=, path=, paginated=, model=}, ... }. path: the path
+-- parameters, in path order (foil_operation_params); model: what the operation returns, each
+-- item's for a list (foil_operation_result_model), nil for no content.
+local operations
 local function load_operations()
    if operations then return operations end
    operations = {}
-   if not native.operation_sdk_name then return operations end
    for i = 0, native.operation_count() - 1 do
-      local name = native.operation_sdk_name(i)
-      if name then
-         local params = native.operation_params and native.operation_params(i)
-         local desc = params and native.json_decode(params) or {}
-         operations[#operations + 1] = {
-            name = name,
-            path = path_params_of(desc),
-            paginated = native.operation_paginated and native.operation_paginated(i) ~= 0
-               or has_param(desc, "cursor"),
-         }
+      local path = {}
+      for _, p in ipairs(native.json_decode(native.operation_params(i))) do
+         if p["in"] == "path" then path[#path + 1] = p.name end
       end
+      operations[#operations + 1] = {
+         name = native.operation_sdk_name(i),
+         path = path,
+         paginated = native.operation_paginated(i) ~= 0,
+         model = native.operation_result_model(i),
+      }
    end
    return operations
 end
@@ -271,41 +239,15 @@ foil.operations = function()
    return out
 end
 
--- The model (models.h) of what each operation returns, of each item for a list: the paths
--- `fields` may name are that model's documented fields. (The core's operation table does
--- not say yet; gate.agent_tokens.revoke returns no content.)
-local RESULT_MODEL = {
-   ["sessions.list"] = "session", ["sessions.get"] = "session_detail",
-   ["sessions.update"] = "session_detail",
-   ["fingerprints.list"] = "fingerprint", ["fingerprints.get"] = "fingerprint_detail",
-   ["organizations.create"] = "organization", ["organizations.get"] = "organization",
-   ["organizations.update"] = "organization",
-   ["organizations.api_keys.list"] = "api_key", ["organizations.api_keys.create"] = "issued_api_key",
-   ["organizations.api_keys.update"] = "api_key", ["organizations.api_keys.revoke"] = "api_key",
-   ["organizations.api_keys.rotate"] = "issued_api_key",
-   ["webhooks.list_endpoints"] = "webhook_endpoint", ["webhooks.create_endpoint"] = "webhook_endpoint",
-   ["webhooks.update_endpoint"] = "webhook_endpoint", ["webhooks.disable_endpoint"] = "webhook_endpoint",
-   ["webhooks.rotate_secret"] = "webhook_endpoint", ["webhooks.send_test"] = "webhook_test",
-   ["webhooks.list_events"] = "event", ["webhooks.retrieve_event"] = "event",
-   ["gate.registry.list"] = "registry_entry", ["gate.registry.get"] = "registry_entry",
-   ["gate.services.list"] = "gate_service", ["gate.services.create"] = "gate_service",
-   ["gate.services.get"] = "gate_service", ["gate.services.update"] = "gate_service",
-   ["gate.services.disable"] = "gate_service",
-   ["gate.sessions.create"] = "gate_session_created", ["gate.sessions.poll"] = "gate_session_info",
-   ["gate.sessions.acknowledge"] = "gate_delivery_ack",
-   ["gate.login_sessions.create"] = "login_session", ["gate.login_sessions.consume"] = "dashboard_login",
-   ["gate.agent_tokens.verify"] = "agent_token_verification",
-}
-
 -- Take `fields` out of the params (it is not sent): nil, or the paths compiled for the
--- operation's model (raises on a bad or unknown path).
-local function take_fields(name, params)
+-- operation's model (the paths `fields` may name are its documented fields; raises on a bad
+-- or unknown path).
+local function take_fields(op, params)
    local fields = params.fields
    if fields == nil then return nil end
    params.fields = nil
-   local model = RESULT_MODEL[name]
-   if not model then argerror(fmt("%s returns no object: fields does not apply", name), 4) end
-   return native.fields(fields, model)
+   if not op.model then argerror(fmt("%s returns no object: fields does not apply", op.name), 4) end
+   return native.fields(fields, op.model)
 end
 
 local function make_call(op)
@@ -316,8 +258,13 @@ local function make_call(op)
       end
       local h = handle_of(ns._client, "client", 2)
       local params = build_params(name, path, ...)
-      local fields = take_fields(name, params)
-      return try(native.call, h, name, params, fields)
+      local fields = take_fields(op, params)
+      local result, err = try(native.call, h, name, native.params_json(params))
+      if result == nil then
+         if err then return nil, err end
+         return true -- no content
+      end
+      return native.call_result(result, fields)
    end
 end
 
@@ -329,11 +276,11 @@ local function make_iter(op)
       end
       local h = handle_of(ns._client, "client", 2)
       local params = build_params(name, path, ...)
-      local fields = take_fields(name, params)
+      local fields = take_fields(op, params)
       -- An iterator cannot return nil, err: a failure to start or mid-walk raises.
-      local ok, step = pcall(native.call_iter, h, name, params, fields)
-      if not ok then error(step, 2) end
-      return step
+      local ok, walk = pcall(native.call_iter, h, name, native.params_json(params))
+      if not ok then error(walk, 2) end
+      return native.walk(walk, fields)
    end
 end
 
@@ -396,33 +343,28 @@ local CLIENT_OPTIONS = {
 function foil.new(opts)
    opts = check_table(opts, "foil.new options")
    check_known(opts, CLIENT_OPTIONS, "foil.new")
+   local options = {
+      secret_key = check_string(opts.secret_key, "secret_key", true),
+      base_url = check_string(opts.base_url, "base_url", true),
+      timeout_ms = opts.timeout ~= nil and to_ms(opts.timeout, "timeout") or nil,
+      connect_timeout_ms = opts.connect_timeout ~= nil and to_ms(opts.connect_timeout, "connect_timeout") or nil,
+      max_retries = check_number(opts.max_retries, "max_retries", true),
+      ca_bundle = check_string(opts.ca_bundle, "ca_bundle", true),
+      proxy = check_string(opts.proxy, "proxy", true),
+      user_agent = check_string(opts.user_agent, "user_agent", true),
+      max_response_bytes = check_number(opts.max_response_bytes, "max_response_bytes", true),
+      client_suffix = "lua/" .. (jit and jit.version or _VERSION),
+   }
+   if opts.prefetch ~= nil then options.prefetch = check_boolean(opts.prefetch, "prefetch") end
+   if options.max_retries and (options.max_retries < 0 or options.max_retries ~= math.floor(options.max_retries)) then
+      argerror("max_retries must be an integer >= 0", 2)
+   end
    local h = native.client_new()
-   local function set(f, ...)
-      local ok, err = pcall(f, h, ...)
-      if not ok then
-         native.close(h)
-         error(err, 3)
-      end
+   local ok, err = pcall(native.client_configure, h, native.json_encode(options))
+   if not ok then
+      native.close(h)
+      error(err, 2)
    end
-   if opts.secret_key ~= nil then set(native.client_set_secret_key, check_string(opts.secret_key, "secret_key")) end
-   if opts.base_url ~= nil then set(native.client_set_base_url, check_string(opts.base_url, "base_url")) end
-   if opts.timeout ~= nil then set(native.client_set_timeout_ms, to_ms(opts.timeout, "timeout")) end
-   if opts.connect_timeout ~= nil then
-      set(native.client_set_connect_timeout_ms, to_ms(opts.connect_timeout, "connect_timeout"))
-   end
-   if opts.max_retries ~= nil then
-      local n = check_number(opts.max_retries, "max_retries")
-      if n < 0 or n ~= math.floor(n) then argerror("max_retries must be an integer >= 0", 2) end
-      set(native.client_set_max_retries, n)
-   end
-   if opts.ca_bundle ~= nil then set(native.client_set_ca_bundle, check_string(opts.ca_bundle, "ca_bundle")) end
-   if opts.proxy ~= nil then set(native.client_set_proxy, check_string(opts.proxy, "proxy")) end
-   if opts.user_agent ~= nil then set(native.client_set_user_agent, check_string(opts.user_agent, "user_agent")) end
-   if opts.max_response_bytes ~= nil then
-      set(native.client_set_max_response_bytes, check_number(opts.max_response_bytes, "max_response_bytes"))
-   end
-   if opts.prefetch ~= nil then set(native.client_set_prefetch, check_boolean(opts.prefetch, "prefetch") and 1 or 0) end
-   pcall(native.client_set_client_suffix, h, "lua/" .. (jit and jit.version or _VERSION))
    local client = setmetatable({ _h = h }, Client)
    install_operations(client)
    return client

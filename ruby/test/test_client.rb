@@ -7,6 +7,30 @@ class TestClient < Minitest::Test
     assert_equal Foil::Native.version_string, Foil::VERSION
   end
 
+  # Namespaces and methods come from the core's operation table: every operation has its
+  # method, and every paginated list its walk (list -> iter, list_events -> iter_events).
+  def test_every_operation_has_a_method
+    client = Foil::Client.new(secret_key: "sk_test_x", base_url: "http://127.0.0.1:9")
+    count = 0
+    Foil::Native.operation_count.times do |i|
+      *path, method = Foil::Native.operation_sdk_name(i).split(".")
+      namespace = path.reduce(client) { |object, name| object.public_send(name) }
+      assert_respond_to namespace, method
+      assert_respond_to namespace, method.sub(/\Alist/, "iter") if Foil::Native.operation_paginated(i) == 1
+      count += 1
+    end
+    assert_equal Foil::OPERATIONS.size, count
+  end
+
+  # Options reach the core as one JSON object (foil_client_configure): its checks and errors.
+  def test_options_through_configure
+    error = assert_raises(Foil::InvalidArgumentError) { Foil::Client.new(secret_key: "sk_x", max_retries: 11) }
+    assert_equal "max_retries", error.field_errors.first[:name]
+    assert_raises(ArgumentError) { Foil::Client.new(secret_key: "sk_x", proxy: "http://a\0b") }
+    client = Foil::Client.new(secret_key: "sk_x", base_url: "http://127.0.0.1:9")
+    assert_equal "http://127.0.0.1:9", client.base_url
+  end
+
   def test_list_and_records
     page = client.sessions.list(limit: 5)
     assert_kind_of Foil::ListResult, page

@@ -86,7 +86,7 @@ class TestSharedHandles < Minitest::Test
   # The core's walk (Enumerator#next cannot cross threads, but the native walk can be
   # shared): threads take pages in turns and together see every item once.
   def test_native_walk_shared_by_threads
-    pages = Foil::Native.rb_pages(client.__send__(:handle), "sessions.list", '{"limit":7}')
+    pages = Foil::Native.call_iter(client.__send__(:handle), "sessions.list", '{"limit":7}')
     ids = together do
       mine = []
       while (items = Foil::Native.rb_next_page(pages))

@@ -857,20 +857,36 @@ static void iterators(void **state) {
     assert_int_equal(drain_ids(it, by_call, 64), 1); /* the demo key */
     foil_iter_free(it);
 
-    /* One page through foil_call: the whole body, pagination included. */
+    /* One page through foil_call: the whole body, and its pagination read by the result. */
     foil_result_t *r = NULL;
     FOIL_ASSERT_OK(foil_call(e->client, "sessions.list", "{\"limit\":7}", &r, NULL));
     assert_int_equal(foil_result_count(r), 7);
+    assert_int_equal(foil_result_paginated(r), 1);
+    assert_int_equal(foil_result_limit(r), 7);
+    assert_int_equal(foil_result_has_more(r), 1);
     const foil_json_t *pagination = foil_json_get(foil_result_json(r), "pagination");
-    int has_more = 0;
-    assert_true(foil_json_get_bool(pagination, "has_more", &has_more) && has_more);
+    assert_string_equal(foil_result_next_cursor(r),
+                        foil_json_get_string(pagination, "next_cursor"));
     char cursor[256];
-    snprintf(cursor, sizeof cursor, "{\"limit\":7,\"cursor\":\"%s\"}",
-             foil_json_get_string(pagination, "next_cursor"));
+    snprintf(cursor, sizeof cursor, "{\"limit\":7,\"cursor\":\"%s\"}", foil_result_next_cursor(r));
     foil_result_free(r);
     FOIL_ASSERT_OK(foil_call(e->client, "sessions.list", cursor, &r, NULL));
     assert_string_equal(foil_json_get_string(foil_result_item(r, 0), "id"), all[7]);
     foil_result_free(r);
+    /* The last page has no more; an object result carries no pagination. */
+    FOIL_ASSERT_OK(foil_call(e->client, "sessions.list", "{\"limit\":200}", &r, NULL));
+    assert_int_equal(foil_result_paginated(r), 1);
+    assert_int_equal(foil_result_has_more(r), 0);
+    assert_null(foil_result_next_cursor(r));
+    foil_result_free(r);
+    snprintf(cursor, sizeof cursor, "{\"session_id\":\"%s\"}", all[0]);
+    FOIL_ASSERT_OK(foil_call(e->client, "sessions.get", cursor, &r, NULL));
+    assert_int_equal(foil_result_paginated(r), 0);
+    assert_int_equal(foil_result_limit(r), 0);
+    assert_int_equal(foil_result_has_more(r), 0);
+    assert_null(foil_result_next_cursor(r));
+    foil_result_free(r);
+    assert_int_equal(foil_result_paginated(NULL), 0);
 
     /* Not a paginated list; a cursor; bad parameters. */
     assert_int_equal(foil_call_iter(e->client, "gate.registry.list", NULL, &it, &err),

@@ -319,6 +319,65 @@ static void sdk_names(void **state) {
                         "\"required\":false,\"nullable\":false,\"secret\":false}]");
 }
 
+/* The schema name a "#/components/schemas/X" reference points at. */
+static const char *ref_name(const cJSON *schema) {
+    const char *ref = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(schema, "$ref"));
+    const char *slash = ref ? strrchr(ref, '/') : NULL;
+    return slash ? slash + 1 : NULL;
+}
+
+/* foil_operation_result_model(i) names the model whose contract schema is the 2xx
+ * response's `data` (each item's, for a list); NULL exactly for a 204. */
+static void result_models_match_spec(void **state) {
+    (void)state;
+    cJSON *spec = load_spec();
+    const cJSON *paths = cJSON_GetObjectItemCaseSensitive(spec, "paths");
+    const cJSON *schemas = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(spec, "components"), "schemas");
+    const cJSON *path_item, *op, *response;
+    size_t checked = 0;
+    cJSON_ArrayForEach(path_item, paths) {
+        cJSON_ArrayForEach(op, path_item) {
+            if (!is_http_method(op->string)) continue;
+            char method[16];
+            upper(method, op->string, sizeof method);
+            long i = find_operation(method, path_item->string);
+            assert_true(i >= 0);
+            const char *model = foil_operation_result_model((size_t)i);
+            const char *data_schema = NULL;
+            cJSON_ArrayForEach(response, cJSON_GetObjectItemCaseSensitive(op, "responses")) {
+                if (response->string[0] != '2') continue;
+                const cJSON *body = cJSON_GetObjectItemCaseSensitive(
+                    cJSON_GetObjectItemCaseSensitive(
+                        cJSON_GetObjectItemCaseSensitive(response, "content"), "application/json"),
+                    "schema");
+                const cJSON *envelope = cJSON_GetObjectItemCaseSensitive(schemas, ref_name(body));
+                const cJSON *data = cJSON_GetObjectItemCaseSensitive(
+                    cJSON_GetObjectItemCaseSensitive(envelope, "properties"), "data");
+                const cJSON *items = cJSON_GetObjectItemCaseSensitive(data, "items");
+                data_schema = ref_name(items ? items : data);
+            }
+            if (!data_schema) {
+                assert_null(model); /* no content */
+            } else {
+                assert_non_null(model);
+                size_t m = 0;
+                while (m < foil_model_count() && strcmp(foil_model_info(m, "object"), model) != 0)
+                    m++;
+                assert_true(m < foil_model_count());
+                if (strcmp(foil_model_info(m, "schema"), data_schema) != 0)
+                    fail_msg("%s returns %s, its model %s is %s",
+                             foil_operation_sdk_name((size_t)i), data_schema, model,
+                             foil_model_info(m, "schema"));
+            }
+            checked++;
+        }
+    }
+    assert_int_equal(checked, foil_operation_count());
+    assert_string_equal(foil_operation_result_model(0), "session");
+    cJSON_Delete(spec);
+}
+
 static void table_out_of_range(void **state) {
     (void)state;
     size_t n = foil_operation_count();
@@ -329,15 +388,15 @@ static void table_out_of_range(void **state) {
     assert_null(foil_operation_sdk_name(n));
     assert_null(foil_operation_params(n));
     assert_int_equal(foil_operation_paginated(n), 0);
+    assert_null(foil_operation_result_model(n));
 }
 
 int main(void) {
     int skip = foil_test_require_spec("test_operations");
     if (skip) return skip;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(table_matches_spec),
-        cmocka_unit_test(params_match_spec),
-        cmocka_unit_test(sdk_names),
+        cmocka_unit_test(table_matches_spec), cmocka_unit_test(params_match_spec),
+        cmocka_unit_test(sdk_names),          cmocka_unit_test(result_models_match_spec),
         cmocka_unit_test(table_out_of_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

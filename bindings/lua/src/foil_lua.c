@@ -26,17 +26,6 @@ static char foil_lua_error_mt_key;
 
 static int foil_lua_status_error(lua_State *L, foil_status_t st, const char *message);
 
-/* Push an integral double as a Lua integer where the VM has them (5.3+). */
-static void foil_lua_push_number(lua_State *L, double d) {
-#if LUA_VERSION_NUM >= 503
-    if (d == floor(d) && fabs(d) < 9007199254740992.0) {
-        lua_pushinteger(L, (lua_Integer)d);
-        return;
-    }
-#endif
-    lua_pushnumber(L, (lua_Number)d);
-}
-
 /* A JSON number: an integer written as such is a Lua integer (exact up to 2^63 - 1) where
  * the VM has them (5.3+); anything else, and every number on LuaJIT and 5.1, a double. */
 static void foil_lua_push_json_number(lua_State *L, const foil_json_t *v) {
@@ -193,9 +182,8 @@ int foil_lua_argerror(lua_State *L, const char *message) {
 }
 
 /* ---- Protected conversion: a conversion can raise (Lua's memory error at least), and a
- * raise from C skips the code after it. Callers that own C objects (a result, a document,
- * an error record) convert through this, free them, then raise. push runs in a frame of
- * its own, where index 2 holds the caller's value at `arg` (nil when arg is 0). */
+ * raise from C skips the code after it. Callers that own C objects (a document, an error
+ * record) convert through this, free them, then raise. */
 typedef struct {
     void (*push)(lua_State *L, const void *what);
     const void *what;
@@ -208,23 +196,13 @@ static int foil_lua_convert_step(lua_State *L) {
 }
 
 /* Push push(what), or the error it raised: 0, or non-zero when the top is the error. */
-static int foil_lua_convert_with(lua_State *L, void (*push)(lua_State *L, const void *what),
-                                 const void *what, int arg) {
-    foil_lua_conversion c = {push, what};
-    luaL_checkstack(L, 4, "foil: no stack left");
-    if (arg) arg = arg > 0 ? arg : lua_gettop(L) + arg + 1;
-    lua_pushcfunction(L, foil_lua_convert_step);
-    lua_pushlightuserdata(L, &c);
-    if (arg)
-        lua_pushvalue(L, arg);
-    else
-        lua_pushnil(L);
-    return lua_pcall(L, 2, 1, 0);
-}
-
 static int foil_lua_convert(lua_State *L, void (*push)(lua_State *L, const void *what),
                             const void *what) {
-    return foil_lua_convert_with(L, push, what, 0);
+    foil_lua_conversion c = {push, what};
+    luaL_checkstack(L, 3, "foil: no stack left");
+    lua_pushcfunction(L, foil_lua_convert_step);
+    lua_pushlightuserdata(L, &c);
+    return lua_pcall(L, 1, 1, 0);
 }
 
 static void foil_lua_push_view(lua_State *L, const void *view) {
@@ -241,8 +219,9 @@ static void foil_lua_push_failure(lua_State *L, const void *failure) {
     foil_lua_push_error(L, f->status, f->error);
 }
 
-/* Raise the error table of a failed call whose record `e` the caller owns: freed first. */
-static int foil_lua_raise_owned(lua_State *L, foil_status_t st, foil_error_t *e) {
+int foil_lua_raise_owned(lua_State *L, foil_status_t st, foil_error_t **error) {
+    foil_error_t *e = *error;
+    *error = NULL;
     foil_lua_failure f = {st, e ? e : foil_last_error()};
     foil_lua_convert(L, foil_lua_push_failure, &f);
     foil_error_free(e);
@@ -398,14 +377,16 @@ static void foil_lua_encode(lua_State *L, int idx, int strict) {
     if (failed) lua_error(L);
 }
 
-/* Params: nil or a table -> JSON object text (pushed), NULL for nil. */
-static const char *foil_lua_params(lua_State *L, int idx) {
-    if (lua_isnoneornil(L, idx)) return NULL;
-    if (!lua_istable(L, idx)) foil_lua_argerror(L, "params must be a table");
-    foil_lua_encode(L, idx, 1);
-    const char *text = lua_tostring(L, -1);
-    if (text[0] == '[') foil_lua_argerror(L, "params must be a table of named fields");
-    return text;
+/* params_json(table or nil): the JSON object text foil_call takes, nil for nil. Strings
+ * with a NUL byte are refused (C strings would cut them). */
+int foil_lua_params_json(lua_State *L) {
+    lua_settop(L, 1);
+    if (lua_isnil(L, 1)) return 1;
+    if (!lua_istable(L, 1)) foil_lua_argerror(L, "params must be a table");
+    foil_lua_encode(L, 1, 1);
+    if (lua_tostring(L, -1)[0] == '[')
+        foil_lua_argerror(L, "params must be a table of named fields");
+    return 1;
 }
 
 /* monotonic(): seconds on a monotonic clock (deadlines that survive clock changes). */
@@ -473,7 +454,6 @@ int foil_lua_sleep(lua_State *L) {
     return 0;
 }
 
-/* A result and the fields to keep of its data (NULL: all). */
 /* data, or with the compiled fields at index `fields` (0: none) its projection. */
 static void foil_lua_push_data(lua_State *L, const foil_json_t *data, int fields) {
     if (fields)
@@ -482,60 +462,35 @@ static void foil_lua_push_data(lua_State *L, const foil_json_t *data, int fields
         foil_lua_push_json(L, data);
 }
 
-/* A list body ({"data": [...], "pagination": {...}}) -> { items, limit, has_more,
- * next_cursor, request_id }; any other body -> its data. Runs under foil_lua_convert_with:
- * index 2 holds the compiled fields or nil. */
-static void foil_lua_push_result(lua_State *L, const void *result) {
-    const foil_result_t *r = (const foil_result_t *)result;
-    int fields = lua_isnil(L, 2) ? 0 : 2;
-    const foil_json_t *body = foil_result_json(r);
-    const foil_json_t *pagination = foil_json_get(body, "pagination");
-    if (foil_json_type(pagination) != FOIL_JSON_OBJECT) {
+/* call_result(handle, fields_or_nil): foil_call's result as tables -- its data, or for a page of
+ * a paginated list { items, limit, has_more, next_cursor, request_id } (the pagination the
+ * core read) -- then the handle is freed. */
+int foil_lua_call_result(lua_State *L) {
+    lua_settop(L, 2);
+    foil_result_t *r = foil_lua_to_result(L, 1);
+    if (!r) return foil_lua_argerror(L, "call_result: expected an open result");
+    int fields = foil_lua_to_fields(L, 2) ? 2 : 0;
+    if (!foil_result_paginated(r)) {
         foil_lua_push_data(L, foil_result_data(r), fields);
-        return;
-    }
-    lua_createtable(L, 0, 5);
-    foil_lua_push_data(L, foil_result_data(r), fields);
-    lua_setfield(L, -2, "items");
-    int64_t limit = 0;
-    if (foil_json_get_int(pagination, "limit", &limit)) {
-        foil_lua_push_number(L, (double)limit);
+    } else {
+        lua_createtable(L, 0, 5);
+        foil_lua_push_data(L, foil_result_data(r), fields);
+        lua_setfield(L, -2, "items");
+        lua_pushinteger(L, foil_result_limit(r));
         lua_setfield(L, -2, "limit");
+        lua_pushboolean(L, foil_result_has_more(r));
+        lua_setfield(L, -2, "has_more");
+        foil_lua_set_string(L, "next_cursor", foil_result_next_cursor(r));
+        foil_lua_set_string(L, "request_id", foil_result_request_id(r));
     }
-    int has_more = 0;
-    foil_json_get_bool(pagination, "has_more", &has_more);
-    lua_pushboolean(L, has_more);
-    lua_setfield(L, -2, "has_more");
-    foil_lua_set_string(L, "next_cursor", foil_json_get_string(pagination, "next_cursor"));
-    foil_lua_set_string(L, "request_id", foil_result_request_id(r));
-}
-
-/* call(client, "sessions.list", params_table_or_nil[, fields]) -> converted result (true
- * for no content; with fields, its data projected); raises the error table on failure. */
-int foil_lua_call(lua_State *L) {
-    lua_settop(L, 4);
-    foil_client_t *c = foil_lua_to_client(L, 1);
-    if (!c) foil_lua_argerror(L, "expected an open client");
-    const char *op = luaL_checkstring(L, 2);
-    foil_lua_to_fields(L, 4); /* checked before anything is sent */
-    const char *params = foil_lua_params(L, 3);
-    foil_result_t *r = NULL;
-    foil_error_t *e = NULL;
-    foil_status_t st = foil_call(c, op, params, &r, &e);
-    if (st != FOIL_OK) return foil_lua_raise_owned(L, st, e);
-    if (!r) {
-        lua_pushboolean(L, 1);
-        return 1;
-    }
-    int failed = foil_lua_convert_with(L, foil_lua_push_result, r, 4);
-    foil_result_free(r);
-    return failed ? lua_error(L) : 1;
+    foil_lua_handle_close(L, 1, 1); /* the tables are built: free the response now */
+    return 1;
 }
 
 /* The generic-for step: upvalue 1 is the iterator handle (owned, __gc frees it), upvalue 2
  * the compiled fields or nil. */
 static int foil_lua_iter_step(lua_State *L) {
-    foil_iter_t *it = (foil_iter_t *)foil_lua_handle_ptr(L, lua_upvalueindex(1));
+    foil_iter_t *it = foil_lua_to_iter(L, lua_upvalueindex(1));
     if (!it) {
         lua_pushnil(L);
         return 1;
@@ -548,8 +503,7 @@ static int foil_lua_iter_step(lua_State *L) {
     }
     if (!item) {
         /* the end: free the pages now rather than at the next GC */
-        foil_lua_handle_close(L, lua_upvalueindex(1), 0);
-        foil_iter_free(it);
+        foil_lua_handle_close(L, lua_upvalueindex(1), 1);
         lua_pushnil(L);
         return 1;
     }
@@ -557,20 +511,11 @@ static int foil_lua_iter_step(lua_State *L) {
     return 1;
 }
 
-/* call_iter(client, "sessions.list", params[, fields]) -> a generic-for iterator function. */
-int foil_lua_call_iter(lua_State *L) {
-    lua_settop(L, 4);
-    foil_client_t *c = foil_lua_to_client(L, 1);
-    if (!c) foil_lua_argerror(L, "expected an open client");
-    const char *op = luaL_checkstring(L, 2);
-    foil_lua_to_fields(L, 4); /* checked before anything is sent */
-    const char *params = foil_lua_params(L, 3);
-    foil_iter_t *it = NULL;
-    foil_error_t *e = NULL;
-    foil_status_t st = foil_call_iter(c, op, params, &it, &e);
-    if (st != FOIL_OK) return foil_lua_raise_owned(L, st, e);
-    foil_lua_push_iter(L, it);
-    lua_pushvalue(L, 4);
+/* walk(iterator handle, fields_or_nil) -> a generic-for function over foil_call_iter's walk. */
+int foil_lua_walk(lua_State *L) {
+    lua_settop(L, 2);
+    if (!foil_lua_to_iter(L, 1)) return foil_lua_argerror(L, "walk: expected an open iterator");
+    foil_lua_to_fields(L, 2);
     lua_pushcclosure(L, foil_lua_iter_step, 2);
     return 1;
 }

@@ -22,6 +22,9 @@ void foil_lua_push_json(lua_State *L, const foil_json_t *v);
 void foil_lua_push_error(lua_State *L, foil_status_t st, const foil_error_t *e);
 /* Raise an invalid_argument error table with this message (does not return). */
 int foil_lua_argerror(lua_State *L, const char *message);
+/* Raise the error table of a failure whose record *error the caller owns (foil_call's
+ * error_out): takes it (*error = NULL) and frees it first. Does not return. */
+int foil_lua_raise_owned(lua_State *L, foil_status_t st, foil_error_t **error);
 
 /* ---- Projections (foil_lua_fields.c): `fields` compiled by foil.native.fields. */
 typedef struct foil_lua_fields foil_lua_fields_t;
@@ -38,21 +41,21 @@ void *foil_lua_handle_ptr(lua_State *L, int idx);
 /* Empty the handle at idx (its __gc then does nothing), freeing its object first when
  * destroy is set and the handle owns it. 0 when idx is not a libfoil handle. */
 int foil_lua_handle_close(lua_State *L, int idx, int destroy);
-/* The client at idx; NULL when it is not an open client. */
-foil_client_t *foil_lua_to_client(lua_State *L, int idx);
-/* Push an owned iterator handle (its __gc frees it). */
-void foil_lua_push_iter(lua_State *L, foil_iter_t *it);
+/* The result / iterator at idx; NULL when it is not an open one. */
+foil_result_t *foil_lua_to_result(lua_State *L, int idx);
+foil_iter_t *foil_lua_to_iter(lua_State *L, int idx);
 
 #define FOIL_LUA_NATIVE(NAME) int foil_lua_##NAME(lua_State *L)
 #endif
 
 /* ---- The module's hand-written functions, foil.native.NAME (lua_CFunctions). */
-FOIL_LUA_NATIVE(call);      /* call(client, "sessions.list", params[, fields]) -> result; raises */
-FOIL_LUA_NATIVE(call_iter); /* call_iter(client, op, params[, fields]) -> generic-for iterator */
-FOIL_LUA_NATIVE(fields);    /* fields({ "id", "a.b" }[, model object]) -> compiled; raises */
-FOIL_LUA_NATIVE(close);     /* close(handle): free it now (idempotent) */
-FOIL_LUA_NATIVE(is_open);   /* is_open(handle) -> boolean */
-FOIL_LUA_NATIVE(null);      /* null() -> the null sentinel */
+FOIL_LUA_NATIVE(params_json); /* params_json(table or nil) -> foil_call's params text */
+FOIL_LUA_NATIVE(call_result); /* call_result(call's handle[, fields]) -> tables; frees it */
+FOIL_LUA_NATIVE(walk);        /* walk(call_iter's handle[, fields]) -> generic-for iterator */
+FOIL_LUA_NATIVE(fields);      /* fields({ "id", "a.b" }[, model object]) -> compiled; raises */
+FOIL_LUA_NATIVE(close);       /* close(handle): free it now (idempotent) */
+FOIL_LUA_NATIVE(is_open);     /* is_open(handle) -> boolean */
+FOIL_LUA_NATIVE(null);        /* null() -> the null sentinel */
 FOIL_LUA_NATIVE(set_error_metatable); /* the metatable of error tables */
 FOIL_LUA_NATIVE(json_encode);         /* json_encode(value) -> JSON text */
 FOIL_LUA_NATIVE(json_decode);         /* json_decode(text) -> value; raises protocol */

@@ -2688,49 +2688,52 @@ SWIG_Lua_dostring(lua_State *L, const char *str) {
 
 /* -------- TYPES TABLE (BEGIN) -------- */
 
-#define SWIGTYPE_p_foil_client swig_types[0]
-#define SWIGTYPE_p_foil_delivery_key_pair swig_types[1]
-#define SWIGTYPE_p_foil_delivery_payload swig_types[2]
-#define SWIGTYPE_p_foil_document swig_types[3]
-#define SWIGTYPE_p_foil_emulator swig_types[4]
-#define SWIGTYPE_p_foil_emulator_config swig_types[5]
-#define SWIGTYPE_p_foil_emulator_fault_kind swig_types[6]
-#define SWIGTYPE_p_foil_emulator_service swig_types[7]
-#define SWIGTYPE_p_foil_emulator_stats swig_types[8]
-#define SWIGTYPE_p_foil_error swig_types[9]
-#define SWIGTYPE_p_foil_gate_session swig_types[10]
-#define SWIGTYPE_p_foil_iter swig_types[11]
-#define SWIGTYPE_p_foil_json swig_types[12]
-#define SWIGTYPE_p_foil_json_type swig_types[13]
-#define SWIGTYPE_p_foil_json_writer swig_types[14]
-#define SWIGTYPE_p_foil_page swig_types[15]
-#define SWIGTYPE_p_foil_result swig_types[16]
-#define SWIGTYPE_p_foil_status swig_types[17]
-#define SWIGTYPE_p_int swig_types[18]
-#define SWIGTYPE_p_long swig_types[19]
-#define SWIGTYPE_p_long_long swig_types[20]
-#define SWIGTYPE_p_p_char swig_types[21]
-#define SWIGTYPE_p_p_foil_client swig_types[22]
-#define SWIGTYPE_p_p_foil_delivery_key_pair swig_types[23]
-#define SWIGTYPE_p_p_foil_delivery_payload swig_types[24]
-#define SWIGTYPE_p_p_foil_document swig_types[25]
-#define SWIGTYPE_p_p_foil_emulator swig_types[26]
-#define SWIGTYPE_p_p_foil_error swig_types[27]
-#define SWIGTYPE_p_p_foil_gate_session swig_types[28]
-#define SWIGTYPE_p_p_foil_iter swig_types[29]
-#define SWIGTYPE_p_p_foil_json swig_types[30]
-#define SWIGTYPE_p_p_foil_json_writer swig_types[31]
-#define SWIGTYPE_p_p_foil_page swig_types[32]
-#define SWIGTYPE_p_p_foil_result swig_types[33]
-#define SWIGTYPE_p_short swig_types[34]
-#define SWIGTYPE_p_signed_char swig_types[35]
-#define SWIGTYPE_p_size_t swig_types[36]
-#define SWIGTYPE_p_unsigned_char swig_types[37]
-#define SWIGTYPE_p_unsigned_int swig_types[38]
-#define SWIGTYPE_p_unsigned_long_long swig_types[39]
-#define SWIGTYPE_p_unsigned_short swig_types[40]
-static swig_type_info *swig_types[42];
-static swig_module_info swig_module = {swig_types, 41, 0, 0, 0, 0};
+#define SWIGTYPE_p_foil_cancel swig_types[0]
+#define SWIGTYPE_p_foil_client swig_types[1]
+#define SWIGTYPE_p_foil_delivery_key_pair swig_types[2]
+#define SWIGTYPE_p_foil_delivery_payload swig_types[3]
+#define SWIGTYPE_p_foil_document swig_types[4]
+#define SWIGTYPE_p_foil_emulator swig_types[5]
+#define SWIGTYPE_p_foil_emulator_config swig_types[6]
+#define SWIGTYPE_p_foil_emulator_fault_kind swig_types[7]
+#define SWIGTYPE_p_foil_emulator_service swig_types[8]
+#define SWIGTYPE_p_foil_emulator_stats swig_types[9]
+#define SWIGTYPE_p_foil_error swig_types[10]
+#define SWIGTYPE_p_foil_gate_session swig_types[11]
+#define SWIGTYPE_p_foil_iter swig_types[12]
+#define SWIGTYPE_p_foil_json swig_types[13]
+#define SWIGTYPE_p_foil_json_type swig_types[14]
+#define SWIGTYPE_p_foil_json_writer swig_types[15]
+#define SWIGTYPE_p_foil_page swig_types[16]
+#define SWIGTYPE_p_foil_result swig_types[17]
+#define SWIGTYPE_p_foil_status swig_types[18]
+#define SWIGTYPE_p_foil_value_set swig_types[19]
+#define SWIGTYPE_p_int swig_types[20]
+#define SWIGTYPE_p_long swig_types[21]
+#define SWIGTYPE_p_long_long swig_types[22]
+#define SWIGTYPE_p_p_char swig_types[23]
+#define SWIGTYPE_p_p_foil_cancel swig_types[24]
+#define SWIGTYPE_p_p_foil_client swig_types[25]
+#define SWIGTYPE_p_p_foil_delivery_key_pair swig_types[26]
+#define SWIGTYPE_p_p_foil_delivery_payload swig_types[27]
+#define SWIGTYPE_p_p_foil_document swig_types[28]
+#define SWIGTYPE_p_p_foil_emulator swig_types[29]
+#define SWIGTYPE_p_p_foil_error swig_types[30]
+#define SWIGTYPE_p_p_foil_gate_session swig_types[31]
+#define SWIGTYPE_p_p_foil_iter swig_types[32]
+#define SWIGTYPE_p_p_foil_json swig_types[33]
+#define SWIGTYPE_p_p_foil_json_writer swig_types[34]
+#define SWIGTYPE_p_p_foil_page swig_types[35]
+#define SWIGTYPE_p_p_foil_result swig_types[36]
+#define SWIGTYPE_p_short swig_types[37]
+#define SWIGTYPE_p_signed_char swig_types[38]
+#define SWIGTYPE_p_size_t swig_types[39]
+#define SWIGTYPE_p_unsigned_char swig_types[40]
+#define SWIGTYPE_p_unsigned_int swig_types[41]
+#define SWIGTYPE_p_unsigned_long_long swig_types[42]
+#define SWIGTYPE_p_unsigned_short swig_types[43]
+static swig_type_info *swig_types[45];
+static swig_module_info swig_module = {swig_types, 44, 0, 0, 0, 0};
 #define SWIG_TypeQuery(name) SWIG_TypeQueryModule(&swig_module, &swig_module, name)
 #define SWIG_MangledTypeQuery(name) SWIG_MangledTypeQueryModule(&swig_module, &swig_module, name)
 
@@ -2773,13 +2776,17 @@ int foil_lua_handle_close(lua_State *L, int idx, int destroy) {
     u->own = 0;
     return 1;
 }
-foil_client_t *foil_lua_to_client(lua_State *L, int idx) {
+foil_result_t *foil_lua_to_result(lua_State *L, int idx) {
     void *p = NULL;
-    return SWIG_IsOK(SWIG_ConvertPtr(L, idx, &p, SWIGTYPE_p_foil_client, 0)) ? p : NULL;
+    return SWIG_IsOK(SWIG_ConvertPtr(L, idx, &p, SWIGTYPE_p_foil_result, 0)) ? p : NULL;
 }
-void foil_lua_push_iter(lua_State *L, foil_iter_t *it) {
-    SWIG_NewPointerObj(L, it, SWIGTYPE_p_foil_iter, 1);
+foil_iter_t *foil_lua_to_iter(lua_State *L, int idx) {
+    void *p = NULL;
+    return SWIG_IsOK(SWIG_ConvertPtr(L, idx, &p, SWIGTYPE_p_foil_iter, 0)) ? p : NULL;
 }
+
+/* foil.i's hook for calls with error_out: raise the error table of that owned record. */
+#define FOIL_RAISE_OWNED(status, error_ptr) foil_lua_raise_owned(L, status, error_ptr)
 
 SWIGINTERN void delete_foil_client(struct foil_client *self){ foil_client_free(self); }
 SWIGINTERN void delete_foil_page(struct foil_page *self){ foil_page_free(self); }
@@ -2791,6 +2798,7 @@ SWIGINTERN void delete_foil_delivery_payload(struct foil_delivery_payload *self)
 SWIGINTERN void delete_foil_gate_session(struct foil_gate_session *self){ foil_gate_session_free(self); }
 SWIGINTERN void delete_foil_error(struct foil_error *self){ foil_error_free(self); }
 SWIGINTERN void delete_foil_json_writer(struct foil_json_writer *self){ foil_json_writer_free(self); }
+SWIGINTERN void delete_foil_cancel(struct foil_cancel *self){ foil_cancel_free(self); }
 SWIGINTERN void delete_foil_emulator(struct foil_emulator *self){ foil_emulator_stop(self); }
 
 /* Start an emulator on loopback. Zero means the documented default for every number. */
@@ -3219,6 +3227,45 @@ static swig_lua_namespace swig_json_writer_Sf_SwigStatic = {
 static swig_lua_class *swig_json_writer_bases[] = {0};
 static const char *swig_json_writer_base_names[] = {0};
 static swig_lua_class _wrap_class_json_writer = { "json_writer", "json_writer", &SWIGTYPE_p_foil_json_writer,0, swig_delete_json_writer, swig_json_writer_methods, swig_json_writer_attributes, &swig_json_writer_Sf_SwigStatic, swig_json_writer_meta, swig_json_writer_bases, swig_json_writer_base_names };
+
+static void swig_delete_cancel(void *obj) {
+struct foil_cancel *arg1 = (struct foil_cancel *) obj;
+delete_foil_cancel(arg1);
+}
+static swig_lua_attribute swig_cancel_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_method swig_cancel_methods[]= {
+    {0,0}
+};
+static swig_lua_method swig_cancel_meta[] = {
+    {0,0}
+};
+
+static swig_lua_attribute swig_cancel_Sf_SwigStatic_attributes[] = {
+    {0,0,0}
+};
+static swig_lua_const_info swig_cancel_Sf_SwigStatic_constants[]= {
+    {0,0,0,0,0,0}
+};
+static swig_lua_method swig_cancel_Sf_SwigStatic_methods[]= {
+    {0,0}
+};
+static swig_lua_class* swig_cancel_Sf_SwigStatic_classes[]= {
+    0
+};
+
+static swig_lua_namespace swig_cancel_Sf_SwigStatic = {
+    "cancel",
+    swig_cancel_Sf_SwigStatic_methods,
+    swig_cancel_Sf_SwigStatic_attributes,
+    swig_cancel_Sf_SwigStatic_constants,
+    swig_cancel_Sf_SwigStatic_classes,
+    0
+};
+static swig_lua_class *swig_cancel_bases[] = {0};
+static const char *swig_cancel_base_names[] = {0};
+static swig_lua_class _wrap_class_cancel = { "cancel", "cancel", &SWIGTYPE_p_foil_cancel,0, swig_delete_cancel, swig_cancel_methods, swig_cancel_attributes, &swig_cancel_Sf_SwigStatic, swig_cancel_meta, swig_cancel_bases, swig_cancel_base_names };
 
 static int _wrap_status_str(lua_State* L) {
   int SWIG_arg = 0;
@@ -4921,12 +4968,13 @@ static int _wrap_client_configure(lua_State* L) {
   foil_client_t *arg1 = (foil_client_t *) 0 ;
   char *arg2 = (char *) 0 ;
   foil_error_t **arg3 = (foil_error_t **) 0 ;
+  foil_error_t *temp3 = NULL ;
   foil_status_t result;
   
-  SWIG_check_num_args("foil_client_configure",3,3)
+  arg3 = &temp3;
+  SWIG_check_num_args("foil_client_configure",2,2)
   if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_client_configure",1,"foil_client_t *");
   if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_client_configure",2,"char const *");
-  if(!SWIG_isptrtype(L,3)) SWIG_fail_arg("foil_client_configure",3,"foil_error_t **");
   
   if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_client,0))){
     SWIG_fail_ptr("client_configure",1,SWIGTYPE_p_foil_client);
@@ -4943,21 +4991,14 @@ static int _wrap_client_configure(lua_State* L) {
       SWIG_fail_arg("client_configure", 2, "string");
     }
   }
-  
-  if (!SWIG_IsOK(SWIG_ConvertPtr(L,3,(void**)&arg3,SWIGTYPE_p_p_foil_error,0))){
-    SWIG_fail_ptr("client_configure",3,SWIGTYPE_p_p_foil_error);
-  }
-  
   result = (foil_status_t)foil_client_configure(arg1,(char const *)arg2,arg3);
-  {
-    if (result != FOIL_OK) {
-      foil_lua_push_error(L, result, foil_last_error());
-      SWIG_fail;
-    }
-  }
+  
+  if (result != FOIL_OK) FOIL_RAISE_OWNED(result, arg3);
+  foil_error_free(*arg3);
   return SWIG_arg;
   
   fail: SWIGUNUSED;
+  foil_error_free(*arg3);
   lua_error(L);
   return 0;
 }
@@ -5143,6 +5184,94 @@ static int _wrap_result_item(lua_State* L) {
     foil_lua_push_json(L, result);
     SWIG_arg++;
   }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_result_paginated(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_result_t *arg1 = (foil_result_t *) 0 ;
+  int result;
+  
+  SWIG_check_num_args("foil_result_paginated",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_result_paginated",1,"foil_result_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_result,0))){
+    SWIG_fail_ptr("result_paginated",1,SWIGTYPE_p_foil_result);
+  }
+  
+  result = (int)foil_result_paginated((struct foil_result const *)arg1);
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_result_limit(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_result_t *arg1 = (foil_result_t *) 0 ;
+  int result;
+  
+  SWIG_check_num_args("foil_result_limit",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_result_limit",1,"foil_result_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_result,0))){
+    SWIG_fail_ptr("result_limit",1,SWIGTYPE_p_foil_result);
+  }
+  
+  result = (int)foil_result_limit((struct foil_result const *)arg1);
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_result_has_more(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_result_t *arg1 = (foil_result_t *) 0 ;
+  int result;
+  
+  SWIG_check_num_args("foil_result_has_more",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_result_has_more",1,"foil_result_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_result,0))){
+    SWIG_fail_ptr("result_has_more",1,SWIGTYPE_p_foil_result);
+  }
+  
+  result = (int)foil_result_has_more((struct foil_result const *)arg1);
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_result_next_cursor(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_result_t *arg1 = (foil_result_t *) 0 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_result_next_cursor",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_result_next_cursor",1,"foil_result_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_result,0))){
+    SWIG_fail_ptr("result_next_cursor",1,SWIGTYPE_p_foil_result);
+  }
+  
+  result = (char *)foil_result_next_cursor((struct foil_result const *)arg1);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
   return SWIG_arg;
   
   fail: SWIGUNUSED;
@@ -6806,6 +6935,25 @@ static int _wrap_operation_params(lua_State* L) {
 }
 
 
+static int _wrap_operation_result_model(lua_State* L) {
+  int SWIG_arg = 0;
+  size_t arg1 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_operation_result_model",1,1)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_operation_result_model",1,"size_t");
+  SWIG_contract_assert((lua_tonumber(L,1)>=0),"number must not be negative");
+  arg1 = (size_t)lua_tonumber(L, 1);
+  result = (char *)foil_operation_result_model(arg1);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_operation_paginated(lua_State* L) {
   int SWIG_arg = 0;
   size_t arg1 ;
@@ -8211,15 +8359,16 @@ static int _wrap_gate_session_create_ex(lua_State* L) {
   foil_gate_session_t **arg5 = (foil_gate_session_t **) 0 ;
   foil_error_t **arg6 = (foil_error_t **) 0 ;
   foil_gate_session_t *temp5 = NULL ;
+  foil_error_t *temp6 = NULL ;
   foil_status_t result;
   
   arg5 = &temp5;
-  SWIG_check_num_args("foil_gate_session_create_ex",5,5)
+  arg6 = &temp6;
+  SWIG_check_num_args("foil_gate_session_create_ex",4,4)
   if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_create_ex",1,"foil_client_t *");
   if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_gate_session_create_ex",2,"char const *");
   if(!foil_lua_isnilstring(L,3)) SWIG_fail_arg("foil_gate_session_create_ex",3,"char const *");
   if(!foil_lua_isnilstring(L,4)) SWIG_fail_arg("foil_gate_session_create_ex",4,"char const *");
-  if(!SWIG_isptrtype(L,5)) SWIG_fail_arg("foil_gate_session_create_ex",5,"foil_error_t **");
   
   if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_client,0))){
     SWIG_fail_ptr("gate_session_create_ex",1,SWIGTYPE_p_foil_client);
@@ -8258,26 +8407,19 @@ static int _wrap_gate_session_create_ex(lua_State* L) {
       SWIG_fail_arg("gate_session_create_ex", 4, "string");
     }
   }
-  
-  if (!SWIG_IsOK(SWIG_ConvertPtr(L,5,(void**)&arg6,SWIGTYPE_p_p_foil_error,0))){
-    SWIG_fail_ptr("gate_session_create_ex",6,SWIGTYPE_p_p_foil_error);
-  }
-  
   result = (foil_status_t)foil_gate_session_create_ex(arg1,(char const *)arg2,(char const *)arg3,(char const *)arg4,arg5,arg6);
-  {
-    if (result != FOIL_OK) {
-      foil_lua_push_error(L, result, foil_last_error());
-      SWIG_fail;
-    }
-  }
+  
   {
     SWIG_NewPointerObj(L, *arg5, SWIGTYPE_p_foil_gate_session, 1);
     SWIG_arg++;
     *arg5 = NULL;
   }
+  if (result != FOIL_OK) FOIL_RAISE_OWNED(result, arg6);
+  foil_error_free(*arg6);
   return SWIG_arg;
   
   fail: SWIGUNUSED;
+  foil_error_free(*arg6);
   lua_error(L);
   return 0;
 }
@@ -8290,13 +8432,14 @@ static int _wrap_gate_session_import_ex(lua_State* L) {
   foil_gate_session_t **arg3 = (foil_gate_session_t **) 0 ;
   foil_error_t **arg4 = (foil_error_t **) 0 ;
   foil_gate_session_t *temp3 = NULL ;
+  foil_error_t *temp4 = NULL ;
   foil_status_t result;
   
   arg3 = &temp3;
-  SWIG_check_num_args("foil_gate_session_import_ex",3,3)
+  arg4 = &temp4;
+  SWIG_check_num_args("foil_gate_session_import_ex",2,2)
   if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_gate_session_import_ex",1,"foil_client_t *");
   if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_gate_session_import_ex",2,"char const *");
-  if(!SWIG_isptrtype(L,3)) SWIG_fail_arg("foil_gate_session_import_ex",3,"foil_error_t **");
   
   if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_client,0))){
     SWIG_fail_ptr("gate_session_import_ex",1,SWIGTYPE_p_foil_client);
@@ -8313,26 +8456,19 @@ static int _wrap_gate_session_import_ex(lua_State* L) {
       SWIG_fail_arg("gate_session_import_ex", 2, "string");
     }
   }
-  
-  if (!SWIG_IsOK(SWIG_ConvertPtr(L,3,(void**)&arg4,SWIGTYPE_p_p_foil_error,0))){
-    SWIG_fail_ptr("gate_session_import_ex",4,SWIGTYPE_p_p_foil_error);
-  }
-  
   result = (foil_status_t)foil_gate_session_import_ex(arg1,(char const *)arg2,arg3,arg4);
-  {
-    if (result != FOIL_OK) {
-      foil_lua_push_error(L, result, foil_last_error());
-      SWIG_fail;
-    }
-  }
+  
   {
     SWIG_NewPointerObj(L, *arg3, SWIGTYPE_p_foil_gate_session, 1);
     SWIG_arg++;
     *arg3 = NULL;
   }
+  if (result != FOIL_OK) FOIL_RAISE_OWNED(result, arg4);
+  foil_error_free(*arg4);
   return SWIG_arg;
   
   fail: SWIGUNUSED;
+  foil_error_free(*arg4);
   lua_error(L);
   return 0;
 }
@@ -10250,6 +10386,244 @@ static int _wrap_gate_agent_tokens_revoke(lua_State* L) {
 }
 
 
+static int _wrap_cancel_new(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_cancel_t **arg1 = (foil_cancel_t **) 0 ;
+  foil_cancel_t *temp1 = NULL ;
+  foil_status_t result;
+  
+  arg1 = &temp1;
+  SWIG_check_num_args("foil_cancel_new",0,0)
+  result = (foil_status_t)foil_cancel_new(arg1);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  {
+    SWIG_NewPointerObj(L, *arg1, SWIGTYPE_p_foil_cancel, 1);
+    SWIG_arg++;
+    *arg1 = NULL;
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_cancel_fire(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_cancel_t *arg1 = (foil_cancel_t *) 0 ;
+  
+  SWIG_check_num_args("foil_cancel_fire",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_cancel_fire",1,"foil_cancel_t *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_cancel,0))){
+    SWIG_fail_ptr("cancel_fire",1,SWIGTYPE_p_foil_cancel);
+  }
+  
+  foil_cancel_fire(arg1);
+  
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_cancel_reset(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_cancel_t *arg1 = (foil_cancel_t *) 0 ;
+  
+  SWIG_check_num_args("foil_cancel_reset",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_cancel_reset",1,"foil_cancel_t *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_cancel,0))){
+    SWIG_fail_ptr("cancel_reset",1,SWIGTYPE_p_foil_cancel);
+  }
+  
+  foil_cancel_reset(arg1);
+  
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_cancel_fired(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_cancel_t *arg1 = (foil_cancel_t *) 0 ;
+  int result;
+  
+  SWIG_check_num_args("foil_cancel_fired",1,1)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_cancel_fired",1,"foil_cancel_t const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_cancel,0))){
+    SWIG_fail_ptr("cancel_fired",1,SWIGTYPE_p_foil_cancel);
+  }
+  
+  result = (int)foil_cancel_fired((struct foil_cancel const *)arg1);
+  lua_pushinteger(L, (lua_Integer)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_contract_value(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_value_set_t arg1 ;
+  size_t arg2 ;
+  char *result = 0 ;
+  
+  SWIG_check_num_args("foil_contract_value",2,2)
+  if(!lua_isnumber(L,1)) SWIG_fail_arg("foil_contract_value",1,"foil_value_set_t");
+  if(!lua_isnumber(L,2)) SWIG_fail_arg("foil_contract_value",2,"size_t");
+  arg1 = (foil_value_set_t)(int)lua_tonumber(L, 1);
+  SWIG_contract_assert((lua_tonumber(L,2)>=0),"number must not be negative");
+  arg2 = (size_t)lua_tonumber(L, 2);
+  result = (char *)foil_contract_value(arg1,arg2);
+  lua_pushstring(L,(const char *)result); SWIG_arg++;
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_call(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_client_t *arg1 = (foil_client_t *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  foil_result_t **arg4 = (foil_result_t **) 0 ;
+  foil_error_t **arg5 = (foil_error_t **) 0 ;
+  foil_result_t *temp4 = NULL ;
+  foil_error_t *temp5 = NULL ;
+  foil_status_t result;
+  
+  arg4 = &temp4;
+  arg5 = &temp5;
+  SWIG_check_num_args("foil_call",3,3)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_call",1,"foil_client_t *");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_call",2,"char const *");
+  if(!foil_lua_isnilstring(L,3)) SWIG_fail_arg("foil_call",3,"char const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_client,0))){
+    SWIG_fail_ptr("call",1,SWIGTYPE_p_foil_client);
+  }
+  
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "call: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("call", 2, "string");
+    }
+  }
+  {
+    if (lua_isnoneornil(L, 3)) {
+      arg3 = NULL;
+    } else if (lua_type(L, 3) == LUA_TSTRING) {
+      size_t n = 0;
+      arg3 = (char *)lua_tolstring(L, 3, &n);
+      if (strlen(arg3) != n) foil_lua_argerror(L, "call: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("call", 3, "string");
+    }
+  }
+  result = (foil_status_t)foil_call(arg1,(char const *)arg2,(char const *)arg3,arg4,arg5);
+  
+  {
+    SWIG_NewPointerObj(L, *arg4, SWIGTYPE_p_foil_result, 1);
+    SWIG_arg++;
+    *arg4 = NULL;
+  }
+  if (result != FOIL_OK) FOIL_RAISE_OWNED(result, arg5);
+  foil_error_free(*arg5);
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  foil_error_free(*arg5);
+  lua_error(L);
+  return 0;
+}
+
+
+static int _wrap_call_iter(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_client_t *arg1 = (foil_client_t *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  foil_iter_t **arg4 = (foil_iter_t **) 0 ;
+  foil_error_t **arg5 = (foil_error_t **) 0 ;
+  foil_iter_t *temp4 = NULL ;
+  foil_error_t *temp5 = NULL ;
+  foil_status_t result;
+  
+  arg4 = &temp4;
+  arg5 = &temp5;
+  SWIG_check_num_args("foil_call_iter",3,3)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_call_iter",1,"foil_client_t *");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_call_iter",2,"char const *");
+  if(!foil_lua_isnilstring(L,3)) SWIG_fail_arg("foil_call_iter",3,"char const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_client,0))){
+    SWIG_fail_ptr("call_iter",1,SWIGTYPE_p_foil_client);
+  }
+  
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "call_iter: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("call_iter", 2, "string");
+    }
+  }
+  {
+    if (lua_isnoneornil(L, 3)) {
+      arg3 = NULL;
+    } else if (lua_type(L, 3) == LUA_TSTRING) {
+      size_t n = 0;
+      arg3 = (char *)lua_tolstring(L, 3, &n);
+      if (strlen(arg3) != n) foil_lua_argerror(L, "call_iter: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("call_iter", 3, "string");
+    }
+  }
+  result = (foil_status_t)foil_call_iter(arg1,(char const *)arg2,(char const *)arg3,arg4,arg5);
+  
+  {
+    SWIG_NewPointerObj(L, *arg4, SWIGTYPE_p_foil_iter, 1);
+    SWIG_arg++;
+    *arg4 = NULL;
+  }
+  if (result != FOIL_OK) FOIL_RAISE_OWNED(result, arg5);
+  foil_error_free(*arg5);
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  foil_error_free(*arg5);
+  lua_error(L);
+  return 0;
+}
+
+
 static void swig_delete_emulator(void *obj) {
 struct foil_emulator *arg1 = (struct foil_emulator *) obj;
 delete_foil_emulator(arg1);
@@ -11019,6 +11393,14 @@ static swig_lua_const_info swig_SwigModule_constants[]= {
     {SWIG_LUA_CONSTTAB_STRING("FOIL_WEBHOOK_TIMESTAMP_HEADER", "X-Foil-Timestamp")},
     {SWIG_LUA_CONSTTAB_STRING("FOIL_WEBHOOK_SIGNATURE_HEADER", "X-Foil-Signature")},
     {SWIG_LUA_CONSTTAB_INT("FOIL_GATE_SESSION_MAX_WAIT_SECONDS", 86400)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_VALUES_API_KEY_SCOPE", FOIL_VALUES_API_KEY_SCOPE)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_VALUES_API_KEY_TYPE", FOIL_VALUES_API_KEY_TYPE)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_VALUES_API_KEY_ENVIRONMENT", FOIL_VALUES_API_KEY_ENVIRONMENT)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_VALUES_SESSION_VERDICT", FOIL_VALUES_SESSION_VERDICT)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_VALUES_ORGANIZATION_STATUS", FOIL_VALUES_ORGANIZATION_STATUS)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_VALUES_WEBHOOK_EVENT_TYPE", FOIL_VALUES_WEBHOOK_EVENT_TYPE)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_VALUES_WEBHOOK_SUBSCRIBABLE", FOIL_VALUES_WEBHOOK_SUBSCRIBABLE)},
+    {SWIG_LUA_CONSTTAB_INT("FOIL_VALUES_GATE_RESERVED_SERVICE_ID", FOIL_VALUES_GATE_RESERVED_SERVICE_ID)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_EMULATOR_FAULT_STATUS", FOIL_EMULATOR_FAULT_STATUS)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_EMULATOR_FAULT_DELAY", FOIL_EMULATOR_FAULT_DELAY)},
     {SWIG_LUA_CONSTTAB_INT("FOIL_EMULATOR_FAULT_RESET", FOIL_EMULATOR_FAULT_RESET)},
@@ -11029,8 +11411,9 @@ static swig_lua_const_info swig_SwigModule_constants[]= {
     {0,0,0,0,0,0}
 };
 static swig_lua_method swig_SwigModule_methods[]= {
-    { "call",foil_lua_call},
-    { "call_iter",foil_lua_call_iter},
+    { "params_json",foil_lua_params_json},
+    { "call_result",foil_lua_call_result},
+    { "walk",foil_lua_walk},
     { "fields",foil_lua_fields},
     { "close",foil_lua_close},
     { "is_open",foil_lua_is_open},
@@ -11111,6 +11494,10 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "result_http_status", _wrap_result_http_status},
     { "result_count", _wrap_result_count},
     { "result_item", _wrap_result_item},
+    { "result_paginated", _wrap_result_paginated},
+    { "result_limit", _wrap_result_limit},
+    { "result_has_more", _wrap_result_has_more},
+    { "result_next_cursor", _wrap_result_next_cursor},
     { "page_count", _wrap_page_count},
     { "page_item", _wrap_page_item},
     { "page_items", _wrap_page_items},
@@ -11161,6 +11548,7 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "operation_auth", _wrap_operation_auth},
     { "operation_sdk_name", _wrap_operation_sdk_name},
     { "operation_params", _wrap_operation_params},
+    { "operation_result_model", _wrap_operation_result_model},
     { "operation_paginated", _wrap_operation_paginated},
     { "model_count", _wrap_model_count},
     { "model_info", _wrap_model_info},
@@ -11236,6 +11624,13 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "gate_login_sessions_consume", _wrap_gate_login_sessions_consume},
     { "gate_agent_tokens_verify", _wrap_gate_agent_tokens_verify},
     { "gate_agent_tokens_revoke", _wrap_gate_agent_tokens_revoke},
+    { "cancel_new", _wrap_cancel_new},
+    { "cancel_fire", _wrap_cancel_fire},
+    { "cancel_reset", _wrap_cancel_reset},
+    { "cancel_fired", _wrap_cancel_fired},
+    { "contract_value", _wrap_contract_value},
+    { "call", _wrap_call},
+    { "call_iter", _wrap_call_iter},
     { "emulator_base_url", _wrap_emulator_base_url},
     { "emulator_port", _wrap_emulator_port},
     { "emulator_secret_key", _wrap_emulator_secret_key},
@@ -11265,6 +11660,7 @@ static swig_lua_class* swig_SwigModule_classes[]= {
 &_wrap_class_gate_session,
 &_wrap_class_error,
 &_wrap_class_json_writer,
+&_wrap_class_cancel,
 &_wrap_class_emulator,
     0
 };
@@ -11286,6 +11682,7 @@ static swig_lua_namespace swig_SwigModule = {
 
 /* -------- TYPE CONVERSION AND EQUIVALENCE RULES (BEGIN) -------- */
 
+static swig_type_info _swigt__p_foil_cancel = {"_p_foil_cancel", "foil_cancel_t *|struct foil_cancel *|foil_cancel *", 0, 0, (void*)&_wrap_class_cancel, 0};
 static swig_type_info _swigt__p_foil_client = {"_p_foil_client", "foil_client_t *|struct foil_client *|foil_client *", 0, 0, (void*)&_wrap_class_client, 0};
 static swig_type_info _swigt__p_foil_delivery_key_pair = {"_p_foil_delivery_key_pair", "foil_delivery_key_pair_t *|struct foil_delivery_key_pair *|foil_delivery_key_pair *", 0, 0, (void*)&_wrap_class_delivery_key_pair, 0};
 static swig_type_info _swigt__p_foil_delivery_payload = {"_p_foil_delivery_payload", "foil_delivery_payload_t *|struct foil_delivery_payload *|foil_delivery_payload *", 0, 0, (void*)&_wrap_class_delivery_payload, 0};
@@ -11304,10 +11701,12 @@ static swig_type_info _swigt__p_foil_json_writer = {"_p_foil_json_writer", "foil
 static swig_type_info _swigt__p_foil_page = {"_p_foil_page", "foil_page_t *|struct foil_page *|foil_page *", 0, 0, (void*)&_wrap_class_page, 0};
 static swig_type_info _swigt__p_foil_result = {"_p_foil_result", "foil_result_t *|struct foil_result *|foil_result *", 0, 0, (void*)&_wrap_class_result, 0};
 static swig_type_info _swigt__p_foil_status = {"_p_foil_status", "foil_status_t *|enum foil_status *", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_foil_value_set = {"_p_foil_value_set", "foil_value_set_t *|enum foil_value_set *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_int = {"_p_int", "int32_t *|int_fast16_t *|int_fast32_t *|int_least32_t *|intptr_t *|int *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_long = {"_p_long", "long *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_long_long = {"_p_long_long", "int64_t *|int_fast64_t *|int_least64_t *|intmax_t *|long long *", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_char = {"_p_p_char", "char **", 0, 0, (void*)0, 0};
+static swig_type_info _swigt__p_p_foil_cancel = {"_p_p_foil_cancel", "foil_cancel_t **|struct foil_cancel **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_client = {"_p_p_foil_client", "foil_client_t **|struct foil_client **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_delivery_key_pair = {"_p_p_foil_delivery_key_pair", "foil_delivery_key_pair_t **|struct foil_delivery_key_pair **", 0, 0, (void*)0, 0};
 static swig_type_info _swigt__p_p_foil_delivery_payload = {"_p_p_foil_delivery_payload", "foil_delivery_payload_t **|struct foil_delivery_payload **", 0, 0, (void*)0, 0};
@@ -11329,6 +11728,7 @@ static swig_type_info _swigt__p_unsigned_long_long = {"_p_unsigned_long_long", "
 static swig_type_info _swigt__p_unsigned_short = {"_p_unsigned_short", "uint16_t *|uint_least16_t *|unsigned short *", 0, 0, (void*)0, 0};
 
 static swig_type_info *swig_type_initial[] = {
+  &_swigt__p_foil_cancel,
   &_swigt__p_foil_client,
   &_swigt__p_foil_delivery_key_pair,
   &_swigt__p_foil_delivery_payload,
@@ -11347,10 +11747,12 @@ static swig_type_info *swig_type_initial[] = {
   &_swigt__p_foil_page,
   &_swigt__p_foil_result,
   &_swigt__p_foil_status,
+  &_swigt__p_foil_value_set,
   &_swigt__p_int,
   &_swigt__p_long,
   &_swigt__p_long_long,
   &_swigt__p_p_char,
+  &_swigt__p_p_foil_cancel,
   &_swigt__p_p_foil_client,
   &_swigt__p_p_foil_delivery_key_pair,
   &_swigt__p_p_foil_delivery_payload,
@@ -11372,6 +11774,7 @@ static swig_type_info *swig_type_initial[] = {
   &_swigt__p_unsigned_short,
 };
 
+static swig_cast_info _swigc__p_foil_cancel[] = {  {&_swigt__p_foil_cancel, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_client[] = {  {&_swigt__p_foil_client, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_delivery_key_pair[] = {  {&_swigt__p_foil_delivery_key_pair, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_delivery_payload[] = {  {&_swigt__p_foil_delivery_payload, 0, 0, 0},{0, 0, 0, 0}};
@@ -11390,10 +11793,12 @@ static swig_cast_info _swigc__p_foil_json_writer[] = {  {&_swigt__p_foil_json_wr
 static swig_cast_info _swigc__p_foil_page[] = {  {&_swigt__p_foil_page, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_result[] = {  {&_swigt__p_foil_result, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_foil_status[] = {  {&_swigt__p_foil_status, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_foil_value_set[] = {  {&_swigt__p_foil_value_set, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_int[] = {  {&_swigt__p_int, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_long[] = {  {&_swigt__p_long, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_long_long[] = {  {&_swigt__p_long_long, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_char[] = {  {&_swigt__p_p_char, 0, 0, 0},{0, 0, 0, 0}};
+static swig_cast_info _swigc__p_p_foil_cancel[] = {  {&_swigt__p_p_foil_cancel, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_client[] = {  {&_swigt__p_p_foil_client, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_delivery_key_pair[] = {  {&_swigt__p_p_foil_delivery_key_pair, 0, 0, 0},{0, 0, 0, 0}};
 static swig_cast_info _swigc__p_p_foil_delivery_payload[] = {  {&_swigt__p_p_foil_delivery_payload, 0, 0, 0},{0, 0, 0, 0}};
@@ -11415,6 +11820,7 @@ static swig_cast_info _swigc__p_unsigned_long_long[] = {  {&_swigt__p_unsigned_l
 static swig_cast_info _swigc__p_unsigned_short[] = {  {&_swigt__p_unsigned_short, 0, 0, 0},{0, 0, 0, 0}};
 
 static swig_cast_info *swig_cast_initial[] = {
+  _swigc__p_foil_cancel,
   _swigc__p_foil_client,
   _swigc__p_foil_delivery_key_pair,
   _swigc__p_foil_delivery_payload,
@@ -11433,10 +11839,12 @@ static swig_cast_info *swig_cast_initial[] = {
   _swigc__p_foil_page,
   _swigc__p_foil_result,
   _swigc__p_foil_status,
+  _swigc__p_foil_value_set,
   _swigc__p_int,
   _swigc__p_long,
   _swigc__p_long_long,
   _swigc__p_p_char,
+  _swigc__p_p_foil_cancel,
   _swigc__p_p_foil_client,
   _swigc__p_p_foil_delivery_key_pair,
   _swigc__p_p_foil_delivery_payload,

@@ -35,6 +35,10 @@ FOIL_API const char *foil_operation_sdk_name(size_t i);
  *    "secret": false}             a credential: never log it (libfoil wipes its copies)
  * e.g. "[]" for gate.registry.list. Built once, thread-safe, static. */
 FOIL_API const char *foil_operation_params(size_t i);
+/* The model (models.h: foil_model_info(m, "object")) of what operation i returns: its
+ * data's, or each item's for a list ("session" for sessions.list, "session_detail" for
+ * sessions.get); NULL for no content (gate.agent_tokens.revoke) or i out of range. */
+FOIL_API const char *foil_operation_result_model(size_t i);
 /* 1 when operation i is a cursor-paginated list (foil_call_iter() walks it), else 0. */
 FOIL_API int foil_operation_paginated(size_t i);
 

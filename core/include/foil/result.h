@@ -29,6 +29,13 @@ FOIL_API int foil_result_http_status(const foil_result_t *r);
 /* For array `data`: element count and i-th element. */
 FOIL_API size_t foil_result_count(const foil_result_t *r);
 FOIL_API const foil_json_t *foil_result_item(const foil_result_t *r, size_t i);
+/* A page of a cursor-paginated list (foil_call() of a foil_operation_paginated()
+ * operation) carries its pagination, read here as for foil_page_t: 1 for such a result,
+ * else 0 (and the three below read 0 / 0 / NULL). */
+FOIL_API int foil_result_paginated(const foil_result_t *r);
+FOIL_API int foil_result_limit(const foil_result_t *r);
+FOIL_API int foil_result_has_more(const foil_result_t *r);
+FOIL_API const char *foil_result_next_cursor(const foil_result_t *r);
 FOIL_API void foil_result_free(foil_result_t *r);
 
 FOIL_API size_t foil_page_count(const foil_page_t *p);

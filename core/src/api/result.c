@@ -12,6 +12,7 @@ typedef struct item_index {
 struct foil_result {
     foil_response_t response;
     const cJSON *data;
+    const cJSON *pagination; /* a paginated list's page (foil_result_from_page), else NULL */
     item_index index;
 };
 
@@ -111,6 +112,7 @@ foil_status_t foil_result_from_page(foil_page_t *page, foil_result_t **out) {
     }
     r->response = page->response;
     r->data = page->data;
+    r->pagination = page->pagination;
     r->index = page->index;
     page->response = (foil_response_t){0};
     page->index = (item_index){0};
@@ -136,6 +138,19 @@ size_t foil_result_count(const foil_result_t *r) {
 }
 const foil_json_t *foil_result_item(const foil_result_t *r, size_t i) {
     return r && i < r->index.count ? FOIL_VIEW(r->index.items[i]) : NULL;
+}
+int foil_result_paginated(const foil_result_t *r) {
+    return r && r->pagination;
+}
+int foil_result_limit(const foil_result_t *r) {
+    int64_t v = 0;
+    return r && foil_json_get_int(FOIL_VIEW(r->pagination), "limit", &v) ? (int)v : 0;
+}
+int foil_result_has_more(const foil_result_t *r) {
+    return r && cJSON_IsTrue(member(r->pagination, "has_more"));
+}
+const char *foil_result_next_cursor(const foil_result_t *r) {
+    return r ? foil_json_get_string(FOIL_VIEW(r->pagination), "next_cursor") : NULL;
 }
 void foil_result_free(foil_result_t *r) {
     if (!r) return;

@@ -5,6 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "foil/models.h"
+
+/* Every model object as an enumerator, so a model the table names must exist. */
+#define FOIL_MODEL_ENUM(object, cls, base, schema, role, doc) FOIL_MODEL_##object,
+enum { FOIL_MODEL_none, FOIL_MODELS(FOIL_MODEL_ENUM) };
+#undef FOIL_MODEL_ENUM
+
 /* One parameter list per operation. */
 #define PATH(n, type, flags) {#n, FOIL_PARAM_PATH, FOIL_PARAM_##type, flags},
 #define QUERY(n, type, flags) {#n, FOIL_PARAM_QUERY, FOIL_PARAM_##type, flags},
@@ -13,10 +20,11 @@
 #define REQUIRED FOIL_PARAM_REQUIRED
 #define NULLABLE FOIL_PARAM_NULLABLE
 #define SECRET FOIL_PARAM_SECRET
-#define FOIL_OPERATION(id, method, path, auth, name, sdk_name, params)                             \
+#define FOIL_OPERATION(id, method, path, auth, name, sdk_name, model, params)                      \
     static const foil_param_t params_##id[] = {params{NULL, 0, 0, 0}};                             \
     _Static_assert(sizeof params_##id / sizeof params_##id[0] <= FOIL_OPERATION_MAX_PARAMS + 1,    \
-                   "raise FOIL_OPERATION_MAX_PARAMS");
+                   "raise FOIL_OPERATION_MAX_PARAMS");                                             \
+    _Static_assert(FOIL_MODEL_##model >= 0, "a model of FOIL_MODELS (models.h) or none");
 #include "operations.def"
 #undef FOIL_OPERATION
 #undef SECRET
@@ -28,8 +36,8 @@
 #undef PATH
 
 static const foil_operation_t operations[FOIL_OP__COUNT] = {
-#define FOIL_OPERATION(id, method, path, auth, name, sdk_name, params)                             \
-    {method, path, FOIL_AUTH_##auth, name, sdk_name, params_##id},
+#define FOIL_OPERATION(id, method, path, auth, name, sdk_name, model, params)                      \
+    {method, path, FOIL_AUTH_##auth, name, sdk_name, #model, params_##id},
 #include "operations.def"
 #undef FOIL_OPERATION
 };
@@ -68,6 +76,11 @@ const char *foil_operation_auth(size_t i) {
 
 const char *foil_operation_sdk_name(size_t i) {
     return i < FOIL_OP__COUNT ? operations[i].sdk_name : NULL;
+}
+
+const char *foil_operation_result_model(size_t i) {
+    if (i >= FOIL_OP__COUNT || strcmp(operations[i].result_model, "none") == 0) return NULL;
+    return operations[i].result_model;
 }
 
 int foil_operation_paginated(size_t i) {

@@ -12,7 +12,7 @@ typedef enum foil_auth {
 } foil_auth_t;
 
 typedef enum foil_op {
-#define FOIL_OPERATION(id, method, path, auth, name, sdk_name, params) FOIL_OP_##id,
+#define FOIL_OPERATION(id, method, path, auth, name, sdk_name, model, params) FOIL_OP_##id,
 #include "operations.def"
 #undef FOIL_OPERATION
     FOIL_OP__COUNT
@@ -57,6 +57,7 @@ typedef struct foil_operation {
     foil_auth_t auth;
     const char *name;
     const char *sdk_name;
+    const char *result_model;   /* models.h object; "none": no content */
     const foil_param_t *params; /* ends with a NULL name */
 } foil_operation_t;
 

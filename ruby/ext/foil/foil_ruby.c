@@ -158,7 +158,7 @@ static void free_document(void *h) {
 }
 
 /* Wrap first, fill after: if the allocation raises, the C handle is freed by the caller. */
-static VALUE body_new(void) {
+VALUE foil_rb_body_new(void) {
     body_t *b;
     VALUE obj = TypedData_Make_Struct(c_body, body_t, &body_type, b);
     b->handle = NULL;
@@ -366,6 +366,12 @@ void foil_rb_raise(foil_status_t st) {
     raise_error(st, NULL);
 }
 
+void foil_rb_raise_owned(foil_status_t st, foil_error_t **error) {
+    foil_error_t *owned = *error;
+    *error = NULL;
+    raise_error(st, owned);
+}
+
 /* ---- GVL-free calls --------------------------------------------------------------------- */
 
 /* An interrupt of a thread inside a GVL-free call is handled by Ruby mid-call, on that
@@ -459,10 +465,9 @@ static void call_work(void *arg) {
     a->st = foil_call(a->client, a->operation, a->params, &a->result, &a->error);
 }
 
-VALUE foil_rb_call(foil_client_t *client, const char *operation, const char *params_json) {
-    if (!client) rb_raise(rb_eArgError, "the client is closed");
-    if (!operation) rb_raise(rb_eArgError, "operation must be a String");
-    VALUE owner = body_new(); /* allocated first: nothing C-owned may be pending on a raise */
+foil_status_t foil_rb_nogvl_foil_call(foil_client_t *client, const char *operation,
+                                      const char *params_json, foil_result_t **out,
+                                      foil_error_t **error_out) {
     call_args a = {client, operation, params_json, FOIL_E_CANCELLED, NULL, NULL};
     int raised = run_interruptible(call_work, &a);
     if (raised) {
@@ -470,35 +475,29 @@ VALUE foil_rb_call(foil_client_t *client, const char *operation, const char *par
         foil_error_free(a.error);
         rb_jump_tag(raised);
     }
-    if (a.st == FOIL_OK) {
-        if (!a.result) return rb_hash_new(); /* no content (204) */
-        const foil_json_t *root = foil_result_json(a.result);
-        body_adopt(owner, a.result, free_result, root);
-        return foil_rb_lazy(owner, root);
-    }
-    raise_error(a.st, a.error);
-    return Qnil;
+    *out = a.result;
+    *error_out = a.error;
+    return a.st;
 }
 
-/* ---- Walks: the core's iterator, a page per GVL-free step ------------------------------- */
-
-static void free_iter(void *h) {
-    foil_iter_free(h);
+VALUE foil_rb_call_result(VALUE owner, foil_result_t *r) {
+    if (!r) return rb_hash_new(); /* no content (204), or a failure about to be raised */
+    body_adopt(owner, r, free_result, foil_result_json(r));
+    VALUE data = foil_rb_lazy(owner, foil_result_data(r));
+    if (!foil_result_paginated(r)) return data;
+    VALUE fields = rb_hash_new();
+    rb_hash_aset(fields, ID2SYM(rb_intern("items")), data);
+    rb_hash_aset(fields, ID2SYM(rb_intern("limit")), INT2NUM(foil_result_limit(r)));
+    rb_hash_aset(fields, ID2SYM(rb_intern("has_more")), foil_result_has_more(r) ? Qtrue : Qfalse);
+    rb_hash_aset(fields, ID2SYM(rb_intern("next_cursor")), foil_rb_str(foil_result_next_cursor(r)));
+    VALUE list_result = rb_const_get(m_foil, rb_intern("ListResult"));
+    return rb_funcallv_kw(list_result, rb_intern("new"), 1, &fields, RB_PASS_KEYWORDS);
 }
+
+/* ---- Walks: the core's iterator (foil_call_iter), a page per GVL-free step ------------- */
+
 static void free_page(void *h) {
     foil_page_free(h);
-}
-
-VALUE foil_rb_pages(foil_client_t *client, const char *operation, const char *params_json) {
-    if (!client) rb_raise(rb_eArgError, "the client is closed");
-    if (!operation) rb_raise(rb_eArgError, "operation must be a String");
-    VALUE owner = body_new(); /* allocated first: nothing C-owned may be pending on a raise */
-    foil_iter_t *it = NULL;
-    foil_error_t *error = NULL;
-    foil_status_t st = foil_call_iter(client, operation, params_json, &it, &error);
-    if (st != FOIL_OK) raise_error(st, error);
-    body_adopt(owner, it, free_iter, NULL);
-    return owner;
 }
 
 typedef struct {
@@ -512,11 +511,10 @@ static void page_work(void *arg) {
     a->st = foil_iter_next_page(a->it, &a->page);
 }
 
-VALUE foil_rb_next_page(VALUE pages) {
-    body_t *b = rb_check_typeddata(pages, &body_type);
-    if (!b->handle || b->free_fn != free_iter) rb_raise(rb_eArgError, "not a walk");
-    VALUE owner = body_new();
-    page_args a = {b->handle, FOIL_E_CANCELLED, NULL};
+VALUE foil_rb_next_page(foil_iter_t *it) {
+    if (!it) rb_raise(rb_eArgError, "the walk is closed");
+    VALUE owner = foil_rb_body_new();
+    page_args a = {it, FOIL_E_CANCELLED, NULL};
     int raised = run_interruptible(page_work, &a);
     if (raised) {
         foil_page_free(a.page);
@@ -524,7 +522,7 @@ VALUE foil_rb_next_page(VALUE pages) {
     }
     if (a.st != FOIL_OK) {
         foil_error_t *error = NULL;
-        foil_error_copy(foil_iter_error(b->handle), &error);
+        foil_error_copy(foil_iter_error(it), &error);
         raise_error(a.st, error);
     }
     if (!a.page) return Qnil;
@@ -688,34 +686,12 @@ VALUE foil_rb_gate_session_refused(const foil_gate_session_t *s) {
     return string_hash(foil_gate_session_refused(s));
 }
 
-/* ---- Tables ----------------------------------------------------------------------------- */
-
-VALUE foil_rb_status_rows(void) {
-    VALUE rows = rb_ary_new();
-    for (size_t i = 0; i < foil_status_count(); i++) {
-        foil_status_t st = foil_status_at(i);
-        VALUE row[5] = {INT2NUM((int)st), foil_rb_str(foil_status_name(st)),
-                        foil_rb_str(foil_status_kind(st)), foil_rb_str(foil_status_parent(st)),
-                        foil_rb_str(foil_status_str(st))};
-        rb_ary_push(rows, rb_ary_new_from_values(5, row));
-    }
-    return rows;
-}
-
-VALUE foil_rb_operations(void) {
-    VALUE rows = rb_ary_new();
-    for (size_t i = 0; i < foil_operation_count(); i++)
-        rb_ary_push(rows, rb_ary_new_from_args(4, foil_rb_str(foil_operation_sdk_name(i)),
-                                               foil_rb_str(foil_operation_method(i)),
-                                               foil_rb_str(foil_operation_params(i)),
-                                               foil_operation_paginated(i) ? Qtrue : Qfalse));
-    return rows;
-}
+/* ---- Parsing ---------------------------------------------------------------------------- */
 
 VALUE foil_rb_parse(VALUE text) {
     size_t len = 0;
     const char *p = foil_rb_bytes(text, &len, "parse");
-    VALUE owner = body_new();
+    VALUE owner = foil_rb_body_new();
     foil_document_t *doc = NULL;
     foil_status_t st = foil_document_parse(p, len, &doc);
     if (st != FOIL_OK) foil_rb_raise(st);

@@ -24,6 +24,20 @@ VALUE foil_rb_take_string(char *s, void (*free_fn)(char *));
 const char *foil_rb_bytes(VALUE v, size_t *len, const char *fn);
 /* A String-or-nil argument as a C string. Raises TypeError / ArgumentError (NUL inside). */
 const char *foil_rb_cstr(VALUE v, int argnum, const char *fn);
+/* Raise the failure an owned error record describes (foil_call's error_out): takes *error
+ * (sets it NULL), frees it, raises. Never returns. */
+void foil_rb_raise_owned(foil_status_t status, foil_error_t **error);
+/* A Foil::Native::Body, empty: allocated before a call so that adopting its result cannot
+ * raise with the result pending. */
+VALUE foil_rb_body_new(void);
+/* foil_call's result (owned) adopted by `owner`: its data as a lazy Foil::Record, a
+ * Foil::ListResult (items, limit, has_more, next_cursor) for a list's page, {} for NULL. */
+VALUE foil_rb_call_result(VALUE owner, foil_result_t *result);
+/* foil_call without the GVL (swig/ruby.i's FOIL_BLOCKING): an interrupt whose handler raises
+ * cancels the call, frees what it made and re-raises once it is over. */
+foil_status_t foil_rb_nogvl_foil_call(foil_client_t *client, const char *operation,
+                                      const char *params_json, foil_result_t **out,
+                                      foil_error_t **error_out);
 /* A lazy record over a JSON object owned by `owner` (any Ruby object that keeps the C
  * memory alive); arrays become Arrays of records, scalars Ruby values. */
 VALUE foil_rb_lazy(VALUE owner, const foil_json_t *v);

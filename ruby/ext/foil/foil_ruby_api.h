@@ -6,17 +6,11 @@
 #include "foil/foil.h"
 #include "foil_emulator.h"
 
-/* One API operation by its SDK name ("sessions.list") with its parameters as one JSON
- * object; the whole response body as a lazy Foil::Record. The GVL is released during the
- * request; an interrupt (Thread#kill, Timeout, Ctrl-C) cancels it. Raises Foil::Error. */
-VALUE foil_rb_call(foil_client_t *client, const char *operation, const char *params_json);
-/* A walk of a paginated list operation (foil_call_iter; params_json without "cursor"), and
- * its next page's items (an Array of lazy Foil::Records), nil after the last page. Each
- * step is GVL-free and interruptible; the core requests the following page meanwhile. */
-VALUE foil_rb_pages(foil_client_t *client, const char *operation, const char *params_json);
-VALUE foil_rb_next_page(VALUE pages);
-/* The core's operation table: [[sdk_name, method, params_json, paginated], ...]. */
-VALUE foil_rb_operations(void);
+/* The next page of a walk (Native.call_iter, the SWIG-wrapped foil_call_iter) as an Array
+ * of lazy Foil::Records, nil after the last page. GVL-free and interruptible; the core
+ * requests the following page meanwhile. A failed fetch raises the iterator's own error
+ * record (foil_iter_error). */
+VALUE foil_rb_next_page(foil_iter_t *walk);
 
 /* Gate signup steps, GVL released, interruptible (the unblocking function cancels). */
 foil_status_t foil_rb_gate_session_create(foil_client_t *client, const char *service_id,
@@ -45,9 +39,6 @@ foil_status_t foil_rb_emulator_approve(foil_emulator_t *emu, const char *gate_se
 VALUE foil_rb_gate_session_outputs(const foil_gate_session_t *s);
 VALUE foil_rb_gate_session_refused(const foil_gate_session_t *s);
 
-/* The core's status table: [[value, "FOIL_E_NOT_FOUND", "not_found", parent kind or nil,
- * text], ...]. */
-VALUE foil_rb_status_rows(void);
 /* Parse JSON text into a lazy record (for tests and the webhook helpers). */
 VALUE foil_rb_parse(VALUE text);
 /* A deep real Hash from a lazy record (Record#to_h). */

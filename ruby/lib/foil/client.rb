@@ -1,24 +1,42 @@
 module Foil
   # The core's operation table (foil_operation_sdk_name / foil_operation_params): for each SDK
-  # name ("gate.sessions.poll"), its positional parameters (path ids, in path order) and its
-  # keyword parameters (query, body and token parameters; a trailing "!" marks required ones).
-  # Every call goes through Foil::Native.rb_call, the one GVL-free entry point (foil_call).
-  OPERATIONS = Native.rb_operations.to_h do |sdk_name, _method, params_json, _paginated|
-    params = JSON.parse(params_json)
+  # name ("gate.sessions.poll"), its positional parameters (path ids, in path order), its
+  # keyword parameters (query, body and token parameters; a trailing "!" marks required ones)
+  # and whether it is a paginated list. Every call goes through Native.call (foil_call).
+  OPERATIONS = Array.new(Native.operation_count) do |i|
+    params = JSON.parse(Native.operation_params(i))
     positional = params.select { |p| p["in"] == "path" }.map { |p| p["name"] }
     keywords = params.reject { |p| p["in"] == "path" }.map { |p| p["required"] ? "#{p['name']}!" : p["name"] }
-    [sdk_name, [positional, keywords].freeze]
-  end.freeze
+    [Native.operation_sdk_name(i), [positional, keywords, Native.operation_paginated(i) == 1].freeze]
+  end.to_h.freeze
 
-  # Base of the namespaces (client.sessions, client.gate.registry, ...). Their methods are
-  # defined from OPERATIONS by Resource.operation.
+  # Base of the namespaces (client.sessions, client.gate.registry, ...), which are built
+  # from OPERATIONS below: one class per namespace path, one method per operation.
   class Resource
     def initialize(client)
       @client = client
+      self.class.children.each { |name, klass| instance_variable_set(:"@#{name}", klass.new(client)) }
     end
 
     def inspect
       "#<#{self.class.name}>"
+    end
+
+    # Child namespaces: { "api_keys" => OrganizationsApiKeysResource }.
+    def self.children
+      @children ||= {}
+    end
+
+    # The class of a namespace path (["gate", "login_sessions"] -> GateLoginSessionsResource),
+    # defined on first use, with a reader for it on its parent.
+    def self.namespace(parent, path)
+      name = "#{path.map { |part| part.split('_').map(&:capitalize).join }.join}Resource"
+      return Foil.const_get(name, false) if Foil.const_defined?(name, false)
+
+      klass = Foil.const_set(name, Class.new(Resource))
+      parent.children[path.last] = klass
+      parent.__send__(:attr_reader, path.last)
+      klass
     end
 
     # Define `method` for the SDK operation `sdk_name`; with walk: true, the method walks
@@ -58,15 +76,22 @@ module Foil
     end
   end
 
-  # Sessions (client.sessions).
+  # The namespaces the client exposes (client.sessions, client.gate, ...).
+  class RootResource < Resource; end
+  private_constant :RootResource
+
+  # One method per operation ("organizations.api_keys.create" ->
+  # client.organizations.api_keys.create), and for a paginated list a walk of every item:
+  # list -> iter, list_events -> iter_events.
+  OPERATIONS.each do |sdk_name, (_positional, _keywords, paginated)|
+    *path, method = sdk_name.split(".")
+    klass = (1..path.size).reduce(RootResource) { |parent, n| Resource.namespace(parent, path.first(n)) }
+    klass.operation(method.to_sym, sdk_name)
+    klass.operation(method.sub(/\Alist/, "iter").to_sym, sdk_name, walk: true) if paginated
+  end
+
+  # Sessions (client.sessions): the operations, and the two spellings of sessions.update.
   class SessionsResource < Resource
-    operation :list, "sessions.list"
-    operation :get, "sessions.get"
-
-    # Every matching session, fetching pages of `limit` as needed (a lazy Enumerator):
-    # iter(limit:, verdict:, search:).
-    operation :iter, "sessions.list", walk: true
-
     # Link a session to your user id.
     def attach_client_user(session_id, client_user_id)
       raise TypeError, "session_id must be a String" unless session_id.is_a?(String)
@@ -84,102 +109,8 @@ module Foil
     end
   end
 
-  # Visitor fingerprints (client.fingerprints).
-  class FingerprintsResource < Resource
-    operation :list, "fingerprints.list"
-    operation :get, "fingerprints.get"
-
-    operation :iter, "fingerprints.list", walk: true # iter(limit:, search:, sort:)
-  end
-
-  # An organization's API keys (client.organizations.api_keys).
-  class ApiKeysResource < Resource
-    operation :list, "organizations.api_keys.list"
-    operation :create, "organizations.api_keys.create"
-    operation :update, "organizations.api_keys.update"
-    operation :revoke, "organizations.api_keys.revoke"
-    operation :rotate, "organizations.api_keys.rotate"
-
-    operation :iter, "organizations.api_keys.list", walk: true # iter(organization_id, limit:)
-  end
-
-  # Organizations (client.organizations) and their api_keys.
-  class OrganizationsResource < Resource
-    attr_reader :api_keys
-
-    operation :create, "organizations.create"
-    operation :get, "organizations.get"
-    operation :update, "organizations.update"
-
-    def initialize(client)
-      super
-      @api_keys = ApiKeysResource.new(client)
-    end
-  end
-
-  # Webhook endpoints and events (client.webhooks).
-  class WebhooksResource < Resource
-    operation :list_endpoints, "webhooks.list_endpoints"
-    operation :create_endpoint, "webhooks.create_endpoint"
-    operation :update_endpoint, "webhooks.update_endpoint"
-    operation :disable_endpoint, "webhooks.disable_endpoint"
-    operation :rotate_secret, "webhooks.rotate_secret"
-    operation :send_test, "webhooks.send_test"
-    operation :list_events, "webhooks.list_events"
-    operation :retrieve_event, "webhooks.retrieve_event"
-
-    operation :iter_endpoints, "webhooks.list_endpoints", walk: true # iter_endpoints(organization_id, limit:)
-    operation :iter_events, "webhooks.list_events", walk: true # iter_events(organization_id, endpoint_id:, type:, limit:)
-  end
-
-  # The public Gate registry (client.gate.registry); no secret key needed.
-  class GateRegistryResource < Resource
-    operation :list, "gate.registry.list"
-    operation :get, "gate.registry.get"
-  end
-
-  # Gate services your organization owns (client.gate.services).
-  class GateServicesResource < Resource
-    operation :list, "gate.services.list"
-    operation :create, "gate.services.create"
-    operation :get, "gate.services.get"
-    operation :update, "gate.services.update"
-    operation :disable, "gate.services.disable"
-  end
-
-  # The raw Gate signup-session calls (client.gate.sessions); see GateResource#signup.
-  class GateSessionsResource < Resource
-    operation :create, "gate.sessions.create"
-    operation :poll, "gate.sessions.poll"
-    operation :acknowledge, "gate.sessions.acknowledge"
-  end
-
-  # Dashboard login sessions (client.gate.login_sessions).
-  class GateLoginSessionsResource < Resource
-    operation :create, "gate.login_sessions.create"
-    operation :consume, "gate.login_sessions.consume"
-  end
-
-  # Gate agent tokens (client.gate.agent_tokens).
-  class GateAgentTokensResource < Resource
-    operation :verify, "gate.agent_tokens.verify"
-    operation :revoke, "gate.agent_tokens.revoke"
-  end
-
-  # Foil Gate (client.gate): registry, services, sessions, login sessions, agent tokens, and
-  # signup for a whole signup.
+  # Foil Gate (client.gate): the operations' namespaces, and signup for a whole signup.
   class GateResource < Resource
-    attr_reader :registry, :services, :sessions, :login_sessions, :agent_tokens
-
-    def initialize(client)
-      super
-      @registry = GateRegistryResource.new(client)
-      @services = GateServicesResource.new(client)
-      @sessions = GateSessionsResource.new(client)
-      @login_sessions = GateLoginSessionsResource.new(client)
-      @agent_tokens = GateAgentTokensResource.new(client)
-    end
-
     # Start a signup: a fresh delivery key pair and a Gate session. Show signup.consent_url,
     # signup.wait for the approval, store signup.outputs durably, then signup.ack!.
     # account_name defaults to the current directory's name.
@@ -202,7 +133,11 @@ module Foil
     DEFAULT_BASE_URL = "https://api.usefoil.com".freeze
     DEFAULT_TIMEOUT = 30
 
-    attr_reader :sessions, :fingerprints, :organizations, :gate, :webhooks, :timeout
+    attr_reader :timeout
+
+    RootResource.children.each_key do |name|
+      define_method(name) { @namespaces.__send__(name) }
+    end
 
     # secret_key defaults to FOIL_SECRET_KEY; a missing key raises Foil::ConfigurationError at
     # the first request that needs one. Extras: max_retries (idempotent requests only,
@@ -220,24 +155,16 @@ module Foil
       timeout_ms = Arguments.milliseconds("timeout", timeout)
       connect_timeout_ms = connect_timeout && Arguments.milliseconds("connect_timeout", connect_timeout)
 
+      options = { secret_key: secret_key.nil? || secret_key.empty? ? nil : secret_key,
+                  base_url: base_url || DEFAULT_BASE_URL, timeout_ms: timeout_ms,
+                  connect_timeout_ms: connect_timeout_ms, user_agent: user_agent, max_retries: max_retries,
+                  ca_bundle: ca_bundle, proxy: proxy, prefetch: prefetch,
+                  client_suffix: "libfoil-ruby/#{VERSION} ruby/#{RUBY_VERSION}" }
       h = Native.client_new
-      Native.client_set_secret_key(h, secret_key.nil? || secret_key.empty? ? nil : secret_key)
-      Native.client_set_base_url(h, base_url || DEFAULT_BASE_URL)
-      Native.client_set_timeout_ms(h, timeout_ms)
-      Native.client_set_connect_timeout_ms(h, connect_timeout_ms) if connect_timeout_ms
-      Native.client_set_user_agent(h, user_agent) if user_agent
-      Native.client_set_max_retries(h, max_retries)
-      Native.client_set_ca_bundle(h, ca_bundle) if ca_bundle
-      Native.client_set_proxy(h, proxy) if proxy
-      Native.client_set_prefetch(h, prefetch ? 1 : 0)
-      Native.client_set_client_suffix(h, "libfoil-ruby/#{VERSION} ruby/#{RUBY_VERSION}")
+      Native.client_configure(h, Arguments.json("", options.compact))
       @handle = h
       @timeout = timeout
-      @sessions = SessionsResource.new(self)
-      @fingerprints = FingerprintsResource.new(self)
-      @organizations = OrganizationsResource.new(self)
-      @webhooks = WebhooksResource.new(self)
-      @gate = GateResource.new(self)
+      @namespaces = RootResource.new(self)
     end
 
     # The API origin requests go to.
@@ -274,20 +201,13 @@ module Foil
 
     def check_string(name, value)
       raise TypeError, "#{name} must be a String or nil, not #{value.class}" unless value.nil? || value.is_a?(String)
+      raise ArgumentError, "#{name} contains a NUL character" if value&.include?("\0")
     end
 
-    # One operation (params as JSON text): the response body's data, or a ListResult for a
-    # paginated list.
+    # One operation (params as JSON text): the response's data, or a ListResult for a page of
+    # a paginated list (Native.call's typemap reads both from the core's result).
     def call(sdk_name, params)
-      body = Native.rb_call(handle, sdk_name, params)
-      return body unless body.is_a?(Record)
-
-      pagination = body[:pagination]
-      if pagination.is_a?(Record)
-        return ListResult.new(items: body[:data] || [], limit: pagination[:limit], has_more: pagination[:has_more] ? true : false,
-                              next_cursor: pagination[:next_cursor])
-      end
-      body.key?(:data) ? body[:data] : body
+      Native.call(handle, sdk_name, params)
     end
 
     # Every item of a cursor-paginated list: yields to block, or returns a lazy Enumerator.
@@ -301,8 +221,8 @@ module Foil
     end
 
     def each_item(sdk_name, json, &block)
-      pages = Native.rb_pages(handle, sdk_name, json)
-      while (items = Native.rb_next_page(pages))
+      walk = Native.call_iter(handle, sdk_name, json)
+      while (items = Native.rb_next_page(walk))
         items.each(&block)
       end
     end

@@ -81,8 +81,9 @@ module Foil
   Error::KINDS = { "error" => Error, "api" => ApiError }
   Error.instance_variable_set(:@kind, "error")
   ApiError.instance_variable_set(:@kind, "api")
-  rows = Native.rb_status_rows.reject { |_value, _name, kind, _parent, _text| kind == "ok" }
-  parent_of = rows.to_h { |_value, _name, kind, parent, _text| [kind, parent] }
+  kinds = Array.new(Native.status_count) { |i| Native.status_kind(Native.status_at(i)) } - ["ok"]
+  parent_of = Array.new(Native.status_count) { |i| Native.status_at(i) }
+                   .to_h { |value| [Native.status_kind(value), Native.status_parent(value)] }
   define = lambda do |kind|
     Error::KINDS[kind] ||= begin
       parent = parent_of[kind] ? define.call(parent_of[kind]) : Error
@@ -92,6 +93,6 @@ module Foil
       klass
     end
   end
-  rows.each { |row| define.call(row[2]) }
+  kinds.each { |kind| define.call(kind) }
   Error::KINDS.freeze
 end
