@@ -64,7 +64,9 @@ static PyObject *foil_py_lazy_data(PyObject *owner, const foil_json_t *n) {
     return list;
 }
 
-/* The member named by a str key; *found = 0 when absent (NULL and no error). */
+/* The member named by a str key; *found = 0 when absent (NULL and no error). Member names
+ * are C strings, so a key with a NUL in it names no member (and must not be compared as the
+ * shorter name before its NUL: that read past the member's name). */
 static const foil_json_t *foil_py_view_member(PyObject *self, PyObject *key, int *found) {
     *found = 0;
     if (!PyUnicode_Check(key)) return NULL;
@@ -74,9 +76,11 @@ static const foil_json_t *foil_py_view_member(PyObject *self, PyObject *key, int
         PyErr_Clear();
         return NULL;
     }
+    if (memchr(k, '\0', (size_t)len)) return NULL;
     for (const foil_json_t *m = foil_json_at(((foil_py_view_t *)self)->node, 0); m;
          m = foil_json_next(m)) {
         const char *name = foil_json_key(m);
+        /* k has no NUL: equal first len bytes mean name is at least len long. */
         if (name && strncmp(name, k, (size_t)len) == 0 && name[len] == '\0') {
             *found = 1;
             return m;

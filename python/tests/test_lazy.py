@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 import gc
 import pickle
+import subprocess
+import sys
 import weakref
 from typing import Any
 
@@ -34,6 +36,34 @@ def test_items_are_views_of_their_page(client: foil.Foil) -> None:
         assert e.args == ("nope",)
     else:
         raise AssertionError("a missing key must raise KeyError")
+
+
+def test_a_key_with_a_nul_names_no_field(client: foil.Foil) -> None:
+    session = client.sessions.get(client.sessions.list(limit=1).items[0].id)
+    view = session._d
+    assert type(view) is JsonView and "id" in view
+    for key in ("id\0", "id\0" + "z" * 24, "\0", "latest_decision\0x"):
+        assert key not in session and key not in view
+        assert session.get(key, "absent") == "absent" and view.get(key) is None
+        with pytest.raises(KeyError):
+            session[key]
+
+
+def test_a_huge_key_with_a_nul_reads_nothing_past_the_names() -> None:
+    # Compared as "id" before the fix, then read 10 MB past the member's name (SIGSEGV).
+    code = """if True:
+        from foil.testing import Emulator
+        with Emulator(session_count=3) as emu, emu.client() as client:
+            session = client.sessions.get(emu.session_id(0))
+            key = "id\\0" + "z" * 10_000_000
+            assert key not in session and session.get(key, 1) == 1
+            try:
+                session[key]
+            except KeyError:
+                print("ok")
+        """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", (done.returncode, done.stderr[-2000:])
 
 
 def test_an_item_keeps_only_its_page_alive(client: foil.Foil, monkeypatch: pytest.MonkeyPatch) -> None:
