@@ -112,3 +112,21 @@ def test_repr_hides_secrets(client: foil.Foil, emulator: Emulator) -> None:
     assert issued.revealed_key and issued.revealed_key not in repr(issued) and "revealed_key=<hidden>" in repr(issued)
     endpoint = client.webhooks.create_endpoint(org, name="e", url="https://example.com/r", event_types=["session.result.persisted"])
     assert endpoint.signing_secret and endpoint.signing_secret not in repr(endpoint)
+
+
+def test_repr_of_a_decrypted_delivery_hides_outputs_and_ack_token(client: foil.Foil, emulator: Emulator) -> None:
+    pair = foil.create_delivery_key_pair()
+    created = client.gate.sessions.create(service_id="foil", account_name="r", delivery=pair.delivery)
+    emulator.approve(created.id)
+    bundle = client.gate.sessions.poll(created.id, poll_token=created.poll_token).delivery_bundle
+    assert bundle is not None
+    for envelope in (bundle.integrator, bundle.gate):
+        payload = foil.decrypt_gate_delivery_envelope(pair.private_key, envelope)
+        secrets = [*payload.outputs.values(), *payload.outputs, payload.ack_token]
+        assert payload.outputs and all(secrets[:-1])
+        for text in (repr(payload), str(payload), f"{payload!r}", repr([payload])):
+            assert not [s for s in secrets if s and s in text], text
+            assert "outputs=<hidden>" in text and "ack_token=<hidden>" in text and "version=1" in text
+    assert repr(created).count("<hidden>") == 1 and created.poll_token not in repr(created)
+    key = repr(pair)
+    assert pair.private_key.export_pkcs8() not in key and "key_id=" in key

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Mapping, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, Iterator, Mapping, TypeVar, cast, overload
 
 from . import native as _native
 
@@ -306,9 +306,17 @@ def opt_value(cls: type[V]) -> Callable[[Any], V | None]:
 # ---- Value objects (frozen dataclasses generated from the model table).
 
 class ValueModel:
-    """Base of the value classes: ``to_dict()`` gives the JSON object the API uses."""
+    """Base of the value classes: ``to_dict()`` gives the JSON object the API uses. A class
+    with secret fields (``_secret_names``, from the model table) uses this ``repr()``, which
+    shows them as ``<hidden>``."""
 
     __slots__ = ()
+    _secret_names: ClassVar[frozenset[str]] = frozenset()
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{f.name}=<hidden>" if f.name in self._secret_names else f"{f.name}={getattr(self, f.name)!r}"
+                          for f in dataclasses.fields(self) if f.repr)  # type: ignore[arg-type]
+        return f"{type(self).__name__}({parts})"
 
     def to_dict(self) -> dict[str, Any]:
         """This value as the JSON object the API uses (None members left out)."""
