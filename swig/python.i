@@ -5,13 +5,15 @@
  * foil._errors builds from the status table). Python-only speed-ups (lazy views, the
  * attribute descriptor, the request-body serialiser) are in python_views.i.
  *
- * Built with `swig -python -threads`: every C call runs with the GIL released; helpers
- * that touch the Python C API are marked %nothread (SWIG-NOTES P2). Typemaps run with the
- * GIL held.
+ * Built with `swig -python -threads`: C calls that wait release the GIL, short ones keep
+ * it, and Ctrl-C ends a main-thread call that waits (python_gil.i); helpers that touch the
+ * Python C API are marked %nothread (SWIG-NOTES P2). Typemaps run with the GIL held.
  */
 %begin %{
 #define PY_SSIZE_T_CLEAN
 %}
+
+%include "python_gil.i"
 
 %{
 #include <string.h>
@@ -127,13 +129,18 @@ static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
 }
 %}
 
-/* ---- foil_status_t: raise on failure, else None (outputs are appended after it). */
+/* ---- foil_status_t: raise on failure, else None (outputs are appended after it). A call
+ * a signal handler interrupted (python_gil.i) raises the handler's exception instead, and
+ * drops its outputs if it had completed. */
 %typemap(out) foil_status_t {
     if ($1 != FOIL_OK) {
-        foil_py_raise($1);
+        if (!foil_py_take_interrupt()) foil_py_raise($1);
         SWIG_fail;
     }
     $result = SWIG_Py_Void();
+}
+%typemap(ret) foil_status_t {
+    if (foil_py_take_interrupt()) Py_CLEAR($result);
 }
 
 %define FOIL_OUT_HANDLE(TYPE)
