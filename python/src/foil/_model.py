@@ -128,6 +128,10 @@ class Model:
         return (type(self), (self.to_dict(),))
 
 
+# The C page builder (py_page_models) and Field read the `_d` slot directly.
+_native.py_set_model_base(Model)
+
+
 class ListResult(Generic[T]):
     """One page of a list: ``items``, ``limit``, ``has_more``, ``next_cursor`` (as in
     foil-server), plus ``request_id``. Iterable and sized over its items."""
