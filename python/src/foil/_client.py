@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, TypeVar, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, TypeVar, cast
 
 from . import native as _native
 from ._errors import FoilInvalidArgumentError, FoilProtocolError, FoilStateError
