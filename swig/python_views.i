@@ -4,7 +4,8 @@
  *   objects read their fields from it on demand, so a walk converts only what it reads.
  * - FieldBase: the attribute descriptor of the result classes (foil._model.Field), in C
  *   because reading an attribute is the hot path of a walk.
- * - py_page_views / py_result_views: a whole page or result in one call.
+ * - py_page_views / py_result_views: a whole page or result in one call; py_page_models: a
+ *   page's result objects (foil._model.Model subclasses) built in C, for list() and iter().
  * - py_json_text: plain Python data as compact JSON text for request bodies, in one pass.
  * Everything reads JSON through the public walk of foil/json.h (foil_json_at/next/key and
  * the scalar readers); nothing here includes cJSON or a core header. Nothing here releases
