@@ -325,17 +325,28 @@ class ValueModel:
     def to_dict(self) -> dict[str, Any]:
         """This value as the JSON object the API uses (None members left out)."""
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            v = getattr(self, f.name)
+        for name in _value_fields(type(self)):
+            v = getattr(self, name)
             if v is None:
                 continue
-            out[f.name] = (v.to_dict() if isinstance(v, ValueModel) else dict(v) if type(v) is dict
-                           else list(v) if type(v) is list else v)
+            out[name] = (v.to_dict() if isinstance(v, ValueModel) else dict(v) if type(v) is dict
+                         else list(v) if type(v) is list else v)
         return out
 
     @classmethod
     def from_dict(cls: type[V], data: Any) -> V:
         raise NotImplementedError
+
+
+_VALUE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _value_fields(cls: type) -> tuple[str, ...]:
+    """The field names of a value class (dataclasses.fields() rebuilds them on every call)."""
+    names = _VALUE_FIELDS.get(cls)
+    if names is None:
+        names = _VALUE_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 # Lenient readers for ValueModel.from_dict (foil-server's parsers: a missing member reads empty).
