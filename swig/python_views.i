@@ -218,8 +218,9 @@ static PyObject *foil_py_models(PyObject *owner, const foil_json_t *data, PyType
             if (item) {
                 *(PyObject **)((char *)item + foil_py_model_slot) = Py_NewRef(view);
                 /* Its only reference is the view, which holds no Python object but the
-                 * page: no cycle can pass through it, so the collector need not track it. */
-                if (PyObject_GC_IsTracked(item)) PyObject_GC_UnTrack(item);
+                 * page: no cycle can pass through it, so the collector need not track it
+                 * (unless a subclass gave it a __dict__). */
+                if (!cls->tp_dictoffset && PyObject_GC_IsTracked(item)) PyObject_GC_UnTrack(item);
             }
         } else if (view) {
             item = PyObject_CallOneArg((PyObject *)cls, view);

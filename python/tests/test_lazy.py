@@ -130,3 +130,22 @@ def test_repr_of_a_decrypted_delivery_hides_outputs_and_ack_token(client: foil.F
     assert repr(created).count("<hidden>") == 1 and created.poll_token not in repr(created)
     key = repr(pair)
     assert pair.private_key.export_pkcs8() not in key and "key_id=" in key
+
+
+def test_page_result_objects_are_built_in_c(client: foil.Foil) -> None:
+    page = native.iter_next_page(native.sessions_iter(client._handle(), 3, None, None))
+    items, limit, has_more, _cursor, _request_id = native.py_page_models(page, foil.SessionSummary)
+    assert [type(s) for s in items] == [foil.SessionSummary] * 3 and limit == 3 and has_more
+    assert all(type(s._d) is JsonView and not gc.is_tracked(s) for s in items)  # no cycle possible
+    assert [s.id for s in items] == [s.id for s in client.sessions.list(limit=3).items]
+    built = []
+
+    class Custom(foil.SessionSummary):  # its own __init__ is honoured
+        def __init__(self, data: Any) -> None:
+            super().__init__(data)
+            built.append(self.id)
+
+    custom = native.py_page_models(page, Custom)[0]
+    assert built == [s.id for s in items] and all(type(s) is Custom for s in custom)
+    with pytest.raises(TypeError):
+        native.py_page_models(page, dict)
