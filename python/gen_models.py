@@ -220,12 +220,12 @@ def render(models: list[ModelRow], source: str) -> str:
         "",
         "Result classes read each attribute lazily from the response JSON (see foil._model);",
         "``to_dict()`` gives the complete object and ``repr()`` hides secrets. Value classes are",
-        'frozen dataclasses, as in foil-server."""',
+        'frozen dataclasses, as in foil-server (their ``repr()`` hides secrets too)."""',
         "",
         "from __future__ import annotations",
         "",
         "from dataclasses import dataclass",
-        "from typing import Any, Mapping",
+        "from typing import Any, ClassVar, Mapping",
         "",
         "from ._model import (",
         "    EventDataMixin, Field, Model, RawMixin, ValueModel, _integer, _mapping, _opt_integer,",
@@ -265,8 +265,14 @@ def render(models: list[ModelRow], source: str) -> str:
 
 
 def _render_value(m: ModelRow, doc: str, by_obj: dict[str, ModelRow]) -> list[str]:
-    out = ["@dataclass(frozen=True)", f"class {m.cls}(ValueModel):", f'    """{doc}"""', ""]
     fields = m.fields
+    secrets = [f.name for f in fields if "secret" in f.flags]
+    # A class with secrets takes ValueModel's repr, which hides them, instead of the dataclass's.
+    out = ["@dataclass(frozen=True, repr=False)" if secrets else "@dataclass(frozen=True)",
+           f"class {m.cls}(ValueModel):", f'    """{doc}"""', ""]
+    if secrets:
+        names = ", ".join(repr(n) for n in secrets)
+        out += [f"    _secret_names: ClassVar[frozenset[str]] = frozenset({{{names}}})", ""]
     # Defaults only for a trailing run of optional fields (dataclass order rules).
     first_default = len(fields)
     while first_default > 0 and "opt" in fields[first_default - 1].flags:

@@ -5,13 +5,15 @@
  * foil._errors builds from the status table). Python-only speed-ups (lazy views, the
  * attribute descriptor, the request-body serialiser) are in python_views.i.
  *
- * Built with `swig -python -threads`: every C call runs with the GIL released; helpers
- * that touch the Python C API are marked %nothread (SWIG-NOTES P2). Typemaps run with the
- * GIL held.
+ * Built with `swig -python -threads`: C calls that wait release the GIL, short ones keep
+ * it, and Ctrl-C ends a main-thread call that waits (python_gil.i); helpers that touch the
+ * Python C API are marked %nothread (SWIG-NOTES P2). Typemaps run with the GIL held.
  */
 %begin %{
 #define PY_SSIZE_T_CLEAN
 %}
+
+%include "python_gil.i"
 
 %{
 #include <string.h>
@@ -131,14 +133,43 @@ static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
 }
 %}
 
-/* ---- foil_status_t: raise on failure, else None (outputs are appended after it). */
+/* ---- foil_status_t: raise on failure, else None (outputs are appended after it). A call
+ * a signal handler interrupted (python_gil.i) raises the handler's exception instead, and
+ * drops its outputs if it had completed. */
 %typemap(out) foil_status_t {
     if ($1 != FOIL_OK) {
-        foil_py_raise($1);
+        if (!foil_py_take_interrupt()) foil_py_raise($1);
         SWIG_fail;
     }
     $result = SWIG_Py_Void();
 }
+%typemap(ret) foil_status_t {
+    if (foil_py_take_interrupt()) Py_CLEAR($result);
+}
+
+/* Handles are plain SwigPyObjects, not instances of native.py's proxy classes (the package
+ * calls module functions only): SWIG converts a proxy back to its pointer through a
+ * `this` attribute after a type-name check that costs ~1 us per argument. The object still
+ * frees the handle with the type's destructor when it is collected. */
+%{
+#define FOIL_PY_OWNED_HANDLE (SWIG_POINTER_OWN | SWIG_POINTER_NOSHADOW)
+
+/* SwigPyObject takes weak references (a walk's test watches its pages with them) but SWIG's
+ * dealloc never clears them: a weakref read after the object died would read freed memory.
+ * This module's SwigPyObject type (SWIG makes one per module) clears them first. */
+static destructor foil_py_swig_dealloc_base;
+
+static void foil_py_swig_dealloc(PyObject *v) {
+    if (((SwigPyObject *)v)->weakreflist) PyObject_ClearWeakRefs(v);
+    foil_py_swig_dealloc_base(v);
+}
+%}
+%init %{
+    if (SwigPyObject_Type()->tp_dealloc != foil_py_swig_dealloc) {
+        foil_py_swig_dealloc_base = SwigPyObject_Type()->tp_dealloc;
+        SwigPyObject_Type()->tp_dealloc = foil_py_swig_dealloc;
+    }
+%}
 
 /* ---- foil.i's hooks for calls with error_out: None, then the raise after the outputs (the
  * thread's record is that call's: no Python code runs on the thread during it); the owned
@@ -157,19 +188,19 @@ static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
 %define FOIL_OUT_HANDLE(TYPE)
 %typemap(in, numinputs=0) TYPE **out (TYPE *temp = NULL) "$1 = &temp;";
 %typemap(argout) TYPE **out {
-    $result = foil_py_append($result, SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, SWIG_POINTER_OWN));
+    $result = foil_py_append($result, SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, FOIL_PY_OWNED_HANDLE));
     *$1 = NULL;
     if (!$result) SWIG_fail;
 }
 %enddef
 
-/* ---- foil_iter_next_page's `foil_page_t **page`: the next whole page, owned by its proxy (freed
+/* ---- foil_iter_next_page's `foil_page_t **page`: the next whole page, owned by its object (freed
  * by foil_page_free when collected, like any FOIL_OUT_HANDLE), None after the last one. The
  * call itself runs with the GIL released (-threads); a failed fetch raises from the thread's
  * error record, set in that same call. */
 %typemap(in, numinputs=0) foil_page_t **page (foil_page_t *temp = NULL) "$1 = &temp;";
 %typemap(argout) foil_page_t **page {
-    PyObject *page_obj = SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, SWIG_POINTER_OWN);
+    PyObject *page_obj = SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, FOIL_PY_OWNED_HANDLE);
     if (page_obj) *$1 = NULL; /* the proxy owns it now */
     $result = foil_py_append($result, page_obj);
     if (!$result) SWIG_fail;

@@ -4,7 +4,8 @@
  *   objects read their fields from it on demand, so a walk converts only what it reads.
  * - FieldBase: the attribute descriptor of the result classes (foil._model.Field), in C
  *   because reading an attribute is the hot path of a walk.
- * - py_page_views / py_result_views: a whole page or result in one call.
+ * - py_page_views / py_result_views: a whole page or result in one call; py_page_models: a
+ *   page's result objects (foil._model.Model subclasses) built in C, for list() and iter().
  * - py_json_text: plain Python data as compact JSON text for request bodies, in one pass.
  * Everything reads JSON through the public walk of foil/json.h (foil_json_at/next/key and
  * the scalar readers); nothing here includes cJSON or a core header. Nothing here releases
@@ -64,7 +65,9 @@ static PyObject *foil_py_lazy_data(PyObject *owner, const foil_json_t *n) {
     return list;
 }
 
-/* The member named by a str key; *found = 0 when absent (NULL and no error). */
+/* The member named by a str key; *found = 0 when absent (NULL and no error). Member names
+ * are C strings, so a key with a NUL in it names no member (and must not be compared as the
+ * shorter name before its NUL: that read past the member's name). */
 static const foil_json_t *foil_py_view_member(PyObject *self, PyObject *key, int *found) {
     *found = 0;
     if (!PyUnicode_Check(key)) return NULL;
@@ -74,9 +77,11 @@ static const foil_json_t *foil_py_view_member(PyObject *self, PyObject *key, int
         PyErr_Clear();
         return NULL;
     }
+    if (memchr(k, '\0', (size_t)len)) return NULL;
     for (const foil_json_t *m = foil_json_at(((foil_py_view_t *)self)->node, 0); m;
          m = foil_json_next(m)) {
         const char *name = foil_json_key(m);
+        /* k has no NUL: equal first len bytes mean name is at least len long. */
         if (name && strncmp(name, k, (size_t)len) == 0 && name[len] == '\0') {
             *found = 1;
             return m;
@@ -178,6 +183,58 @@ static int foil_py_view_ready(void) {
     return (foil_py_view_type.tp_flags & Py_TPFLAGS_READY) ? 0 : PyType_Ready(&foil_py_view_type);
 }
 
+/* ---- Result objects (foil._model.Model subclasses) built in C, the walk's hot path: the
+ * instance is allocated and its `_d` slot set directly, which is all Model.__init__ does. */
+static PyTypeObject *foil_py_model_base; /* foil._model.Model */
+static PyObject *foil_py_model_init;     /* Model.__init__ */
+static Py_ssize_t foil_py_model_slot;    /* offset of Model's `_d` slot */
+
+/* The `_d` slot of a Model instance (borrowed, NULL when unset), or NULL with *other = 1
+ * for any other object. */
+static PyObject *foil_py_model_data(PyObject *obj, int *other) {
+    *other = !foil_py_model_base || !PyObject_TypeCheck(obj, foil_py_model_base);
+    return *other ? NULL : *(PyObject **)((char *)obj + foil_py_model_slot);
+}
+
+/* cls(view) for each object of a page's data, without a Python call when cls keeps
+ * Model.__init__; NULL and no error when an item is not an object. */
+static PyObject *foil_py_models(PyObject *owner, const foil_json_t *data, PyTypeObject *cls) {
+    PyObject *init = PyObject_GetAttrString((PyObject *)cls, "__init__");
+    if (!init) return NULL;
+    int direct = init == foil_py_model_init;
+    Py_DECREF(init);
+    if (foil_json_type(data) != FOIL_JSON_ARRAY) return NULL;
+    PyObject *list = PyList_New((Py_ssize_t)foil_json_size(data));
+    Py_ssize_t i = 0;
+    if (!list) return NULL;
+    for (const foil_json_t *e = foil_json_at(data, 0); e; e = foil_json_next(e)) {
+        if (foil_json_type(e) != FOIL_JSON_OBJECT) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyObject *view = foil_py_view_new(owner, e), *item = NULL;
+        if (view && direct) {
+            item = cls->tp_alloc(cls, 0);
+            if (item) {
+                *(PyObject **)((char *)item + foil_py_model_slot) = Py_NewRef(view);
+                /* Its only reference is the view, which holds no Python object but the
+                 * page: no cycle can pass through it, so the collector need not track it
+                 * (unless a subclass gave it a __dict__). */
+                if (!cls->tp_dictoffset && PyObject_GC_IsTracked(item)) PyObject_GC_UnTrack(item);
+            }
+        } else if (view) {
+            item = PyObject_CallOneArg((PyObject *)cls, view);
+        }
+        Py_XDECREF(view);
+        if (!item) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i++, item);
+    }
+    return list;
+}
+
 /* ---- FieldBase: look the key up in the instance's `_d` (a JsonView, or a dict for
  * results built from Python data), hand nested objects to lazy converters as views, and
  * skip the Python converter when the value already has a type it returns unchanged. */
@@ -225,7 +282,9 @@ static PyObject *foil_py_field_get(PyObject *self, PyObject *obj, PyObject *type
         PyErr_SetString(PyExc_TypeError, "Field was not initialised");
         return NULL;
     }
-    PyObject *d = PyObject_GetAttr(obj, foil_py_field_data_name), *value;
+    int other;
+    PyObject *d = foil_py_model_data(obj, &other), *value;
+    d = other || !d ? PyObject_GetAttr(obj, foil_py_field_data_name) : Py_NewRef(d);
     if (!d) return NULL;
     if (Py_TYPE(d) == &foil_py_view_type) {
         int found;
@@ -335,6 +394,8 @@ static int foil_py_dump(foil_json_writer_t *w, PyObject *o, int depth) {
 %}
 
 %nothread foil_py_page_views;
+%nothread foil_py_page_models;
+%nothread foil_py_set_model_base;
 %nothread foil_py_result_views;
 %nothread foil_py_json_view_type;
 %nothread foil_py_field_type;
@@ -354,6 +415,52 @@ PyObject *foil_py_page_views(PyObject *page) {
     const foil_json_t *data = foil_page_items(p);
     PyObject *items = data ? foil_py_lazy_data(page, data) : PyList_New(0);
     if (!items) return NULL;
+    return Py_BuildValue("(NiNNN)", items, foil_page_limit(p), PyBool_FromLong(foil_page_has_more(p)),
+                         foil_py_text(foil_page_next_cursor(p)), foil_py_text(foil_page_request_id(p)));
+}
+
+/* Model (foil._model.Model) for the C builders: its `_d` slot and its __init__. */
+PyObject *foil_py_set_model_base(PyObject *model) {
+    if (!PyType_Check(model)) {
+        PyErr_SetString(PyExc_TypeError, "py_set_model_base: expected a class");
+        return NULL;
+    }
+    PyObject *slot = PyDict_GetItemString(((PyTypeObject *)model)->tp_dict, "_d");
+    if (!slot || !Py_IS_TYPE(slot, &PyMemberDescr_Type) ||
+        ((PyMemberDescrObject *)slot)->d_member->type != T_OBJECT_EX) {
+        PyErr_SetString(PyExc_TypeError, "py_set_model_base: the class needs a `_d` slot");
+        return NULL;
+    }
+    PyObject *init = PyObject_GetAttrString(model, "__init__");
+    if (!init) return NULL;
+    Py_XSETREF(foil_py_model_init, init);
+    Py_INCREF(model);
+    Py_XSETREF(foil_py_model_base, (PyTypeObject *)model);
+    foil_py_model_slot = ((PyMemberDescrObject *)slot)->d_member->offset;
+    Py_RETURN_NONE;
+}
+
+/* py_page_views with the items as `cls` instances (a Model subclass) built in C; items is
+ * None when an item is not a JSON object. */
+PyObject *foil_py_page_models(PyObject *page, PyObject *cls) {
+    void *ptr = NULL;
+    if (foil_py_view_ready() < 0) return NULL;
+    if (!SWIG_IsOK(SWIG_ConvertPtr(page, &ptr, SWIGTYPE_p_foil_page, 0)) || !ptr) {
+        PyErr_SetString(PyExc_TypeError, "py_page_models: expected a foil_page");
+        return NULL;
+    }
+    if (!foil_py_model_base || !PyType_Check(cls) ||
+        !PyType_IsSubtype((PyTypeObject *)cls, foil_py_model_base)) {
+        PyErr_SetString(PyExc_TypeError, "py_page_models: expected a Model class");
+        return NULL;
+    }
+    const foil_page_t *p = (const foil_page_t *)ptr;
+    const foil_json_t *data = foil_page_items(p);
+    PyObject *items = data ? foil_py_models(page, data, (PyTypeObject *)cls) : PyList_New(0);
+    if (!items) {
+        if (PyErr_Occurred()) return NULL;
+        items = Py_NewRef(Py_None);
+    }
     return Py_BuildValue("(NiNNN)", items, foil_page_limit(p), PyBool_FromLong(foil_page_has_more(p)),
                          foil_py_text(foil_page_next_cursor(p)), foil_py_text(foil_page_request_id(p)));
 }

@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 import gc
 import pickle
+import subprocess
+import sys
 import weakref
 from typing import Any
 
@@ -34,6 +36,34 @@ def test_items_are_views_of_their_page(client: foil.Foil) -> None:
         assert e.args == ("nope",)
     else:
         raise AssertionError("a missing key must raise KeyError")
+
+
+def test_a_key_with_a_nul_names_no_field(client: foil.Foil) -> None:
+    session = client.sessions.get(client.sessions.list(limit=1).items[0].id)
+    view = session._d
+    assert type(view) is JsonView and "id" in view
+    for key in ("id\0", "id\0" + "z" * 24, "\0", "latest_decision\0x"):
+        assert key not in session and key not in view
+        assert session.get(key, "absent") == "absent" and view.get(key) is None
+        with pytest.raises(KeyError):
+            session[key]
+
+
+def test_a_huge_key_with_a_nul_reads_nothing_past_the_names() -> None:
+    # Compared as "id" before the fix, then read 10 MB past the member's name (SIGSEGV).
+    code = """if True:
+        from foil.testing import Emulator
+        with Emulator(session_count=3) as emu, emu.client() as client:
+            session = client.sessions.get(emu.session_id(0))
+            key = "id\\0" + "z" * 10_000_000
+            assert key not in session and session.get(key, 1) == 1
+            try:
+                session[key]
+            except KeyError:
+                print("ok")
+        """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", (done.returncode, done.stderr[-2000:])
 
 
 def test_an_item_keeps_only_its_page_alive(client: foil.Foil, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,3 +118,40 @@ def test_repr_hides_secrets(client: foil.Foil, emulator: Emulator) -> None:
     assert issued.revealed_key and issued.revealed_key not in repr(issued) and "revealed_key=<hidden>" in repr(issued)
     endpoint = client.webhooks.create_endpoint(org, name="e", url="https://example.com/r", event_types=["session.result.persisted"])
     assert endpoint.signing_secret and endpoint.signing_secret not in repr(endpoint)
+
+
+def test_repr_of_a_decrypted_delivery_hides_outputs_and_ack_token(client: foil.Foil, emulator: Emulator) -> None:
+    pair = foil.create_delivery_key_pair()
+    created = client.gate.sessions.create(service_id="foil", account_name="r", delivery=pair.delivery)
+    emulator.approve(created.id)
+    bundle = client.gate.sessions.poll(created.id, poll_token=created.poll_token).delivery_bundle
+    assert bundle is not None
+    for envelope in (bundle.integrator, bundle.gate):
+        payload = foil.decrypt_gate_delivery_envelope(pair.private_key, envelope)
+        secrets = [*payload.outputs.values(), *payload.outputs, payload.ack_token]
+        assert payload.outputs and all(secrets[:-1])
+        for text in (repr(payload), str(payload), f"{payload!r}", repr([payload])):
+            assert not [s for s in secrets if s and s in text], text
+            assert "outputs=<hidden>" in text and "ack_token=<hidden>" in text and "version=1" in text
+    assert repr(created).count("<hidden>") == 1 and created.poll_token not in repr(created)
+    key = repr(pair)
+    assert pair.private_key.export_pkcs8() not in key and "key_id=" in key
+
+
+def test_page_result_objects_are_built_in_c(client: foil.Foil) -> None:
+    page = native.iter_next_page(native.sessions_iter(client._handle(), 3, None, None))
+    items, limit, has_more, _cursor, _request_id = native.py_page_models(page, foil.SessionSummary)
+    assert [type(s) for s in items] == [foil.SessionSummary] * 3 and limit == 3 and has_more
+    assert all(type(s._d) is JsonView and not gc.is_tracked(s) for s in items)  # no cycle possible
+    assert [s.id for s in items] == [s.id for s in client.sessions.list(limit=3).items]
+    built = []
+
+    class Custom(foil.SessionSummary):  # its own __init__ is honoured
+        def __init__(self, data: Any) -> None:
+            super().__init__(data)
+            built.append(self.id)
+
+    custom = native.py_page_models(page, Custom)[0]
+    assert built == [s.id for s in items] and all(type(s) is Custom for s in custom)
+    with pytest.raises(TypeError):
+        native.py_page_models(page, dict)

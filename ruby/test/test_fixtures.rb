@@ -71,6 +71,9 @@ class TestFixtures < Minitest::Test
     refute_includes key.inspect, v[:private_key_pkcs8]
     payload = Foil.decrypt_gate_delivery_envelope(key, v[:envelope])
     assert_equal v[:payload], payload
+    secrets = [*v[:payload][:outputs].values, v[:payload][:ack_token]].compact
+    refute_empty secrets
+    secrets.each { |secret| refute_includes payload.inspect, secret }
     tampered = v[:envelope].merge(tag: v[:envelope][:tag].reverse)
     assert_raises(Foil::CryptoError, Foil::ValidationError) { Foil.decrypt_gate_delivery_envelope(key, tampered) }
     roundtrip = Foil.encrypt_gate_delivery_payload(v[:delivery], v[:payload])

@@ -394,7 +394,7 @@ extern "C" {
     X(delivery_bundle, gate, "gate", OBJECT, delivery_envelope, "")                                \
     /* GateDeliveryPayload */                                                                      \
     X(decrypted_payload, version, "version", INT, scalar, "")                                      \
-    X(decrypted_payload, outputs, "outputs", OBJECT, string_map, "")                               \
+    X(decrypted_payload, outputs, "outputs", OBJECT, string_map, "secret")                         \
     X(decrypted_payload, ack_token, "ack_token", STRING, scalar, "opt secret")                     \
     /* GateEncryptedDeliveryResponse */                                                            \
     X(approved_webhook_response, encrypted_delivery, "encrypted_delivery", OBJECT,                 \

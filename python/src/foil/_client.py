@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, TypeVar, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, TypeVar, cast
 
 from . import native as _native
 from ._errors import FoilInvalidArgumentError, FoilProtocolError, FoilStateError
@@ -45,7 +46,7 @@ M = TypeVar("M", bound=Model)
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "Foil"]
 
-_unpack_page = _native.py_page_views
+_page_models = _native.py_page_models
 _next_page = _native.iter_next_page
 _unpack_result = _native.py_result_views
 
@@ -78,9 +79,11 @@ def _views(items: list[Any]) -> list[Any]:
     return items
 
 
-def _page(page: Any, cls: Callable[[dict[str, Any]], M]) -> ListResult[M]:
-    items, limit, has_more, next_cursor, request_id = _unpack_page(page)
-    return ListResult(list(map(cls, _views(items))), limit, has_more, next_cursor, request_id=request_id)
+def _page(page: Any, cls: type[M]) -> ListResult[M]:
+    items, limit, has_more, next_cursor, request_id = _page_models(page, cls)
+    if items is None:
+        raise _not_objects("list items")
+    return ListResult(items, limit, has_more, next_cursor, request_id=request_id)
 
 
 def _one(result: Any, cls: Callable[[dict[str, Any]], M]) -> M:
@@ -98,9 +101,10 @@ def _many(result: Any, cls: Callable[[dict[str, Any]], M]) -> list[M]:
     return [cls(cast("dict[str, Any]", item)) for item in _views(data)]
 
 
-def _walk(client: Foil, start: Callable[[Any], Any], cls: Callable[[dict[str, Any]], M]) -> Iterator[M]:
+def _walk(client: Foil, start: Callable[[Any], Any], cls: type[M]) -> Iterator[M]:
     """Every item of a cursor-paginated list, one page in memory at a time (items are
-    lazy views: a page is freed once no item of it is referenced).
+    lazy views: a page is freed once no item of it is referenced; the result objects are
+    built in C, see py_page_models).
 
     ``start(handle)`` makes the core's iterator (``foil_sessions_iter`` and the like: the same
     checks as ``list``, run at the first ``next()`` as before). The core follows the cursor and
@@ -114,7 +118,10 @@ def _walk(client: Foil, start: Callable[[Any], Any], cls: Callable[[dict[str, An
         page = _next_page(it)
         if page is None:
             return
-        yield from map(cls, _views(_unpack_page(page)[0]))
+        items = _page_models(page, cls)[0]
+        if items is None:
+            raise _not_objects("list items")
+        yield from items
 
 
 class _Namespace:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from . import native as _native
 from ._errors import FoilValidationError
-from ._model import json_text
+from ._model import ValueModel, json_text
 from ._models import (
     GateApprovedWebhookPayload,
     GateDeliveryEnvelope,
@@ -104,6 +105,8 @@ def _native_key(private_key: Any) -> Any:
 
 
 def _as_json_object(value: Any, what: str) -> str:
+    if isinstance(value, ValueModel):
+        return json_text(value.to_dict())
     if type(value) is not dict:
         if hasattr(value, "to_dict"):
             value = value.to_dict()

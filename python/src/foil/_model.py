@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Mapping, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, Iterator, Mapping, TypeVar, cast, overload
 
 from . import native as _native
 
@@ -126,6 +126,10 @@ class Model:
     def __reduce__(self) -> tuple[Any, ...]:
         # A copy or a pickle holds plain data: it must not depend on the C page.
         return (type(self), (self.to_dict(),))
+
+
+# The C page builder (py_page_models) and Field read the `_d` slot directly.
+_native.py_set_model_base(Model)
 
 
 class ListResult(Generic[T]):
@@ -306,24 +310,43 @@ def opt_value(cls: type[V]) -> Callable[[Any], V | None]:
 # ---- Value objects (frozen dataclasses generated from the model table).
 
 class ValueModel:
-    """Base of the value classes: ``to_dict()`` gives the JSON object the API uses."""
+    """Base of the value classes: ``to_dict()`` gives the JSON object the API uses. A class
+    with secret fields (``_secret_names``, from the model table) uses this ``repr()``, which
+    shows them as ``<hidden>``."""
 
     __slots__ = ()
+    _secret_names: ClassVar[frozenset[str]] = frozenset()
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{f.name}=<hidden>" if f.name in self._secret_names else f"{f.name}={getattr(self, f.name)!r}"
+                          for f in dataclasses.fields(self) if f.repr)  # type: ignore[arg-type]
+        return f"{type(self).__name__}({parts})"
 
     def to_dict(self) -> dict[str, Any]:
         """This value as the JSON object the API uses (None members left out)."""
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            v = getattr(self, f.name)
+        for name in _value_fields(type(self)):
+            v = getattr(self, name)
             if v is None:
                 continue
-            out[f.name] = (v.to_dict() if isinstance(v, ValueModel) else dict(v) if type(v) is dict
-                           else list(v) if type(v) is list else v)
+            out[name] = (v.to_dict() if isinstance(v, ValueModel) else dict(v) if type(v) is dict
+                         else list(v) if type(v) is list else v)
         return out
 
     @classmethod
     def from_dict(cls: type[V], data: Any) -> V:
         raise NotImplementedError
+
+
+_VALUE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _value_fields(cls: type) -> tuple[str, ...]:
+    """The field names of a value class (dataclasses.fields() rebuilds them on every call)."""
+    names = _VALUE_FIELDS.get(cls)
+    if names is None:
+        names = _VALUE_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 # Lenient readers for ValueModel.from_dict (foil-server's parsers: a missing member reads empty).

@@ -132,11 +132,21 @@ module Foil
     JSON.parse(envelope, symbolize_names: true)
   end
 
+  # A decrypted delivery: the payload Hash, whose inspect hides the outputs and the ack token.
+  class DeliveryPayload < Hash
+    def inspect = Record.redact(to_h).inspect
+    alias to_s inspect
+
+    def pretty_print(pp)
+      pp.text(inspect)
+    end
+  end
+
   # Decrypt and check an envelope; the payload Hash ({version:, outputs: {NAME: "value"}, ...}).
   def decrypt_gate_delivery_envelope(private_key, envelope)
     payload = Native.gate_delivery_decrypt(private_key(private_key).__send__(:handle),
                                            json_object(envelope, "envelope"))
-    Native.delivery_payload_json(payload)
+    DeliveryPayload[Native.delivery_payload_json(payload)]
   end
 
   # {encrypted_delivery: envelope} for input {delivery:, outputs:} (the integrator's webhook reply).

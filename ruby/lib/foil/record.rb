@@ -33,14 +33,20 @@ module Foil
       super
     end
 
-    # A copy of a deep Hash with secret-looking values hidden (for inspect).
+    # A copy of a deep Hash with secret-looking values hidden (for inspect). A decrypted
+    # delivery's `outputs` (env var => value) are secrets whatever their names.
     def self.redact(value)
       case value
-      when Hash then value.to_h { |k, v| [k, k.to_s.match?(SECRET_KEYS) && v.is_a?(String) ? "[REDACTED]" : redact(v)] }
+      when Hash then value.to_h { |k, v| [k, secret?(k, v) ? "[REDACTED]" : redact(v)] }
       when Array then value.map { |v| redact(v) }
       else value
       end
     end
+
+    def self.secret?(key, value)
+      (key.to_s.match?(SECRET_KEYS) && value.is_a?(String)) || (key.to_s == "outputs" && value.is_a?(Hash))
+    end
+    private_class_method :secret?
   end
 
   # One page of a list (the official gem's Struct): items, limit, has_more, next_cursor.
