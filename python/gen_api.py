@@ -180,7 +180,8 @@ def namespaces(ops: list[Operation]) -> dict[str, Namespace]:
 
 
 def _array_item(op: Operation, p: Param, models: dict[str, ModelRow]) -> str:
-    """The item type of an array parameter: that of the result model's field of the same
+    """The item type of an array parameter (typing.List: a namespace's own `list` method
+    would shadow the builtin in its class body): that of the result model's field of the same
     name when it is an array of scalars (scopes, event_types), else Any."""
     row: FieldRow | None = None
     model = models.get(op.model)
@@ -201,7 +202,7 @@ def signature(m: Method, models: dict[str, ModelRow]) -> tuple[str, list[str]]:
             positional.append(f"{p.name}: str")
             continue
         typ = PARAM_TYPES.get((m.op.sdk_name, p.name)) or SCALARS.get(p.type) or \
-            f"list[{_array_item(m.op, p, models)}]"
+            f"List[{_array_item(m.op, p, models)}]"
         if "REQUIRED" in p.flags:
             keywords.append(f"{p.name}: {typ}")
         else:  # a nullable parameter sends None: only an argument left out is not sent
@@ -219,7 +220,7 @@ def render_method(m: Method, ns: str, models: dict[str, ModelRow]) -> list[str]:
     elif m.op.paginated:
         ret, call = f"ListResult[{cls}]", "call_page"
     elif m.name.startswith("list"):  # an unpaginated list: data is an array
-        ret, call = f"list[{cls}]", "call_many"
+        ret, call = f"List[{cls}]", "call_many"
     else:
         ret, call = cls, "call_one"
     values = "{" + ", ".join(f'"{n}": {n}' for n in names) + "}"
@@ -241,7 +242,7 @@ def render(ops: list[Operation], models: list[ModelRow], source: str) -> str:
         "",
         "from __future__ import annotations",
         "",
-        "from typing import Any, Iterator, Mapping",
+        "from typing import Any, Iterator, List, Mapping",
         "",
         "from ._calls import NOT_GIVEN, Client, Namespace, call_many, call_none, call_one, call_page, walk",
         "from ._extras import " + ", ".join(sorted(mixin for mixin, _ in EXTRAS.values())),

@@ -6,7 +6,7 @@ released during the request; a failure raises from that call's own error record.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator, Mapping, Protocol, TypeVar
+from typing import Any, Iterator, Mapping, Protocol, TypeVar, cast
 
 from . import native as _native
 from ._errors import FoilProtocolError
@@ -66,6 +66,10 @@ _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
 _TYPE_NAMES = {"string": "str", "integer": "int", "boolean": "bool", "object": "a dict", "array": "a list"}
 
 
+def _is_a(value: object, kind: str) -> bool:
+    return isinstance(value, _PYTHON_TYPES[kind]) and not (kind == "integer" and isinstance(value, bool))
+
+
 def _params(operation: str, values: dict[str, Any]) -> str:
     """The arguments as foil_call's params_json: None (or NOT_GIVEN for a nullable
     parameter) is left out; a wrong Python type is a TypeError, a NUL in a string a
@@ -80,7 +84,7 @@ def _params(operation: str, values: dict[str, Any]) -> str:
             if nullable:
                 out[name] = None
             continue
-        if not isinstance(value, _PYTHON_TYPES[kind]) or (kind == "integer" and isinstance(value, bool)):
+        if not _is_a(value, kind):
             raise TypeError(f"{name} must be {_TYPE_NAMES[kind]}, not {type(value).__name__}")
         if kind == "string" and "\0" in value:
             raise ValueError(f"{name} contains a NUL character")
@@ -116,7 +120,7 @@ def call_one(client: Client, operation: str, cls: type[M], values: dict[str, Any
     data = _data(client, operation, values)[1][0]
     if type(data) is not JsonView:
         raise _not_objects("the result's data")
-    return cls(data)
+    return cls(cast("dict[str, Any]", data))
 
 
 def call_many(client: Client, operation: str, cls: type[M], values: dict[str, Any]) -> list[M]:
