@@ -17,10 +17,13 @@ echo "test-python: pytest python/tests"
 
 echo "test-python: mypy --strict python/examples and the package itself"
 (cd "$root/python/examples" && "$py" -m mypy --strict --no-incremental .)
-# The package as installed: the sources plus foil/_models.py, generated from the model table.
+# The package as installed: the sources plus foil/_models.py and foil/_api.py, generated from the
+# model and operation tables.
 mypy_tmp=$(mktemp -d /tmp/foil-mypy.XXXXXX)
 cp -R "$root/python/src/foil" "$mypy_tmp/"
 "$py" "$root/python/gen_models.py" "$root/core/include/foil/models.h" "$mypy_tmp/foil/_models.py"
+"$py" "$root/python/gen_api.py" "$root/core/src/contract/operations.def" "$root/core/include/foil/models.h" \
+    "$mypy_tmp/foil/_api.py"
 (cd "$mypy_tmp" && "$py" -m mypy --strict --no-incremental foil)
 rm -rf "$mypy_tmp"
 

@@ -96,15 +96,13 @@ static PyObject *foil_py_json(const foil_json_t *v) {
     }
 }
 
-/* ---- Raise: the exception for a failed call (GIL held). The calling thread's error record
+/* ---- Raise: the exception for a failed call (GIL held). The failure's error record
  * (foil_error_json: kind, HTTP status, code, message, ...) is converted like any view, and
  * the hook (foil._errors) turns it into the instance of the class for its kind; a failure
- * while building it (memory) propagates as is. */
-static void foil_py_raise(foil_status_t st) {
-    const foil_error_t *e = foil_last_error();
+ * while building it (memory) propagates as is. A status without a record of its own (NULL,
+ * or an older failure's): the core makes one for it. */
+static void foil_py_raise_record(foil_status_t st, const foil_error_t *e) {
     foil_error_t *own = NULL;
-    /* A status without a record of its own (the thread's record is an older failure's, e.g.
-     * from the emulator's API): the core makes one for it. */
     if (foil_error_status(e) != st && foil_error_new(st, NULL, &own) == FOIL_OK) e = own;
     const foil_json_t *record = foil_error_json(e);
     if (!foil_py_error_hook || !record) {
@@ -122,6 +120,11 @@ static void foil_py_raise(foil_status_t st) {
     if (!exc) return;
     PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
     Py_DECREF(exc);
+}
+
+/* A call without error_out: the calling thread's record, set by that same C call. */
+static void foil_py_raise(foil_status_t st) {
+    foil_py_raise_record(st, foil_last_error());
 }
 
 static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
@@ -171,15 +174,18 @@ static void foil_py_swig_dealloc(PyObject *v) {
     }
 %}
 
-/* ---- foil.i's hooks for calls with error_out: None, then the raise after the outputs (the
- * thread's record is that call's: no Python code runs on the thread during it); the owned
- * copy is freed by error_out's freearg on the way out. The GIL: -threads releases it around
- * every call, so FOIL_BLOCKING adds nothing; foil_call's outputs are handles. */
+/* ---- foil.i's hooks for calls with error_out: None, then the raise after the outputs, from
+ * the call's own record (Python code may run on the thread during a call, a signal handler
+ * for one, and its calls would replace the thread's record); the macro takes the record.
+ * The GIL: -threads releases it around every call, so FOIL_BLOCKING adds nothing;
+ * foil_call's outputs are handles. */
 %typemap(out) foil_status_t FOIL_STATUS_FROM_ERROR_OUT "$result = SWIG_Py_Void();";
 %{
 #define FOIL_RAISE_OWNED(status, error_ptr)                                                        \
     do {                                                                                           \
-        foil_py_raise(status);                                                                     \
+        foil_py_raise_record(status, *(error_ptr));                                                \
+        foil_error_free(*(error_ptr));                                                             \
+        *(error_ptr) = NULL;                                                                       \
         SWIG_fail;                                                                                 \
     } while (0)
 %}

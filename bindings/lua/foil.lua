@@ -715,7 +715,7 @@ function foil.version() return native.version_string() end
 setmetatable(foil, {
    __index = function(t, k)
       if k == "testing" then
-         local testing = require "foil.testing"
+         local testing = require("foil.testing")._init(t)
          rawset(t, "testing", testing)
          return testing
       end

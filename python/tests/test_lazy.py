@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import foil
-import foil._client
+import foil._calls
 from foil import native
 from foil.testing import Emulator
 
@@ -75,7 +75,7 @@ def test_an_item_keeps_only_its_page_alive(client: foil.Foil, monkeypatch: pytes
             pages.append(weakref.ref(page))
         return page
 
-    monkeypatch.setattr(foil._client, "_next_page", next_page)
+    monkeypatch.setattr(foil._calls, "_next_page", next_page)
     kept = None
     live_while_walking = []
     for i, s in enumerate(client.sessions.iter(limit=50)):

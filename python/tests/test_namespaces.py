@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -167,3 +168,41 @@ def test_client_options_and_close(emulator: Emulator) -> None:
         c.sessions.list()
     with pytest.raises(foil.FoilConfigurationError):
         foil.Foil(base_url="http://example.com")
+
+
+def test_every_operation_of_the_table_is_a_method(client: foil.Foil) -> None:
+    """The namespaces come from the core's operation table: each SDK name is a method
+    (a paginated list also has its walk), with the table's parameters as its arguments."""
+    import inspect
+
+    from foil import native
+
+    spelled_by_hand = {"sessions.update": ("attach_client_user", "clear_client_user")}
+    for i in range(native.operation_count()):
+        sdk_name = native.operation_sdk_name(i)
+        *path, method = sdk_name.split(".")
+        ns: object = client
+        for part in path:
+            ns = getattr(ns, part)
+        names = spelled_by_hand.get(sdk_name, (method,))
+        if native.operation_paginated(i):
+            names += (method.replace("list", "iter", 1),)
+        for name in names:
+            assert callable(getattr(ns, name)), f"{sdk_name}: no {'.'.join(path)}.{name}"
+        if sdk_name not in spelled_by_hand:
+            table = [p["name"] for p in json.loads(native.operation_params(i))]
+            assert list(inspect.signature(getattr(ns, method)).parameters) == table, sdk_name
+
+
+def test_unknown_keywords_and_nullable_parameters(client: foil.Foil, emulator: Emulator) -> None:
+    org = emulator.organization_id
+    endpoint = client.webhooks.create_endpoint(org, name="E", url="https://example.com/e",
+                                               event_types=["gate.session.approved"])
+    with pytest.raises(TypeError):
+        client.webhooks.update_endpoint(org, endpoint.id, colour="red")  # type: ignore[call-arg]
+    service_id = "svc-" + uuid.uuid4().hex[:8]
+    client.gate.services.create(id=service_id, name="Svc", description="A service", website="https://example.com",
+                                webhook_endpoint_id=endpoint.id, dashboard_login_url="https://example.com/login")
+    # Left out: unchanged; None: sent as null, which clears it.
+    assert client.gate.services.update(service_id, name="Svc 2").dashboard_login_url == "https://example.com/login"
+    assert client.gate.services.update(service_id, dashboard_login_url=None).dashboard_login_url is None

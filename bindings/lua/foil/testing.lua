@@ -9,10 +9,16 @@
 --
 -- No network: it listens on 127.0.0.1, with real Gate crypto, seeded sessions and
 -- fingerprints, and fault injection.
-local foil = require "foil"
-local native = foil.native
+-- Reached through foil.testing only: foil.lua loads this file on first use and hands it
+-- itself (testing._init), so this file requires nothing and the two never load each other.
+local foil, native
 
 local testing = {}
+
+function testing._init(binding)
+   foil, native = binding, binding.native
+   return testing
+end
 
 local Emulator = {}
 testing.Emulator = Emulator

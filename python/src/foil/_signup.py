@@ -6,22 +6,19 @@ from __future__ import annotations
 import threading
 import time
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from . import native as _native
-from ._client import _seconds_to_ms
+from ._calls import Client
 from ._errors import FoilStateError
-
-if TYPE_CHECKING:
-    from ._client import Foil
+from ._seconds import seconds_to_ms
 
 __all__ = ["GateSignup"]
 
 
 def _wait_ms(value: float | None, name: str) -> int:
     """Seconds (None: the default) as the milliseconds the core takes; 0 means the default."""
-    return 0 if value is None else _seconds_to_ms(value, name, or_none=True)
-
+    return 0 if value is None else seconds_to_ms(value, name, or_none=True)
 
 
 class GateSignup:
@@ -42,7 +39,7 @@ class GateSignup:
 
     __slots__ = ("_s", "_client", "_wake", "_lock")
     _s: Any
-    _client: Foil
+    _client: Client
     _wake: threading.Event
     # Held across each call that reads or changes what a poll changes and the conversion of
     # its result: another thread's poll would otherwise free the poll data being converted.
@@ -52,7 +49,7 @@ class GateSignup:
         raise TypeError("use client.gate.signup(...) or GateSignup.resume(...)")
 
     @classmethod
-    def _wrap(cls, handle: Any, client: Foil) -> GateSignup:
+    def _wrap(cls, handle: Any, client: Client) -> GateSignup:
         self = object.__new__(cls)
         self._s = handle
         self._client = client
@@ -61,11 +58,11 @@ class GateSignup:
         return self
 
     @classmethod
-    def resume(cls, client: Foil, exported: str) -> GateSignup:
+    def resume(cls, client: Client, exported: str) -> GateSignup:
         """Resume a signup saved with :meth:`export` (after a crash, before the ack)."""
         if not isinstance(exported, str):
             raise TypeError(f"exported must be str, not {type(exported).__name__}")
-        return cls._wrap(_native.gate_session_import(client._handle(), exported), client)
+        return cls._wrap(_native.gate_session_import_ex(client._handle(), exported), client)
 
     def _h(self) -> Any:
         handle = self._s
