@@ -180,10 +180,14 @@ static void foil_py_swig_dealloc(PyObject *v) {
  * The GIL: -threads releases it around every call, so FOIL_BLOCKING adds nothing;
  * foil_call's outputs are handles. */
 %typemap(out) foil_status_t FOIL_STATUS_FROM_ERROR_OUT "$result = SWIG_Py_Void();";
+%typemap(ret) foil_status_t FOIL_STATUS_FROM_ERROR_OUT {
+    if (foil_py_take_interrupt()) Py_CLEAR($result);
+}
 %{
+/* A call a signal handler interrupted raises the handler's exception (python_gil.i). */
 #define FOIL_RAISE_OWNED(status, error_ptr)                                                        \
     do {                                                                                           \
-        foil_py_raise_record(status, *(error_ptr));                                                \
+        if (!foil_py_take_interrupt()) foil_py_raise_record(status, *(error_ptr));                \
         foil_error_free(*(error_ptr));                                                             \
         *(error_ptr) = NULL;                                                                       \
         SWIG_fail;                                                                                 \
