@@ -6,6 +6,9 @@
 #        foil.pc and lists sessions from the packaged `foil emulator`. On a throwaway machine
 #        (CI=true, as root) the packages are also installed with apt-get, checked the same way
 #        with the system's pkg-config and find_package(Foil), and purged again.
+#   lua  the source rock carries the wrapper and no swig/; each binary rock installs with
+#        `luarocks install --deps-mode none` into a fresh tree, its foil.native resolves every
+#        library (and links no libfoil.so), and `require "foil"` lists sessions from its emulator.
 #
 #   scripts/test-dist.sh          every kind
 #   scripts/test-dist.sh deb ...  only these kinds
@@ -13,7 +16,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 kinds=("$@")
-[ ${#kinds[@]} -gt 0 ] || kinds=(deb)
+[ ${#kinds[@]} -gt 0 ] || kinds=(deb lua)
 version=$(sed -n 's/^project(libfoil VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 work=$(mktemp -d /tmp/foil-dist-test.XXXXXX)
 trap 'kill "${emu_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -102,6 +105,34 @@ check_deb_installed() {
     echo "test-dist: debs installed with apt-get: pkg-config and find_package(Foil) builds list sessions; purged"
 }
 
+check_lua_rocks() {
+    local src="dist/libfoil-$version-1.src.rock" interp luaver tree native
+    unzip -Z1 "$src" >"$work/src-rock.files"
+    grep -qx 'bindings/lua/src/foil_wrap.c' "$work/src-rock.files" || fail "$src lacks the wrapper"
+    grep -q '^swig/' "$work/src-rock.files" && fail "$src carries swig/ (its build would need SWIG)"
+    for interp in lua5.4 luajit; do
+        case $interp in lua5.4) luaver=5.4 ;; luajit) luaver=5.1 ;; esac
+        tree="$work/lua-$interp"
+        luarocks --lua-version "$luaver" --tree "$tree" install --deps-mode none \
+            "dist/$interp/libfoil-$version-1.linux-x86_64.rock" >"$work/lua-$interp.log" 2>&1 ||
+            { cat "$work/lua-$interp.log" >&2; fail "the $interp binary rock does not install"; }
+        grep -qiE '\bgcc\b|\bcc\b' "$work/lua-$interp.log" && fail "installing the $interp rock compiled something"
+        native=$(find "$tree" -name native.so)
+        ldd "$native" >"$work/ldd-$interp"
+        grep 'not found' "$work/ldd-$interp" && fail "$native: a library is missing"
+        grep -q 'libfoil\.so' "$work/ldd-$interp" && fail "$native links a shared libfoil"
+        (eval "$(luarocks --lua-version "$luaver" --tree "$tree" path)" && cd "$work" && "$interp" -e '
+            local foil = require "foil"
+            local emu = foil.testing.emulator{}
+            local client = foil.new{ base_url = emu.base_url, secret_key = emu.secret_key }
+            local page = assert(client.sessions:list{ limit = 5 })
+            assert(#page.items == 5, "expected 5 sessions")
+            emu:close()') || fail "the installed $interp rock does not work"
+    done
+    echo "test-dist: lua: source rock carries the wrapper; binary rocks for Lua 5.4 and LuaJIT install" \
+        "without compiling and list sessions from their emulator"
+}
+
 for kind in "${kinds[@]}"; do
     case $kind in
     deb)
@@ -109,6 +140,7 @@ for kind in "${kinds[@]}"; do
         check_deb_unpacked
         if [ "${CI:-}" = true ] && [ "$(id -u)" -eq 0 ]; then check_deb_installed; fi
         ;;
+    lua) check_lua_rocks ;;
     *) fail "unknown kind '$kind'" ;;
     esac
 done
