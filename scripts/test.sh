@@ -16,7 +16,7 @@ step "bootstrap"
 bash scripts/bootstrap.sh --test
 
 step "clang-format (every C source and header is formatted)"
-# SWIG's generated wrappers (shipped so users need no SWIG) are not ours to format.
+# SWIG's generated wrappers (written at build time, never committed) are not ours to format.
 sources() { git ls-files '*.c' '*.h' ':(exclude)*_wrap.c'; }
 sources | xargs clang-format --dry-run --Werror
 echo "clang-format: $(sources | wc -l) files formatted"
