@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what a fresh Debian 12 machine lacks to build libfoil (--test: and test it;
-# --bench: and run bench/run.sh).
+# --bench: and run bench/run.sh; --dist: and build the packages with scripts/dist.sh).
 # Idempotent: does nothing when everything is present.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,6 +10,7 @@ mapfile -t packages < <(grep -v '^#' "$root/scripts/apt-packages.txt" | sed '/^$
 case $mode in
 --test) extra=apt-packages-test.txt ;;
 --bench) extra=apt-packages-bench.txt ;;
+--dist) extra=apt-packages-dist.txt ;;
 *) extra= ;;
 esac
 if [ -n "$extra" ]; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Lua binding (issue 13): build the rock with `luarocks make` from the repository root into a
-# fresh tree for Lua 5.4 and for LuaJIT (the 5.1 ABI, LuaJIT's headers), then run
+# Lua binding (issue 13): build the rock with `luarocks make` from the repository root (SWIG
+# generates the wrapper) into a fresh
+# tree for Lua 5.4 and for LuaJIT (the 5.1 ABI, LuaJIT's headers), then run
 # bindings/lua/tests against each installed rock. Exits non-zero on any failure.
 #
 #   scripts/test-lua.sh            both interpreters
@@ -13,17 +14,18 @@ export FOIL_SPEC_DIR=${FOIL_SPEC_DIR:-$root/../shared/foil-spec}
 interpreters=("$@")
 [ ${#interpreters[@]} -gt 0 ] || interpreters=(lua5.4 luajit)
 
-echo "test-lua: the rockspec's source lists are current (a stale shipped wrapper only warns)"
+echo "test-lua: SWIG wraps swig/foil.i for Lua (luarocks make generates the wrapper from it)"
 bash "$root/bindings/lua/generate.sh" --check
 
 work=$(mktemp -d /tmp/foil-lua-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-# The builtin backend writes objects next to the sources: build in a copy of the tree (tracked
-# files plus new ones not ignored), so the checkout stays clean and no stale object is reused.
+# `luarocks make` writes the wrapper and objects (build-lua/) into the tree: build in a copy of
+# it (tracked files plus new ones not ignored), so the checkout stays clean, the wrapper is
+# generated afresh and no stale object is reused.
 mkdir "$work/src"
 (cd "$root" && git ls-files -z --cached --others --exclude-standard |
     xargs -0 cp --parents -t "$work/src" 2>/dev/null || true)
-for f in bindings/lua/libfoil-0.2.0-1.rockspec bindings/lua/src/foil_wrap.c core/include/foil/foil.h; do
+for f in bindings/lua/libfoil-0.2.0-1.rockspec bindings/lua/Makefile swig/foil.i core/include/foil/foil.h; do
     [ -f "$work/src/$f" ] || { echo "test-lua: $f missing from the copy" >&2; exit 1; }
 done
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test: build, C suites (ctest, with the exported-symbol and ABI checks), ASan+UBSan
-# build, valgrind, fuzz smoke, install + pkg-config check, the emulator conformance suite, and
-# the Python, Ruby, Lua and FFI (Go, Rust, Node) suites. Exits non-zero on any failure.
+# build, valgrind, fuzz smoke, install + pkg-config check, the emulator conformance suite, the
+# Python, Ruby, Lua and FFI (Go, Rust, Node) suites, and the packages (scripts/dist.sh). Exits
+# non-zero on any failure.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -15,7 +16,7 @@ step "bootstrap"
 bash scripts/bootstrap.sh --test
 
 step "clang-format (every C source and header is formatted)"
-# SWIG's generated wrappers (shipped so users need no SWIG) are not ours to format.
+# SWIG's generated wrappers (written at build time, never committed) are not ours to format.
 sources() { git ls-files '*.c' '*.h' ':(exclude)*_wrap.c'; }
 sources | xargs clang-format --dry-run --Werror
 echo "clang-format: $(sources | wc -l) files formatted"
@@ -58,6 +59,9 @@ bash scripts/test-lua.sh
 
 step "the C ABI from Go, Rust and Node (examples/ffi)"
 FOIL_FFI_REQUIRE=1 bash scripts/test-ffi.sh
+
+step "packages (scripts/dist.sh into dist/): checked, unpacked and run (installed with apt-get on CI)"
+bash scripts/test-dist.sh
 
 echo
 echo "all test stages passed"

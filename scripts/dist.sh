@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Build the installable artifacts into dist/, write dist/SHA256SUMS and print the paths.
+# Installs its own build tools first (scripts/bootstrap.sh --dist). Everything is built from
+# this checkout at the one project version (project() in CMakeLists.txt).
+#
+#   scripts/dist.sh          every kind
+#   scripts/dist.sh deb ...  only these kinds (deb, lua)
+#
+#   deb  dist/libfoil0_<v>-1_<arch>.deb      the shared library
+#        dist/libfoil-dev_<v>-1_<arch>.deb   headers, foil.pc, the CMake package
+#        dist/foil_<v>-1_<arch>.deb          the command line (and `foil emulator`)
+#        (apt-get install ./dist/*.deb)
+#   lua  dist/libfoil-<v>-1.src.rock                  the rock's sources with the SWIG wrapper:
+#                                                     builds without SWIG (luarocks install)
+#        dist/lua5.4/libfoil-<v>-1.linux-x86_64.rock  built for Lua 5.4 ...
+#        dist/luajit/libfoil-<v>-1.linux-x86_64.rock  ... and LuaJIT (the 5.1 ABI): no compiler
+#        (luarocks [--lua-version 5.1] install --deps-mode none <rock>)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+kinds=("$@")
+[ ${#kinds[@]} -gt 0 ] || kinds=(deb lua)
+version=$(sed -n 's/^project(libfoil VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+jobs=$(nproc)
+dist="$root/dist"
+builds="$root/build-dist"
+
+bash scripts/bootstrap.sh --dist
+
+build_deb() {
+    # The Debian layout: prefix /usr, so GNUInstallDirs picks the multiarch libdir.
+    cmake -S . -B "$builds/deb" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
+        -DFOIL_BUILD_TESTS=OFF -DFOIL_BUILD_BENCH=OFF >/dev/null
+    cmake --build "$builds/deb" -j "$jobs" >/dev/null
+    rm -f "$builds"/deb/*.deb
+    (cd "$builds/deb" && cpack -G DEB >/dev/null 2>"$builds/deb/cpack.log") ||
+        { cat "$builds/deb/cpack.log" >&2; exit 1; }
+    mkdir -p "$dist"
+    cp "$builds"/deb/*.deb "$dist/"
+}
+
+build_lua() {
+    local rock=libfoil-$version-1 stage="$builds/lua/src" interp luaver extra tree
+    rm -rf "$builds/lua" && mkdir -p "$stage"
+    # The source rock: the rockspec at the top, the files its Makefile builds from, and the
+    # generated wrapper; no swig/, so bindings/lua/Makefile uses the wrapper as it is.
+    bash bindings/lua/generate.sh
+    git ls-files -z --cached --others --exclude-standard bindings/lua/Makefile bindings/lua/foil.lua bindings/lua/foil bindings/lua/src \
+        bindings/lua/README.md core/include core/src emulator/include emulator/src |
+        xargs -0 cp --parents -t "$stage"
+    cp bindings/lua/src/foil_wrap.c "$stage/bindings/lua/src/"
+    cp "bindings/lua/$rock.rockspec" "$stage/"
+    (cd "$stage" && zip -qr -X "$dist/$rock.src.rock" .)
+    # The binary rocks: the source rock built into a scratch tree per interpreter, then packed.
+    for interp in lua5.4 luajit; do
+        case $interp in
+        lua5.4) luaver=5.4 extra=() ;;
+        luajit) luaver=5.1 extra=(LUA_INCDIR=/usr/include/luajit-2.1) ;;
+        esac
+        tree="$builds/lua/tree-$interp"
+        luarocks --lua-version "$luaver" --tree "$tree" install --deps-mode none \
+            "$dist/$rock.src.rock" "${extra[@]}" >"$builds/lua/$interp.log" 2>&1 ||
+            { tail -n 30 "$builds/lua/$interp.log" >&2; exit 1; }
+        mkdir -p "$dist/$interp"
+        (cd "$dist/$interp" && luarocks --lua-version "$luaver" --tree "$tree" pack libfoil "$version-1" \
+            >>"$builds/lua/$interp.log" 2>&1) || { tail -n 30 "$builds/lua/$interp.log" >&2; exit 1; }
+    done
+}
+
+for kind in "${kinds[@]}"; do
+    case $kind in
+    deb) rm -f "$dist"/*.deb; build_deb ;;
+    lua) rm -rf "$dist"/*.src.rock "$dist/lua5.4" "$dist/luajit"; build_lua ;;
+    *) echo "dist.sh: unknown kind '$kind' (deb, lua)" >&2; exit 2 ;;
+    esac
+done
+
+(cd "$dist" && find . -type f ! -name SHA256SUMS | sed 's|^\./||' | LC_ALL=C sort |
+    xargs -r sha256sum >SHA256SUMS)
+find "$dist" -type f | LC_ALL=C sort

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Build the packages (scripts/dist.sh) and check each one as a user would get it:
+#   deb  control fields (version, shlibdeps Depends, libfoil-dev -> libfoil0 (=)), contents,
+#        stripped binaries; then the three packages unpacked into a scratch root (dpkg -x):
+#        every ELF resolves its libraries, and examples/quickstart.c builds with the packaged
+#        foil.pc and lists sessions from the packaged `foil emulator`. On a throwaway machine
+#        (CI=true, as root) the packages are also installed with apt-get, checked the same way
+#        with the system's pkg-config and find_package(Foil), and purged again.
+#   lua  the source rock carries the wrapper and no swig/; each binary rock installs with
+#        `luarocks install --deps-mode none` into a fresh tree, its foil.native resolves every
+#        library (and links no libfoil.so), and `require "foil"` lists sessions from its emulator.
+#
+#   scripts/test-dist.sh          every kind
+#   scripts/test-dist.sh deb ...  only these kinds
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+kinds=("$@")
+[ ${#kinds[@]} -gt 0 ] || kinds=(deb lua)
+version=$(sed -n 's/^project(libfoil VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+work=$(mktemp -d /tmp/foil-dist-test.XXXXXX)
+trap 'kill "${emu_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+fail() { echo "test-dist: $*" >&2; exit 1; }
+
+bash scripts/dist.sh "${kinds[@]}" >"$work/dist.out"
+(cd dist && sha256sum --quiet -c SHA256SUMS) || fail "dist/SHA256SUMS does not match"
+
+# Start an emulator ("$@": its command) and export FOIL_BASE_URL / FOIL_SECRET_KEY for it.
+start_emulator() {
+    rm -f "$work/emu.json"
+    "$@" --json --seed-sessions 20 >"$work/emu.json" 2>"$work/emu.log" &
+    emu_pid=$!
+    for _ in $(seq 50); do [ -s "$work/emu.json" ] && break; sleep 0.1; done
+    FOIL_BASE_URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["base_url"])' "$work/emu.json")
+    FOIL_SECRET_KEY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secret_key"])' "$work/emu.json")
+    export FOIL_BASE_URL FOIL_SECRET_KEY
+}
+stop_emulator() { kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; emu_pid=; }
+
+# Run a built quickstart: it lists the 5 newest of the emulator's sessions.
+expect_five_sessions() {
+    local out
+    out=$("$@") || fail "$* failed: $out"
+    [ "$(printf '%s\n' "$out" | grep -c '^sid_')" -eq 5 ] || fail "$* printed, expected 5 sessions: $out"
+}
+
+check_deb_fields() {
+    local arch deb field
+    arch=$(dpkg --print-architecture)
+    for pkg in libfoil0 libfoil-dev foil; do
+        deb=dist/${pkg}_${version}-1_${arch}.deb
+        [ -f "$deb" ] || fail "$deb not built"
+        dpkg-deb --contents "$deb" | awk '{print $6}' >"$work/$pkg.files"
+        grep -v '^\./usr/' "$work/$pkg.files" && fail "$deb installs outside /usr"
+        field=$(dpkg-deb -f "$deb" Version)
+        [ "$field" = "$version-1" ] || fail "$deb has Version $field, the project is $version"
+    done
+    dpkg-deb -f "dist/libfoil0_${version}-1_${arch}.deb" Depends | grep -q 'libcurl4 (>=' ||
+        fail "libfoil0: Depends lacks the shlibdeps of libfoil.so"
+    dpkg-deb -f "dist/foil_${version}-1_${arch}.deb" Depends | grep -q 'libmicrohttpd12 (>=' ||
+        fail "foil: Depends lacks the shlibdeps of the emulator"
+    [ "$(dpkg-deb -f "dist/libfoil-dev_${version}-1_${arch}.deb" Depends)" = "libfoil0 (= ${version}-1)" ] ||
+        fail "libfoil-dev must depend on exactly libfoil0 (= ${version}-1)"
+    dpkg-deb -I "dist/libfoil0_${version}-1_${arch}.deb" shlibs >"$work/shlibs"
+    grep -q '^libfoil 0 libfoil0' "$work/shlibs" ||
+        fail "libfoil0 has no shlibs file"
+    for f in include/foil/foil.h include/foil.h "lib/$(gcc -print-multiarch)/pkgconfig/foil.pc" \
+        "lib/$(gcc -print-multiarch)/cmake/Foil/FoilConfig.cmake" "lib/$(gcc -print-multiarch)/libfoil.so"; do
+        grep -qx "\./usr/$f" "$work/libfoil-dev.files" ||
+            fail "libfoil-dev lacks /usr/$f"
+    done
+    echo "test-dist: deb control fields and contents: version $version-1, shlibdeps, shlibs, -dev files"
+}
+
+check_deb_unpacked() {
+    local sys="$work/debroot" libdir elf
+    for deb in dist/*.deb; do dpkg-deb -x "$deb" "$sys"; done
+    libdir="$sys/usr/lib/$(gcc -print-multiarch)"
+    for elf in "$sys/usr/bin/foil" "$libdir/libfoil.so.0"; do
+        file -L "$elf" | grep -q ', stripped' || fail "$elf is not stripped"
+        LD_LIBRARY_PATH=$libdir ldd "$elf" | grep 'not found' && fail "$elf: a library is missing"
+    done
+    cc -std=c11 -Wall -Wextra -Werror examples/quickstart.c \
+        $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --cflags --libs foil) -o "$work/quickstart"
+    start_emulator "$sys/usr/bin/foil" emulator
+    expect_five_sessions env LD_LIBRARY_PATH="$libdir" "$work/quickstart"
+    stop_emulator
+    echo "test-dist: debs unpacked: quickstart.c builds with their foil.pc and lists sessions from their foil emulator"
+}
+
+check_deb_installed() {
+    local pkgs=(libfoil0 libfoil-dev foil)
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ./dist/*.deb >/dev/null
+    trap 'kill "${emu_pid:-}" 2>/dev/null || true; apt-get purge -y -qq "${pkgs[@]}" >/dev/null; rm -rf "$work"' EXIT
+    cc -std=c11 -Wall -Wextra -Werror examples/quickstart.c $(pkg-config --cflags --libs foil) -o "$work/qs-pc"
+    cmake -S examples/cmake-consumer -B "$work/consumer" -G Ninja >/dev/null
+    cmake --build "$work/consumer" >/dev/null
+    start_emulator foil emulator
+    expect_five_sessions "$work/qs-pc"
+    expect_five_sessions "$work/consumer/quickstart"
+    stop_emulator
+    apt-get purge -y -qq "${pkgs[@]}" >/dev/null
+    trap 'kill "${emu_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+    echo "test-dist: debs installed with apt-get: pkg-config and find_package(Foil) builds list sessions; purged"
+}
+
+check_lua_rocks() {
+    local src="dist/libfoil-$version-1.src.rock" interp luaver tree native
+    unzip -Z1 "$src" >"$work/src-rock.files"
+    grep -qx 'bindings/lua/src/foil_wrap.c' "$work/src-rock.files" || fail "$src lacks the wrapper"
+    grep -q '^swig/' "$work/src-rock.files" && fail "$src carries swig/ (its build would need SWIG)"
+    for interp in lua5.4 luajit; do
+        case $interp in lua5.4) luaver=5.4 ;; luajit) luaver=5.1 ;; esac
+        tree="$work/lua-$interp"
+        luarocks --lua-version "$luaver" --tree "$tree" install --deps-mode none \
+            "dist/$interp/libfoil-$version-1.linux-x86_64.rock" >"$work/lua-$interp.log" 2>&1 ||
+            { cat "$work/lua-$interp.log" >&2; fail "the $interp binary rock does not install"; }
+        grep -qiE '\bgcc\b|\bcc\b' "$work/lua-$interp.log" && fail "installing the $interp rock compiled something"
+        native=$(find "$tree" -name native.so)
+        ldd "$native" >"$work/ldd-$interp"
+        grep 'not found' "$work/ldd-$interp" && fail "$native: a library is missing"
+        grep -q 'libfoil\.so' "$work/ldd-$interp" && fail "$native links a shared libfoil"
+        (eval "$(luarocks --lua-version "$luaver" --tree "$tree" path)" && cd "$work" && "$interp" -e '
+            local foil = require "foil"
+            local emu = foil.testing.emulator{}
+            local client = foil.new{ base_url = emu.base_url, secret_key = emu.secret_key }
+            local page = assert(client.sessions:list{ limit = 5 })
+            assert(#page.items == 5, "expected 5 sessions")
+            emu:close()') || fail "the installed $interp rock does not work"
+    done
+    echo "test-dist: lua: source rock carries the wrapper; binary rocks for Lua 5.4 and LuaJIT install" \
+        "without compiling and list sessions from their emulator"
+}
+
+for kind in "${kinds[@]}"; do
+    case $kind in
+    deb)
+        check_deb_fields
+        check_deb_unpacked
+        if [ "${CI:-}" = true ] && [ "$(id -u)" -eq 0 ]; then check_deb_installed; fi
+        ;;
+    lua) check_lua_rocks ;;
+    *) fail "unknown kind '$kind'" ;;
+    esac
+done
+echo "test-dist: all artifacts checked: $(grep -c . dist/SHA256SUMS) files in dist/"
