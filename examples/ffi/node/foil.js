@@ -264,7 +264,7 @@ class GateSession {
         const v = C.foil_gate_session_outputs(this.h);
         return v ? toJS(v) : null;
     }
-    // [{key, reason}] for the keys the env-var policy refused.
+    // {KEY: reason} for the keys the env-var policy refused.
     refused() {
         const v = C.foil_gate_session_refused(this.h);
         return v ? toJS(v) : null;

@@ -107,7 +107,7 @@ async function gateSignup() {
         assert.throws(() => c.createGateSession('acme', 'cut\0here'), (e) =>
             e instanceof FoilError && e.kind === 'invalid_argument'); // koffi would cut it: refused
         assert.deepStrictEqual(g.outputs(), { ACME_API_KEY: 'ak_test_123', ACME_NOTE: 'naïve café ✓' });
-        assert.deepStrictEqual(g.refused(), [{ key: 'PATH', reason: 'blocked' }]);
+        assert.deepStrictEqual(g.refused(), { PATH: 'blocked' });
         g.ack();
         assert.strictEqual(g.status, 'acknowledged');
         assert.throws(() => g.poll(), (e) => e instanceof FoilError && e.kind === 'state');

@@ -140,14 +140,9 @@ func (g *GateSession) Outputs() (map[string]string, error) {
 	return out, err
 }
 
-// Refusal is one output key the env-var policy refused.
-type Refusal struct {
-	Key    string `json:"key"`
-	Reason string `json:"reason"`
-}
-
-// Refused lists the keys the env-var policy refused (foil_gate_session_refused).
-func (g *GateSession) Refused() ([]Refusal, error) {
+// Refused maps each key the env-var policy refused to its reason
+// (foil_gate_session_refused: {"KEY": "reason"}).
+func (g *GateSession) Refused() (map[string]string, error) {
 	v := C.foil_gate_session_refused(g.s)
 	if v == nil {
 		return nil, nil
@@ -156,7 +151,7 @@ func (g *GateSession) Refused() ([]Refusal, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Refusal
+	var out map[string]string
 	err = json.Unmarshal(text, &out)
 	return out, err
 }

@@ -488,7 +488,7 @@ impl GateSession {
     pub fn outputs(&self) -> Json<'_> {
         Json::new(unsafe { sys::foil_gate_session_outputs(self.raw()) })
     }
-    /// Keys the env-var policy refused: [{"key": ..., "reason": ...}].
+    /// Keys the env-var policy refused, each with its reason: {"KEY": "reason"}.
     pub fn refused(&self) -> Json<'_> {
         Json::new(unsafe { sys::foil_gate_session_refused(self.raw()) })
     }

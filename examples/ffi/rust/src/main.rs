@@ -238,7 +238,7 @@ fn gate_signup() -> Check {
     let refused: Vec<(Option<&str>, Option<&str>)> = g
         .refused()
         .iter()
-        .map(|r| (r.get("key").str(), r.get("reason").str()))
+        .map(|r| (r.key(), r.str()))
         .collect();
     ensure!(
         refused == vec![(Some("PATH"), Some("blocked"))],
