@@ -81,6 +81,7 @@ build = {
                "core/src/http/transport.c",
                "core/src/http/url.c",
                "core/src/json/json_arena.c",
+               "core/src/json/json_projection.c",
                "core/src/json/json_view.c",
                "core/src/json/json_writer.c",
                "core/src/strings.c",

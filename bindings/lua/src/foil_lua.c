@@ -570,6 +570,8 @@ int foil_lua_call_iter(lua_State *L) {
     foil_status_t st = foil_call_iter(c, op, params, &it, &e);
     if (st != FOIL_OK) return foil_lua_raise_owned(L, st, e);
     foil_lua_push_iter(L, it);
+    if (!lua_isnil(L, 4) && (st = foil_lua_fields_set(L, it, 4)) != FOIL_OK)
+        return foil_lua_raise(L, st, NULL);
     lua_pushvalue(L, 4);
     lua_pushcclosure(L, foil_lua_iter_step, 2);
     return 1;

@@ -6,6 +6,9 @@
  * converting the rest. Paths are checked against the core's model table (models.h): each
  * segment must be a documented field of the model reached so far; a free-form field (`any`,
  * maps) takes any further segments; a scalar or an array ends a path.
+ *
+ * An iterator also hands the paths to the core (foil_iter_set_fields), so the pages it
+ * parses hold only those members of each item: the rest is checked but never built.
  */
 #include "foil_lua.h"
 
@@ -123,6 +126,26 @@ static int foil_lua_check_path(lua_State *L, const char *path, size_t len, const
 
 /* ---- Compiling: fields(list, model_object_or_nil) -> userdata. */
 
+/* The paths as a JSON array (the list at index 1, checked), for foil_iter_set_fields. */
+static void foil_lua_push_paths_json(lua_State *L, size_t n) {
+    foil_json_writer_t *w = NULL;
+    foil_status_t st = foil_json_writer_new(&w);
+    if (st == FOIL_OK) st = foil_json_writer_begin_array(w);
+    for (size_t i = 1; st == FOIL_OK && i <= n; i++) {
+        lua_rawgeti(L, 1, (int)i);
+        size_t len = 0;
+        const char *path = lua_tolstring(L, -1, &len);
+        st = foil_json_writer_string(w, path, len);
+        lua_pop(L, 1);
+    }
+    if (st == FOIL_OK) st = foil_json_writer_end_array(w);
+    size_t len = 0;
+    const char *text = st == FOIL_OK ? foil_json_writer_text(w, &len) : NULL;
+    if (text) lua_pushlstring(L, text, len);
+    foil_json_writer_free(w);
+    if (!text) luaL_error(L, "foil: not enough memory");
+}
+
 static int foil_lua_find_child(const struct foil_lua_fields *f, int parent, const char *key,
                                size_t n) {
     for (int c = f->node[parent].first_child; c >= 0; c = f->node[c].next)
@@ -197,12 +220,15 @@ int foil_lua_fields(lua_State *L) {
         }
         lua_pop(L, 1);
     }
-    /* The member names as Lua strings, node i at [i]: pushed per item without hashing. */
-    lua_createtable(L, f->count, 0);
+    /* The member names as Lua strings, node i at [i]: pushed per item without hashing;
+     * the paths as JSON at [0]. */
+    lua_createtable(L, f->count, 1);
     for (int i = 1; i < f->count; i++) {
         lua_pushlstring(L, f->node[i].key, f->node[i].key_len);
         lua_rawseti(L, -2, i);
     }
+    foil_lua_push_paths_json(L, n);
+    lua_rawseti(L, -2, 0);
     foil_lua_set_keys(L, -2);
     luaL_getmetatable(L, foil_lua_fields_tname);
     if (lua_isnil(L, -1)) {
@@ -216,6 +242,14 @@ int foil_lua_fields(lua_State *L) {
 const struct foil_lua_fields *foil_lua_to_fields(lua_State *L, int idx) {
     if (lua_isnoneornil(L, idx)) return NULL;
     return (const struct foil_lua_fields *)luaL_checkudata(L, idx, foil_lua_fields_tname);
+}
+
+foil_status_t foil_lua_fields_set(lua_State *L, foil_iter_t *it, int fields) {
+    foil_lua_get_keys(L, fields);
+    lua_rawgeti(L, -1, 0);
+    foil_status_t st = foil_iter_set_fields(it, lua_tostring(L, -1));
+    lua_pop(L, 2);
+    return st;
 }
 
 /* ---- Projecting. */

@@ -5408,6 +5408,46 @@ static int _wrap_iter_next_page(lua_State* L) {
 }
 
 
+static int _wrap_iter_set_fields(lua_State* L) {
+  int SWIG_arg = 0;
+  foil_iter_t *arg1 = (foil_iter_t *) 0 ;
+  char *arg2 = (char *) 0 ;
+  foil_status_t result;
+  
+  SWIG_check_num_args("foil_iter_set_fields",2,2)
+  if(!SWIG_isptrtype(L,1)) SWIG_fail_arg("foil_iter_set_fields",1,"foil_iter_t *");
+  if(!foil_lua_isnilstring(L,2)) SWIG_fail_arg("foil_iter_set_fields",2,"char const *");
+  
+  if (!SWIG_IsOK(SWIG_ConvertPtr(L,1,(void**)&arg1,SWIGTYPE_p_foil_iter,0))){
+    SWIG_fail_ptr("iter_set_fields",1,SWIGTYPE_p_foil_iter);
+  }
+  
+  {
+    if (lua_isnoneornil(L, 2)) {
+      arg2 = NULL;
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+      size_t n = 0;
+      arg2 = (char *)lua_tolstring(L, 2, &n);
+      if (strlen(arg2) != n) foil_lua_argerror(L, "iter_set_fields: a string argument contains a NUL byte");
+    } else {
+      SWIG_fail_arg("iter_set_fields", 2, "string");
+    }
+  }
+  result = (foil_status_t)foil_iter_set_fields(arg1,(char const *)arg2);
+  {
+    if (result != FOIL_OK) {
+      foil_lua_push_error(L, result, foil_last_error());
+      SWIG_fail;
+    }
+  }
+  return SWIG_arg;
+  
+  fail: SWIGUNUSED;
+  lua_error(L);
+  return 0;
+}
+
+
 static int _wrap_iter_position(lua_State* L) {
   int SWIG_arg = 0;
   foil_iter_t *arg1 = (foil_iter_t *) 0 ;
@@ -11121,6 +11161,7 @@ static swig_lua_method swig_SwigModule_methods[]= {
     { "page_json", _wrap_page_json},
     { "iter_next", _wrap_iter_next},
     { "iter_next_page", _wrap_iter_next_page},
+    { "iter_set_fields", _wrap_iter_set_fields},
     { "iter_position", _wrap_iter_position},
     { "iter_pages", _wrap_iter_pages},
     { "delivery_key_pair_new", _wrap_delivery_key_pair_new},
