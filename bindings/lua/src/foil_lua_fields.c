@@ -12,7 +12,14 @@
  */
 #include "foil_lua.h"
 
+#include <stdint.h>
 #include <string.h>
+
+/* A short string value a path ended on last time, and whether to keep remembering: many
+ * fields hold one of a few values (a verdict, a phase, a status), and pushing the Lua
+ * string made for the last one costs an array read where a new push hashes and interns. */
+#define FOIL_LUA_FIELDS_LAST 32
+#define FOIL_LUA_FIELDS_MISSES 16 /* values in a row that differ: stop remembering (ids) */
 
 /* One node of the tree: a member name and the paths below it. Node 0 is the root. */
 typedef struct {
@@ -22,6 +29,9 @@ typedef struct {
     int first_child; /* -1: none */
     int next;        /* next sibling, -1: none */
     int children;
+    size_t last_len; /* the string remembered, its Lua string at keys[count + i]; */
+    int misses;      /* misses in a row */
+    char last[FOIL_LUA_FIELDS_LAST];
 } foil_lua_field_node;
 
 struct foil_lua_fields {
@@ -187,7 +197,7 @@ int foil_lua_fields(lua_State *L) {
     struct foil_lua_fields *f = (struct foil_lua_fields *)lua_newuserdata(L, head + bytes);
     char *strings = (char *)f + head;
     f->count = 1;
-    f->node[0] = (foil_lua_field_node){"", 0, 0, -1, -1, 0};
+    f->node[0] = (foil_lua_field_node){"", 0, 0, -1, -1, 0, SIZE_MAX, 0, {0}};
     /* Pass 2: the tree; a path and a longer one under it give the whole value. */
     for (size_t i = 1; i <= n; i++) {
         lua_rawgeti(L, 1, (int)i);
@@ -202,7 +212,8 @@ int foil_lua_fields(lua_State *L) {
                 child = f->count++;
                 memcpy(strings, p, seg);
                 strings[seg] = '\0';
-                f->node[child] = (foil_lua_field_node){strings, seg, 0, -1, -1, 0};
+                f->node[child] =
+                    (foil_lua_field_node){strings, seg, 0, -1, -1, 0, SIZE_MAX, 0, {0}};
                 strings += seg + 1;
                 /* append, so tables are filled in the order the paths were given */
                 int *link = &f->node[at].first_child;
@@ -222,7 +233,7 @@ int foil_lua_fields(lua_State *L) {
     }
     /* The member names as Lua strings, node i at [i]: pushed per item without hashing;
      * the paths as JSON at [0]. */
-    lua_createtable(L, f->count, 1);
+    lua_createtable(L, 2 * f->count, 1);
     for (int i = 1; i < f->count; i++) {
         lua_pushlstring(L, f->node[i].key, f->node[i].key_len);
         lua_rawseti(L, -2, i);
@@ -254,9 +265,31 @@ foil_status_t foil_lua_fields_set(lua_State *L, foil_iter_t *it, int fields) {
 
 /* ---- Projecting. */
 
+/* The string value m of node c, as the Lua string made for the same value last time when
+ * it is that (keys: as below). */
+static void foil_lua_push_leaf_string(lua_State *L, const foil_json_t *m, struct foil_lua_fields *f,
+                                      int c, int keys) {
+    foil_lua_field_node *node = &f->node[c];
+    const char *s = foil_json_string(m);
+    size_t n = strlen(s);
+    if (n == node->last_len && memcmp(s, node->last, n) == 0) {
+        lua_rawgeti(L, keys, f->count + c);
+        node->misses = 0;
+        return;
+    }
+    lua_pushlstring(L, s, n);
+    if (n <= FOIL_LUA_FIELDS_LAST && node->misses < FOIL_LUA_FIELDS_MISSES) {
+        node->misses++;
+        memcpy(node->last, s, n);
+        node->last_len = n;
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, keys, f->count + c);
+    }
+}
+
 /* keys: the stack index of the member names (absolute). */
-static void foil_lua_push_node(lua_State *L, const foil_json_t *object,
-                               const struct foil_lua_fields *f, int at, int keys) {
+static void foil_lua_push_node(lua_State *L, const foil_json_t *object, struct foil_lua_fields *f,
+                               int at, int keys) {
     luaL_checkstack(L, 4, "foil: fields too deep");
     lua_createtable(L, 0, f->node[at].children);
     for (int c = f->node[at].first_child; c >= 0; c = f->node[c].next) {
@@ -268,7 +301,9 @@ static void foil_lua_push_node(lua_State *L, const foil_json_t *object,
             (!node->whole && type != FOIL_JSON_OBJECT && type != FOIL_JSON_NULL))
             continue;
         lua_rawgeti(L, keys, c);
-        if (node->whole || type == FOIL_JSON_NULL)
+        if (node->whole && type == FOIL_JSON_STRING)
+            foil_lua_push_leaf_string(L, m, f, c, keys);
+        else if (node->whole || type == FOIL_JSON_NULL)
             foil_lua_push_json(L, m); /* null stays foil.null, on the way too */
         else
             foil_lua_push_node(L, m, f, c, keys);
@@ -277,7 +312,7 @@ static void foil_lua_push_node(lua_State *L, const foil_json_t *object,
 }
 
 void foil_lua_push_projected(lua_State *L, const foil_json_t *v, int fields) {
-    const struct foil_lua_fields *f = (const struct foil_lua_fields *)lua_touserdata(L, fields);
+    struct foil_lua_fields *f = (struct foil_lua_fields *)lua_touserdata(L, fields);
     luaL_checkstack(L, 4, "foil: no stack left");
     foil_lua_get_keys(L, fields);
     int keys = lua_gettop(L);

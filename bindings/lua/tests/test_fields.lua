@@ -100,6 +100,38 @@ return function(t)
       end
    end)
 
+   t.test("repeated and changing string values come out right (the last value is reused)", function()
+      -- verdicts repeat, change and come back; ids never repeat; a value longer than the
+      -- 32 bytes remembered; an empty string
+      local verdicts = { "bot", "bot", "human", "bot", "", "", string.rep("v", 40), string.rep("v", 40), "bot" }
+      local items, want = {}, {}
+      for k = 1, 60 do
+         local v = verdicts[(k - 1) % #verdicts + 1]
+         want[k] = { id = "sid_" .. k, verdict = v }
+         items[k] = string.format('{"id":"sid_%d","latest_decision":{"verdict":"%s","phase":"p%d"}}', k, v, k)
+      end
+      local path = os.tmpname()
+      local f = assert(io.open(path, "wb"))
+      f:write('{"data":[', table.concat(items, ","), '],',
+              '"pagination":{"limit":60,"has_more":false,"next_cursor":null}}')
+      f:close()
+      local server = canned.start("GET", "/v1/sessions.*", path, 200)
+      local c = foil.new{ secret_key = "sk_test_x", base_url = server.base_url }
+      local fields = { "id", "latest_decision.verdict" }
+      local walked = {}
+      for s in c.sessions:iter{ fields = fields } do walked[#walked + 1] = s end
+      local page = assert(c.sessions:list{ fields = fields })
+      server:stop()
+      os.remove(path)
+      for _, got in ipairs{ walked, page.items } do
+         t.eq(#got, 60)
+         for k = 1, 60 do
+            t.eq(got[k].id, want[k].id)
+            t.eq(got[k].latest_decision.verdict, want[k].verdict)
+         end
+      end
+   end)
+
    t.test("iter with fields still checks the parts of a page it does not build", function()
       -- a member named twice in a skipped object, a string that is not UTF-8 in a skipped
       -- member: the page is refused as the whole parse refuses it
