@@ -9,11 +9,18 @@
  * only there may the two disagree, and the validator must then reject the input as well.
  * The arena parser also refuses objects that name a member twice (cJSON keeps both): it must
  * refuse exactly the valid inputs whose cJSON tree has such an object. Its numbers carry
- * whether they were written as integers, and the digits of integers beyond 2^53. */
+ * whether they were written as integers, and the digits of integers beyond 2^53.
+ *
+ * The projected parse (foil_json_arena_parse_projected) gets every input too, with one of a
+ * few projections: it must fail exactly when the whole parse fails, with the same message,
+ * and its tree must be cJSON's with the items of the top-level "data" array cut down to the
+ * projection's paths by the small filter below. */
 #include "json/json_arena.h"
+#include "json/json_projection.h"
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -269,6 +276,94 @@ static int depth_capped(const cJSON *node, int cap) {
 /* cJSON_Compare checks objects both ways at every level: 2^depth work. */
 #define COMPARE_MAX_DEPTH 12
 
+/* ---- projection reference ---------------------------------------------------- */
+
+/* The projections tried, chosen by the input's length; short names, as the fuzzer writes. */
+static const char *const projections[][4] = {
+    {"id", "latest_decision.verdict", NULL},
+    {"a", NULL},
+    {"a.b", "c", "a.d.e", NULL},
+    {"a.b", "a", NULL}, /* "a" takes in "a.b": the whole of a */
+};
+#define PROJECTIONS 4
+
+/* A path of `paths` is `prefix` + name (1: keep whole), goes on below it (2), or neither. */
+static int path_kind(const char *const *paths, const char *prefix, const char *name) {
+    size_t pl = strlen(prefix), nl = strlen(name);
+    int kind = 0;
+    for (size_t i = 0; paths[i]; i++) {
+        const char *p = paths[i];
+        if (strncmp(p, prefix, pl) != 0 || strncmp(p + pl, name, nl) != 0) continue;
+        if (p[pl + nl] == '\0') return 1;
+        if (p[pl + nl] == '.') kind = 2;
+    }
+    return kind;
+}
+
+/* Cut an item (an object) down to the paths under `prefix`, in place. */
+static void cut(cJSON *object, const char *const *paths, const char *prefix) {
+    cJSON *m = object->child;
+    while (m) {
+        cJSON *next = m->next;
+        int kind = path_kind(paths, prefix, m->string);
+        if (kind == 0) {
+            cJSON_Delete(cJSON_DetachItemViaPointer(object, m));
+        } else if (kind == 2 && cJSON_IsObject(m)) {
+            size_t n = strlen(prefix) + strlen(m->string) + 2;
+            char *deeper = malloc(n);
+            if (!deeper) abort();
+            snprintf(deeper, n, "%s%s.", prefix, m->string);
+            cut(m, paths, deeper);
+            free(deeper);
+        }
+        m = next;
+    }
+}
+
+/* cJSON's tree as the projected parse must build it. */
+static void project(cJSON *root, const char *const *paths) {
+    if (!cJSON_IsObject(root)) return;
+    cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "data");
+    if (!cJSON_IsArray(items)) return;
+    for (cJSON *e = items->child; e; e = e->next)
+        if (cJSON_IsObject(e)) cut(e, paths, "");
+}
+
+static char *paths_json(const char *const *paths) {
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = 0; list && paths[i]; i++)
+        cJSON_AddItemToArray(list, cJSON_CreateString(paths[i]));
+    char *text = list ? cJSON_PrintUnformatted(list) : NULL;
+    if (!text) abort();
+    cJSON_Delete(list);
+    return text;
+}
+
+/* The projected parse against the whole one (st, message: its outcome; reference: cJSON's
+ * tree when the whole parse accepted). */
+static void check_projected(const char *exact, size_t size, foil_status_t st, const char *message,
+                            const cJSON *reference) {
+    const char *const *paths = projections[size % PROJECTIONS];
+    char *list = paths_json(paths);
+    foil_json_projection_t *projection = NULL;
+    if (foil_json_projection_new(list, &projection) != FOIL_OK) abort();
+    free(list);
+    foil_json_arena_t *arena = NULL;
+    cJSON *tree = NULL;
+    foil_status_t pst = foil_json_arena_parse_projected(exact, size, projection, &arena, &tree);
+    if (pst != st) abort();
+    if (pst != FOIL_OK && strcmp(foil_error_message(foil_last_error()), message) != 0) abort();
+    if (pst == FOIL_OK) {
+        cJSON *expected = cJSON_Duplicate(reference, 1);
+        if (!expected) abort();
+        project(expected, paths);
+        if (!same_tree(tree, expected)) abort();
+        cJSON_Delete(expected);
+    }
+    foil_json_arena_free(arena, false);
+    foil_json_projection_free(projection);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* The arena parser gets exactly `size` bytes in their own allocation, so ASan catches
      * any read past the end. */
@@ -284,6 +379,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     foil_status_t st = foil_json_arena_parse(exact, size, &arena, &tree);
     if (st != FOIL_OK && st != FOIL_E_PROTOCOL) abort();
     int accepted = st == FOIL_OK;
+    char message[256] = "";
+    if (!accepted) snprintf(message, sizeof message, "%s", foil_error_message(foil_last_error()));
 
     /* cJSON_Parse's mode: the whole text, nothing but whitespace after the value. */
     cJSON *reference = cJSON_ParseWithLengthOpts(terminated, size + 1, NULL, 1);
@@ -302,6 +399,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             abort();
         cJSON_Delete(copy);
     }
+    if (st != FOIL_E_NOMEM) check_projected(exact, size, st, message, reference);
     cJSON_Delete(reference);
     foil_json_arena_free(arena, size & 1); /* both ways of freeing */
     free(exact);

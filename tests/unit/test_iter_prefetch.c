@@ -1,7 +1,8 @@
 /* Iterators request the next page while the caller reads the current one
  * (foil_client_set_prefetch): the page is used only when it arrived whole and good, a bad
  * early answer is asked for again, an abandoned walk leaves the client usable, a wait for
- * a page requested early is cancellable, and foil_iter_next_page hands out whole pages. */
+ * a page requested early is cancellable, and foil_iter_next_page hands out whole pages.
+ * foil_iter_set_fields cuts every page's items down, fetched early or not. */
 #include "foil_test.h"
 
 #include "canned_server.h"
@@ -211,6 +212,38 @@ static void whole_pages_for_bindings(void **state) {
     foil_iter_free(it);
 }
 
+/* Items hold only the fields asked for, on the page requested early and on the one sent
+ * the ordinary way (prefetch off), the rest of each page as it came; set only before the
+ * walk starts. */
+static void fields_cut_every_page_down(void **state) {
+    env *e = *state;
+    for (int prefetch = 1; prefetch >= 0; prefetch--) {
+        foil_client_t *c = canned_env_client(e);
+        assert_non_null(c);
+        FOIL_ASSERT_OK(foil_client_configure(c, prefetch ? "{}" : "{\"prefetch\": false}", NULL));
+        char a[256], b[256];
+        const char *pages[] = {page("s1", "c1", a, sizeof a), page("s2", NULL, b, sizeof b)};
+        canned_server_sequence(e->server, pages, 2);
+        foil_iter_t *it = NULL;
+        FOIL_ASSERT_OK(foil_sessions_iter(c, 1, NULL, NULL, &it));
+        assert_int_equal(foil_iter_set_fields(it, "[\"id\", \"\"]"), FOIL_E_INVALID_ARGUMENT);
+        assert_int_equal(foil_iter_set_fields(it, "{\"id\": true}"), FOIL_E_INVALID_ARGUMENT);
+        FOIL_ASSERT_OK(foil_iter_set_fields(it, "[\"id\", \"latest_decision.verdict\"]"));
+        const char *want[] = {"s1", "s2"};
+        for (int i = 0; i < 2; i++) {
+            const foil_json_t *item = NULL;
+            FOIL_ASSERT_OK(foil_iter_next(it, &item));
+            assert_string_equal(item_id(item), want[i]);
+            assert_int_equal(foil_json_size(item), 1); /* "object" is gone */
+            assert_int_equal(foil_json_type(foil_json_get(item, "object")), FOIL_JSON_ABSENT);
+            if (i == 0) assert_int_equal(foil_iter_set_fields(it, "[\"object\"]"), FOIL_E_STATE);
+        }
+        foil_iter_free(it);
+        foil_client_free(c);
+    }
+    assert_int_equal(foil_iter_set_fields(NULL, "[\"id\"]"), FOIL_E_INVALID_ARGUMENT);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(the_next_page_is_requested_while_this_one_is_read, setup,
@@ -221,6 +254,7 @@ int main(void) {
                                         teardown),
         cmocka_unit_test_setup_teardown(waiting_for_an_early_page_is_cancellable, setup, teardown),
         cmocka_unit_test_setup_teardown(whole_pages_for_bindings, setup, teardown),
+        cmocka_unit_test_setup_teardown(fields_cut_every_page_down, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

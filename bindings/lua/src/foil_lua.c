@@ -511,11 +511,17 @@ static int foil_lua_iter_step(lua_State *L) {
     return 1;
 }
 
-/* walk(iterator handle, fields_or_nil) -> a generic-for function over foil_call_iter's walk. */
+/* walk(iterator handle, fields_or_nil) -> a generic-for function over foil_call_iter's walk.
+ * Fields are handed to the core before the first page, which then parses each page keeping
+ * only those paths (foil_iter_set_fields). */
 int foil_lua_walk(lua_State *L) {
     lua_settop(L, 2);
-    if (!foil_lua_to_iter(L, 1)) return foil_lua_argerror(L, "walk: expected an open iterator");
+    foil_iter_t *it = foil_lua_to_iter(L, 1);
+    if (!it) return foil_lua_argerror(L, "walk: expected an open iterator");
     foil_lua_to_fields(L, 2);
+    foil_status_t st;
+    if (!lua_isnil(L, 2) && (st = foil_lua_fields_set(L, it, 2)) != FOIL_OK)
+        return foil_lua_raise(L, st, NULL);
     lua_pushcclosure(L, foil_lua_iter_step, 2);
     return 1;
 }

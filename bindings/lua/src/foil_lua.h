@@ -33,6 +33,9 @@ const foil_lua_fields_t *foil_lua_to_fields(lua_State *L, int idx);
 /* v as a plain table holding only the paths of the compiled fields at index `fields`
  * (absolute or an upvalue; an array: each element so). */
 void foil_lua_push_projected(lua_State *L, const foil_json_t *v, int fields);
+/* Hand the compiled fields at index `fields` to a new iterator (foil_iter_set_fields), so
+ * its pages hold only those members of each item. */
+foil_status_t foil_lua_fields_set(lua_State *L, foil_iter_t *it, int fields);
 
 /* ---- Hooks the wrapper (lua.i) defines: SWIG's handle userdata and type table are
  * visible only there. */

@@ -6,10 +6,20 @@
  * converting the rest. Paths are checked against the core's model table (models.h): each
  * segment must be a documented field of the model reached so far; a free-form field (`any`,
  * maps) takes any further segments; a scalar or an array ends a path.
+ *
+ * An iterator also hands the paths to the core (foil_iter_set_fields), so the pages it
+ * parses hold only those members of each item: the rest is checked but never built.
  */
 #include "foil_lua.h"
 
+#include <stdint.h>
 #include <string.h>
+
+/* A short string value a path ended on last time, and whether to keep remembering: many
+ * fields hold one of a few values (a verdict, a phase, a status), and pushing the Lua
+ * string made for the last one costs an array read where a new push hashes and interns. */
+#define FOIL_LUA_FIELDS_LAST 32
+#define FOIL_LUA_FIELDS_MISSES 16 /* values in a row that differ: stop remembering (ids) */
 
 /* One node of the tree: a member name and the paths below it. Node 0 is the root. */
 typedef struct {
@@ -19,6 +29,9 @@ typedef struct {
     int first_child; /* -1: none */
     int next;        /* next sibling, -1: none */
     int children;
+    size_t last_len; /* the string remembered, its Lua string at keys[count + i]; */
+    int misses;      /* misses in a row */
+    char last[FOIL_LUA_FIELDS_LAST];
 } foil_lua_field_node;
 
 struct foil_lua_fields {
@@ -123,6 +136,26 @@ static int foil_lua_check_path(lua_State *L, const char *path, size_t len, const
 
 /* ---- Compiling: fields(list, model_object_or_nil) -> userdata. */
 
+/* The paths as a JSON array (the list at index 1, checked), for foil_iter_set_fields. */
+static void foil_lua_push_paths_json(lua_State *L, size_t n) {
+    foil_json_writer_t *w = NULL;
+    foil_status_t st = foil_json_writer_new(&w);
+    if (st == FOIL_OK) st = foil_json_writer_begin_array(w);
+    for (size_t i = 1; st == FOIL_OK && i <= n; i++) {
+        lua_rawgeti(L, 1, (int)i);
+        size_t len = 0;
+        const char *path = lua_tolstring(L, -1, &len);
+        st = foil_json_writer_string(w, path, len);
+        lua_pop(L, 1);
+    }
+    if (st == FOIL_OK) st = foil_json_writer_end_array(w);
+    size_t len = 0;
+    const char *text = st == FOIL_OK ? foil_json_writer_text(w, &len) : NULL;
+    if (text) lua_pushlstring(L, text, len);
+    foil_json_writer_free(w);
+    if (!text) luaL_error(L, "foil: not enough memory");
+}
+
 static int foil_lua_find_child(const struct foil_lua_fields *f, int parent, const char *key,
                                size_t n) {
     for (int c = f->node[parent].first_child; c >= 0; c = f->node[c].next)
@@ -164,7 +197,7 @@ int foil_lua_fields(lua_State *L) {
     struct foil_lua_fields *f = (struct foil_lua_fields *)lua_newuserdata(L, head + bytes);
     char *strings = (char *)f + head;
     f->count = 1;
-    f->node[0] = (foil_lua_field_node){"", 0, 0, -1, -1, 0};
+    f->node[0] = (foil_lua_field_node){"", 0, 0, -1, -1, 0, SIZE_MAX, 0, {0}};
     /* Pass 2: the tree; a path and a longer one under it give the whole value. */
     for (size_t i = 1; i <= n; i++) {
         lua_rawgeti(L, 1, (int)i);
@@ -179,7 +212,8 @@ int foil_lua_fields(lua_State *L) {
                 child = f->count++;
                 memcpy(strings, p, seg);
                 strings[seg] = '\0';
-                f->node[child] = (foil_lua_field_node){strings, seg, 0, -1, -1, 0};
+                f->node[child] =
+                    (foil_lua_field_node){strings, seg, 0, -1, -1, 0, SIZE_MAX, 0, {0}};
                 strings += seg + 1;
                 /* append, so tables are filled in the order the paths were given */
                 int *link = &f->node[at].first_child;
@@ -197,12 +231,15 @@ int foil_lua_fields(lua_State *L) {
         }
         lua_pop(L, 1);
     }
-    /* The member names as Lua strings, node i at [i]: pushed per item without hashing. */
-    lua_createtable(L, f->count, 0);
+    /* The member names as Lua strings, node i at [i]: pushed per item without hashing;
+     * the paths as JSON at [0]. */
+    lua_createtable(L, 2 * f->count, 1);
     for (int i = 1; i < f->count; i++) {
         lua_pushlstring(L, f->node[i].key, f->node[i].key_len);
         lua_rawseti(L, -2, i);
     }
+    foil_lua_push_paths_json(L, n);
+    lua_rawseti(L, -2, 0);
     foil_lua_set_keys(L, -2);
     luaL_getmetatable(L, foil_lua_fields_tname);
     if (lua_isnil(L, -1)) {
@@ -218,11 +255,41 @@ const struct foil_lua_fields *foil_lua_to_fields(lua_State *L, int idx) {
     return (const struct foil_lua_fields *)luaL_checkudata(L, idx, foil_lua_fields_tname);
 }
 
+foil_status_t foil_lua_fields_set(lua_State *L, foil_iter_t *it, int fields) {
+    foil_lua_get_keys(L, fields);
+    lua_rawgeti(L, -1, 0);
+    foil_status_t st = foil_iter_set_fields(it, lua_tostring(L, -1));
+    lua_pop(L, 2);
+    return st;
+}
+
 /* ---- Projecting. */
 
+/* The string value m of node c, as the Lua string made for the same value last time when
+ * it is that (keys: as below). */
+static void foil_lua_push_leaf_string(lua_State *L, const foil_json_t *m, struct foil_lua_fields *f,
+                                      int c, int keys) {
+    foil_lua_field_node *node = &f->node[c];
+    const char *s = foil_json_string(m);
+    size_t n = strlen(s);
+    if (n == node->last_len && memcmp(s, node->last, n) == 0) {
+        lua_rawgeti(L, keys, f->count + c);
+        node->misses = 0;
+        return;
+    }
+    lua_pushlstring(L, s, n);
+    if (n <= FOIL_LUA_FIELDS_LAST && node->misses < FOIL_LUA_FIELDS_MISSES) {
+        node->misses++;
+        memcpy(node->last, s, n);
+        node->last_len = n;
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, keys, f->count + c);
+    }
+}
+
 /* keys: the stack index of the member names (absolute). */
-static void foil_lua_push_node(lua_State *L, const foil_json_t *object,
-                               const struct foil_lua_fields *f, int at, int keys) {
+static void foil_lua_push_node(lua_State *L, const foil_json_t *object, struct foil_lua_fields *f,
+                               int at, int keys) {
     luaL_checkstack(L, 4, "foil: fields too deep");
     lua_createtable(L, 0, f->node[at].children);
     for (int c = f->node[at].first_child; c >= 0; c = f->node[c].next) {
@@ -234,7 +301,9 @@ static void foil_lua_push_node(lua_State *L, const foil_json_t *object,
             (!node->whole && type != FOIL_JSON_OBJECT && type != FOIL_JSON_NULL))
             continue;
         lua_rawgeti(L, keys, c);
-        if (node->whole || type == FOIL_JSON_NULL)
+        if (node->whole && type == FOIL_JSON_STRING)
+            foil_lua_push_leaf_string(L, m, f, c, keys);
+        else if (node->whole || type == FOIL_JSON_NULL)
             foil_lua_push_json(L, m); /* null stays foil.null, on the way too */
         else
             foil_lua_push_node(L, m, f, c, keys);
@@ -243,7 +312,7 @@ static void foil_lua_push_node(lua_State *L, const foil_json_t *object,
 }
 
 void foil_lua_push_projected(lua_State *L, const foil_json_t *v, int fields) {
-    const struct foil_lua_fields *f = (const struct foil_lua_fields *)lua_touserdata(L, fields);
+    struct foil_lua_fields *f = (struct foil_lua_fields *)lua_touserdata(L, fields);
     luaL_checkstack(L, 4, "foil: no stack left");
     foil_lua_get_keys(L, fields);
     int keys = lua_gettop(L);

@@ -63,6 +63,16 @@ FOIL_API foil_status_t foil_iter_next(foil_iter_t *it, const foil_json_t **item)
  * FOIL_OK with *page == NULL after the last one. For bindings that keep views into pages.
  * An iterator walks items or pages: mixing foil_iter_next() and this is FOIL_E_STATE. */
 FOIL_API foil_status_t foil_iter_next_page(foil_iter_t *it, foil_page_t **page);
+/* Keep only some members of each item: `fields_json` is a JSON array of dotted member paths
+ * (["id", "latest_decision.verdict"]). The pages fetched from then on are parsed with every
+ * byte checked as usual, but each item holds only the members on those paths, nested
+ * objects likewise (a member on a path whose value is not an object, null for one, is kept
+ * as it is); the rest of each item is never built, so a walk reading a few fields of each
+ * item parses its pages faster. Paths are not checked against the model (a name no item has
+ * keeps nothing). Before the first foil_iter_next() / foil_iter_next_page(), else
+ * FOIL_E_STATE; a list that is not a JSON array of paths, an empty path or an empty segment
+ * is FOIL_E_INVALID_ARGUMENT naming `fields`. */
+FOIL_API foil_status_t foil_iter_set_fields(foil_iter_t *it, const char *fields_json);
 /* Items returned so far / pages fetched so far. */
 FOIL_API size_t foil_iter_position(const foil_iter_t *it);
 FOIL_API size_t foil_iter_pages(const foil_iter_t *it);

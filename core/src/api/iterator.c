@@ -2,6 +2,8 @@
  * is requested while the caller reads the current one (foil_client_set_prefetch). */
 #include "iterator.h"
 
+#include "json/json_projection.h"
+
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -19,9 +21,10 @@ struct foil_iter {
     char *names[FOIL_REQUEST_MAX_QUERY];
     char *values[FOIL_REQUEST_MAX_QUERY];
     size_t query_count;
-    char *cursor;                /* cursor of the next page to fetch; NULL for the first */
-    foil_request_ahead_t *ahead; /* the request for `cursor`'s page, when started */
-    walk_mode mode;              /* items or whole pages: not both */
+    char *cursor;                   /* cursor of the next page to fetch; NULL for the first */
+    foil_request_ahead_t *ahead;    /* the request for `cursor`'s page, when started */
+    walk_mode mode;                 /* items or whole pages: not both */
+    foil_json_projection_t *fields; /* NULL, or what each item keeps (foil_iter_set_fields) */
     foil_page_t *page;
     size_t index;
     bool last_page;
@@ -108,6 +111,7 @@ static void page_request(const foil_iter_t *it, foil_request_t *req) {
     for (size_t i = 0; i < it->query_count; i++)
         foil_request_query(req, it->names[i], it->values[i]);
     foil_request_query(req, "cursor", it->cursor);
+    req->projection = it->fields;
 }
 
 /* The page for it->cursor: the answer to the request started ahead when it is a good one,
@@ -236,6 +240,23 @@ foil_status_t foil_iter_next(foil_iter_t *it, const foil_json_t **item) {
     return st;
 }
 
+foil_status_t foil_iter_set_fields(foil_iter_t *it, const char *fields_json) {
+    if (!it) return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "it", "must not be NULL", NULL, NULL);
+    foil_json_projection_t *fields = NULL;
+    foil_status_t st = foil_json_projection_new(fields_json, &fields);
+    if (st != FOIL_OK) return st;
+    lock(it);
+    if (it->pages > 0 || it->mode != WALK_UNSTARTED) {
+        unlock(it);
+        foil_json_projection_free(fields);
+        return foil_fail(FOIL_E_STATE, "fields are set before the walk starts");
+    }
+    foil_json_projection_free(it->fields);
+    it->fields = fields;
+    unlock(it);
+    return FOIL_OK;
+}
+
 #define LOCKED_GETTER(type, name, fallback, member)                                                \
     type foil_iter_##name(const foil_iter_t *it) {                                                 \
         if (!it) return fallback;                                                                  \
@@ -261,6 +282,7 @@ void foil_iter_free(foil_iter_t *it) {
         free(it->values[i]);
     }
     foil_error_free(it->error);
+    foil_json_projection_free(it->fields);
     foil_client_release(it->client);
     pthread_mutex_destroy(&it->lock);
     free(it);

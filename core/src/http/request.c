@@ -380,12 +380,14 @@ typedef struct composed {
     const foil_operation_t *op;
     char *url, *auth, *body;
     bool loopback, idempotent;
+    const struct foil_json_projection *projection;
 } composed;
 
 static foil_status_t compose(foil_client_t *c, const foil_request_t *req, composed *out) {
     memset(out, 0, sizeof *out);
     foil_client_mark_in_use(c); /* options are read from here on: freeze them */
     out->op = foil_operation_get(req->op);
+    out->projection = req->projection;
     out->idempotent = strcmp(out->op->method, "GET") == 0 || strcmp(out->op->method, "DELETE") == 0;
     const char *base_url = foil_client_resolve_base_url(c, &out->loopback);
     foil_status_t st = base_url ? foil_url_build(base_url, req, out->op, &out->url)
@@ -426,8 +428,8 @@ static foil_status_t decode(const composed *m, const attempt *a, foil_response_t
     if (a->request_id[0] && !(out->request_id = foil_strdup(a->request_id))) st = foil_fail_nomem();
     if (st == FOIL_OK && a->http_status != 204) {
         out->wipe = !m->idempotent;
-        st = foil_json_arena_parse(a->body.data ? a->body.data : "", a->body.len, &out->arena,
-                                   &out->root);
+        st = foil_json_arena_parse_projected(a->body.data ? a->body.data : "", a->body.len,
+                                             m->projection, &out->arena, &out->root);
         if (st == FOIL_E_PROTOCOL) {
             char why[160]; /* the parser's reason ("not valid JSON: ..."), never the text */
             snprintf(why, sizeof why, "%s", foil_error_message(foil_last_error()));

@@ -24,6 +24,8 @@ typedef struct foil_request {
     size_t query_count;
     const cJSON *body;  /* NULL: no body */
     const char *bearer; /* poll or agent token for POLL / AGENT operations */
+    /* NULL, or what a list answer's items keep (foil_json_arena_parse_projected) */
+    const struct foil_json_projection *projection;
 } foil_request_t;
 
 typedef struct foil_response {

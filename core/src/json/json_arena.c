@@ -1,6 +1,8 @@
 /* Arena-backed JSON parser: one pass over the text, nodes and strings bump-allocated. */
 #include "json_arena.h"
 
+#include "json_projection.h"
+
 #include <limits.h>
 #include <locale.h>
 #include <sodium.h>
@@ -129,9 +131,12 @@ struct key_set;
  * bit costs a walk over the earlier members. An object found wider than SMALL_OBJECT members
  * on such a walk puts every name into `set`, a hash set, so a wide object stays linear. */
 typedef struct frame {
-    cJSON *container;
+    cJSON *container; /* NULL in a skipped value: nothing is built */
     uint64_t names;
     struct key_set *set;
+    int mode; /* what the members or elements become: see "projected parse" */
+    bool object;
+    size_t span_base; /* names kept as spans (projected and skipped objects): from here */
 } frame;
 
 #define SMALL_OBJECT 32
@@ -144,6 +149,9 @@ typedef struct parser {
     const char *why;      /* a refusal more precise than "not valid JSON", or NULL */
     frame *heap_frames;   /* the frames once deeper than STACK_FRAMES */
     struct key_set *sets; /* the sets of open objects, innermost first */
+    const foil_json_projection_t *projection; /* NULL: every value is built */
+    struct name_span *spans; /* member names of the open projected and skipped objects */
+    size_t span_count, span_cap;
 } parser;
 
 static const unsigned char *skip_space(const unsigned char *p, const unsigned char *end) {
@@ -398,6 +406,39 @@ parse_escaped(parser *ps, const unsigned char *start, const unsigned char *p, un
     return q + 1;
 }
 
+/* Where a string body starting at p (after its opening quote) stops being plain: at its
+ * closing quote when there is nothing to decode. `high` as string_stop. */
+HOT_INLINE const unsigned char *plain_end(parser *ps, const unsigned char *p, unsigned *high) {
+    const unsigned char *end = ps->end;
+#if defined(__SSE2__)
+    /* Most strings (keys, ids, timestamps) end within 32 bytes: find that end here, without
+     * a call; longer ones go on in string_stop. */
+    const unsigned char *scan = p;
+    if (end - scan >= 32) { /* two blocks, written out: compilers at -O2 keep a loop */
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)scan);
+        unsigned mask = stop_mask16(v);
+        if (mask) {
+            unsigned at = (unsigned)__builtin_ctz(mask);
+            *high |= (unsigned)_mm_movemask_epi8(v) & ((1u << at) - 1u);
+            return scan + at;
+        }
+        *high |= (unsigned)_mm_movemask_epi8(v);
+        v = _mm_loadu_si128((const __m128i *)(const void *)(scan + 16));
+        mask = stop_mask16(v);
+        if (mask) {
+            unsigned at = (unsigned)__builtin_ctz(mask);
+            *high |= (unsigned)_mm_movemask_epi8(v) & ((1u << at) - 1u);
+            return scan + 16 + at;
+        }
+        *high |= (unsigned)_mm_movemask_epi8(v);
+        scan += 32;
+    }
+    return string_stop(scan, end, high);
+#else
+    return string_stop(p, end, high);
+#endif
+}
+
 /* A string body starting after its opening quote. Returns the position after the closing
  * quote and the decoded, NUL-terminated copy in *out (its length in *len); NULL when invalid
  * or out of memory (ps->nomem tells which). */
@@ -405,28 +446,7 @@ HOT_INLINE const unsigned char *parse_string(parser *ps, const unsigned char *p,
                                              size_t *len) {
     const unsigned char *start = p, *end = ps->end;
     unsigned high = 0;
-#if defined(__SSE2__)
-    /* Most strings (keys, ids, timestamps) end within 32 bytes: find that end here, without
-     * a call; longer ones go on in string_stop. */
-    const unsigned char *scan = p;
-    bool found = false;
-    for (int i = 0; i < 2 && end - scan >= 16; i++) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)scan);
-        unsigned mask = stop_mask16(v);
-        if (mask) {
-            unsigned at = (unsigned)__builtin_ctz(mask);
-            high |= (unsigned)_mm_movemask_epi8(v) & ((1u << at) - 1u);
-            p = scan + at;
-            found = true;
-            break;
-        }
-        high |= (unsigned)_mm_movemask_epi8(v);
-        scan += 16;
-    }
-    if (!found) p = string_stop(scan, end, &high);
-#else
-    p = string_stop(p, end, &high);
-#endif
+    p = plain_end(ps, p, &high);
     if (p < end && *p == '"') { /* the common case: nothing to decode */
         size_t n = (size_t)(p - start);
         if (high && !foil_utf8_valid(start, p)) {
@@ -445,6 +465,32 @@ HOT_INLINE const unsigned char *parse_string(parser *ps, const unsigned char *p,
         return p + 1;
     }
     return parse_escaped(ps, start, p, high, out, len);
+}
+
+/* parse_string for a string nothing is built from (a skipped value, a member name looked up
+ * in the projection): the same checks, but a plain string is left in the text. *out is its
+ * decoded form, [*out, *out + *len): in the text (not terminated, *copied false) or, when it
+ * had escapes, a NUL-terminated copy in the arena. */
+HOT_INLINE const unsigned char *skim_string(parser *ps, const unsigned char *p, const char **out,
+                                            size_t *len, bool *copied) {
+    const unsigned char *start = p, *end = ps->end;
+    unsigned high = 0;
+    p = plain_end(ps, p, &high);
+    if (p < end && *p == '"') {
+        if (high && !foil_utf8_valid(start, p)) {
+            ps->why = "a string is not valid UTF-8";
+            return NULL;
+        }
+        *out = (const char *)start;
+        *len = (size_t)(p - start);
+        *copied = false;
+        return p + 1;
+    }
+    char *decoded = NULL;
+    p = parse_escaped(ps, start, p, high, &decoded, len);
+    *out = decoded;
+    *copied = true;
+    return p;
 }
 
 /* Powers of ten that doubles hold exactly. */
@@ -552,6 +598,31 @@ static const unsigned char *parse_number(parser *ps, const unsigned char *p, cJS
     return p;
 }
 
+/* parse_number's grammar without the value, for a skipped number: the position after it,
+ * NULL when invalid (exactly when parse_number refuses it). */
+HOT_INLINE const unsigned char *skip_number(const unsigned char *p, const unsigned char *end) {
+    if (*p == '-') p++;
+    if (p == end || !is_digit(*p)) return NULL;
+    if (*p == '0')
+        p++;
+    else
+        while (p < end && is_digit(*p))
+            p++;
+    if (p < end && *p == '.') {
+        if (++p == end || !is_digit(*p)) return NULL;
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-')) p++;
+        if (p == end || !is_digit(*p)) return NULL;
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    return p;
+}
+
 static bool literal(const unsigned char *p, const unsigned char *end, const char *word,
                     size_t len) {
     return (size_t)(end - p) >= len && memcmp(p, word, len) == 0;
@@ -581,7 +652,8 @@ HOT_INLINE cJSON *append_child(parser *ps, cJSON *container) {
 
 typedef struct named {
     uint64_t hash;
-    const char *name;
+    const char *name; /* not terminated when it is a span of the text */
+    size_t len;
 } named;
 
 /* The member names of one wide object. SipHash with a random key: names chosen to collide
@@ -594,16 +666,16 @@ typedef struct key_set {
     named *slots;
 } key_set;
 
-static uint64_t name_hash(const key_set *set, const char *name) {
+static uint64_t name_hash(const key_set *set, const char *name, size_t len) {
     unsigned char h[crypto_shorthash_BYTES];
-    crypto_shorthash(h, (const unsigned char *)name, strlen(name), set->key);
+    crypto_shorthash(h, (const unsigned char *)name, len, set->key);
     uint64_t v;
     memcpy(&v, h, sizeof v);
     return v;
 }
 
 /* 1 when added, 0 when the name is there already, -1 out of memory. */
-static int set_add(key_set *set, const char *name) {
+static int set_add(key_set *set, const char *name, size_t len) {
     if (set->used + 1 > (set->mask + 1) / 2) {
         size_t size = (set->mask + 1) * 2;
         named *slots = calloc(size, sizeof *slots);
@@ -619,11 +691,13 @@ static int set_add(key_set *set, const char *name) {
         set->slots = slots;
         set->mask = size - 1;
     }
-    uint64_t hash = name_hash(set, name);
+    uint64_t hash = name_hash(set, name, len);
     size_t j = hash & set->mask;
     for (; set->slots[j].name; j = (j + 1) & set->mask)
-        if (set->slots[j].hash == hash && strcmp(set->slots[j].name, name) == 0) return 0;
-    set->slots[j] = (named){hash, name};
+        if (set->slots[j].hash == hash && set->slots[j].len == len &&
+            memcmp(set->slots[j].name, name, len) == 0)
+            return 0;
+    set->slots[j] = (named){hash, name, len};
     set->used++;
     return 1;
 }
@@ -645,6 +719,23 @@ static bool refuse_twice(parser *ps) {
     return false;
 }
 
+/* A set for the names of f's object, from now on; NULL out of memory. */
+static key_set *wide_set(parser *ps, frame *f) {
+    key_set *set = malloc(sizeof *set);
+    named *slots = calloc(4 * SMALL_OBJECT, sizeof *slots);
+    if (!set || !slots) {
+        free(set);
+        free(slots);
+        ps->nomem = true;
+        return NULL;
+    }
+    *set = (key_set){.outer = ps->sets, .mask = 4 * SMALL_OBJECT - 1, .slots = slots};
+    randombytes_buf(set->key, sizeof set->key);
+    ps->sets = f->set = set;
+    f->names = ~(uint64_t)0;
+    return set;
+}
+
 /* The name of `node` (the newest member of f's object) may have been given before: compare
  * it with the earlier members, or, in a wide object, look it up in the object's set. */
 static bool name_is_new_slow(parser *ps, frame *f, const cJSON *node) {
@@ -655,25 +746,15 @@ static bool name_is_new_slow(parser *ps, frame *f, const cJSON *node) {
             if (strcmp(m->string, node->string) == 0) return refuse_twice(ps);
         if (m == node) return true;
         /* Wide: every name from now on goes through a set of them all. */
-        key_set *set = malloc(sizeof *set);
-        named *slots = calloc(4 * SMALL_OBJECT, sizeof *slots);
-        if (!set || !slots) {
-            free(set);
-            free(slots);
-            ps->nomem = true;
-            return false;
-        }
-        *set = (key_set){.outer = ps->sets, .mask = 4 * SMALL_OBJECT - 1, .slots = slots};
-        randombytes_buf(set->key, sizeof set->key);
-        ps->sets = f->set = set;
-        f->names = ~(uint64_t)0;
+        key_set *set = wide_set(ps, f);
+        if (!set) return false;
         for (m = f->container->child; m != node; m = m->next) /* distinct already */
-            if (set_add(set, m->string) < 0) {
+            if (set_add(set, m->string, strlen(m->string)) < 0) {
                 ps->nomem = true;
                 return false;
             }
     }
-    int added = set_add(f->set, node->string);
+    int added = set_add(f->set, node->string, strlen(node->string));
     if (added < 0) ps->nomem = true;
     return added > 0 || (added == 0 && refuse_twice(ps));
 }
@@ -690,6 +771,65 @@ HOT_INLINE bool name_is_new(parser *ps, frame *f, const cJSON *node, size_t len)
     return name_is_new_slow(ps, f, node);
 }
 
+/* The names of an object whose members are not all built (projected or skipped): spans of
+ * the text (or of the arena, for names with escapes), from the frame's span_base on. */
+typedef struct name_span {
+    const char *name;
+    size_t len;
+} name_span;
+
+static bool grow_spans(parser *ps) {
+    size_t cap = ps->span_cap ? ps->span_cap * 2 : 64;
+    name_span *grown = realloc(ps->spans, cap * sizeof *grown);
+    if (!grown) {
+        ps->nomem = true;
+        return false;
+    }
+    ps->spans = grown;
+    ps->span_cap = cap;
+    return true;
+}
+
+HOT_INLINE bool push_span(parser *ps, const char *name, size_t len) {
+    if (ps->span_count == ps->span_cap && !grow_spans(ps)) return false;
+    ps->spans[ps->span_count++] = (name_span){name, len};
+    return true;
+}
+
+/* name_is_new_slow for spans: the same rule (a walk over up to SMALL_OBJECT earlier names,
+ * then a set), so the projected parse refuses exactly what the whole parse refuses. */
+static bool span_is_new_slow(parser *ps, frame *f, const char *name, size_t len) {
+    if (!f->set) {
+        size_t earlier = ps->span_count - f->span_base;
+        if (earlier <= SMALL_OBJECT) {
+            for (size_t i = f->span_base; i < ps->span_count; i++)
+                if (ps->spans[i].len == len && memcmp(ps->spans[i].name, name, len) == 0)
+                    return refuse_twice(ps);
+            return push_span(ps, name, len);
+        }
+        key_set *set = wide_set(ps, f);
+        if (!set) return false;
+        for (size_t i = f->span_base; i < ps->span_count; i++) /* distinct already */
+            if (set_add(set, ps->spans[i].name, ps->spans[i].len) < 0) {
+                ps->nomem = true;
+                return false;
+            }
+    }
+    int added = set_add(f->set, name, len);
+    if (added < 0) ps->nomem = true;
+    return (added > 0 && push_span(ps, name, len)) || (added == 0 && refuse_twice(ps));
+}
+
+/* name_is_new for a member name kept as a span (its foil_json_name_bit given); the span is
+ * recorded. */
+HOT_INLINE bool span_is_new(parser *ps, frame *f, const char *name, size_t len, uint64_t bit) {
+    if (!(f->names & bit)) {
+        f->names |= bit;
+        return push_span(ps, name, len);
+    }
+    return span_is_new_slow(ps, f, name, len);
+}
+
 /* Move the open frames to the heap, for documents nested deeper than the stack holds. */
 static frame *heap_frames(parser *ps, const frame *stack) {
     ps->heap_frames = malloc(FOIL_JSON_NESTING_LIMIT * sizeof *ps->heap_frames);
@@ -702,7 +842,41 @@ static frame *heap_frames(parser *ps, const frame *stack) {
 }
 
 /* ---- the parser --------------------------------------------------------------
- * Iterative: `open` holds the containers being filled, so the C stack stays flat. */
+ * Iterative: `open` holds the containers being filled, so the C stack stays flat.
+ *
+ * Projected parse: every byte goes through the same checks, but only the members a
+ * projection names are built in the items of the top-level "data" array; a member it does
+ * not name is skipped (the skip_ labels: the same checks, nothing built, no projection).
+ * What the members or elements of an open container become is its frame's mode: */
+enum {
+    MODE_ALL = -1,  /* built whole */
+    MODE_SKIP = -2, /* checked, nothing built */
+    MODE_ROOT = -3, /* the document of a projected parse: its "data" member is MODE_DATA */
+    MODE_DATA = -4, /* an array's elements are items, projected from the projection's root */
+    /* >= 0: an object keeping only the members below that projection node */
+};
+
+/* The mode of a container opened for a value of `mode`. */
+static int container_mode(int mode, bool object) {
+    if (mode == MODE_ROOT) return object ? MODE_ROOT : MODE_ALL;
+    if (mode == MODE_DATA) return object ? MODE_ALL : MODE_DATA;
+    if (mode >= 0 && !object) return MODE_ALL; /* an array on a path: kept whole */
+    return mode;
+}
+
+/* The mode of an element of an array opened in `mode`. */
+static int element_mode(int mode) {
+    return mode == MODE_DATA ? FOIL_JSON_PROJECTION_ROOT : mode;
+}
+
+/* Open a container at depth: false when nested too deeply or out of memory. */
+HOT_INLINE bool open_frame(parser *ps, frame **open, frame *stack_frames, size_t *depth, frame f) {
+    if (*depth >= FOIL_JSON_NESTING_LIMIT) return false;
+    if (*depth == STACK_FRAMES && *open == stack_frames && !(*open = heap_frames(ps, *open)))
+        return false;
+    (*open)[(*depth)++] = f;
+    return true;
+}
 
 static const unsigned char *parse_document(parser *ps, const unsigned char *p, cJSON *root) {
     const unsigned char *end = ps->end;
@@ -710,31 +884,40 @@ static const unsigned char *parse_document(parser *ps, const unsigned char *p, c
     frame *open = stack_frames;
     size_t depth = 0;
     cJSON *node = root; /* the node the next value fills */
-    size_t unused_len;
+    int mode = ps->projection ? MODE_ROOT : MODE_ALL;
+    const char *name;
+    size_t len;
+    bool copied;
 
 value:
     p = skip_space(p, end);
     if (p == end) return NULL;
     switch (*p) {
     case '{':
-    case '[':
-        if (depth >= FOIL_JSON_NESTING_LIMIT) return NULL;
-        if (depth == STACK_FRAMES && open == stack_frames && !(open = heap_frames(ps, open)))
+    case '[': {
+        bool object = *p == '{';
+        node->type = object ? cJSON_Object : cJSON_Array;
+        mode = container_mode(mode, object);
+        if (!open_frame(ps, &open, stack_frames, &depth,
+                        (frame){.container = node,
+                                .mode = mode,
+                                .object = object,
+                                .span_base = ps->span_count}))
             return NULL;
-        node->type = *p == '{' ? cJSON_Object : cJSON_Array;
-        open[depth++] = (frame){.container = node};
         p = skip_space(p + 1, end);
         if (p == end) return NULL;
-        if (*p == (node->type == cJSON_Object ? '}' : ']')) {
+        if (*p == (object ? '}' : ']')) {
             p++;
             depth--;
             goto next;
         }
-        if (node->type == cJSON_Object) goto member;
+        if (object) goto member;
         if (!(node = append_child(ps, node))) return NULL;
+        mode = element_mode(mode);
         goto value;
+    }
     case '"':
-        if (!(p = parse_string(ps, p + 1, &node->valuestring, &unused_len))) return NULL;
+        if (!(p = parse_string(ps, p + 1, &node->valuestring, &len))) return NULL;
         node->type = cJSON_String;
         goto next;
     case 't':
@@ -763,10 +946,37 @@ member: /* p is at the key's opening quote (whitespace skipped) */
     if (*p != '"') return NULL;
     {
         frame *f = &open[depth - 1];
-        size_t len;
-        if (!(node = append_child(ps, f->container))) return NULL;
-        if (!(p = parse_string(ps, p + 1, &node->string, &len))) return NULL;
-        if (!name_is_new(ps, f, node, len)) return NULL;
+        if (f->mode < 0) { /* MODE_ALL or MODE_ROOT */
+            if (!(node = append_child(ps, f->container))) return NULL;
+            if (!(p = parse_string(ps, p + 1, &node->string, &len))) return NULL;
+            if (!name_is_new(ps, f, node, len)) return NULL;
+            mode = f->mode == MODE_ROOT && len == 4 && memcmp(node->string, "data", 4) == 0
+                       ? MODE_DATA
+                       : MODE_ALL;
+        } else {
+            /* projected: the name is looked up before anything is built */
+            if (!(p = skim_string(ps, p + 1, &name, &len, &copied))) return NULL;
+            uint64_t bit = foil_json_name_bit(name, len);
+            if (!span_is_new(ps, f, name, len, bit)) return NULL;
+            int kept = foil_json_projection_child(ps->projection, f->mode, name, len, bit);
+            p = skip_space(p, end);
+            if (p == end || *p != ':') return NULL;
+            p++;
+            if (kept < 0) goto skip_value;
+            if (!(node = append_child(ps, f->container))) return NULL;
+            if (copied) {
+                node->string = (char *)(uintptr_t)name; /* decoded into the arena */
+            } else {
+                if (!(node->string = arena_bytes(ps->arena, len + 1))) {
+                    ps->nomem = true;
+                    return NULL;
+                }
+                copy_short(node->string, (const unsigned char *)name, len);
+                node->string[len] = '\0';
+            }
+            mode = foil_json_projection_whole(ps->projection, kept) ? MODE_ALL : kept;
+            goto value;
+        }
     }
     p = skip_space(p, end);
     if (p == end || *p != ':') return NULL;
@@ -777,27 +987,98 @@ next: /* a value is complete: a separator, a close, or the end of the text */
     p = skip_space(p, end);
     if (depth == 0) return p;
     if (p == end) return NULL;
+next_token : {
+    frame *f = &open[depth - 1];
+    if (*p == ',') {
+        p = skip_space(p + 1, end);
+        if (p == end) return NULL;
+        if (f->object) goto member;
+        if (!(node = append_child(ps, f->container))) return NULL;
+        mode = element_mode(f->mode);
+        goto value;
+    }
+    if (*p != (f->object ? '}' : ']')) return NULL;
+    if (f->set) close_set(ps);
+    ps->span_count = f->span_base;
+    p++;
+    depth--;
+    goto next;
+}
+
+skip_value: /* a value nothing is built from, inside a projected object */
+    p = skip_space(p, end);
+    if (p == end) return NULL;
+    switch (*p) {
+    case '{':
+    case '[': {
+        bool object = *p == '{';
+        if (!open_frame(ps, &open, stack_frames, &depth,
+                        (frame){.mode = MODE_SKIP, .object = object, .span_base = ps->span_count}))
+            return NULL;
+        p = skip_space(p + 1, end);
+        if (p == end) return NULL;
+        if (*p == (object ? '}' : ']')) {
+            p++;
+            depth--;
+            goto skip_next;
+        }
+        if (object) goto skip_member;
+        goto skip_value;
+    }
+    case '"':
+        if (!(p = skim_string(ps, p + 1, &name, &len, &copied))) return NULL;
+        goto skip_next;
+    case 't':
+        if (!literal(p, end, "true", 4)) return NULL;
+        p += 4;
+        goto skip_next;
+    case 'f':
+        if (!literal(p, end, "false", 5)) return NULL;
+        p += 5;
+        goto skip_next;
+    case 'n':
+        if (!literal(p, end, "null", 4)) return NULL;
+        p += 4;
+        goto skip_next;
+    default:
+        if (*p != '-' && !is_digit(*p)) return NULL;
+        if (!(p = skip_number(p, end))) return NULL;
+        goto skip_next;
+    }
+
+skip_member: /* p is at the key's opening quote, in a skipped object */
+    if (*p != '"') return NULL;
+    if (!(p = skim_string(ps, p + 1, &name, &len, &copied))) return NULL;
+    if (!span_is_new(ps, &open[depth - 1], name, len, foil_json_name_bit(name, len))) return NULL;
+    p = skip_space(p, end);
+    if (p == end || *p != ':') return NULL;
+    p++;
+    goto skip_value;
+
+skip_next: /* a skipped value is complete; it is always inside a container */
+    p = skip_space(p, end);
+    if (p == end) return NULL;
     {
         frame *f = &open[depth - 1];
-        cJSON *container = f->container;
-        bool object = container->type == cJSON_Object;
+        if (f->mode != MODE_SKIP) goto next_token; /* back in the projected object */
         if (*p == ',') {
             p = skip_space(p + 1, end);
             if (p == end) return NULL;
-            if (object) goto member;
-            if (!(node = append_child(ps, container))) return NULL;
-            goto value;
+            if (f->object) goto skip_member;
+            goto skip_value;
         }
-        if (*p != (object ? '}' : ']')) return NULL;
+        if (*p != (f->object ? '}' : ']')) return NULL;
         if (f->set) close_set(ps);
+        ps->span_count = f->span_base;
         p++;
         depth--;
-        goto next;
+        goto skip_next;
     }
 }
 
-foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_arena_t **arena,
-                                    cJSON **root) {
+/* The parse behind foil_json_arena_parse and its projected form. */
+static foil_status_t parse(const char *text, size_t len, const foil_json_projection_t *projection,
+                           foil_json_arena_t **arena, cJSON **root) {
     if (arena) *arena = NULL;
     if (root) *root = NULL;
     if (!arena)
@@ -811,11 +1092,13 @@ foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_aren
     foil_json_arena_t *a = calloc(1, sizeof *a);
     if (!a) return foil_fail_nomem();
     /* Typical responses need about four bytes of nodes and strings per byte of text:
-     * size the first block for that, so most documents take one block. */
-    size_t first = len < ARENA_MAX_BLOCK / 5 ? len * 5 : ARENA_MAX_BLOCK;
+     * size the first block for that, so most documents take one block (a projection keeps
+     * less: a quarter of that to start with). */
+    size_t want = projection ? len + len / 4 : len * 5;
+    size_t first = len < ARENA_MAX_BLOCK / 5 ? want : ARENA_MAX_BLOCK;
     bool started = arena_start(a, first > ARENA_MIN_BLOCK ? first : ARENA_MIN_BLOCK);
 
-    parser ps = {.end = (const unsigned char *)text + len, .arena = a};
+    parser ps = {.end = (const unsigned char *)text + len, .arena = a, .projection = projection};
     const unsigned char *p = (const unsigned char *)text;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3; /* cJSON skips a BOM */
     cJSON *tree = started ? arena_node(a) : NULL;
@@ -823,6 +1106,7 @@ foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_aren
     while (ps.sets) /* objects left open by a refusal */
         close_set(&ps);
     free(ps.heap_frames);
+    free(ps.spans);
     if (after != ps.end) {
         /* The text may be a secret-bearing response: never leave parts of it behind. */
         foil_json_arena_free(a, true);
@@ -833,6 +1117,17 @@ foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_aren
     *arena = a;
     *root = tree;
     return FOIL_OK;
+}
+
+foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_arena_t **arena,
+                                    cJSON **root) {
+    return parse(text, len, NULL, arena, root);
+}
+
+foil_status_t foil_json_arena_parse_projected(const char *text, size_t len,
+                                              const foil_json_projection_t *projection,
+                                              foil_json_arena_t **arena, cJSON **root) {
+    return parse(text, len, projection, arena, root);
 }
 
 foil_status_t foil_json_text_check(const char *text, size_t len) {

@@ -49,6 +49,18 @@ bool foil_utf8_valid(const unsigned char *p, const unsigned char *end);
 foil_status_t foil_json_arena_parse(const char *text, size_t len, foil_json_arena_t **arena,
                                     cJSON **root);
 
+/* foil_json_arena_parse, keeping less of a list response: when the document is an object
+ * with a "data" array, each object element of that array (an item) holds only the members
+ * on the projection's paths (json_projection.h), nested objects likewise; a member on a path
+ * whose value is not an object is kept whole. Everything else is built as usual. Every byte
+ * is checked exactly as foil_json_arena_parse checks it (grammar, UTF-8, \u0000, nesting,
+ * member names given twice, in skipped values too): it fails exactly when that one does,
+ * with the same status and message. NULL projection: foil_json_arena_parse. */
+struct foil_json_projection;
+foil_status_t foil_json_arena_parse_projected(const char *text, size_t len,
+                                              const struct foil_json_projection *projection,
+                                              foil_json_arena_t **arena, cJSON **root);
+
 /* Check that `len` bytes of `text` are JSON the parser accepts (UTF-8, no \u0000, strict
  * grammar) without keeping the tree; the memory used is wiped. FOIL_OK, FOIL_E_PROTOCOL
  * (the last error says why, never quoting the text) or FOIL_E_NOMEM. For text other
