@@ -42,7 +42,8 @@ start_emulator() {
     FOIL_SECRET_KEY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secret_key"])' "$work/emu.json")
     export FOIL_BASE_URL FOIL_SECRET_KEY
 }
-stop_emulator() { kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; emu_pid=; }
+# Its variables go with it: later checks (ruby/test reads FOIL_SECRET_KEY) run in a clean environment.
+stop_emulator() { kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; emu_pid=; unset FOIL_BASE_URL FOIL_SECRET_KEY; }
 
 # Run a built quickstart: it lists the 5 newest of the emulator's sessions.
 expect_five_sessions() {
