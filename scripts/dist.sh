@@ -4,7 +4,7 @@
 # this checkout at the one project version (project() in CMakeLists.txt).
 #
 #   scripts/dist.sh          every kind
-#   scripts/dist.sh deb ...  only these kinds (deb, lua)
+#   scripts/dist.sh deb ...  only these kinds (deb, lua, gem)
 #
 #   deb  dist/libfoil0_<v>-1_<arch>.deb      the shared library
 #        dist/libfoil-dev_<v>-1_<arch>.deb   headers, foil.pc, the CMake package
@@ -15,11 +15,15 @@
 #        dist/lua5.4/libfoil-<v>-1.linux-x86_64.rock  built for Lua 5.4 ...
 #        dist/luajit/libfoil-<v>-1.linux-x86_64.rock  ... and LuaJIT (the 5.1 ABI): no compiler
 #        (luarocks [--lua-version 5.1] install --deps-mode none <rock>)
+#   gem  dist/libfoil-<v>.gem                the source gem (ruby/make_gem.sh): compiles on install
+#        dist/libfoil-<v>-x86_64-linux.gem   precompiled for this Ruby (ruby/make_platform_gem.sh):
+#                                            no compiler, only the runtime libraries (ruby/README.md)
+#        (gem install --local <gem>)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 kinds=("$@")
-[ ${#kinds[@]} -gt 0 ] || kinds=(deb lua)
+[ ${#kinds[@]} -gt 0 ] || kinds=(deb lua gem)
 version=$(sed -n 's/^project(libfoil VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 jobs=$(nproc)
 dist="$root/dist"
@@ -67,11 +71,18 @@ build_lua() {
     done
 }
 
+build_gem() {
+    local source_gem
+    source_gem=$(bash ruby/make_gem.sh "$dist" | tail -n 1)
+    bash ruby/make_platform_gem.sh "$source_gem" "$dist" >/dev/null
+}
+
 for kind in "${kinds[@]}"; do
     case $kind in
     deb) rm -f "$dist"/*.deb; build_deb ;;
     lua) rm -rf "$dist"/*.src.rock "$dist/lua5.4" "$dist/luajit"; build_lua ;;
-    *) echo "dist.sh: unknown kind '$kind' (deb, lua)" >&2; exit 2 ;;
+    gem) rm -f "$dist"/*.gem; build_gem ;;
+    *) echo "dist.sh: unknown kind '$kind' (deb, lua, gem)" >&2; exit 2 ;;
     esac
 done
 

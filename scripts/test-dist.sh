@@ -9,14 +9,20 @@
 #   lua  the source rock carries the wrapper and no swig/; each binary rock installs with
 #        `luarocks install --deps-mode none` into a fresh tree, its foil.native resolves every
 #        library (and links no libfoil.so), and `require "foil"` lists sessions from its emulator.
+#   gem  the source gem carries the wrapper and extconf.rb; the platform gem is for this platform
+#        and Ruby, has no extensions and no C sources, and ships foil/native.so. It installs with
+#        `gem install --local` into a fresh GEM_HOME with no compiler and no make on PATH, builds
+#        nothing, its native.so resolves every library (and links no libfoil.so), `require "foil"`
+#        lists sessions from Foil::Testing::Emulator, and ruby/test passes against it.
 #
 #   scripts/test-dist.sh          every kind
 #   scripts/test-dist.sh deb ...  only these kinds
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+export FOIL_SPEC_DIR=${FOIL_SPEC_DIR:-$root/../shared/foil-spec}
 kinds=("$@")
-[ ${#kinds[@]} -gt 0 ] || kinds=(deb lua)
+[ ${#kinds[@]} -gt 0 ] || kinds=(deb lua gem)
 version=$(sed -n 's/^project(libfoil VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 work=$(mktemp -d /tmp/foil-dist-test.XXXXXX)
 trap 'kill "${emu_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -36,7 +42,8 @@ start_emulator() {
     FOIL_SECRET_KEY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secret_key"])' "$work/emu.json")
     export FOIL_BASE_URL FOIL_SECRET_KEY
 }
-stop_emulator() { kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; emu_pid=; }
+# Its variables go with it: later checks (ruby/test reads FOIL_SECRET_KEY) run in a clean environment.
+stop_emulator() { kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; emu_pid=; unset FOIL_BASE_URL FOIL_SECRET_KEY; }
 
 # Run a built quickstart: it lists the 5 newest of the emulator's sessions.
 expect_five_sessions() {
@@ -133,6 +140,75 @@ check_lua_rocks() {
         "without compiling and list sessions from their emulator"
 }
 
+# PATH without a C compiler or make: every directory holding one is replaced by a shadow of it
+# without them (the way scripts/test-python.sh hides swig).
+path_without_compiler() {
+    local dir names shadow path= hidden='^(cc|c\+\+|c89|c99|[gc]make|make|gcc.*|g\+\+.*|cpp.*|clang.*|tcc|.*-linux-gnu-.*)$'
+    local -a dirs
+    IFS=: read -r -a dirs <<<"$PATH"
+    for dir in "${dirs[@]}"; do
+        [ -d "$dir" ] || continue
+        names=$(find -H "$dir" -maxdepth 1 ! -type d -printf '%f\n')
+        if grep -Eq "$hidden" <<<"$names"; then
+            shadow="$work/path/$(printf '%s' "$dir" | tr / _)"
+            mkdir -p "$shadow"
+            grep -Ev "$hidden" <<<"$names" | sed "s|^|$dir/|" | xargs -r -d '\n' ln -s -t "$shadow"
+            dir=$shadow
+        fi
+        path=${path:+$path:}$dir
+    done
+    printf '%s' "$path"
+}
+
+check_gems() {
+    local src="dist/libfoil-$version.gem" platform gem gem_home user_path native summary
+    platform=$(ruby -e 'print Gem::Platform.local')
+    gem="dist/libfoil-$version-$platform.gem"
+    [ -f "$src" ] || fail "$src not built"
+    [ -f "$gem" ] || fail "$gem not built"
+    tar -xOf "$src" data.tar.gz | tar -tz >"$work/src-gem.files"
+    for f in ext/foil/extconf.rb ext/foil/foil_wrap.c lib/foil.rb; do
+        grep -qx "$f" "$work/src-gem.files" || fail "$src lacks $f"
+    done
+    tar -xOf "$gem" data.tar.gz | tar -tz >"$work/platform-gem.files"
+    grep -qx lib/foil/native.so "$work/platform-gem.files" || fail "$gem lacks lib/foil/native.so"
+    grep -E '\.(c|h)$|^ext/' "$work/platform-gem.files" && fail "$gem carries C sources"
+    ruby -rrubygems/package -e 'spec = Gem::Package.new(ARGV[0]).spec
+        abort "platform #{spec.platform}" unless spec.platform == Gem::Platform.local
+        abort "extensions #{spec.extensions}" unless spec.extensions.empty?
+        abort "requires #{spec.required_ruby_version}, not this Ruby" unless spec.required_ruby_version.satisfied_by?(Gem.ruby_version)
+        abort "admits Ruby 3.99: its ABI differs" if spec.required_ruby_version.satisfied_by?(Gem::Version.new("3.99"))' \
+        "$gem" || fail "$gem: wrong gemspec"
+
+    user_path=$(path_without_compiler)
+    env PATH="$user_path" sh -c 'command -v cc || command -v gcc || command -v make || command -v "$(ruby -e "print RbConfig::CONFIG[%q(CC)]")"' &&
+        fail "a compiler is still on the shadow PATH"
+    gem_home="$work/gems"
+    env PATH="$user_path" gem install --local --no-document --install-dir "$gem_home" "$gem" >"$work/gem-install.log" 2>&1 ||
+        { cat "$work/gem-install.log" >&2; fail "$gem does not install without a compiler"; }
+    grep -qi 'native extension' "$work/gem-install.log" && fail "installing $gem built an extension"
+    native=$(find "$gem_home" -name native.so)
+    ldd "$native" >"$work/ldd-gem"
+    grep 'not found' "$work/ldd-gem" && fail "$native: a library is missing"
+    grep -q 'libfoil\.so' "$work/ldd-gem" && fail "$native links a shared libfoil"
+    # The installed gem only; GEM_PATH keeps Ruby's bundled gems (minitest) visible.
+    (export PATH="$user_path" GEM_HOME="$gem_home" GEM_PATH="$gem_home:$(env -u GEM_HOME -u GEM_PATH gem env gempath)"
+    cd "$work" && ruby -e 'require "foil"; require "foil/testing"
+        native = $LOADED_FEATURES.grep(%r{/foil/native\.so\z}).first.to_s
+        abort "foil/native.so loaded from #{native}" unless native.start_with?(ENV["GEM_HOME"])
+        Foil::Testing::Emulator.start(session_count: 20) do |emu|
+          client = Foil::Client.new(base_url: emu.base_url, secret_key: emu.secret_key)
+          abort "expected 5 sessions" unless client.sessions.list(limit: 5).items.size == 5
+        end' &&
+        ruby -e 'Dir[File.join(ARGV[0], "test_*.rb")].sort.each { |f| require f }' "$root/ruby/test" \
+            >"$work/gem-minitest.log" 2>&1) ||
+        { tail -n 40 "$work/gem-minitest.log" >&2 2>/dev/null; fail "the installed $gem does not work"; }
+    summary=$(grep -E '^[0-9]+ runs, ' "$work/gem-minitest.log" | tail -n 1)
+    echo "$summary" | grep -Eq ' 0 failures, 0 errors' || { cat "$work/gem-minitest.log" >&2; fail "ruby/test: $summary"; }
+    echo "test-dist: gem: source gem carries the wrapper; $(basename "$gem") installs without a compiler," \
+        "lists sessions from its emulator and passes ruby/test ($summary)"
+}
+
 for kind in "${kinds[@]}"; do
     case $kind in
     deb)
@@ -141,6 +217,7 @@ for kind in "${kinds[@]}"; do
         if [ "${CI:-}" = true ] && [ "$(id -u)" -eq 0 ]; then check_deb_installed; fi
         ;;
     lua) check_lua_rocks ;;
+    gem) check_gems ;;
     *) fail "unknown kind '$kind'" ;;
     esac
 done
