@@ -62,7 +62,8 @@ build_lua() {
         luajit) luaver=5.1 extra=(LUA_INCDIR=/usr/include/luajit-2.1) ;;
         esac
         tree="$builds/lua/tree-$interp"
-        luarocks --lua-version "$luaver" --tree "$tree" install --deps-mode none \
+        # Binary rocks carry the core: never the builder's libfoil (bindings/lua/Makefile).
+        env -u FOIL_USE_SYSTEM_LIBRARIES luarocks --lua-version "$luaver" --tree "$tree" install --deps-mode none \
             "$dist/$rock.src.rock" "${extra[@]}" >"$builds/lua/$interp.log" 2>&1 ||
             { tail -n 30 "$builds/lua/$interp.log" >&2; exit 1; }
         mkdir -p "$dist/$interp"

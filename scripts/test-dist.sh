@@ -9,6 +9,8 @@
 #   lua  the source rock carries the wrapper and no swig/; each binary rock installs with
 #        `luarocks install --deps-mode none` into a fresh tree, its foil.native resolves every
 #        library (and links no libfoil.so), and `require "foil"` lists sessions from its emulator.
+#        With deb checked too, the source rock also builds with FOIL_USE_SYSTEM_LIBRARIES=1
+#        against the libfoil0 and libfoil-dev packages (unpacked) and links their libfoil.so.
 #   gem  the source gem carries the wrapper and extconf.rb; the platform gem is for this platform
 #        and Ruby, has no extensions and no C sources, and ships foil/native.so. It installs with
 #        `gem install --local` into a fresh GEM_HOME with no compiler and no make on PATH, builds
@@ -138,6 +140,34 @@ check_lua_rocks() {
     done
     echo "test-dist: lua: source rock carries the wrapper; binary rocks for Lua 5.4 and LuaJIT install" \
         "without compiling and list sessions from their emulator"
+    case " ${kinds[*]} " in *" deb "*) check_lua_source_rock_on_debs ;; esac
+}
+
+# The source rock built against the packaged libfoil (bindings/lua/Makefile's pkg-config path).
+check_lua_source_rock_on_debs() {
+    local sys="$work/lua-debroot" arch interp luaver extra tree libfoil native
+    arch=$(dpkg --print-architecture)
+    for pkg in libfoil0 libfoil-dev; do dpkg-deb -x "dist/${pkg}_${version}-1_${arch}.deb" "$sys"; done
+    libfoil="$sys/usr/lib/$(gcc -print-multiarch)/libfoil.so.0"
+    for interp in lua5.4 luajit; do
+        case $interp in lua5.4) luaver=5.4 extra=() ;; luajit) luaver=5.1 extra=(LUA_INCDIR=/usr/include/luajit-2.1) ;; esac
+        tree="$work/lua-system-$interp"
+        FOIL_USE_SYSTEM_LIBRARIES=1 PKG_CONFIG_PATH="$(dirname "$libfoil")/pkgconfig" \
+            luarocks --lua-version "$luaver" --tree "$tree" install --deps-mode none \
+            "dist/libfoil-$version-1.src.rock" "${extra[@]}" >"$work/lua-system-$interp.log" 2>&1 ||
+            { tail -n 30 "$work/lua-system-$interp.log" >&2; fail "the source rock does not build against the debs ($interp)"; }
+        grep -q ' core/src/' "$work/lua-system-$interp.log" && fail "the $interp system build compiled the core"
+        native=$(find "$tree" -name native.so)
+        ldd "$native" | grep -qF "$libfoil" || fail "$native does not link the packaged $libfoil"
+        (eval "$(luarocks --lua-version "$luaver" --tree "$tree" path)" && cd "$work" && "$interp" -e '
+            local foil = require "foil"
+            local emu = foil.testing.emulator{}
+            local client = foil.new{ base_url = emu.base_url, secret_key = emu.secret_key }
+            assert(#assert(client.sessions:list{ limit = 5 }).items == 5, "expected 5 sessions")
+            emu:close()') || fail "the $interp rock built against the debs does not work"
+    done
+    echo "test-dist: lua: the source rock builds with FOIL_USE_SYSTEM_LIBRARIES=1 against the packaged" \
+        "libfoil-dev, links its libfoil.so and lists sessions (Lua 5.4, LuaJIT)"
 }
 
 # PATH without a C compiler or make: every directory holding one is replaced by a shadow of it
