@@ -54,8 +54,8 @@ fi
 step "Ruby gem (bash ruby/make_gem.sh, gem install --local) and its tests"
 bash scripts/test-ruby.sh
 
-step "Lua rock (luarocks make) on Lua 5.4 and LuaJIT, and its tests"
-bash scripts/test-lua.sh
+step "Lua rock (luarocks make) on Lua 5.4 and LuaJIT, and its tests; also against an installed libfoil"
+bash scripts/test-lua.sh --system
 
 step "the C ABI from Go, Rust and Node (examples/ffi)"
 FOIL_FFI_REQUIRE=1 bash scripts/test-ffi.sh

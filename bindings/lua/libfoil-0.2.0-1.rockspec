@@ -7,6 +7,8 @@
 -- The C core and the test emulator are compiled into the module (no installed libfoil) by
 -- bindings/lua/Makefile; the Debian build dependencies are libcurl4-openssl-dev,
 -- libcjson-dev, libsodium-dev, zlib1g-dev and libmicrohttpd-dev.
+-- FOIL_USE_SYSTEM_LIBRARIES=1 in the environment links an installed libfoil (pkg-config foil)
+-- instead of compiling the core in (bindings/lua/README.md).
 rockspec_format = "3.0"
 package = "libfoil"
 version = "0.2.0-1"
