@@ -75,7 +75,8 @@ build_lua() {
 build_gem() {
     local source_gem
     source_gem=$(bash ruby/make_gem.sh "$dist" | tail -n 1)
-    bash ruby/make_platform_gem.sh "$source_gem" "$dist" >/dev/null
+    # The released gem carries the core whatever the builder has installed (extconf.rb reads it).
+    env -u FOIL_USE_SYSTEM_LIBRARIES bash ruby/make_platform_gem.sh "$source_gem" "$dist" >/dev/null
 }
 
 for kind in "${kinds[@]}"; do
