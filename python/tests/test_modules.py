@@ -3,8 +3,10 @@ emulator in a module of its own that only foil.testing loads."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+from typing import Any
 
 import foil
 
@@ -44,3 +46,21 @@ def test_the_testing_module_raises_the_package_errors() -> None:
             assert type(e).__module__ == "foil", type(e)
         else:
             raise AssertionError("a second emulator started on a busy port")
+
+
+def test_a_ca_failure_names_ca_bundle(tmp_path: Any) -> None:
+    # The wheel's libcurl comes from elsewhere: when trust cannot be set up, the error says
+    # how to supply it. The listener never accepts: curl fails loading the CA file right
+    # after the TCP handshake, before anything is sent.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        https = f"https://127.0.0.1:{listener.getsockname()[1]}"
+        missing = str(tmp_path / "no-such-ca.pem")
+        with foil.Foil(secret_key="sk_test_x", base_url=https, ca_bundle=missing, timeout=10) as client:
+            try:
+                client.sessions.list(limit=1)
+            except foil.FoilConnectionError as e:
+                assert "ca_bundle" in str(e) and missing in str(e), str(e)
+            else:
+                raise AssertionError("a request went out without its CA bundle")
