@@ -3,6 +3,7 @@ emulator in a module of its own that only foil.testing loads."""
 
 from __future__ import annotations
 
+import importlib
 import socket
 import subprocess
 import sys
@@ -28,10 +29,9 @@ def test_import_foil_loads_no_emulator() -> None:
 
 
 def test_the_modules_use_the_stable_abi() -> None:
-    from foil import _native, _testing_native
-
-    for module in (_native, _testing_native):
-        assert module.__file__ is not None and module.__file__.endswith(".abi3.so"), module.__file__
+    for name in ("foil._native", "foil._testing_native"):
+        path = importlib.import_module(name).__file__
+        assert path is not None and path.endswith(".abi3.so"), path
 
 
 def test_the_testing_module_raises_the_package_errors() -> None:
