@@ -48,7 +48,7 @@ cmake -S "$stage" -B "$work/wrapper-build" -G Ninja -DSWIG_EXECUTABLE="$tools/bi
     { cat "$work/configure.log" >&2; exit 1; }
 cmake --build "$work/wrapper-build" --target foil_python_wrapper >"$work/wrapper.log" 2>&1 ||
     { cat "$work/wrapper.log" >&2; exit 1; }
-cp "$work/wrapper-build/generated/foil_wrap.c" "$work/wrapper-build/generated/native.py" "$stage/generated/"
+cp "$work/wrapper-build/generated/"*_wrap.c "$work/wrapper-build/generated/"*native.py "$stage/generated/"
 
 echo "make_sdist: building the sdist"
 "$tools/bin/python" -m build --sdist --no-isolation --outdir "$work/dist" "$stage" >"$work/sdist.log" 2>&1 ||
@@ -57,7 +57,7 @@ sdist=$(ls "$work/dist/"*.tar.gz)
 
 # An sdist without the wrapper or the vendored core would silently need SWIG or a checkout.
 listing=$(tar -tzf "$sdist")
-for required in generated/foil_wrap.c generated/native.py _vendor/core/CMakeLists.txt _vendor/core/foil.pc.in \
+for required in generated/native_wrap.c generated/native.py generated/testing_native_wrap.c generated/testing_native.py _vendor/core/CMakeLists.txt _vendor/core/foil.pc.in \
     _vendor/emulator/CMakeLists.txt _vendor/swig/python.i CMakeLists.txt pyproject.toml PKG-INFO; do
     grep -q "^[^/]*/$required\$" <<<"$listing" || { echo "make_sdist: $required missing from $sdist" >&2; exit 1; }
 done

@@ -4,7 +4,7 @@
 # this checkout at the one project version (project() in CMakeLists.txt).
 #
 #   scripts/dist.sh          every kind
-#   scripts/dist.sh deb ...  only these kinds (deb, lua, gem)
+#   scripts/dist.sh deb ...  only these kinds (deb, lua, gem, wheel)
 #
 #   deb  dist/libfoil0_<v>-1_<arch>.deb      the shared library
 #        dist/libfoil-dev_<v>-1_<arch>.deb   headers, foil.pc, the CMake package
@@ -19,11 +19,16 @@
 #        dist/libfoil-<v>-x86_64-linux.gem   precompiled for this Ruby (ruby/make_platform_gem.sh):
 #                                            no compiler, only the runtime libraries (ruby/README.md)
 #        (gem install --local <gem>)
+#   wheel dist/libfoil-<v>-cp310-abi3-manylinux_2_<g>_<arch>.whl  one wheel for every CPython
+#                                            >= 3.10 (the limited API), with libcurl, libsodium
+#                                            and the rest outside the manylinux allow-list
+#                                            vendored by auditwheel, tagged for this glibc 2.<g>
+#        (pip install <wheel>)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 kinds=("$@")
-[ ${#kinds[@]} -gt 0 ] || kinds=(deb lua gem)
+[ ${#kinds[@]} -gt 0 ] || kinds=(deb lua gem wheel)
 version=$(sed -n 's/^project(libfoil VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 jobs=$(nproc)
 dist="$root/dist"
@@ -79,12 +84,33 @@ build_gem() {
     env -u FOIL_USE_SYSTEM_LIBRARIES bash ruby/make_platform_gem.sh "$source_gem" "$dist" >/dev/null
 }
 
+build_wheel() {
+    local tools="$builds/wheel-tools" raw="$builds/wheel" glibc
+    # The PyPI tools (scripts/requirements-dist.txt) in a venv of their own, reused.
+    if ! cmp -s scripts/requirements-dist.txt "$tools/requirements-dist.txt"; then
+        rm -rf "$tools"
+        python3 -m venv "$tools"
+        "$tools/bin/python" -m pip install -q --upgrade pip >/dev/null
+        "$tools/bin/python" -m pip install -q -r scripts/requirements-dist.txt
+        cp scripts/requirements-dist.txt "$tools/"
+    fi
+    rm -rf "$raw" && mkdir -p "$raw"
+    "$tools/bin/python" -m build --wheel --outdir "$raw" python >"$raw/build.log" 2>&1 ||
+        { tail -n 40 "$raw/build.log" >&2; exit 1; }
+    # Tagged for the glibc it was built on (auditwheel adds any older manylinux tag the
+    # symbol versions prove compatible); --strip: the vendored libraries without symbols.
+    glibc=$(getconf GNU_LIBC_VERSION | sed -n 's/^glibc 2\.\([0-9]*\)$/\1/p')
+    PATH="$tools/bin:$PATH" auditwheel repair --plat "manylinux_2_${glibc}_$(uname -m)" --strip \
+        -w "$dist" "$raw"/libfoil-*.whl >"$raw/repair.log" 2>&1 || { tail -n 40 "$raw/repair.log" >&2; exit 1; }
+}
+
 for kind in "${kinds[@]}"; do
     case $kind in
     deb) rm -f "$dist"/*.deb; build_deb ;;
     lua) rm -rf "$dist"/*.src.rock "$dist/lua5.4" "$dist/luajit"; build_lua ;;
     gem) rm -f "$dist"/*.gem; build_gem ;;
-    *) echo "dist.sh: unknown kind '$kind' (deb, lua, gem)" >&2; exit 2 ;;
+    wheel) rm -f "$dist"/*.whl; build_wheel ;;
+    *) echo "dist.sh: unknown kind '$kind' (deb, lua, gem, wheel)" >&2; exit 2 ;;
     esac
 done
 

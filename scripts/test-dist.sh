@@ -16,6 +16,11 @@
 #        `gem install --local` into a fresh GEM_HOME with no compiler and no make on PATH, builds
 #        nothing, its native.so resolves every library (and links no libfoil.so), `require "foil"`
 #        lists sessions from Foil::Testing::Emulator, and ruby/test passes against it.
+#   wheel one cp310-abi3 wheel tagged manylinux_2_<this glibc>, under 12 MB; abi3audit finds no
+#        stable-ABI violation; `auditwheel show` agrees with the tag; `ldd` of every .so in it
+#        resolves to the wheel's own libraries or the manylinux allow-list; installed with pip
+#        into a fresh venv (building nothing), `import foil` loads no emulator code and
+#        python/tests passes against it.
 #
 #   scripts/test-dist.sh          every kind
 #   scripts/test-dist.sh deb ...  only these kinds
@@ -24,7 +29,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export FOIL_SPEC_DIR=${FOIL_SPEC_DIR:-$root/../shared/foil-spec}
 kinds=("$@")
-[ ${#kinds[@]} -gt 0 ] || kinds=(deb lua gem)
+[ ${#kinds[@]} -gt 0 ] || kinds=(deb lua gem wheel)
 version=$(sed -n 's/^project(libfoil VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 work=$(mktemp -d /tmp/foil-dist-test.XXXXXX)
 trap 'kill "${emu_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -239,6 +244,64 @@ check_gems() {
         "lists sessions from its emulator and passes ruby/test ($summary)"
 }
 
+check_wheel() {
+    local tools="$root/build-dist/wheel-tools" glibc arch wheel size so lib path unpacked="$work/wheel" venv="$work/wheel-venv" summary
+    local -a wheels allowed
+    glibc=$(getconf GNU_LIBC_VERSION | sed -n 's/^glibc 2\.\([0-9]*\)$/\1/p')
+    arch=$(uname -m)
+    mapfile -t wheels < <(find dist -maxdepth 1 -name "libfoil-$version-cp310-abi3-*.whl")
+    [ ${#wheels[@]} -eq 1 ] || fail "expected one abi3 wheel in dist/, found: ${wheels[*]:-none}"
+    wheel=${wheels[0]}
+    grep -q "manylinux_2_${glibc}_${arch}\.whl\$" <<<"$wheel" || fail "$wheel is not tagged manylinux_2_${glibc}_${arch}"
+    size=$(stat -c %s "$wheel")
+    [ "$size" -lt $((12 * 1024 * 1024)) ] || fail "$wheel is $size bytes (the limit is 12 MB)"
+    "$tools/bin/abi3audit" --strict "$wheel" >"$work/abi3audit.log" 2>&1 ||
+        { cat "$work/abi3audit.log" >&2; fail "abi3audit: $wheel uses more than the stable ABI"; }
+    "$tools/bin/auditwheel" show "$wheel" >"$work/auditwheel.log" 2>&1 || { cat "$work/auditwheel.log" >&2; fail "auditwheel show failed"; }
+    tr -s ' \n' ' ' <"$work/auditwheel.log" | grep -q "is consistent with the following platform tag: \"manylinux_2_[0-9]*_${arch}\"" ||
+        { cat "$work/auditwheel.log" >&2; fail "auditwheel show: $wheel is not manylinux"; }
+    # Every library an extension loads: the wheel's own (libfoil.libs/) or the allow-list.
+    mapfile -t allowed < <("$tools/bin/python" -c 'import json, sys
+from auditwheel.policy import __file__ as p
+from pathlib import Path
+policies = json.loads((Path(p).parent / "manylinux-policy.json").read_text())
+print("\n".join(next(x for x in policies if x["name"] == sys.argv[1])["lib_whitelist"]))' "manylinux_2_${glibc}")
+    mkdir -p "$unpacked" && unzip -q "$wheel" -d "$unpacked"
+    [ -n "$(find "$unpacked/foil" -name '_native.abi3.so')" ] || fail "$wheel lacks foil/_native.abi3.so"
+    while IFS= read -r so; do
+        ldd "$so" >"$work/ldd-wheel" || fail "ldd $so failed"
+        grep 'not found' "$work/ldd-wheel" && fail "$so: a library is missing"
+        while read -r lib path; do
+            case $path in "$unpacked"/*) continue ;; esac
+            printf '%s\n' "${allowed[@]}" | grep -qxF "$lib" || fail "$so loads $lib from $path: not in the wheel nor on the allow-list"
+        done < <(sed -n 's/^[[:space:]]*\([^ ]*\) => \([^ ]*\) .*/\1 \2/p' "$work/ldd-wheel")
+    done < <(find "$unpacked" -name '*.so*' -type f)
+    # A user's install: a fresh venv, the wheel and the test extra, nothing built.
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null
+    "$venv/bin/python" -m pip install "$wheel[test]" >"$work/wheel-install.log" 2>&1 ||
+        { tail -n 40 "$work/wheel-install.log" >&2; fail "$wheel does not install"; }
+    grep -Eq 'Building wheel for libfoil|setup.py install for libfoil' "$work/wheel-install.log" && fail "installing $wheel built it"
+    (cd "$work" && "$venv/bin/python" - "$venv" <<'PY'
+import sys
+import foil
+
+assert foil.__file__.startswith(sys.argv[1]), foil.__file__
+maps = open("/proc/self/maps").read()
+assert "foil._testing_native" not in sys.modules and "microhttpd" not in maps, "import foil loaded the emulator"
+from foil.testing import Emulator
+
+with Emulator(session_count=20) as emu, emu.client() as client:
+    assert len(client.sessions.list(limit=5).items) == 5
+PY
+    ) || fail "the installed $wheel does not work"
+    (cd "$root/python/tests" && "$venv/bin/python" -m pytest -q -p no:cacheprovider . >"$work/wheel-pytest.log" 2>&1) ||
+        { tail -n 40 "$work/wheel-pytest.log" >&2; fail "python/tests against the installed $wheel"; }
+    summary=$(tail -n 1 "$work/wheel-pytest.log")
+    echo "test-dist: wheel: $(basename "$wheel") ($((size / 1024)) KiB): abi3audit, auditwheel show and ldd clean;" \
+        "installs without building, import foil loads no emulator, python/tests: $summary"
+}
+
 for kind in "${kinds[@]}"; do
     case $kind in
     deb)
@@ -248,6 +311,7 @@ for kind in "${kinds[@]}"; do
         ;;
     lua) check_lua_rocks ;;
     gem) check_gems ;;
+    wheel) check_wheel ;;
     *) fail "unknown kind '$kind'" ;;
     esac
 done

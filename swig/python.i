@@ -5,6 +5,9 @@
  * foil._errors builds from the status table). Python-only speed-ups (lazy views, the
  * attribute descriptor, the request-body serialiser) are in python_views.i.
  *
+ * Built against the limited API of Python 3.10 (Py_LIMITED_API, set by python/CMakeLists.txt:
+ * one abi3 module for every CPython >= 3.10): no CPython struct fields, no internal macros.
+ *
  * Built with `swig -python -threads`: C calls that wait release the GIL, short ones keep
  * it, and Ctrl-C ends a main-thread call that waits (python_gil.i); helpers that touch the
  * Python C API are marked %nothread (SWIG-NOTES P2). Typemaps run with the GIL held.
@@ -64,7 +67,7 @@ static PyObject *foil_py_json(const foil_json_t *v) {
                 list = NULL;
                 break;
             }
-            PyList_SET_ITEM(list, i++, item);
+            PyList_SetItem(list, i++, item); /* steals item; i is in range */
         }
         Py_LeaveRecursiveCall();
         return list;
@@ -155,23 +158,47 @@ static PyObject *foil_py_append(PyObject *result, PyObject *obj) {
  * `this` attribute after a type-name check that costs ~1 us per argument. The object still
  * frees the handle with the type's destructor when it is collected. */
 %{
-#define FOIL_PY_OWNED_HANDLE (SWIG_POINTER_OWN | SWIG_POINTER_NOSHADOW)
-
 /* SwigPyObject takes weak references (a walk's test watches its pages with them) but SWIG's
  * dealloc never clears them: a weakref read after the object died would read freed memory.
- * This module's SwigPyObject type (SWIG makes one per module) clears them first. */
-static destructor foil_py_swig_dealloc_base;
+ * Owned handles are therefore instances of a subclass whose dealloc clears them first (the
+ * limited API cannot patch SWIG's type). It keeps SWIG's type name, which is how SWIG
+ * recognises a SwigPyObject of a type other than its own (SwigPyObject_Check). */
+static PyTypeObject *foil_py_handle_type;
 
-static void foil_py_swig_dealloc(PyObject *v) {
+static void foil_py_handle_dealloc(PyObject *v) {
+    PyTypeObject *type = Py_TYPE(v);
     if (((SwigPyObject *)v)->weakreflist) PyObject_ClearWeakRefs(v);
-    foil_py_swig_dealloc_base(v);
+    ((destructor)PyType_GetSlot(SwigPyObject_Type(), Py_tp_dealloc))(v);
+    Py_DECREF(type); /* a heap type's instance holds a reference to it */
+}
+
+static int foil_py_handle_init(void) {
+    PyType_Slot slots[] = {{Py_tp_dealloc, (void *)foil_py_handle_dealloc}, {0, NULL}};
+    PyType_Spec spec = {SWIG_RUNTIME_MODULE ".SwigPyObject", sizeof(SwigPyObject), 0,
+                        Py_TPFLAGS_DEFAULT, slots};
+    PyObject *bases = PyTuple_Pack(1, (PyObject *)SwigPyObject_Type());
+    foil_py_handle_type = bases ? (PyTypeObject *)PyType_FromSpecWithBases(&spec, bases) : NULL;
+    Py_XDECREF(bases);
+    return foil_py_handle_type ? 0 : -1;
+}
+
+/* SWIG_NewPointerObj(ptr, ty, FOIL_PY_OWNED_HANDLE) as a foil_py_handle_type: None for NULL. */
+static PyObject *foil_py_handle_new(void *ptr, swig_type_info *ty) {
+    if (!ptr) Py_RETURN_NONE;
+    SwigPyObject *h = PyObject_New(SwigPyObject, foil_py_handle_type);
+    if (!h) return NULL;
+    h->ptr = ptr;
+    h->ty = ty;
+    h->own = SWIG_POINTER_OWN;
+    h->next = NULL;
+    h->swigdict = NULL;
+    h->weakreflist = NULL;
+    Py_XINCREF(Swig_Capsule_global); /* as SwigPyObject_New: SWIG's dealloc releases it */
+    return (PyObject *)h;
 }
 %}
 %init %{
-    if (SwigPyObject_Type()->tp_dealloc != foil_py_swig_dealloc) {
-        foil_py_swig_dealloc_base = SwigPyObject_Type()->tp_dealloc;
-        SwigPyObject_Type()->tp_dealloc = foil_py_swig_dealloc;
-    }
+    if (foil_py_handle_init() < 0) return -1; /* SWIG >= 4.4 runs this in Py_mod_exec */
 %}
 
 /* ---- foil.i's hooks for calls with error_out: None, then the raise after the outputs, from
@@ -198,7 +225,7 @@ static void foil_py_swig_dealloc(PyObject *v) {
 %define FOIL_OUT_HANDLE(TYPE)
 %typemap(in, numinputs=0) TYPE **out (TYPE *temp = NULL) "$1 = &temp;";
 %typemap(argout) TYPE **out {
-    $result = foil_py_append($result, SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, FOIL_PY_OWNED_HANDLE));
+    $result = foil_py_append($result, foil_py_handle_new(SWIG_as_voidptr(*$1), $*1_descriptor));
     *$1 = NULL;
     if (!$result) SWIG_fail;
 }
@@ -210,7 +237,7 @@ static void foil_py_swig_dealloc(PyObject *v) {
  * error record, set in that same call. */
 %typemap(in, numinputs=0) foil_page_t **page (foil_page_t *temp = NULL) "$1 = &temp;";
 %typemap(argout) foil_page_t **page {
-    PyObject *page_obj = SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, FOIL_PY_OWNED_HANDLE);
+    PyObject *page_obj = foil_py_handle_new(SWIG_as_voidptr(*$1), $*1_descriptor);
     if (page_obj) *$1 = NULL; /* the proxy owns it now */
     $result = foil_py_append($result, page_obj);
     if (!$result) SWIG_fail;
@@ -257,30 +284,49 @@ static void foil_py_swig_dealloc(PyObject *v) {
     if (!$result) SWIG_fail;
 }
 
-/* ---- Bodies: str (sent as UTF-8) or any bytes-like object, embedded NULs included. */
-%typemap(in) (const char *body, size_t body_len) (Py_buffer view),
-             (const char *text, size_t len) (Py_buffer view) {
-    if (PyUnicode_Check($input)) {
-        Py_ssize_t n = 0;
-        const char *s = PyUnicode_AsUTF8AndSize($input, &n);
-        if (!s) SWIG_fail;
-        $1 = ($1_ltype)s;
-        $2 = (size_t)n;
-    } else {
-        if (PyObject_GetBuffer($input, &view, PyBUF_SIMPLE) != 0) SWIG_fail;
-        $1 = ($1_ltype)view.buf;
-        $2 = (size_t)view.len;
+/* ---- Bodies: str (sent as UTF-8) or any bytes-like object, embedded NULs included. bytes
+ * are read in place; another bytes-like object (bytearray, memoryview, array) is copied to
+ * bytes first: the buffer protocol is not in the limited API of 3.10. */
+%{
+/* The bytes of a body argument; *copy is set to a new bytes object to release afterwards. */
+static int foil_py_body(PyObject *input, char **data, Py_ssize_t *len, PyObject **copy) {
+    if (PyUnicode_Check(input)) {
+        const char *s = PyUnicode_AsUTF8AndSize(input, len);
+        *data = (char *)s;
+        return s ? 0 : -1;
     }
+    if (!PyBytes_Check(input)) {
+        if (!(*copy = PyBytes_FromObject(input))) return -1;
+        input = *copy;
+    }
+    return PyBytes_AsStringAndSize(input, data, len);
 }
-%typemap(arginit) (const char *body, size_t body_len), (const char *text, size_t len)
-    "view$argnum.obj = NULL;";
-%typemap(freearg) (const char *body, size_t body_len), (const char *text, size_t len) {
-    if (view$argnum.obj) PyBuffer_Release(&view$argnum);
+%}
+%typemap(in) (const char *body, size_t body_len) (PyObject *copy = NULL),
+             (const char *text, size_t len) (PyObject *copy = NULL) {
+    char *data = NULL;
+    Py_ssize_t n = 0;
+    if (foil_py_body($input, &data, &n, &copy) != 0) SWIG_fail;
+    $1 = ($1_ltype)data;
+    $2 = (size_t)n;
 }
+%typemap(freearg) (const char *body, size_t body_len), (const char *text, size_t len)
+    "Py_XDECREF(copy$argnum);";
 %typemap(typecheck, precedence=SWIG_TYPECHECK_STRING) (const char *body, size_t body_len),
-    (const char *text, size_t len) "$1 = PyUnicode_Check($input) || PyObject_CheckBuffer($input);";
+    (const char *text, size_t len) {
+    $1 = PyUnicode_Check($input) || PyBytes_Check($input) || PyByteArray_Check($input) ||
+         PyMemoryView_Check($input);
+}
 
 /* ---- Input strings: str or None; an embedded NUL would silently truncate an id or a key. */
+%{
+static void foil_py_type_error(const char *function, int argnum, PyObject *obj) {
+    PyObject *name = PyObject_GetAttrString((PyObject *)Py_TYPE(obj), "__name__");
+    if (name)
+        PyErr_Format(PyExc_TypeError, "%s: argument %d must be str, not %.100S", function, argnum, name);
+    Py_XDECREF(name);
+}
+%}
 %typemap(in, fragment="SWIG_AsCharPtrAndSize") const char * (char *buf = 0, size_t size = 0, int alloc = 0) {
     if ($input == Py_None) {
         $1 = NULL;
@@ -290,8 +336,7 @@ static void foil_py_swig_dealloc(PyObject *v) {
         if (!SWIG_IsOK(res)) {
             if (!PyErr_Occurred() || PyErr_ExceptionMatches(PyExc_TypeError)) {
                 PyErr_Clear();
-                PyErr_Format(PyExc_TypeError, "%s: argument %d must be str, not %.100s", "$symname",
-                             $argnum, Py_TYPE($input)->tp_name);
+                foil_py_type_error("$symname", $argnum, $input);
             }
             SWIG_fail;
         }

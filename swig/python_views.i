@@ -9,7 +9,8 @@
  * - py_json_text: plain Python data as compact JSON text for request bodies, in one pass.
  * Everything reads JSON through the public walk of foil/json.h (foil_json_at/next/key and
  * the scalar readers); nothing here includes cJSON or a core header. Nothing here releases
- * the GIL: every function is %nothread.
+ * the GIL: every function is %nothread. Limited API only (python.i): the types are heap types
+ * made from specs, and Model's `_d` slot is found by probing an instance.
  */
 
 %{
@@ -26,10 +27,10 @@ typedef struct {
     const foil_json_t *node;
 } foil_py_view_t;
 
-static PyTypeObject foil_py_view_type;
+static PyTypeObject *foil_py_view_type;
 
 static PyObject *foil_py_view_new(PyObject *owner, const foil_json_t *node) {
-    foil_py_view_t *v = PyObject_New(foil_py_view_t, &foil_py_view_type);
+    foil_py_view_t *v = PyObject_New(foil_py_view_t, foil_py_view_type);
     if (!v) return NULL;
     Py_INCREF(owner);
     v->owner = owner;
@@ -38,8 +39,10 @@ static PyObject *foil_py_view_new(PyObject *owner, const foil_json_t *node) {
 }
 
 static void foil_py_view_dealloc(PyObject *self) {
+    PyTypeObject *type = Py_TYPE(self);
     Py_DECREF(((foil_py_view_t *)self)->owner);
     PyObject_Free(self);
+    Py_DECREF(type); /* a heap type's instance holds a reference to it */
 }
 
 /* Objects stay lazy; everything else (scalars, arrays) is converted now. */
@@ -60,7 +63,7 @@ static PyObject *foil_py_lazy_data(PyObject *owner, const foil_json_t *n) {
             Py_DECREF(list);
             return NULL;
         }
-        PyList_SET_ITEM(list, i++, item);
+        PyList_SetItem(list, i++, item); /* steals item; i is in range */
     }
     return list;
 }
@@ -160,27 +163,23 @@ static PyMethodDef foil_py_view_methods[] = {
     {"__reduce__", (PyCFunction)foil_py_view_reduce, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL}};
 
-static PyMappingMethods foil_py_view_mapping = {foil_py_view_length, foil_py_view_subscript, NULL};
-static PySequenceMethods foil_py_view_sequence = {
-    .sq_contains = foil_py_view_contains,
-};
+static PyType_Slot foil_py_view_slots[] = {
+    {Py_tp_dealloc, (void *)foil_py_view_dealloc},
+    {Py_tp_repr, (void *)foil_py_view_repr},
+    {Py_mp_length, (void *)foil_py_view_length},
+    {Py_mp_subscript, (void *)foil_py_view_subscript},
+    {Py_sq_contains, (void *)foil_py_view_contains},
+    {Py_tp_doc, (void *)"A read-only view of a JSON object owned by a C page or result."},
+    {Py_tp_methods, (void *)foil_py_view_methods},
+    {0, NULL}};
 
-static PyTypeObject foil_py_view_type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "foil.native.JsonView",
-    .tp_basicsize = sizeof(foil_py_view_t),
-    .tp_dealloc = foil_py_view_dealloc,
-    .tp_repr = foil_py_view_repr,
-    .tp_as_sequence = &foil_py_view_sequence,
-    .tp_as_mapping = &foil_py_view_mapping,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "A read-only view of a JSON object owned by a C page or result.",
-    .tp_methods = foil_py_view_methods,
-};
+static PyType_Spec foil_py_view_spec = {"foil.native.JsonView", sizeof(foil_py_view_t), 0,
+                                        Py_TPFLAGS_DEFAULT, foil_py_view_slots};
 
-/* Readied on first use: SWIG's module init differs between versions (single/multi-phase). */
+/* Made on first use: SWIG's module init differs between versions (single/multi-phase). */
 static int foil_py_view_ready(void) {
-    return (foil_py_view_type.tp_flags & Py_TPFLAGS_READY) ? 0 : PyType_Ready(&foil_py_view_type);
+    if (!foil_py_view_type) foil_py_view_type = (PyTypeObject *)PyType_FromSpec(&foil_py_view_spec);
+    return foil_py_view_type ? 0 : -1;
 }
 
 /* ---- Result objects (foil._model.Model subclasses) built in C, the walk's hot path: the
@@ -188,6 +187,7 @@ static int foil_py_view_ready(void) {
 static PyTypeObject *foil_py_model_base; /* foil._model.Model */
 static PyObject *foil_py_model_init;     /* Model.__init__ */
 static Py_ssize_t foil_py_model_slot;    /* offset of Model's `_d` slot */
+static PyObject *foil_py_dictoffset_name; /* "__dictoffset__" */
 
 /* The `_d` slot of a Model instance (borrowed, NULL when unset), or NULL with *other = 1
  * for any other object. */
@@ -203,6 +203,13 @@ static PyObject *foil_py_models(PyObject *owner, const foil_json_t *data, PyType
     if (!init) return NULL;
     int direct = init == foil_py_model_init;
     Py_DECREF(init);
+    allocfunc alloc = (allocfunc)PyType_GetSlot(cls, Py_tp_alloc);
+    /* A subclass that gave its instances a __dict__ may put a cycle through one. */
+    PyObject *dictoffset = PyObject_GetAttr((PyObject *)cls, foil_py_dictoffset_name);
+    if (!dictoffset) return NULL;
+    int has_dict = PyObject_IsTrue(dictoffset);
+    Py_DECREF(dictoffset);
+    if (has_dict < 0) return NULL;
     if (foil_json_type(data) != FOIL_JSON_ARRAY) return NULL;
     PyObject *list = PyList_New((Py_ssize_t)foil_json_size(data));
     Py_ssize_t i = 0;
@@ -214,23 +221,23 @@ static PyObject *foil_py_models(PyObject *owner, const foil_json_t *data, PyType
         }
         PyObject *view = foil_py_view_new(owner, e), *item = NULL;
         if (view && direct) {
-            item = cls->tp_alloc(cls, 0);
+            item = alloc(cls, 0);
             if (item) {
                 *(PyObject **)((char *)item + foil_py_model_slot) = Py_NewRef(view);
                 /* Its only reference is the view, which holds no Python object but the
                  * page: no cycle can pass through it, so the collector need not track it
                  * (unless a subclass gave it a __dict__). */
-                if (!cls->tp_dictoffset && PyObject_GC_IsTracked(item)) PyObject_GC_UnTrack(item);
+                if (!has_dict && PyObject_GC_IsTracked(item)) PyObject_GC_UnTrack(item);
             }
         } else if (view) {
-            item = PyObject_CallOneArg((PyObject *)cls, view);
+            item = PyObject_CallFunctionObjArgs((PyObject *)cls, view, NULL);
         }
         Py_XDECREF(view);
         if (!item) {
             Py_DECREF(list);
             return NULL;
         }
-        PyList_SET_ITEM(list, i++, item);
+        PyList_SetItem(list, i++, item); /* steals item; i is in range */
     }
     return list;
 }
@@ -256,22 +263,25 @@ static int foil_py_field_init(PyObject *self, PyObject *args, PyObject *kwargs) 
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOO!p", names, &key, &convert, &PyTuple_Type,
                                      &exact, &lazy))
         return -1;
-    Py_INCREF(key);
-    Py_INCREF(convert);
-    Py_INCREF(exact);
-    Py_XSETREF(f->key, key);
-    Py_XSETREF(f->convert, convert);
-    Py_XSETREF(f->exact, exact);
+    PyObject *old_key = f->key, *old_convert = f->convert, *old_exact = f->exact;
+    f->key = Py_NewRef(key);
+    f->convert = Py_NewRef(convert);
+    f->exact = Py_NewRef(exact);
     f->lazy = lazy;
+    Py_XDECREF(old_key);
+    Py_XDECREF(old_convert);
+    Py_XDECREF(old_exact);
     return 0;
 }
 
 static void foil_py_field_dealloc(PyObject *self) {
     foil_py_field_t *f = (foil_py_field_t *)self;
+    PyTypeObject *type = Py_TYPE(self);
     Py_CLEAR(f->key);
     Py_CLEAR(f->convert);
     Py_CLEAR(f->exact);
-    Py_TYPE(self)->tp_free(self);
+    ((freefunc)PyType_GetSlot(type, Py_tp_free))(self);
+    Py_DECREF(type); /* a heap type's instance holds a reference to it */
 }
 
 static PyObject *foil_py_field_get(PyObject *self, PyObject *obj, PyObject *type) {
@@ -286,7 +296,7 @@ static PyObject *foil_py_field_get(PyObject *self, PyObject *obj, PyObject *type
     PyObject *d = foil_py_model_data(obj, &other), *value;
     d = other || !d ? PyObject_GetAttr(obj, foil_py_field_data_name) : Py_NewRef(d);
     if (!d) return NULL;
-    if (Py_TYPE(d) == &foil_py_view_type) {
+    if (Py_TYPE(d) == foil_py_view_type) {
         int found;
         const foil_json_t *n = foil_py_view_member(d, f->key, &found);
         value = f->lazy ? foil_py_lazy(((foil_py_view_t *)d)->owner, n) : foil_py_json(n);
@@ -298,9 +308,9 @@ static PyObject *foil_py_field_get(PyObject *self, PyObject *obj, PyObject *type
     }
     Py_DECREF(d);
     if (!value) return NULL;
-    for (Py_ssize_t i = 0, n = PyTuple_GET_SIZE(f->exact); i < n; i++)
-        if ((PyObject *)Py_TYPE(value) == PyTuple_GET_ITEM(f->exact, i)) return value;
-    PyObject *r = PyObject_CallOneArg(f->convert, value);
+    for (Py_ssize_t i = 0, n = PyTuple_Size(f->exact); i < n; i++)
+        if ((PyObject *)Py_TYPE(value) == PyTuple_GetItem(f->exact, i)) return value;
+    PyObject *r = PyObject_CallFunctionObjArgs(f->convert, value, NULL);
     Py_DECREF(value);
     return r;
 }
@@ -311,18 +321,19 @@ static PyMemberDef foil_py_field_members[] = {
     {"lazy", T_INT, offsetof(foil_py_field_t, lazy), READONLY, "Converter takes a JsonView."},
     {NULL, 0, 0, 0, NULL}};
 
-static PyTypeObject foil_py_field_base = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "foil.native.FieldBase",
-    .tp_basicsize = sizeof(foil_py_field_t),
-    .tp_dealloc = foil_py_field_dealloc,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-    .tp_doc = "FieldBase(key, convert, exact, lazy): a read-only attribute of a result class.",
-    .tp_members = foil_py_field_members,
-    .tp_descr_get = foil_py_field_get,
-    .tp_init = foil_py_field_init,
-    .tp_new = PyType_GenericNew,
-};
+static PyType_Slot foil_py_field_slots[] = {
+    {Py_tp_dealloc, (void *)foil_py_field_dealloc},
+    {Py_tp_doc, (void *)"FieldBase(key, convert, exact, lazy): a read-only attribute of a result class."},
+    {Py_tp_members, (void *)foil_py_field_members},
+    {Py_tp_descr_get, (void *)foil_py_field_get},
+    {Py_tp_init, (void *)foil_py_field_init},
+    {Py_tp_new, (void *)PyType_GenericNew},
+    {0, NULL}};
+
+static PyType_Spec foil_py_field_spec = {"foil.native.FieldBase", sizeof(foil_py_field_t), 0,
+                                         Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+                                         foil_py_field_slots};
+static PyObject *foil_py_field_base;
 
 /* ---- The request-body serialiser: exact dict / list / tuple / str / int / float / bool /
  * None as compact JSON text, through the core's JSON writer (foil/json_writer.h). */
@@ -359,8 +370,9 @@ static int foil_py_dump(foil_json_writer_t *w, PyObject *o, int depth) {
             st = foil_json_writer_int(w, (int64_t)v);
         }
     } else if (PyFloat_CheckExact(o)) {
-        if (!isfinite(PyFloat_AS_DOUBLE(o))) return 1;
-        st = foil_json_writer_double(w, PyFloat_AS_DOUBLE(o));
+        double d = PyFloat_AsDouble(o);
+        if (!isfinite(d)) return 1;
+        st = foil_json_writer_double(w, d);
     } else if (depth >= 64) {
         return 1;
     } else if (PyDict_CheckExact(o)) {
@@ -381,10 +393,11 @@ static int foil_py_dump(foil_json_writer_t *w, PyObject *o, int depth) {
         }
         st = foil_json_writer_end_object(w);
     } else if (PyList_CheckExact(o) || PyTuple_CheckExact(o)) {
-        int rc;
+        int rc, list = PyList_CheckExact(o);
         if (foil_json_writer_begin_array(w) != FOIL_OK) return -1;
-        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(o); i++)
-            if ((rc = foil_py_dump(w, PySequence_Fast_GET_ITEM(o, i), depth + 1)) != 0) return rc;
+        for (Py_ssize_t i = 0; i < (list ? PyList_Size(o) : PyTuple_Size(o)); i++)
+            if ((rc = foil_py_dump(w, list ? PyList_GetItem(o, i) : PyTuple_GetItem(o, i), depth + 1)) != 0)
+                return rc;
         st = foil_json_writer_end_array(w);
     } else {
         return 1;
@@ -419,24 +432,45 @@ PyObject *foil_py_page_views(PyObject *page) {
                          foil_py_text(foil_page_next_cursor(p)), foil_py_text(foil_page_request_id(p)));
 }
 
-/* Model (foil._model.Model) for the C builders: its `_d` slot and its __init__. */
+/* Model (foil._model.Model) for the C builders: its `_d` slot and its __init__. The slot's
+ * offset is not in the limited API: an instance gets a marker through the `_d` attribute,
+ * and the marker's place in the instance's memory is the slot. A `_d` kept anywhere else (a
+ * property, the instance dict) leaves no marker there and is refused. */
 PyObject *foil_py_set_model_base(PyObject *model) {
     if (!PyType_Check(model)) {
         PyErr_SetString(PyExc_TypeError, "py_set_model_base: expected a class");
         return NULL;
     }
-    PyObject *slot = PyDict_GetItemString(((PyTypeObject *)model)->tp_dict, "_d");
-    if (!slot || !Py_IS_TYPE(slot, &PyMemberDescr_Type) ||
-        ((PyMemberDescrObject *)slot)->d_member->type != T_OBJECT_EX) {
+    if (!foil_py_dictoffset_name &&
+        !(foil_py_dictoffset_name = PyUnicode_InternFromString("__dictoffset__")))
+        return NULL;
+    PyObject *size_obj = PyObject_GetAttrString(model, "__basicsize__");
+    Py_ssize_t size = size_obj ? PyLong_AsSsize_t(size_obj) : -1;
+    Py_XDECREF(size_obj);
+    if (size < 0) return NULL;
+    allocfunc alloc = (allocfunc)PyType_GetSlot((PyTypeObject *)model, Py_tp_alloc);
+    PyObject *probe = alloc((PyTypeObject *)model, 0), *marker = PyList_New(0);
+    Py_ssize_t slot = -1;
+    if (probe && marker && PyObject_SetAttrString(probe, "_d", marker) == 0) {
+        for (Py_ssize_t at = (Py_ssize_t)sizeof(PyObject); at + (Py_ssize_t)sizeof(PyObject *) <= size;
+             at += (Py_ssize_t)sizeof(PyObject *))
+            if (*(PyObject **)((char *)probe + at) == marker) slot = at;
+    }
+    Py_XDECREF(probe);
+    Py_XDECREF(marker);
+    if (PyErr_Occurred()) return NULL;
+    if (slot < 0) {
         PyErr_SetString(PyExc_TypeError, "py_set_model_base: the class needs a `_d` slot");
         return NULL;
     }
     PyObject *init = PyObject_GetAttrString(model, "__init__");
     if (!init) return NULL;
-    Py_XSETREF(foil_py_model_init, init);
-    Py_INCREF(model);
-    Py_XSETREF(foil_py_model_base, (PyTypeObject *)model);
-    foil_py_model_slot = ((PyMemberDescrObject *)slot)->d_member->offset;
+    PyObject *old_init = foil_py_model_init, *old_base = (PyObject *)foil_py_model_base;
+    foil_py_model_init = init;
+    foil_py_model_base = (PyTypeObject *)Py_NewRef(model);
+    foil_py_model_slot = slot;
+    Py_XDECREF(old_init);
+    Py_XDECREF(old_base);
     Py_RETURN_NONE;
 }
 
@@ -483,17 +517,15 @@ PyObject *foil_py_result_views(PyObject *result) {
 PyObject *foil_py_field_type(void) {
     if (!foil_py_field_data_name && !(foil_py_field_data_name = PyUnicode_InternFromString("_d")))
         return NULL;
-    if (!(foil_py_field_base.tp_flags & Py_TPFLAGS_READY) && PyType_Ready(&foil_py_field_base) < 0)
+    if (!foil_py_field_base && !(foil_py_field_base = PyType_FromSpec(&foil_py_field_spec)))
         return NULL;
-    Py_INCREF(&foil_py_field_base);
-    return (PyObject *)&foil_py_field_base;
+    return Py_NewRef(foil_py_field_base);
 }
 
 /* The JsonView type, for isinstance checks in the result classes. */
 PyObject *foil_py_json_view_type(void) {
     if (foil_py_view_ready() < 0) return NULL;
-    Py_INCREF(&foil_py_view_type);
-    return (PyObject *)&foil_py_view_type;
+    return Py_NewRef((PyObject *)foil_py_view_type);
 }
 
 /* Plain JSON data (exact dict, list, tuple, str, int, float, bool, None) as compact JSON

@@ -91,6 +91,24 @@ static void headers_and_keep_alive(void **state) {
     assert_int_equal(foil_client_connections_opened(e->client), 1); /* one reused connection */
 }
 
+/* A CA bundle that cannot be loaded fails before anything is sent, and the message names
+ * ca_bundle, the option that fixes it (a wheel's bundled libcurl may find no store). */
+static void ca_failure_names_ca_bundle(void **state) {
+    env *e = *state;
+    const char *port = strrchr(canned_server_url(e->server), ':');
+    char https[64];
+    snprintf(https, sizeof https, "https://127.0.0.1%s", port);
+    foil_client_t *c = canned_env_client(e);
+    assert_non_null(c);
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, https));
+    FOIL_ASSERT_OK(foil_client_set_ca_bundle(c, "/nonexistent/ca.pem"));
+    foil_page_t *p = NULL;
+    assert_int_equal(foil_sessions_list(c, 1, NULL, NULL, NULL, &p), FOIL_E_CONNECTION);
+    assert_non_null(strstr(foil_error_message(foil_last_error()), "ca_bundle /nonexistent/ca.pem"));
+    assert_int_equal(canned_server_last(e->server).count, 0);
+    foil_client_free(c);
+}
+
 typedef struct worker {
     foil_client_t *client;
     int ok;
@@ -337,6 +355,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(base_url_policy, setup, teardown),
         cmocka_unit_test(environment_configuration),
         cmocka_unit_test_setup_teardown(headers_and_keep_alive, setup, teardown),
+        cmocka_unit_test_setup_teardown(ca_failure_names_ca_bundle, setup, teardown),
         cmocka_unit_test_setup_teardown(eight_threads_share_one_client, setup, teardown),
         cmocka_unit_test_setup_teardown(retries_are_opt_in_and_idempotent_only, setup, teardown),
         cmocka_unit_test_setup_teardown(timeout_and_size_cap, setup, teardown),

@@ -324,8 +324,21 @@ static foil_status_t curl_status(const foil_client_t *c, const foil_operation_t 
         return foil_fail_nomem();
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
-        return foil_fail(FOIL_E_CONNECTION, "%s: TLS verification failed: %s", op->name,
-                         curl_easy_strerror(a->curl_code));
+        /* Never retried without verification: the message says where trust came from and
+         * how to supply it (a libcurl bundled in a wheel may find no store on this machine). */
+        if (c->ca_bundle)
+            return foil_fail(FOIL_E_CONNECTION, "%s: TLS verification failed with ca_bundle %s: %s",
+                             op->name, c->ca_bundle, curl_easy_strerror(a->curl_code));
+        if (!foil_system_ca_bundle())
+            return foil_fail(FOIL_E_CONNECTION,
+                             "%s: TLS verification failed: no CA certificate store found on this "
+                             "machine (SSL_CERT_FILE, or the Debian, RHEL, SUSE or Alpine bundle); "
+                             "set ca_bundle to a PEM file of trusted CAs: %s",
+                             op->name, curl_easy_strerror(a->curl_code));
+        return foil_fail(FOIL_E_CONNECTION,
+                         "%s: TLS verification failed with the system CA store %s (set ca_bundle "
+                         "to use another): %s",
+                         op->name, foil_system_ca_bundle(), curl_easy_strerror(a->curl_code));
     default:
         return foil_fail(FOIL_E_CONNECTION, "%s: %s", op->name, curl_easy_strerror(a->curl_code));
     }

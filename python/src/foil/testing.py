@@ -1,6 +1,7 @@
 """Test helpers: :class:`Emulator`, a local Foil API for your own tests.
 
-The emulator is embedded in the extension (no network, real Gate crypto)::
+The emulator is embedded in its own extension, foil._testing_native (no network, real Gate
+crypto), loaded by this module only: ``import foil`` loads no HTTP server code::
 
     from foil.testing import Emulator
 
@@ -18,9 +19,12 @@ import json
 from types import TracebackType
 from typing import Any, Iterator, Mapping
 
-from . import native as _native
+from . import testing_native as _native
 from ._client import Foil
-from ._errors import FoilStateError
+from ._errors import FoilStateError, _from_native
+
+# This module's failures raise the package's exceptions, as foil.native's do.
+_native.py_set_error_hook(_from_native)
 
 __all__ = ["Emulator", "FAULT_KINDS"]
 
