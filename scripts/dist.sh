@@ -35,6 +35,7 @@ dist="$root/dist"
 builds="$root/build-dist"
 
 bash scripts/bootstrap.sh --dist
+mkdir -p "$dist"
 
 build_deb() {
     # The Debian layout: prefix /usr, so GNUInstallDirs picks the multiarch libdir.
@@ -44,7 +45,6 @@ build_deb() {
     rm -f "$builds"/deb/*.deb
     (cd "$builds/deb" && cpack -G DEB >/dev/null 2>"$builds/deb/cpack.log") ||
         { cat "$builds/deb/cpack.log" >&2; exit 1; }
-    mkdir -p "$dist"
     cp "$builds"/deb/*.deb "$dist/"
 }
 
