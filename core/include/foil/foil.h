@@ -57,5 +57,7 @@
 #include "gate_services.h"
 #include "gate_login.h"
 #include "call.h"
+#include "sansio.h"
+#include "loop.h"
 
 #endif

@@ -40,6 +40,7 @@
 #include "delivery.h"
 #include "error.h"
 #include "json.h"
+#include "sansio.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -122,6 +123,44 @@ FOIL_API foil_status_t foil_gate_session_step(foil_gate_session_t *s, long *wait
 /* Seconds left before the deadline of the wait in progress (0 once passed); with no wait
  * in progress, seconds until the session's expires_at (0 once passed); -1 when s is NULL. */
 FOIL_API double foil_gate_session_seconds_left(const foil_gate_session_t *s);
+
+/* The same signup without I/O (sansio.h): the caller sends each request and feeds back
+ * the answer; the session decides what comes next, exactly as foil_gate_session_step()
+ * does, which is next + libcurl + feed.
+ *   foil_gate_session_prepare_create(client, service_id, account_name, metadata, &s, &req)
+ *   send req, then foil_gate_session_feed(s, req, resp, &wait_ms): the session is created
+ *   (its id, consent URL, expires_at) or the error foil_gate_session_create() gives.
+ *   foil_gate_session_wait_start(s, timeout_ms, interval_ms);
+ *   for (;;) {
+ *       st = foil_gate_session_next(s, &req, &wait_ms);   terminal status: the wait is over
+ *       if (st != FOIL_OK) ...;
+ *       if (req) { send it; st = foil_gate_session_feed(s, req, resp, &wait_ms); free req }
+ *       (a transport failure: foil_gate_session_feed_failure(s, req, status, detail, ...))
+ *       if (st != FOIL_OK) ...; if (wait_ms == 0) break;  approved: outputs ready
+ *       sleep up to wait_ms
+ *   }
+ *   foil_gate_session_prepare_ack(s, &req), send, feed: acknowledged.
+ * A feed returns what foil_gate_session_step() returns for the same answer (transient
+ * failures absorbed into *wait_ms within the deadline). next never fails for a request
+ * not fed back: a poll prepared and never answered is simply prepared again. */
+FOIL_API foil_status_t foil_gate_session_prepare_create(
+    foil_client_t *client, const char *service_id, const char *account_name,
+    const char *metadata_json, foil_gate_session_t **out, foil_http_request_t **request);
+/* The next request of the wait in progress (a poll), *request NULL and *wait_ms > 0 when
+ * none is due yet; terminal statuses as foil_gate_session_step(). */
+FOIL_API foil_status_t foil_gate_session_next(foil_gate_session_t *s, foil_http_request_t **request,
+                                              long *wait_ms);
+FOIL_API foil_status_t foil_gate_session_prepare_ack(foil_gate_session_t *s,
+                                                     foil_http_request_t **request);
+/* The answer to a request from prepare_create, next or prepare_ack. *wait_ms: as for
+ * foil_gate_session_step() after a poll, 0 after a create or an ack. */
+FOIL_API foil_status_t foil_gate_session_feed(foil_gate_session_t *s,
+                                              const foil_http_request_t *request,
+                                              const foil_http_response_t *response, long *wait_ms);
+FOIL_API foil_status_t foil_gate_session_feed_failure(foil_gate_session_t *s,
+                                                      const foil_http_request_t *request,
+                                                      foil_status_t status, const char *detail,
+                                                      long *wait_ms);
 
 /* Poll until approved (FOIL_OK, outputs available), rejected (FOIL_E_REJECTED),
  * expired (FOIL_E_EXPIRED), the deadline (FOIL_E_TIMEOUT) or cancellation
