@@ -92,3 +92,30 @@ def get_session_or_error(emu, barrier):
             return c.get("/v1/sessions/sid_0123456789abcdefghjkmnpqrs").status_code
         except httpx.TransportError:
             return "closed"
+
+
+def test_delayed_gate_polls_overlap(emulator, pool):
+    from test_routes_schema import delivery_request
+
+    s = httpx.post(f"{emulator.base_url}/v1/gate/sessions",
+                   json={"service_id": "foil", "account_name": "demo",
+                         "delivery": delivery_request()}).json()["data"]
+    polls = 100
+    add_fault(emulator, method="GET", path_prefix=f"/v1/gate/sessions/{s['id']}", count=polls,
+              kind="delay", delay_ms=DELAY_MS)
+
+    def poll(barrier):
+        with httpx.Client(base_url=emulator.base_url, timeout=30,
+                          headers={"Authorization": f"Bearer {s['poll_token']}"}) as c:
+            barrier.wait()
+            r = c.get(f"/v1/gate/sessions/{s['id']}")
+        return r.status_code, r.json()["data"]["status"]
+
+    barrier = threading.Barrier(polls + 1)
+    futures = [pool.submit(poll, barrier) for _ in range(polls)]
+    barrier.wait()
+    started = time.monotonic()
+    answers = [f.result(timeout=60) for f in futures]
+    elapsed = time.monotonic() - started
+    assert answers == [(200, "pending")] * polls
+    assert DELAY_MS / 1000 <= elapsed < 3.0, elapsed  # serially: 100 / 4 x 300 ms = 7.5 s
