@@ -1,0 +1,87 @@
+/* python_loop.i: foil/loop.h for asyncio (foil.AsyncFoil's transport, foil/_aio.py).
+ *
+ * One event costs one C call: py_loop_turn reports a readiness (or none), then hands back
+ * everything the host must act on -- the fds to (un)watch, the timer, the finished calls
+ * with their result handles or exception instances -- instead of a Python call per item.
+ * Nothing here waits: a loop call runs transfers only as far as they go without blocking,
+ * so every function keeps the GIL (%nothread), as the event loop's thread holds it anyway.
+ * A loop is driven by one thread: foil._aio keeps each on its own event loop.
+ */
+
+%nothread foil_loop_new;
+%nothread foil_loop_start;
+%nothread foil_loop_start_request;
+%nothread foil_loop_cancel;
+%nothread foil_loop_pending;
+%nothread foil_loop_timeout_ms;
+%nothread foil_loop_ready;
+%nothread foil_loop::~foil_loop;
+%nothread foil_py_loop_turn;
+
+/* A turn that reports no readiness (after a start or a cancel): only collects. */
+%constant int FOIL_PY_LOOP_NOTHING = -2;
+
+%{
+#include "foil/loop.h"
+%}
+
+%inline %{
+/* Report fd ready for events (FOIL_LOOP_TIMER: the timer fired; FOIL_PY_LOOP_NOTHING:
+ * nothing happened), then (changes, timeout_ms, done): changes a list of (fd, events) to
+ * watch (events 0: stop), timeout_ms as foil_loop_timeout_ms, done a list of
+ * (call_id, result, exception) with the result handle (None for a 204 or a failure) or the
+ * exception instance foil._errors builds from the call's error record (None on success). */
+PyObject *foil_py_loop_turn(PyObject *loop_obj, int fd, int events) {
+    void *ptr = NULL;
+    if (!SWIG_IsOK(SWIG_ConvertPtr(loop_obj, &ptr, SWIGTYPE_p_foil_loop, 0)) || !ptr) {
+        PyErr_SetString(PyExc_TypeError, "py_loop_turn: expected a foil_loop");
+        return NULL;
+    }
+    foil_loop_t *loop = (foil_loop_t *)ptr;
+    if (fd != -2) {
+        foil_status_t st = foil_loop_ready(loop, fd, events);
+        if (st != FOIL_OK) {
+            foil_py_raise(st);
+            return NULL;
+        }
+    }
+    PyObject *changes = PyList_New(0), *done = PyList_New(0);
+    int cfd = 0, cevents = 0;
+    while (changes && foil_loop_next_change(loop, &cfd, &cevents)) {
+        PyObject *pair = Py_BuildValue("(ii)", cfd, cevents);
+        if (!pair || PyList_Append(changes, pair) != 0) Py_CLEAR(changes);
+        Py_XDECREF(pair);
+    }
+    uint64_t id = 0;
+    foil_status_t status = FOIL_OK;
+    foil_result_t *result = NULL;
+    foil_error_t *error = NULL;
+    /* Every finished call is collected, even after a failure to convert one: an outcome
+     * left in the loop would be reported to nobody. */
+    while (foil_loop_next_done(loop, &id, &status, &result, &error)) {
+        PyObject *value = NULL, *exc = NULL;
+        if (status == FOIL_OK) {
+            value = result ? foil_py_handle_new(result, SWIGTYPE_p_foil_result) : Py_NewRef(Py_None);
+            if (!value) foil_result_free(result);
+            exc = Py_NewRef(Py_None);
+        } else {
+            value = Py_NewRef(Py_None);
+            exc = foil_py_exception(status, error);
+        }
+        foil_error_free(error);
+        result = NULL;
+        error = NULL;
+        PyObject *entry = value && exc ? Py_BuildValue("(KOO)", (unsigned long long)id, value, exc) : NULL;
+        if (!entry || !done || PyList_Append(done, entry) != 0) Py_CLEAR(done);
+        Py_XDECREF(entry);
+        Py_XDECREF(value);
+        Py_XDECREF(exc);
+    }
+    if (!changes || !done) {
+        Py_XDECREF(changes);
+        Py_XDECREF(done);
+        return NULL;
+    }
+    return Py_BuildValue("(NlN)", changes, foil_loop_timeout_ms(loop), done);
+}
+%}
