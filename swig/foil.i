@@ -84,6 +84,11 @@ FOIL_HANDLE(foil_gate_session, foil_gate_session_free)
 FOIL_HANDLE(foil_error, foil_error_free)
 FOIL_HANDLE(foil_json_writer, foil_json_writer_free)
 FOIL_HANDLE(foil_cancel, foil_cancel_free)
+FOIL_HANDLE(foil_http_request, foil_http_request_free)
+FOIL_HANDLE(foil_http_response, foil_http_response_free)
+FOIL_HANDLE(foil_loop, foil_loop_free)
+/* The Gate signup's steps without I/O hand out the request to send as `**request`. */
+%apply foil_http_request_t **out { foil_http_request_t **request };
 
 /* ---- Failures handed back as an owned record: foil_call, foil_call_iter,
  * foil_client_configure and the _ex constructors. A binding raises from that record, the
@@ -96,7 +101,9 @@ FOIL_HANDLE(foil_cancel, foil_cancel_free)
 %typemap(freearg) foil_error_t **error_out "foil_error_free(*$1);";
 %apply foil_status_t FOIL_STATUS_FROM_ERROR_OUT {
     foil_status_t foil_call, foil_status_t foil_call_iter, foil_status_t foil_client_configure,
-    foil_status_t foil_gate_session_create_ex, foil_status_t foil_gate_session_import_ex
+    foil_status_t foil_gate_session_create_ex, foil_status_t foil_gate_session_import_ex,
+    foil_status_t foil_prepare, foil_status_t foil_prepare_next, foil_status_t foil_complete,
+    foil_status_t foil_complete_failure, foil_status_t foil_loop_start
 };
 
 /* ---- Calls that wait on the network. */
@@ -134,6 +141,9 @@ FOIL_OUT_STRING(out, foil_string_free)
 %ignore foil_cancel_bind;
 %ignore foil_cancel_bound;
 %ignore foil_cancel_set_check;
+/* Takes the request it is given: a binding's handle would free it a second time. */
+%ignore foil_loop_start_request;
+
 /* The whole value list is a C array: bindings read it with foil_contract_value(set, i). */
 %ignore foil_contract_values;
 
@@ -158,6 +168,7 @@ FOIL_OUT_STRING(out, foil_string_free)
 %include "foil/models.h"
 %include "foil/sessions.h"
 %include "foil/gate_sessions.h"
+%include "foil/sansio.h"
 %include "foil/gate_session.h"
 %include "foil/fingerprints.h"
 %include "foil/organizations.h"
@@ -168,6 +179,7 @@ FOIL_OUT_STRING(out, foil_string_free)
 %include "foil/gate_login.h"
 %include "foil/cancel.h"
 %include "foil/contract.h"
+%include "foil/loop.h"
 /* Last, so that FOIL_CALL_RESULT and FOIL_CALL_ITER apply to the outputs of foil_call and
  * foil_call_iter alone. */
 FOIL_CALL_RESULT

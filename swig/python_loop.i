@@ -8,6 +8,16 @@
  * A loop is driven by one thread: foil._aio keeps each on its own event loop.
  */
 
+/* The call id a start hands out. */
+%typemap(in, numinputs=0) uint64_t *call_id (uint64_t temp = 0) "$1 = &temp;";
+%typemap(argout) uint64_t *call_id {
+    $result = foil_py_append($result, PyLong_FromUnsignedLongLong((unsigned long long)*$1));
+    if (!$result) SWIG_fail;
+}
+/* Read through py_loop_turn, one C call per event. */
+%ignore foil_loop_next_change;
+%ignore foil_loop_next_done;
+
 %nothread foil_loop_new;
 %nothread foil_loop_start;
 %nothread foil_loop_start_request;

@@ -28,9 +28,6 @@ class AsyncClient(Protocol):
 
     def _transport(self) -> Transport: ...
 
-    @property
-    def prefetch(self) -> bool: ...
-
 
 class AsyncNamespace:
     """Base of the async namespaces (``client.sessions``, ``client.gate.registry``, ...)."""
@@ -82,7 +79,7 @@ async def _pages(client: AsyncClient, operation: str, values: dict[str, Any], cl
     page requested ahead.
     """
     transport = client._transport()
-    prefetch = client.prefetch
+    prefetch = transport.prefetch
     call: tuple[int, Any] | None = transport.start(operation, params_json(operation, values))
     try:
         while call is not None:

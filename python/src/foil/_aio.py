@@ -34,10 +34,11 @@ _cancel = _native.loop_cancel
 class Transport:
     """One foil_loop on one asyncio loop (and so on one thread)."""
 
-    __slots__ = ("_loop", "_h", "_calls", "_watched", "_timer", "_due", "_on_timer")
+    __slots__ = ("_loop", "_h", "_calls", "_watched", "_timer", "_due", "_on_timer", "prefetch")
 
-    def __init__(self, client_handle: Any, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, client_handle: Any, loop: asyncio.AbstractEventLoop, prefetch: bool) -> None:
         self._loop = loop
+        self.prefetch = prefetch  # a walk requests the next page as soon as a page arrives
         self._h: Any = _native.loop_new(client_handle)
         self._calls: dict[int, asyncio.Future[Any]] = {}
         self._watched: dict[int, int] = {}  # fd -> FOIL_LOOP_READ | FOIL_LOOP_WRITE
@@ -90,7 +91,7 @@ class Transport:
         if future is None or self._h is None:
             return
         future.cancel()
-        _cancel(self._h, call_id)
+        _cancel(self._h, call_id)  # in flight: every finished call was collected by a turn
         self._apply(_turn(self._h, _NOTHING, 0))
 
     def _ready(self, fd: int, events: int) -> None:
@@ -151,11 +152,12 @@ class Transport:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        for fd, events in self._watched.items():
-            if events & _READ:
-                self._loop.remove_reader(fd)
-            if events & _WRITE:
-                self._loop.remove_writer(fd)
+        if not self._loop.is_closed():  # a closed loop watches nothing any more
+            for fd, events in self._watched.items():
+                if events & _READ:
+                    self._loop.remove_reader(fd)
+                if events & _WRITE:
+                    self._loop.remove_writer(fd)
         self._watched.clear()
         calls, self._calls = self._calls, {}
         for future in calls.values():

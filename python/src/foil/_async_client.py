@@ -6,7 +6,6 @@ transport (foil._aio): no thread per call."""
 from __future__ import annotations
 
 import asyncio
-import weakref
 from types import TracebackType
 from typing import Any
 
@@ -49,9 +48,10 @@ class AsyncFoil(AsyncClientNamespaces):
             max_retries=max_retries, ca_bundle=ca_bundle, proxy=proxy, connect_timeout=connect_timeout,
             prefetch=prefetch)
         self._prefetch = prefetch
-        # One transport per event loop the client is used on, dropped with its loop.
-        self._transports: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Transport] = \
-            weakref.WeakKeyDictionary()
+        # One transport per event loop the client is used on (a transport refers to its loop,
+        # so a weak mapping would never drop it): those of closed loops are freed as new ones
+        # are made.
+        self._transports: dict[asyncio.AbstractEventLoop, Transport] = {}
         self._open_namespaces()
 
     def _handle(self) -> Any:
@@ -70,7 +70,9 @@ class AsyncFoil(AsyncClientNamespaces):
                                  code="loop.none") from None
         transport = self._transports.get(loop)
         if transport is None:
-            transport = self._transports[loop] = Transport(handle, loop)
+            for gone in [other for other in self._transports if other.is_closed()]:
+                self._transports.pop(gone).close()
+            transport = self._transports[loop] = Transport(handle, loop, self._prefetch)
         return transport
 
     @property
@@ -90,8 +92,9 @@ class AsyncFoil(AsyncClientNamespaces):
 
     def close(self) -> None:
         """Close now: calls in flight on the running loop's transport end with
-        :class:`FoilStateError`, its connections are closed. Idempotent. Transports of other
-        event loops are freed with their loop."""
+        :class:`FoilStateError`, its connections are closed. Idempotent. The transport of
+        another event loop still running is left to it (a loop's fds are its own thread's):
+        its calls finish, new ones are refused."""
         if self._native_client is None:
             return
         self._native_client = None
