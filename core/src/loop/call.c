@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-foil_status_t foil_loop_call_new(foil_http_request_t *request, foil_loop_call_t **out) {
+foil_status_t foil_loop_call_new(const foil_http_request_t *request, foil_loop_call_t **out) {
     *out = NULL;
     foil_loop_call_t *c = calloc(1, sizeof *c);
     size_t count = foil_http_request_header_count(request), len = 0;
@@ -35,7 +35,6 @@ foil_status_t foil_loop_call_new(foil_http_request_t *request, foil_loop_call_t 
             free(c->headers);
         }
         free(c);
-        foil_http_request_free(request);
         return foil_fail_nomem();
     }
     char *p = c->header_lines;
@@ -66,7 +65,7 @@ void foil_loop_call_free(foil_loop_call_t *c) {
     free(c->header_lines);
     free(c->headers);
     foil_http_response_free(c->response);
-    foil_http_request_free(c->request);
+    if (c->owns_request) foil_http_request_free((foil_http_request_t *)c->request);
     foil_result_free(c->result);
     foil_error_free(c->error);
     free(c);

@@ -14,7 +14,8 @@ typedef struct foil_loop_call {
     struct foil_loop_call *prev, *next; /* the loop's calls not yet collected */
     struct foil_loop_call *done_next;   /* the loop's finished calls, oldest first */
     uint64_t id;
-    foil_http_request_t *request;
+    const foil_http_request_t *request;
+    bool owns_request;  /* started by operation name: freed with the call */
     CURL *easy;         /* while an attempt is on the wire */
     char *header_lines; /* "Name: value" NUL-separated; holds the secret key */
     size_t header_lines_len;
@@ -33,10 +34,10 @@ typedef struct foil_loop_call {
     foil_error_t *error;
 } foil_loop_call_t;
 
-/* A call for `request`, which it takes (freed on failure too). */
-foil_status_t foil_loop_call_new(foil_http_request_t *request, foil_loop_call_t **out);
-/* Frees the call, its request (wiping its secrets) and any outcome not collected. The
- * easy handle must have been given back first. */
+/* A call for `request`, which it borrows: the call's owns_request says who frees it. */
+foil_status_t foil_loop_call_new(const foil_http_request_t *request, foil_loop_call_t **out);
+/* Frees the call, its request when it owns it (wiping its secrets) and any outcome not
+ * collected. The easy handle must have been given back first. */
 void foil_loop_call_free(foil_loop_call_t *c);
 
 /* The options every attempt shares, once on a new handle. */

@@ -158,23 +158,18 @@ static void unlink_call(foil_loop_t *loop, foil_loop_call_t *c) {
     loop->pending--;
 }
 
-foil_status_t foil_loop_start_request(foil_loop_t *loop, foil_http_request_t *request,
-                                      uint64_t *call_id, foil_error_t **error_out) {
-    if (error_out) *error_out = NULL;
-    if (call_id) *call_id = 0;
-    if (!loop || !request || !call_id) {
-        foil_http_request_free(request);
-        return foil_error_out(foil_fail_field(FOIL_E_INVALID_ARGUMENT,
-                                              !loop      ? "loop"
-                                              : !request ? "request"
-                                                         : "call_id",
-                                              "must not be NULL", NULL, NULL),
-                              error_out);
-    }
+/* Start a call on `request`; with `owned` the call frees it (on failure too). */
+static foil_status_t start(foil_loop_t *loop, foil_http_request_t *request, bool owned,
+                           uint64_t *call_id, foil_error_t **error_out) {
     leave_inherited(loop);
     foil_loop_call_t *c = NULL;
     foil_status_t st = foil_loop_call_new(request, &c);
-    if (st == FOIL_OK) st = ensure_multi(loop);
+    if (st != FOIL_OK) {
+        if (owned) foil_http_request_free(request);
+        return foil_error_out(st, error_out);
+    }
+    c->owns_request = owned;
+    st = ensure_multi(loop);
     if (st == FOIL_OK) {
         c->id = loop->next_id++;
         c->started_ms = foil_loop_now_ms();
@@ -193,18 +188,32 @@ foil_status_t foil_loop_start_request(foil_loop_t *loop, foil_http_request_t *re
     return FOIL_OK;
 }
 
+foil_status_t foil_loop_start_request(foil_loop_t *loop, foil_http_request_t *request,
+                                      uint64_t *call_id, foil_error_t **error_out) {
+    if (error_out) *error_out = NULL;
+    if (call_id) *call_id = 0;
+    if (!loop || !request || !call_id)
+        return foil_error_out(foil_fail_field(FOIL_E_INVALID_ARGUMENT,
+                                              !loop      ? "loop"
+                                              : !request ? "request"
+                                                         : "call_id",
+                                              "must not be NULL", NULL, NULL),
+                              error_out);
+    return start(loop, request, false, call_id, error_out);
+}
+
 foil_status_t foil_loop_start(foil_loop_t *loop, const char *operation, const char *params_json,
                               uint64_t *call_id, foil_error_t **error_out) {
     if (error_out) *error_out = NULL;
     if (call_id) *call_id = 0;
-    if (!loop)
-        return foil_error_out(
-            foil_fail_field(FOIL_E_INVALID_ARGUMENT, "loop", "must not be NULL", NULL, NULL),
-            error_out);
+    if (!loop || !call_id)
+        return foil_error_out(foil_fail_field(FOIL_E_INVALID_ARGUMENT, !loop ? "loop" : "call_id",
+                                              "must not be NULL", NULL, NULL),
+                              error_out);
     foil_http_request_t *request = NULL;
     foil_status_t st = foil_prepare(loop->client, operation, params_json, &request, error_out);
     if (st != FOIL_OK) return st;
-    return foil_loop_start_request(loop, request, call_id, error_out);
+    return start(loop, request, true, call_id, error_out);
 }
 
 /* An attempt ended with libcurl's `code`: the call is done, or waits to be sent again. */
