@@ -141,9 +141,6 @@ FOIL_OUT_STRING(out, foil_string_free)
 %ignore foil_cancel_bind;
 %ignore foil_cancel_bound;
 %ignore foil_cancel_set_check;
-/* Takes the request it is given: a binding's handle would free it a second time. */
-%ignore foil_loop_start_request;
-
 /* The whole value list is a C array: bindings read it with foil_contract_value(set, i). */
 %ignore foil_contract_values;
 

@@ -17,8 +17,8 @@ M = TypeVar("M", bound=Model)
 __all__ = ["AsyncClient", "AsyncNamespace", "acall_many", "acall_none", "acall_one", "acall_page", "awalk"]
 
 _result_models = _native.py_result_models
-_has_more = _native.result_has_more
-_next_cursor = _native.result_next_cursor
+_prepare = _native.prepare
+_prepare_next = _native.prepare_next
 
 
 class AsyncClient(Protocol):
@@ -65,37 +65,37 @@ async def acall_none(client: AsyncClient, operation: str, values: dict[str, Any]
 
 def awalk(client: AsyncClient, operation: str, cls: type[M], values: dict[str, Any]) -> AsyncIterator[M]:
     """Every item of a paginated list (arguments checked now, requests made as it is read)."""
-    params_json(operation, values)
-    return _pages(client, operation, values, cls)
+    return _pages(client, operation, params_json(operation, values), cls)
 
 
-async def _pages(client: AsyncClient, operation: str, values: dict[str, Any], cls: type[M]) -> AsyncIterator[M]:
+async def _pages(client: AsyncClient, operation: str, params: str, cls: type[M]) -> AsyncIterator[M]:
     """The walk, one page in memory at a time (items are lazy views over the C result).
 
-    As the blocking walk does, the next page is requested as soon as a page arrives, so the
-    server answers it while this one is read (``AsyncFoil(prefetch=False)``: once this page
-    is read). The core reads the pagination (has_more, next_cursor) from each result. All on
-    the transport of the loop the walk started on; breaking out of ``async for`` cancels the
-    page requested ahead.
+    Each page is a request prepared by the core (foil_prepare, then foil_prepare_next from
+    the page before: the core follows the cursor) and sent on the event loop. As the
+    blocking walk does, the next page is requested as soon as a page arrives, so the server
+    answers it while this one is read (``AsyncFoil(prefetch=False)``: once this page is
+    read). All on the transport of the loop the walk started on; leaving ``async for`` early
+    cancels the page requested ahead.
     """
     transport = client._transport()
     prefetch = transport.prefetch
-    call: tuple[int, Any] | None = transport.start(operation, params_json(operation, values))
+    request = _prepare(client._handle(), operation, params)
+    call: tuple[int, Any] | None = transport.start_request(request)
     try:
         while call is not None:
             result = await transport.outcome(*call)
             call = None
-            cursor = _next_cursor(result) if _has_more(result) else None
-            following = {**values, "cursor": cursor} if cursor else None
-            if following is not None and prefetch:
-                call = transport.start(operation, params_json(operation, following))
+            request = _prepare_next(request, result)
+            if request is not None and prefetch:
+                call = transport.start_request(request)
             items = _result_models(result, cls)[0]
             if items is None:
                 raise _not_objects("list items")
             for item in items:
                 yield item
-            if following is not None and not prefetch:
-                call = transport.start(operation, params_json(operation, following))
+            if request is not None and not prefetch:
+                call = transport.start_request(request)
     finally:
         if call is not None:
             transport.cancel(call[0])

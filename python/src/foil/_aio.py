@@ -28,6 +28,7 @@ _TIMER = _native.FOIL_LOOP_TIMER
 _NOTHING = _native.FOIL_PY_LOOP_NOTHING  # a turn that reports no readiness
 _turn = _native.py_loop_turn
 _start = _native.loop_start
+_start_request = _native.loop_start_request
 _cancel = _native.loop_cancel
 
 
@@ -40,7 +41,9 @@ class Transport:
         self._loop = loop
         self.prefetch = prefetch  # a walk requests the next page as soon as a page arrives
         self._h: Any = _native.loop_new(client_handle)
-        self._calls: dict[int, asyncio.Future[Any]] = {}
+        # call id -> its future, and the prepared request the loop borrows (kept alive here
+        # until the call is collected; None for a call the loop prepared itself).
+        self._calls: dict[int, tuple[asyncio.Future[Any], Any]] = {}
         self._watched: dict[int, int] = {}  # fd -> FOIL_LOOP_READ | FOIL_LOOP_WRITE
         self._timer: asyncio.TimerHandle | asyncio.Handle | None = None
         self._due = 0.0  # loop.time() the timer fires at
@@ -66,10 +69,19 @@ class Transport:
         """Start ``operation``: its id and the future of its result handle (None for a 204)."""
         handle = self._here()
         call_id = int(_start(handle, operation, params))
+        return call_id, self._started(handle, call_id, None)
+
+    def start_request(self, request: Any) -> tuple[int, asyncio.Future[Any]]:
+        """Start a request prepared with sansio.h (foil_prepare, foil_prepare_next)."""
+        handle = self._here()
+        call_id = int(_start_request(handle, request))
+        return call_id, self._started(handle, call_id, request)
+
+    def _started(self, handle: Any, call_id: int, request: Any) -> asyncio.Future[Any]:
         future = self._loop.create_future()
-        self._calls[call_id] = future
+        self._calls[call_id] = (future, request)
         self._apply(_turn(handle, _NOTHING, 0))
-        return call_id, future
+        return future
 
     async def call(self, operation: str, params: str) -> Any:
         """The result handle of ``operation`` once it finished; cancelling the awaiting task
@@ -87,10 +99,10 @@ class Transport:
 
     def cancel(self, call_id: int) -> None:
         """End a call now (its future, if anyone still waits, is cancelled)."""
-        future = self._calls.pop(call_id, None)
-        if future is None or self._h is None:
+        call = self._calls.pop(call_id, None)
+        if call is None or self._h is None:
             return
-        future.cancel()
+        call[0].cancel()
         _cancel(self._h, call_id)  # in flight: every finished call was collected by a turn
         self._apply(_turn(self._h, _NOTHING, 0))
 
@@ -135,9 +147,10 @@ class Transport:
                 self._timer = (loop.call_soon(self._on_timer) if timeout_ms == 0
                                else loop.call_later(timeout_ms / 1000, self._on_timer))
         for call_id, result, error in done:
-            future = self._calls.pop(call_id, None)
-            if future is None or future.done():
+            call = self._calls.pop(call_id, None)
+            if call is None or call[0].done():
                 continue
+            future = call[0]
             if error is not None:
                 future.set_exception(error)
             else:
@@ -160,8 +173,8 @@ class Transport:
                     self._loop.remove_writer(fd)
         self._watched.clear()
         calls, self._calls = self._calls, {}
-        for future in calls.values():
+        for future, _request in calls.values():
             if not future.done():
                 future.set_exception(FoilStateError("the AsyncFoil client was closed during the call",
                                                     code="client.closed"))
-        del handle  # foil_loop_free: every call in flight ended, connections closed
+        del handle, calls  # foil_loop_free: every call in flight ended; then the requests it borrowed
