@@ -17,10 +17,12 @@
 /* Read through py_loop_turn, one C call per event. */
 %ignore foil_loop_next_change;
 %ignore foil_loop_next_done;
+%ignore foil_loop_next_done_response;
 
 %nothread foil_loop_new;
 %nothread foil_loop_start;
 %nothread foil_loop_start_request;
+%nothread foil_loop_start_exchange;
 %nothread foil_loop_cancel;
 %nothread foil_loop_pending;
 %nothread foil_loop_timeout_ms;
@@ -39,8 +41,10 @@
 /* Report fd ready for events (FOIL_LOOP_TIMER: the timer fired; FOIL_PY_LOOP_NOTHING:
  * nothing happened), then (changes, timeout_ms, done): changes a list of (fd, events) to
  * watch (events 0: stop), timeout_ms as foil_loop_timeout_ms, done a list of
- * (call_id, result, exception) with the result handle (None for a 204 or a failure) or the
- * exception instance foil._errors builds from the call's error record (None on success). */
+ * (call_id, value, exception, status, message): value the result handle (None for a 204 or
+ * a failure) or an exchange's response handle; exception the instance foil._errors builds
+ * from the call's error record (None on success), status and message that record's (the
+ * status and detail a Gate session's feed_failure takes). */
 PyObject *foil_py_loop_turn(PyObject *loop_obj, int fd, int events) {
     void *ptr = NULL;
     if (!SWIG_IsOK(SWIG_ConvertPtr(loop_obj, &ptr, SWIGTYPE_p_foil_loop, 0)) || !ptr) {
@@ -65,23 +69,32 @@ PyObject *foil_py_loop_turn(PyObject *loop_obj, int fd, int events) {
     uint64_t id = 0;
     foil_status_t status = FOIL_OK;
     foil_result_t *result = NULL;
+    foil_http_response_t *response = NULL;
     foil_error_t *error = NULL;
     /* Every finished call is collected, even after a failure to convert one: an outcome
      * left in the loop would be reported to nobody. */
-    while (foil_loop_next_done(loop, &id, &status, &result, &error)) {
+    while (foil_loop_next_done_response(loop, &id, &status, &result, &response, &error)) {
         PyObject *value = NULL, *exc = NULL;
-        if (status == FOIL_OK) {
-            value = result ? foil_py_handle_new(result, SWIGTYPE_p_foil_result) : Py_NewRef(Py_None);
-            if (!value) foil_result_free(result);
-            exc = Py_NewRef(Py_None);
-        } else {
+        if (status != FOIL_OK) {
             value = Py_NewRef(Py_None);
             exc = foil_py_exception(status, error);
+        } else {
+            exc = Py_NewRef(Py_None);
+            if (response) {
+                value = foil_py_handle_new(response, SWIGTYPE_p_foil_http_response);
+                if (!value) foil_http_response_free(response);
+            } else {
+                value = result ? foil_py_handle_new(result, SWIGTYPE_p_foil_result) : Py_NewRef(Py_None);
+                if (!value) foil_result_free(result);
+            }
         }
+        PyObject *entry = value && exc ? Py_BuildValue("(KOOiN)", (unsigned long long)id, value, exc, (int)status,
+                                                       foil_py_text(error ? foil_error_message(error) : NULL))
+                                       : NULL;
         foil_error_free(error);
         result = NULL;
+        response = NULL;
         error = NULL;
-        PyObject *entry = value && exc ? Py_BuildValue("(KOO)", (unsigned long long)id, value, exc) : NULL;
         if (!entry || !done || PyList_Append(done, entry) != 0) Py_CLEAR(done);
         Py_XDECREF(entry);
         Py_XDECREF(value);

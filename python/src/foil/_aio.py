@@ -29,6 +29,7 @@ _NOTHING = _native.FOIL_PY_LOOP_NOTHING  # a turn that reports no readiness
 _turn = _native.py_loop_turn
 _start = _native.loop_start
 _start_request = _native.loop_start_request
+_start_exchange = _native.loop_start_exchange
 _cancel = _native.loop_cancel
 
 
@@ -43,7 +44,7 @@ class Transport:
         self._h: Any = _native.loop_new(client_handle)
         # call id -> its future, and the prepared request the loop borrows (kept alive here
         # until the call is collected; None for a call the loop prepared itself).
-        self._calls: dict[int, tuple[asyncio.Future[Any], Any]] = {}
+        self._calls: dict[int, tuple[asyncio.Future[Any], Any, bool]] = {}
         self._watched: dict[int, int] = {}  # fd -> FOIL_LOOP_READ | FOIL_LOOP_WRITE
         self._timer: asyncio.TimerHandle | asyncio.Handle | None = None
         self._due = 0.0  # loop.time() the timer fires at
@@ -69,17 +70,17 @@ class Transport:
         """Start ``operation``: its id and the future of its result handle (None for a 204)."""
         handle = self._here()
         call_id = int(_start(handle, operation, params))
-        return call_id, self._started(handle, call_id, None)
+        return call_id, self._started(handle, call_id, None, False)
 
     def start_request(self, request: Any) -> tuple[int, asyncio.Future[Any]]:
         """Start a request prepared with sansio.h (foil_prepare, foil_prepare_next)."""
         handle = self._here()
         call_id = int(_start_request(handle, request))
-        return call_id, self._started(handle, call_id, request)
+        return call_id, self._started(handle, call_id, request, False)
 
-    def _started(self, handle: Any, call_id: int, request: Any) -> asyncio.Future[Any]:
+    def _started(self, handle: Any, call_id: int, request: Any, exchange: bool) -> asyncio.Future[Any]:
         future = self._loop.create_future()
-        self._calls[call_id] = (future, request)
+        self._calls[call_id] = (future, request, exchange)
         self._apply(_turn(handle, _NOTHING, 0))
         return future
 
@@ -115,7 +116,15 @@ class Transport:
         if self._h is not None:
             self._apply(_turn(self._h, _TIMER, 0))
 
-    def _apply(self, turn: tuple[list[tuple[int, int]], int, list[tuple[int, Any, Any]]]) -> None:
+    def exchange(self, request: Any) -> tuple[int, asyncio.Future[Any]]:
+        """Send a Gate signup's request (foil/gate_session.h's steps without I/O): its future
+        is the response as it came, or (None, status, detail) of a transport failure, which
+        the session takes back (feed / feed_failure) and decides on."""
+        handle = self._here()
+        call_id = int(_start_exchange(handle, request))
+        return call_id, self._started(handle, call_id, request, True)
+
+    def _apply(self, turn: tuple[list[tuple[int, int]], int, list[tuple[int, Any, Any, int, str | None]]]) -> None:
         """What one C call said: fds to (un)watch, the timer, the finished calls."""
         changes, timeout_ms, done = turn
         loop = self._loop
@@ -146,15 +155,17 @@ class Transport:
                 self._due = due
                 self._timer = (loop.call_soon(self._on_timer) if timeout_ms == 0
                                else loop.call_later(timeout_ms / 1000, self._on_timer))
-        for call_id, result, error in done:
+        for call_id, value, error, status, detail in done:
             call = self._calls.pop(call_id, None)
             if call is None or call[0].done():
                 continue
             future = call[0]
-            if error is not None:
-                future.set_exception(error)
+            if error is None:
+                future.set_result(value)
+            elif call[2]:  # an exchange's failure is the session's to judge
+                future.set_result((None, status, detail))
             else:
-                future.set_result(result)
+                future.set_exception(error)
 
     def close(self) -> None:
         """Stop watching, end every call in flight (their awaiters get FoilStateError), free
@@ -173,7 +184,7 @@ class Transport:
                     self._loop.remove_writer(fd)
         self._watched.clear()
         calls, self._calls = self._calls, {}
-        for future, _request in calls.values():
+        for future, _request, _exchange in calls.values():
             if not future.done():
                 future.set_exception(FoilStateError("the AsyncFoil client was closed during the call",
                                                     code="client.closed"))

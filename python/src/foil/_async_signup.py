@@ -23,9 +23,10 @@ _TICK = 0.1
 async def _send(transport: Transport, handle: Any, request: Any) -> int:
     """Send one of the session's requests and feed the answer (or the transport failure)
     back: the wait the session asks for next (0 after a create or an ack, or approved)."""
-    response, status, detail = await transport.exchange(request)
-    if response is not None:
-        return int(_native.gate_session_feed(handle, request, response))
+    answer = await transport.outcome(*transport.exchange(request))
+    if not isinstance(answer, tuple):
+        return int(_native.gate_session_feed(handle, request, answer))
+    _none, status, detail = answer
     return int(_native.gate_session_feed_failure(handle, request, status, detail))
 
 
