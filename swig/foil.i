@@ -89,7 +89,6 @@ FOIL_HANDLE(foil_json_writer, foil_json_writer_free)
 FOIL_HANDLE(foil_cancel, foil_cancel_free)
 FOIL_HANDLE(foil_http_request, foil_http_request_free)
 FOIL_HANDLE(foil_http_response, foil_http_response_free)
-FOIL_HANDLE(foil_loop, foil_loop_free)
 
 /* ---- Failures handed back as an owned record: foil_call, foil_call_iter,
  * foil_client_configure and the _ex constructors. A binding raises from that record, the
@@ -104,8 +103,7 @@ FOIL_HANDLE(foil_loop, foil_loop_free)
     foil_status_t foil_call, foil_status_t foil_call_iter, foil_status_t foil_client_configure,
     foil_status_t foil_gate_session_create_ex, foil_status_t foil_gate_session_import_ex,
     foil_status_t foil_prepare, foil_status_t foil_complete, foil_status_t foil_complete_failure,
-    foil_status_t foil_prepare_next, foil_status_t foil_loop_start,
-    foil_status_t foil_loop_start_request, foil_status_t foil_loop_start_exchange
+    foil_status_t foil_prepare_next
 };
 
 /* ---- Calls that wait on the network. */
@@ -191,7 +189,8 @@ FOIL_OUT_BODY_LEN
 %include "foil/gate_login.h"
 %include "foil/cancel.h"
 %include "foil/contract.h"
-%include "foil/loop.h"
+/* The event-loop transport: its typemaps, then foil/loop.h (after sansio.h). */
+%include "loop.i"
 /* Last, so that FOIL_CALL_RESULT and FOIL_CALL_ITER apply to the outputs of foil_call and
  * foil_call_iter alone. */
 FOIL_CALL_RESULT

@@ -1,4 +1,5 @@
-/* python_loop.i: foil/loop.h for asyncio (foil.AsyncFoil's transport, foil/_aio.py).
+/* python_loop.i: foil/loop.h for asyncio (foil.AsyncFoil's transport, foil/_aio.py), beside
+ * loop.i's spelling of each loop call.
  *
  * One event costs one C call: py_loop_turn reports a readiness (or none), then hands back
  * everything the host must act on -- the fds to (un)watch, the timer, the finished calls
@@ -8,25 +9,7 @@
  * A loop is driven by one thread: foil._aio keeps each on its own event loop.
  */
 
-/* The call id a start hands out. */
-%typemap(in, numinputs=0) uint64_t *call_id (uint64_t temp = 0) "$1 = &temp;";
-%typemap(argout) uint64_t *call_id {
-    $result = foil_py_append($result, PyLong_FromUnsignedLongLong((unsigned long long)*$1));
-    if (!$result) SWIG_fail;
-}
-/* Read through py_loop_turn, one C call per event. */
-%ignore foil_loop_next_change;
-%ignore foil_loop_next_done;
-%ignore foil_loop_next_done_response;
-
-%nothread foil_loop_new;
-%nothread foil_loop_start;
-%nothread foil_loop_start_request;
-%nothread foil_loop_start_exchange;
-%nothread foil_loop_cancel;
-%nothread foil_loop_pending;
-%nothread foil_loop_timeout_ms;
-%nothread foil_loop_ready;
+/* The loop's own calls are spelled by loop.i (shared by every language). */
 %nothread foil_loop::~foil_loop;
 %nothread foil_py_loop_turn;
 
