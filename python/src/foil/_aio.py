@@ -91,7 +91,8 @@ class Transport:
         return await self.outcome(call_id, future)
 
     async def outcome(self, call_id: int, future: asyncio.Future[Any]) -> Any:
-        """Wait for a call started with :meth:`start`."""
+        """Wait for a call started with :meth:`start` (on this transport's event loop)."""
+        self._here()
         try:
             return await future
         except asyncio.CancelledError:
