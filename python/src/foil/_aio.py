@@ -189,4 +189,7 @@ class Transport:
             if not future.done():
                 future.set_exception(FoilStateError("the AsyncFoil client was closed during the call",
                                                     code="client.closed"))
+                # Raised to whoever awaits it; a page a walk requested ahead and nobody will
+                # await is not an error worth asyncio's "never retrieved" log.
+                future.exception()
         del handle, calls  # foil_loop_free: every call in flight ended; then the requests it borrowed
