@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from . import native as _native
 from ._aio import Transport
-from ._signup import SignupState, wait_ms
+from ._signup import SignupState, wait_arg_ms
 
 __all__ = ["AsyncGateSignup"]
 
@@ -77,8 +77,8 @@ class AsyncGateSignup(SignupState):
         arguments and errors). ``on_status(status, seconds_left)`` is called after each poll
         and about every 100 ms. Other tasks run meanwhile: each poll is a request on the
         event loop, each pause an ``asyncio.sleep``."""
-        timeout_ms = wait_ms(timeout, "timeout")
-        interval_ms = wait_ms(interval, "interval")
+        timeout_ms = wait_arg_ms(timeout, "timeout")
+        interval_ms = wait_arg_ms(interval, "interval")
         if on_status is not None and not callable(on_status):
             raise TypeError("on_status must be callable")
         handle = self._h()

@@ -13,10 +13,10 @@ from ._calls import Client
 from ._errors import FoilStateError
 from ._seconds import seconds_to_ms
 
-__all__ = ["GateSignup", "SignupState", "wait_ms"]
+__all__ = ["GateSignup", "SignupState", "wait_arg_ms"]
 
 
-def wait_ms(value: float | None, name: str) -> int:
+def wait_arg_ms(value: float | None, name: str) -> int:
     """Seconds (None: the default) as the milliseconds the core takes; 0 means the default."""
     return 0 if value is None else seconds_to_ms(value, name, or_none=True)
 
@@ -176,8 +176,8 @@ class GateSignup(SignupState):
         the GIL released, then this thread sleeps (interruptibly, other threads running)
         for as long as the step says.
         """
-        timeout_ms = wait_ms(timeout, "timeout")
-        interval_ms = wait_ms(interval, "interval")
+        timeout_ms = wait_arg_ms(timeout, "timeout")
+        interval_ms = wait_arg_ms(interval, "interval")
         if on_status is not None and not callable(on_status):
             raise TypeError("on_status must be callable")
         handle, wake, locked = self._h(), self._wake, self._locked
