@@ -118,6 +118,20 @@ async def test_a_cancelled_call_does_not_disturb_the_others(emulator: Emulator) 
         assert (await client.sessions.get(ids[0])).id == ids[0]  # still usable
 
 
+async def test_client_cancel_ends_every_call_in_flight(emulator: Emulator) -> None:
+    async with emulator.async_client() as client:
+        with emulator.faults():
+            emulator.inject_fault("delay", path="/v1/sessions/", count=5, delay_ms=2000)
+            calls = [asyncio.ensure_future(client.sessions.get(emulator.session_id(i))) for i in range(5)]
+            await asyncio.sleep(0.1)
+            started = time.monotonic()
+            client.cancel()
+            results = await asyncio.gather(*calls, return_exceptions=True)
+            assert all(isinstance(r, foil.FoilCancelledError) for r in results), results
+            assert time.monotonic() - started < 1.0
+        assert (await client.sessions.get(emulator.session_id(0))).id == emulator.session_id(0)
+
+
 async def test_timeout_cancels_the_transfer(emulator: Emulator) -> None:
     async with emulator.async_client() as client:
         with emulator.faults():

@@ -90,6 +90,11 @@ class AsyncFoil(AsyncClientNamespaces):
         """True after :meth:`aclose` (or :meth:`close`)."""
         return self._native_client is None
 
+    def cancel(self) -> None:
+        """End every call in flight on this client, on every event loop (safe from any
+        thread): each raises :class:`FoilCancelledError` within ~0.1 s."""
+        _native.client_cancel(self._handle())
+
     def close(self) -> None:
         """Close now: calls in flight on the running loop's transport end with
         :class:`FoilStateError`, its connections are closed. Idempotent. The transport of
