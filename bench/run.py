@@ -35,6 +35,8 @@ SIZES = {
                    ["--rounds", "3", "--poll-batch", "50", "--list-batch", "5"]),
     "c_signup": (["--rounds", "7", "--cycles", "300"], ["--rounds", "2", "--cycles", "20"]),
     "listing": ((3, SESSIONS), (1, 4_000)),  # (repetitions, items)
+    "async": (["--rounds", "3", "--total", str(SESSIONS), "--gets", "1000", "--in-flight", "50"],
+              ["--rounds", "1", "--total", "4000", "--gets", "100", "--in-flight", "10"]),
     "signup": (["--rounds", "9", "--cycles", "100"], ["--rounds", "3", "--cycles", "10"]),
     "crypto": (["--rounds", "7", "--count", "2000"], ["--rounds", "2", "--count", "50"]),
     "threads": ({"pages": ["--rounds", "5", "--total", "96"], "tokens": ["--rounds", "5", "--total", "4000"]},
@@ -100,8 +102,8 @@ def install(skip: bool) -> None:
         log("--skip-install: using the packages already in .venv-bench")
         return
     pip = [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    log("installing foil-server and httpx, and the local ./python (foil)")
-    run([*pip, "foil-server>=0.3,<0.4", "httpx"], capture_output=True)
+    log("installing foil-server, httpx and aiohttp, and the local ./python (foil)")
+    run([*pip, "foil-server>=0.3,<0.4", "httpx", "aiohttp"], capture_output=True)
     if not (GATE_SDK_DIR / "foil_server").is_dir():
         # 0.3.x dropped Gate; 0.2.5 is the last official release with it (see benchlib.py).
         run([*pip, "--no-deps", "--target", str(GATE_SDK_DIR), "foil-server==0.2.5"],
@@ -162,6 +164,12 @@ def summarize_listing(runs: list[dict]) -> dict:
             "items_per_s": best("items_per_s"), "peak_rss_kib": best("peak_rss_kib"),
             "rss_growth_kib": max(r["rss_growth_kib"] for r in runs),
             "rss_samples_kib": runs[0]["rss_samples_kib"], "runs": len(runs)}
+
+
+def bench_async(emu: Emulator, quick: bool) -> dict:
+    """foil.AsyncFoil against httpx.AsyncClient and aiohttp, alternating in one process."""
+    return run_json([PYTHON, BENCH_DIR / "async_bench.py", "--base-url", emu.base_url,
+                     "--secret-key", emu.secret_key, *SIZES["async"][quick]])
 
 
 def bench_signup(quick: bool) -> dict:
@@ -300,6 +308,16 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
         f"{f['peak_rss_kib'] / o['peak_rss_kib']:.2f}x", "—", "info")
     add("Py: walk RSS growth, first→last tenth (KiB)", f"{f['rss_growth_kib']:+,}",
         f"{o['rss_growth_kib']:+,} foil-server", "—", "flat (≤ 2048)", check(f["rss_growth_kib"] <= 2048))
+    a = r["async"]
+    for work, label, key, target in (("walk", f"walk {a['total']:,} sessions (items/s)", "walk_items_per_s", 5),
+                                     ("gets", f"{a['gets']:,} sessions.get, {a['in_flight']} in flight (calls/s)",
+                                      "gets_per_s", 3)):
+        rate = a[key]
+        ratio = rate["foil"] / rate["httpx"]
+        add(f"Py async: AsyncFoil {label}", f"{rate['foil']:,.0f}",
+            f"{rate['httpx']:,.0f} httpx {a['versions']['httpx']} / {rate['aiohttp']:,.0f} aiohttp "
+            f"{a['versions']['aiohttp']}", f"{ratio:.2f}x ({rate['foil'] / rate['aiohttp']:.2f}x aiohttp)",
+            f"≥ {target}x httpx", check(ratio >= target))
     sg = r["signup"]
     rates, official = sg["cycles_per_s"], sg["cycles_per_s"]["foil-server"]
     ratio = sg["ratio_foil_vs_foil_server"]
@@ -365,6 +383,7 @@ def main() -> int:
         sessions = SESSIONS if not args.quick else SIZES["listing"][1][1] + 1000
         emu = Emulator(sessions)
         results = {"c": bench_c(emu, args.quick), "listing": bench_listing(emu, args.quick),
+                   "async": bench_async(emu, args.quick),
                    "signup": bench_signup(args.quick), "crypto": bench_crypto(args.quick),
                    "threads": bench_threads(emu, args.quick),
                    "emulator": bench_emulator(emu, args.quick)}

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate foil/_api.py (the client's namespaces) from libfoil's operation table.
+"""Generate foil/_api.py (the clients' namespaces) from libfoil's operation table.
 
 The table (core/src/contract/operations.def) is the only place an operation, its SDK name,
 its parameters and its result model are declared; this script, run by the Python build,
@@ -8,6 +8,10 @@ one method per operation, named by the SDK name's last part, with the path param
 positional and every other parameter keyword-only; a paginated ``list...`` also gets its
 walk, ``iter...``. Return types come from the result model (the model table in models.h,
 read by gen_models.py). Every method runs ``foil_call`` / ``foil_call_iter`` (foil._calls).
+
+Each namespace is generated twice from the same rows: for ``foil.Foil`` (``SessionsAPI``:
+methods that block) and for ``foil.AsyncFoil`` (``AsyncSessionsAPI``: every method a
+coroutine run on the asyncio loop's transport, foil._acalls; a walk an async iterator).
 
 What only Python spells differently is listed below: docstrings, a class name, a parameter
 type, the operations spelled by hand (EXTRAS: mixins in foil._extras).
@@ -28,7 +32,8 @@ from gen_models import FieldRow, ModelRow, read_table  # noqa: E402
 # Namespaces whose class name is not the joined path (foil-server's names).
 CLASS_NAMES = {"organizations.api_keys": "ApiKeysAPI"}
 
-# Python-only methods, by namespace: (mixin class in foil._extras, operations it spells).
+# Python-only methods, by namespace: (mixin class in foil._extras, operations it spells); the
+# async namespace's mixin is the same name with "Async" in front.
 EXTRAS: dict[str, tuple[str, frozenset[str]]] = {
     "sessions": ("SessionsExtras", frozenset({"sessions.update"})),  # attach / clear_client_user
     "gate": ("GateExtras", frozenset()),  # signup
@@ -97,6 +102,25 @@ METHOD_DOCS = {
     "gate.agent_tokens.revoke": "Revoke an agent token.",
 }
 
+@dataclass(frozen=True)
+class Flavor:
+    """How one client's namespaces spell a call: blocking (Foil) or a coroutine (AsyncFoil)."""
+
+    prefix: str  # of class names
+    define: str  # "def" or "async def"
+    wait: str  # "" or "await "
+    call: str  # prefix of the foil._calls / foil._acalls functions
+    walk: str  # the walk's return type
+    base: str  # the base class of a namespace
+    client: str  # the protocol a namespace's client satisfies
+    owner: str  # the client class, for docstrings
+    stubs: tuple[str, ...]  # the client's methods its protocol names
+
+
+SYNC = Flavor("", "def", "", "", "Iterator", "Namespace", "Client", "foil.Foil", ("_handle",))
+ASYNC = Flavor("Async", "async def", "await ", "a", "AsyncIterator", "AsyncNamespace", "AsyncClient",
+               "foil.AsyncFoil", ("_handle", "_transport"))
+
 SCALARS = {"STRING": "str", "INTEGER": "int", "BOOLEAN": "bool", "OBJECT": "Mapping[str, Any]"}
 ITEM_TYPES = {"string": "str", "integer": "int", "number": "float"}
 
@@ -142,8 +166,8 @@ def read_operations(def_file: Path) -> list[Operation]:
     return ops
 
 
-def camel(path: str) -> str:
-    return CLASS_NAMES.get(path) or "".join(p.title().replace("_", "") for p in path.split(".")) + "API"
+def camel(path: str, flavor: Flavor = SYNC) -> str:
+    return flavor.prefix + (CLASS_NAMES.get(path) or "".join(p.title().replace("_", "") for p in path.split(".")) + "API")
 
 
 @dataclass
@@ -210,13 +234,13 @@ def signature(m: Method, models: dict[str, ModelRow]) -> tuple[str, list[str]]:
     return ", ".join(positional + (["*"] + keywords if keywords else [])), names
 
 
-def render_method(m: Method, ns: str, models: dict[str, ModelRow]) -> list[str]:
+def render_method(m: Method, ns: str, models: dict[str, ModelRow], flavor: Flavor) -> list[str]:
     params, names = signature(m, models)
     cls = models[m.op.model].cls if m.op.model != "none" else None
     if cls is None:
         ret, call = "None", "call_none"
     elif m.walk:
-        ret, call = f"Iterator[{cls}]", "walk"
+        ret, call = f"{flavor.walk}[{cls}]", "walk"
     elif m.op.paginated:
         ret, call = f"ListResult[{cls}]", "call_page"
     elif m.name.startswith("list"):  # an unpaginated list: data is an array
@@ -226,52 +250,68 @@ def render_method(m: Method, ns: str, models: dict[str, ModelRow]) -> list[str]:
     values = "{" + ", ".join(f'"{n}": {n}' for n in names) + "}"
     args = f'self._client, "{m.op.sdk_name}", ' + ("" if cls is None else f"{cls}, ") + values
     doc = METHOD_DOCS.get(f"{ns}.{m.name}") or f"``{m.op.sdk_name}`` ({m.op.method} {m.op.path})."
-    return [f"    def {m.name}(self{', ' + params if params else ''}) -> {ret}:",
+    # A walk is a plain method in both flavours: it checks its arguments at once and returns
+    # the (async) iterator, so `async for s in client.sessions.iter(...)` needs no await.
+    define, wait = ("def", "") if m.walk else (flavor.define, flavor.wait)
+    return [f"    {define} {m.name}(self{', ' + params if params else ''}) -> {ret}:",
             f'        """{doc}"""',
-            f"        return {call}({args})", ""]
+            f"        return {wait}{flavor.call}{call}({args})", ""]
+
+
+def render_namespaces(tree: dict[str, Namespace], by_obj: dict[str, ModelRow], flavor: Flavor) -> list[str]:
+    out: list[str] = []
+    # Children before parents: a class is defined before the one that opens it.
+    for path in sorted((p for p in tree if p), key=lambda p: -p.count(".")):
+        ns = tree[path]
+        base = flavor.prefix + EXTRAS[path][0] if path in EXTRAS else flavor.base
+        slots = ", ".join(f'"{c.rsplit(".", 1)[-1]}"' for c in ns.children)
+        out += ["", f"class {camel(path, flavor)}({base}):",
+                f'    """{NAMESPACE_DOCS.get(path, f"``client.{path}``.")}"""', "",
+                f"    __slots__ = ({slots}{',' if len(ns.children) == 1 else ''})", ""]
+        if ns.children:
+            out += [f"    def __init__(self, client: {flavor.client}) -> None:", "        super().__init__(client)"]
+            out += [f"        self.{c.rsplit('.', 1)[-1]} = {camel(c, flavor)}(client)" for c in ns.children]
+            out.append("")
+        for m in ns.methods:
+            out += render_method(m, path, by_obj, flavor)
+    root = tree[""].children
+    out += ["", f"class {flavor.prefix}ClientNamespaces:",
+            f'    """The namespaces of :class:`{flavor.owner}` (``client.sessions``, ``client.gate``, ...)."""', ""]
+    out += [f"    {c}: {camel(c, flavor)}" for c in root]
+    for stub in flavor.stubs:  # what the namespaces need of the client (its protocol)
+        out += ["", f"    def {stub}(self) -> Any:", "        raise NotImplementedError"]
+    out += ["", "    def _open_namespaces(self) -> None:"]
+    out += [f"        self.{c} = {camel(c, flavor)}(self)" for c in root]
+    out.append("")
+    return out
 
 
 def render(ops: list[Operation], models: list[ModelRow], source: str) -> str:
     by_obj = {m.obj: m for m in models}
     tree = namespaces(ops)
     used = sorted({by_obj[op.model].cls for op in ops if op.model != "none"} | {"GateDeliveryRequest"})
+    mixins = sorted(mixin for mixin, _ in EXTRAS.values())
     out = [
-        f'"""The client\'s namespaces, generated from libfoil\'s operation table ({source})',
+        f'"""The clients\' namespaces, generated from libfoil\'s operation table ({source})',
         "by python/gen_api.py at build time. Do not edit: change the table (or the generator's",
         'Python spellings)."""',
         "",
         "from __future__ import annotations",
         "",
-        "from typing import Any, Iterator, List, Mapping",
+        "from typing import Any, AsyncIterator, Iterator, List, Mapping",
         "",
+        "from ._acalls import AsyncClient, AsyncNamespace, acall_many, acall_none, acall_one, acall_page, awalk",
         "from ._calls import NOT_GIVEN, Client, Namespace, call_many, call_none, call_one, call_page, walk",
-        "from ._extras import " + ", ".join(sorted(mixin for mixin, _ in EXTRAS.values())),
+        "from ._extras import " + ", ".join(sorted(mixins + [f"Async{m}" for m in mixins])),
         "from ._model import ListResult",
         "from ._models import " + ", ".join(used),
         "",
     ]
-    # Children before parents: a class is defined before the one that opens it.
-    for path in sorted((p for p in tree if p), key=lambda p: -p.count(".")):
-        ns = tree[path]
-        base = EXTRAS.get(path, ("Namespace", frozenset()))[0]
-        slots = ", ".join(f'"{c.rsplit(".", 1)[-1]}"' for c in ns.children)
-        out += ["", f"class {camel(path)}({base}):",
-                f'    """{NAMESPACE_DOCS.get(path, f"``client.{path}``.")}"""', "",
-                f"    __slots__ = ({slots}{',' if len(ns.children) == 1 else ''})", ""]
-        if ns.children:
-            out += ["    def __init__(self, client: Client) -> None:", "        super().__init__(client)"]
-            out += [f"        self.{c.rsplit('.', 1)[-1]} = {camel(c)}(client)" for c in ns.children]
-            out.append("")
-        for m in ns.methods:
-            out += render_method(m, path, by_obj)
-    root = tree[""].children
-    out += ["", "class ClientNamespaces:",
-            '    """The namespaces of :class:`foil.Foil` (``client.sessions``, ``client.gate``, ...)."""', ""]
-    out += [f"    {c}: {camel(c)}" for c in root]
-    out += ["", "    def _handle(self) -> Any:", "        raise NotImplementedError", "",
-            "    def _open_namespaces(self) -> None:"]
-    out += [f"        self.{c} = {camel(c)}(self)" for c in root]
-    out += ["", "", "__all__ = [" + ", ".join(f'"{camel(p)}"' for p in sorted(tree) if p) + ', "ClientNamespaces"]']
+    out += render_namespaces(tree, by_obj, SYNC)
+    out += render_namespaces(tree, by_obj, ASYNC)
+    names = [camel(p, f) for f in (SYNC, ASYNC) for p in sorted(tree) if p]
+    out += ["", "__all__ = [" + ", ".join(f'"{n}"' for n in names) +
+            ', "AsyncClientNamespaces", "ClientNamespaces"]']
     return "\n".join(out) + "\n"
 
 

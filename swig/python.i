@@ -104,7 +104,9 @@ static PyObject *foil_py_json(const foil_json_t *v) {
  * the hook (foil._errors) turns it into the instance of the class for its kind; a failure
  * while building it (memory) propagates as is. A status without a record of its own (NULL,
  * or an older failure's): the core makes one for it. */
-static void foil_py_raise_record(foil_status_t st, const foil_error_t *e) {
+/* The exception instance for a failure (new reference), or NULL with the failure to build
+ * it set. */
+static PyObject *foil_py_exception(foil_status_t st, const foil_error_t *e) {
     foil_error_t *own = NULL;
     if (foil_error_status(e) != st && foil_error_new(st, NULL, &own) == FOIL_OK) e = own;
     const foil_json_t *record = foil_error_json(e);
@@ -113,13 +115,18 @@ static void foil_py_raise_record(foil_status_t st, const foil_error_t *e) {
         PyErr_Format(st == FOIL_E_NOMEM ? PyExc_MemoryError : PyExc_RuntimeError, "%s: %s",
                      foil_status_kind(st), foil_error_message(e));
         foil_error_free(own);
-        return;
+        return NULL;
     }
     PyObject *info = foil_py_json(record);
     foil_error_free(own);
-    if (!info) return;
+    if (!info) return NULL;
     PyObject *exc = PyObject_CallFunctionObjArgs(foil_py_error_hook, info, NULL);
     Py_DECREF(info);
+    return exc;
+}
+
+static void foil_py_raise_record(foil_status_t st, const foil_error_t *e) {
+    PyObject *exc = foil_py_exception(st, e);
     if (!exc) return;
     PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
     Py_DECREF(exc);
@@ -373,3 +380,4 @@ void foil_py_set_error_hook(PyObject *hook) {
 %}
 
 %include "python_views.i"
+%include "python_loop.i"

@@ -4,8 +4,9 @@
  *   objects read their fields from it on demand, so a walk converts only what it reads.
  * - FieldBase: the attribute descriptor of the result classes (foil._model.Field), in C
  *   because reading an attribute is the hot path of a walk.
- * - py_page_views / py_result_views: a whole page or result in one call; py_page_models: a
- *   page's result objects (foil._model.Model subclasses) built in C, for list() and iter().
+ * - py_page_views / py_result_views: a whole page or result in one call; py_page_models /
+ *   py_result_models: a page's (a list result's) result objects (foil._model.Model
+ *   subclasses) built in C, for iter() of Foil (AsyncFoil).
  * - py_json_text: plain Python data as compact JSON text for request bodies, in one pass.
  * Everything reads JSON through the public walk of foil/json.h (foil_json_at/next/key and
  * the scalar readers); nothing here includes cJSON or a core header. Nothing here releases
@@ -410,6 +411,7 @@ static int foil_py_dump(foil_json_writer_t *w, PyObject *o, int depth) {
 %nothread foil_py_page_models;
 %nothread foil_py_set_model_base;
 %nothread foil_py_result_views;
+%nothread foil_py_result_models;
 %nothread foil_py_json_view_type;
 %nothread foil_py_field_type;
 %nothread foil_py_json_text;
@@ -511,6 +513,30 @@ PyObject *foil_py_result_views(PyObject *result) {
     const foil_result_t *r = (const foil_result_t *)ptr;
     return Py_BuildValue("(NNi)", foil_py_lazy_data(result, foil_result_data(r)),
                          foil_py_text(foil_result_request_id(r)), foil_result_http_status(r));
+}
+
+/* A list result's items as `cls` instances built in C, as py_page_models does for a page (an
+ * AsyncFoil walk gets whole results from the event loop, not pages): (items, request_id,
+ * http_status); items is None when the data is not an array of objects. */
+PyObject *foil_py_result_models(PyObject *result, PyObject *cls) {
+    void *ptr = NULL;
+    if (foil_py_view_ready() < 0) return NULL;
+    if (!SWIG_IsOK(SWIG_ConvertPtr(result, &ptr, SWIGTYPE_p_foil_result, 0)) || !ptr) {
+        PyErr_SetString(PyExc_TypeError, "py_result_models: expected a foil_result");
+        return NULL;
+    }
+    if (!foil_py_model_base || !PyType_Check(cls) ||
+        !PyType_IsSubtype((PyTypeObject *)cls, foil_py_model_base)) {
+        PyErr_SetString(PyExc_TypeError, "py_result_models: expected a Model class");
+        return NULL;
+    }
+    const foil_result_t *r = (const foil_result_t *)ptr;
+    PyObject *items = foil_py_models(result, foil_result_data(r), (PyTypeObject *)cls);
+    if (!items) {
+        if (PyErr_Occurred()) return NULL;
+        items = Py_NewRef(Py_None);
+    }
+    return Py_BuildValue("(NNi)", items, foil_py_text(foil_result_request_id(r)), foil_result_http_status(r));
 }
 
 /* The Field descriptor's C base, for foil._model.Field. */

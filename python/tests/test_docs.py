@@ -22,6 +22,13 @@ def test_readme_quick_start_runs() -> None:
     assert "delivered:" in result.stdout and "request.not_found" in result.stdout
 
 
+def test_readme_async_example_runs() -> None:
+    block = next(b for b in re.findall(r"```python\n(.*?)```", README.read_text(), re.S) if "AsyncFoil" in b)
+    result = subprocess.run([sys.executable, "-c", block], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "5 details," in result.stdout and "FOIL_SECRET_KEY" in result.stdout
+
+
 def test_error_stubs_match_runtime() -> None:
     stub = pathlib.Path(_errors.__file__).with_suffix(".pyi")
     tree = ast.parse(stub.read_text())

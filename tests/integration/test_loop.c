@@ -71,8 +71,9 @@ static void collect(foil_loop_t *loop, host *h) {
     }
 }
 
-/* One turn of the host's loop: wait for the watched fds or the timer, report, collect. */
-static void turn(foil_loop_t *loop, host *h) {
+/* One turn of the host's loop: wait for the watched fds or the timer, report (the caller
+ * collects). */
+static void report(foil_loop_t *loop, host *h) {
     apply_changes(loop, h);
     long timeout = foil_loop_timeout_ms(loop);
     int n = poll(h->fds, h->nfds, timeout < 0 ? 1000 : (int)timeout);
@@ -89,6 +90,11 @@ static void turn(foil_loop_t *loop, host *h) {
         }
     }
     if (foil_loop_timeout_ms(loop) == 0) FOIL_ASSERT_OK(foil_loop_ready(loop, FOIL_LOOP_TIMER, 0));
+}
+
+/* report, then collect. */
+static void turn(foil_loop_t *loop, host *h) {
+    report(loop, h);
     collect(loop, h);
 }
 
@@ -509,6 +515,69 @@ static void fork_child_gets_fresh_connections(void **state) {
     foil_loop_free(loop);
 }
 
+/* An exchange (a Gate signup's step) is done with the response as it came, without the
+ * client's retries (the session decides): completing it gives foil_call()'s outcome. A
+ * transport failure is done with its status and error, and no response. */
+static foil_status_t exchange(foil_loop_t *loop, const foil_http_request_t *req,
+                              foil_http_response_t **resp, foil_error_t **err) {
+    static host h;
+    uint64_t id = 0, done_id = 0;
+    foil_status_t st = FOIL_OK;
+    FOIL_ASSERT_OK(foil_loop_start_exchange(loop, req, &id, NULL));
+    long long give_up = now_ms() + 30000;
+    while (!foil_loop_next_done_response(loop, &done_id, &st, NULL, resp, err)) {
+        assert_true(now_ms() < give_up);
+        report(loop, &h);
+    }
+    assert_true(done_id == id);
+    assert_true((st == FOIL_OK) == (*resp != NULL));
+    return st;
+}
+
+static void exchange_hands_back_the_response(void **state) {
+    emulator_env_t *e = *state;
+    foil_client_t *client = fresh_client(e);
+    FOIL_ASSERT_OK(foil_client_set_max_retries(client, 2));
+    foil_loop_t *loop = NULL;
+    FOIL_ASSERT_OK(foil_loop_new(client, &loop));
+    char *params = get_params(e, 0);
+    foil_http_request_t *req = NULL;
+    FOIL_ASSERT_OK(foil_prepare(client, "sessions.get", params, &req, NULL));
+    free(params);
+    foil_http_response_t *resp = NULL;
+    foil_error_t *err = NULL;
+    foil_result_t *result = NULL;
+
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions/", 1,
+                                              FOIL_EMULATOR_FAULT_STATUS, 503, 0));
+    FOIL_ASSERT_OK(exchange(loop, req, &resp, &err)); /* the 503 itself: not retried */
+    assert_int_equal(foil_complete(req, resp, &result, &err), FOIL_E_SERVER);
+    assert_int_equal(foil_error_http_status(err), 503);
+    foil_error_free(err);
+    foil_http_response_free(resp);
+
+    FOIL_ASSERT_OK(exchange(loop, req, &resp, &err));
+    FOIL_ASSERT_OK(foil_complete(req, resp, &result, NULL));
+    char *sid = NULL;
+    FOIL_ASSERT_OK(foil_emulator_session_id(e->emu, 0, &sid));
+    assert_string_equal(foil_session_id(foil_result_data(result)), sid);
+    foil_emulator_string_free(sid);
+    foil_result_free(result);
+    foil_http_response_free(resp);
+
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions/", 1,
+                                              FOIL_EMULATOR_FAULT_RESET, 0, 0));
+    resp = NULL;
+    assert_int_equal(exchange(loop, req, &resp, &err), FOIL_E_CONNECTION);
+    assert_null(resp);
+    assert_int_equal(foil_error_status(err), FOIL_E_CONNECTION);
+    foil_error_free(err);
+    assert_int_equal(foil_loop_pending(loop), 0);
+    foil_loop_free(loop);
+    foil_http_request_free(req);
+    foil_client_free(client);
+}
+
 static void bad_arguments(void **state) {
     (void)state;
     foil_loop_t *loop = NULL;
@@ -528,6 +597,8 @@ static void bad_arguments(void **state) {
     assert_int_equal(foil_loop_next_change(NULL, &fd, &events), 0);
     assert_int_equal(foil_loop_next_done(NULL, &id, NULL, NULL, NULL), 0);
     assert_int_equal(foil_loop_cancel(NULL, 1), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(foil_loop_start_exchange(NULL, NULL, &id, NULL), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(foil_loop_next_done_response(NULL, &id, NULL, NULL, NULL, NULL), 0);
 }
 
 int main(void) {
@@ -546,6 +617,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(freed_with_calls_in_flight, emulator_env_setup,
                                         emulator_env_teardown),
         cmocka_unit_test_setup_teardown(fork_child_gets_fresh_connections, emulator_env_setup,
+                                        emulator_env_teardown),
+        cmocka_unit_test_setup_teardown(exchange_hands_back_the_response, emulator_env_setup,
                                         emulator_env_teardown),
         cmocka_unit_test(bad_arguments),
     };

@@ -57,6 +57,16 @@ FOIL_API foil_status_t foil_loop_start(foil_loop_t *loop, const char *operation,
  * freed), then free it (it is what foil_prepare_next needs for the page after). */
 FOIL_API foil_status_t foil_loop_start_request(foil_loop_t *loop, foil_http_request_t *request,
                                                uint64_t *call_id, foil_error_t **error_out);
+/* Send a prepared request whose answer the caller completes itself: a Gate signup's step
+ * (foil_gate_session_next / _prepare_create / _prepare_ack), whose session takes the
+ * response as it came (foil_gate_session_feed) and decides retries itself, so none are run
+ * here. Borrowed as by foil_loop_start_request. The call is done with FOIL_OK and its
+ * response (foil_loop_next_done_response), or with the transport's failure: its status
+ * (FOIL_E_CONNECTION, FOIL_E_TIMEOUT, FOIL_E_CANCELLED) and error, whose message is the
+ * detail foil_gate_session_feed_failure takes. */
+FOIL_API foil_status_t foil_loop_start_exchange(foil_loop_t *loop,
+                                                const foil_http_request_t *request,
+                                                uint64_t *call_id, foil_error_t **error_out);
 
 /* The next change of what to watch since the last time it was asked: 1 with *fd and
  * *events (FOIL_LOOP_READ | FOIL_LOOP_WRITE; 0: stop watching fd), 0 when none is left. */
@@ -73,6 +83,12 @@ FOIL_API foil_status_t foil_loop_ready(foil_loop_t *loop, int fd, int events);
  * of result / error may be NULL when not wanted (the outcome is then freed). */
 FOIL_API int foil_loop_next_done(foil_loop_t *loop, uint64_t *call_id, foil_status_t *status,
                                  foil_result_t **result, foil_error_t **error);
+/* foil_loop_next_done, with the response of a call started by foil_loop_start_exchange
+ * (*response, owned: foil_http_response_free(); NULL for every other call and on failure).
+ * foil_loop_next_done frees an exchange's response. */
+FOIL_API int foil_loop_next_done_response(foil_loop_t *loop, uint64_t *call_id,
+                                          foil_status_t *status, foil_result_t **result,
+                                          foil_http_response_t **response, foil_error_t **error);
 
 /* End call `call_id` now: its transfer is aborted (the connection closed if mid-answer)
  * and it is done with FOIL_E_CANCELLED. Other calls are untouched. An unknown or already

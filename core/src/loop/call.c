@@ -67,6 +67,7 @@ void foil_loop_call_free(foil_loop_call_t *c) {
     foil_http_response_free(c->response);
     if (c->owns_request) foil_http_request_free((foil_http_request_t *)c->request);
     foil_result_free(c->result);
+    foil_http_response_free(c->answer);
     foil_error_free(c->error);
     free(c);
 }

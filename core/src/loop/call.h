@@ -16,6 +16,7 @@ typedef struct foil_loop_call {
     uint64_t id;
     const foil_http_request_t *request;
     bool owns_request;  /* started by operation name: freed with the call */
+    bool exchange;      /* foil_loop_start_exchange: done with the response itself */
     CURL *easy;         /* while an attempt is on the wire */
     char *header_lines; /* "Name: value" NUL-separated; holds the secret key */
     size_t header_lines_len;
@@ -31,6 +32,7 @@ typedef struct foil_loop_call {
     bool done;
     foil_status_t status;
     foil_result_t *result;
+    foil_http_response_t *answer; /* an exchange's response, once done */
     foil_error_t *error;
 } foil_loop_call_t;
 

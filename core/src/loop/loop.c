@@ -159,9 +159,10 @@ static void unlink_call(foil_loop_t *loop, foil_loop_call_t *c) {
     loop->pending--;
 }
 
-/* Start a call on `request`; with `owned` the call frees it (on failure too). */
+/* Start a call on `request`; with `owned` the call frees it (on failure too); an
+ * `exchange` is done with its response. */
 static foil_status_t start(foil_loop_t *loop, foil_http_request_t *request, bool owned,
-                           uint64_t *call_id, foil_error_t **error_out) {
+                           bool exchange, uint64_t *call_id, foil_error_t **error_out) {
     leave_inherited(loop);
     foil_loop_call_t *c = NULL;
     foil_status_t st = foil_loop_call_new(request, &c);
@@ -170,6 +171,7 @@ static foil_status_t start(foil_loop_t *loop, foil_http_request_t *request, bool
         return foil_error_out(st, error_out);
     }
     c->owns_request = owned;
+    c->exchange = exchange;
     st = ensure_multi(loop);
     if (st == FOIL_OK) {
         c->id = loop->next_id++;
@@ -201,7 +203,22 @@ foil_status_t foil_loop_start_request(foil_loop_t *loop, foil_http_request_t *re
                                                          : "call_id",
                                               "must not be NULL", NULL, NULL),
                               error_out);
-    return start(loop, request, false, call_id, error_out);
+    return start(loop, request, false, false, call_id, error_out);
+}
+
+foil_status_t foil_loop_start_exchange(foil_loop_t *loop, const foil_http_request_t *request,
+                                       uint64_t *call_id, foil_error_t **error_out) {
+    if (error_out) *error_out = NULL;
+    if (call_id) *call_id = 0;
+    if (!loop || !request || !call_id)
+        return foil_error_out(foil_fail_field(FOIL_E_INVALID_ARGUMENT,
+                                              !loop      ? "loop"
+                                              : !request ? "request"
+                                                         : "call_id",
+                                              "must not be NULL", NULL, NULL),
+                              error_out);
+    /* Borrowed and never changed: the call only reads it. */
+    return start(loop, (foil_http_request_t *)request, false, true, call_id, error_out);
 }
 
 foil_status_t foil_loop_start(foil_loop_t *loop, const char *operation, const char *params_json,
@@ -215,17 +232,24 @@ foil_status_t foil_loop_start(foil_loop_t *loop, const char *operation, const ch
     foil_http_request_t *request = NULL;
     foil_status_t st = foil_prepare(loop->client, operation, params_json, &request, error_out);
     if (st != FOIL_OK) return st;
-    return start(loop, request, true, call_id, error_out);
+    return start(loop, request, true, false, call_id, error_out);
 }
 
 /* An attempt ended with libcurl's `code`: the call is done, or waits to be sent again. */
 static void attempt_ended(foil_loop_t *loop, foil_loop_call_t *c, CURLcode code) {
     give_handle_back(loop, c);
+    if (c->exchange && (code == CURLE_OK || c->overflow) && c->response && !c->out_of_memory) {
+        /* The answer as it came (an oversized one says so itself, as the cap kept it). */
+        c->answer = c->response;
+        c->response = NULL;
+        finish(loop, c, FOIL_OK, NULL, NULL);
+        return;
+    }
     foil_result_t *result = NULL;
     foil_error_t *error = NULL;
     foil_status_t st = foil_loop_call_outcome(c, code, &result, &error);
     long delay_ms = 0;
-    if (st != FOIL_OK && error &&
+    if (st != FOIL_OK && error && !c->exchange &&
         foil_retry_decision(c->request, c->attempt, error,
                             (long)(foil_loop_now_ms() - c->started_ms), &delay_ms)) {
         foil_error_free(error);
@@ -342,7 +366,14 @@ long foil_loop_timeout_ms(const foil_loop_t *loop) {
 
 int foil_loop_next_done(foil_loop_t *loop, uint64_t *call_id, foil_status_t *status,
                         foil_result_t **result, foil_error_t **error) {
+    return foil_loop_next_done_response(loop, call_id, status, result, NULL, error);
+}
+
+int foil_loop_next_done_response(foil_loop_t *loop, uint64_t *call_id, foil_status_t *status,
+                                 foil_result_t **result, foil_http_response_t **response,
+                                 foil_error_t **error) {
     if (result) *result = NULL;
+    if (response) *response = NULL;
     if (error) *error = NULL;
     if (!loop) return 0;
     leave_inherited(loop);
@@ -356,6 +387,10 @@ int foil_loop_next_done(foil_loop_t *loop, uint64_t *call_id, foil_status_t *sta
     if (result) {
         *result = c->result;
         c->result = NULL;
+    }
+    if (response) {
+        *response = c->answer;
+        c->answer = NULL;
     }
     if (error) {
         *error = c->error;

@@ -1,12 +1,15 @@
 """libfoil for Python: a fast, drop-in replacement for Foil's ``foil-server`` SDK.
 
 Port with a changed import (``from foil_server import Foil`` -> ``from foil import Foil``).
-Beyond foil-server: ``client.gate.signup(...)`` (a whole Gate signup), opt-in retries,
+Beyond foil-server: :class:`AsyncFoil` (every method a coroutine on the running asyncio
+loop), ``client.gate.signup(...)`` (a whole Gate signup), opt-in retries,
 proxy and CA options, typed errors per failure class, and :mod:`foil.testing` (an embedded
 Foil API emulator for your tests). The native core is libfoil (C); every request and crypto
 operation runs with the GIL released.
 """
 
+from ._async_client import AsyncFoil
+from ._async_signup import AsyncGateSignup
 from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Foil
 from ._delivery import (
     GATE_DELIVERY_ALGORITHM,
@@ -132,6 +135,8 @@ __all__ = [
     "AgentTokenVerification",
     "ApiError",
     "ApiKey",
+    "AsyncFoil",
+    "AsyncGateSignup",
     "Attribution",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",

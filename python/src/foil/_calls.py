@@ -1,7 +1,9 @@
 """How a namespace method (foil/_api.py, generated from the operation table) runs its
 operation: the arguments as one JSON object, checked for their Python types against the
 table, then ``foil_call`` (one response) or ``foil_call_iter`` (a walk), with the GIL
-released during the request; a failure raises from that call's own error record."""
+released during the request; a failure raises from that call's own error record. The
+checks of the arguments and the conversion of a result are shared with the coroutines of
+foil.AsyncFoil (foil._acalls), which only send differently."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from ._model import JsonView, ListResult, Model, ValueModel, json_text
 
 M = TypeVar("M", bound=Model)
 
-__all__ = ["NOT_GIVEN", "Client", "Namespace", "call_many", "call_none", "call_one", "call_page", "walk"]
+__all__ = ["NOT_GIVEN", "Client", "Namespace", "call_many", "call_none", "call_one", "call_page", "many_of",
+           "one_of", "page_of", "params_json", "walk"]
 
 _call = _native.call
 _call_iter = _native.call_iter
@@ -70,7 +73,7 @@ def _is_a(value: object, kind: str) -> bool:
     return isinstance(value, _PYTHON_TYPES[kind]) and not (kind == "integer" and isinstance(value, bool))
 
 
-def _params(operation: str, values: dict[str, Any]) -> str:
+def params_json(operation: str, values: dict[str, Any]) -> str:
     """The arguments as foil_call's params_json: None (or NOT_GIVEN for a nullable
     parameter) is left out; a wrong Python type is a TypeError, a NUL in a string a
     ValueError (C would cut the string there); values are the core's to check."""
@@ -110,31 +113,26 @@ def _views(items: list[Any]) -> list[Any]:
     return items
 
 
-def _data(client: Client, operation: str, values: dict[str, Any]) -> tuple[Any, Any]:
-    result = _call(client._handle(), operation, _params(operation, values))
-    return result, _unpack_result(result)
-
-
-def call_one(client: Client, operation: str, cls: type[M], values: dict[str, Any]) -> M:
-    """An operation whose data is one object."""
-    data = _data(client, operation, values)[1][0]
+def one_of(result: Any, cls: type[M]) -> M:
+    """The model of a result whose data is one object."""
+    data = _unpack_result(result)[0]
     if type(data) is not JsonView:
         raise _not_objects("the result's data")
     return cls(cast("dict[str, Any]", data))
 
 
-def call_many(client: Client, operation: str, cls: type[M], values: dict[str, Any]) -> list[M]:
-    """An unpaginated list: data is an array of objects."""
-    data = _data(client, operation, values)[1][0]
+def many_of(result: Any, cls: type[M]) -> list[M]:
+    """The models of an unpaginated list's result: data is an array of objects."""
+    data = _unpack_result(result)[0]
     if not isinstance(data, list):
         raise FoilProtocolError("malformed response: the result's data must be a JSON array",
                                 code="response.invalid")
     return list(map(cls, _views(data)))
 
 
-def call_page(client: Client, operation: str, cls: type[M], values: dict[str, Any]) -> ListResult[M]:
+def page_of(result: Any, cls: type[M]) -> ListResult[M]:
     """One page of a paginated list, with the pagination the core read from it."""
-    result, (items, request_id, _status) = _data(client, operation, values)
+    items, request_id, _status = _unpack_result(result)
     if not isinstance(items, list):
         raise _not_objects("list items")
     return ListResult(list(map(cls, _views(items))), _native.result_limit(result),
@@ -142,14 +140,33 @@ def call_page(client: Client, operation: str, cls: type[M], values: dict[str, An
                       request_id=request_id)
 
 
+def _result(client: Client, operation: str, values: dict[str, Any]) -> Any:
+    return _call(client._handle(), operation, params_json(operation, values))
+
+
+def call_one(client: Client, operation: str, cls: type[M], values: dict[str, Any]) -> M:
+    """An operation whose data is one object."""
+    return one_of(_result(client, operation, values), cls)
+
+
+def call_many(client: Client, operation: str, cls: type[M], values: dict[str, Any]) -> list[M]:
+    """An unpaginated list: data is an array of objects."""
+    return many_of(_result(client, operation, values), cls)
+
+
+def call_page(client: Client, operation: str, cls: type[M], values: dict[str, Any]) -> ListResult[M]:
+    """One page of a paginated list, with the pagination the core read from it."""
+    return page_of(_result(client, operation, values), cls)
+
+
 def call_none(client: Client, operation: str, values: dict[str, Any]) -> None:
     """An operation without content (204)."""
-    _call(client._handle(), operation, _params(operation, values))
+    _result(client, operation, values)
 
 
 def walk(client: Client, operation: str, cls: type[M], values: dict[str, Any]) -> Iterator[M]:
     """Every item of a paginated list (arguments checked now, requests made as it is read)."""
-    return _pages(client, operation, _params(operation, values), cls)
+    return _pages(client, operation, params_json(operation, values), cls)
 
 
 def _pages(client: Client, operation: str, params: str, cls: type[M]) -> Iterator[M]:

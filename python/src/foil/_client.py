@@ -28,6 +28,31 @@ def _text(value: object, name: str) -> None:
         raise TypeError(f"{name} must be str or None, not {type(value).__name__}")
 
 
+def native_client(*, secret_key: str | None, base_url: str, timeout: float, user_agent: str | None,
+                  max_retries: int, ca_bundle: str | None, proxy: str | None,
+                  connect_timeout: float | None, prefetch: bool) -> Any:
+    """The C client for the constructor options of Foil and AsyncFoil (the same options)."""
+    _text(secret_key, "secret_key")
+    for name, value in (("base_url", base_url), ("user_agent", user_agent), ("proxy", proxy)):
+        _text(value, name)
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+        raise TypeError(f"max_retries must be int, not {type(max_retries).__name__}")
+    if not isinstance(prefetch, bool):
+        raise TypeError(f"prefetch must be bool, not {type(prefetch).__name__}")
+    # One call sets every option given (an option left out keeps its default, and
+    # FOIL_SECRET_KEY is read for a key not given); the checks and errors are the core's.
+    options: dict[str, Any] = {"secret_key": secret_key or None, "base_url": base_url or DEFAULT_BASE_URL,
+                               "timeout_ms": seconds_to_ms(timeout, "timeout"),
+                               "connect_timeout_ms": None if connect_timeout is None
+                               else seconds_to_ms(connect_timeout, "connect_timeout"),
+                               "user_agent": user_agent or None, "max_retries": max_retries,
+                               "prefetch": prefetch, "ca_bundle": None if ca_bundle is None else os.fspath(ca_bundle),
+                               "proxy": proxy, "client_suffix": _CLIENT_SUFFIX}
+    handle = _native.client_new()
+    _native.client_configure(handle, json_text({k: v for k, v in options.items() if v is not None}))
+    return handle
+
+
 class Foil(ClientNamespaces):
     """A Foil API client (drop-in for foil-server's ``Foil``).
 
@@ -51,24 +76,9 @@ class Foil(ClientNamespaces):
         connect_timeout: float | None = None,
         prefetch: bool = True,
     ) -> None:
-        _text(secret_key, "secret_key")
-        for name, value in (("base_url", base_url), ("user_agent", user_agent), ("proxy", proxy)):
-            _text(value, name)
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int):
-            raise TypeError(f"max_retries must be int, not {type(max_retries).__name__}")
-        if not isinstance(prefetch, bool):
-            raise TypeError(f"prefetch must be bool, not {type(prefetch).__name__}")
-        # One call sets every option given (an option left out keeps its default, and
-        # FOIL_SECRET_KEY is read for a key not given); the checks and errors are the core's.
-        options: dict[str, Any] = {"secret_key": secret_key or None, "base_url": base_url or DEFAULT_BASE_URL,
-                                   "timeout_ms": seconds_to_ms(timeout, "timeout"),
-                                   "connect_timeout_ms": None if connect_timeout is None
-                                   else seconds_to_ms(connect_timeout, "connect_timeout"),
-                                   "user_agent": user_agent or None, "max_retries": max_retries,
-                                   "prefetch": prefetch, "ca_bundle": None if ca_bundle is None else os.fspath(ca_bundle),
-                                   "proxy": proxy, "client_suffix": _CLIENT_SUFFIX}
-        handle = _native.client_new()
-        _native.client_configure(handle, json_text({k: v for k, v in options.items() if v is not None}))
+        handle = native_client(secret_key=secret_key, base_url=base_url, timeout=timeout,
+                               user_agent=user_agent, max_retries=max_retries, ca_bundle=ca_bundle,
+                               proxy=proxy, connect_timeout=connect_timeout, prefetch=prefetch)
         self._native_client: Any = handle
         self._open_namespaces()
 

@@ -13,34 +13,22 @@ from ._calls import Client
 from ._errors import FoilStateError
 from ._seconds import seconds_to_ms
 
-__all__ = ["GateSignup"]
+__all__ = ["GateSignup", "SignupState", "wait_arg_ms"]
 
 
-def _wait_ms(value: float | None, name: str) -> int:
+def wait_arg_ms(value: float | None, name: str) -> int:
     """Seconds (None: the default) as the milliseconds the core takes; 0 means the default."""
     return 0 if value is None else seconds_to_ms(value, name, or_none=True)
 
 
-class GateSignup:
-    """A Gate signup in progress (from ``client.gate.signup(...)``).
+class SignupState:
+    """What a Gate signup in progress holds and shows, for :class:`GateSignup` (blocking
+    calls) and :class:`foil.AsyncGateSignup` (coroutines): the session's fields, status,
+    poll data, outputs and refused keys, and its export."""
 
-    Typical use::
-
-        with client.gate.signup("acme") as signup:
-            print("Approve at", signup.consent_url)
-            outputs = signup.wait(timeout=600)
-            write_env_file(outputs)          # store durably first
-            signup.ack()                     # then acknowledge: the delivery is gone
-
-    Safe to share between threads: calls take turns (a poll waits for the one in flight),
-    :meth:`cancel` never waits, and :meth:`close` from another thread ends a running
-    :meth:`wait` with :class:`FoilCancelledError`; the signup is freed once it returns.
-    """
-
-    __slots__ = ("_s", "_client", "_wake", "_lock")
+    __slots__ = ("_s", "_client", "_lock")
     _s: Any
-    _client: Client
-    _wake: threading.Event
+    _client: Any
     # Held across each call that reads or changes what a poll changes and the conversion of
     # its result: another thread's poll would otherwise free the poll data being converted.
     _lock: threading.Lock
@@ -48,21 +36,10 @@ class GateSignup:
     def __init__(self) -> None:
         raise TypeError("use client.gate.signup(...) or GateSignup.resume(...)")
 
-    @classmethod
-    def _wrap(cls, handle: Any, client: Client) -> GateSignup:
-        self = object.__new__(cls)
+    def _adopt(self, handle: Any, client: Any) -> None:
         self._s = handle
         self._client = client
-        self._wake = threading.Event()
         self._lock = threading.Lock()
-        return self
-
-    @classmethod
-    def resume(cls, client: Client, exported: str) -> GateSignup:
-        """Resume a signup saved with :meth:`export` (after a crash, before the ack)."""
-        if not isinstance(exported, str):
-            raise TypeError(f"exported must be str, not {type(exported).__name__}")
-        return cls._wrap(_native.gate_session_import_ex(client._handle(), exported), client)
 
     def _h(self) -> Any:
         handle = self._s
@@ -141,6 +118,45 @@ class GateSignup:
         refused = self._locked(_native.gate_session_refused)
         return {str(k): str(v) for k, v in refused.items()} if isinstance(refused, dict) else {}
 
+    def export(self) -> str:
+        """The whole signup, private key included, as a string to store privately (0600)."""
+        return str(_native.gate_session_export(self._h()))
+
+
+class GateSignup(SignupState):
+    """A Gate signup in progress (from ``client.gate.signup(...)``).
+
+    Typical use::
+
+        with client.gate.signup("acme") as signup:
+            print("Approve at", signup.consent_url)
+            outputs = signup.wait(timeout=600)
+            write_env_file(outputs)          # store durably first
+            signup.ack()                     # then acknowledge: the delivery is gone
+
+    Safe to share between threads: calls take turns (a poll waits for the one in flight),
+    :meth:`cancel` never waits, and :meth:`close` from another thread ends a running
+    :meth:`wait` with :class:`FoilCancelledError`; the signup is freed once it returns.
+    """
+
+    __slots__ = ("_wake",)
+    _client: Client
+    _wake: threading.Event
+
+    @classmethod
+    def _wrap(cls, handle: Any, client: Client) -> GateSignup:
+        self = object.__new__(cls)
+        self._adopt(handle, client)
+        self._wake = threading.Event()
+        return self
+
+    @classmethod
+    def resume(cls, client: Client, exported: str) -> GateSignup:
+        """Resume a signup saved with :meth:`export` (after a crash, before the ack)."""
+        if not isinstance(exported, str):
+            raise TypeError(f"exported must be str, not {type(exported).__name__}")
+        return cls._wrap(_native.gate_session_import_ex(client._handle(), exported), client)
+
     def poll(self) -> str:
         """Poll once; returns the status (outputs are available once ``"approved"``)."""
         self._locked(_native.gate_session_poll)
@@ -160,8 +176,8 @@ class GateSignup:
         the GIL released, then this thread sleeps (interruptibly, other threads running)
         for as long as the step says.
         """
-        timeout_ms = _wait_ms(timeout, "timeout")
-        interval_ms = _wait_ms(interval, "interval")
+        timeout_ms = wait_arg_ms(timeout, "timeout")
+        interval_ms = wait_arg_ms(interval, "interval")
         if on_status is not None and not callable(on_status):
             raise TypeError("on_status must be callable")
         handle, wake, locked = self._h(), self._wake, self._locked
@@ -191,10 +207,6 @@ class GateSignup:
         :class:`FoilCancelledError` at once (safe from any thread)."""
         _native.gate_session_cancel(self._h())
         self._wake.set()
-
-    def export(self) -> str:
-        """The whole signup, private key included, as a string to store privately (0600)."""
-        return str(_native.gate_session_export(self._h()))
 
     def close(self) -> None:
         """Release the signup (its key and outputs are wiped). Idempotent. A :meth:`wait`

@@ -10,6 +10,8 @@ crypto), loaded by this module only: ``import foil`` loads no HTTP server code::
         signup = client.gate.signup("foil")
         emu.approve(signup.id)
         outputs = signup.wait(timeout=10)
+
+From async tests (pytest-asyncio), ``emu.async_client()`` gives a :class:`foil.AsyncFoil`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from types import TracebackType
 from typing import Any, Iterator, Mapping
 
 from . import testing_native as _native
+from ._async_client import AsyncFoil
 from ._client import Foil
 from ._errors import FoilStateError, _from_native
 
@@ -88,6 +91,12 @@ class Emulator:
         """A :class:`foil.Foil` pointed at this emulator with its secret key."""
         options.setdefault("secret_key", self.secret_key)
         return Foil(base_url=self.base_url, **options)
+
+    def async_client(self, **options: Any) -> AsyncFoil:
+        """A :class:`foil.AsyncFoil` pointed at this emulator with its secret key (the
+        emulator serves from its own threads, so async tests need nothing more)."""
+        options.setdefault("secret_key", self.secret_key)
+        return AsyncFoil(base_url=self.base_url, **options)
 
     def add_secret_key(self, scopes: str = "*") -> str:
         """A new secret key with comma-separated ``scopes`` (``"sessions:list,sessions:read"``)."""
