@@ -164,6 +164,7 @@ module Foil
       Native.client_configure(h, Arguments.json("", options.compact))
       @handle = h
       @timeout = timeout
+      @fiber_lock = Mutex.new
       @namespaces = RootResource.new(self)
     end
 
@@ -181,6 +182,7 @@ module Foil
     # frees it (requests in flight finish first). Idempotent.
     def close
       @handle = nil
+      @fiber_transport = nil
     end
 
     def closed?
@@ -204,10 +206,22 @@ module Foil
       raise ArgumentError, "#{name} contains a NUL character" if value&.include?("\0")
     end
 
+    # Every request of the client goes through here, #each_item or GateSignup's steps, which
+    # ask this: in a non-blocking fiber under a Fiber scheduler, the FiberTransport (the
+    # fiber waits through the scheduler); elsewhere nil (the call blocks its thread, with the
+    # GVL released).
+    def fiber_transport
+      return nil unless Fiber.current_scheduler
+
+      h = handle
+      @fiber_lock.synchronize { @fiber_transport ||= FiberTransport.new(h) }
+    end
+
     # One operation (params as JSON text): the response's data, or a ListResult for a page of
     # a paginated list (Native.call's typemap reads both from the core's result).
     def call(sdk_name, params)
-      Native.call(handle, sdk_name, params)
+      transport = fiber_transport
+      transport ? transport.call(sdk_name, params) : Native.call(handle, sdk_name, params)
     end
 
     # Every item of a cursor-paginated list: yields to block, or returns a lazy Enumerator.
@@ -221,6 +235,10 @@ module Foil
     end
 
     def each_item(sdk_name, json, &block)
+      if (transport = fiber_transport)
+        return transport.each_page(sdk_name, json) { |items| items.each(&block) }
+      end
+
       walk = Native.call_iter(handle, sdk_name, json)
       while (items = Native.rb_next_page(walk))
         items.each(&block)

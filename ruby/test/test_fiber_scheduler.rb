@@ -1,0 +1,201 @@
+# Calls from fibers under a Fiber scheduler (Async { } of Debian's ruby-async): they wait for
+# their sockets through the scheduler, so many fibers' calls overlap on one thread, with the
+# results and errors of the blocking path; Async::Task#stop ends one call cleanly. Outside a
+# scheduler (or in a blocking fiber) calls block their thread as before.
+require_relative "test_helper"
+require "async"
+
+class TestFiberScheduler < Minitest::Test
+  DELAY = 0.3
+  # 50 calls each delayed DELAY by the emulator: overlapped they take about DELAY, one after
+  # the other 50 * DELAY (15 s). The bound leaves room for a loaded 2-core machine.
+  OVERLAPPED = 2.0
+
+  def ids(count)
+    @ids ||= client.sessions.list(limit: 100).items.map { |s| s[:id] }
+    @ids.first(count)
+  end
+
+  # [seconds, results] of `count` fibers each making one delayed sessions.get.
+  def concurrent_gets(shared, count, blocking: false)
+    wanted = ids(count)
+    emulator.faults do |emu|
+      emu.inject_fault("delay", method: "GET", path: "/v1/sessions/", count: count, delay_ms: (DELAY * 1000).to_i)
+      t0 = monotonic
+      results = Async do |task|
+        wanted.map do |sid|
+          task.async do
+            blocking ? Fiber.new(blocking: true) { shared.sessions.get(sid) }.resume : shared.sessions.get(sid)
+          end
+        end.map(&:wait)
+      end.wait
+      [monotonic - t0, results]
+    end
+  end
+
+  def test_fifty_fibers_calls_overlap_on_one_thread
+    shared = emulator.client
+    shared.sessions.get(ids(1).first) # the emulator warmed up; the fibers' loops are new
+    took, results = concurrent_gets(shared, 50)
+    assert_equal ids(50), results.map { |s| s[:id] }
+    assert_operator took, :>=, DELAY * 0.9, "the emulator's delay did not apply"
+    assert_operator took, :<, OVERLAPPED, "50 delayed calls took #{took.round(2)} s: they did not overlap"
+  end
+
+  # The same client, the same delays, in blocking fibers: each call holds the thread.
+  def test_a_blocking_fiber_takes_the_blocking_path
+    took, results = concurrent_gets(emulator.client, 4, blocking: true)
+    assert_equal ids(4), results.map { |s| s[:id] }
+    assert_operator took, :>=, 4 * DELAY * 0.9
+  end
+
+  def test_connections_are_reused_by_later_calls
+    shared = emulator.client
+    Async do |task|
+      2.times { task.async { shared.sessions.get(ids(1).first) } }
+    end.wait
+    before = emulator.requests
+    # Twenty calls one after the other in one fiber reuse one loop's connection: each is a
+    # single request (no reconnect is visible there), and they run quickly.
+    t0 = monotonic
+    Async { 20.times { |i| assert_equal ids(20)[i], shared.sessions.get(ids(20)[i])[:id] } }.wait
+    assert_equal 20, emulator.requests - before
+    assert_operator monotonic - t0, :<, 2.0
+  end
+
+  def test_stop_cancels_one_call_and_the_others_complete
+    shared = emulator.client
+    wanted = ids(5)
+    outcomes = {}
+    emulator.faults do |emu|
+      emu.inject_fault("delay", method: "GET", path: "/v1/sessions/", count: 5, delay_ms: (DELAY * 1000).to_i)
+      Async do |task|
+        tasks = wanted.map do |sid|
+          task.async do
+            outcomes[sid] = shared.sessions.get(sid)[:id]
+          rescue Exception => e # rubocop:disable Lint/RescueException
+            outcomes[sid] = e.class
+            raise
+          end
+        end
+        task.sleep(0.1)
+        t0 = monotonic
+        tasks[2].stop
+        assert_operator monotonic - t0, :<, 0.05, "stop waited for the call"
+        tasks.each_with_index { |t, i| t.wait unless i == 2 }
+      end.wait
+    end
+    assert_equal Async::Stop, outcomes[wanted[2]]
+    (wanted - [wanted[2]]).each { |sid| assert_equal sid, outcomes[sid] }
+    # The client, its pool of loops included, stays usable, in fibers and outside.
+    assert_equal wanted[2], Async { shared.sessions.get(wanted[2])[:id] }.wait
+    assert_equal wanted[2], shared.sessions.get(wanted[2])[:id]
+  end
+
+  # [class, message, code, status] of what a block raised.
+  def failure
+    yield
+    flunk "no error raised"
+  rescue Foil::Error => e
+    [e.class, e.message, e.code, e.status]
+  end
+
+  def in_fiber(&block)
+    Async(&block).wait
+  end
+
+  def test_errors_are_those_of_the_blocking_path
+    shared = emulator.client
+    cases = {
+      "not found" => -> { shared.sessions.get("sess_missing") },
+      "bad parameter" => -> { shared.sessions.list(limit: 0) }
+    }
+    cases.each do |name, call|
+      assert_equal failure(&call), in_fiber { failure(&call) }, name
+    end
+
+    emulator.faults do |emu|
+      emu.inject_fault("status", path: "/v1/sessions", count: 1, status: 503)
+      blocking = failure { shared.sessions.list(limit: 1) }
+      emu.inject_fault("status", path: "/v1/sessions", count: 1, status: 503)
+      assert_equal blocking, in_fiber { failure { shared.sessions.list(limit: 1) } }
+    end
+
+    emulator.faults do |emu|
+      emu.inject_fault("delay", path: "/v1/sessions", count: 2, delay_ms: 1500)
+      slow = emulator.client(timeout: 0.2)
+      blocking = failure { slow.sessions.list(limit: 1) }
+      assert_equal Foil::TimeoutError, blocking.first
+      assert_equal blocking.first, in_fiber { failure { slow.sessions.list(limit: 1) } }.first
+    end
+
+    closed = TCPServer.new("127.0.0.1", 0)
+    port = closed.addr[1]
+    closed.close
+    nowhere = Foil::Client.new(secret_key: "sk_test_x", base_url: "http://127.0.0.1:#{port}")
+    blocking = failure { nowhere.sessions.get("sess_x") }
+    assert_equal Foil::ConnectionError, blocking.first
+    assert_equal blocking.first, in_fiber { failure { nowhere.sessions.get("sess_x") } }.first
+
+    keyless = Foil::Client.new(secret_key: nil, base_url: emulator.base_url)
+    ENV.delete("FOIL_SECRET_KEY")
+    assert_equal failure { keyless.sessions.get("sess_x") }, in_fiber { failure { keyless.sessions.get("sess_x") } }
+  end
+
+  def test_iteration_walks_every_page
+    shared = emulator.client
+    expected = shared.sessions.iter(limit: 70).map { |s| s[:id] }
+    assert_operator expected.size, :>, 140
+    got = in_fiber { shared.sessions.iter(limit: 70).map { |s| s[:id] } }
+    assert_equal expected, got
+    # Two walks with delayed pages overlap.
+    pages = (expected.size / 100.0).ceil
+    emulator.faults do |emu|
+      emu.inject_fault("delay", method: "GET", path: "/v1/sessions", count: 2 * pages, delay_ms: 200)
+      t0 = monotonic
+      walks = Async do |task|
+        Array.new(2) { task.async { shared.sessions.iter(limit: 100).map { |s| s[:id] } } }.map(&:wait)
+      end.wait
+      took = monotonic - t0
+      walks.each { |w| assert_equal expected, w }
+      assert_operator took, :<, 2 * pages * 0.2 * 0.9, "two walks of #{pages} delayed pages did not overlap"
+    end
+  end
+
+  def test_breaking_out_of_a_walk_leaves_the_client_usable
+    shared = emulator.client
+    first = in_fiber { shared.sessions.iter(limit: 10).first(3).map { |s| s[:id] } }
+    assert_equal ids(3), first
+    assert_equal ids(1).first, in_fiber { shared.sessions.get(ids(1).first)[:id] }
+  end
+
+  # Without a scheduler nothing changes: the call blocks its thread with the GVL released.
+  def test_without_a_scheduler_calls_block_their_thread_only
+    refute Fiber.current_scheduler
+    emulator.faults do |emu|
+      emu.inject_fault("delay", method: "GET", path: "/v1/sessions/", count: 1, delay_ms: 400)
+      ticks = 0
+      spinner = Thread.new { loop { ticks += 1; sleep 0.001 } }
+      assert_equal ids(1).first, client.sessions.get(ids(1).first)[:id]
+      spinner.kill
+      assert_operator ticks, :>, 50
+    end
+  end
+
+  def test_signup_waits_with_the_scheduler
+    emulator.add_service("fibers", outputs: { "FIBER_KEY" => "v" })
+    shared = emulator.client
+    ticks = 0
+    outputs = Async do |task|
+      signup = shared.gate.signup("fibers", account_name: "fiber-app")
+      ticker = task.async { loop { ticks += 1; task.sleep(0.01) } }
+      task.async { task.sleep(0.3); emulator.approve(signup.id) }
+      got = signup.wait(timeout: 10, interval: 0.05)
+      ticker.stop
+      signup.ack!
+      got
+    end.wait
+    assert_equal({ "FIBER_KEY" => "v" }, outputs)
+    assert_operator ticks, :>, 10, "the other fibers did not run during the wait"
+  end
+end
