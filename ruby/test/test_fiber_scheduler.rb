@@ -198,4 +198,25 @@ class TestFiberScheduler < Minitest::Test
     assert_equal({ "FIBER_KEY" => "v" }, outputs)
     assert_operator ticks, :>, 10, "the other fibers did not run during the wait"
   end
+
+  def test_stop_ends_a_signup_wait_and_the_signup_stays_usable
+    emulator.add_service("fibers-stop", outputs: { "STOP_KEY" => "v" })
+    shared = emulator.client
+    signup = shared.gate.signup("fibers-stop", account_name: "fiber-app")
+    ended = nil
+    Async do |task|
+      waiter = task.async do
+        signup.wait(timeout: 10, interval: 0.05)
+      rescue Exception => e # rubocop:disable Lint/RescueException
+        ended = e.class
+        raise
+      end
+      task.sleep(0.2)
+      waiter.stop
+    end.wait
+    assert_equal Async::Stop, ended
+    assert_equal "pending", signup.poll
+    emulator.approve(signup.id)
+    assert_equal({ "STOP_KEY" => "v" }, Async { signup.wait(timeout: 10, interval: 0.05) }.wait)
+  end
 end

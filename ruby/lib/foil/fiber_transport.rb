@@ -18,7 +18,7 @@ module Foil
   # to the pool; other calls are untouched.
   class FiberTransport
     # Idle loops kept per client: more connections than this are closed once idle.
-    MAX_IDLE = 64
+    MAX_IDLE = 16
 
     def initialize(client_handle)
       @client_handle = client_handle
@@ -45,6 +45,19 @@ module Foil
           break unless Native.rb_loop_walk_continue(native)
         end
       end
+    end
+
+    # A blocking native call (the Gate signup's steps, which the event-loop transport does
+    # not carry) made from a fiber: it runs on a helper thread (its GVL-free request blocks
+    # that thread only) while the fiber waits for it through the scheduler (Thread#value).
+    # An exception raised into the waiting fiber kills the helper, whose interrupt cancels
+    # the request, as for a blocked thread.
+    def self.offload(&block)
+      worker = Thread.new(&block)
+      worker.report_on_exception = false
+      worker.value
+    ensure
+      worker&.kill
     end
 
     private
