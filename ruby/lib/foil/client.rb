@@ -131,7 +131,9 @@ module Foil
   end
 
   # A Foil API client (the official gem's Foil::Server::Client). One client may be shared by
-  # any number of threads; requests run with the GVL released and keep connections alive.
+  # any number of threads; requests run with the GVL released and keep connections alive. In
+  # a non-blocking fiber under a Fiber scheduler (Async { }) requests wait through the
+  # scheduler instead (FiberTransport), so other fibers run meanwhile.
   class Client
     DEFAULT_BASE_URL = "https://api.usefoil.com".freeze
     DEFAULT_TIMEOUT = 30

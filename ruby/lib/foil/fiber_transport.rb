@@ -123,4 +123,5 @@ module Foil
     end
     private_constant :Loop
   end
+  private_constant :FiberTransport
 end
