@@ -168,6 +168,8 @@ FOIL_OUT_STRING(out, foil_string_free)
 %include "foil/gate_login.h"
 %include "foil/cancel.h"
 %include "foil/contract.h"
+/* The event-loop transport: its typemaps, then foil/loop.h (after sansio.h). */
+%include "loop.i"
 /* Last, so that FOIL_CALL_RESULT and FOIL_CALL_ITER apply to the outputs of foil_call and
  * foil_call_iter alone. */
 FOIL_CALL_RESULT
