@@ -36,9 +36,9 @@ typedef struct {
     foil_status_t status;  /* the outcome */
     foil_result_t *result; /* on success (NULL for a 204) */
     foil_error_t *error;   /* on failure */
-    /* A walk: the request of the page in flight (kept to prepare the following page) and
-     * the next page's request, ready to start (the loop takes what it starts). */
-    foil_http_request_t *walk, *walk_next;
+    /* A walk: the request of its current page (the loop borrows it while the page is in
+     * flight; foil_prepare_next makes the following page's from it). */
+    foil_http_request_t *walk;
 } fiber_loop_t;
 
 static void drop_outcome(fiber_loop_t *fl) {
@@ -50,17 +50,17 @@ static void drop_outcome(fiber_loop_t *fl) {
     fl->call = 0;
 }
 
+/* Only once the loop no longer borrows the request: its call collected, or the loop freed. */
 static void drop_walk(fiber_loop_t *fl) {
     foil_http_request_free(fl->walk);
-    foil_http_request_free(fl->walk_next);
-    fl->walk = fl->walk_next = NULL;
+    fl->walk = NULL;
 }
 
 static void fiber_loop_free(void *p) {
     fiber_loop_t *fl = p;
+    foil_loop_free(fl->loop); /* ends a call still in flight */
     drop_outcome(fl);
     drop_walk(fl);
-    foil_loop_free(fl->loop); /* ends a call still in flight */
     xfree(fl->watch);
     xfree(fl);
 }
@@ -259,12 +259,12 @@ VALUE foil_rb_loop_result(VALUE self) {
 
 /* ---- Walks: a page per call, the next one prepared from the page just read --------------- */
 
-static void start_request(fiber_loop_t *fl, foil_http_request_t *request) {
+static void start_walk_page(fiber_loop_t *fl) {
     uint64_t id = 0;
     foil_error_t *error = NULL;
-    foil_status_t st = foil_loop_start_request(fl->loop, request, &id, &error); /* takes it */
+    foil_status_t st = foil_loop_start_request(fl->loop, fl->walk, &id, &error);
     if (st != FOIL_OK) {
-        drop_walk(fl);
+        drop_walk(fl); /* not started: nothing borrows it */
         foil_rb_raise_owned(st, &error);
     }
     fl->call = id;
@@ -276,15 +276,10 @@ VALUE foil_rb_loop_walk_start(VALUE self, foil_client_t *client, const char *ope
     require_idle(fl);
     drop_walk(fl);
     if (!client) rb_raise(rb_eArgError, "the client is closed");
-    foil_http_request_t *sent = NULL;
     foil_error_t *error = NULL;
     foil_status_t st = foil_prepare(client, operation, params_json, &fl->walk, &error);
-    if (st == FOIL_OK) st = foil_prepare(client, operation, params_json, &sent, &error);
-    if (st != FOIL_OK) {
-        drop_walk(fl);
-        foil_rb_raise_owned(st, &error);
-    }
-    start_request(fl, sent);
+    if (st != FOIL_OK) foil_rb_raise_owned(st, &error);
+    start_walk_page(fl);
     return Qnil;
 }
 
@@ -292,38 +287,23 @@ VALUE foil_rb_loop_walk_page(VALUE self) {
     fiber_loop_t *fl = get(self);
     VALUE owner = foil_rb_body_new();
     if (!fl->walk) rb_raise(rb_eArgError, "no walk on this loop");
-    foil_result_t *page = take_outcome(fl);
-    if (!page) { /* a list always answers with a body: the walk ends */
-        drop_walk(fl);
-        return rb_ary_new();
-    }
-    /* Two copies of the next request: one for the loop to take, one to prepare the page
-     * after it. */
-    foil_http_request_t *keep = NULL, *send = NULL;
+    foil_result_t *page = take_outcome(fl); /* collected: the loop no longer borrows walk */
+    foil_http_request_t *next = NULL;
     foil_error_t *error = NULL;
-    foil_status_t st = foil_prepare_next(fl->walk, page, &keep, &error);
-    if (st == FOIL_OK && keep) st = foil_prepare_next(fl->walk, page, &send, &error);
+    foil_status_t st = page ? foil_prepare_next(fl->walk, page, &next, &error) : FOIL_OK;
+    drop_walk(fl);
     if (st != FOIL_OK) {
-        foil_http_request_free(keep);
         foil_result_free(page);
-        drop_walk(fl);
         foil_rb_raise_owned(st, &error);
     }
-    drop_walk(fl);
-    fl->walk = keep;
-    fl->walk_next = send;
-    return foil_rb_adopt_items(owner, page);
+    fl->walk = next; /* NULL after the last page */
+    return page ? foil_rb_adopt_items(owner, page) : rb_ary_new();
 }
 
 VALUE foil_rb_loop_walk_continue(VALUE self) {
     fiber_loop_t *fl = get(self);
     require_idle(fl);
-    if (!fl->walk_next) {
-        drop_walk(fl);
-        return Qfalse;
-    }
-    foil_http_request_t *sent = fl->walk_next;
-    fl->walk_next = NULL;
-    start_request(fl, sent);
+    if (!fl->walk) return Qfalse;
+    start_walk_page(fl);
     return Qtrue;
 }
