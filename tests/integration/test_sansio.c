@@ -1,0 +1,372 @@
+/* The core without I/O (foil/sansio.h) against the embedded emulator: a request prepared by
+ * foil_prepare and sent by the test's own libcurl easy handle (tests/support/sansio_send.c),
+ * then completed, gives what foil_call gives; the prepared request says everything a
+ * transport needs; the next page is prepared from a page; transport failures and the
+ * retry decision follow the blocking client's rules. */
+#include "foil_test.h"
+
+#include "emulator_env.h"
+#include "sansio_send.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The result as JSON text without its meta (a request id per request) (NULL result:
+ * "null"), malloc'd. */
+static char *result_text(const foil_result_t *r) {
+    if (!r) return strdup("null");
+    char *text = NULL;
+    FOIL_ASSERT_OK(foil_json_serialize(foil_result_json(r), &text));
+    cJSON *json = cJSON_Parse(text);
+    foil_string_free(text);
+    cJSON_DeleteItemFromObject(json, "meta");
+    char *out = cJSON_PrintUnformatted(json);
+    cJSON_Delete(json);
+    return out;
+}
+
+/* The error's JSON without its request id and raw body (each request has its own id). */
+static char *error_text(const foil_error_t *e) {
+    if (!e) return strdup("none");
+    char *text = NULL;
+    FOIL_ASSERT_OK(foil_json_serialize(foil_error_json(e), &text));
+    cJSON *json = cJSON_Parse(text);
+    foil_string_free(text);
+    cJSON_DeleteItemFromObject(json, "request_id");
+    cJSON_DeleteItemFromObject(json, "body");
+    char *out = cJSON_PrintUnformatted(json);
+    cJSON_Delete(json);
+    return out;
+}
+
+/* foil_call and foil_prepare + send + foil_complete give the same outcome. Returns the
+ * status; results compared with their request ids (different per request) kept apart. */
+static foil_status_t assert_same(foil_client_t *c, const char *op, const char *params) {
+    foil_result_t *called = NULL, *completed = NULL;
+    foil_error_t *call_error = NULL, *complete_error = NULL;
+    foil_status_t a = foil_call(c, op, params, &called, &call_error);
+    foil_status_t b = sansio_call(c, op, params, &completed, &complete_error);
+    if (a != b)
+        print_message("%s %s: foil_call %s, sans-IO %s (%s)\n", op, params ? params : "",
+                      foil_status_kind(a), foil_status_kind(b),
+                      complete_error ? foil_error_message(complete_error) : "");
+    assert_int_equal(a, b);
+    char *ta = result_text(called), *tb = result_text(completed);
+    char *ea = error_text(call_error), *eb = error_text(complete_error);
+    /* reads give the same document; writes made twice may differ (ids): same shape */
+    if (strcmp(ta, tb) != 0 && strncmp(op, "sessions.", 9) == 0) assert_string_equal(ta, tb);
+    assert_string_equal(ea, eb);
+    free(ta);
+    free(tb);
+    free(ea);
+    free(eb);
+    foil_result_free(called);
+    foil_result_free(completed);
+    foil_error_free(call_error);
+    foil_error_free(complete_error);
+    return a;
+}
+
+static void same_outcome_as_foil_call(void **state) {
+    foil_client_t *c = ((emulator_env_t *)*state)->client;
+    assert_int_equal(assert_same(c, "sessions.list", "{\"limit\":5}"), FOIL_OK);
+    assert_int_equal(assert_same(c, "sessions.list", "{\"limit\":5,\"verdict\":\"bot\"}"), FOIL_OK);
+    assert_int_equal(assert_same(c, "sessions.get", "{\"session_id\":\"nope\"}"), FOIL_E_NOT_FOUND);
+    assert_int_equal(assert_same(c, "sessions.get", "{}"), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(assert_same(c, "sessions.list", "{\"limit\":0}"), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(assert_same(c, "no.such", NULL), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(assert_same(c, "gate.registry.list", NULL), FOIL_OK);
+}
+
+static void prepared_request_says_everything(void **state) {
+    emulator_env_t *e = *state;
+    foil_http_request_t *req = NULL;
+    foil_error_t *err = NULL;
+    FOIL_ASSERT_OK(
+        foil_prepare(e->client, "sessions.list", "{\"limit\":3,\"search\":\"a b\"}", &req, &err));
+    assert_null(err);
+    assert_string_equal(foil_http_request_operation(req), "sessions.list");
+    assert_string_equal(foil_http_request_method(req), "GET");
+    assert_string_equal(foil_http_request_scheme(req), "http");
+    assert_string_equal(foil_http_request_host(req), "127.0.0.1");
+    char url[512];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", foil_http_request_port(req),
+             foil_http_request_target(req));
+    assert_string_equal(foil_http_request_url(req), url);
+    assert_non_null(strstr(foil_http_request_target(req), "limit=3"));
+    assert_non_null(strstr(foil_http_request_target(req), "search=a%20b"));
+    size_t len = 99;
+    assert_null(foil_http_request_body(req, &len));
+    assert_int_equal(len, 0);
+    assert_int_equal(foil_http_request_idempotent(req), 1);
+    assert_true(foil_http_request_timeout_ms(req) > 0);
+    assert_int_equal(foil_http_request_max_response_bytes(req), FOIL_DEFAULT_MAX_RESPONSE_BYTES);
+    bool auth = false;
+    for (size_t i = 0; i < foil_http_request_header_count(req); i++) {
+        const char *name = foil_http_request_header_name(req, i);
+        if (strcmp(name, "Authorization") == 0) {
+            auth = true;
+            assert_string_equal(foil_http_request_header_value(req, i) + 7,
+                                foil_emulator_secret_key(e->emu));
+        }
+    }
+    assert_true(auth);
+    assert_null(foil_http_request_header_name(req, 99));
+    foil_http_request_free(req);
+
+    FOIL_ASSERT_OK(foil_prepare(e->client, "sessions.update",
+                                "{\"session_id\":\"s1\",\"client_user_id\":\"u\\u00e9\"}", &req,
+                                NULL));
+    assert_string_equal(foil_http_request_method(req), "PATCH");
+    const char *body = foil_http_request_body(req, &len);
+    assert_non_null(body);
+    assert_int_equal(len, strlen(body));
+    assert_string_equal(body, "{\"client_user_id\":\"u\xc3\xa9\"}");
+    assert_int_equal(foil_http_request_idempotent(req), 0);
+    foil_http_request_free(req);
+    foil_http_request_free(NULL);
+}
+
+static void prepare_next_walks_every_page(void **state) {
+    emulator_env_t *e = *state;
+    foil_http_request_t *req = NULL;
+    FOIL_ASSERT_OK(foil_prepare(e->client, "sessions.list", "{\"limit\":100}", &req, NULL));
+    size_t items = 0, pages = 0;
+    while (req) {
+        foil_result_t *page = NULL;
+        FOIL_ASSERT_OK(sansio_exchange(req, &page, NULL));
+        items += foil_result_count(page);
+        pages++;
+        foil_http_request_t *next = NULL;
+        FOIL_ASSERT_OK(foil_prepare_next(req, page, &next, NULL));
+        if (next) assert_non_null(strstr(foil_http_request_target(next), "cursor="));
+        foil_result_free(page);
+        foil_http_request_free(req);
+        req = next;
+    }
+    assert_int_equal(items, 250);
+    assert_int_equal(pages, 3);
+}
+
+static void transport_failures(void **state) {
+    emulator_env_t *e = *state;
+    foil_http_request_t *req = NULL;
+    FOIL_ASSERT_OK(foil_prepare(e->client, "sessions.get", "{\"session_id\":\"s\"}", &req, NULL));
+    foil_error_t *err = NULL;
+    assert_int_equal(foil_complete_failure(req, FOIL_E_TIMEOUT, NULL, &err), FOIL_E_TIMEOUT);
+    assert_non_null(strstr(foil_error_message(err), "timed out after"));
+    foil_error_free(err);
+    assert_int_equal(foil_complete_failure(req, FOIL_E_CONNECTION, "refused", &err),
+                     FOIL_E_CONNECTION);
+    assert_non_null(strstr(foil_error_message(err), "refused"));
+    foil_error_free(err);
+    assert_int_equal(foil_complete_failure(req, FOIL_E_NOT_FOUND, NULL, &err),
+                     FOIL_E_INVALID_ARGUMENT);
+    foil_error_free(err);
+    foil_http_request_free(req);
+}
+
+/* Every operation of the table with no parameters and with unusable ones: the same checks
+ * (or, for the operations that take none, the same answer). */
+static void every_operation_checks_alike(void **state) {
+    foil_client_t *c = ((emulator_env_t *)*state)->client;
+    const char *params[] = {NULL, "{}", "{\"nope\":1}", "[]", "{\"limit\":201}"};
+    for (size_t i = 0; i < foil_operation_count(); i++)
+        for (size_t p = 0; p < sizeof params / sizeof params[0]; p++)
+            assert_same(c, foil_operation_sdk_name(i), params[p]);
+}
+
+/* Each fault the emulator injects gives the same typed error both ways. */
+static void every_fault_kind_alike(void **state) {
+    emulator_env_t *e = *state;
+    foil_client_t *c = NULL;
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, foil_emulator_base_url(e->emu)));
+    FOIL_ASSERT_OK(foil_client_set_secret_key(c, foil_emulator_secret_key(e->emu)));
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(c, 300));
+    FOIL_ASSERT_OK(foil_client_set_max_response_bytes(c, 1 << 20));
+    struct {
+        foil_emulator_fault_kind_t kind;
+        unsigned status, delay_ms;
+        foil_status_t expected;
+    } faults[] = {
+        {FOIL_EMULATOR_FAULT_STATUS, 429, 0, FOIL_E_RATE_LIMITED},
+        {FOIL_EMULATOR_FAULT_STATUS, 500, 0, FOIL_E_SERVER},
+        {FOIL_EMULATOR_FAULT_STATUS, 503, 0, FOIL_E_SERVER},
+        {FOIL_EMULATOR_FAULT_STATUS, 401, 0, FOIL_E_AUTHENTICATION},
+        {FOIL_EMULATOR_FAULT_DELAY, 0, 900, FOIL_E_TIMEOUT},
+        {FOIL_EMULATOR_FAULT_RESET, 0, 0, FOIL_E_CONNECTION},
+        {FOIL_EMULATOR_FAULT_TRUNCATE, 0, 0, FOIL_E_CONNECTION},
+        {FOIL_EMULATOR_FAULT_CORRUPT, 0, 0, FOIL_E_PROTOCOL},
+        {FOIL_EMULATOR_FAULT_CONTENT_TYPE, 0, 0, FOIL_E_PROTOCOL},
+        {FOIL_EMULATOR_FAULT_OVERSIZED, 0, 0, FOIL_E_PROTOCOL},
+    };
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+        /* one fault for foil_call's request, one for the sans-IO twin's */
+        FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 2, faults[i].kind,
+                                                  faults[i].status, faults[i].delay_ms));
+        foil_status_t st = assert_same(c, "sessions.list", "{\"limit\":2}");
+        if (st != faults[i].expected)
+            print_message("fault %d: %s\n", (int)faults[i].kind, foil_status_kind(st));
+        assert_int_equal(st, faults[i].expected);
+        foil_emulator_clear_faults(e->emu);
+    }
+    foil_client_free(c);
+}
+
+/* A freed request leaves no readable Authorization behind (ASan: use after free), and
+ * no error the core makes of a request's outcome names the secret. */
+static void secrets_stay_secret(void **state) {
+    emulator_env_t *e = *state;
+    const char *key = foil_emulator_secret_key(e->emu);
+    foil_http_request_t *req = NULL;
+    FOIL_ASSERT_OK(foil_prepare(e->client, "sessions.get", "{\"session_id\":\"s\"}", &req, NULL));
+    foil_error_t *err = NULL;
+    foil_status_t kinds[] = {FOIL_E_TIMEOUT, FOIL_E_CONNECTION, FOIL_E_CANCELLED};
+    for (size_t i = 0; i < 3; i++) {
+        foil_complete_failure(req, kinds[i], NULL, &err);
+        assert_null(strstr(foil_error_message(err), key));
+        foil_error_free(err);
+    }
+    foil_http_response_t *resp = NULL;
+    FOIL_ASSERT_OK(foil_http_response_new(500, &resp));
+    FOIL_ASSERT_OK(foil_http_response_append_body(resp, "oops", 4));
+    foil_result_t *r = NULL;
+    assert_int_equal(foil_complete(req, resp, &r, &err), FOIL_E_SERVER);
+    assert_null(strstr(foil_error_message(err), key));
+    foil_error_free(err);
+    foil_http_response_free(resp);
+    foil_http_request_free(req);
+}
+
+/* A Gate signup run step by step without I/O: create, wait until the emulator approves,
+ * outputs, ack. */
+static void gate_signup_without_io(void **state) {
+    (void)state;
+    foil_emulator_config_t cfg;
+    foil_emulator_config_init(&cfg);
+    cfg.auto_approve_ms = 200;
+    foil_emulator_t *emu = NULL;
+    FOIL_ASSERT_OK(foil_emulator_start(&cfg, &emu));
+    foil_emulator_service_t acme = {
+        .id = "acme", .name = "Acme", .outputs_json = "{\"ACME_API_KEY\":\"ak_sansio\"}"};
+    FOIL_ASSERT_OK(foil_emulator_add_service(emu, &acme));
+    foil_client_t *c = NULL;
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, foil_emulator_base_url(emu)));
+    FOIL_ASSERT_OK(foil_client_set_secret_key(c, foil_emulator_secret_key(emu)));
+
+    foil_gate_session_t *s = NULL;
+    foil_http_request_t *req = NULL;
+    foil_http_response_t *resp = NULL;
+    long wait_ms = -1;
+    FOIL_ASSERT_OK(foil_gate_session_prepare_create(c, "acme", "proj", NULL, &s, &req));
+    assert_string_equal(foil_http_request_operation(req), "gate.sessions.create");
+    FOIL_ASSERT_OK(sansio_send(req, &resp, NULL, 0));
+    FOIL_ASSERT_OK(foil_gate_session_feed(s, req, resp, &wait_ms));
+    assert_int_equal(wait_ms, 0);
+    foil_http_response_free(resp);
+    foil_http_request_free(req);
+    assert_non_null(foil_gate_session_id(s));
+    assert_non_null(foil_gate_session_consent_url(s));
+
+    FOIL_ASSERT_OK(foil_gate_session_wait_start(s, 10000, 50));
+    int polls = 0;
+    for (;;) {
+        FOIL_ASSERT_OK(foil_gate_session_next(s, &req, &wait_ms));
+        if (req) {
+            polls++;
+            FOIL_ASSERT_OK(sansio_send(req, &resp, NULL, 0));
+            foil_status_t st = foil_gate_session_feed(s, req, resp, &wait_ms);
+            foil_http_response_free(resp);
+            foil_http_request_free(req);
+            FOIL_ASSERT_OK(st);
+        }
+        if (wait_ms == 0) break;
+        struct timespec ts = {0, wait_ms * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    assert_true(polls >= 1);
+    assert_string_equal(foil_gate_session_output(s, "ACME_API_KEY"), "ak_sansio");
+
+    FOIL_ASSERT_OK(foil_gate_session_prepare_ack(s, &req));
+    FOIL_ASSERT_OK(sansio_send(req, &resp, NULL, 0));
+    FOIL_ASSERT_OK(foil_gate_session_feed(s, req, resp, &wait_ms));
+    foil_http_response_free(resp);
+    /* a transport failure fed back is the ack's error */
+    assert_int_equal(foil_gate_session_feed_failure(s, req, FOIL_E_TIMEOUT, NULL, &wait_ms),
+                     FOIL_E_TIMEOUT);
+    foil_http_request_free(req);
+    assert_string_equal(foil_gate_session_status(s), "acknowledged");
+    /* acknowledged: no poll is due any more */
+    assert_int_equal(foil_gate_session_next(s, &req, &wait_ms), FOIL_E_STATE);
+    assert_null(req);
+    foil_gate_session_free(s);
+    foil_client_free(c);
+    foil_emulator_stop(emu);
+}
+
+/* The retry rules without I/O: idempotent requests only, retryable failures only, within
+ * max_retries and the budget; Retry-After honoured and capped. */
+static void retry_decision(void **state) {
+    emulator_env_t *e = *state;
+    foil_client_t *c = NULL;
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, foil_emulator_base_url(e->emu)));
+    FOIL_ASSERT_OK(foil_client_set_secret_key(c, "sk_test_x"));
+    FOIL_ASSERT_OK(foil_client_set_max_retries(c, 2));
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(c, 10000));
+    foil_http_request_t *get = NULL, *post = NULL;
+    FOIL_ASSERT_OK(foil_prepare(c, "sessions.get", "{\"session_id\":\"s\"}", &get, NULL));
+    FOIL_ASSERT_OK(
+        foil_prepare(c, "organizations.create", "{\"name\":\"n\",\"slug\":\"n\"}", &post, NULL));
+    foil_error_t *timeout = NULL, *limited = NULL, *missing = NULL;
+    foil_complete_failure(get, FOIL_E_TIMEOUT, NULL, &timeout);
+    foil_http_response_t *resp = NULL;
+    foil_result_t *r = NULL;
+    FOIL_ASSERT_OK(foil_http_response_new(429, &resp));
+    FOIL_ASSERT_OK(foil_http_response_add_header(resp, "Retry-After", " 3 "));
+    foil_complete(get, resp, &r, &limited);
+    foil_http_response_free(resp);
+    FOIL_ASSERT_OK(foil_http_response_new(404, &resp));
+    foil_complete(get, resp, &r, &missing);
+    foil_http_response_free(resp);
+    long delay = -1;
+    assert_int_equal(foil_retry_decision(get, 0, timeout, 0, &delay), 1);
+    assert_true(delay >= 0 && delay <= 250);
+    assert_int_equal(foil_retry_decision(get, 1, timeout, 0, &delay), 1);
+    assert_true(delay >= 0 && delay <= 500);
+    assert_int_equal(foil_retry_decision(get, 2, timeout, 0, &delay), 0);  /* max_retries */
+    assert_int_equal(foil_retry_decision(post, 0, timeout, 0, &delay), 0); /* not idempotent */
+    assert_int_equal(foil_retry_decision(get, 0, missing, 0, &delay), 0);  /* not retryable */
+    assert_int_equal(foil_retry_decision(get, 0, limited, 0, &delay), 1);
+    assert_int_equal(delay, 3000); /* Retry-After */
+    /* a wait that would end past the budget (3 x 10 s) is not waited for */
+    assert_int_equal(foil_retry_decision(get, 0, limited, 28000, &delay), 0);
+    assert_int_equal(delay, 0);
+    assert_int_equal(foil_retry_decision(NULL, 0, limited, 0, &delay), 0);
+    foil_error_free(timeout);
+    foil_error_free(limited);
+    foil_error_free(missing);
+    foil_http_request_free(get);
+    foil_http_request_free(post);
+    foil_client_free(c);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(same_outcome_as_foil_call),
+        cmocka_unit_test(prepared_request_says_everything),
+        cmocka_unit_test(prepare_next_walks_every_page),
+        cmocka_unit_test(transport_failures),
+        cmocka_unit_test(every_operation_checks_alike),
+        cmocka_unit_test(every_fault_kind_alike),
+        cmocka_unit_test(secrets_stay_secret),
+        cmocka_unit_test(gate_signup_without_io),
+        cmocka_unit_test(retry_decision),
+    };
+    return cmocka_run_group_tests(tests, emulator_env_setup, emulator_env_teardown);
+}
