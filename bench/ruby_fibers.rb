@@ -67,7 +67,7 @@ SIDES = {
 
 def run_side(side, client, ids, opts)
   total = ids.size * opts[:calls]
-  delay_all(opts[:base_url], opts[:secret_key], total, opts[:delay_ms])
+  delay_all(opts[:base_url], opts[:secret_key], total, opts[:delay_ms]) if opts[:delay_ms].positive?
   t0 = now
   c0 = cpu
   SIDES.fetch(side).call(client, ids, opts[:calls])
@@ -82,10 +82,11 @@ opts[:rounds].times do |round|
   order.each { |side| samples[side] << run_side(side, client, ids, opts) }
 end
 median = ->(side, i) { samples[side].map { |s| s[i] }.sort[samples[side].size / 2] }
-ideal = ids.size * 1000.0 / opts[:delay_ms] # every worker always waiting on a delayed call
+# Every worker always waiting on a delayed call (no bound without a delay).
+ideal = opts[:delay_ms].positive? ? (ids.size * 1000.0 / opts[:delay_ms]).round : nil
 result = {
   "ruby" => RUBY_VERSION, "workers" => ids.size, "calls_per_worker" => opts[:calls],
-  "delay_ms" => opts[:delay_ms], "rounds" => opts[:rounds], "ideal_calls_per_s" => ideal.round,
+  "delay_ms" => opts[:delay_ms], "rounds" => opts[:rounds], "ideal_calls_per_s" => ideal,
   "calls_per_s" => SIDES.keys.to_h { |side| [side, median.call(side, 0).round] },
   "cpu_us_per_call" => SIDES.keys.to_h { |side| [side, median.call(side, 1).round(1)] },
   "ratio" => (median.call("fibers", 0) / median.call("threads", 0)).round(2),

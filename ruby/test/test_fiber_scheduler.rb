@@ -169,6 +169,36 @@ class TestFiberScheduler < Minitest::Test
     assert_equal ids(1).first, in_fiber { shared.sessions.get(ids(1).first)[:id] }
   end
 
+  # The pool's loops hold the parent's connections: a forked child calls on its own. The child
+  # exits only when told to, after the parent's call (its SIGCHLD would land mid-call).
+  def test_a_forked_child_calls_under_a_scheduler
+    shared = emulator.client
+    first, second = ids(2)
+    Async { shared.sessions.get(first) }.wait # a loop with a live connection in the pool
+    reader, writer = IO.pipe
+    go_read, go_write = IO.pipe
+    pid = Process.fork do
+      reader.close
+      go_write.close
+      got = begin
+        Async { shared.sessions.get(second)[:id] }.wait
+      rescue StandardError => e
+        e.class.name
+      end
+      writer.write(got)
+      writer.close
+      go_read.read
+      exit!(0)
+    end
+    writer.close
+    go_read.close
+    assert_equal first, Async { shared.sessions.get(first)[:id] }.wait
+    got = reader.wait_readable(30) && reader.read
+    go_write.close
+    Process.wait(pid)
+    assert_equal second, got
+  end
+
   # Without a scheduler nothing changes: the call blocks its thread with the GVL released.
   def test_without_a_scheduler_calls_block_their_thread_only
     refute Fiber.current_scheduler
