@@ -49,18 +49,22 @@ class TestFiberScheduler < Minitest::Test
     assert_operator took, :>=, 4 * DELAY * 0.9
   end
 
+  def opened(client) = Foil::Native.client_connections_opened(client.__send__(:handle))
+
   def test_connections_are_reused_by_later_calls
     shared = emulator.client
-    Async do |task|
-      2.times { task.async { shared.sessions.get(ids(1).first) } }
-    end.wait
-    before = emulator.requests
-    # Twenty calls one after the other in one fiber reuse one loop's connection: each is a
-    # single request (no reconnect is visible there), and they run quickly.
-    t0 = monotonic
+    emulator.faults do |emu| # two calls at once (delayed: neither ends before the other starts)
+      emu.inject_fault("delay", method: "GET", path: "/v1/sessions/", count: 2, delay_ms: 100)
+      Async { |task| 2.times { task.async { shared.sessions.get(ids(1).first) } } }.wait
+    end
+    warm = opened(shared)
+    assert_equal 2, warm
+    # Later calls, one after the other or two at a time, in new Async blocks and outside
+    # them, reuse the connections left open.
     Async { 20.times { |i| assert_equal ids(20)[i], shared.sessions.get(ids(20)[i])[:id] } }.wait
-    assert_equal 20, emulator.requests - before
-    assert_operator monotonic - t0, :<, 2.0
+    Async { |task| 2.times { |i| task.async { shared.sessions.get(ids(2)[i]) } } }.wait
+    shared.sessions.get(ids(1).first)
+    assert_equal warm, opened(shared)
   end
 
   def test_stop_cancels_one_call_and_the_others_complete
@@ -90,6 +94,32 @@ class TestFiberScheduler < Minitest::Test
     # The client, its pool of loops included, stays usable, in fibers and outside.
     assert_equal wanted[2], Async { shared.sessions.get(wanted[2])[:id] }.wait
     assert_equal wanted[2], shared.sessions.get(wanted[2])[:id]
+  end
+
+  # client.cancel ends every call in flight on the client, fibers' calls included, with the
+  # blocking path's Foil::CancelledError (the loop looks at least every 100 ms).
+  def test_client_cancel_ends_the_fibers_calls
+    shared = emulator.client
+    outcomes = []
+    emulator.faults do |emu|
+      emu.inject_fault("delay", method: "GET", path: "/v1/sessions/", count: 3, delay_ms: 3000)
+      t0 = monotonic
+      Async do |task|
+        calls = ids(3).map do |sid|
+          task.async do
+            shared.sessions.get(sid)
+          rescue Foil::Error => e
+            outcomes << e.class
+          end
+        end
+        task.sleep(0.1)
+        shared.cancel
+        calls.each(&:wait)
+      end.wait
+      assert_operator monotonic - t0, :<, 1.5
+    end
+    assert_equal [Foil::CancelledError] * 3, outcomes
+    assert_equal ids(1).first, Async { shared.sessions.get(ids(1).first)[:id] }.wait
   end
 
   # [class, message, code, status] of what a block raised (each answer has its own request id).
