@@ -5,7 +5,7 @@
  *   call_id = loop_start_request(loop, request)   the request is borrowed: keep it
  *   loop_next_change(loop) -> (fd, events) or None / nil   (Lua: fd, events or nil)
  *   loop_timeout_ms(loop) -> int (-1: no timer)
- *   loop_ready(loop, fd, events)                  fd LOOP_TIMER when the timer fired
+ *   loop_ready(loop, fd, events)                  fd FOIL_LOOP_TIMER when the timer fired
  *   loop_next_done(loop) -> (call_id, status, result, error) or None / nil
  *       result: a `result` handle (None for a 204 or a failure), error: an `error` handle
  *       (None on success), both owned by the caller's object

@@ -457,6 +457,7 @@ static void fork_child_gets_fresh_connections(void **state) {
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
+        alarm(30);
         int code = 0;
         uint64_t id2 = 0;
         foil_status_t st = FOIL_E_STATE;
@@ -487,6 +488,14 @@ static void fork_child_gets_fresh_connections(void **state) {
             }
         }
         if (!code && child.done != 1) code = 5;
+        free(params);
+        /* What the child inherited (the emulator's threads' memory, the parent's handles
+         * set aside) is unreachable here: a leak checker following the fork would report
+         * it though the child leaked nothing, so a passing child ends by exec. */
+        if (!code) {
+            execl("/bin/true", "true", (char *)NULL);
+            execl("/usr/bin/true", "true", (char *)NULL);
+        }
         _exit(code);
     }
     run_until(loop, &h, 1);

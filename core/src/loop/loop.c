@@ -36,7 +36,8 @@ struct foil_loop {
     foil_loop_call_t *done_head, *done_tail;
     size_t pending;
     uint64_t next_id;
-    long cancel_seen; /* the client's cancel_generation when last looked at */
+    long cancel_seen;         /* the client's cancel_generation when last looked at */
+    long long cancel_seen_ms; /* when that was */
     CURL *idle[IDLE_HANDLES];
     size_t idle_count;
 };
@@ -174,6 +175,7 @@ static foil_status_t start(foil_loop_t *loop, foil_http_request_t *request, bool
         c->id = loop->next_id++;
         c->started_ms = foil_loop_now_ms();
         c->cancel_generation = atomic_load(&loop->client->cancel_generation);
+        if (loop->pending == 0) loop->cancel_seen_ms = c->started_ms;
         st = send_attempt(loop, c);
     }
     if (st != FOIL_OK) {
@@ -260,6 +262,7 @@ foil_status_t foil_loop_cancel(foil_loop_t *loop, uint64_t call_id) {
 /* foil_client_cancel() since the last look: every call started before it ends. */
 static void notice_client_cancel(foil_loop_t *loop) {
     long generation = atomic_load(&loop->client->cancel_generation);
+    loop->cancel_seen_ms = foil_loop_now_ms();
     if (generation == loop->cancel_seen) return;
     loop->cancel_seen = generation;
     for (foil_loop_call_t *c = loop->calls; c; c = c->next)
@@ -331,7 +334,8 @@ long foil_loop_timeout_ms(const foil_loop_t *loop) {
         in_flight = true;
         if (c->retry_due_ms >= 0 && (due < 0 || c->retry_due_ms < due)) due = c->retry_due_ms;
     }
-    if (in_flight && (due < 0 || due > now + CANCEL_TICK_MS)) due = now + CANCEL_TICK_MS;
+    long long tick = loop->cancel_seen_ms + CANCEL_TICK_MS;
+    if (in_flight && (due < 0 || due > tick)) due = tick;
     if (due < 0) return -1;
     return due <= now ? 0 : (long)(due - now);
 }
