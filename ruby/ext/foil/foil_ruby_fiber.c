@@ -6,9 +6,9 @@
  * go without waiting (a poll() with no timeout over the descriptors the loop watches, the
  * loop's timer when it is due), then tells Ruby what to wait for: one descriptor and a
  * timeout. lib/foil/fiber_transport.rb waits for it through the scheduler (IO#wait), so
- * the thread's other fibers run meanwhile. A loop carries one call at a time; the Ruby
- * side keeps a pool of loops per client, so a loop's kept-alive connection serves the next
- * call that takes it.
+ * the thread's other fibers run meanwhile. A loop carries one call at a time (so the
+ * descriptors it names are that call's); the Ruby side keeps a pool of loops per client,
+ * and connections stay alive in the client's cache for the next calls.
  */
 #include <poll.h>
 #include <ruby/io.h>

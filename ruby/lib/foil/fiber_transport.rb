@@ -8,16 +8,17 @@ module Foil
   # for its timer with the timeout of that wait, both through the scheduler, so the thread's
   # other fibers run meanwhile. Results and errors are those of the blocking path.
   #
-  # A loop carries one call at a time and keeps its connection alive afterwards: loops are
-  # pooled per client, so 50 concurrent fibers use 50 loops (50 connections, as 50 threads
-  # would), and the calls after them reuse those connections. The pool is shared by the
-  # client's threads (a loop is driven by one fiber at a time).
+  # A loop carries one call at a time, so its fiber owns every descriptor it names. Loops
+  # are pooled per client (50 concurrent fibers use 50, as 50 threads would use 50
+  # connections) and shared by the client's threads; the connections themselves live in the
+  # client's cache, which the blocking path shares, so every later call reuses them.
   #
-  # An exception raised into the waiting fiber (Async::Task#stop, a timeout of the
-  # scheduler) ends its call at once (the loop cancels the transfer), and the loop goes back
-  # to the pool; other calls are untouched.
+  # An exception raised into the waiting fiber (Async::Task#stop, Thread#raise) ends its
+  # call at once (the loop cancels the transfer, closing that connection), and the loop goes
+  # back to the pool; other calls are untouched.
   class FiberTransport
-    # Idle loops kept per client: more connections than this are closed once idle.
+    # Idle loops kept per client (each holds a libcurl multi handle and an easy handle with
+    # its buffers); more are freed once idle.
     MAX_IDLE = 16
 
     def initialize(client_handle)
