@@ -310,4 +310,23 @@ class TestFiberScheduler < Minitest::Test
     emulator.approve(signup.id)
     assert_equal({ "STOP_KEY" => "v" }, Async { signup.wait(timeout: 10, interval: 0.05) }.wait)
   end
+
+  def test_cancel_from_another_fiber_ends_a_signup_wait
+    emulator.add_service("fibers-cancel", outputs: { "CANCEL_KEY" => "v" })
+    signup = emulator.client.gate.signup("fibers-cancel", account_name: "fiber-app")
+    ended = nil
+    t0 = monotonic
+    Async do |task|
+      waiter = task.async do
+        signup.wait(timeout: 30, interval: 5)
+      rescue Foil::Error => e
+        ended = e.class
+      end
+      task.sleep(0.2)
+      signup.cancel
+      waiter.wait
+    end.wait
+    assert_equal Foil::CancelledError, ended
+    assert_operator monotonic - t0, :<, 2.0, "the wait slept through the cancel"
+  end
 end

@@ -74,7 +74,7 @@ module Foil
     # poll, and the pauses between polls are Ruby sleeps. In a fiber under a Fiber scheduler
     # (Async { }) the thread's other fibers run throughout: the pauses sleep with the
     # scheduler and each poll runs on a helper thread the fiber waits for; Async::Task#stop
-    # ends the wait (a #cancel from another fiber is seen at the next poll).
+    # ends the wait, and so do #cancel and #close from another fiber (within 0.1 s).
     def wait(timeout: nil, interval: nil)
       timeout_ms = timeout.nil? ? 0 : Arguments.milliseconds("timeout", timeout)
       interval_ms = interval.nil? ? 0 : Arguments.milliseconds("interval", interval)
@@ -89,7 +89,7 @@ module Foil
         end
         return locked(h) { Native.rb_gate_session_outputs(h) } if wait_ms.zero?
 
-        sleep(wait_ms / 1000.0)
+        pause(wait_ms / 1000.0)
       end
     ensure
       @waiter = nil
@@ -163,6 +163,17 @@ module Foil
 
     def client_handle
       @client.__send__(:handle)
+    end
+
+    # The pause between polls. A fiber under a scheduler sleeps in slices: a #cancel from
+    # another fiber cannot wake it as Thread#wakeup wakes a sleeping thread.
+    def pause(seconds)
+      return sleep(seconds) unless Fiber.current_scheduler
+
+      deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + seconds
+      until @cancelled || (left = deadline - Process.clock_gettime(Process::CLOCK_MONOTONIC)) <= 0
+        sleep([left, 0.1].min)
+      end
     end
 
     # A request of the signup: the client runs it (on a helper thread in a fiber under a
