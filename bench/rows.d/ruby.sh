@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ruby rows of bench/run.sh (see "language rows" in bench/run.py): builds the libfoil gem,
-# installs it into build-bench/ruby-gems, runs bench/ruby_walk.rb against the emulator of the run
-# and prints the rows as JSON lines.
+# installs it into build-bench/ruby-gems, runs bench/ruby_walk.rb, ruby_threads.rb and
+# ruby_fibers.rb (against the emulator of the run) and prints the rows as JSON lines.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 gem_home="$repo/build-bench/ruby-gems"
@@ -54,3 +54,17 @@ r["workloads"].each do |name, w|
   end
 end
 rows.each_with_index { |row, i| puts JSON.generate(i.zero? ? row.merge(raw: r) : row) }'
+# Fibers against threads (issue 21): 50 workers sharing one client, each making the same
+# sessions.get calls that the emulator delays 50 ms, as fibers in Async { } (the calls wait
+# through the scheduler) or as threads (each call blocks its thread, GVL released).
+fibers_sizes=(--workers 50 --calls 4 --delay-ms 50 --rounds 5)
+[ "${FOIL_BENCH_QUICK:-0}" = 1 ] && fibers_sizes=(--workers 10 --calls 1 --delay-ms 50 --rounds 1)
+ruby "$repo/bench/ruby_fibers.rb" --json --base-url "$FOIL_BENCH_BASE_URL" --secret-key "$FOIL_BENCH_SECRET_KEY" "${fibers_sizes[@]}" |
+    ruby -rjson -e '
+r = JSON.parse($stdin.read)
+c = r["calls_per_s"]
+u = r["cpu_us_per_call"]
+row = { benchmark: "Rb: #{r["workers"]} fibers (Async) vs #{r["workers"]} threads, sessions.get delayed #{r["delay_ms"]} ms (calls/s; CPU µs/call; ideal #{r["ideal_calls_per_s"]})",
+        libfoil: "#{c["fibers"]} (#{u["fibers"]} µs)", baseline: "#{c["threads"]} threads (#{u["threads"]} µs)",
+        ratio: "#{format("%.2f", r["ratio"])}x", target: "—", met: "info", raw: r }
+puts JSON.generate(row)'

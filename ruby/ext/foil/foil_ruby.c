@@ -494,6 +494,11 @@ VALUE foil_rb_call_result(VALUE owner, foil_result_t *r) {
     return rb_funcallv_kw(list_result, rb_intern("new"), 1, &fields, RB_PASS_KEYWORDS);
 }
 
+VALUE foil_rb_adopt_items(VALUE owner, foil_result_t *page) {
+    body_adopt(owner, page, free_result, foil_result_json(page));
+    return foil_rb_lazy(owner, foil_result_data(page));
+}
+
 /* ---- Walks: the core's iterator (foil_call_iter), a page per GVL-free step ------------- */
 
 static void free_page(void *h) {
@@ -731,4 +736,6 @@ void foil_rb_init(VALUE native_module) {
     rb_define_method(c_record, "==", record_eq, 1);
     rb_define_method(c_record, "eql?", record_eq, 1);
     rb_define_method(c_record, "hash", record_hash, 0);
+
+    foil_rb_fiber_init(native_module);
 }

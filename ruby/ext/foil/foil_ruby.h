@@ -38,10 +38,14 @@ VALUE foil_rb_call_result(VALUE owner, foil_result_t *result);
 foil_status_t foil_rb_nogvl_foil_call(foil_client_t *client, const char *operation,
                                       const char *params_json, foil_result_t **out,
                                       foil_error_t **error_out);
+/* A page of a list (owned) adopted by `owner`: its items as an Array of lazy records. */
+VALUE foil_rb_adopt_items(VALUE owner, foil_result_t *page);
 /* A lazy record over a JSON object owned by `owner` (any Ruby object that keeps the C
  * memory alive); arrays become Arrays of records, scalars Ruby values. */
 VALUE foil_rb_lazy(VALUE owner, const foil_json_t *v);
 /* Module setup, called from the SWIG init with Foil::Native. */
 void foil_rb_init(VALUE native_module);
+/* foil_ruby_fiber.c's classes (Foil::Native::FiberLoop), called by foil_rb_init. */
+void foil_rb_fiber_init(VALUE native_module);
 
 #endif

@@ -39,6 +39,32 @@ foil_status_t foil_rb_emulator_approve(foil_emulator_t *emu, const char *gate_se
 VALUE foil_rb_gate_session_outputs(const foil_gate_session_t *s);
 VALUE foil_rb_gate_session_refused(const foil_gate_session_t *s);
 
+/* Calls under a Fiber scheduler (foil_ruby_fiber.c, driven by lib/foil/fiber_transport.rb):
+ * a Foil::Native::FiberLoop is an event loop (loop.h) over the client's options that
+ * carries one call at a time. None of these blocks.
+ *   rb_loop_start / rb_loop_walk_start   start a call / a walk's first page (bad parameters
+ *                                        raise here, as Native.call does)
+ *   rb_loop_advance                      run what is ready; true once the call is done, else
+ *                                        [fd, events, timeout]: wait until fd is ready for
+ *                                        events (IO::READABLE | IO::WRITABLE; fd -1: none)
+ *                                        or timeout seconds pass (nil: no timeout)
+ *   rb_loop_result                       the done call's result, as Native.call gives it,
+ *                                        or its Foil::Error raised
+ *   rb_loop_walk_page                    the done page's items (Array of records), or the
+ *                                        error raised; rb_loop_walk_continue starts the next
+ *                                        page (false after the last)
+ *   rb_loop_cancel                       end the call in flight (foil_loop_cancel); never
+ *                                        raises, the loop is free again */
+VALUE foil_rb_loop_new(foil_client_t *client);
+VALUE foil_rb_loop_start(VALUE loop, const char *operation, const char *params_json);
+VALUE foil_rb_loop_walk_start(VALUE loop, foil_client_t *client, const char *operation,
+                              const char *params_json);
+VALUE foil_rb_loop_advance(VALUE loop);
+VALUE foil_rb_loop_result(VALUE loop);
+VALUE foil_rb_loop_walk_page(VALUE loop);
+VALUE foil_rb_loop_walk_continue(VALUE loop);
+VALUE foil_rb_loop_cancel(VALUE loop);
+
 /* Parse JSON text into a lazy record (for tests and the webhook helpers). */
 VALUE foil_rb_parse(VALUE text);
 /* A deep real Hash from a lazy record (Record#to_h). */

@@ -122,13 +122,18 @@ module Foil
       raise TypeError, "metadata must be a Hash or nil" unless metadata.nil? || metadata.is_a?(Hash)
 
       meta = metadata && Arguments.json("metadata", metadata)
-      handle = Native.rb_gate_session_create(@client.__send__(:handle), service_id, account_name, meta)
+      client_handle = @client.__send__(:handle)
+      handle = @client.__send__(:blocking) do
+        Native.rb_gate_session_create(client_handle, service_id, account_name, meta)
+      end
       GateSignup.__send__(:wrap, handle, @client)
     end
   end
 
   # A Foil API client (the official gem's Foil::Server::Client). One client may be shared by
-  # any number of threads; requests run with the GVL released and keep connections alive.
+  # any number of threads; requests run with the GVL released and keep connections alive. In
+  # a non-blocking fiber under a Fiber scheduler (Async { }) requests wait through the
+  # scheduler instead (FiberTransport), so other fibers run meanwhile.
   class Client
     DEFAULT_BASE_URL = "https://api.usefoil.com".freeze
     DEFAULT_TIMEOUT = 30
@@ -164,6 +169,7 @@ module Foil
       Native.client_configure(h, Arguments.json("", options.compact))
       @handle = h
       @timeout = timeout
+      @fiber_lock = Mutex.new
       @namespaces = RootResource.new(self)
     end
 
@@ -181,6 +187,7 @@ module Foil
     # frees it (requests in flight finish first). Idempotent.
     def close
       @handle = nil
+      @fiber_transport = nil
     end
 
     def closed?
@@ -204,10 +211,28 @@ module Foil
       raise ArgumentError, "#{name} contains a NUL character" if value&.include?("\0")
     end
 
+    # Every request of the client goes through here, #each_item or GateSignup's steps, which
+    # ask this: in a non-blocking fiber under a Fiber scheduler, the FiberTransport (the
+    # fiber waits through the scheduler); elsewhere nil (the call blocks its thread, with the
+    # GVL released).
+    def fiber_transport
+      return nil unless Fiber.current_scheduler
+
+      h = handle
+      @fiber_lock.synchronize { @fiber_transport ||= FiberTransport.new(h) }
+    end
+
+    # A blocking native call on this client (a Gate signup step): run here, or, in a fiber
+    # under a scheduler, on a helper thread the fiber waits for through the scheduler.
+    def blocking(&block)
+      fiber_transport ? FiberTransport.offload(&block) : block.call
+    end
+
     # One operation (params as JSON text): the response's data, or a ListResult for a page of
     # a paginated list (Native.call's typemap reads both from the core's result).
     def call(sdk_name, params)
-      Native.call(handle, sdk_name, params)
+      transport = fiber_transport
+      transport ? transport.call(sdk_name, params) : Native.call(handle, sdk_name, params)
     end
 
     # Every item of a cursor-paginated list: yields to block, or returns a lazy Enumerator.
@@ -221,6 +246,10 @@ module Foil
     end
 
     def each_item(sdk_name, json, &block)
+      if (transport = fiber_transport)
+        return transport.each_page(sdk_name, json) { |items| items.each(&block) }
+      end
+
       walk = Native.call_iter(handle, sdk_name, json)
       while (items = Native.rb_next_page(walk))
         items.each(&block)

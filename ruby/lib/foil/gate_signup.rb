@@ -61,7 +61,7 @@ module Foil
 
     # Poll once; returns the status.
     def poll
-      locked { |h| Native.rb_gate_session_poll(client_handle, h) }
+      blocking { locked { |h| Native.rb_gate_session_poll(client_handle, h) } }
       status
     end
 
@@ -71,7 +71,10 @@ module Foil
     # within the deadline, honouring Retry-After. Raises Foil::RejectedError,
     # Foil::ExpiredError, Foil::TimeoutError, Foil::CancelledError (#cancel). Thread#kill,
     # Timeout.timeout and Ctrl-C interrupt it promptly: the GVL is released during each
-    # poll, and the pauses between polls are Ruby sleeps.
+    # poll, and the pauses between polls are Ruby sleeps. In a fiber under a Fiber scheduler
+    # (Async { }) the thread's other fibers run throughout: the pauses sleep with the
+    # scheduler and each poll runs on a helper thread the fiber waits for; Async::Task#stop
+    # ends the wait, and so do #cancel and #close from another fiber (within 0.1 s).
     def wait(timeout: nil, interval: nil)
       timeout_ms = timeout.nil? ? 0 : Arguments.milliseconds("timeout", timeout)
       interval_ms = interval.nil? ? 0 : Arguments.milliseconds("interval", interval)
@@ -86,7 +89,7 @@ module Foil
         end
         return locked(h) { Native.rb_gate_session_outputs(h) } if wait_ms.zero?
 
-        sleep(wait_ms / 1000.0)
+        pause(wait_ms / 1000.0)
       end
     ensure
       @waiter = nil
@@ -94,7 +97,7 @@ module Foil
 
     # Acknowledge the delivery (only after storing the outputs durably).
     def ack!
-      locked { |h| Native.rb_gate_session_ack(client_handle, h) }
+      blocking { locked { |h| Native.rb_gate_session_ack(client_handle, h) } }
       nil
     end
     alias ack ack!
@@ -151,7 +154,7 @@ module Foil
     # One step; a cancel that another thread's interrupt caused on the shared client (not
     # #cancel) is repeated.
     def step(h)
-      locked(h) { Native.rb_gate_session_step(client_handle, h) }
+      blocking { locked(h) { Native.rb_gate_session_step(client_handle, h) } }
     rescue CancelledError
       retry unless @cancelled
       @cancelled = false
@@ -160,6 +163,23 @@ module Foil
 
     def client_handle
       @client.__send__(:handle)
+    end
+
+    # The pause between polls. A fiber under a scheduler sleeps in slices: a #cancel from
+    # another fiber cannot wake it as Thread#wakeup wakes a sleeping thread.
+    def pause(seconds)
+      return sleep(seconds) unless Fiber.current_scheduler
+
+      deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + seconds
+      until @cancelled || (left = deadline - Process.clock_gettime(Process::CLOCK_MONOTONIC)) <= 0
+        sleep([left, 0.1].min)
+      end
+    end
+
+    # A request of the signup: the client runs it (on a helper thread in a fiber under a
+    # Fiber scheduler).
+    def blocking(&block)
+      @client.__send__(:blocking, &block)
     end
   end
 end
