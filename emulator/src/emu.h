@@ -318,6 +318,21 @@ typedef struct emu_fault {
     unsigned delay_ms;
 } emu_fault_t;
 
+/* A connection suspended until its delay is due (parked_connections.c). */
+typedef struct emu_parked {
+    int64_t due_ms; /* CLOCK_MONOTONIC */
+    struct MHD_Connection *conn;
+    struct emu_parked *prev, *next;
+} emu_parked_t;
+
+typedef struct emu_parking {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t thread;
+    emu_parked_t *head, *tail; /* by due time */
+    int stopping, started;
+} emu_parking_t;
+
 typedef struct emu_bucket {
     double tokens;
     int64_t updated_ms;
@@ -329,6 +344,7 @@ struct foil_emulator {
     char base_url[128];
     unsigned port;
     struct MHD_Daemon *daemon;
+    emu_parking_t parking; /* connections waiting out a delay fault */
 
     /* Everything except the Gate signup sessions, faults and buckets. */
     pthread_mutex_t lock;
@@ -435,6 +451,16 @@ foil_status_t emu_seal_token(foil_emulator_t *emu, uint64_t index, int version,
 /* The fault for this request (consumes one use) or 0 with *out untouched. */
 int emu_fault_take(foil_emulator_t *emu, const char *method, const char *path, emu_fault_t *out);
 void emu_fault_free(void *p);
+/* parked_connections.c: start the timer thread (0 or -1). */
+int emu_parking_start(emu_parking_t *p);
+/* From a request handler: suspend `conn` and resume it delay_ms from now (libmicrohttpd then
+ * calls the handler again). `node` lives until then. -1 when stopping: answer at once. */
+int emu_parking_park(emu_parking_t *p, emu_parked_t *node, struct MHD_Connection *conn,
+                     unsigned delay_ms);
+/* Before MHD_stop_daemon: park nothing more, resume every parked connection, join the timer. */
+void emu_parking_stop(emu_parking_t *p);
+/* After MHD_stop_daemon (no handler runs any more). */
+void emu_parking_free(emu_parking_t *p);
 /* rate_limit.c: 1 when allowed (adds headers), 0 when limited (answers 429). */
 int emu_rate_limit(emu_request_t *req, emu_response_t *resp);
 void emu_bucket_free(void *p);

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "foil/foil.h"
 
@@ -20,13 +19,10 @@ typedef struct conn_ctx {
     char *body;
     size_t len, cap;
     int too_large;
+    int fault_taken, faulted; /* the fault is taken once, before a delay parks the request */
+    emu_fault_t fault;
+    emu_parked_t parked;
 } conn_ctx_t;
-
-static void sleep_ms(unsigned ms) {
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0) {
-    }
-}
 
 /* ---- streamed bodies for the truncate and oversized faults ------------------------------ */
 
@@ -132,7 +128,7 @@ static void arm_reset(struct MHD_Connection *conn) {
 }
 
 static enum MHD_Result dispatch(foil_emulator_t *emu, struct MHD_Connection *conn, const char *url,
-                                const char *method, conn_ctx_t *ctx) {
+                                const char *method, const conn_ctx_t *ctx) {
     atomic_fetch_add(&emu->stat_requests, 1);
     emu_request_t req;
     memset(&req, 0, sizeof(req));
@@ -147,9 +143,8 @@ static enum MHD_Result dispatch(foil_emulator_t *emu, struct MHD_Connection *con
     emu_response_t resp;
     memset(&resp, 0, sizeof(resp));
 
-    emu_fault_t fault;
-    int faulted = emu_fault_take(emu, method, url, &fault);
-    if (faulted && fault.delay_ms) sleep_ms(fault.delay_ms);
+    const int faulted = ctx->faulted;
+    const emu_fault_t fault = ctx->fault;
     if (ctx->too_large) {
         emu_respond_error(&req, &resp, 413, "request.too_large", "The request body exceeds 1 MiB.",
                           NULL);
@@ -228,7 +223,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         ctx->body[ctx->len] = '\0';
         return MHD_YES;
     }
-    return dispatch(cls, conn, url, method, ctx);
+    foil_emulator_t *emu = cls;
+    if (!ctx->fault_taken) {
+        ctx->fault_taken = 1;
+        ctx->faulted = emu_fault_take(emu, method, url, &ctx->fault);
+        /* A delay holds no worker: the connection is suspended and this handler is called
+         * again when the delay is over. */
+        if (ctx->faulted && ctx->fault.delay_ms &&
+            emu_parking_park(&emu->parking, &ctx->parked, conn, ctx->fault.delay_ms) == 0)
+            return MHD_YES;
+    }
+    return dispatch(emu, conn, url, method, ctx);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -268,14 +273,20 @@ foil_status_t emu_server_start(foil_emulator_t *emu) {
         if (inet_pton(AF_INET, host, &a->sin_addr) != 1) return FOIL_E_INVALID_ARGUMENT;
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
-                     (emu->cfg.log_requests ? MHD_USE_ERROR_LOG : 0) | (ipv6 ? MHD_USE_IPv6 : 0);
+                     MHD_ALLOW_SUSPEND_RESUME | (emu->cfg.log_requests ? MHD_USE_ERROR_LOG : 0) |
+                     (ipv6 ? MHD_USE_IPv6 : 0);
     unsigned threads = emu->cfg.threads ? emu->cfg.threads : 4;
+    if (emu_parking_start(&emu->parking) != 0) return FOIL_E_NOMEM;
     emu->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, emu, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, emu, MHD_OPTION_END);
-    if (!emu->daemon) return FOIL_E_CONNECTION;
+    if (!emu->daemon) {
+        emu_parking_stop(&emu->parking);
+        emu_parking_free(&emu->parking);
+        return FOIL_E_CONNECTION;
+    }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(emu->daemon, MHD_DAEMON_INFO_BIND_PORT);
     emu->port = info ? info->port : emu->cfg.port;
     snprintf(emu->base_url, sizeof(emu->base_url), ipv6 ? "http://[%s]:%u" : "http://%s:%u",
@@ -284,6 +295,8 @@ foil_status_t emu_server_start(foil_emulator_t *emu) {
 }
 
 void emu_server_stop(foil_emulator_t *emu) {
+    emu_parking_stop(&emu->parking);
     if (emu->daemon) MHD_stop_daemon(emu->daemon);
     emu->daemon = NULL;
+    emu_parking_free(&emu->parking);
 }
