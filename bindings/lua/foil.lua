@@ -209,7 +209,7 @@ local BLOCKING_PHASES = { init = true, init_worker = true, exit_worker = true }
 local ngx_transport
 local function load_ngx_transport()
    if not ngx_transport then
-      ngx_transport = require("foil.ngx")._init(native)
+      ngx_transport = require("foil.ngx")._init(native, new_error)
       ngx_transport.name = "ngx"
    end
    return ngx_transport

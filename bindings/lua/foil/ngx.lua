@@ -8,12 +8,14 @@
 --
 -- Each function has the shape of the native call it stands for: it returns the handle or
 -- value, or raises the core's error table (foil.lua turns that into nil, err).
-local native
+local native, new_error
 
 local M = {}
 
-function M._init(n)
-   native = n
+--- foil.lua hands over the native module and its error constructor (this file requires
+-- nothing of the rock, so the two never load each other).
+function M._init(n, make_error)
+   native, new_error = n, make_error
    return M
 end
 
@@ -150,6 +152,11 @@ local function exchange(req)
    local started = now_ms()
    local deadline = timeout_ms and timeout_ms > 0 and started + timeout_ms or nil
 
+   if native.http_request_proxy(req) then
+      -- Cosockets connect directly: going around a configured proxy is not this file's call.
+      error(new_error("configuration", "the client has a proxy, which nginx cosockets cannot use: "
+         .. "drop the proxy option inside nginx, or force transport = \"curl\"", "client.ngx_proxy"), 0)
+   end
    local sock = tcp()
    local budget = deadline and max(1, deadline - started) or 60000
    sock:settimeouts(connect_ms and connect_ms > 0 and min(connect_ms, budget) or budget, budget, budget)

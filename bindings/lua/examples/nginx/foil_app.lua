@@ -3,9 +3,8 @@ local foil = require "foil"
 
 local app = {}
 
--- One per worker: created when the worker starts (init_worker_by_lua), or on first use.
--- Not in init_by_lua: that runs in the master, and a client carried into the forked workers
--- would share its libcurl state with them (README: "Inside nginx").
+-- One per worker, shared by all of the worker's requests: created when the worker starts
+-- (init_worker_by_lua) or on first use (bindings/lua/README.md, "One client per worker").
 local client
 
 function app.init_worker()
