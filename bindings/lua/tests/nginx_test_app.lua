@@ -21,10 +21,12 @@ local function reply(value)
    ngx.say(foil.json_encode(value))
 end
 
---- GET /t/get/<id>?transport=curl|ngx&timeout=s: sessions:get through that transport.
+--- GET /t/get/<id>?transport=curl|ngx&timeout=s&base=url: sessions:get through that transport
+-- (a client of its own when timeout or base is given).
 function app.get(id)
    local args = ngx.req.get_uri_args()
-   local c = args.timeout and foil.new{ transport = args.transport, timeout = tonumber(args.timeout) }
+   local c = (args.timeout or args.base)
+      and foil.new{ transport = args.transport, timeout = tonumber(args.timeout), base_url = args.base }
       or client(args.transport)
    local session, err = c.sessions:get(id)
    if not session then return reply({ error = error_fields(err) }) end

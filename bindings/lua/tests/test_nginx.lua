@@ -15,7 +15,7 @@ local function read(path)
 end
 
 -- Shared by the file's tests: one emulator, one nginx, started by the first test that needs them.
-local nginx, emu, srv, setup_error
+local nginx, emu, srv, tls, setup_error
 
 local function server(t)
    if setup_error then t.skip(setup_error) end
@@ -32,6 +32,30 @@ local function server(t)
       t.skip(why)
    end
    emu = foil.testing.emulator{ session_count = 120, auto_approve_ms = 200 }
+   -- Two TLS fronts of the emulator (nginx proxying to it): one whose certificate the
+   -- cosockets trust (lua_ssl_trusted_certificate), one they do not.
+   tls = { dir = assert(io.popen("mktemp -d /tmp/foil-nginx-tls.XXXXXX")):read("*l"),
+           trusted_port = nginx.free_port(), untrusted_port = nginx.free_port() }
+   for _, name in ipairs({ "trusted", "untrusted" }) do
+      assert(os.execute(string.format(
+         "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+            .. "-addext subjectAltName=IP:127.0.0.1,DNS:127.0.0.1 -keyout %s/%s.key -out %s/%s.pem 2>/dev/null",
+         tls.dir, name, tls.dir, name)))
+   end
+   local servers = {}
+   for _, name in ipairs({ "trusted", "untrusted" }) do
+      servers[#servers + 1] = string.format([[
+server {
+    listen 127.0.0.1:%d ssl;
+    ssl_certificate %s/%s.pem;
+    ssl_certificate_key %s/%s.key;
+    location / {
+        proxy_pass %s;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+    }
+}]], tls[name .. "_port"], tls.dir, name, tls.dir, name, emu.base_url)
+   end
    local conf = read(example_dir .. "/nginx.conf")
    local function swap(pattern, replacement)
       local out, n = conf:gsub(pattern, replacement)
@@ -41,11 +65,14 @@ local function server(t)
    swap("listen 127%.0%.0%.1:8080;", "listen 127.0.0.1:@PORT@;\n        include nginx_test_locations.conf;")
    swap('lua_package_path "[^"]*";', 'lua_package_path "@LUA_PATH@";')
    swap('lua_package_cpath "[^"]*";', 'lua_package_cpath "@LUA_CPATH@";')
+   swap("lua_ssl_trusted_certificate [^;]*;", "lua_ssl_trusted_certificate " .. tls.dir .. "/trusted.pem;")
+   swap("\nhttp {\n", "\nhttp {\n    include nginx_test_http.conf;\n")
    srv = nginx.start{
       conf = conf,
       files = {
          ["foil_app.lua"] = read(example_dir .. "/foil_app.lua"),
          ["nginx_test_locations.conf"] = read(here .. "/nginx_test_locations.conf"),
+         ["nginx_test_http.conf"] = table.concat(servers, "\n") .. "\n",
       },
       env = { FOIL_SECRET_KEY = emu.secret_key, FOIL_BASE_URL = emu.base_url },
    }
@@ -208,12 +235,27 @@ return function(t)
       t.ok(#got.outputs > 0, body)
    end)
 
+   t.test("nginx: https through cosockets: the certificate is verified (lua_ssl_trusted_certificate)", function()
+      local s, e = server(t)
+      local id = e:session_id(4)
+      local status, body = s:get("/t/get/" .. id .. "?base=https://127.0.0.1:" .. tls.trusted_port)
+      t.eq(status, 200, body)
+      t.eq(json(body).id, id, body)
+      status, body = s:get("/t/get/" .. id .. "?base=https://127.0.0.1:" .. tls.untrusted_port)
+      t.eq(status, 200, body)
+      local err = json(body).error
+      t.ok(err, "an untrusted certificate was accepted: " .. body)
+      t.eq(err.kind, "connection", body)
+      t.ok(err.message:find("certificate", 1, true) or err.message:find("handshake", 1, true), body)
+   end)
+
    t.test("nginx: the error log has no Lua error and no alert; nginx stops", function()
       local s = server(t)
       local log = s:error_log()
       s:stop()
       srv, setup_error = nil, "nginx was stopped"
       emu:close()
+      os.execute("rm -rf '" .. tls.dir .. "'")
       for line in log:gmatch("[^\n]+") do
          t.ok(not line:find("%[alert%]") and not line:find("%[emerg%]") and not line:find("%[crit%]"), line)
          t.ok(not line:find("lua entry thread aborted", 1, true), line)
