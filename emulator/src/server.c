@@ -8,12 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "foil/foil.h"
 
 #define MAX_BODY (1024 * 1024)
 #define OVERSIZED_BYTES (64ULL * 1024 * 1024)
+/* Open connections served at once (a delayed request holds one, not a worker thread). */
+#define MAX_CONNECTIONS 4096
 
 typedef struct conn_ctx {
     char *body;
@@ -256,6 +259,15 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) atomic_fetch_add(&emu->stat_connections, 1);
 }
 
+/* Concurrency tests hold hundreds of connections, often with the client in the same process
+ * (two descriptors each): lift the soft descriptor limit (often 1024) to the hard one. */
+static void raise_descriptor_limit(void) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= MAX_CONNECTIONS * 2) return;
+    rl.rlim_cur = rl.rlim_max < MAX_CONNECTIONS * 2 ? rl.rlim_max : MAX_CONNECTIONS * 2;
+    setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 foil_status_t emu_server_start(foil_emulator_t *emu) {
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof(ss));
@@ -277,11 +289,13 @@ foil_status_t emu_server_start(foil_emulator_t *emu) {
                      (ipv6 ? MHD_USE_IPv6 : 0);
     unsigned threads = emu->cfg.threads ? emu->cfg.threads : 4;
     if (emu_parking_start(&emu->parking) != 0) return FOIL_E_NOMEM;
+    raise_descriptor_limit();
     emu->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, emu, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, emu, MHD_OPTION_END);
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)MAX_CONNECTIONS, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, emu, MHD_OPTION_END);
     if (!emu->daemon) {
         emu_parking_stop(&emu->parking);
         emu_parking_free(&emu->parking);
