@@ -16,6 +16,13 @@ local M = {}
 -- nothing of the rock, so the two never load each other).
 function M._init(n, make_error)
    native, new_error = n, make_error
+   if not native.gate_session_next then
+      -- Until the core's Gate steps without I/O are wrapped (gate_session.h), a signup's
+      -- requests are the libcurl transport's, one short request per step; its waits still
+      -- sleep with ngx.sleep, so only the requests themselves hold the worker.
+      M.signup_create, M.signup_step = native.gate_session_create, native.gate_session_step
+      M.signup_poll, M.signup_ack = native.gate_session_poll, native.gate_session_ack
+   end
    return M
 end
 
@@ -43,11 +50,12 @@ local function arm(sock, deadline)
 end
 
 -- A transport failure: cosocket errors are strings ("timeout", "connection refused",
--- "closed", ...). Raises the core's error for it (foil_complete_failure).
-local function fail(req, err, what)
+-- "closed", ...). Raised as a table the attempt loop turns into the core's error
+-- (foil_complete_failure), so the failure and its retry are decided in one place.
+local Failure = {}
+local function fail(err, what)
    local status = err == "timeout" and native.FOIL_E_TIMEOUT or native.FOIL_E_CONNECTION
-   native.complete_failure(req, status, what .. ": " .. tostring(err))
-   error("foil.ngx: complete_failure returned") -- not reached: it always raises
+   error(setmetatable({ status = status, detail = what .. ": " .. tostring(err) }, Failure), 0)
 end
 
 local function host_header(host, port, scheme)
@@ -80,7 +88,7 @@ end
 -- Read the body into resp: exactly `length` bytes, chunked, or to the end of the connection.
 -- At most max_bytes + 1 bytes are read (the core then fails the response as too large, as the
 -- libcurl transport does); returns whether the connection may be reused.
-local function read_body(sock, req, resp, length, chunked, max_bytes, deadline)
+local function read_body(sock, resp, length, chunked, max_bytes, deadline)
    local total = 0
    local function take(data)
       total = total + #data
@@ -94,7 +102,7 @@ local function read_body(sock, req, resp, length, chunked, max_bytes, deadline)
          local data, err, partial = sock:receive(min(left, READ_CHUNK))
          if not data then
             if partial and #partial > 0 then take(partial) end
-            fail(req, err, "reading the response body")
+            fail(err, "reading the response body")
          end
          left = left - #data
          if not take(data) then return false end
@@ -105,14 +113,14 @@ local function read_body(sock, req, resp, length, chunked, max_bytes, deadline)
       while true do
          arm(sock, deadline)
          local line, err = sock:receive("*l")
-         if not line then fail(req, err, "reading a chunk size") end
+         if not line then fail(err, "reading a chunk size") end
          local size = tonumber(line:match("^%s*(%x+)"), 16)
-         if not size then fail(req, "malformed chunk size", "reading the response body") end
+         if not size then fail("malformed chunk size", "reading the response body") end
          if size == 0 then
             repeat -- trailers, up to the empty line
                arm(sock, deadline)
                line, err = sock:receive("*l")
-               if not line then fail(req, err, "reading the trailers") end
+               if not line then fail(err, "reading the trailers") end
             until line == ""
             return true
          end
@@ -120,13 +128,13 @@ local function read_body(sock, req, resp, length, chunked, max_bytes, deadline)
          while left > 0 do
             arm(sock, deadline)
             local data, rerr = sock:receive(min(left, READ_CHUNK))
-            if not data then fail(req, rerr, "reading a chunk") end
+            if not data then fail(rerr, "reading a chunk") end
             left = left - #data
             if not take(data) then return false end
          end
          arm(sock, deadline)
          local crlf, cerr = sock:receive(2)
-         if crlf ~= "\r\n" then fail(req, cerr or "malformed chunk", "reading a chunk") end
+         if crlf ~= "\r\n" then fail(cerr or "malformed chunk", "reading a chunk") end
       end
    end
    while true do -- neither: the body ends with the connection
@@ -134,15 +142,15 @@ local function read_body(sock, req, resp, length, chunked, max_bytes, deadline)
       local data, err = sock:receiveany(READ_CHUNK)
       if not data then
          if err == "closed" then return false end
-         fail(req, err, "reading the response body")
+         fail(err, "reading the response body")
       end
       if not take(data) then return false end
    end
 end
 
 --- One exchange: connect (or reuse a pooled connection), TLS with verification for https,
--- write the request, read the response. Returns an open response handle (the caller completes
--- it); raises the core's connection / timeout error on a transport failure.
+-- write the request, read the response. Returns an open response handle; raises a Failure
+-- (a transport failure) or the core's configuration error.
 local function exchange(req)
    local scheme = native.http_request_scheme(req)
    local host = native.http_request_host(req)
@@ -157,41 +165,48 @@ local function exchange(req)
       error(new_error("configuration", "the client has a proxy, which nginx cosockets cannot use: "
          .. "drop the proxy option inside nginx, or force transport = \"curl\"", "client.ngx_proxy"), 0)
    end
-   local sock = tcp()
    local budget = deadline and max(1, deadline - started) or 60000
-   sock:settimeouts(connect_ms and connect_ms > 0 and min(connect_ms, budget) or budget, budget, budget)
    -- Connections to the same API share a pool; a TLS connection is only ever pooled after a
    -- verified handshake, so the pool name carries the scheme.
    local pool = scheme .. "://" .. host .. ":" .. port
-   local ok, err = sock:connect(host, port, { pool = pool, pool_size = KEEPALIVE_POOL_SIZE })
-   if not ok then fail(req, err, "connecting to " .. host .. ":" .. port) end
-   if scheme == "https" and sock:getreusedtimes() == 0 then
+   local bytes = request_bytes(req, scheme, host, port)
+   local sock, line
+   -- A pooled connection the server closed while it was idle fails before any answer: the
+   -- request is sent again on another connection, as libcurl does (a fresh one fails for good).
+   for _ = 1, KEEPALIVE_POOL_SIZE + 1 do
+      sock = tcp()
+      sock:settimeouts(connect_ms and connect_ms > 0 and min(connect_ms, budget) or budget, budget, budget)
+      local ok, err = sock:connect(host, port, { pool = pool, pool_size = KEEPALIVE_POOL_SIZE })
+      if not ok then fail(err, "connecting to " .. host .. ":" .. port) end
+      local reused = sock:getreusedtimes() > 0
+      if scheme == "https" and not reused then
+         arm(sock, deadline)
+         -- Verification on: the trust store is nginx's lua_ssl_trusted_certificate.
+         local session, herr = sock:sslhandshake(nil, host, true)
+         if not session then
+            sock:close()
+            fail(herr, "TLS handshake with " .. host)
+         end
+      end
       arm(sock, deadline)
-      -- Verification on: the trust store is nginx's lua_ssl_trusted_certificate.
-      local session, herr = sock:sslhandshake(nil, host, true)
-      if not session then
-         sock:close()
-         fail(req, herr, "TLS handshake with " .. host)
+      local sent, serr = sock:send(bytes)
+      local lerr
+      if sent then
+         arm(sock, deadline)
+         line, lerr = sock:receive("*l")
+      end
+      if line then break end
+      sock:close()
+      local why = sent and lerr or serr
+      if not reused or why == "timeout" then
+         fail(why, sent and "reading the status line" or "sending the request")
       end
    end
-
-   arm(sock, deadline)
-   local sent, serr = sock:send(request_bytes(req, scheme, host, port))
-   if not sent then
-      sock:close()
-      fail(req, serr, "sending the request")
-   end
-
-   arm(sock, deadline)
-   local line, lerr = sock:receive("*l")
-   if not line then
-      sock:close()
-      fail(req, lerr, "reading the status line")
-   end
+   if not line then fail("closed", "reading the status line") end
    local version, status = line:match("^HTTP/(%d%.%d) (%d%d%d)")
    if not status then
       sock:close()
-      fail(req, "not an HTTP/1.x status line", "reading the status line")
+      fail("not an HTTP/1.x status line", "reading the status line")
    end
    status = tonumber(status)
    local resp = native.http_response_new(status)
@@ -201,7 +216,7 @@ local function exchange(req)
       local h, herr = sock:receive("*l")
       if not h then
          sock:close()
-         fail(req, herr, "reading the response headers")
+         fail(herr, "reading the response headers")
       end
       if h == "" then break end
       local name, value = h:match("^([^:]+):%s*(.-)%s*$")
@@ -221,7 +236,7 @@ local function exchange(req)
    if status == 204 or status == 304 or (status >= 100 and status < 200) then length = 0 end
    local max_bytes = native.http_request_max_response_bytes(req)
    if not max_bytes or max_bytes <= 0 then max_bytes = math.huge end
-   local ok_body, reusable = pcall(read_body, sock, req, resp, not chunked and length or nil, chunked,
+   local ok_body, reusable = pcall(read_body, sock, resp, not chunked and length or nil, chunked,
                                    max_bytes, deadline)
    if not ok_body then
       sock:close()
@@ -236,19 +251,30 @@ local function exchange(req)
 end
 M.exchange = exchange
 
+-- The response, or nil, status and detail for a transport failure.
+local function attempt_exchange(req)
+   local ok, resp = pcall(exchange, req)
+   if ok then return resp end
+   if getmetatable(resp) == Failure then return nil, resp.status, resp.detail end
+   error(resp, 0)
+end
+
 --- The outcome of a prepared request: the result handle (nil for no content), or the error
--- raised. The client's opt-in retries (idempotent requests only, decided by the core) wait
--- with ngx.sleep, which yields like the I/O does.
+-- raised. The client's opt-in retries (idempotent requests only, decided by the core from
+-- the failure's own record) wait with ngx.sleep, which yields like the I/O does.
 local function perform(req)
    local started = now_ms()
    local attempt = 0
    while true do
-      local ok, result = pcall(function()
-         return native.complete(req, exchange(req))
-      end)
-      if ok then return result end
-      local delay_ms = native.retry_decision(req, attempt, result, now_ms() - started)
-      if not delay_ms then error(result, 0) end
+      local resp, status, detail = attempt_exchange(req)
+      local result, delay_ms
+      if resp then
+         result, delay_ms = native.settle(req, resp, attempt, now_ms() - started)
+         native.close(resp)
+      else
+         delay_ms = native.settle_failure(req, status, detail, attempt, now_ms() - started)
+      end
+      if not delay_ms then return result end
       if delay_ms > 0 then sleep(delay_ms / 1000) end
       attempt = attempt + 1
    end
@@ -285,13 +311,8 @@ end
 -- Send a request of the signup and feed the answer (or the transport failure) back: the
 -- feed's wait_ms, or the error raised.
 local function feed(s, req)
-   local ok, resp = pcall(exchange, req)
-   if ok then return native.gate_session_feed(s, req, resp) end
-   local status, detail = native.FOIL_E_CONNECTION, tostring(resp)
-   if type(resp) == "table" then
-      status = resp.kind == "timeout" and native.FOIL_E_TIMEOUT or native.FOIL_E_CONNECTION
-      detail = resp.message
-   end
+   local resp, status, detail = attempt_exchange(req)
+   if resp then return native.gate_session_feed(s, req, resp) end
    return native.gate_session_feed_failure(s, req, status, detail)
 end
 

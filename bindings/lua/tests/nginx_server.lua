@@ -60,6 +60,13 @@ local function write(path, text)
    f:close()
 end
 
+local function is_root()
+   local p = io.popen("id -u")
+   local uid = p:read("*l")
+   p:close()
+   return uid == "0"
+end
+
 --- A port nobody listens on now (bound then closed: nginx binds it right after).
 function M.free_port()
    local s = assert(socket.bind("127.0.0.1", 0))
@@ -77,6 +84,7 @@ function M.preamble(env_names)
       "load_module " .. dir .. "/ngx_http_lua_module.so;",
       "daemon off;",
       "worker_processes 1;",
+
       "error_log logs/error.log info;",
       "pid logs/nginx.pid;",
    }
@@ -118,6 +126,11 @@ function M.start(opts)
       :gsub("@PREFIX@", (prefix:gsub("%%", "%%%%")))
       :gsub("@LUA_PATH@", (lua_path(prefix .. "/?.lua;" .. package.path):gsub("%%", "%%%%")))
       :gsub("@LUA_CPATH@", (lua_path(package.cpath):gsub("%%", "%%%%")))
+   if is_root() and not conf:find("^%s*user%s") and not conf:find("\n%s*user%s") then
+      -- Started by root, nginx runs its worker as nobody, who can read neither the private
+      -- prefix (mktemp -d: mode 0700) nor the test's files: the worker keeps the tester's user.
+      conf = "user root root;\n" .. conf
+   end
    write(prefix .. "/nginx.conf", conf)
    for name, text in pairs(opts.files or {}) do write(prefix .. "/" .. name, text) end
    local env = {}
@@ -135,9 +148,13 @@ function M.start(opts)
       c:settimeout(0.2)
       if c:connect("127.0.0.1", port) then
          c:close()
-         return srv
+         -- The master listens before its worker runs (or dies: a bad directive only the
+         -- worker reads): ready when the worker answers.
+         local ok, status = pcall(srv.get, srv, "/", nil, 2)
+         if ok and status then return srv end
+      else
+         c:close()
       end
-      c:close()
       socket.sleep(0.05)
    end
    local log = srv:error_log() .. (read(prefix .. "/logs/stdout.log") or "")

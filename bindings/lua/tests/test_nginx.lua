@@ -17,9 +17,21 @@ end
 -- Shared by the file's tests: one emulator, one nginx, started by the first test that needs them.
 local nginx, emu, srv, tls, setup_error
 
+local started, start_failure
 local function server(t)
    if setup_error then t.skip(setup_error) end
    if srv then return srv, emu end
+   if start_failure then error("nginx did not start (see the first test's failure)", 2) end
+   local ok, err = pcall(started, t)
+   if not ok then
+      if type(err) == "table" then error(err, 0) end -- a skip
+      start_failure = true
+      error(err, 2)
+   end
+   return srv, emu
+end
+
+function started(t)
    local ok, socket_ok = pcall(require, "socket")
    if not ok or not socket_ok then
       setup_error = "LuaSocket is needed to talk to nginx (Debian: lua-socket)"
@@ -225,7 +237,7 @@ return function(t)
       t.same(ids, want)
    end)
 
-   t.test("nginx: a Gate signup through cosockets: create, wait (ngx.sleep), ack", function()
+   t.test("nginx: a Gate signup inside a request: create, wait (ngx.sleep between polls), ack", function()
       local s = server(t)
       local status, body = s:get("/t/signup")
       t.eq(status, 200, body)
