@@ -114,6 +114,6 @@ local row = {
 if opts.rows then
    print(foil.json_encode(row))
 else
-   print(string.format("%s\n  cosockets %s req/s, libcurl %s req/s: %s (target %s: %s)", row.benchmark,
-                       row.libfoil, row.baseline, row.ratio, row.target, row.met))
+   print(string.format("%s\n  cosockets %s req/s, libcurl %.1f req/s: %s (target %s: %s)", row.benchmark,
+                       row.libfoil, median(curl_rps), row.ratio, row.target, row.met))
 end

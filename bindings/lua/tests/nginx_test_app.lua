@@ -21,12 +21,13 @@ local function reply(value)
    ngx.say(foil.json_encode(value))
 end
 
---- GET /t/get/<id>?transport=curl|ngx&timeout=s&base=url: sessions:get through that transport
--- (a client of its own when timeout or base is given).
+--- GET /t/get/<id>?transport=curl|ngx&timeout=s&base=url&retries=n&max=bytes: sessions:get through that
+-- transport (a client of its own when timeout, base or retries is given).
 function app.get(id)
    local args = ngx.req.get_uri_args()
-   local c = (args.timeout or args.base)
-      and foil.new{ transport = args.transport, timeout = tonumber(args.timeout), base_url = args.base }
+   local c = (args.timeout or args.base or args.retries or args.max)
+      and foil.new{ transport = args.transport, timeout = tonumber(args.timeout), base_url = args.base,
+                    max_retries = tonumber(args.retries), max_response_bytes = tonumber(args.max) }
       or client(args.transport)
    local session, err = c.sessions:get(id)
    if not session then return reply({ error = error_fields(err) }) end

@@ -47,7 +47,8 @@ function started(t)
    -- Two TLS fronts of the emulator (nginx proxying to it): one whose certificate the
    -- cosockets trust (lua_ssl_trusted_certificate), one they do not.
    tls = { dir = assert(io.popen("mktemp -d /tmp/foil-nginx-tls.XXXXXX")):read("*l"),
-           trusted_port = nginx.free_port(), untrusted_port = nginx.free_port() }
+           trusted_port = nginx.free_port(), untrusted_port = nginx.free_port(),
+           chunked_port = nginx.free_port() }
    for _, name in ipairs({ "trusted", "untrusted" }) do
       assert(os.execute(string.format(
          "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
@@ -68,6 +69,20 @@ server {
     }
 }]], tls[name .. "_port"], tls.dir, name, tls.dir, name, emu.base_url)
    end
+   -- A plain front that answers chunked: sub_filter rewrites the body, so nginx drops the
+   -- emulator's Content-Length and sends Transfer-Encoding: chunked.
+   servers[#servers + 1] = string.format([[
+server {
+    listen 127.0.0.1:%d;
+    location / {
+        proxy_pass %s;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        sub_filter_types application/json;
+        sub_filter_once off;
+        sub_filter '"object"' '"object"';
+    }
+}]], tls.chunked_port, emu.base_url)
    local conf = read(example_dir .. "/nginx.conf")
    local function swap(pattern, replacement)
       local out, n = conf:gsub(pattern, replacement)
@@ -146,7 +161,7 @@ return function(t)
 
    t.test("nginx: API and transport failures are the same nil, err as outside nginx", function()
       local s, e = server(t)
-      local direct = e:client{ timeout = 0.5 }
+      local direct = e:client{ timeout = 0.5, max_response_bytes = 1048576 }
       local cases = {
          { fault = nil, id = "sid_missing" },
          { fault = { "status", { status = 500 } } },
@@ -155,6 +170,7 @@ return function(t)
          { fault = { "content_type" } },
          { fault = { "truncate" } },
          { fault = { "reset" } },
+         { fault = { "oversized" } },
          { fault = { "delay", { delay_ms = 1500 } }, timeout = 0.5 },
       }
       for _, c in ipairs(cases) do
@@ -170,7 +186,7 @@ return function(t)
          e:clear_faults()
          t.ok(want, "outside nginx, the fault gave no error")
          arm()
-         local path = "/t/get/" .. id .. "?transport=ngx" .. (c.timeout and "&timeout=" .. c.timeout or "")
+         local path = "/t/get/" .. id .. "?transport=ngx&max=1048576&timeout=" .. (c.timeout or 10)
          local status, body = s:get(path)
          e:clear_faults()
          t.eq(status, 200, body)
@@ -259,6 +275,40 @@ return function(t)
       t.ok(err, "an untrusted certificate was accepted: " .. body)
       t.eq(err.kind, "connection", body)
       t.ok(err.message:find("certificate", 1, true) or err.message:find("handshake", 1, true), body)
+   end)
+
+   t.test("nginx: chunked responses are read (a front that answers chunked)", function()
+      local s, e = server(t)
+      local id = e:session_id(5)
+      local raw = require("socket").tcp()
+      raw:settimeout(5)
+      assert(raw:connect("127.0.0.1", tls.chunked_port))
+      raw:send("GET /v1/sessions/" .. id .. " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " .. e.secret_key
+               .. "\r\nConnection: close\r\n\r\n")
+      local head = raw:receive("*a") or ""
+      raw:close()
+      t.ok(head:lower():find("transfer%-encoding: chunked"), "the front does not answer chunked")
+      local status, body = s:get("/t/get/" .. id .. "?base=http://127.0.0.1:" .. tls.chunked_port)
+      t.eq(status, 200, body)
+      t.eq(json(body).id, id, body)
+   end)
+
+   t.test("nginx: opt-in retries through cosockets (ngx.sleep between attempts)", function()
+      local s, e = server(t)
+      local id = e:session_id(6)
+      local before = e.requests
+      e:inject_fault("status", { method = "GET", path = "/v1/sessions/", count = 1, status = 503 })
+      local status, body = s:get("/t/get/" .. id .. "?retries=2")
+      e:clear_faults()
+      t.eq(status, 200, body)
+      t.eq(json(body).id, id, body)
+      t.eq(e.requests - before, 2, "one failed attempt, one retry")
+      before = e.requests
+      e:inject_fault("status", { method = "GET", path = "/v1/sessions/", count = 1, status = 503 })
+      status, body = s:get("/t/get/" .. id .. "?retries=0&timeout=5")
+      e:clear_faults()
+      t.eq(json(body).error.kind, "server", body)
+      t.eq(e.requests - before, 1, "no retry unless asked for")
    end)
 
    t.test("nginx: the error log has no Lua error and no alert; nginx stops", function()
