@@ -28,8 +28,7 @@ end
 
 local ngx = ngx
 local tcp, sleep, now, update_time = ngx.socket.tcp, ngx.sleep, ngx.now, ngx.update_time
-local tonumber, concat, fmt, lower, min, max = tonumber, table.concat, string.format, string.lower,
-   math.min, math.max
+local tonumber, lower, min, max = tonumber, string.lower, math.min, math.max
 
 -- Idle keep-alive connections per pool (one pool per scheme, host and port) and how long one
 -- may stay idle: the core's libcurl transport keeps its connections the same way.
@@ -64,7 +63,9 @@ local function host_header(host, port, scheme)
    return host .. ":" .. port
 end
 
-local function request_bytes(req, scheme, host, port)
+-- The request as the pieces cosockets send in one write (no joined copy of the secret
+-- Authorization value; Lua strings cannot be wiped, so fewer copies is what can be done).
+local function request_pieces(req, scheme, host, port)
    local out = {
       native.http_request_method(req), " ", native.http_request_target(req), " HTTP/1.1\r\n",
       "Host: ", host_header(host, port, scheme), "\r\n",
@@ -82,7 +83,7 @@ local function request_bytes(req, scheme, host, port)
    end
    out[#out + 1] = "\r\n"
    if body then out[#out + 1] = body end
-   return concat(out)
+   return out
 end
 
 -- Read the body into resp: exactly `length` bytes, chunked, or to the end of the connection.
@@ -169,7 +170,7 @@ local function exchange(req)
    -- Connections to the same API share a pool; a TLS connection is only ever pooled after a
    -- verified handshake, so the pool name carries the scheme.
    local pool = scheme .. "://" .. host .. ":" .. port
-   local bytes = request_bytes(req, scheme, host, port)
+   local pieces = request_pieces(req, scheme, host, port)
    local sock, line
    -- A pooled connection the server closed while it was idle fails before any answer: the
    -- request is sent again on another connection, as libcurl does (a fresh one fails for good).
@@ -189,7 +190,7 @@ local function exchange(req)
          end
       end
       arm(sock, deadline)
-      local sent, serr = sock:send(bytes)
+      local sent, serr = sock:send(pieces)
       local lerr
       if sent then
          arm(sock, deadline)
