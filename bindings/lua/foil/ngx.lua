@@ -16,13 +16,6 @@ local M = {}
 -- nothing of the rock, so the two never load each other).
 function M._init(n, make_error)
    native, new_error = n, make_error
-   if not native.gate_session_next then
-      -- Until the core's Gate steps without I/O are wrapped (gate_session.h), a signup's
-      -- requests are the libcurl transport's, one short request per step; its waits still
-      -- sleep with ngx.sleep, so only the requests themselves hold the worker.
-      M.signup_create, M.signup_step = native.gate_session_create, native.gate_session_step
-      M.signup_poll, M.signup_ack = native.gate_session_poll, native.gate_session_ack
-   end
    return M
 end
 
@@ -332,10 +325,18 @@ function M.signup_step(s)
    return wait_ms
 end
 
---- native.gate_session_poll's counterpart: one poll now.
+--- native.gate_session_poll's counterpart: one poll. The core prepares a poll only when one
+-- is due (a wait's interval), so until then this sleeps (ngx.sleep) and asks again.
 function M.signup_poll(s)
-   local req = native.gate_session_next(s)
-   if req then feed(s, req) end
+   while true do
+      local req, wait_ms = native.gate_session_next(s)
+      if req then
+         feed(s, req)
+         return
+      end
+      if not wait_ms or wait_ms <= 0 then return end -- nothing left to poll (approved)
+      sleep(wait_ms / 1000)
+   end
 end
 
 --- native.gate_session_ack's counterpart.

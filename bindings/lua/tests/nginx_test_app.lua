@@ -95,6 +95,8 @@ end
 function app.signup()
    local s, err = client().gate:signup{ service_id = "foil", account_name = "nginx-test" }
    if not s then return reply({ error = error_fields(err) }) end
+   local polled, perr = s:poll()
+   if not polled then return reply({ error = error_fields(perr) }) end
    local steps = 0
    local outputs, werr = s:wait{ timeout = 10, interval = 0.05,
                                  on_progress = function() steps = steps + 1 end }
@@ -104,7 +106,7 @@ function app.signup()
    local names = {}
    for k in pairs(outputs) do names[#names + 1] = k end
    table.sort(names)
-   return reply({ status = s.status, outputs = names, steps = steps })
+   return reply({ status = s.status, polled = polled, outputs = names, steps = steps })
 end
 
 return app

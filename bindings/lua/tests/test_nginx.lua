@@ -43,7 +43,7 @@ function started(t)
       setup_error = why
       t.skip(why)
    end
-   emu = foil.testing.emulator{ session_count = 120, auto_approve_ms = 200 }
+   emu = foil.testing.emulator{ session_count = 120, auto_approve_ms = 1000 }
    -- Two TLS fronts of the emulator (nginx proxying to it): one whose certificate the
    -- cosockets trust (lua_ssl_trusted_certificate), one they do not.
    tls = { dir = assert(io.popen("mktemp -d /tmp/foil-nginx-tls.XXXXXX")):read("*l"),
@@ -253,13 +253,14 @@ return function(t)
       t.same(ids, want)
    end)
 
-   t.test("nginx: a Gate signup inside a request: create, wait (ngx.sleep between polls), ack", function()
+   t.test("nginx: a Gate signup through cosockets: create, wait (ngx.sleep between polls), ack", function()
       local s = server(t)
       local status, body = s:get("/t/signup")
       t.eq(status, 200, body)
       local got = json(body)
       t.ok(not got.error, body)
       t.eq(got.status, "acknowledged", body)
+      t.eq(got.polled, "pending", "s:poll() before the approval: " .. body)
       t.ok(#got.outputs > 0, body)
    end)
 
