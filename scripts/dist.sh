@@ -13,7 +13,8 @@
 #   lua  dist/libfoil-<v>-1.src.rock                  the rock's sources with the SWIG wrapper:
 #                                                     builds without SWIG (luarocks install)
 #        dist/lua5.4/libfoil-<v>-1.linux-x86_64.rock  built for Lua 5.4 ...
-#        dist/luajit/libfoil-<v>-1.linux-x86_64.rock  ... and LuaJIT (the 5.1 ABI): no compiler
+#        dist/luajit/libfoil-<v>-1.linux-x86_64.rock  ... and LuaJIT (the 5.1 ABI; built on
+#                                                     OpenResty's luajit2, nginx's): no compiler
 #        (luarocks [--lua-version 5.1] install --deps-mode none <rock>)
 #   gem  dist/libfoil-<v>.gem                the source gem (ruby/make_gem.sh): compiles on install
 #        dist/libfoil-<v>-x86_64-linux.gem   precompiled for this Ruby (ruby/make_platform_gem.sh):

@@ -135,6 +135,8 @@ check_lua_rocks() {
         ldd "$native" >"$work/ldd-$interp"
         grep 'not found' "$work/ldd-$interp" && fail "$native: a library is missing"
         grep -q 'libfoil\.so' "$work/ldd-$interp" && fail "$native links a shared libfoil"
+        [ -f "$(dirname "$native")/../../../../share/lua/$luaver/foil/ngx.lua" ] ||
+            fail "the $interp rock lacks foil/ngx.lua (the nginx cosocket transport)"
         (eval "$(luarocks --lua-version "$luaver" --tree "$tree" path)" && cd "$work" && "$interp" -e '
             local foil = require "foil"
             local emu = foil.testing.emulator{}

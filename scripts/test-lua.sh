@@ -2,7 +2,9 @@
 # Lua binding (issue 13): build the rock with `luarocks make` from the repository root (SWIG
 # generates the wrapper) into a fresh
 # tree for Lua 5.4 and for LuaJIT (the 5.1 ABI, LuaJIT's headers), then run
-# bindings/lua/tests against each installed rock. Exits non-zero on any failure.
+# bindings/lua/tests against each installed rock. Exits non-zero on any failure. On LuaJIT,
+# tests/test_nginx.lua also runs the rock inside a real nginx (its Lua module; skipped with the
+# reason when nginx or the module is missing: scripts/bootstrap.sh --test installs them).
 #
 #   scripts/test-lua.sh            both interpreters
 #   scripts/test-lua.sh lua5.4     one of: lua5.4 luajit
@@ -45,6 +47,8 @@ done
 lua_args() {  # $1: interpreter; sets luaver and extra (luarocks variables)
     case $1 in
     lua5.4) luaver=5.4 extra=() ;;
+    # OpenResty's LuaJIT branch (Debian's luajit2), the one nginx's Lua module runs on: same
+    # binary name and headers as Debian's luajit, which it replaces.
     luajit) luaver=5.1 extra=(LUA_INCDIR=/usr/include/luajit-2.1) ;;
     *) echo "test-lua: unknown interpreter $1" >&2; exit 2 ;;
     esac

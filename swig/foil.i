@@ -242,5 +242,11 @@ uint64_t foil_binding_emulator_requests(const foil_emulator_t *emu) {
     foil_emulator_stats(emu, &st);
     return st.requests;
 }
+/* TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
+uint64_t foil_binding_emulator_connections(const foil_emulator_t *emu) {
+    foil_emulator_stats_t st = {0, 0};
+    foil_emulator_stats(emu, &st);
+    return st.connections;
+}
 %}
 #endif

@@ -44,6 +44,17 @@ foil_iter_t *foil_lua_to_iter(lua_State *L, int idx) {
     void *p = NULL;
     return SWIG_IsOK(SWIG_ConvertPtr(L, idx, &p, SWIGTYPE_p_foil_iter, 0)) ? p : NULL;
 }
+foil_http_request_t *foil_lua_to_http_request(lua_State *L, int idx) {
+    void *p = NULL;
+    return SWIG_IsOK(SWIG_ConvertPtr(L, idx, &p, SWIGTYPE_p_foil_http_request, 0)) ? p : NULL;
+}
+foil_http_response_t *foil_lua_to_http_response(lua_State *L, int idx) {
+    void *p = NULL;
+    return SWIG_IsOK(SWIG_ConvertPtr(L, idx, &p, SWIGTYPE_p_foil_http_response, 0)) ? p : NULL;
+}
+void foil_lua_push_result(lua_State *L, foil_result_t *r) {
+    SWIG_NewPointerObj(L, r, SWIGTYPE_p_foil_result, 1);
+}
 
 /* foil.i's hook for calls with error_out: raise the error table of that owned record. */
 #define FOIL_RAISE_OWNED(status, error_ptr) foil_lua_raise_owned(L, status, error_ptr)

@@ -177,6 +177,68 @@ local function close_handle(obj)
 end
 
 -- ---------------------------------------------------------------------------------------
+-- Transports: where a call's I/O happens, chosen here and nowhere else.
+--
+-- libcurl (the core's own, blocking) outside nginx and where nginx has no cosockets but may
+-- block (init_by_lua, init_worker_by_lua); nginx cosockets (foil/ngx.lua over the core's
+-- sans-IO calls) in the phases that have them, so a call yields only its request's coroutine;
+-- a clear nil, err in the phases that have neither. foil.new{ transport = "curl" | "ngx" }
+-- forces one.
+
+local CURL = {
+   name = "curl",
+   call = native.call,
+   walk = function(h, name, params_json, fields)
+      return native.walk(native.call_iter(h, name, params_json), fields)
+   end,
+   signup_create = native.gate_session_create,
+   signup_poll = native.gate_session_poll,
+   signup_step = native.gate_session_step,
+   signup_ack = native.gate_session_ack,
+   sleep = native.sleep,
+}
+
+-- nginx phases (ngx.get_phase()) whose Lua code may use cosockets, and those where a blocking
+-- call is acceptable because no request is being served yet.
+local COSOCKET_PHASES = {
+   rewrite = true, server_rewrite = true, access = true, content = true, timer = true,
+   ssl_cert = true, ssl_session_fetch = true, ssl_client_hello = true,
+}
+local BLOCKING_PHASES = { init = true, init_worker = true, exit_worker = true }
+
+local ngx_transport
+local function load_ngx_transport()
+   if not ngx_transport then
+      ngx_transport = require("foil.ngx")._init(native, new_error)
+      ngx_transport.name = "ngx"
+   end
+   return ngx_transport
+end
+
+-- The nginx phase, or nil outside nginx's Lua module.
+local function nginx_phase()
+   local ngx = rawget(_G, "ngx")
+   return ngx and type(ngx.get_phase) == "function" and ngx.get_phase() or nil
+end
+
+--- The transport for a call of `client` now: a transport table, or nil, err.
+local function transport_for(client)
+   local forced = rawget(client, "_transport")
+   if forced == "curl" then return CURL end
+   local phase = nginx_phase()
+   if phase and COSOCKET_PHASES[phase] then return load_ngx_transport() end
+   if forced ~= "ngx" and (not phase or BLOCKING_PHASES[phase]) then return CURL end
+   if not phase then
+      return nil, new_error("configuration", "transport = \"ngx\" needs nginx's Lua module (ngx.socket.tcp)",
+                            "client.ngx_transport")
+   end
+   return nil, new_error("state", fmt("nginx has no cosockets in the %s phase, and a blocking call would "
+      .. "stall every request of this worker: make the call from ngx.timer.at(0, function() ... end) "
+      .. "(or in a rewrite, access or content phase)", phase), "client.ngx_phase")
+end
+foil._transport_for = transport_for
+
+-- ---------------------------------------------------------------------------------------
 -- The client and its namespaces, built from the core's operation table.
 
 local Client = {}
@@ -259,7 +321,9 @@ local function make_call(op)
       local h = handle_of(ns._client, "client", 2)
       local params = build_params(name, path, ...)
       local fields = take_fields(op, params)
-      local result, err = try(native.call, h, name, native.params_json(params))
+      local transport, terr = transport_for(ns._client)
+      if not transport then return nil, terr end
+      local result, err = try(transport.call, h, name, native.params_json(params))
       if result == nil then
          if err then return nil, err end
          return true -- no content
@@ -278,9 +342,11 @@ local function make_iter(op)
       local params = build_params(name, path, ...)
       local fields = take_fields(op, params)
       -- An iterator cannot return nil, err: a failure to start or mid-walk raises.
-      local ok, walk = pcall(native.call_iter, h, name, native.params_json(params))
+      local transport, terr = transport_for(ns._client)
+      if not transport then error(terr, 2) end
+      local ok, walk = pcall(transport.walk, h, name, native.params_json(params), fields)
       if not ok then error(walk, 2) end
-      return native.walk(walk, fields)
+      return walk
    end
 end
 
@@ -333,13 +399,17 @@ end
 local CLIENT_OPTIONS = {
    secret_key = true, base_url = true, timeout = true, connect_timeout = true,
    max_retries = true, ca_bundle = true, proxy = true, user_agent = true,
-   max_response_bytes = true, prefetch = true,
+   max_response_bytes = true, prefetch = true, transport = true,
 }
+local TRANSPORTS = { curl = true, ngx = true }
 
 --- foil.new{ secret_key = ..., base_url = ..., timeout = 30, connect_timeout = ...,
----   max_retries = 0, ca_bundle = ..., proxy = ..., user_agent = ..., prefetch = true }
+---   max_retries = 0, ca_bundle = ..., proxy = ..., user_agent = ..., prefetch = true,
+---   transport = nil | "curl" | "ngx" }
 -- secret_key defaults to FOIL_SECRET_KEY, base_url to FOIL_BASE_URL or the API. prefetch:
 -- iterators request the next page while the current one is read (false turns that off).
+-- transport: nil picks per call (nginx cosockets where the nginx phase has them, libcurl
+-- elsewhere); "curl" or "ngx" forces one (README: "Inside nginx").
 function foil.new(opts)
    opts = check_table(opts, "foil.new options")
    check_known(opts, CLIENT_OPTIONS, "foil.new")
@@ -356,6 +426,14 @@ function foil.new(opts)
       client_suffix = "lua/" .. (jit and jit.version or _VERSION),
    }
    if opts.prefetch ~= nil then options.prefetch = check_boolean(opts.prefetch, "prefetch") end
+   local transport = check_string(opts.transport, "transport", true)
+   if transport and not TRANSPORTS[transport] then
+      argerror(fmt("transport must be \"curl\" or \"ngx\", not %q", transport), 2)
+   end
+   if transport == "ngx" and not nginx_phase() then
+      error(new_error("configuration", "transport = \"ngx\" needs nginx's Lua module (ngx.socket.tcp)",
+                      "client.ngx_transport"), 2)
+   end
    if options.max_retries and (options.max_retries < 0 or options.max_retries ~= math.floor(options.max_retries)) then
       argerror("max_retries must be an integer >= 0", 2)
    end
@@ -365,7 +443,7 @@ function foil.new(opts)
       native.close(h)
       error(err, 2)
    end
-   local client = setmetatable({ _h = h }, Client)
+   local client = setmetatable({ _h = h, _transport = transport }, Client)
    install_operations(client)
    return client
 end
@@ -441,7 +519,9 @@ function foil._signup(client, args)
       check_table(args.metadata, "metadata", 3)
       metadata = native.json_encode(args.metadata)
    end
-   local h, err = try(native.gate_session_create, handle_of(client, "client", 3), args.service_id,
+   local transport, terr = transport_for(client)
+   if not transport then return nil, terr end
+   local h, err = try(transport.signup_create, handle_of(client, "client", 3), args.service_id,
                       args.account_name, metadata)
    if not h then return nil, err end
    return new_signup(client, h)
@@ -450,7 +530,9 @@ end
 --- s:poll(): one poll; the status string, or nil, err.
 function Signup:poll()
    local h = handle_of(self, "Gate signup", 2)
-   local ok, err = try(native.gate_session_poll, h)
+   local transport, terr = transport_for(self._client)
+   if not transport then return nil, terr end
+   local ok, err = try(transport.signup_poll, h)
    if ok == nil and err then return nil, err end
    return native.gate_session_status(h)
 end
@@ -469,22 +551,27 @@ function Signup:wait(opts)
    if on_progress ~= nil and type(on_progress) ~= "function" then
       argerror("on_progress must be a function", 2)
    end
+   local transport, terr = transport_for(self._client)
+   if not transport then return nil, terr end
    local ok, err = try(native.gate_session_wait_start, h, timeout_ms, interval_ms)
    if ok == nil and err then return nil, err end
    while true do
-      local wait_ms, step_err = try(native.gate_session_step, h)
+      local wait_ms, step_err = try(transport.signup_step, h)
       if wait_ms == nil then return nil, step_err end
       if wait_ms == 0 then return signup_outputs(h) end
       if on_progress then
          on_progress(native.gate_session_status(h), native.gate_session_seconds_left(h))
       end
-      native.sleep(wait_ms / 1000)
+      transport.sleep(wait_ms / 1000) -- in nginx, ngx.sleep: only this request waits
    end
 end
 
 --- s:ack(): acknowledge the delivery (after writing the outputs durably).
 function Signup:ack()
-   local ok, err = try(native.gate_session_ack, handle_of(self, "Gate signup", 2))
+   local h = handle_of(self, "Gate signup", 2)
+   local transport, terr = transport_for(self._client)
+   if not transport then return nil, terr end
+   local ok, err = try(transport.signup_ack, h)
    if ok == nil and err then return nil, err end
    return true
 end

@@ -46,6 +46,7 @@ build = {
       lua = {
          ["foil"] = "bindings/lua/foil.lua",
          ["foil.testing"] = "bindings/lua/foil/testing.lua",
+         ["foil.ngx"] = "bindings/lua/foil/ngx.lua",
       },
    },
 }

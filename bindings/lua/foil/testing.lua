@@ -77,6 +77,7 @@ function Emulator.__index(emu, k)
    if k == "port" then return native.emulator_port(h(emu)) end
    if k == "organization_id" then return native.emulator_organization_id(h(emu)) end
    if k == "requests" then return native.binding_emulator_requests(h(emu)) end
+   if k == "connections" then return native.binding_emulator_connections(h(emu)) end
    return nil
 end
 

@@ -525,3 +525,51 @@ int foil_lua_walk(lua_State *L) {
     lua_pushcclosure(L, foil_lua_iter_step, 2);
     return 1;
 }
+
+/* ---- A transport of the binding's own (foil/ngx.lua over nginx cosockets): the outcome of
+ * an attempt and the retry rule, decided by the core with the failure's own record, which a
+ * Lua error table could not hand back. */
+
+/* The failure *e of attempt `attempt` stands (raised) or is retried: push nil and the wait. */
+static int foil_lua_retry_or_raise(lua_State *L, const foil_http_request_t *req, foil_status_t st,
+                                   foil_error_t **e, int attempt, long elapsed_ms) {
+    long delay_ms = 0;
+    if (*e && foil_retry_decision(req, attempt, *e, elapsed_ms, &delay_ms)) {
+        foil_error_free(*e);
+        *e = NULL;
+        lua_pushnil(L);
+        lua_pushinteger(L, (lua_Integer)delay_ms);
+        return 2;
+    }
+    return foil_lua_raise_owned(L, st, e);
+}
+
+int foil_lua_settle(lua_State *L) {
+    const foil_http_request_t *req = foil_lua_to_http_request(L, 1);
+    const foil_http_response_t *resp = foil_lua_to_http_response(L, 2);
+    if (!req || !resp) return foil_lua_argerror(L, "settle: expected an open request and response");
+    int attempt = (int)luaL_checkinteger(L, 3);
+    long elapsed_ms = (long)luaL_checknumber(L, 4);
+    foil_result_t *result = NULL;
+    foil_error_t *e = NULL;
+    foil_status_t st = foil_complete(req, resp, &result, &e);
+    if (st != FOIL_OK) return foil_lua_retry_or_raise(L, req, st, &e, attempt, elapsed_ms);
+    if (!result) { /* no content */
+        lua_pushnil(L);
+        return 1;
+    }
+    foil_lua_push_result(L, result);
+    return 1;
+}
+
+int foil_lua_settle_failure(lua_State *L) {
+    const foil_http_request_t *req = foil_lua_to_http_request(L, 1);
+    if (!req) return foil_lua_argerror(L, "settle_failure: expected an open request");
+    foil_status_t status = (foil_status_t)luaL_checkinteger(L, 2);
+    const char *detail = luaL_optstring(L, 3, NULL);
+    int attempt = (int)luaL_checkinteger(L, 4);
+    long elapsed_ms = (long)luaL_checknumber(L, 5);
+    foil_error_t *e = NULL;
+    foil_status_t st = foil_complete_failure(req, status, detail, &e);
+    return foil_lua_retry_or_raise(L, req, st, &e, attempt, elapsed_ms);
+}

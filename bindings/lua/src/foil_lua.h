@@ -47,6 +47,11 @@ int foil_lua_handle_close(lua_State *L, int idx, int destroy);
 /* The result / iterator at idx; NULL when it is not an open one. */
 foil_result_t *foil_lua_to_result(lua_State *L, int idx);
 foil_iter_t *foil_lua_to_iter(lua_State *L, int idx);
+/* The prepared request / response at idx; NULL when it is not an open one. */
+foil_http_request_t *foil_lua_to_http_request(lua_State *L, int idx);
+foil_http_response_t *foil_lua_to_http_response(lua_State *L, int idx);
+/* Push an owned result as a handle (the GC frees it). */
+void foil_lua_push_result(lua_State *L, foil_result_t *r);
 
 #define FOIL_LUA_NATIVE(NAME) int foil_lua_##NAME(lua_State *L)
 #endif
@@ -64,5 +69,12 @@ FOIL_LUA_NATIVE(json_encode);         /* json_encode(value) -> JSON text */
 FOIL_LUA_NATIVE(json_decode);         /* json_decode(text) -> value; raises protocol */
 FOIL_LUA_NATIVE(sleep);               /* sleep(seconds) */
 FOIL_LUA_NATIVE(monotonic);           /* monotonic() -> seconds on a monotonic clock */
+/* settle(request, response, attempt, elapsed_ms) -> result handle, or nil and the wait in ms
+ * before the next attempt; raises the error table when the failure stands (foil_complete,
+ * then foil_retry_decision with the failure's own record: the transport's retry loop). */
+FOIL_LUA_NATIVE(settle);
+/* settle_failure(request, status, detail, attempt, elapsed_ms) -> the wait in ms before the
+ * next attempt; raises the error table when the failure stands (foil_complete_failure). */
+FOIL_LUA_NATIVE(settle_failure);
 
 #endif
