@@ -192,8 +192,9 @@ static foil_status_t start(foil_loop_t *loop, foil_http_request_t *request, bool
     return FOIL_OK;
 }
 
-foil_status_t foil_loop_start_request(foil_loop_t *loop, foil_http_request_t *request,
-                                      uint64_t *call_id, foil_error_t **error_out) {
+/* The arguments of a start with a prepared request: outputs cleared, none NULL. */
+static foil_status_t check_start(const foil_loop_t *loop, const foil_http_request_t *request,
+                                 uint64_t *call_id, foil_error_t **error_out) {
     if (error_out) *error_out = NULL;
     if (call_id) *call_id = 0;
     if (!loop || !request || !call_id)
@@ -203,20 +204,20 @@ foil_status_t foil_loop_start_request(foil_loop_t *loop, foil_http_request_t *re
                                                          : "call_id",
                                               "must not be NULL", NULL, NULL),
                               error_out);
+    return FOIL_OK;
+}
+
+foil_status_t foil_loop_start_request(foil_loop_t *loop, foil_http_request_t *request,
+                                      uint64_t *call_id, foil_error_t **error_out) {
+    foil_status_t st = check_start(loop, request, call_id, error_out);
+    if (st != FOIL_OK) return st;
     return start(loop, request, false, false, call_id, error_out);
 }
 
 foil_status_t foil_loop_start_exchange(foil_loop_t *loop, const foil_http_request_t *request,
                                        uint64_t *call_id, foil_error_t **error_out) {
-    if (error_out) *error_out = NULL;
-    if (call_id) *call_id = 0;
-    if (!loop || !request || !call_id)
-        return foil_error_out(foil_fail_field(FOIL_E_INVALID_ARGUMENT,
-                                              !loop      ? "loop"
-                                              : !request ? "request"
-                                                         : "call_id",
-                                              "must not be NULL", NULL, NULL),
-                              error_out);
+    foil_status_t st = check_start(loop, request, call_id, error_out);
+    if (st != FOIL_OK) return st;
     /* Borrowed and never changed: the call only reads it. */
     return start(loop, (foil_http_request_t *)request, false, true, call_id, error_out);
 }
