@@ -26,7 +26,7 @@ async def test_signup_approve_wait_ack(emulator: Emulator) -> None:
             assert signup.account_name == "demo" and signup.service_id == "foil" and signup.outputs == {}
             approver = asyncio.ensure_future(approve_later(emulator, signup.id, 0.2))
             seen: list[tuple[str, float]] = []
-            outputs = await signup.wait(timeout=10, interval=0.05, on_status=lambda s, left: seen.append((s, left)))
+            outputs = await signup.wait(timeout=10, interval=0.05, on_progress=lambda s, left: seen.append((s, left)))
             await approver
             assert seen and seen[0][0] == "pending" and 0 < seen[0][1] <= 10
             assert outputs == signup.outputs and "FOIL_SECRET_KEY" in outputs and "FOIL_GATE_AGENT_TOKEN" in outputs

@@ -129,3 +129,15 @@ def test_auto_approve_emulator() -> None:
         signup = c.gate.signup("foil")
         assert signup.wait(timeout=10, interval=0.05)
         signup.ack()
+
+
+def test_on_progress_is_the_callback_and_on_status_its_earlier_name(client: foil.Foil) -> None:
+    seen: list[str] = []
+    with client.gate.signup("foil") as signup:
+        with pytest.raises(TypeError, match="not both"):
+            signup.wait(timeout=1, on_progress=print, on_status=print)
+        with pytest.raises(TypeError, match="callable"):
+            signup.wait(timeout=1, on_progress=42)  # type: ignore[arg-type]
+        with pytest.raises(foil.FoilTimeoutError):
+            signup.wait(timeout=0.2, interval=0.05, on_progress=lambda status, left: seen.append(status))
+    assert seen and set(seen) == {"pending"}

@@ -12,11 +12,11 @@ from typing import Any, Callable
 
 from . import native as _native
 from ._aio import Transport
-from ._signup import SignupState, wait_arg_ms
+from ._signup import SignupState, progress_callback, wait_arg_ms
 
 __all__ = ["AsyncGateSignup"]
 
-# The longest sleep between two on_status calls (as the blocking wait's 100 ms ticks).
+# The longest sleep between two on_progress calls (as the blocking wait's 100 ms ticks).
 _TICK = 0.1
 
 
@@ -72,15 +72,15 @@ class AsyncGateSignup(SignupState):
         return cls._wrap(_native.gate_session_import_ex(client._handle(), exported), client)
 
     async def wait(self, *, timeout: float | None = None, interval: float | None = None,
+                   on_progress: Callable[[str, float], object] | None = None,
                    on_status: Callable[[str, float], object] | None = None) -> dict[str, str]:
         """Poll until approved and return the outputs (the blocking :meth:`GateSignup.wait`'s
-        arguments and errors). ``on_status(status, seconds_left)`` is called after each poll
+        arguments and errors). ``on_progress(status, seconds_left)`` is called after each poll
         and about every 100 ms. Other tasks run meanwhile: each poll is a request on the
         event loop, each pause an ``asyncio.sleep``."""
         timeout_ms = wait_arg_ms(timeout, "timeout")
         interval_ms = wait_arg_ms(interval, "interval")
-        if on_status is not None and not callable(on_status):
-            raise TypeError("on_status must be callable")
+        progress = progress_callback(on_progress, on_status)
         handle = self._h()
         transport = self._client._transport()
         _native.gate_session_wait_start(handle, timeout_ms, interval_ms)
@@ -94,8 +94,8 @@ class AsyncGateSignup(SignupState):
                     return self._outputs(handle)
             deadline = loop.time() + pause_ms / 1000
             while not self._cancelled:  # cancel(): the next step reports it at once
-                if on_status is not None:
-                    on_status(str(_native.gate_session_status(handle)),
+                if progress is not None:
+                    progress(str(_native.gate_session_status(handle)),
                               float(_native.gate_session_seconds_left(handle)))
                 left = deadline - loop.time()
                 if left <= 0:

@@ -21,6 +21,19 @@ def wait_arg_ms(value: float | None, name: str) -> int:
     return 0 if value is None else seconds_to_ms(value, name, or_none=True)
 
 
+def progress_callback(on_progress: Callable[[str, float], object] | None,
+                      on_status: Callable[[str, float], object] | None
+                      ) -> Callable[[str, float], object] | None:
+    """A wait's ``on_progress`` (the C API's progress callback); ``on_status`` is its
+    earlier name, still accepted. Giving both, or something not callable, is a TypeError."""
+    if on_progress is not None and on_status is not None:
+        raise TypeError("give on_progress or on_status (its earlier name), not both")
+    callback = on_progress if on_progress is not None else on_status
+    if callback is not None and not callable(callback):
+        raise TypeError("on_progress must be callable")
+    return callback
+
+
 class SignupState:
     """What a Gate signup in progress holds and shows, for :class:`GateSignup` (blocking
     calls) and :class:`foil.AsyncGateSignup` (coroutines): the session's fields, status,
@@ -163,12 +176,13 @@ class GateSignup(SignupState):
         return self.status
 
     def wait(self, *, timeout: float | None = None, interval: float | None = None,
+             on_progress: Callable[[str, float], object] | None = None,
              on_status: Callable[[str, float], object] | None = None) -> dict[str, str]:
         """Poll until approved and return the outputs.
 
         ``timeout`` in seconds (default: until the session expires), ``interval`` between
-        polls (default 1 s). ``on_status(status, seconds_left)`` is called after each poll
-        and about every 100 ms. Raises :class:`FoilRejectedError`,
+        polls (default 1 s). ``on_progress(status, seconds_left)`` is called after each poll
+        and about every 100 ms (``on_status``: its earlier name). Raises :class:`FoilRejectedError`,
         :class:`FoilExpiredError`, :class:`FoilTimeoutError`, :class:`FoilCancelledError`
         (after :meth:`cancel`); Ctrl-C interrupts promptly and leaves the signup usable.
 
@@ -178,8 +192,7 @@ class GateSignup(SignupState):
         """
         timeout_ms = wait_arg_ms(timeout, "timeout")
         interval_ms = wait_arg_ms(interval, "interval")
-        if on_status is not None and not callable(on_status):
-            raise TypeError("on_status must be callable")
+        progress = progress_callback(on_progress, on_status)
         handle, wake, locked = self._h(), self._wake, self._locked
         locked(lambda h: _native.gate_session_wait_start(h, timeout_ms, interval_ms), handle)
         while True:
@@ -188,8 +201,8 @@ class GateSignup(SignupState):
                 return self._outputs(handle)
             deadline = time.monotonic() + wait_ms / 1000
             while True:
-                if on_status is not None:
-                    on_status(str(locked(_native.gate_session_status, handle)),
+                if progress is not None:
+                    progress(str(locked(_native.gate_session_status, handle)),
                               float(locked(_native.gate_session_seconds_left, handle)))
                 left = deadline - time.monotonic()
                 if left <= 0:
