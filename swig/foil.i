@@ -27,7 +27,10 @@
  *   FOIL_BLOCKING(NAME)           how NAME, a call that waits on the network, lets the
  *                                 language's other threads run (empty without a lock);
  *   %typemap(out) const foil_json_t *, and `const foil_json_t **item` (iterator items);
- *   the input typemaps it needs (strings, bodies as `(const char *body, size_t body_len)`).
+ *   the input typemaps it needs (strings, bodies as `(const char *body, size_t body_len)`);
+ *   FOIL_OUT_BODY_LEN             typemaps for `size_t *body_len` after a `const char *`
+ *                                 result: the bytes as the language's (binary) string, or
+ *                                 nil/None when the result is NULL.
  * Nothing in a language file may include cJSON or an internal core header: JSON is read
  * through the public walk in foil/json.h.
  */
@@ -84,6 +87,8 @@ FOIL_HANDLE(foil_gate_session, foil_gate_session_free)
 FOIL_HANDLE(foil_error, foil_error_free)
 FOIL_HANDLE(foil_json_writer, foil_json_writer_free)
 FOIL_HANDLE(foil_cancel, foil_cancel_free)
+FOIL_HANDLE(foil_http_request, foil_http_request_free)
+FOIL_HANDLE(foil_http_response, foil_http_response_free)
 
 /* ---- Failures handed back as an owned record: foil_call, foil_call_iter,
  * foil_client_configure and the _ex constructors. A binding raises from that record, the
@@ -96,7 +101,9 @@ FOIL_HANDLE(foil_cancel, foil_cancel_free)
 %typemap(freearg) foil_error_t **error_out "foil_error_free(*$1);";
 %apply foil_status_t FOIL_STATUS_FROM_ERROR_OUT {
     foil_status_t foil_call, foil_status_t foil_call_iter, foil_status_t foil_client_configure,
-    foil_status_t foil_gate_session_create_ex, foil_status_t foil_gate_session_import_ex
+    foil_status_t foil_gate_session_create_ex, foil_status_t foil_gate_session_import_ex,
+    foil_status_t foil_prepare, foil_status_t foil_complete, foil_status_t foil_complete_failure,
+    foil_status_t foil_prepare_next
 };
 
 /* ---- Calls that wait on the network. */
@@ -114,6 +121,12 @@ FOIL_OUT_STRING(out, foil_string_free)
 /* Raw callbacks and manual reference counts: bindings loop over the step call instead of
  * passing a C callback, and their garbage collector owns every handle. */
 %ignore foil_gate_session_wait;
+/* Not implemented yet (issue 20): the Gate signup's steps without I/O. */
+%ignore foil_gate_session_prepare_create;
+%ignore foil_gate_session_next;
+%ignore foil_gate_session_prepare_ack;
+%ignore foil_gate_session_feed;
+%ignore foil_gate_session_feed_failure;
 %ignore foil_gate_progress_fn;
 %ignore foil_client_retain;
 %ignore foil_client_release;
@@ -158,6 +171,14 @@ FOIL_OUT_STRING(out, foil_string_free)
 %include "foil/models.h"
 %include "foil/sessions.h"
 %include "foil/gate_sessions.h"
+/* Without I/O: a prepared request, a response built as it arrives, the result (a handle,
+ * as foil_call's in Python and Lua). The body goes out as the language's byte string
+ * (FOIL_OUT_BODY_LEN: `size_t *body_len`) and comes in as any body argument does. The
+ * Gate signup's steps hand their request back through `foil_http_request_t **request`. */
+%apply (const char *body, size_t body_len) { (const void *data, size_t len) };
+FOIL_OUT_BODY_LEN
+%include "foil/sansio.h"
+%apply foil_http_request_t **out { foil_http_request_t **request };
 %include "foil/gate_session.h"
 %include "foil/fingerprints.h"
 %include "foil/organizations.h"
@@ -168,6 +189,8 @@ FOIL_OUT_STRING(out, foil_string_free)
 %include "foil/gate_login.h"
 %include "foil/cancel.h"
 %include "foil/contract.h"
+/* The event-loop transport: its typemaps, then foil/loop.h (after sansio.h). */
+%include "loop.i"
 /* Last, so that FOIL_CALL_RESULT and FOIL_CALL_ITER apply to the outputs of foil_call and
  * foil_call_iter alone. */
 FOIL_CALL_RESULT

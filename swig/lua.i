@@ -95,6 +95,19 @@ foil_iter_t *foil_lua_to_iter(lua_State *L, int idx) {
 }
 %enddef
 
+/* ---- A prepared request's body: a Lua string, any bytes (nil when it has none). */
+%define FOIL_OUT_BODY_LEN
+%typemap(out) const char *foil_http_request_body "";
+%typemap(in, numinputs=0) size_t *body_len (size_t temp = 0) "$1 = &temp;";
+%typemap(argout) size_t *body_len {
+    if (result)
+        lua_pushlstring(L, result, *$1);
+    else
+        lua_pushnil(L);
+    SWIG_arg++;
+}
+%enddef
+
 %define FOIL_OUT_STRING(NAME, FREE)
 %typemap(in, numinputs=0) char **NAME (char *temp = NULL) "$1 = &temp;";
 %typemap(argout) char **NAME {

@@ -247,6 +247,17 @@ static PyObject *foil_py_handle_new(void *ptr, swig_type_info *ty) {
 %define FOIL_CALL_RESULT FOIL_OUT_HANDLE(foil_result_t) %enddef
 %define FOIL_CALL_ITER FOIL_OUT_HANDLE(foil_iter_t) %enddef
 
+/* ---- A prepared request's body: bytes (None when it has none). */
+%define FOIL_OUT_BODY_LEN
+%typemap(out) const char *foil_http_request_body "$result = SWIG_Py_Void();";
+%typemap(in, numinputs=0) size_t *body_len (size_t temp = 0) "$1 = &temp;";
+%typemap(argout) size_t *body_len {
+    $result = foil_py_append($result, result ? PyBytes_FromStringAndSize(result, (Py_ssize_t)*$1)
+                                             : SWIG_Py_Void());
+    if (!$result) SWIG_fail;
+}
+%enddef
+
 %define FOIL_OUT_STRING(NAME, FREE)
 %typemap(in, numinputs=0) char **NAME (char *temp = NULL) "$1 = &temp;";
 %typemap(argout) char **NAME {

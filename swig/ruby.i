@@ -66,6 +66,14 @@
 
 /* Strings the caller owns: foil_rb_take_string copies one into a Ruby String and wipes and
  * frees it at once, so freearg (kept for an early failure) then sees NULL. */
+/* ---- A prepared request's body: a binary String (nil when it has none). */
+%define FOIL_OUT_BODY_LEN
+%typemap(out) const char *foil_http_request_body "$result = Qnil;";
+%typemap(in, numinputs=0) size_t *body_len (size_t temp = 0) "$1 = &temp;";
+%typemap(argout) size_t *body_len
+    "$result = SWIG_Ruby_AppendOutput($result, result ? rb_str_new(result, (long)*$1) : Qnil);";
+%enddef
+
 %define FOIL_OUT_STRING(NAME, FREE)
 %typemap(in, numinputs=0) char **NAME (char *temp = NULL) "$1 = &temp;";
 %typemap(argout) char **NAME {

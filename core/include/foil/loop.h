@@ -41,7 +41,9 @@ typedef struct foil_loop foil_loop_t;
 
 /* A loop over `client`'s options (it keeps a reference on the client). */
 FOIL_API foil_status_t foil_loop_new(foil_client_t *client, foil_loop_t **out);
-/* Ends every call in flight (uncollected outcomes are freed), closes its connections. */
+/* Ends every call in flight (aborted transfers close their connections; uncollected
+ * outcomes are freed). Idle connections stay in the client's cache for its next calls.
+ * The host stops watching every fd the loop named. */
 FOIL_API void foil_loop_free(foil_loop_t *loop);
 
 /* Start `operation` with params_json, as foil_call(): *call_id (never 0) names it until
@@ -50,7 +52,9 @@ FOIL_API void foil_loop_free(foil_loop_t *loop);
 FOIL_API foil_status_t foil_loop_start(foil_loop_t *loop, const char *operation,
                                        const char *params_json, uint64_t *call_id,
                                        foil_error_t **error_out);
-/* Start a request prepared with sansio.h (a walk's next page): the loop takes it. */
+/* Start a request prepared with sansio.h (a walk's next page, foil_prepare_next). The
+ * loop borrows it: keep it alive, unchanged, until the call is collected (or the loop
+ * freed), then free it (it is what foil_prepare_next needs for the page after). */
 FOIL_API foil_status_t foil_loop_start_request(foil_loop_t *loop, foil_http_request_t *request,
                                                uint64_t *call_id, foil_error_t **error_out);
 

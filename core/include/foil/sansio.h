@@ -61,16 +61,19 @@ FOIL_API const char *foil_http_request_scheme(const foil_http_request_t *r);
 FOIL_API const char *foil_http_request_host(const foil_http_request_t *r);
 FOIL_API int foil_http_request_port(const foil_http_request_t *r);
 FOIL_API const char *foil_http_request_target(const foil_http_request_t *r);
-/* Every header to send, in order (Host is the transport's: not listed). Authorization is
- * a secret: never log its value. */
+/* Every header to send, in order: Accept, User-Agent (when the client sets one),
+ * X-Foil-Client, Content-Type (with a body), Authorization (when the operation takes a
+ * credential). Host, Content-Length and Accept-Encoding are the transport's: not listed
+ * (the body handed to foil_http_response_append_body is the decoded one). Authorization
+ * is a secret: never log its value. Out of range: NULL. */
 FOIL_API size_t foil_http_request_header_count(const foil_http_request_t *r);
 FOIL_API const char *foil_http_request_header_name(const foil_http_request_t *r, size_t i);
 FOIL_API const char *foil_http_request_header_value(const foil_http_request_t *r, size_t i);
-/* The body (JSON text, *len bytes) or NULL (and *len 0) when the request has none. */
-FOIL_API const char *foil_http_request_body(const foil_http_request_t *r, size_t *len);
+/* The body (JSON text, *body_len bytes) or NULL (and *body_len 0) when it has none. */
+FOIL_API const char *foil_http_request_body(const foil_http_request_t *r, size_t *body_len);
 /* The client's options a transport applies: the whole request's and the connect
  * timeout in ms, the largest response body accepted, the CA bundle file (NULL: the
- * system's store), the proxy (NULL: none; never used for a loopback base URL). */
+ * system's store), the proxy (NULL: none, and always NULL for a loopback base URL). */
 FOIL_API long foil_http_request_timeout_ms(const foil_http_request_t *r);
 FOIL_API long foil_http_request_connect_timeout_ms(const foil_http_request_t *r);
 FOIL_API long foil_http_request_max_response_bytes(const foil_http_request_t *r);
@@ -81,10 +84,14 @@ FOIL_API int foil_http_request_idempotent(const foil_http_request_t *r);
 /* Wipes the secrets it holds, then frees. NULL is a no-op. */
 FOIL_API void foil_http_request_free(foil_http_request_t *r);
 
-/* A response as received: the status, the headers that matter (X-Request-Id,
- * Retry-After, Content-Type; others are ignored), the body. Appending past the
- * request's max_response_bytes keeps nothing more and makes foil_complete() fail with
- * FOIL_E_PROTOCOL, as the libcurl transport does. */
+/* A response as received: the status (100..999, else FOIL_E_INVALID_ARGUMENT), the
+ * headers that matter (X-Request-Id, cut to 127 bytes; Retry-After, delay-seconds or an
+ * HTTP-date; others, Content-Type included, are ignored as the libcurl transport ignores
+ * them), the body, decoded (no Content-Encoding left). A response does not know its
+ * request: it keeps what is appended, and foil_complete() fails with FOIL_E_PROTOCOL
+ * (the libcurl transport's error) when the body is longer than the request's
+ * max_response_bytes, so a transport stops reading once it has more than that. Header
+ * names are matched case-insensitively; a repeated header: the last one counts. */
 FOIL_API foil_status_t foil_http_response_new(int http_status, foil_http_response_t **out);
 FOIL_API foil_status_t foil_http_response_add_header(foil_http_response_t *resp, const char *name,
                                                      const char *value);

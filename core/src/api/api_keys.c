@@ -1,6 +1,6 @@
 /* Organization API key endpoints: create, list, iterate, update, revoke, rotate. */
 #include "contract/values.h"
-#include "lists.h"
+#include "run.h"
 #include "validate.h"
 
 #include <string.h>
@@ -38,31 +38,33 @@ static foil_status_t check_scopes_match_type(const cJSON *body) {
     return FOIL_OK;
 }
 
-static foil_status_t check_key_args(foil_client_t *client, const char *organization_id,
-                                    const char *key_id) {
-    foil_status_t st = foil_check_client(client);
-    if (st == FOIL_OK) st = foil_check_required(organization_id, "organization_id");
+static foil_status_t check_key_args(const char *organization_id, const char *key_id) {
+    foil_status_t st = foil_check_required(organization_id, "organization_id");
     if (st == FOIL_OK) st = foil_check_required(key_id, "key_id");
     return st;
 }
 
-foil_status_t foil_api_keys_create(foil_client_t *client, const char *organization_id,
-                                   const char *json_body, foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
+foil_status_t foil_run_api_keys_create(const foil_run_t *run, const char *organization_id,
+                                       const char *json_body) {
     cJSON *body = NULL;
-    if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = foil_check_required(organization_id, "organization_id")) != FOIL_OK ||
+    foil_status_t st;
+    if ((st = foil_check_required(organization_id, "organization_id")) != FOIL_OK ||
         (st = foil_parse_body_arg(json_body, "json_body", &create_schema, &body)) != FOIL_OK)
         return st;
     if ((st = check_scopes_match_type(body)) == FOIL_OK) {
         foil_request_t req = {
             .op = FOIL_OP_CREATE_API_KEY, .path_args = {organization_id}, .body = body};
-        st = foil_request_result(client, &req, out);
+        st = foil_run_request(run, &req);
     }
     cJSON_Delete(body);
     return st;
+}
+
+foil_status_t foil_api_keys_create(foil_client_t *client, const char *organization_id,
+                                   const char *json_body, foil_result_t **out) {
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_api_keys_create(&run, organization_id, json_body) : st;
 }
 
 foil_status_t foil_api_keys_list(foil_client_t *client, const char *organization_id, int limit,
@@ -78,30 +80,40 @@ foil_status_t foil_api_keys_iter(foil_client_t *client, const char *organization
     return foil_list_iter(client, FOIL_OP_LIST_API_KEYS, limit, args, out);
 }
 
-foil_status_t foil_api_keys_update(foil_client_t *client, const char *organization_id,
-                                   const char *key_id, const char *json_body, foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
+foil_status_t foil_run_api_keys_update(const foil_run_t *run, const char *organization_id,
+                                       const char *key_id, const char *json_body) {
     cJSON *body = NULL;
-    if ((st = check_key_args(client, organization_id, key_id)) != FOIL_OK ||
+    foil_status_t st;
+    if ((st = check_key_args(organization_id, key_id)) != FOIL_OK ||
         (st = foil_parse_body_arg(json_body, "json_body", &update_schema, &body)) != FOIL_OK)
         return st;
     foil_request_t req = {
         .op = FOIL_OP_UPDATE_API_KEY, .path_args = {organization_id, key_id}, .body = body};
-    st = foil_request_result(client, &req, out);
+    st = foil_run_request(run, &req);
     cJSON_Delete(body);
     return st;
 }
 
+foil_status_t foil_api_keys_update(foil_client_t *client, const char *organization_id,
+                                   const char *key_id, const char *json_body, foil_result_t **out) {
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_api_keys_update(&run, organization_id, key_id, json_body) : st;
+}
+
+foil_status_t foil_run_api_keys_action(const foil_run_t *run, foil_op_t op,
+                                       const char *organization_id, const char *key_id) {
+    foil_status_t st = check_key_args(organization_id, key_id);
+    if (st != FOIL_OK) return st;
+    foil_request_t req = {.op = op, .path_args = {organization_id, key_id}};
+    return foil_run_request(run, &req);
+}
+
 static foil_status_t key_action(foil_client_t *client, foil_op_t op, const char *organization_id,
                                 const char *key_id, foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    if ((st = check_key_args(client, organization_id, key_id)) != FOIL_OK) return st;
-    foil_request_t req = {.op = op, .path_args = {organization_id, key_id}};
-    return foil_request_result(client, &req, out);
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_api_keys_action(&run, op, organization_id, key_id) : st;
 }
 
 foil_status_t foil_api_keys_revoke(foil_client_t *client, const char *organization_id,

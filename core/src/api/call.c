@@ -1,8 +1,9 @@
-/* foil_call / foil_call_iter: every operation by its SDK name. The parameters are
- * checked against the operation table (operations.def), then handed to the same typed
- * function the C API offers, so validation and behaviour are the typed API's. */
+/* foil_call / foil_call_iter / foil_prepare: every operation by its SDK name. The
+ * parameters are checked against the operation table (operations.def), then handed to
+ * the operation's run function the typed C API runs too (run.h), so validation and
+ * behaviour are the typed API's, whether the request is sent or only prepared. */
 #include "crypto/delivery_internal.h"
-#include "lists.h"
+#include "run.h"
 #include "validate.h"
 
 #include <math.h>
@@ -87,147 +88,148 @@ static foil_status_t body_text(const call_args *a, bool need_one, char **out) {
 
 /* --- one adapter per operation that is not a paginated list: call_<ID> ------------ */
 
-#define ARGS foil_client_t *c, const call_args *a, foil_result_t **out
+#define ARGS const foil_run_t *run, const call_args *a
 #define S(name) str(a, name)
 
-/* Run a typed function that takes a JSON body text, then wipe and free the text. */
-typedef foil_status_t (*with_body_fn)(foil_client_t *, const call_args *, const char *,
-                                      foil_result_t **);
+/* Run an operation that takes a JSON body text, then wipe and free the text. */
+typedef foil_status_t (*with_body_fn)(const foil_run_t *, const call_args *, const char *);
 static foil_status_t with_body(ARGS, bool need_one, with_body_fn fn) {
     char *body = NULL;
     foil_status_t st = body_text(a, need_one, &body);
-    if (st == FOIL_OK) st = fn(c, a, body, out);
+    if (st == FOIL_OK) st = fn(run, a, body);
     foil_wipe_free(body);
     return st;
 }
 
 static foil_status_t call_GET_SESSION(ARGS) {
-    return foil_sessions_get(c, S("session_id"), out);
+    return foil_run_sessions_get(run, S("session_id"));
 }
 static foil_status_t call_UPDATE_SESSION(ARGS) {
     const char *user = S("client_user_id"); /* required: a string, or null to clear */
-    return user ? foil_sessions_attach_client_user(c, S("session_id"), user, out)
-                : foil_sessions_clear_client_user(c, S("session_id"), out);
+    foil_status_t st = user ? foil_check_required(user, "client_user_id") : FOIL_OK;
+    return st == FOIL_OK ? foil_run_sessions_update_client_user(run, S("session_id"), user) : st;
 }
 static foil_status_t call_GET_FINGERPRINT(ARGS) {
-    return foil_fingerprints_get(c, S("visitor_id"), out);
+    return foil_run_fingerprints_get(run, S("visitor_id"));
 }
 static foil_status_t call_CREATE_ORGANIZATION(ARGS) {
-    return foil_organizations_create(c, S("name"), S("slug"), out);
+    return foil_run_organizations_create(run, S("name"), S("slug"));
 }
 static foil_status_t call_GET_ORGANIZATION(ARGS) {
-    return foil_organizations_get(c, S("organization_id"), out);
+    return foil_run_organizations_get(run, S("organization_id"));
 }
-#define BODY_ARGS foil_client_t *c, const call_args *a, const char *body, foil_result_t **out
+#define BODY_ARGS const foil_run_t *run, const call_args *a, const char *body
 
 static foil_status_t update_organization(BODY_ARGS) {
-    return foil_organizations_update(c, S("organization_id"), body, out);
+    return foil_run_organizations_update(run, S("organization_id"), body);
 }
 static foil_status_t call_UPDATE_ORGANIZATION(ARGS) {
-    return with_body(c, a, out, true, update_organization);
+    return with_body(run, a, true, update_organization);
 }
 static foil_status_t create_api_key(BODY_ARGS) {
-    return foil_api_keys_create(c, S("organization_id"), body, out);
+    return foil_run_api_keys_create(run, S("organization_id"), body);
 }
 static foil_status_t call_CREATE_API_KEY(ARGS) {
-    return with_body(c, a, out, false, create_api_key);
+    return with_body(run, a, false, create_api_key);
 }
 static foil_status_t call_REVOKE_API_KEY(ARGS) {
-    return foil_api_keys_revoke(c, S("organization_id"), S("key_id"), out);
+    return foil_run_api_keys_action(run, FOIL_OP_REVOKE_API_KEY, S("organization_id"), S("key_id"));
 }
 static foil_status_t update_api_key(BODY_ARGS) {
-    return foil_api_keys_update(c, S("organization_id"), S("key_id"), body, out);
+    return foil_run_api_keys_update(run, S("organization_id"), S("key_id"), body);
 }
 static foil_status_t call_UPDATE_API_KEY(ARGS) {
-    return with_body(c, a, out, true, update_api_key);
+    return with_body(run, a, true, update_api_key);
 }
 static foil_status_t call_ROTATE_API_KEY(ARGS) {
-    return foil_api_keys_rotate(c, S("organization_id"), S("key_id"), out);
+    return foil_run_api_keys_action(run, FOIL_OP_ROTATE_API_KEY, S("organization_id"), S("key_id"));
 }
 static foil_status_t create_endpoint(BODY_ARGS) {
-    return foil_webhooks_create_endpoint(c, S("organization_id"), body, out);
+    return foil_run_webhooks_create_endpoint(run, S("organization_id"), body);
 }
 static foil_status_t call_CREATE_WEBHOOK_ENDPOINT(ARGS) {
-    return with_body(c, a, out, false, create_endpoint);
+    return with_body(run, a, false, create_endpoint);
 }
 static foil_status_t update_endpoint(BODY_ARGS) {
-    return foil_webhooks_update_endpoint(c, S("organization_id"), S("endpoint_id"), body, out);
+    return foil_run_webhooks_update_endpoint(run, S("organization_id"), S("endpoint_id"), body);
 }
 static foil_status_t call_UPDATE_WEBHOOK_ENDPOINT(ARGS) {
-    return with_body(c, a, out, true, update_endpoint);
+    return with_body(run, a, true, update_endpoint);
+}
+static foil_status_t endpoint_action(ARGS, foil_op_t op) {
+    return foil_run_webhooks_endpoint_action(run, op, S("organization_id"), S("endpoint_id"));
 }
 static foil_status_t call_DISABLE_WEBHOOK_ENDPOINT(ARGS) {
-    return foil_webhooks_disable_endpoint(c, S("organization_id"), S("endpoint_id"), out);
+    return endpoint_action(run, a, FOIL_OP_DISABLE_WEBHOOK_ENDPOINT);
 }
 static foil_status_t call_ROTATE_WEBHOOK_SECRET(ARGS) {
-    return foil_webhooks_rotate_secret(c, S("organization_id"), S("endpoint_id"), out);
+    return endpoint_action(run, a, FOIL_OP_ROTATE_WEBHOOK_SECRET);
 }
 static foil_status_t call_SEND_TEST_WEBHOOK(ARGS) {
-    return foil_webhooks_send_test(c, S("organization_id"), S("endpoint_id"), out);
+    return endpoint_action(run, a, FOIL_OP_SEND_TEST_WEBHOOK);
 }
 static foil_status_t call_RETRIEVE_EVENT(ARGS) {
-    return foil_webhooks_retrieve_event(c, S("organization_id"), S("event_id"), out);
+    return foil_run_webhooks_retrieve_event(run, S("organization_id"), S("event_id"));
 }
 static foil_status_t call_LIST_GATE_REGISTRY(ARGS) {
     (void)a;
-    return foil_gate_registry_list(c, out);
+    return foil_run_gate_registry_list(run);
 }
 static foil_status_t call_GET_GATE_REGISTRY_SERVICE(ARGS) {
-    return foil_gate_registry_get(c, S("service_id"), out);
+    return foil_run_gate_registry_get(run, S("service_id"));
 }
 static foil_status_t call_LIST_GATE_SERVICES(ARGS) {
     (void)a;
-    return foil_gate_services_list(c, out);
+    return foil_run_gate_services_list(run);
 }
 static foil_status_t create_service(BODY_ARGS) {
     (void)a;
-    return foil_gate_services_create(c, body, out);
+    return foil_run_gate_services_create(run, body);
 }
 static foil_status_t call_CREATE_GATE_SERVICE(ARGS) {
-    return with_body(c, a, out, false, create_service);
+    return with_body(run, a, false, create_service);
 }
 static foil_status_t call_GET_GATE_SERVICE(ARGS) {
-    return foil_gate_services_get(c, S("service_id"), out);
+    return foil_run_gate_services_action(run, FOIL_OP_GET_GATE_SERVICE, S("service_id"));
 }
 static foil_status_t update_service(BODY_ARGS) {
-    return foil_gate_services_update(c, S("service_id"), body, out);
+    return foil_run_gate_services_update(run, S("service_id"), body);
 }
 static foil_status_t call_UPDATE_GATE_SERVICE(ARGS) {
-    return with_body(c, a, out, true, update_service);
+    return with_body(run, a, true, update_service);
 }
 static foil_status_t call_DISABLE_GATE_SERVICE(ARGS) {
-    return foil_gate_services_disable(c, S("service_id"), out);
+    return foil_run_gate_services_action(run, FOIL_OP_DISABLE_GATE_SERVICE, S("service_id"));
 }
 static foil_status_t call_CREATE_GATE_SESSION(ARGS) {
     char *metadata = NULL, *delivery = NULL;
     foil_status_t st = object_text(a, "metadata", &metadata);
     if (st == FOIL_OK) st = object_text(a, "delivery", &delivery);
     if (st == FOIL_OK)
-        st = foil_gate_sessions_create(c, S("service_id"), S("account_name"), metadata, delivery,
-                                       out);
+        st = foil_run_gate_sessions_create(run, S("service_id"), S("account_name"), metadata,
+                                           delivery);
     foil_wipe_free(metadata);
     foil_wipe_free(delivery);
     return st;
 }
 static foil_status_t call_POLL_GATE_SESSION(ARGS) {
-    return foil_gate_sessions_poll(c, S("gate_session_id"), S("poll_token"), out);
+    return foil_run_gate_sessions_poll(run, S("gate_session_id"), S("poll_token"));
 }
 static foil_status_t call_ACK_GATE_SESSION(ARGS) {
-    return foil_gate_sessions_acknowledge(c, S("gate_session_id"), S("poll_token"), S("ack_token"),
-                                          out);
+    return foil_run_gate_sessions_acknowledge(run, S("gate_session_id"), S("poll_token"),
+                                              S("ack_token"));
 }
 static foil_status_t call_CREATE_GATE_LOGIN_SESSION(ARGS) {
-    return foil_gate_login_sessions_create(c, S("agent_token"), S("service_id"), out);
+    return foil_run_gate_login_sessions_create(run, S("agent_token"), S("service_id"));
 }
 static foil_status_t call_VERIFY_GATE_AGENT_TOKEN(ARGS) {
-    return foil_gate_agent_tokens_verify(c, S("agent_token"), out);
+    return foil_run_gate_agent_tokens_verify(run, S("agent_token"));
 }
 static foil_status_t call_REVOKE_GATE_AGENT_TOKEN(ARGS) {
-    *out = NULL; /* 204: no content */
-    return foil_gate_agent_tokens_revoke(c, S("agent_token"));
+    return foil_run_gate_agent_tokens_revoke(run, S("agent_token")); /* 204: no content */
 }
 static foil_status_t call_CONSUME_GATE_LOGIN_SESSION(ARGS) {
-    return foil_gate_login_sessions_consume(c, S("code"), out);
+    return foil_run_gate_login_sessions_consume(run, S("code"));
 }
 
 /* The list's string parameters (path and query) as given, for lists.c. */
@@ -239,19 +241,9 @@ static void list_args(const call_args *a, foil_list_arg_t args[MAX_PARAMS + 1]) 
     args[n] = (foil_list_arg_t){NULL, NULL};
 }
 
-/* A paginated list's page as a result (the whole body, pagination included). */
-static foil_status_t call_list(foil_client_t *c, foil_op_t op, const call_args *a, int limit,
-                               foil_result_t **out) {
-    foil_list_arg_t args[MAX_PARAMS + 1];
-    list_args(a, args);
-    foil_page_t *page = NULL;
-    foil_status_t st = foil_list_page(c, op, limit, args, &page);
-    return st == FOIL_OK ? foil_result_from_page(page, out) : st;
-}
-
-/* The paginated lists have no entry: call_list serves them all from the table. An
+/* The paginated lists have no entry: foil_list_run serves them all from the table. An
  * operation without either is an error (tests/integration/test_call.c calls each one). */
-typedef foil_status_t (*call_fn)(foil_client_t *, const call_args *, foil_result_t **);
+typedef foil_status_t (*call_fn)(const foil_run_t *, const call_args *);
 static const call_fn calls[FOIL_OP__COUNT] = {
     [FOIL_OP_GET_SESSION] = call_GET_SESSION,
     [FOIL_OP_UPDATE_SESSION] = call_UPDATE_SESSION,
@@ -285,17 +277,18 @@ static const call_fn calls[FOIL_OP__COUNT] = {
     [FOIL_OP_CONSUME_GATE_LOGIN_SESSION] = call_CONSUME_GATE_LOGIN_SESSION,
 };
 
-static foil_status_t dispatch(foil_client_t *c, foil_op_t op, const call_args *a,
-                              foil_result_t **out) {
+static foil_status_t dispatch(const foil_run_t *run, foil_op_t op, const call_args *a) {
     if (foil_operation_paginated(op)) {
         int limit = 0;
+        foil_list_arg_t args[MAX_PARAMS + 1];
+        list_args(a, args);
         foil_status_t st = limit_arg(a, &limit);
-        return st == FOIL_OK ? call_list(c, op, a, limit, out) : st;
+        return st == FOIL_OK ? foil_list_run(run, op, limit, args) : st;
     }
     if (!calls[op]) /* a new operation in the table without its adapter here */
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "operation", "has no adapter in call.c",
                                NULL, foil_operation_get(op)->sdk_name);
-    return calls[op](c, a, out);
+    return calls[op](run, a);
 }
 
 /* --- checking params_json against the table ------------------------------------ */
@@ -440,23 +433,43 @@ static foil_status_t paginated_only(const char *operation) {
                            expected, operation);
 }
 
-foil_status_t foil_call(foil_client_t *client, const char *operation, const char *params_json,
-                        foil_result_t **out, foil_error_t **error_out) {
-    if (error_out) *error_out = NULL;
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return foil_error_out(st, error_out);
-    *out = NULL;
+/* foil_call and foil_prepare: the operation found, params_json checked against the table,
+ * then the operation run as `run` says. */
+static foil_status_t run_call(const foil_run_t *run, const char *operation,
+                              const char *params_json) {
     foil_op_t op = FOIL_OP__COUNT;
     cJSON *root = NULL;
     call_args a;
-    if ((st = foil_check_client(client)) == FOIL_OK &&
-        (st = find_operation(operation, &op)) == FOIL_OK &&
+    foil_status_t st;
+    if ((st = find_operation(operation, &op)) == FOIL_OK &&
         (st = parse_params(foil_operation_get(op), params_json, &root, &a)) == FOIL_OK &&
         (st = check_required(&a)) == FOIL_OK)
-        st = dispatch(client, op, &a, out);
+        st = dispatch(run, op, &a);
     foil_json_wipe_delete(root); /* it may hold tokens */
-    if (st != FOIL_OK) {
+    return st;
+}
+
+foil_status_t foil_call(foil_client_t *client, const char *operation, const char *params_json,
+                        foil_result_t **out, foil_error_t **error_out) {
+    if (error_out) *error_out = NULL;
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    if (st == FOIL_OK) st = run_call(&run, operation, params_json);
+    if (st != FOIL_OK && out) {
         foil_result_free(*out);
+        *out = NULL;
+    }
+    return foil_error_out(st, error_out);
+}
+
+foil_status_t foil_prepare(foil_client_t *client, const char *operation, const char *params_json,
+                           foil_http_request_t **out, foil_error_t **error_out) {
+    if (error_out) *error_out = NULL;
+    foil_run_t run;
+    foil_status_t st = foil_run_start_prepare(&run, client, out);
+    if (st == FOIL_OK) st = run_call(&run, operation, params_json);
+    if (st != FOIL_OK && out) {
+        foil_http_request_free(*out);
         *out = NULL;
     }
     return foil_error_out(st, error_out);

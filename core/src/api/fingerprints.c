@@ -1,5 +1,5 @@
 /* Visitor fingerprint endpoints: list, iterate, get. */
-#include "lists.h"
+#include "run.h"
 #include "validate.h"
 
 foil_status_t foil_fingerprints_list(foil_client_t *client, int limit, const char *cursor,
@@ -15,14 +15,16 @@ foil_status_t foil_fingerprints_iter(foil_client_t *client, int limit, const cha
     return foil_list_iter(client, FOIL_OP_LIST_FINGERPRINTS, limit, args, out);
 }
 
+foil_status_t foil_run_fingerprints_get(const foil_run_t *run, const char *visitor_id) {
+    foil_status_t st = foil_check_required(visitor_id, "visitor_id");
+    if (st != FOIL_OK) return st;
+    foil_request_t req = {.op = FOIL_OP_GET_FINGERPRINT, .path_args = {visitor_id}};
+    return foil_run_request(run, &req);
+}
+
 foil_status_t foil_fingerprints_get(foil_client_t *client, const char *visitor_id,
                                     foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = foil_check_required(visitor_id, "visitor_id")) != FOIL_OK)
-        return st;
-    foil_request_t req = {.op = FOIL_OP_GET_FINGERPRINT, .path_args = {visitor_id}};
-    return foil_request_result(client, &req, out);
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_fingerprints_get(&run, visitor_id) : st;
 }

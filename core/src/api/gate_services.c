@@ -1,5 +1,5 @@
 /* Organization-owned Gate service endpoints: list, get, create, update, disable. */
-#include "result.h"
+#include "run.h"
 #include "validate.h"
 
 static const foil_body_field_t env_var_fields[] = {
@@ -64,25 +64,30 @@ static const foil_body_field_t update_fields[] = {
 };
 static const foil_body_schema_t update_schema = {update_fields, false, true};
 
-foil_status_t foil_gate_services_list(foil_client_t *client, foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    if ((st = foil_check_client(client)) != FOIL_OK) return st;
+foil_status_t foil_run_gate_services_list(const foil_run_t *run) {
     foil_request_t req = {.op = FOIL_OP_LIST_GATE_SERVICES};
-    return foil_request_result(client, &req, out);
+    return foil_run_request(run, &req);
+}
+
+foil_status_t foil_gate_services_list(foil_client_t *client, foil_result_t **out) {
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_gate_services_list(&run) : st;
+}
+
+foil_status_t foil_run_gate_services_action(const foil_run_t *run, foil_op_t op,
+                                            const char *service_id) {
+    foil_status_t st = foil_check_service_id(service_id, "service_id");
+    if (st != FOIL_OK) return st;
+    foil_request_t req = {.op = op, .path_args = {service_id}};
+    return foil_run_request(run, &req);
 }
 
 static foil_status_t service_action(foil_client_t *client, foil_op_t op, const char *service_id,
                                     foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = foil_check_service_id(service_id, "service_id")) != FOIL_OK)
-        return st;
-    foil_request_t req = {.op = op, .path_args = {service_id}};
-    return foil_request_result(client, &req, out);
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_gate_services_action(&run, op, service_id) : st;
 }
 
 foil_status_t foil_gate_services_get(foil_client_t *client, const char *service_id,
@@ -95,34 +100,40 @@ foil_status_t foil_gate_services_disable(foil_client_t *client, const char *serv
     return service_action(client, FOIL_OP_DISABLE_GATE_SERVICE, service_id, out);
 }
 
+foil_status_t foil_run_gate_services_create(const foil_run_t *run, const char *json_body) {
+    cJSON *body = NULL;
+    foil_status_t st = foil_parse_body_arg(json_body, "json_body", &create_schema, &body);
+    if (st != FOIL_OK) return st;
+    foil_request_t req = {.op = FOIL_OP_CREATE_GATE_SERVICE, .body = body};
+    st = foil_run_request(run, &req);
+    cJSON_Delete(body);
+    return st;
+}
+
 foil_status_t foil_gate_services_create(foil_client_t *client, const char *json_body,
                                         foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_gate_services_create(&run, json_body) : st;
+}
+
+foil_status_t foil_run_gate_services_update(const foil_run_t *run, const char *service_id,
+                                            const char *json_body) {
     cJSON *body = NULL;
-    if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = foil_parse_body_arg(json_body, "json_body", &create_schema, &body)) != FOIL_OK)
+    foil_status_t st;
+    if ((st = foil_check_service_id(service_id, "service_id")) != FOIL_OK ||
+        (st = foil_parse_body_arg(json_body, "json_body", &update_schema, &body)) != FOIL_OK)
         return st;
-    foil_request_t req = {.op = FOIL_OP_CREATE_GATE_SERVICE, .body = body};
-    st = foil_request_result(client, &req, out);
+    foil_request_t req = {
+        .op = FOIL_OP_UPDATE_GATE_SERVICE, .path_args = {service_id}, .body = body};
+    st = foil_run_request(run, &req);
     cJSON_Delete(body);
     return st;
 }
 
 foil_status_t foil_gate_services_update(foil_client_t *client, const char *service_id,
                                         const char *json_body, foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    cJSON *body = NULL;
-    if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = foil_check_service_id(service_id, "service_id")) != FOIL_OK ||
-        (st = foil_parse_body_arg(json_body, "json_body", &update_schema, &body)) != FOIL_OK)
-        return st;
-    foil_request_t req = {
-        .op = FOIL_OP_UPDATE_GATE_SERVICE, .path_args = {service_id}, .body = body};
-    st = foil_request_result(client, &req, out);
-    cJSON_Delete(body);
-    return st;
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_gate_services_update(&run, service_id, json_body) : st;
 }

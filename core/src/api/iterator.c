@@ -1,6 +1,7 @@
 /* foil_iter_t: walks a cursor-paginated list, one page in memory at a time; the next page
  * is requested while the caller reads the current one (foil_client_set_prefetch). */
 #include "iterator.h"
+#include "run.h"
 
 #include "json/json_projection.h"
 
@@ -125,7 +126,8 @@ static foil_status_t get_page(foil_iter_t *it, foil_page_t **page) {
     }
     foil_request_t req;
     page_request(it, &req);
-    return foil_request_page(it->client, &req, page);
+    foil_run_t run = {.client = it->client, .page = page};
+    return foil_run_request(&run, &req);
 }
 
 static foil_status_t fetch(foil_iter_t *it) {

@@ -1,7 +1,7 @@
 /* The cursor-paginated lists, prepared once from the operation table: the client, the
  * path parameters (required), limit (1..200, 0: the API default), then the value rules
  * below, in that order; the query in table order with the cursor last. */
-#include "lists.h"
+#include "run.h"
 #include "contract/values.h"
 #include "validate.h"
 
@@ -30,11 +30,9 @@ static const char *value_of(const foil_list_arg_t *args, const char *name) {
 
 /* The request for the list's first page (and the cursor's, with_cursor); limit_text holds
  * the limit's query value, so it lives as long as *req. */
-static foil_status_t prepare(foil_client_t *client, foil_op_t op, int limit,
-                             const foil_list_arg_t *args, bool with_cursor,
+static foil_status_t prepare(foil_op_t op, int limit, const foil_list_arg_t *args, bool with_cursor,
                              foil_int_text_t *limit_text, foil_request_t *req) {
-    foil_status_t st = foil_check_client(client);
-    if (st != FOIL_OK) return st;
+    foil_status_t st;
     const foil_param_t *params = foil_operation_get(op)->params;
     *req = (foil_request_t){.op = op};
     size_t path = 0;
@@ -62,15 +60,19 @@ static foil_status_t prepare(foil_client_t *client, foil_op_t op, int limit,
     return FOIL_OK;
 }
 
-foil_status_t foil_list_page(foil_client_t *client, foil_op_t op, int limit,
-                             const foil_list_arg_t *args, foil_page_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
+foil_status_t foil_list_run(const foil_run_t *run, foil_op_t op, int limit,
+                            const foil_list_arg_t *args) {
     foil_int_text_t limit_text;
     foil_request_t req;
-    if ((st = prepare(client, op, limit, args, true, &limit_text, &req)) != FOIL_OK) return st;
-    return foil_request_page(client, &req, out);
+    foil_status_t st = prepare(op, limit, args, true, &limit_text, &req);
+    return st == FOIL_OK ? foil_run_request(run, &req) : st;
+}
+
+foil_status_t foil_list_page(foil_client_t *client, foil_op_t op, int limit,
+                             const foil_list_arg_t *args, foil_page_t **out) {
+    foil_run_t run;
+    foil_status_t st = foil_run_start_page(&run, client, out);
+    return st == FOIL_OK ? foil_list_run(&run, op, limit, args) : st;
 }
 
 foil_status_t foil_list_iter(foil_client_t *client, foil_op_t op, int limit,
@@ -80,6 +82,8 @@ foil_status_t foil_list_iter(foil_client_t *client, foil_op_t op, int limit,
     *out = NULL;
     foil_int_text_t limit_text;
     foil_request_t req;
-    if ((st = prepare(client, op, limit, args, false, &limit_text, &req)) != FOIL_OK) return st;
+    if ((st = foil_check_client(client)) != FOIL_OK ||
+        (st = prepare(op, limit, args, false, &limit_text, &req)) != FOIL_OK)
+        return st;
     return foil_iter_create(client, &req, out);
 }

@@ -13,6 +13,10 @@ typedef struct foil_list_arg {
     const char *value;
 } foil_list_arg_t;
 
+struct foil_run;
+/* List `op`'s page at args' "cursor" (the first without one), run as `run` says (run.h). */
+foil_status_t foil_list_run(const struct foil_run *run, foil_op_t op, int limit,
+                            const foil_list_arg_t *args);
 /* One page of list `op` (the page at args' "cursor", the first without one). */
 foil_status_t foil_list_page(foil_client_t *client, foil_op_t op, int limit,
                              const foil_list_arg_t *args, foil_page_t **out);

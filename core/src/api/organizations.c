@@ -1,5 +1,5 @@
 /* Organization endpoints: create, get, update. */
-#include "result.h"
+#include "run.h"
 #include "contract/values.h"
 #include "validate.h"
 
@@ -10,13 +10,10 @@ static const foil_body_field_t update_fields[] = {
 };
 static const foil_body_schema_t update_schema = {update_fields, true, true};
 
-foil_status_t foil_organizations_create(foil_client_t *client, const char *name, const char *slug,
-                                        foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = foil_check_required(name, "name")) != FOIL_OK ||
+foil_status_t foil_run_organizations_create(const foil_run_t *run, const char *name,
+                                            const char *slug) {
+    foil_status_t st;
+    if ((st = foil_check_required(name, "name")) != FOIL_OK ||
         (st = foil_check_slug(slug, "slug")) != FOIL_OK)
         return st;
     cJSON *body = cJSON_CreateObject();
@@ -26,36 +23,49 @@ foil_status_t foil_organizations_create(foil_client_t *client, const char *name,
         return foil_fail_nomem();
     }
     foil_request_t req = {.op = FOIL_OP_CREATE_ORGANIZATION, .body = body};
-    st = foil_request_result(client, &req, out);
+    st = foil_run_request(run, &req);
     cJSON_Delete(body);
     return st;
+}
+
+foil_status_t foil_organizations_create(foil_client_t *client, const char *name, const char *slug,
+                                        foil_result_t **out) {
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_organizations_create(&run, name, slug) : st;
+}
+
+foil_status_t foil_run_organizations_get(const foil_run_t *run, const char *organization_id) {
+    foil_status_t st = foil_check_required(organization_id, "organization_id");
+    if (st != FOIL_OK) return st;
+    foil_request_t req = {.op = FOIL_OP_GET_ORGANIZATION, .path_args = {organization_id}};
+    return foil_run_request(run, &req);
 }
 
 foil_status_t foil_organizations_get(foil_client_t *client, const char *organization_id,
                                      foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = foil_check_required(organization_id, "organization_id")) != FOIL_OK)
-        return st;
-    foil_request_t req = {.op = FOIL_OP_GET_ORGANIZATION, .path_args = {organization_id}};
-    return foil_request_result(client, &req, out);
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_organizations_get(&run, organization_id) : st;
 }
 
-foil_status_t foil_organizations_update(foil_client_t *client, const char *organization_id,
-                                        const char *json_body, foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
+foil_status_t foil_run_organizations_update(const foil_run_t *run, const char *organization_id,
+                                            const char *json_body) {
     cJSON *body = NULL;
-    if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = foil_check_required(organization_id, "organization_id")) != FOIL_OK ||
+    foil_status_t st;
+    if ((st = foil_check_required(organization_id, "organization_id")) != FOIL_OK ||
         (st = foil_parse_body_arg(json_body, "json_body", &update_schema, &body)) != FOIL_OK)
         return st;
     foil_request_t req = {
         .op = FOIL_OP_UPDATE_ORGANIZATION, .path_args = {organization_id}, .body = body};
-    st = foil_request_result(client, &req, out);
+    st = foil_run_request(run, &req);
     cJSON_Delete(body);
     return st;
+}
+
+foil_status_t foil_organizations_update(foil_client_t *client, const char *organization_id,
+                                        const char *json_body, foil_result_t **out) {
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_organizations_update(&run, organization_id, json_body) : st;
 }

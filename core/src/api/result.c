@@ -38,21 +38,21 @@ static const cJSON *member(const cJSON *obj, const char *key) {
     return cJSON_GetObjectItemCaseSensitive(obj, key);
 }
 
-foil_status_t foil_request_result(foil_client_t *client, const foil_request_t *req,
-                                  foil_result_t **out) {
-    if (!out)
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
+foil_status_t foil_result_from_response(foil_response_t *response, foil_result_t **out) {
     *out = NULL;
     foil_result_t *r = calloc(1, sizeof *r);
-    if (!r) return foil_fail_nomem();
-    foil_status_t st = foil_request_send(client, req, &r->response);
-    if (st == FOIL_OK) {
-        r->data = member(r->response.root, "data");
-        if (!cJSON_IsObject(r->data) && !cJSON_IsArray(r->data))
-            st = foil_fail(FOIL_E_PROTOCOL, "response has no `data` object");
-        else if (cJSON_IsArray(r->data))
-            st = index_items(r->data, &r->index);
+    if (!r) {
+        foil_response_clear(response);
+        return foil_fail_nomem();
     }
+    r->response = *response;
+    *response = (foil_response_t){0};
+    foil_status_t st = FOIL_OK;
+    r->data = member(r->response.root, "data");
+    if (!cJSON_IsObject(r->data) && !cJSON_IsArray(r->data))
+        st = foil_fail(FOIL_E_PROTOCOL, "response has no `data` object");
+    else if (cJSON_IsArray(r->data))
+        st = index_items(r->data, &r->index);
     if (st != FOIL_OK) {
         foil_result_free(r);
         return st;
@@ -84,23 +84,6 @@ foil_status_t foil_page_from_response(foil_response_t *response, foil_page_t **o
     }
     *out = p;
     return FOIL_OK;
-}
-
-foil_status_t foil_request_page(foil_client_t *client, const foil_request_t *req,
-                                foil_page_t **out) {
-    if (!out)
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "out", "must not be NULL", NULL, NULL);
-    *out = NULL;
-    foil_response_t response;
-    foil_status_t st = foil_request_send(client, req, &response);
-    return st == FOIL_OK ? foil_page_from_response(&response, out) : st;
-}
-
-foil_status_t foil_request_no_content(foil_client_t *client, const foil_request_t *req) {
-    foil_response_t response;
-    foil_status_t st = foil_request_send(client, req, &response);
-    foil_response_clear(&response);
-    return st;
 }
 
 foil_status_t foil_result_from_page(foil_page_t *page, foil_result_t **out) {

@@ -1,5 +1,5 @@
 /* Webhook endpoint and event endpoints of an organization. */
-#include "lists.h"
+#include "run.h"
 #include "contract/values.h"
 #include "validate.h"
 
@@ -24,14 +24,8 @@ static const foil_body_field_t update_fields[] = {
 };
 static const foil_body_schema_t update_schema = {update_fields, true, true};
 
-static foil_status_t check_org(foil_client_t *client, const char *organization_id) {
-    foil_status_t st = foil_check_client(client);
-    return st == FOIL_OK ? foil_check_required(organization_id, "organization_id") : st;
-}
-
-static foil_status_t check_endpoint(foil_client_t *client, const char *organization_id,
-                                    const char *endpoint_id) {
-    foil_status_t st = check_org(client, organization_id);
+static foil_status_t check_endpoint(const char *organization_id, const char *endpoint_id) {
+    foil_status_t st = foil_check_required(organization_id, "organization_id");
     return st == FOIL_OK ? foil_check_required(endpoint_id, "endpoint_id") : st;
 }
 
@@ -48,18 +42,38 @@ foil_status_t foil_webhooks_iter_endpoints(foil_client_t *client, const char *or
     return foil_list_iter(client, FOIL_OP_LIST_WEBHOOK_ENDPOINTS, limit, args, out);
 }
 
-foil_status_t foil_webhooks_create_endpoint(foil_client_t *client, const char *organization_id,
-                                            const char *json_body, foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
+foil_status_t foil_run_webhooks_create_endpoint(const foil_run_t *run, const char *organization_id,
+                                                const char *json_body) {
     cJSON *body = NULL;
-    if ((st = check_org(client, organization_id)) != FOIL_OK ||
+    foil_status_t st;
+    if ((st = foil_check_required(organization_id, "organization_id")) != FOIL_OK ||
         (st = foil_parse_body_arg(json_body, "json_body", &create_schema, &body)) != FOIL_OK)
         return st;
     foil_request_t req = {
         .op = FOIL_OP_CREATE_WEBHOOK_ENDPOINT, .path_args = {organization_id}, .body = body};
-    st = foil_request_result(client, &req, out);
+    st = foil_run_request(run, &req);
+    cJSON_Delete(body);
+    return st;
+}
+
+foil_status_t foil_webhooks_create_endpoint(foil_client_t *client, const char *organization_id,
+                                            const char *json_body, foil_result_t **out) {
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_webhooks_create_endpoint(&run, organization_id, json_body) : st;
+}
+
+foil_status_t foil_run_webhooks_update_endpoint(const foil_run_t *run, const char *organization_id,
+                                                const char *endpoint_id, const char *json_body) {
+    cJSON *body = NULL;
+    foil_status_t st;
+    if ((st = check_endpoint(organization_id, endpoint_id)) != FOIL_OK ||
+        (st = foil_parse_body_arg(json_body, "json_body", &update_schema, &body)) != FOIL_OK)
+        return st;
+    foil_request_t req = {.op = FOIL_OP_UPDATE_WEBHOOK_ENDPOINT,
+                          .path_args = {organization_id, endpoint_id},
+                          .body = body};
+    st = foil_run_request(run, &req);
     cJSON_Delete(body);
     return st;
 }
@@ -67,30 +81,29 @@ foil_status_t foil_webhooks_create_endpoint(foil_client_t *client, const char *o
 foil_status_t foil_webhooks_update_endpoint(foil_client_t *client, const char *organization_id,
                                             const char *endpoint_id, const char *json_body,
                                             foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK
+               ? foil_run_webhooks_update_endpoint(&run, organization_id, endpoint_id, json_body)
+               : st;
+}
+
+foil_status_t foil_run_webhooks_endpoint_action(const foil_run_t *run, foil_op_t op,
+                                                const char *organization_id,
+                                                const char *endpoint_id) {
+    foil_status_t st = check_endpoint(organization_id, endpoint_id);
     if (st != FOIL_OK) return st;
-    *out = NULL;
-    cJSON *body = NULL;
-    if ((st = check_endpoint(client, organization_id, endpoint_id)) != FOIL_OK ||
-        (st = foil_parse_body_arg(json_body, "json_body", &update_schema, &body)) != FOIL_OK)
-        return st;
-    foil_request_t req = {.op = FOIL_OP_UPDATE_WEBHOOK_ENDPOINT,
-                          .path_args = {organization_id, endpoint_id},
-                          .body = body};
-    st = foil_request_result(client, &req, out);
-    cJSON_Delete(body);
-    return st;
+    foil_request_t req = {.op = op, .path_args = {organization_id, endpoint_id}};
+    return foil_run_request(run, &req);
 }
 
 static foil_status_t endpoint_action(foil_client_t *client, foil_op_t op,
                                      const char *organization_id, const char *endpoint_id,
                                      foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    if ((st = check_endpoint(client, organization_id, endpoint_id)) != FOIL_OK) return st;
-    foil_request_t req = {.op = op, .path_args = {organization_id, endpoint_id}};
-    return foil_request_result(client, &req, out);
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_webhooks_endpoint_action(&run, op, organization_id, endpoint_id)
+                         : st;
 }
 
 foil_status_t foil_webhooks_disable_endpoint(foil_client_t *client, const char *organization_id,
@@ -131,14 +144,19 @@ foil_status_t foil_webhooks_iter_events(foil_client_t *client, const char *organ
     return foil_list_iter(client, FOIL_OP_LIST_EVENTS, limit, args, out);
 }
 
-foil_status_t foil_webhooks_retrieve_event(foil_client_t *client, const char *organization_id,
-                                           const char *event_id, foil_result_t **out) {
-    foil_status_t st = foil_check_out(out);
-    if (st != FOIL_OK) return st;
-    *out = NULL;
-    if ((st = check_org(client, organization_id)) != FOIL_OK ||
+foil_status_t foil_run_webhooks_retrieve_event(const foil_run_t *run, const char *organization_id,
+                                               const char *event_id) {
+    foil_status_t st;
+    if ((st = foil_check_required(organization_id, "organization_id")) != FOIL_OK ||
         (st = foil_check_required(event_id, "event_id")) != FOIL_OK)
         return st;
     foil_request_t req = {.op = FOIL_OP_RETRIEVE_EVENT, .path_args = {organization_id, event_id}};
-    return foil_request_result(client, &req, out);
+    return foil_run_request(run, &req);
+}
+
+foil_status_t foil_webhooks_retrieve_event(foil_client_t *client, const char *organization_id,
+                                           const char *event_id, foil_result_t **out) {
+    foil_run_t run;
+    foil_status_t st = foil_run_start_result(&run, client, out);
+    return st == FOIL_OK ? foil_run_webhooks_retrieve_event(&run, organization_id, event_id) : st;
 }

@@ -66,6 +66,10 @@ void foil_transport_free(foil_transport_t *t);
  * the options every request shares. */
 void *foil_transport_acquire(foil_transport_t *t, bool *fresh);
 void foil_transport_release(foil_transport_t *t, void *easy);
+/* A new CURL * on the same connection cache, outside the pool (NULL on no memory): for
+ * a transport that configures its handles its own way (the event loop, loop/). Freed
+ * with curl_easy_cleanup() in the process that made it (after fork: foil_fork_keep). */
+void *foil_transport_new_handle(foil_transport_t *t);
 /* Response buffers are reused across requests: growing and freeing a large body
  * buffer per request costs more than parsing small pages. take: *data NULL when no
  * spare buffer is pooled; give: keeps up to a few buffers of bounded size, frees the rest. */

@@ -1,5 +1,5 @@
 /* One API operation over libcurl: URL, headers, auth, opt-in retries, decoding. */
-#include "request.h"
+#include "exchange.h"
 
 #include <curl/curl.h>
 #include <math.h>
@@ -11,62 +11,18 @@
 #include <strings.h>
 #include <time.h>
 
-typedef struct buffer {
-    char *data;
-    size_t len, cap;
-    size_t max;
-    bool overflow;
-} buffer;
-
 typedef struct attempt {
-    long http_status;
-    buffer body;
-    char request_id[128];
-    double retry_after;
+    foil_http_response_t resp;
     CURLcode curl_code;
     long cancel_generation;
     foil_client_t *client;
 } attempt;
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userp) {
-    buffer *b = userp;
+    foil_http_response_t *r = userp;
     size_t n = size * nmemb;
-    if (b->len + n > b->max) {
-        b->overflow = true;
-        return 0;
-    }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 16384;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *grown = realloc(b->data, cap);
-        if (!grown) return 0;
-        b->data = grown;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, ptr, n);
-    b->len += n;
-    b->data[b->len] = '\0';
+    if (!foil_http_response_append(r, ptr, n) || r->overflow) return 0;
     return n;
-}
-
-/* Retry-After (RFC 9110 §10.2.3): delay-seconds (digits only) or an HTTP-date. Anything
- * else ("inf", "nan", "-5", "1e9", hex, garbage) is ignored: -1. The result is finite and
- * at most a day. */
-static double parse_retry_after(const char *v) {
-    const double max = 86400;
-    if (*v >= '0' && *v <= '9') {
-        double secs = 0;
-        for (; *v >= '0' && *v <= '9'; v++)
-            if (secs <= max) secs = secs * 10 + (*v - '0');
-        if (*v) return -1;
-        return secs < max ? secs : max;
-    }
-    time_t when = curl_getdate(v, NULL); /* HTTP-date form */
-    if (when < 0) return -1;
-    double d = difftime(when, time(NULL));
-    if (!(d > 0)) return 0;
-    return d < max ? d : max;
 }
 
 static size_t on_header(char *buf, size_t size, size_t nitems, void *userp) {
@@ -76,26 +32,13 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *userp) {
     if (!colon) {
         /* A new status line: a redirect or 100-continue precedes the final response. */
         if (n > 5 && strncmp(buf, "HTTP/", 5) == 0) {
-            a->request_id[0] = '\0';
-            a->retry_after = -1;
+            a->resp.request_id[0] = '\0';
+            a->resp.retry_after = -1;
         }
         return n;
     }
     size_t name_len = (size_t)(colon - buf);
-    const char *v = colon + 1;
-    size_t v_len = n - name_len - 1;
-    while (v_len && (*v == ' ' || *v == '\t'))
-        v++, v_len--;
-    while (v_len && (v[v_len - 1] == '\r' || v[v_len - 1] == '\n' || v[v_len - 1] == ' '))
-        v_len--;
-    char value[128];
-    if (v_len >= sizeof value) v_len = sizeof value - 1;
-    memcpy(value, v, v_len);
-    value[v_len] = '\0';
-    if (name_len == 12 && strncasecmp(buf, "x-request-id", 12) == 0)
-        memcpy(a->request_id, value, v_len + 1);
-    else if (name_len == 11 && strncasecmp(buf, "retry-after", 11) == 0)
-        a->retry_after = parse_retry_after(value);
+    foil_http_response_header(&a->resp, buf, name_len, colon + 1, n - name_len - 1);
     return n;
 }
 
@@ -183,47 +126,6 @@ static CURLcode transfer(CURL *easy) {
     return drive(tls_multi, easy);
 }
 
-void foil_request_query(foil_request_t *req, const char *name, const char *value) {
-    if (value && req->query_count < FOIL_REQUEST_MAX_QUERY)
-        req->query[req->query_count++] = (foil_query_param_t){name, value};
-}
-
-static foil_status_t auth_header(const foil_client_t *c, const foil_request_t *req,
-                                 const foil_operation_t *op, char **out) {
-    *out = NULL;
-    const char *token = NULL;
-    switch (op->auth) {
-    case FOIL_AUTH_NONE:
-        return FOIL_OK;
-    case FOIL_AUTH_SECRET: {
-        foil_status_t st = foil_client_resolve_secret_key(c, &token);
-        if (st != FOIL_OK) return st;
-        if (foil_str_empty(token))
-            return foil_fail(FOIL_E_CONFIGURATION,
-                             "%s needs a secret key: pass one to the client or set FOIL_SECRET_KEY",
-                             op->name);
-        break;
-    }
-    case FOIL_AUTH_POLL:
-    case FOIL_AUTH_AGENT:
-        token = req->bearer;
-        if (foil_str_empty(token))
-            return foil_fail_field(FOIL_E_INVALID_ARGUMENT,
-                                   op->auth == FOIL_AUTH_POLL ? "poll_token" : "agent_token",
-                                   "is required", "a non-empty token", NULL);
-        break;
-    }
-    if (foil_has_control_chars(token))
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "token",
-                               "must not contain control characters (CR, LF, ...)", NULL, NULL);
-    static const char prefix[] = "Authorization: Bearer ";
-    size_t token_len = strlen(token);
-    if (!(*out = malloc(sizeof prefix + token_len))) return foil_fail_nomem();
-    memcpy(*out, prefix, sizeof prefix - 1);
-    memcpy(*out + sizeof prefix - 1, token, token_len + 1);
-    return FOIL_OK;
-}
-
 /* The options every request shares, set once on a new pooled handle. */
 static void configure_handle(void *easy) {
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
@@ -242,59 +144,62 @@ static void configure_handle(void *easy) {
     curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
 }
 
-/* libcurl only reads the header list during the transfer: it lives with the caller. */
-typedef struct curl_slist header_list[5];
+/* libcurl only reads the header list during the transfer: it lives with the caller. The
+ * request's own headers, then "Expect:" and "Content-Type:" (libcurl adds neither then). */
+typedef struct curl_slist header_list[FOIL_HTTP_MAX_HEADERS + 2];
 
-/* A pooled handle set up for one attempt; NULL when out of memory. */
-static CURL *prepare(foil_client_t *c, const foil_operation_t *op, const char *url, bool loopback,
-                     const char *body, const char *auth, attempt *a, header_list headers) {
+/* A pooled handle set up for one attempt of `req`; NULL when out of memory. */
+static CURL *prepare(const foil_http_request_t *req, attempt *a, header_list headers) {
+    foil_client_t *c = req->client;
     bool fresh = false;
     CURL *easy = foil_transport_acquire(c->transport, &fresh);
     if (!easy) return NULL;
     if (fresh) configure_handle(easy);
-    headers[0] = (struct curl_slist){"Accept: application/json", &headers[1]};
-    headers[1] = (struct curl_slist){c->client_header, &headers[2]};
-    headers[2] = (struct curl_slist){"Expect:", &headers[3]};
+    size_t n = 0;
+    for (size_t i = 0; i < req->header_count; i++, n++)
+        headers[n] = (struct curl_slist){req->lines[i], &headers[n + 1]};
+    headers[n++] = (struct curl_slist){"Expect:", NULL};
     /* "Content-Type:" stops libcurl adding a form type to a body-less POST. */
-    headers[3] = (struct curl_slist){body ? "Content-Type: application/json" : "Content-Type:",
-                                     auth ? &headers[4] : NULL};
-    headers[4] = (struct curl_slist){(char *)auth, NULL};
-    a->body.max = (size_t)c->max_response_bytes;
-    a->retry_after = -1;
+    if (!req->body) {
+        headers[n - 1].next = &headers[n];
+        headers[n++] = (struct curl_slist){"Content-Type:", NULL};
+    }
+    foil_http_response_init(&a->resp, 0, a->resp.data, a->resp.cap,
+                            (size_t)req->max_response_bytes);
     a->client = c;
 
     /* Options that never change are set once per handle (configure_handle). */
-    curl_easy_setopt(easy, CURLOPT_URL, url);
+    curl_easy_setopt(easy, CURLOPT_URL, req->url);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, c->user_agent);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, c->timeout_ms);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                     c->connect_timeout_ms ? c->connect_timeout_ms : c->timeout_ms);
-    const char *ca = c->ca_bundle ? c->ca_bundle : foil_system_ca_bundle();
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, NULL); /* a header of the request's */
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
+    const char *ca = req->ca_bundle ? req->ca_bundle : foil_system_ca_bundle();
     if (ca) curl_easy_setopt(easy, CURLOPT_CAINFO, ca);
-    curl_easy_setopt(easy, CURLOPT_PROXY, c->proxy);
+    curl_easy_setopt(easy, CURLOPT_PROXY, req->proxy);
     /* Never through a proxy to a loopback base URL: plain http:// is allowed there, and a
      * proxy (http_proxy in the environment) would see the secret key in clear text. */
-    curl_easy_setopt(easy, CURLOPT_NOPROXY, loopback ? "*" : NULL);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &a->body);
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, req->loopback ? "*" : NULL);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &a->resp);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, a);
     curl_easy_setopt(easy, CURLOPT_XFERINFODATA, a);
-    if (strcmp(op->method, "GET") == 0) {
+    const char *method = req->operation->method;
+    if (strcmp(method, "GET") == 0) {
         curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
         curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, NULL);
     } else {
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body ? body : "");
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, (long)(body ? strlen(body) : 0));
-        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST,
-                         strcmp(op->method, "POST") == 0 ? NULL : op->method);
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, strcmp(method, "POST") == 0 ? NULL : method);
     }
     return easy;
 }
 
 /* After the transfer: note its status and connections, and pool the handle again. */
 static void settle(foil_client_t *c, CURL *easy, attempt *a) {
-    long connects = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->http_status);
+    long connects = 0, status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    a->resp.http_status = (int)status;
     curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
     atomic_fetch_add(&c->connections_opened, connects);
     /* Drop pointers into the caller's memory before the handle goes back to the pool. */
@@ -306,19 +211,21 @@ static void settle(foil_client_t *c, CURL *easy, attempt *a) {
     foil_transport_release(c->transport, easy);
 }
 
-static foil_status_t curl_status(const foil_client_t *c, const foil_operation_t *op,
-                                 const attempt *a) {
+/* FOIL_OK when an answer came (whatever its status), else the typed transfer failure. */
+static foil_status_t curl_status(const foil_http_request_t *req, const attempt *a) {
+    const char *name = req->operation->name;
     switch (a->curl_code) {
     case CURLE_OK:
         return FOIL_OK;
     case CURLE_OPERATION_TIMEDOUT:
-        return foil_fail(FOIL_E_TIMEOUT, "%s timed out after %ld ms", op->name, c->timeout_ms);
+        return foil_http_fail_transfer(req, FOIL_E_TIMEOUT, NULL);
     case CURLE_ABORTED_BY_CALLBACK:
-        return foil_fail(FOIL_E_CANCELLED, "%s was cancelled", op->name);
+        return foil_http_fail_transfer(req, FOIL_E_CANCELLED, NULL);
     case CURLE_WRITE_ERROR:
-        if (a->body.overflow)
-            return foil_fail(FOIL_E_PROTOCOL, "%s: response body exceeds the %ld byte limit",
-                             op->name, c->max_response_bytes);
+        if (a->resp.overflow) { /* the decoder's error for a body past the cap */
+            foil_response_t none;
+            return foil_http_decode(req, &a->resp, &none);
+        }
         return foil_fail_nomem();
     case CURLE_OUT_OF_MEMORY:
         return foil_fail_nomem();
@@ -326,32 +233,31 @@ static foil_status_t curl_status(const foil_client_t *c, const foil_operation_t 
     case CURLE_SSL_CACERT_BADFILE:
         /* Never retried without verification: the message says where trust came from and
          * how to supply it (a libcurl bundled in a wheel may find no store on this machine). */
-        if (c->ca_bundle)
+        if (req->ca_bundle)
             return foil_fail(FOIL_E_CONNECTION, "%s: TLS verification failed with ca_bundle %s: %s",
-                             op->name, c->ca_bundle, curl_easy_strerror(a->curl_code));
+                             name, req->ca_bundle, curl_easy_strerror(a->curl_code));
         if (!foil_system_ca_bundle())
             return foil_fail(FOIL_E_CONNECTION,
                              "%s: TLS verification failed: no CA certificate store found on this "
                              "machine (SSL_CERT_FILE, or the Debian, RHEL, SUSE or Alpine bundle); "
                              "set ca_bundle to a PEM file of trusted CAs: %s",
-                             op->name, curl_easy_strerror(a->curl_code));
+                             name, curl_easy_strerror(a->curl_code));
         return foil_fail(FOIL_E_CONNECTION,
                          "%s: TLS verification failed with the system CA store %s (set ca_bundle "
                          "to use another): %s",
-                         op->name, foil_system_ca_bundle(), curl_easy_strerror(a->curl_code));
+                         name, foil_system_ca_bundle(), curl_easy_strerror(a->curl_code));
     default:
-        return foil_fail(FOIL_E_CONNECTION, "%s: %s", op->name, curl_easy_strerror(a->curl_code));
+        return foil_http_fail_transfer(req, FOIL_E_CONNECTION, curl_easy_strerror(a->curl_code));
     }
 }
 
-static foil_status_t perform(foil_client_t *c, const foil_operation_t *op, const char *url,
-                             bool loopback, const char *body, const char *auth, attempt *a) {
+static foil_status_t perform(const foil_http_request_t *req, attempt *a) {
     header_list headers;
-    CURL *easy = prepare(c, op, url, loopback, body, auth, a, headers);
+    CURL *easy = prepare(req, a, headers);
     if (!easy) return foil_fail_nomem();
     a->curl_code = transfer(easy);
-    settle(c, easy, a);
-    return curl_status(c, op, a);
+    settle(req->client, easy, a);
+    return curl_status(req, a);
 }
 
 /* Sleep up to `seconds`, in slices, stopping early when the client or this thread's
@@ -368,142 +274,43 @@ static foil_status_t backoff_sleep(foil_client_t *c, long generation, double sec
     return FOIL_OK;
 }
 
-/* The wait before the next attempt: the server's Retry-After (capped at 60 s), else
- * exponential backoff with full jitter. */
-static double retry_delay(int attempt_no, double retry_after) {
-    if (retry_after >= 0) return retry_after < 60 ? retry_after : 60;
-    double cap = 0.25 * (double)(1u << (attempt_no < 5 ? attempt_no : 5));
-    if (cap > 8) cap = 8;
-    return cap * ((double)randombytes_uniform(10001) / 10000.0); /* full jitter */
-}
-
 static double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static bool should_retry(foil_status_t st, const attempt *a) {
-    if (st == FOIL_E_CONNECTION || st == FOIL_E_TIMEOUT) return true;
-    return st == FOIL_OK && (a->http_status == 429 || a->http_status >= 500);
-}
-
-/* What every attempt sends: the URL, the Authorization header and the body text. */
-typedef struct composed {
-    const foil_operation_t *op;
-    char *url, *auth, *body;
-    bool loopback, idempotent;
-    const struct foil_json_projection *projection;
-} composed;
-
-static foil_status_t compose(foil_client_t *c, const foil_request_t *req, composed *out) {
-    memset(out, 0, sizeof *out);
-    foil_client_mark_in_use(c); /* options are read from here on: freeze them */
-    out->op = foil_operation_get(req->op);
-    out->projection = req->projection;
-    out->idempotent = strcmp(out->op->method, "GET") == 0 || strcmp(out->op->method, "DELETE") == 0;
-    const char *base_url = foil_client_resolve_base_url(c, &out->loopback);
-    foil_status_t st = base_url ? foil_url_build(base_url, req, out->op, &out->url)
-                                : foil_error_status(foil_last_error());
-    if (st == FOIL_OK) st = auth_header(c, req, out->op, &out->auth);
-    if (st == FOIL_OK && req->body && !(out->body = cJSON_PrintUnformatted(req->body)))
-        st = foil_fail_nomem();
-    return st;
-}
-
-static void composed_clear(composed *m) {
-    free(m->url);
-    foil_wipe_free(m->auth);
-    if (m->body) foil_wipe_free(m->body);
-    memset(m, 0, sizeof *m);
-}
-
-/* The typed error of a non-2xx answer. Its body is read with the response parser, so an
- * envelope holding \u0000 or invalid UTF-8 is not taken apart (cJSON would cut a message
- * at the NUL): it counts as "not the error envelope", its raw body kept. */
-static foil_status_t fail_http(const attempt *a) {
-    foil_json_arena_t *arena = NULL;
-    cJSON *envelope = NULL;
-    if (a->body.len > 0 &&
-        foil_json_arena_parse(a->body.data, a->body.len, &arena, &envelope) != FOIL_OK)
-        envelope = NULL;
-    foil_status_t st = foil_fail_http((int)a->http_status, a->body.data, a->body.len, envelope,
-                                      a->request_id, a->retry_after);
-    foil_json_arena_free(arena, true);
-    return st;
-}
-
-/* The final attempt's answer: a 2xx body parsed into `out`, else the typed error. */
-static foil_status_t decode(const composed *m, const attempt *a, foil_response_t *out) {
-    if (a->http_status < 200 || a->http_status >= 300) return fail_http(a);
-    foil_status_t st = FOIL_OK;
-    out->http_status = (int)a->http_status;
-    if (a->request_id[0] && !(out->request_id = foil_strdup(a->request_id))) st = foil_fail_nomem();
-    if (st == FOIL_OK && a->http_status != 204) {
-        out->wipe = !m->idempotent;
-        st = foil_json_arena_parse_projected(a->body.data ? a->body.data : "", a->body.len,
-                                             m->projection, &out->arena, &out->root);
-        if (st == FOIL_E_PROTOCOL) {
-            char why[160]; /* the parser's reason ("not valid JSON: ..."), never the text */
-            snprintf(why, sizeof why, "%s", foil_error_message(foil_last_error()));
-            st = foil_fail(FOIL_E_PROTOCOL, "%s: HTTP %ld response is %s", m->op->name,
-                           a->http_status, why);
-        } else if (st == FOIL_OK && !cJSON_IsObject(out->root))
-            st = foil_fail(FOIL_E_PROTOCOL, "%s: HTTP %ld response is not a JSON object",
-                           m->op->name, a->http_status);
-        else if (!out->request_id) {
-            const cJSON *rid = cJSON_GetObjectItemCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(out->root, "meta"), "request_id");
-            if (cJSON_IsString(rid) && !(out->request_id = foil_strdup(rid->valuestring)))
-                st = foil_fail_nomem();
-        }
-    }
-    if (st != FOIL_OK) foil_response_clear(out);
-    return st;
-}
-
 /* Writes can answer with secrets shown once (revealed API keys, signing secrets): never
  * hand such bytes to the next request's buffer. */
-static void return_buffer(foil_client_t *c, const composed *m, buffer *b) {
-    if (b->data && !m->idempotent) sodium_memzero(b->data, b->len);
-    foil_transport_give_buffer(c->transport, b->data, b->cap);
-    memset(b, 0, sizeof *b);
+static void return_buffer(const foil_http_request_t *req, foil_http_response_t *r) {
+    if (r->data && !req->idempotent) sodium_memzero(r->data, r->len);
+    foil_transport_give_buffer(req->client->transport, r->data, r->cap);
+    r->data = NULL;
+    r->cap = r->len = 0;
 }
 
-foil_status_t foil_request_send(foil_client_t *c, const foil_request_t *req, foil_response_t *out) {
+foil_status_t foil_request_perform(const foil_http_request_t *req, foil_response_t *out) {
     memset(out, 0, sizeof *out);
-    if (!c)
-        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "client", "must not be NULL", NULL, NULL);
-    composed m;
-    foil_status_t st = compose(c, req, &m);
+    foil_client_t *c = req->client;
     long generation = atomic_load(&c->cancel_generation);
     /* A token fired before the call (foil/cancel.h) is not lost. */
-    if (st == FOIL_OK && foil_cancel_requested())
-        st = foil_fail(FOIL_E_CANCELLED, "%s was cancelled", m.op->name);
+    if (foil_cancel_requested()) return foil_http_fail_transfer(req, FOIL_E_CANCELLED, NULL);
     attempt a;
     memset(&a, 0, sizeof a);
-    foil_transport_take_buffer(c->transport, &a.body.data, &a.body.cap);
-    /* Retries never wait past the caller's budget: the request timeout for each attempt
-     * allowed, counted from now. A Retry-After that would end past it is not waited for:
-     * the failure is returned at once, its retry_after telling the caller when to come back. */
-    double deadline = now_seconds() + (double)c->timeout_ms / 1000.0 * (c->max_retries + 1);
-    for (int attempt_no = 0; st == FOIL_OK; attempt_no++) {
-        buffer reused = {.data = a.body.data, .cap = a.body.cap};
-        memset(&a, 0, sizeof a);
-        a.body = reused;
+    foil_transport_take_buffer(c->transport, &a.resp.data, &a.resp.cap);
+    double start = now_seconds();
+    foil_status_t st;
+    for (int attempt_no = 0;; attempt_no++) {
         a.cancel_generation = generation;
-        st = perform(c, m.op, m.url, m.loopback, m.body, m.auth, &a);
-        if (!(m.idempotent && attempt_no < c->max_retries && should_retry(st, &a))) break;
-        double wait = retry_delay(attempt_no, a.retry_after), left = deadline - now_seconds();
-        if (wait > left) {
-            if (a.retry_after >= 0 || left <= 0) break;
-            wait = left;
-        }
-        st = backoff_sleep(c, generation, wait);
+        st = perform(req, &a);
+        double wait = 0;
+        if (!foil_http_retry(req, attempt_no, st, st == FOIL_OK ? a.resp.http_status : 0,
+                             a.resp.retry_after, now_seconds() - start, &wait))
+            break;
+        if ((st = backoff_sleep(c, generation, wait)) != FOIL_OK) break;
     }
-    if (st == FOIL_OK) st = decode(&m, &a, out);
-    return_buffer(c, &m, &a.body);
-    composed_clear(&m);
+    if (st == FOIL_OK) st = foil_http_decode(req, &a.resp, out);
+    return_buffer(req, &a.resp);
     return st;
 }
 
@@ -518,8 +325,7 @@ struct foil_request_ahead {
     CURLM *multi;
     unsigned long generation; /* foil_fork_generation() of multi and easy */
     CURL *easy;               /* in flight; NULL when idle */
-    foil_client_t *client;
-    composed m;
+    foil_http_request_t *req; /* the request in flight, owned */
     attempt a;
     header_list headers;
 };
@@ -547,13 +353,12 @@ void foil_request_ahead_start(foil_request_ahead_t *ah, foil_client_t *c,
         ah->generation = foil_fork_generation();
     }
     bool started = false;
-    if (compose(c, req, &ah->m) == FOIL_OK && ah->m.idempotent && !ah->m.body) {
+    if (foil_http_request_build(c, req, &ah->req) == FOIL_OK && ah->req->idempotent &&
+        !ah->req->body) {
         memset(&ah->a, 0, sizeof ah->a);
-        foil_transport_take_buffer(c->transport, &ah->a.body.data, &ah->a.body.cap);
+        foil_transport_take_buffer(c->transport, &ah->a.resp.data, &ah->a.resp.cap);
         ah->a.cancel_generation = atomic_load(&c->cancel_generation);
-        ah->client = c;
-        ah->easy =
-            prepare(c, ah->m.op, ah->m.url, ah->m.loopback, NULL, ah->m.auth, &ah->a, ah->headers);
+        ah->easy = prepare(ah->req, &ah->a, ah->headers);
         if (ah->easy && curl_multi_add_handle(ah->multi, ah->easy) == CURLM_OK) {
             int running = 0;
             curl_multi_perform(ah->multi, &running); /* sends the request */
@@ -573,7 +378,7 @@ foil_status_t foil_request_ahead_finish(foil_request_ahead_t *ah, foil_response_
         foil_request_ahead_drop(ah);
         return FOIL_E_STATE;
     }
-    foil_client_t *c = ah->client;
+    foil_client_t *c = ah->req->client;
     /* A foil_client_cancel() since the start was for other requests: this page is only
      * being asked for now. */
     ah->a.cancel_generation = atomic_load(&c->cancel_generation);
@@ -587,14 +392,13 @@ foil_status_t foil_request_ahead_finish(foil_request_ahead_t *ah, foil_response_
         (foil_cancel_requested() || atomic_load(&c->cancel_generation) != ah->a.cancel_generation);
     foil_status_t st;
     if (cancelled)
-        st = foil_fail(FOIL_E_CANCELLED, "%s was cancelled", ah->m.op->name);
-    else if (ah->a.curl_code != CURLE_OK || ah->a.http_status < 200 || ah->a.http_status >= 300)
+        st = foil_http_fail_transfer(ah->req, FOIL_E_CANCELLED, NULL);
+    else if (ah->a.curl_code != CURLE_OK || ah->a.resp.http_status < 200 ||
+             ah->a.resp.http_status >= 300)
         st = FOIL_E_STATE; /* not an answer to keep: the caller sends the request again */
     else
-        st = decode(&ah->m, &ah->a, out);
-    return_buffer(c, &ah->m, &ah->a.body);
-    composed_clear(&ah->m);
-    ah->client = NULL;
+        st = foil_http_decode(ah->req, &ah->a.resp, out);
+    foil_request_ahead_drop(ah);
     return st;
 }
 
@@ -607,12 +411,12 @@ void foil_request_ahead_drop(foil_request_ahead_t *ah) {
         int running = 0;
         curl_multi_perform(ah->multi, &running);
         curl_multi_remove_handle(ah->multi, ah->easy);
-        settle(ah->client, ah->easy, &ah->a);
+        settle(ah->req->client, ah->easy, &ah->a);
         ah->easy = NULL;
     }
-    if (ah->client) return_buffer(ah->client, &ah->m, &ah->a.body);
-    composed_clear(&ah->m);
-    ah->client = NULL;
+    if (ah->req) return_buffer(ah->req, &ah->a.resp);
+    foil_http_request_free(ah->req);
+    ah->req = NULL;
 }
 
 void foil_request_ahead_free(foil_request_ahead_t *ah) {
@@ -620,10 +424,4 @@ void foil_request_ahead_free(foil_request_ahead_t *ah) {
     foil_request_ahead_drop(ah);
     if (ah->multi) curl_multi_cleanup(ah->multi);
     free(ah);
-}
-
-void foil_response_clear(foil_response_t *r) {
-    foil_json_arena_free(r->arena, r->wipe);
-    free(r->request_id);
-    memset(r, 0, sizeof *r);
 }

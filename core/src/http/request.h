@@ -1,4 +1,5 @@
-/* Sending one API operation: URL building, auth, retries, response decoding. */
+/* One API operation's request (foil_request_t), its decoded answer (foil_response_t), and
+ * sending it over libcurl. */
 #ifndef FOIL_REQUEST_H
 #define FOIL_REQUEST_H
 
@@ -36,9 +37,11 @@ typedef struct foil_response {
     char *request_id;
 } foil_response_t;
 
-/* Send and decode. On FOIL_OK the response holds the parsed 2xx body. */
-foil_status_t foil_request_send(foil_client_t *client, const foil_request_t *req,
-                                foil_response_t *out);
+/* http/request.c: send a prepared request over libcurl (http/exchange.h), retried as
+ * foil_retry_decision says, and decode its answer as foil_complete does. On FOIL_OK the
+ * response holds the parsed 2xx body. */
+foil_status_t foil_request_perform(const foil_http_request_t *req, foil_response_t *out);
+/* http/response.c */
 void foil_response_clear(foil_response_t *r);
 
 /* A GET started now and read later (a walk's next page): see request.c. start is best
@@ -62,7 +65,7 @@ void foil_request_ahead_free(foil_request_ahead_t *ah);
 foil_status_t foil_url_build(const char *base_url, const foil_request_t *req,
                              const foil_operation_t *op, char **out);
 
-/* Add a query parameter (NULL value: skipped). */
+/* http/prepared.c: add a query parameter (NULL value: skipped). */
 void foil_request_query(foil_request_t *req, const char *name, const char *value);
 
 #endif

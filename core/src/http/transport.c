@@ -186,6 +186,19 @@ void foil_transport_free(foil_transport_t *t) {
     free(t);
 }
 
+/* A new handle on `share`, its sockets remembered for the fork handler. */
+static CURL *new_handle(struct foil_transport *t, CURLSH *share) {
+    CURL *easy = curl_easy_init();
+    if (easy) {
+        curl_easy_setopt(easy, CURLOPT_SHARE, share);
+        curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+        curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, t);
+        curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, close_socket);
+        curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, t);
+    }
+    return easy;
+}
+
 void *foil_transport_acquire(foil_transport_t *t, bool *fresh) {
     CURL *easy = NULL;
     CURLSH *share = NULL;
@@ -199,15 +212,18 @@ void *foil_transport_acquire(foil_transport_t *t, bool *fresh) {
     pthread_mutex_unlock(&t->pool_lock);
     *fresh = easy == NULL;
     if (easy || !share) return easy;
-    easy = curl_easy_init();
-    if (easy) {
-        curl_easy_setopt(easy, CURLOPT_SHARE, share);
-        curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-        curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, t);
-        curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, close_socket);
-        curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, t);
-    }
-    return easy;
+    return new_handle(t, share);
+}
+
+void *foil_transport_new_handle(foil_transport_t *t) {
+    CURLSH *share = NULL;
+    unsigned long generation = foil_fork_generation();
+    pthread_mutex_lock(&t->pool_lock);
+    if (t->generation != generation) leave_inherited(t, generation);
+    if (!t->cache) t->cache = cache_new();
+    if (t->cache) share = t->cache->share;
+    pthread_mutex_unlock(&t->pool_lock);
+    return share ? new_handle(t, share) : NULL;
 }
 
 void foil_transport_release(foil_transport_t *t, void *easy) {
