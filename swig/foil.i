@@ -121,12 +121,6 @@ FOIL_OUT_STRING(out, foil_string_free)
 /* Raw callbacks and manual reference counts: bindings loop over the step call instead of
  * passing a C callback, and their garbage collector owns every handle. */
 %ignore foil_gate_session_wait;
-/* Not implemented yet (issue 20): the Gate signup's steps without I/O. */
-%ignore foil_gate_session_prepare_create;
-%ignore foil_gate_session_next;
-%ignore foil_gate_session_prepare_ack;
-%ignore foil_gate_session_feed;
-%ignore foil_gate_session_feed_failure;
 %ignore foil_gate_progress_fn;
 %ignore foil_client_retain;
 %ignore foil_client_release;

@@ -47,6 +47,13 @@ foil_status_t foil_run_answer(foil_op_t op, foil_response_t *response, foil_resu
     return foil_result_from_response(response, out);
 }
 
+foil_status_t foil_run_send(const foil_http_request_t *prepared, foil_result_t **out) {
+    *out = NULL;
+    foil_response_t response;
+    foil_status_t st = foil_request_perform(prepared, &response);
+    return st == FOIL_OK ? foil_run_answer(prepared->op, &response, out) : st;
+}
+
 foil_status_t foil_run_request(const foil_run_t *run, const foil_request_t *req) {
     if (run->prepared) return foil_http_request_build(run->client, req, run->prepared);
     foil_http_request_t *prepared = NULL;

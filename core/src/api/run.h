@@ -27,6 +27,10 @@ foil_status_t foil_run_start_prepare(foil_run_t *run, foil_client_t *client,
 /* The end of every foil_run_<operation>: the request built, then prepared or sent. */
 foil_status_t foil_run_request(const foil_run_t *run, const foil_request_t *req);
 
+/* A prepared request sent over libcurl and its answer as foil_call gives it: what
+ * foil_complete gives for the same answer (the Gate signup's blocking steps). */
+foil_status_t foil_run_send(const foil_http_request_t *prepared, foil_result_t **out);
+
 /* A decoded answer of operation `op` as foil_call gives it: a list's page as a result
  * (data and pagination), nothing for an operation without content, else a result with
  * `data`. Takes the response (cleared even on failure). */

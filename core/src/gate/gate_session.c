@@ -2,7 +2,9 @@
 #include "http/client_internal.h"
 #include "crypto/delivery_internal.h"
 #include "timestamp.h"
+#include "api/run.h"
 #include "api/validate.h"
+#include "http/exchange.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -49,6 +51,7 @@ struct foil_gate_session {
     double deadline;          /* monotonic seconds */
     double interval;          /* seconds between polls */
     double next_poll;         /* monotonic seconds */
+    bool last_look;           /* the due poll is the last look at an expired session */
     char last_transient[160]; /* why the latest poll failed transiently ("" if it did not) */
     /* A copy of that failure (foil_gate_session_transient_error), or NULL. */
     foil_error_t *transient;
@@ -150,39 +153,74 @@ static foil_status_t copy_expires_at(foil_gate_session_t *s, const foil_json_t *
     return (s->expires_at = foil_strdup(v)) ? FOIL_OK : foil_fail_nomem();
 }
 
+/* The request that creates the session: a fresh key pair's public half as its delivery. */
+static foil_status_t prepare_create(foil_client_t *client, const char *service_id,
+                                    const char *account_name, const char *metadata_json,
+                                    foil_gate_session_t **out, foil_http_request_t **request) {
+    foil_run_t run;
+    foil_status_t st = foil_run_start_prepare(&run, client, request);
+    if (st != FOIL_OK) return st;
+    if ((st = foil_check_service_id(service_id, "service_id")) != FOIL_OK ||
+        (st = foil_check_required(account_name, "account_name")) != FOIL_OK)
+        return st;
+    foil_gate_session_t *s = session_alloc(client);
+    if (!s) return foil_fail_nomem();
+    char *delivery = NULL;
+    if ((st = foil_delivery_key_pair_new(&s->key_pair)) == FOIL_OK &&
+        (st = foil_delivery_key_pair_request_json(s->key_pair, &delivery)) == FOIL_OK &&
+        (st = foil_run_gate_sessions_create(&run, service_id, account_name, metadata_json,
+                                            delivery)) == FOIL_OK &&
+        (!(s->service_id = foil_strdup(service_id)) ||
+         !(s->account_name = foil_strdup(account_name))))
+        st = foil_fail_nomem();
+    foil_string_free(delivery);
+    if (st != FOIL_OK) {
+        foil_http_request_free(*request);
+        *request = NULL;
+        foil_gate_session_free(s);
+        return st;
+    }
+    *out = s;
+    return FOIL_OK;
+}
+
+/* The create's answer (st and r from the request, r taken). */
+static foil_status_t created(foil_gate_session_t *s, foil_status_t st, foil_result_t *r) {
+    const foil_json_t *data = foil_result_data(r);
+    if (st == FOIL_OK && (st = copy_field(&s->id, data, "id")) == FOIL_OK &&
+        (st = copy_field(&s->poll_token, data, "poll_token")) == FOIL_OK &&
+        (st = copy_field(&s->consent_url, data, "consent_url")) == FOIL_OK)
+        st = copy_expires_at(s, data);
+    foil_result_free(r);
+    return st;
+}
+
+foil_status_t foil_gate_session_prepare_create(foil_client_t *client, const char *service_id,
+                                               const char *account_name, const char *metadata_json,
+                                               foil_gate_session_t **out,
+                                               foil_http_request_t **request) {
+    foil_status_t st = foil_check_out(out);
+    if (st != FOIL_OK) return st;
+    *out = NULL;
+    if (!request)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "request", "must not be NULL", NULL, NULL);
+    return prepare_create(client, service_id, account_name, metadata_json, out, request);
+}
+
 foil_status_t foil_gate_session_create(foil_client_t *client, const char *service_id,
                                        const char *account_name, const char *metadata_json,
                                        foil_gate_session_t **out) {
     foil_status_t st = foil_check_out(out);
     if (st != FOIL_OK) return st;
     *out = NULL;
-    if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = foil_check_service_id(service_id, "service_id")) != FOIL_OK ||
-        (st = foil_check_required(account_name, "account_name")) != FOIL_OK)
+    foil_gate_session_t *s = NULL;
+    foil_http_request_t *req = NULL;
+    foil_result_t *r = NULL;
+    if ((st = prepare_create(client, service_id, account_name, metadata_json, &s, &req)) != FOIL_OK)
         return st;
-    foil_gate_session_t *s = session_alloc(client);
-    if (!s) return foil_fail_nomem();
-    char *delivery = NULL;
-    foil_result_t *created = NULL;
-    if ((st = foil_delivery_key_pair_new(&s->key_pair)) != FOIL_OK ||
-        (st = foil_delivery_key_pair_request_json(s->key_pair, &delivery)) != FOIL_OK ||
-        (st = foil_gate_sessions_create(client, service_id, account_name, metadata_json, delivery,
-                                        &created)) != FOIL_OK)
-        goto done;
-    const foil_json_t *data = foil_result_data(created);
-    if ((st = copy_field(&s->id, data, "id")) != FOIL_OK ||
-        (st = copy_field(&s->poll_token, data, "poll_token")) != FOIL_OK ||
-        (st = copy_field(&s->consent_url, data, "consent_url")) != FOIL_OK ||
-        (st = copy_expires_at(s, data)) != FOIL_OK)
-        goto done;
-    if (!(s->service_id = foil_strdup(service_id)) ||
-        !(s->account_name = foil_strdup(account_name))) {
-        st = foil_fail_nomem();
-        goto done;
-    }
-done:
-    foil_string_free(delivery);
-    foil_result_free(created);
+    st = foil_run_send(req, &r);
+    st = created(s, st, r);
+    foil_http_request_free(req);
     if (st != FOIL_OK) {
         foil_gate_session_free(s);
         return st;
@@ -321,15 +359,18 @@ static bool transient(foil_status_t st) {
            st == FOIL_E_SERVER || st == FOIL_E_PROTOCOL;
 }
 
-/* One poll; *is_transient tells whether a failure may be retried. A delivery that does not
- * decrypt or check out is never transient. */
-static foil_status_t poll_once(foil_gate_session_t *s, bool *is_transient) {
+static foil_status_t prepare_poll(const foil_gate_session_t *s, foil_http_request_t **out) {
+    foil_run_t run;
+    foil_status_t st = foil_run_start_prepare(&run, s->client, out);
+    return st == FOIL_OK ? foil_run_gate_sessions_poll(&run, s->id, s->poll_token) : st;
+}
+
+/* A poll's answer (st and r from the request, r taken); *is_transient tells whether a
+ * failure may be retried. A delivery that does not decrypt or check out is never
+ * transient. */
+static foil_status_t poll_answered(foil_gate_session_t *s, foil_status_t st, foil_result_t *r,
+                                   bool *is_transient) {
     *is_transient = false;
-    if (strcmp(s->status, "acknowledged") == 0)
-        return foil_fail(FOIL_E_STATE, "the delivery was already acknowledged");
-    if (s->output_count > 0 || s->ack_token) return FOIL_OK; /* already delivered */
-    foil_result_t *r = NULL;
-    foil_status_t st = foil_gate_sessions_poll(s->client, s->id, s->poll_token, &r);
     if (st != FOIL_OK) {
         *is_transient = transient(st);
         return st;
@@ -349,6 +390,28 @@ static foil_status_t poll_once(foil_gate_session_t *s, bool *is_transient) {
     if (strcmp(status, "approved") == 0 && (st = decrypt_bundle(s, bundle)) != FOIL_OK) return st;
     strcpy(s->status, status);
     return FOIL_OK;
+}
+
+/* Whether a poll is to be sent: FOIL_E_STATE once acknowledged, *due false once delivered. */
+static foil_status_t poll_due(const foil_gate_session_t *s, bool *due) {
+    *due = false;
+    if (strcmp(s->status, "acknowledged") == 0)
+        return foil_fail(FOIL_E_STATE, "the delivery was already acknowledged");
+    *due = !(s->output_count > 0 || s->ack_token);
+    return FOIL_OK;
+}
+
+/* One poll over libcurl: prepared, sent, answered. */
+static foil_status_t poll_once(foil_gate_session_t *s, bool *is_transient) {
+    *is_transient = false;
+    bool due = false;
+    foil_status_t st = poll_due(s, &due);
+    if (st != FOIL_OK || !due) return st;
+    foil_http_request_t *req = NULL;
+    foil_result_t *r = NULL;
+    if ((st = prepare_poll(s, &req)) == FOIL_OK) st = foil_run_send(req, &r);
+    foil_http_request_free(req);
+    return poll_answered(s, st, r, is_transient);
 }
 
 foil_status_t foil_gate_session_poll(foil_gate_session_t *s) {
@@ -409,15 +472,18 @@ static long ms_until(double when, double now) {
     return ms > 86400000.0 ? 86400000L : (long)ms;
 }
 
-/* foil_gate_session_step with the lock held. */
-static foil_status_t step(foil_gate_session_t *s, long *wait_ms) {
+/* The first half of a step, with the lock held: a terminal status, or FOIL_OK with
+ * *wait_ms > 0 (nothing due yet), or FOIL_OK with *poll true: a poll is due (its answer
+ * goes to step_answered). */
+static foil_status_t step_next(foil_gate_session_t *s, long *wait_ms, bool *poll) {
+    *poll = false;
     if (!s->waiting) wait_start(s, 0, 0);
     /* The session's own cancel is consumed; a thread's token (foil/cancel.h) stays fired. */
     if (atomic_exchange(&s->cancel_requested, 0) || foil_cancel_requested())
         return wait_over(s, foil_fail(FOIL_E_CANCELLED, "waiting was cancelled"));
     if (delivered(s)) return wait_over(s, FOIL_OK);
     double now = foil_now_monotonic();
-    bool last_look = false;
+    s->last_look = false;
     if (now >= s->deadline) {
         if (!s->deadline_is_expiry)
             return wait_over(s, s->last_transient[0]
@@ -428,17 +494,24 @@ static foil_status_t step(foil_gate_session_t *s, long *wait_ms) {
                                     : foil_fail(FOIL_E_TIMEOUT,
                                                 "no approval for %s before the deadline",
                                                 s->service_id));
-        last_look = true; /* one last look: approved at the last moment, or expired */
+        s->last_look = true; /* one last look: approved at the last moment, or expired */
     } else if (now < s->next_poll) {
         *wait_ms = ms_until(s->next_poll < s->deadline ? s->next_poll : s->deadline, now);
         return FOIL_OK;
     }
+    foil_status_t st = poll_due(s, poll);
+    if (st != FOIL_OK) return wait_over(s, st);
+    if (!*poll) return wait_over(s, FOIL_OK); /* delivered meanwhile */
+    return FOIL_OK;
+}
+
+/* The second half: the due poll's answer (st and r from the request, r taken). */
+static foil_status_t step_answered(foil_gate_session_t *s, foil_status_t st, foil_result_t *r,
+                                   long *wait_ms) {
+    if (!s->waiting) wait_start(s, 0, 0);
     bool is_transient = false;
     double pause = s->interval;
-    /* foil_gate_session_cancel() also aborts this poll if it comes while it is in flight. */
-    atomic_int *outer = foil_cancel_also(&s->cancel_requested);
-    foil_status_t st = poll_once(s, &is_transient);
-    foil_cancel_also(outer);
+    st = poll_answered(s, st, r, &is_transient);
     keep_transient(s, st != FOIL_OK && is_transient);
     if (st == FOIL_OK) {
         s->last_transient[0] = '\0';
@@ -459,13 +532,30 @@ static foil_status_t step(foil_gate_session_t *s, long *wait_ms) {
     }
     if (atomic_exchange(&s->cancel_requested, 0))
         return wait_over(s, foil_fail(FOIL_E_CANCELLED, "waiting was cancelled"));
-    if (last_look)
+    if (s->last_look)
         return wait_over(s, foil_fail(FOIL_E_EXPIRED, "the signup for %s expired at %s",
                                       s->service_id, s->expires_at));
-    now = foil_now_monotonic();
+    double now = foil_now_monotonic();
     s->next_poll = now + pause;
     *wait_ms = ms_until(s->next_poll < s->deadline ? s->next_poll : s->deadline, now);
     return FOIL_OK;
+}
+
+/* foil_gate_session_step with the lock held: next, the poll over libcurl, its answer. */
+static foil_status_t step(foil_gate_session_t *s, long *wait_ms) {
+    bool poll = false;
+    foil_status_t st = step_next(s, wait_ms, &poll);
+    if (st != FOIL_OK || !poll) return st;
+    foil_http_request_t *req = NULL;
+    foil_result_t *r = NULL;
+    if ((st = prepare_poll(s, &req)) == FOIL_OK) {
+        /* foil_gate_session_cancel() also aborts this poll if it comes while in flight. */
+        atomic_int *outer = foil_cancel_also(&s->cancel_requested);
+        st = foil_run_send(req, &r);
+        foil_cancel_also(outer);
+    }
+    foil_http_request_free(req);
+    return step_answered(s, st, r, wait_ms);
 }
 
 foil_status_t foil_gate_session_step(foil_gate_session_t *s, long *wait_ms) {
@@ -567,22 +657,126 @@ const char *foil_gate_session_output(const foil_gate_session_t *s, const char *k
     return value;
 }
 
+static foil_status_t prepare_ack(const foil_gate_session_t *s, foil_http_request_t **out) {
+    if (!s->ack_token)
+        return foil_fail(FOIL_E_STATE, "nothing to acknowledge: the delivery was not received yet");
+    foil_run_t run;
+    foil_status_t st = foil_run_start_prepare(&run, s->client, out);
+    return st == FOIL_OK
+               ? foil_run_gate_sessions_acknowledge(&run, s->id, s->poll_token, s->ack_token)
+               : st;
+}
+
+/* The ack's answer (st and r from the request, r taken). */
+static foil_status_t acked(foil_gate_session_t *s, foil_status_t st, foil_result_t *r) {
+    foil_result_free(r);
+    if (st == FOIL_OK) strcpy(s->status, "acknowledged");
+    return failed(s, st);
+}
+
 foil_status_t foil_gate_session_ack(foil_gate_session_t *s) {
     if (!s)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
-    foil_status_t st;
+    foil_http_request_t *req = NULL;
+    foil_result_t *r = NULL;
     lock(s);
-    if (!s->ack_token) {
-        st = foil_fail(FOIL_E_STATE, "nothing to acknowledge: the delivery was not received yet");
-    } else {
-        foil_result_t *r = NULL;
-        st = foil_gate_sessions_acknowledge(s->client, s->id, s->poll_token, s->ack_token, &r);
-        foil_result_free(r);
-        if (st == FOIL_OK) strcpy(s->status, "acknowledged");
-    }
-    st = failed(s, st);
+    foil_status_t st = prepare_ack(s, &req);
+    if (st == FOIL_OK) st = foil_run_send(req, &r);
+    foil_http_request_free(req);
+    st = acked(s, st, r);
     unlock(s);
     return st;
+}
+
+/* ---- The same steps without I/O (gate_session.h, sansio.h). */
+
+static foil_status_t session_arg(const foil_gate_session_t *s) {
+    return s ? FOIL_OK
+             : foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
+}
+
+foil_status_t foil_gate_session_next(foil_gate_session_t *s, foil_http_request_t **request,
+                                     long *wait_ms) {
+    if (wait_ms) *wait_ms = 0;
+    if (request) *request = NULL;
+    if (!request || !wait_ms)
+        return foil_fail_field(FOIL_E_INVALID_ARGUMENT, !request ? "request" : "wait_ms",
+                               "must not be NULL", NULL, NULL);
+    foil_status_t st = session_arg(s);
+    if (st != FOIL_OK) return st;
+    lock(s);
+    bool poll = false;
+    st = step_next(s, wait_ms, &poll);
+    if (st == FOIL_OK && poll && (st = prepare_poll(s, request)) != FOIL_OK) st = wait_over(s, st);
+    unlock(s);
+    return st;
+}
+
+foil_status_t foil_gate_session_prepare_ack(foil_gate_session_t *s, foil_http_request_t **request) {
+    foil_status_t st = foil_check_out(request);
+    if (st != FOIL_OK) return st;
+    *request = NULL;
+    if ((st = session_arg(s)) != FOIL_OK) return st;
+    lock(s);
+    st = failed(s, prepare_ack(s, request));
+    unlock(s);
+    return st;
+}
+
+/* A request's answer, decoded (st, r), handed to the step it belongs to. */
+static foil_status_t feed(foil_gate_session_t *s, const foil_http_request_t *request,
+                          foil_status_t st, foil_result_t *r, long *wait_ms) {
+    lock(s);
+    switch (request->op) {
+    case FOIL_OP_CREATE_GATE_SESSION:
+        st = s->id ? foil_fail(FOIL_E_STATE, "the session was already created") : created(s, st, r);
+        if (st != FOIL_OK) st = failed(s, st);
+        break;
+    case FOIL_OP_POLL_GATE_SESSION:
+        st = step_answered(s, st, r, wait_ms);
+        break;
+    case FOIL_OP_ACK_GATE_SESSION:
+        st = acked(s, st, r);
+        break;
+    default:
+        foil_result_free(r);
+        st = failed(s, foil_fail_field(FOIL_E_INVALID_ARGUMENT, "request",
+                                       "is not a request of a Gate signup",
+                                       "a request from prepare_create, next or prepare_ack",
+                                       request->operation->sdk_name));
+    }
+    unlock(s);
+    if (st != FOIL_OK) *wait_ms = 0;
+    return st;
+}
+
+foil_status_t foil_gate_session_feed(foil_gate_session_t *s, const foil_http_request_t *request,
+                                     const foil_http_response_t *response, long *wait_ms) {
+    if (wait_ms) *wait_ms = 0;
+    foil_status_t st = session_arg(s);
+    if (st == FOIL_OK && (!request || !response || !wait_ms))
+        st = foil_fail_field(FOIL_E_INVALID_ARGUMENT,
+                             !request    ? "request"
+                             : !response ? "response"
+                                         : "wait_ms",
+                             "must not be NULL", NULL, NULL);
+    if (st != FOIL_OK) return st;
+    foil_result_t *r = NULL;
+    st = foil_complete(request, response, &r, NULL);
+    return feed(s, request, st, r, wait_ms);
+}
+
+foil_status_t foil_gate_session_feed_failure(foil_gate_session_t *s,
+                                             const foil_http_request_t *request,
+                                             foil_status_t status, const char *detail,
+                                             long *wait_ms) {
+    if (wait_ms) *wait_ms = 0;
+    foil_status_t st = session_arg(s);
+    if (st == FOIL_OK && (!request || !wait_ms))
+        st = foil_fail_field(FOIL_E_INVALID_ARGUMENT, !request ? "request" : "wait_ms",
+                             "must not be NULL", NULL, NULL);
+    if (st != FOIL_OK) return st;
+    return feed(s, request, foil_complete_failure(request, status, detail, NULL), NULL, wait_ms);
 }
 
 /* Reads only what never changes after create / import: no lock, never behind a poll. */
