@@ -155,27 +155,27 @@ test_go() {
         apt_install golang-go || true
     fi
     command -v go >/dev/null || {
-        skip go "no Go toolchain (apt-get install golang-go)"
+        skip go "no Go toolchain (apt-get install golang-go)" 5
         return
     }
     command -v gcc >/dev/null || command -v cc >/dev/null || {
-        skip go "no C compiler for cgo"
+        skip go "no C compiler for cgo" 5
         return
     }
     local v
     v=$(go env GOVERSION | sed 's/^go//')
     version_ge "$v" 1.19 || {
-        skip go "Go $v is older than 1.19"
+        skip go "Go $v is older than 1.19" 5
         return
     }
     echo "go $v"
     (cd examples/ffi/go && CGO_ENABLED=1 CGO_CFLAGS="$cflags" CGO_LDFLAGS="$ldflags" \
         go build -o "$work/ffi-go" .) || {
         echo "FAIL go: build"
-        failed=$((failed + 4))
+        failed=$((failed + 5))
         return
     }
-    run_checks go 4 "$work/ffi-go"
+    run_checks go 5 "$work/ffi-go"
 }
 
 test_rust() {
