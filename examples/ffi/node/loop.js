@@ -125,9 +125,8 @@ class EventLoop {
             w.start(events[0]); // FOIL_LOOP_READ 1 | FOIL_LOOP_WRITE 2, as FdWatcher's
         }
         clearTimeout(this.timer);
-        this.timer = null;
         const ms = Number(C.foil_loop_timeout_ms(this.h));
-        if (ms >= 0) this.timer = setTimeout(() => this.ready(TIMER, 0), ms);
+        this.timer = ms >= 0 ? setTimeout(() => this.ready(TIMER, 0), ms) : null;
     }
 
     ready(fd, events) {
