@@ -20,6 +20,7 @@ async function emulatorPost(path, body) {
     const r = await fetch(process.env.FOIL_BASE_URL + path, {
         method: 'POST', headers: { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10000),
     });
     assert.ok(r.status >= 200 && r.status < 300, `${path}: HTTP ${r.status}`);
 }

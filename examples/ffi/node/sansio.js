@@ -46,12 +46,17 @@ function exchange(req) {
             timedOut = true;
             r.destroy(new Error(`no answer within ${timeoutMs} ms`));
         }, timeoutMs);
+        let settled = false;
         const done = (answer) => {
+            if (settled) return;
+            settled = true;
             clearTimeout(timer);
             resolve(answer);
         };
-        r.on('error', (e) => done({ failure: status(timedOut ? 'FOIL_E_TIMEOUT' : 'FOIL_E_CONNECTION'),
-                                    detail: e.message }));
+        const failed = (e) => done({ failure: status(timedOut ? 'FOIL_E_TIMEOUT' : 'FOIL_E_CONNECTION'),
+                                     detail: e.message });
+        r.on('error', failed);
+        r.on('close', () => failed(new Error('connection closed before the whole answer')));
         r.on('response', (res) => {
             const chunks = [];
             let size = 0;
@@ -65,7 +70,8 @@ function exchange(req) {
                 }
             });
             res.on('end', () => done(answer()));
-            res.on('error', (e) => r.emit('error', e)); // cut short: no whole answer
+            res.on('error', failed); // cut short: no whole answer
+            res.on('close', () => res.complete || failed(new Error('answer cut short')));
         });
         r.end(body);
     });
