@@ -38,13 +38,13 @@ trap 'exit 130' INT TERM
 passed=0 failed=0 skipped=0
 skip_notes=()
 step() { printf '\n==== %s\n' "$*"; }
-skip() { # language, reason
+skip() { # language, reason[, number of checks]
     if [ "${FOIL_FFI_REQUIRE:-0}" = 1 ]; then
         echo "FAIL $1: $2 (FOIL_FFI_REQUIRE=1)"
-        failed=$((failed + 4))
+        failed=$((failed + ${3:-4}))
     else
         echo "SKIP $1: $2"
-        skipped=$((skipped + 4))
+        skipped=$((skipped + ${3:-4}))
         skip_notes+=("$1: $2")
     fi
 }
@@ -119,12 +119,13 @@ start_emulator() {
     export FOIL_BASE_URL FOIL_SECRET_KEY
 }
 
-# run_checks LANG CMD...: run one example against a fresh emulator; count its check lines.
+# run_checks LANG N CMD...: run one example against a fresh emulator; count its check
+# lines (N expected).
 run_checks() {
-    local lang=$1
-    shift
+    local lang=$1 want=$2
+    shift 2
     if ! start_emulator; then
-        failed=$((failed + 4))
+        failed=$((failed + want))
         return
     fi
     timeout 300 "$@" >"$work/$lang.out" 2>&1 # a hung example fails instead of blocking CI
@@ -135,9 +136,9 @@ run_checks() {
     ok=$(grep -c '^ok - ' "$work/$lang.out")
     bad=$(grep -c '^not ok - ' "$work/$lang.out")
     sk=$(grep -c '^skip - ' "$work/$lang.out")
-    if [ $((ok + bad + sk)) -lt 4 ]; then # crashed before reporting every check
-        echo "FAIL $lang: exit status $rc after $((ok + bad + sk)) of 4 checks"
-        bad=$((4 - ok - sk))
+    if [ $((ok + bad + sk)) -lt "$want" ]; then # crashed before reporting every check
+        echo "FAIL $lang: exit status $rc after $((ok + bad + sk)) of $want checks"
+        bad=$((want - ok - sk))
     elif [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
         echo "FAIL $lang: exit status $rc"
         bad=1
@@ -154,27 +155,27 @@ test_go() {
         apt_install golang-go || true
     fi
     command -v go >/dev/null || {
-        skip go "no Go toolchain (apt-get install golang-go)"
+        skip go "no Go toolchain (apt-get install golang-go)" 5
         return
     }
     command -v gcc >/dev/null || command -v cc >/dev/null || {
-        skip go "no C compiler for cgo"
+        skip go "no C compiler for cgo" 5
         return
     }
     local v
     v=$(go env GOVERSION | sed 's/^go//')
     version_ge "$v" 1.19 || {
-        skip go "Go $v is older than 1.19"
+        skip go "Go $v is older than 1.19" 5
         return
     }
     echo "go $v"
     (cd examples/ffi/go && CGO_ENABLED=1 CGO_CFLAGS="$cflags" CGO_LDFLAGS="$ldflags" \
         go build -o "$work/ffi-go" .) || {
         echo "FAIL go: build"
-        failed=$((failed + 4))
+        failed=$((failed + 5))
         return
     }
-    run_checks go "$work/ffi-go"
+    run_checks go 5 "$work/ffi-go"
 }
 
 test_rust() {
@@ -199,7 +200,7 @@ test_rust() {
         failed=$((failed + 4))
         return
     }
-    run_checks rust "$work/rust-target/debug/foil-ffi-example"
+    run_checks rust 4 "$work/rust-target/debug/foil-ffi-example"
     # Drop frees every handle: the same run under valgrind must show no leak and no
     # invalid access.
     if ! command -v valgrind >/dev/null; then
@@ -234,23 +235,30 @@ test_node() {
         apt_install npm || true
     fi
     command -v node >/dev/null && command -v npm >/dev/null || {
-        skip node "no Node.js / npm (apt-get install nodejs npm)"
+        skip node "no Node.js / npm (apt-get install nodejs npm)" 6
         return
     }
     local v
     v=$(node --version | sed 's/^v//')
     version_ge "$v" 18 || {
-        skip node "Node $v is older than 18"
+        skip node "Node $v is older than 18" 6
         return
     }
     echo "node $v"
-    if [ ! -d examples/ffi/node/node_modules/koffi ]; then
+    # fdwatch (examples/ffi/node/fdwatch) is a small Node-API addon over a libuv poll
+    # handle, built by node-gyp (bundled with npm) against Node's headers: Debian's nodejs
+    # has them in libnode-dev.
+    if [ ! -e "$(dirname "$(dirname "$(command -v node)")")/include/node/node_api.h" ]; then
+        apt_install libnode-dev python3 make g++ || true
+    fi
+    if [ ! -d examples/ffi/node/node_modules/koffi ] ||
+        [ ! -e examples/ffi/node/fdwatch/build/Release/fdwatch.node ]; then
         (cd examples/ffi/node && npm ci --no-audit --no-fund --loglevel=error) || {
-            skip node "npm ci could not install koffi (offline? run it once with network access)"
+            skip node "npm ci could not install koffi or build fdwatch (offline? no Node headers?)" 6
             return
         }
     fi
-    FOIL_LIB="$libdir/libfoil.so.0" run_checks node node examples/ffi/node/main.js
+    FOIL_LIB="$libdir/libfoil.so.0" run_checks node 6 node examples/ffi/node/main.js
 }
 
 for lang in "${langs[@]}"; do

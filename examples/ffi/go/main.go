@@ -4,10 +4,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -275,6 +278,98 @@ func sealedToken() {
 		"invalid token: kind %q code %q, want token.%s", fe.Kind, fe.Code, bad.Reason)
 }
 
+// send sends a prepared request with net/http and completes it: what cl.Call gives,
+// without libfoil doing any I/O (foil/sansio.h).
+func send(req *foil.Request) (json.RawMessage, error) {
+	hreq, err := http.NewRequest(req.Method(), req.URL(), bytes.NewReader(req.Body()))
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range req.Headers() {
+		hreq.Header.Add(h[0], h[1])
+	}
+	hc := &http.Client{Timeout: time.Duration(req.TimeoutMS()) * time.Millisecond}
+	resp, err := hc.Do(hreq)
+	if err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return nil, req.CompleteFailure(foil.FailureTimeout, err.Error())
+		}
+		return nil, req.CompleteFailure(foil.FailureConnection, err.Error())
+	}
+	defer resp.Body.Close()
+	// One byte past the cap is enough for Complete to refuse it as Call does.
+	body, err := io.ReadAll(io.LimitReader(resp.Body, req.MaxResponseBytes()+1))
+	if err != nil {
+		return nil, req.CompleteFailure(foil.FailureConnection, err.Error())
+	}
+	return req.Complete(resp.StatusCode, resp.Header, body)
+}
+
+// sansIOCall is cl.Call by prepare + net/http + complete.
+func sansIOCall(cl *foil.Client, operation string, params interface{}) (json.RawMessage, error) {
+	req, err := cl.Prepare(operation, params)
+	if err != nil {
+		return nil, err
+	}
+	defer req.Close() // wipes the Authorization header
+	return send(req)
+}
+
+// withoutRequestID is a response body with meta.request_id blanked (two requests, two ids).
+func withoutRequestID(body json.RawMessage) interface{} {
+	var v map[string]interface{}
+	check(json.Unmarshal(body, &v), "response body")
+	meta, _ := v["meta"].(map[string]interface{})
+	must(meta != nil && strings.HasPrefix(fmt.Sprint(meta["request_id"]), "req_"), "no request id in %s", body)
+	delete(meta, "request_id")
+	return v
+}
+
+// (5) sans-IO: prepare, send with net/http, complete: foil_call's results and errors.
+func sansIO() {
+	cl := newClient()
+	defer cl.Close()
+	sessions, err := cl.ListSessions(5)
+	check(err, "list")
+	for _, c := range []struct {
+		op     string
+		params interface{}
+	}{
+		{"sessions.get", map[string]string{"session_id": sessions[0].ID}},
+		{"sessions.list", map[string]int{"limit": 5}},
+	} {
+		want, err := cl.Call(c.op, c.params)
+		check(err, c.op)
+		got, err := sansIOCall(cl, c.op, c.params)
+		check(err, c.op+" without I/O")
+		must(reflect.DeepEqual(withoutRequestID(got), withoutRequestID(want)), "%s: %s, want %s", c.op, got, want)
+	}
+	missing := map[string]string{"session_id": "sid_0123456789abcdefghjkmnpqrs"}
+	for _, c := range []struct {
+		op     string
+		params interface{}
+	}{
+		{"sessions.get", missing},                        // a 404 from the API
+		{"sessions.list", map[string]int{"limit": 1000}}, // refused by prepare: nothing sent
+	} {
+		_, want := cl.Call(c.op, c.params)
+		_, got := sansIOCall(cl, c.op, c.params)
+		var we, ge *foil.Error
+		must(errors.As(want, &we) && errors.As(got, &ge), "%s: errors %v and %v", c.op, want, got)
+		must(ge.Status == we.Status && ge.Kind == we.Kind && ge.HTTPStatus == we.HTTPStatus &&
+			ge.Code == we.Code && ge.Message == we.Message && ge.Retryable == we.Retryable &&
+			reflect.DeepEqual(ge.FieldErrors, we.FieldErrors), "%s: %v, want %v", c.op, ge, we)
+		must(we.HTTPStatus == 0 || strings.HasPrefix(ge.RequestID, "req_"), "request id %q", ge.RequestID)
+	}
+	down, err := foil.NewClient(foil.Options{BaseURL: "http://127.0.0.1:9", SecretKey: "sk_test_x"})
+	check(err, "client")
+	defer down.Close()
+	_, err = sansIOCall(down, "sessions.get", missing)
+	var fe *foil.Error
+	must(errors.As(err, &fe) && fe.Kind == "connection", "nothing listening: %v", err)
+}
+
 func run(name string, f func()) (ok bool) {
 	defer func() {
 		r := recover()
@@ -315,6 +410,7 @@ func main() {
 		{"go: 404 as a typed error", notFound},
 		{"go: Gate signup (create, approve, wait, outputs, ack)", gateSignup},
 		{"go: sealed tokens from the official fixtures", sealedToken},
+		{"go: sans-IO (foil_prepare, net/http, foil_complete) as foil_call", sansIO},
 	} {
 		if !run(c.name, c.f) {
 			failed++

@@ -8,7 +8,8 @@ const koffi = require('koffi');
 
 const lib = koffi.load(process.env.FOIL_LIB || 'libfoil.so.0');
 
-for (const t of ['foil_client_t', 'foil_error_t', 'foil_json_t', 'foil_result_t', 'foil_iter_t', 'foil_document_t', 'foil_gate_session_t']) {
+for (const t of ['foil_client_t', 'foil_error_t', 'foil_json_t', 'foil_result_t', 'foil_iter_t', 'foil_document_t',
+                 'foil_gate_session_t', 'foil_http_request_t', 'foil_http_response_t', 'foil_loop_t']) {
     koffi.opaque(t);
 }
 koffi.alias('foil_status_t', 'int');
@@ -59,6 +60,40 @@ const declarations = [
     'const foil_json_t *foil_gate_session_refused(const foil_gate_session_t *s)',
     'foil_status_t foil_gate_session_ack(foil_gate_session_t *s)',
     'void foil_gate_session_free(foil_gate_session_t *s)',
+    // sansio.h: prepare a request, send it yourself, complete it from the response.
+    'const char *foil_status_name(foil_status_t s)',
+    'size_t foil_status_count(void)',
+    'foil_status_t foil_status_at(size_t i)',
+    'foil_status_t foil_prepare(foil_client_t *c, const char *operation, const char *params_json, _Out_ foil_http_request_t **out, _Out_ foil_error_t **error_out)',
+    'const char *foil_http_request_method(const foil_http_request_t *r)',
+    'const char *foil_http_request_url(const foil_http_request_t *r)',
+    'size_t foil_http_request_header_count(const foil_http_request_t *r)',
+    'const char *foil_http_request_header_name(const foil_http_request_t *r, size_t i)',
+    'const char *foil_http_request_header_value(const foil_http_request_t *r, size_t i)',
+    // The body is bytes with a length: read as a pointer, then decoded with that length.
+    'const void *foil_http_request_body(const foil_http_request_t *r, _Out_ size_t *body_len)',
+    'long foil_http_request_timeout_ms(const foil_http_request_t *r)',
+    'long foil_http_request_max_response_bytes(const foil_http_request_t *r)',
+    'void foil_http_request_free(foil_http_request_t *r)',
+    'foil_status_t foil_http_response_new(int http_status, _Out_ foil_http_response_t **out)',
+    'foil_status_t foil_http_response_add_header(foil_http_response_t *resp, const char *name, const char *value)',
+    'foil_status_t foil_http_response_append_body(foil_http_response_t *resp, const uint8_t *data, size_t len)',
+    'void foil_http_response_free(foil_http_response_t *resp)',
+    'foil_status_t foil_complete(const foil_http_request_t *request, const foil_http_response_t *response, _Out_ foil_result_t **out, _Out_ foil_error_t **error_out)',
+    'foil_status_t foil_complete_failure(const foil_http_request_t *request, foil_status_t status, const char *detail, _Out_ foil_error_t **error_out)',
+    'int foil_retry_decision(const foil_http_request_t *request, int attempt, const foil_error_t *failure, long elapsed_ms, _Out_ long *delay_ms)',
+    'foil_status_t foil_prepare_next(const foil_http_request_t *request, const foil_result_t *page, _Out_ foil_http_request_t **out, _Out_ foil_error_t **error_out)',
+    // loop.h: many calls at once on Node's own event loop.
+    'foil_status_t foil_loop_new(foil_client_t *client, _Out_ foil_loop_t **out)',
+    'void foil_loop_free(foil_loop_t *loop)',
+    'foil_status_t foil_loop_start(foil_loop_t *loop, const char *operation, const char *params_json, _Out_ uint64_t *call_id, _Out_ foil_error_t **error_out)',
+    'foil_status_t foil_loop_start_request(foil_loop_t *loop, foil_http_request_t *request, _Out_ uint64_t *call_id, _Out_ foil_error_t **error_out)',
+    'int foil_loop_next_change(foil_loop_t *loop, _Out_ int *fd, _Out_ int *events)',
+    'long foil_loop_timeout_ms(const foil_loop_t *loop)',
+    'foil_status_t foil_loop_ready(foil_loop_t *loop, int fd, int events)',
+    'int foil_loop_next_done(foil_loop_t *loop, _Out_ uint64_t *call_id, _Out_ foil_status_t *status, _Out_ foil_result_t **result, _Out_ foil_error_t **error)',
+    'foil_status_t foil_loop_cancel(foil_loop_t *loop, uint64_t call_id)',
+    'size_t foil_loop_pending(const foil_loop_t *loop)',
 ];
 const C = {};
 for (const d of declarations) {
@@ -290,4 +325,18 @@ function verifyToken(token, secret) {
     }
 }
 
-module.exports = { Client, FoilError, verifyToken };
+// A status by its name ("FOIL_E_TIMEOUT"), from the library's own table.
+const statusByName = new Map();
+for (let i = 0; i < Number(C.foil_status_count()); i++) {
+    const st = C.foil_status_at(i);
+    statusByName.set(C.foil_status_name(st), st);
+}
+function status(name) {
+    if (!statusByName.has(name)) throw new Error(`libfoil has no status ${name}`);
+    return statusByName.get(name);
+}
+
+// For sansio.js and loop.js, which drive the same library.
+const internal = { koffi, C, check, take, toJS, resultToJS, checkText, status };
+
+module.exports = { Client, FoilError, verifyToken, internal };

@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "fdwatch",
+      "sources": ["fdwatch.c"],
+      "cflags": ["-Wall", "-Wextra", "-Werror"]
+    }
+  ]
+}
