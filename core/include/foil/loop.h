@@ -69,7 +69,11 @@ FOIL_API foil_status_t foil_loop_start_exchange(foil_loop_t *loop,
                                                 uint64_t *call_id, foil_error_t **error_out);
 
 /* The next change of what to watch since the last time it was asked: 1 with *fd and
- * *events (FOIL_LOOP_READ | FOIL_LOOP_WRITE; 0: stop watching fd), 0 when none is left. */
+ * *events (FOIL_LOOP_READ | FOIL_LOOP_WRITE; 0: stop watching fd), 0 when none is left.
+ * Apply the changes in the order given: a "stop" for fd always comes before a new socket
+ * that reuses its number is named, and by the time a "stop" is read the descriptor may
+ * already be closed (remove the watcher without touching the fd). Each fd has at most one
+ * interest at a time, so one watcher per fd, updated in place, is enough. */
 FOIL_API int foil_loop_next_change(foil_loop_t *loop, int *fd, int *events);
 /* Milliseconds until foil_loop_ready(loop, FOIL_LOOP_TIMER, 0) is due (0: now); -1 when
  * no timer is needed. */
