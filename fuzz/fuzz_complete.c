@@ -7,8 +7,11 @@
  *
  * after a first byte choosing what answers them: foil_complete for one of several
  * prepared requests (a list, a get, creates whose answers hold secrets, the Gate poll,
- * the 204 revoke), or a Gate signup fed step by step (foil_gate_session_feed: the create,
- * then polls). The byte's top bit picks a client whose response cap is 512 bytes.
+ * the 204 revoke), or a Gate signup fed step by step (foil_gate_session_feed): a new one
+ * (the create, then polls), or one resumed from an export holding the spec's public
+ * golden-vector key (polls, then the ack once approved), so that seeded deliveries
+ * sealed to that key open and the fuzzer reaches the outputs and the env-var policy.
+ * The byte's top bit picks a client whose response cap is 512 bytes.
  * Successful results are walked; failures go through foil_retry_decision; a list's page
  * gives the next page's request (foil_prepare_next). Seeds: fuzz/make_seeds.py. */
 #include "foil/foil.h"
@@ -40,6 +43,18 @@ static const struct {
 };
 #define OPERATION_COUNT (sizeof OPERATIONS / sizeof OPERATIONS[0])
 #define MAX_RESPONSES 4
+#define NEW_SIGNUP OPERATION_COUNT
+#define RESUMED_SIGNUP (OPERATION_COUNT + 1)
+
+/* A session exported on the harness's clients with fuzz_delivery_envelope.c's key pair
+ * (the spec's public golden-vector key: not a secret); fuzz/make_seeds.py seals to it. */
+static const char RESUMED[] =
+    "{\"object\":\"foil_gate_session_export\",\"version\":1,"
+    "\"base_url\":\"http://127.0.0.1:9\",\"id\":\"gate_fuzz\",\"service_id\":\"foil\","
+    "\"account_name\":\"seed\",\"poll_token\":\"gtpoll_fuzz\","
+    "\"consent_url\":\"http://127.0.0.1:9/gate?session=gate_fuzz\","
+    "\"expires_at\":\"2099-01-01T00:00:00.000Z\","
+    "\"private_key_pkcs8\":\"MC4CAQAwBQYDK2VuBCIEIL8KtbBiPaNXyTYwgHfrxlH5RQkpHQ41rwkX77or4_eV\"}";
 
 static foil_client_t *clients[2];                         /* default cap, 512-byte cap */
 static foil_http_request_t *prepared[2][OPERATION_COUNT]; /* immutable: completed many times */
@@ -171,7 +186,46 @@ static void complete_one(const foil_http_request_t *req, const foil_http_respons
     foil_error_free(err);
 }
 
-/* A Gate signup: the first response answers the create, the next ones the polls. */
+static void read_session(const foil_gate_session_t *s) {
+    (void)foil_gate_session_status(s);
+    (void)foil_gate_session_poll_data(s);
+    (void)foil_gate_session_docs_url(s);
+    (void)foil_gate_session_transient_error(s);
+    (void)foil_gate_session_error(s);
+    for (size_t i = 0; i < foil_gate_session_output_count(s); i++) {
+        (void)foil_gate_session_output_key(s, i);
+        (void)foil_gate_session_output_value(s, i);
+    }
+    for (size_t i = 0; i < foil_gate_session_refused_count(s); i++) {
+        (void)foil_gate_session_refused_key(s, i);
+        (void)foil_gate_session_refused_reason(s, i);
+    }
+}
+
+/* Polls answered by resps[0..n), each due at once (a wait restarted before it), then the
+ * ack answered by the next response once approved. */
+static void gate_wait(foil_gate_session_t *s, foil_http_response_t **resps, size_t n) {
+    long wait_ms = -1;
+    size_t i = 0;
+    for (; i < n; i++) {
+        foil_http_request_t *req = NULL;
+        foil_gate_session_wait_start(s, 60000, 1000);
+        if (foil_gate_session_next(s, &req, &wait_ms) != FOIL_OK || !req) return;
+        foil_status_t st = foil_gate_session_feed(s, req, resps[i], &wait_ms);
+        foil_http_request_free(req);
+        read_session(s);
+        if (st != FOIL_OK) return;
+        if (wait_ms == 0) break; /* approved: the outputs are read */
+    }
+    foil_http_request_t *ack = NULL;
+    if (++i < n && foil_gate_session_prepare_ack(s, &ack) == FOIL_OK) {
+        foil_gate_session_feed(s, ack, resps[i], &wait_ms);
+        foil_http_request_free(ack);
+        read_session(s);
+    }
+}
+
+/* A new signup: the first response answers the create, the next ones the wait. */
 static void gate_signup(foil_client_t *c, foil_http_response_t **resps, size_t n) {
     foil_gate_session_t *s = NULL;
     foil_http_request_t *req = NULL;
@@ -183,22 +237,17 @@ static void gate_signup(foil_client_t *c, foil_http_response_t **resps, size_t n
         (void)foil_gate_session_id(s);
         (void)foil_gate_session_consent_url(s);
         (void)foil_gate_session_expires_at(s);
-        (void)foil_gate_session_status(s);
-        foil_gate_session_wait_start(s, 60000, 1);
-        for (size_t i = 1; i < n; i++) {
-            req = NULL;
-            if (foil_gate_session_next(s, &req, &wait_ms) != FOIL_OK || !req) break;
-            st = foil_gate_session_feed(s, req, resps[i], &wait_ms);
-            foil_http_request_free(req);
-            (void)foil_gate_session_status(s);
-            (void)foil_gate_session_poll_data(s);
-            (void)foil_gate_session_transient_error(s);
-            if (st != FOIL_OK || wait_ms == 0) break;
-        }
-        for (size_t i = 0; i < foil_gate_session_output_count(s); i++)
-            (void)foil_gate_session_output_value(s, i);
+        gate_wait(s, resps + 1, n - 1);
     }
-    (void)foil_gate_session_error(s);
+    read_session(s);
+    foil_gate_session_free(s);
+}
+
+/* A resumed signup: every response answers the wait. */
+static void gate_resumed(foil_client_t *c, foil_http_response_t **resps, size_t n) {
+    foil_gate_session_t *s = NULL;
+    if (foil_gate_session_import(c, RESUMED, &s) != FOIL_OK) abort();
+    gate_wait(s, resps, n);
     foil_gate_session_free(s);
 }
 
@@ -206,7 +255,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     setup();
     if (size < 1) return 0;
     int capped = data[0] >> 7;
-    size_t choice = (data[0] & 0x7f) % (OPERATION_COUNT + 1);
+    size_t choice = (data[0] & 0x7f) % (OPERATION_COUNT + 2);
     const uint8_t *p = data + 1, *end = data + size;
     foil_http_response_t *resps[MAX_RESPONSES];
     size_t n = 0;
@@ -216,8 +265,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (!sep) break;
         p = sep + strlen(SEPARATOR);
     }
-    if (choice == OPERATION_COUNT) {
+    if (choice == NEW_SIGNUP) {
         gate_signup(clients[capped], resps, n);
+    } else if (choice == RESUMED_SIGNUP) {
+        gate_resumed(clients[capped], resps, n);
     } else {
         for (size_t i = 0; i < n; i++) /* each answer on its own */
             complete_one(prepared[capped][choice], resps[i]);

@@ -78,6 +78,24 @@ def save(harness: str, name: str, data: bytes) -> None:
         f.write(data)
 
 
+def open_envelope(envelope: dict) -> dict:
+    """The payload of a Gate delivery envelope sealed to the fixed key pair."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    def raw(field: str) -> bytes:
+        v = envelope[field]
+        return base64.urlsafe_b64decode(v + "=" * (-len(v) % 4))
+
+    der = base64.urlsafe_b64decode(VECTOR_PKCS8 + "=" * (-len(VECTOR_PKCS8) % 4))
+    key = serialization.load_der_private_key(der, password=None)
+    shared = key.exchange(X25519PublicKey.from_public_bytes(raw("ephemeral_public_key")))
+    aead = HKDF(hashes.SHA256(), 32, raw("salt"), b"foil-gate-delivery:v1").derive(shared)
+    return json.loads(AESGCM(aead).decrypt(raw("iv"), raw("ciphertext") + raw("tag"), None))
+
+
 def delivery_request() -> dict:
     """A Gate delivery request for the fixed key pair (its public key; never a secret)."""
     pub = public_key_of(VECTOR_PKCS8)
@@ -158,7 +176,8 @@ def seed_parsers(emu: Emulator) -> None:
 # Gate signup fed step by step); the top bit picks the client whose cap is 512 bytes.
 COMPLETE_OPS = ["sessions.list", "sessions.get", "organizations.api_keys.create",
                 "webhooks.create_endpoint", "gate.sessions.create", "gate.sessions.poll",
-                "gate.agent_tokens.revoke", "organizations.api_keys.list", "gate.signup"]
+                "gate.agent_tokens.revoke", "organizations.api_keys.list", "gate.signup",
+                "gate.resumed"]
 SEPARATOR = b"\n=====\n"
 
 
@@ -216,6 +235,12 @@ def seed_complete(emu: Emulator) -> None:
     approved = emu.exchange("GET", f"/v1/gate/sessions/{gs['id']}", token=gs["poll_token"])
     save_complete("gate_poll_approved.bin", "gate.sessions.poll", approved)
     save_complete("gate_signup.bin", "gate.signup", created, pending, approved)
+    # The same session resumed from the harness's export: the approved delivery opens
+    # there, then the ack (its token sealed in the gate envelope) is answered.
+    ack_token = open_envelope(json.loads(approved[2])["data"]["delivery_bundle"]["gate"])["ack_token"]
+    acked = emu.exchange("POST", f"/v1/gate/sessions/{gs['id']}/ack", {"ack_token": ack_token},
+                         token=gs["poll_token"])
+    save_complete("gate_resumed.bin", "gate.resumed", pending, approved, acked)
     save_complete("gate_signup_401.bin", "gate.signup", created,
                   emu.exchange("GET", f"/v1/gate/sessions/{gs['id']}", token="gtpoll_wrong"))
     revoked = emu.exchange("POST", "/v1/gate/agent-tokens/revoke", {"agent_token": "agt_wrong"})
