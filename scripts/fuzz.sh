@@ -39,13 +39,14 @@ if [ ${#harnesses[@]} -eq 0 ]; then
     done
 fi
 
-# harness -> corpus folder and dictionary
+# harness -> corpus folder and dictionaries (several are joined into one for the run)
 corpus_of() { echo "${1#fuzz_}"; }
-dict_of() {
+dicts_of() {
     case $1 in
     fuzz_sealed_token) echo fuzz/dict/sealed_token.dict ;;
     fuzz_envfile) echo fuzz/dict/envfile.dict ;;
     fuzz_url) echo fuzz/dict/url.dict ;;
+    fuzz_complete) echo fuzz/dict/json.dict fuzz/dict/complete.dict ;;
     *) echo fuzz/dict/json.dict ;;
     esac
 }
@@ -81,10 +82,12 @@ PY
 run_one() {
     local name=$1 corpus dict work log
     corpus=$(corpus_of "$name")
-    dict=$(dict_of "$name")
     work=build-fuzz/work/$corpus
+    dict=build-fuzz/work/$corpus.dict
     log=build-fuzz/$name.log
     mkdir -p "$work" build-fuzz/artifacts
+    # shellcheck disable=SC2046 # the list of dictionaries is split on purpose
+    cat $(dicts_of "$name") >"$dict"
     spec_seeds "$corpus" "$work"
     local seeds=()
     [ -d "fuzz/corpus/$corpus" ] && seeds=("fuzz/corpus/$corpus")

@@ -5,6 +5,7 @@
 #include "foil_test.h"
 
 #include "foil_emulator.h"
+#include "json_shape.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -401,52 +402,6 @@ static char *expand(env *e, const char *tmpl) {
     return out;
 }
 
-/* "data.0.id" in a JSON tree. */
-static const cJSON *at_path(const cJSON *root, const char *path) {
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", path);
-    const cJSON *cur = root;
-    for (char *save = NULL, *part = strtok_r(buf, ".", &save); part && cur;
-         part = strtok_r(NULL, ".", &save))
-        cur = cJSON_IsArray(cur) ? cJSON_GetArrayItem(cur, atoi(part))
-                                 : cJSON_GetObjectItemCaseSensitive(cur, part);
-    return cur;
-}
-
-/* Same JSON types and object keys throughout (arrays: their first items). */
-static bool same_shape(const cJSON *a, const cJSON *b, const char *where) {
-    if ((a->type & 0xff) != (b->type & 0xff) && !(cJSON_IsBool(a) && cJSON_IsBool(b))) {
-        print_message("shape differs at %s\n", where);
-        return false;
-    }
-    if (cJSON_IsObject(a)) {
-        if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b)) {
-            print_message("key count differs at %s\n", where);
-            return false;
-        }
-        for (const cJSON *m = a->child; m; m = m->next) {
-            const cJSON *o = cJSON_GetObjectItemCaseSensitive(b, m->string);
-            if (!o) {
-                print_message("%s.%s missing on the typed side\n", where, m->string);
-                return false;
-            }
-            if (!same_shape(m, o, m->string)) return false;
-        }
-    } else if (cJSON_IsArray(a) && a->child && b->child) {
-        return same_shape(a->child, b->child, where);
-    }
-    return true;
-}
-
-/* What differs between two reads of the same object: the request id, and the calling
- * key's last use (both calls use it). */
-static void drop_volatile(cJSON *node) {
-    cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItem(node, "meta"), "request_id");
-    if (cJSON_IsObject(node)) cJSON_DeleteItemFromObjectCaseSensitive(node, "last_used_at");
-    for (cJSON *c = node->child; c; c = c->next)
-        drop_volatile(c);
-}
-
 static void every_operation_matches_typed(void **state) {
     env *e = *state;
     size_t n_rows = sizeof rows / sizeof rows[0];
@@ -503,25 +458,26 @@ static void every_operation_matches_typed(void **state) {
         /* The result's data view is the body's data. */
         assert_ptr_equal(foil_result_data(r), foil_json_get(foil_result_json(r), "data"));
         if (w->compare == SAME) {
-            drop_volatile(call);
-            drop_volatile(typed);
+            json_drop_volatile(call);
+            json_drop_volatile(typed);
             if (!cJSON_Compare(call, typed, true))
                 fail_msg("%s: foil_call and the typed function differ:\n%s\n%s", w->op, call_json,
                          typed_json);
-        } else if (!same_shape(call, typed, "$")) {
+        } else if (!json_same_shape(call, typed, "$")) {
             fail_msg("%s: shapes differ:\n%s\n%s", w->op, call_json, typed_json);
         }
         if (w->capture_path) {
-            const cJSON *c = at_path(call, w->capture_path), *t = at_path(typed, w->capture_path);
+            const cJSON *c = json_at_path(call, w->capture_path),
+                        *t = json_at_path(typed, w->capture_path);
             assert_true(cJSON_IsString(c) && cJSON_IsString(t));
             set(e, w->capture, CALL, c->valuestring);
             set(e, w->capture, TYPED, w->compare == SAME ? c->valuestring : t->valuestring);
         }
         if (strcmp(w->op, "gate.sessions.create") == 0) {
             set(e, POLL, CALL,
-                cJSON_GetObjectItem(at_path(call, "data"), "poll_token")->valuestring);
+                cJSON_GetObjectItem(json_at_path(call, "data"), "poll_token")->valuestring);
             set(e, POLL, TYPED,
-                cJSON_GetObjectItem(at_path(typed, "data"), "poll_token")->valuestring);
+                cJSON_GetObjectItem(json_at_path(typed, "data"), "poll_token")->valuestring);
         }
         if (strcmp(w->op, "gate.sessions.poll") == 0) {
             open_bundle(e, CALL, call_json);
