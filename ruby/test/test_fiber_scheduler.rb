@@ -329,4 +329,92 @@ class TestFiberScheduler < Minitest::Test
     assert_equal Foil::CancelledError, ended
     assert_operator monotonic - t0, :<, 2.0, "the wait slept through the cancel"
   end
+
+  # A signup in a fiber makes no thread: its create, polls and ack are requests on the
+  # client's event loop that the fiber waits for through the scheduler. 20 signups at once,
+  # each request delayed DELAY by the emulator, overlap: about three delayed requests' time
+  # (create, poll, ack) and the approvals, not 20 times that (18 s).
+  def test_twenty_fiber_signups_overlap_without_a_thread
+    emulator.add_service("fibers-many", outputs: { "MANY_KEY" => "v" })
+    shared = emulator.client
+    count = 20
+    outputs = nil
+    before = most = Thread.list.size
+    took = emulator.faults do |emu|
+      emu.inject_fault("delay", path: "/v1/gate/sessions", count: 1000, delay_ms: (DELAY * 1000).to_i)
+      t0 = monotonic
+      outputs = Async do |task|
+        sampler = task.async { loop { most = [most, Thread.list.size].max; task.sleep(0.005) } }
+        signups = Array.new(count) { |i| task.async { shared.gate.signup("fibers-many", account_name: "app-#{i}") } }
+                       .map(&:wait)
+        signups.each { |signup| emulator.approve(signup.id) }
+        got = signups.map do |signup|
+          task.async do
+            out = signup.wait(timeout: 20, interval: 0.05)
+            signup.ack!
+            out
+          end
+        end.map(&:wait)
+        sampler.stop
+        got
+      end.wait
+      monotonic - t0
+    end
+    assert_equal [{ "MANY_KEY" => "v" }] * count, outputs
+    assert_equal before, most, "a thread was created during the fiber signups"
+    assert_operator took, :>=, 3 * DELAY * 0.9, "the emulator's delay did not apply"
+    assert_operator took, :<, 3 * OVERLAPPED, "20 delayed signups took #{took.round(2)} s: they did not overlap"
+  end
+
+  # GateSignup#poll in a fiber answers as on the blocking path: a rejected signup's poll
+  # returns "rejected" (a wait raises).
+  def test_poll_in_a_fiber_answers_as_the_blocking_poll
+    emulator.add_service("fibers-poll", outputs: { "POLL_KEY" => "v" })
+    signup = emulator.client.gate.signup("fibers-poll", account_name: "fiber-app")
+    assert_equal "pending", Async { signup.poll }.wait
+    emulator.deny(signup.id)
+    assert_equal "rejected", Async { signup.poll }.wait
+    assert_equal "rejected", signup.poll
+    ended = Async do
+      signup.wait(timeout: 5, interval: 0.05)
+    rescue Foil::Error => e
+      e.class
+    end.wait
+    assert_equal Foil::RejectedError, ended
+  end
+
+  # A poll in flight (delayed 3 s) ends at once when the wait is cancelled from another
+  # fiber or its task is stopped; the signup stays usable.
+  def test_a_poll_in_flight_ends_on_cancel_and_stop
+    emulator.add_service("fibers-inflight", outputs: { "FLIGHT_KEY" => "v" })
+    shared = emulator.client
+    signup = shared.gate.signup("fibers-inflight", account_name: "fiber-app")
+    ended = []
+    emulator.faults do |emu|
+      emu.inject_fault("delay", method: "GET", path: "/v1/gate/sessions/", count: 2, delay_ms: 3000)
+      t0 = monotonic
+      Async do |task|
+        waiter = task.async do
+          signup.wait(timeout: 30, interval: 0.05)
+        rescue Foil::Error => e
+          ended << e.class
+        end
+        task.sleep(0.2)
+        signup.cancel
+        waiter.wait
+        stopped = task.async do
+          signup.wait(timeout: 30, interval: 0.05)
+        rescue Exception => e # rubocop:disable Lint/RescueException
+          ended << e.class
+          raise
+        end
+        task.sleep(0.2)
+        stopped.stop
+      end.wait
+      assert_operator monotonic - t0, :<, 2.0, "a poll in flight was waited for"
+    end
+    assert_equal [Foil::CancelledError, Async::Stop], ended
+    emulator.approve(signup.id)
+    assert_equal({ "FLIGHT_KEY" => "v" }, Async { signup.wait(timeout: 10, interval: 0.05) }.wait)
+  end
 end

@@ -684,6 +684,57 @@ static void gate_signup_without_io(void **state) {
     foil_emulator_stop(emu);
 }
 
+/* prepare_poll is foil_gate_session_poll without I/O: a rejected session is FOIL_OK with the
+ * status "rejected" (a wait's step would end with FOIL_E_REJECTED), a failure is the poll's
+ * error (not absorbed), and no wait is started: a wait's poll fed afterwards is a step. */
+static void gate_single_poll_without_io(void **state) {
+    emulator_env_t *e = *state;
+    foil_emulator_service_t svc = {.id = "single-poll", .name = "Single", .outputs_json = "{}"};
+    FOIL_ASSERT_OK(foil_emulator_add_service(e->emu, &svc));
+    foil_gate_session_t *s = NULL;
+    foil_http_request_t *req = NULL;
+    foil_http_response_t *resp = NULL;
+    long wait_ms = -1;
+    FOIL_ASSERT_OK(
+        foil_gate_session_prepare_create(e->client, "single-poll", "proj", NULL, &s, &req));
+    FOIL_ASSERT_OK(sansio_send(req, &resp, NULL, 0));
+    FOIL_ASSERT_OK(foil_gate_session_feed(s, req, resp, &wait_ms));
+    foil_http_response_free(resp);
+    foil_http_request_free(req);
+
+    FOIL_ASSERT_OK(foil_gate_session_prepare_poll(s, &req));
+    assert_string_equal(foil_http_request_operation(req), "gate.sessions.poll");
+    /* a transport failure is the poll's error, as foil_gate_session_poll gives it */
+    assert_int_equal(foil_gate_session_feed_failure(s, req, FOIL_E_CONNECTION, "refused", &wait_ms),
+                     FOIL_E_CONNECTION);
+    assert_int_equal(wait_ms, 0);
+    FOIL_ASSERT_OK(sansio_send(req, &resp, NULL, 0));
+    FOIL_ASSERT_OK(foil_gate_session_feed(s, req, resp, &wait_ms));
+    assert_int_equal(wait_ms, 0);
+    foil_http_response_free(resp);
+    foil_http_request_free(req);
+    assert_string_equal(foil_gate_session_status(s), "pending");
+
+    FOIL_ASSERT_OK(foil_emulator_deny(e->emu, foil_gate_session_id(s)));
+    FOIL_ASSERT_OK(foil_gate_session_prepare_poll(s, &req));
+    FOIL_ASSERT_OK(sansio_send(req, &resp, NULL, 0));
+    FOIL_ASSERT_OK(foil_gate_session_feed(s, req, resp, &wait_ms));
+    foil_http_response_free(resp);
+    foil_http_request_free(req);
+    assert_string_equal(foil_gate_session_status(s), "rejected");
+    /* a wait's poll of the same answer ends the wait */
+    FOIL_ASSERT_OK(foil_gate_session_wait_start(s, 5000, 50));
+    FOIL_ASSERT_OK(foil_gate_session_next(s, &req, &wait_ms));
+    assert_non_null(req);
+    FOIL_ASSERT_OK(sansio_send(req, &resp, NULL, 0));
+    assert_int_equal(foil_gate_session_feed(s, req, resp, &wait_ms), FOIL_E_REJECTED);
+    foil_http_response_free(resp);
+    foil_http_request_free(req);
+    assert_int_equal(foil_gate_session_prepare_poll(NULL, &req), FOIL_E_INVALID_ARGUMENT);
+    assert_int_equal(foil_gate_session_prepare_poll(s, NULL), FOIL_E_INVALID_ARGUMENT);
+    foil_gate_session_free(s);
+}
+
 /* The retry rules without I/O: idempotent requests only, retryable failures only, within
  * max_retries and the budget; Retry-After honoured and capped. */
 static void retry_decision(void **state) {
@@ -742,6 +793,7 @@ int main(void) {
         cmocka_unit_test(every_fault_kind_alike),
         cmocka_unit_test(secrets_stay_secret),
         cmocka_unit_test(gate_signup_without_io),
+        cmocka_unit_test(gate_single_poll_without_io),
         cmocka_unit_test(retry_decision),
     };
     return cmocka_run_group_tests(tests, emulator_env_setup, emulator_env_teardown);

@@ -140,6 +140,7 @@ FOIL_API double foil_gate_session_seconds_left(const foil_gate_session_t *s);
  *       sleep up to wait_ms
  *   }
  *   foil_gate_session_prepare_ack(s, &req), send, feed: acknowledged.
+ *   (foil_gate_session_prepare_poll(s, &req), send, feed: one poll, as foil_gate_session_poll.)
  * A feed returns what foil_gate_session_step() returns for the same answer (transient
  * failures absorbed into *wait_ms within the deadline). next never fails for a request
  * not fed back: a poll prepared and never answered is simply prepared again. */
@@ -150,9 +151,15 @@ FOIL_API foil_status_t foil_gate_session_prepare_create(
  * none is due yet; terminal statuses as foil_gate_session_step(). */
 FOIL_API foil_status_t foil_gate_session_next(foil_gate_session_t *s, foil_http_request_t **request,
                                               long *wait_ms);
+/* One poll without I/O, as foil_gate_session_poll() (not a step of a wait: no wait is
+ * started or changed): *request NULL when none is due (the delivery is already here);
+ * FOIL_E_STATE once acknowledged. Its feed is foil_gate_session_poll()'s outcome (a rejected
+ * session is FOIL_OK with the status "rejected"; a failure is not absorbed), *wait_ms 0. */
+FOIL_API foil_status_t foil_gate_session_prepare_poll(foil_gate_session_t *s,
+                                                      foil_http_request_t **request);
 FOIL_API foil_status_t foil_gate_session_prepare_ack(foil_gate_session_t *s,
                                                      foil_http_request_t **request);
-/* The answer to a request from prepare_create, next or prepare_ack. *wait_ms: as for
+/* The answer to a request from prepare_create, next, prepare_poll or prepare_ack. *wait_ms: as for
  * foil_gate_session_step() after a poll, 0 after a create or an ack. */
 FOIL_API foil_status_t foil_gate_session_feed(foil_gate_session_t *s,
                                               const foil_http_request_t *request,

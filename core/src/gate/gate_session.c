@@ -712,6 +712,21 @@ foil_status_t foil_gate_session_next(foil_gate_session_t *s, foil_http_request_t
     return st;
 }
 
+foil_status_t foil_gate_session_prepare_poll(foil_gate_session_t *s,
+                                             foil_http_request_t **request) {
+    foil_status_t st = foil_check_out(request);
+    if (st != FOIL_OK) return st;
+    *request = NULL;
+    if ((st = session_arg(s)) != FOIL_OK) return st;
+    lock(s);
+    bool due = false;
+    if ((st = poll_due(s, &due)) == FOIL_OK && due && (st = prepare_poll(s, request)) == FOIL_OK)
+        (*request)->single_poll = true;
+    st = failed(s, st);
+    unlock(s);
+    return st;
+}
+
 foil_status_t foil_gate_session_prepare_ack(foil_gate_session_t *s, foil_http_request_t **request) {
     foil_status_t st = foil_check_out(request);
     if (st != FOIL_OK) return st;
@@ -733,17 +748,22 @@ static foil_status_t feed(foil_gate_session_t *s, const foil_http_request_t *req
         if (st != FOIL_OK) st = failed(s, st);
         break;
     case FOIL_OP_POLL_GATE_SESSION:
-        st = step_answered(s, st, r, wait_ms);
+        if (request->single_poll) {
+            bool is_transient;
+            st = failed(s, poll_answered(s, st, r, &is_transient));
+        } else {
+            st = step_answered(s, st, r, wait_ms);
+        }
         break;
     case FOIL_OP_ACK_GATE_SESSION:
         st = acked(s, st, r);
         break;
     default:
         foil_result_free(r);
-        st = failed(s, foil_fail_field(FOIL_E_INVALID_ARGUMENT, "request",
-                                       "is not a request of a Gate signup",
-                                       "a request from prepare_create, next or prepare_ack",
-                                       request->operation->sdk_name));
+        st = failed(s, foil_fail_field(
+                           FOIL_E_INVALID_ARGUMENT, "request", "is not a request of a Gate signup",
+                           "a request from prepare_create, next, prepare_poll or prepare_ack",
+                           request->operation->sdk_name));
     }
     unlock(s);
     if (st != FOIL_OK) *wait_ms = 0;

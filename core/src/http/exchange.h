@@ -36,6 +36,8 @@ struct foil_http_request {
     char *query_names[FOIL_REQUEST_MAX_QUERY];
     char *query_values[FOIL_REQUEST_MAX_QUERY];
     size_t query_count;
+    /* foil_gate_session_prepare_poll's request: fed back as one poll, not a wait's step. */
+    bool single_poll;
 };
 
 struct foil_http_response {

@@ -54,7 +54,21 @@ VALUE foil_rb_gate_session_refused(const foil_gate_session_t *s);
  *                                        error raised; rb_loop_walk_continue starts the next
  *                                        page (false after the last)
  *   rb_loop_cancel                       end the call in flight (foil_loop_cancel); never
- *                                        raises, the loop is free again */
+ *                                        raises, the loop is free again
+ *   rb_loop_interrupt                    end the call in flight now, keeping its outcome
+ *                                        (FOIL_E_CANCELLED) for whoever collects it
+ * A Gate signup's steps (gate_session.h without I/O), each request sent as it is
+ * (foil_loop_start_exchange), its answer fed back to the session once done:
+ *   rb_loop_gate_create                  prepare the session and start its create
+ *   rb_loop_gate_next                    the wait's next step: true when a poll was
+ *                                        started, else the milliseconds to pause (0:
+ *                                        approved); terminal states raise
+ *   rb_loop_gate_poll                    start one poll (gate_session_prepare_poll): true,
+ *                                        or false when none is due (delivered already)
+ *   rb_loop_gate_ack                     start the acknowledgement
+ *   rb_loop_gate_feed                    feed the done step's answer (or the transport's
+ *                                        failure) to the session: as rb_gate_session_step
+ *                                        (the pause, 0 after a create / an ack), or raise */
 VALUE foil_rb_loop_new(foil_client_t *client);
 VALUE foil_rb_loop_start(VALUE loop, const char *operation, const char *params_json);
 VALUE foil_rb_loop_walk_start(VALUE loop, foil_client_t *client, const char *operation,
@@ -64,6 +78,14 @@ VALUE foil_rb_loop_result(VALUE loop);
 VALUE foil_rb_loop_walk_page(VALUE loop);
 VALUE foil_rb_loop_walk_continue(VALUE loop);
 VALUE foil_rb_loop_cancel(VALUE loop);
+VALUE foil_rb_loop_interrupt(VALUE loop);
+foil_status_t foil_rb_loop_gate_create(VALUE loop, foil_client_t *client, const char *service_id,
+                                       const char *account_name, const char *metadata_json,
+                                       foil_gate_session_t **out);
+VALUE foil_rb_loop_gate_next(VALUE loop, foil_gate_session_t *s);
+VALUE foil_rb_loop_gate_poll(VALUE loop, foil_gate_session_t *s);
+foil_status_t foil_rb_loop_gate_ack(VALUE loop, foil_gate_session_t *s);
+VALUE foil_rb_loop_gate_feed(VALUE loop, foil_gate_session_t *s);
 
 /* Parse JSON text into a lazy record (for tests and the webhook helpers). */
 VALUE foil_rb_parse(VALUE text);

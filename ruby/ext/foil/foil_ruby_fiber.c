@@ -9,6 +9,11 @@
  * the thread's other fibers run meanwhile. A loop carries one call at a time (so the
  * descriptors it names are that call's); the Ruby side keeps a pool of loops per client,
  * and connections stay alive in the client's cache for the next calls.
+ *
+ * A Gate signup's steps (create, each poll of a wait, ack) are the core's steps without I/O
+ * (gate_session.h): the session prepares each request, the loop sends it as it is
+ * (foil_loop_start_exchange) and the raw response, or the transport's failure, is fed back
+ * to the session, which decides what comes next exactly as its blocking step does.
  */
 #include <poll.h>
 #include <ruby/io.h>
@@ -39,13 +44,19 @@ typedef struct {
     /* A walk: the request of its current page (the loop borrows it while the page is in
      * flight; foil_prepare_next makes the following page's from it). */
     foil_http_request_t *walk;
+    /* A Gate step: its request (borrowed by the loop while in flight; the session's feed
+     * reads it afterwards) and, once done, its raw response (NULL on a transport failure). */
+    foil_http_request_t *exchange;
+    foil_http_response_t *response;
 } fiber_loop_t;
 
 static void drop_outcome(fiber_loop_t *fl) {
     foil_result_free(fl->result);
     foil_error_free(fl->error);
+    foil_http_response_free(fl->response);
     fl->result = NULL;
     fl->error = NULL;
+    fl->response = NULL;
     fl->done = 0;
     fl->call = 0;
 }
@@ -56,11 +67,18 @@ static void drop_walk(fiber_loop_t *fl) {
     fl->walk = NULL;
 }
 
+/* The same for a Gate step's request. */
+static void drop_exchange(fiber_loop_t *fl) {
+    foil_http_request_free(fl->exchange);
+    fl->exchange = NULL;
+}
+
 static void fiber_loop_free(void *p) {
     fiber_loop_t *fl = p;
     foil_loop_free(fl->loop); /* ends a call still in flight */
     drop_outcome(fl);
     drop_walk(fl);
+    drop_exchange(fl);
     xfree(fl->watch);
     xfree(fl);
 }
@@ -136,15 +154,18 @@ static void collect(fiber_loop_t *fl) {
     uint64_t id;
     foil_status_t st;
     foil_result_t *result;
+    foil_http_response_t *response;
     foil_error_t *error;
-    while (foil_loop_next_done(fl->loop, &id, &st, &result, &error)) {
+    while (foil_loop_next_done_response(fl->loop, &id, &st, &result, &response, &error)) {
         if (id == fl->call && !fl->done) {
             fl->done = 1;
             fl->status = st;
             fl->result = result;
+            fl->response = response;
             fl->error = error;
         } else {
             foil_result_free(result);
+            foil_http_response_free(response);
             foil_error_free(error);
         }
     }
@@ -229,6 +250,16 @@ VALUE foil_rb_loop_cancel(VALUE self) {
     }
     drop_outcome(fl);
     drop_walk(fl);
+    drop_exchange(fl);
+    return Qnil;
+}
+
+VALUE foil_rb_loop_interrupt(VALUE self) {
+    fiber_loop_t *fl = rb_check_typeddata(self, &fiber_loop_type);
+    if (fl->loop && fl->call && !fl->done) {
+        foil_loop_cancel(fl->loop, fl->call);
+        collect(fl);
+    }
     return Qnil;
 }
 
@@ -306,4 +337,98 @@ VALUE foil_rb_loop_walk_continue(VALUE self) {
     if (!fl->walk) return Qfalse;
     start_walk_page(fl);
     return Qtrue;
+}
+
+/* ---- Gate signup steps: the session's request sent as it is, its answer fed back ---------- */
+
+/* Start `request` (owned by fl from here on). 0, or a failure with *error set: nothing was
+ * started and the request is freed. */
+static foil_status_t start_exchange(fiber_loop_t *fl, foil_http_request_t *request,
+                                    foil_error_t **error) {
+    uint64_t id = 0;
+    foil_status_t st = foil_loop_start_exchange(fl->loop, request, &id, error);
+    if (st != FOIL_OK) {
+        foil_http_request_free(request);
+        return st;
+    }
+    fl->exchange = request;
+    fl->call = id;
+    return FOIL_OK;
+}
+
+foil_status_t foil_rb_loop_gate_create(VALUE self, foil_client_t *client, const char *service_id,
+                                       const char *account_name, const char *metadata_json,
+                                       foil_gate_session_t **out) {
+    fiber_loop_t *fl = get(self);
+    require_idle(fl);
+    if (!client) rb_raise(rb_eArgError, "the client is closed");
+    foil_http_request_t *request = NULL;
+    foil_status_t st = foil_gate_session_prepare_create(client, service_id, account_name,
+                                                        metadata_json, out, &request);
+    if (st != FOIL_OK) return st;
+    foil_error_t *error = NULL;
+    if ((st = start_exchange(fl, request, &error)) != FOIL_OK) {
+        foil_gate_session_free(*out); /* nothing C-owned pending when raising */
+        *out = NULL;
+        foil_rb_raise_owned(st, &error);
+    }
+    return FOIL_OK;
+}
+
+VALUE foil_rb_loop_gate_next(VALUE self, foil_gate_session_t *s) {
+    fiber_loop_t *fl = get(self);
+    require_idle(fl);
+    foil_http_request_t *request = NULL;
+    long wait_ms = 0;
+    foil_status_t st = foil_gate_session_next(s, &request, &wait_ms);
+    if (st != FOIL_OK) foil_rb_raise(st);
+    if (!request) return LONG2NUM(wait_ms);
+    foil_error_t *error = NULL;
+    /* A poll not started is simply prepared again by the next step (gate_session.h). */
+    if ((st = start_exchange(fl, request, &error)) != FOIL_OK) foil_rb_raise_owned(st, &error);
+    return Qtrue;
+}
+
+VALUE foil_rb_loop_gate_poll(VALUE self, foil_gate_session_t *s) {
+    fiber_loop_t *fl = get(self);
+    require_idle(fl);
+    foil_http_request_t *request = NULL;
+    foil_status_t st = foil_gate_session_prepare_poll(s, &request);
+    if (st != FOIL_OK) foil_rb_raise(st);
+    if (!request) return Qfalse; /* the delivery is already here */
+    foil_error_t *error = NULL;
+    if ((st = start_exchange(fl, request, &error)) != FOIL_OK) foil_rb_raise_owned(st, &error);
+    return Qtrue;
+}
+
+foil_status_t foil_rb_loop_gate_ack(VALUE self, foil_gate_session_t *s) {
+    fiber_loop_t *fl = get(self);
+    require_idle(fl);
+    foil_http_request_t *request = NULL;
+    foil_status_t st = foil_gate_session_prepare_ack(s, &request);
+    if (st != FOIL_OK) return st;
+    foil_error_t *error = NULL;
+    if ((st = start_exchange(fl, request, &error)) != FOIL_OK) foil_rb_raise_owned(st, &error);
+    return FOIL_OK;
+}
+
+VALUE foil_rb_loop_gate_feed(VALUE self, foil_gate_session_t *s) {
+    fiber_loop_t *fl = get(self);
+    if (!fl->exchange) rb_raise(rb_eArgError, "no Gate step on this loop");
+    if (!fl->done) rb_raise(rb_eArgError, "the call is not finished");
+    long wait_ms = 0;
+    foil_status_t st;
+    if (fl->status == FOIL_OK && fl->response) {
+        st = foil_gate_session_feed(s, fl->exchange, fl->response, &wait_ms);
+    } else {
+        /* The transport's failure (connection, timeout, cancelled), as the blocking step
+         * hands it to the session. */
+        foil_status_t failure = fl->status != FOIL_OK ? fl->status : FOIL_E_PROTOCOL;
+        st = foil_gate_session_feed_failure(s, fl->exchange, failure, foil_error_message(fl->error),
+                                            &wait_ms);
+    }
+    drop_outcome(fl); /* collected: the loop no longer borrows the request */
+    drop_exchange(fl);
+    if (st != FOIL_OK) foil_rb_raise(st);
+    return LONG2NUM(wait_ms);
 }

@@ -123,9 +123,12 @@ module Foil
 
       meta = metadata && Arguments.json("metadata", metadata)
       client_handle = @client.__send__(:handle)
-      handle = @client.__send__(:blocking) do
-        Native.rb_gate_session_create(client_handle, service_id, account_name, meta)
-      end
+      transport = @client.__send__(:fiber_transport)
+      handle = if transport
+                 transport.gate_create(service_id, account_name, meta)
+               else
+                 Native.rb_gate_session_create(client_handle, service_id, account_name, meta)
+               end
       GateSignup.__send__(:wrap, handle, @client)
     end
   end
@@ -220,12 +223,6 @@ module Foil
 
       h = handle
       @fiber_lock.synchronize { @fiber_transport ||= FiberTransport.new(h) }
-    end
-
-    # A blocking native call on this client (a Gate signup step): run here, or, in a fiber
-    # under a scheduler, on a helper thread the fiber waits for through the scheduler.
-    def blocking(&block)
-      fiber_transport ? FiberTransport.offload(&block) : block.call
     end
 
     # One operation (params as JSON text): the response's data, or a ListResult for a page of

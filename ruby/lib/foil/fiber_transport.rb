@@ -13,6 +13,10 @@ module Foil
   # connections) and shared by the client's threads; the connections themselves live in the
   # client's cache, which the blocking path shares, so every later call reuses them.
   #
+  # A Gate signup's steps (create, each poll of a wait, ack) run on the loops too: the
+  # session prepares each request, the loop sends it, and its raw answer is fed back to the
+  # session (the core's signup without I/O), so no thread is involved.
+  #
   # An exception raised into the waiting fiber (Async::Task#stop, Thread#raise) ends its
   # call at once (the loop cancels the transfer, closing that connection), and the loop goes
   # back to the pool; other calls are untouched.
@@ -20,6 +24,8 @@ module Foil
     # Idle loops kept per client (each holds a libcurl multi handle and an easy handle with
     # its buffers); more are freed once idle.
     MAX_IDLE = 16
+    # How often a signup's poll in flight looks for a #cancel from another fiber (seconds).
+    CANCEL_CHECK = 0.1
 
     def initialize(client_handle)
       @client_handle = client_handle
@@ -48,17 +54,49 @@ module Foil
       end
     end
 
-    # A blocking native call (the Gate signup's steps, which the event-loop transport does
-    # not carry) made from a fiber: it runs on a helper thread (its GVL-free request blocks
-    # that thread only) while the fiber waits for it through the scheduler (Thread#value).
-    # An exception raised into the waiting fiber kills the helper, whose interrupt cancels
-    # the request, as for a blocked thread.
-    def self.offload(&block)
-      worker = Thread.new(&block)
-      worker.report_on_exception = false
-      worker.value
-    ensure
-      worker&.kill
+    # A Gate signup's session (Native.rb_loop_gate_create), created on a loop.
+    def gate_create(service_id, account_name, metadata)
+      with_loop do |fiber_loop|
+        native = fiber_loop.native
+        session = Native.rb_loop_gate_create(native, @client_handle, service_id, account_name, metadata)
+        fiber_loop.finish { Native.rb_loop_gate_feed(native, session) }
+        session
+      end
+    end
+
+    # One step of a signup's wait (gate_session_wait_start first): the poll due, if any,
+    # sent and its answer fed to the session. Returns the milliseconds to pause (0:
+    # approved); terminal states raise, as Native.rb_gate_session_step. While the poll is in
+    # flight, the block is asked every CANCEL_CHECK seconds whether the wait was cancelled
+    # (#cancel from another fiber cannot interrupt the waiting fiber): the poll then ends
+    # as cancelled, as a blocking step's poll does.
+    def gate_step(session, &cancelled)
+      with_loop do |fiber_loop|
+        native = fiber_loop.native
+        pause = Native.rb_loop_gate_next(native, session)
+        next pause unless pause == true
+
+        fiber_loop.finish(cancelled) { Native.rb_loop_gate_feed(native, session) }
+      end
+    end
+
+    # One poll of a signup (not a step of a wait), as Native.rb_gate_session_poll.
+    def gate_poll(session)
+      with_loop do |fiber_loop|
+        native = fiber_loop.native
+        fiber_loop.finish { Native.rb_loop_gate_feed(native, session) } if Native.rb_loop_gate_poll(native, session)
+      end
+      nil
+    end
+
+    # Acknowledge a signup's delivery.
+    def gate_ack(session)
+      with_loop do |fiber_loop|
+        native = fiber_loop.native
+        Native.rb_loop_gate_ack(native, session)
+        fiber_loop.finish { Native.rb_loop_gate_feed(native, session) }
+      end
+      nil
     end
 
     private
@@ -100,10 +138,16 @@ module Foil
 
       # Drive the call in flight until it is done, waiting through the scheduler, then
       # return the block's value (its result). An exception raised meanwhile (Async::Stop)
-      # propagates; the caller cancels the call.
-      def finish
+      # propagates; the caller cancels the call. With `cancelled` (a Proc), the wait looks
+      # at it every CANCEL_CHECK seconds and, once it is true, ends the call as cancelled.
+      def finish(cancelled = nil)
         until (wait = Native.rb_loop_advance(@native)) == true
           fd, events, timeout = wait
+          if cancelled
+            next Native.rb_loop_interrupt(@native) if cancelled.call
+
+            timeout = CANCEL_CHECK if timeout.nil? || timeout > CANCEL_CHECK
+          end
           if fd.negative?
             sleep(timeout)
           else

@@ -61,7 +61,10 @@ module Foil
 
     # Poll once; returns the status.
     def poll
-      blocking { locked { |h| Native.rb_gate_session_poll(client_handle, h) } }
+      locked do |h|
+        transport = fiber_transport
+        transport ? transport.gate_poll(h) : Native.rb_gate_session_poll(client_handle, h)
+      end
       status
     end
 
@@ -73,7 +76,8 @@ module Foil
     # Timeout.timeout and Ctrl-C interrupt it promptly: the GVL is released during each
     # poll, and the pauses between polls are Ruby sleeps. In a fiber under a Fiber scheduler
     # (Async { }) the thread's other fibers run throughout: the pauses sleep with the
-    # scheduler and each poll runs on a helper thread the fiber waits for; Async::Task#stop
+    # scheduler and each poll is a request on the client's event loop that the fiber waits for
+    # through the scheduler (no thread is involved); Async::Task#stop
     # ends the wait, and so do #cancel and #close from another fiber (within 0.1 s).
     def wait(timeout: nil, interval: nil)
       timeout_ms = timeout.nil? ? 0 : Arguments.milliseconds("timeout", timeout)
@@ -97,7 +101,10 @@ module Foil
 
     # Acknowledge the delivery (only after storing the outputs durably).
     def ack!
-      blocking { locked { |h| Native.rb_gate_session_ack(client_handle, h) } }
+      locked do |h|
+        transport = fiber_transport
+        transport ? transport.gate_ack(h) : Native.rb_gate_session_ack(client_handle, h)
+      end
       nil
     end
     alias ack ack!
@@ -152,9 +159,13 @@ module Foil
     end
 
     # One step; a cancel that another thread's interrupt caused on the shared client (not
-    # #cancel) is repeated.
+    # #cancel) is repeated. In a fiber under a scheduler the poll runs on the fiber's loop and
+    # looks for #cancel meanwhile.
     def step(h)
-      blocking { locked(h) { Native.rb_gate_session_step(client_handle, h) } }
+      locked(h) do
+        transport = fiber_transport
+        transport ? transport.gate_step(h) { @cancelled } : Native.rb_gate_session_step(client_handle, h)
+      end
     rescue CancelledError
       retry unless @cancelled
       @cancelled = false
@@ -176,10 +187,10 @@ module Foil
       end
     end
 
-    # A request of the signup: the client runs it (on a helper thread in a fiber under a
-    # Fiber scheduler).
-    def blocking(&block)
-      @client.__send__(:blocking, &block)
+    # The client's FiberTransport in a non-blocking fiber under a Fiber scheduler (the steps
+    # run on its loops), else nil (each step blocks its thread with the GVL released).
+    def fiber_transport
+      @client.__send__(:fiber_transport)
     end
   end
 end
