@@ -94,3 +94,16 @@ async def test_cancelling_the_wait_leaves_the_signup_usable(emulator: Emulator) 
             await signup.wait(timeout=10, interval=0.05)
         emulator.approve(signup.id)
         assert (await signup.wait(timeout=10, interval=0.05))["FOIL_SECRET_KEY"]
+
+
+async def test_poll_once_answers_as_the_sync_poll(emulator: Emulator) -> None:
+    async with emulator.async_client() as client:
+        async with await client.gate.signup("foil") as signup:
+            assert await signup.poll() == "pending" and signup.poll_data is not None
+            emulator.deny(signup.id)
+            assert await signup.poll() == "rejected"  # a status, as the blocking poll gives
+            with pytest.raises(foil.FoilRejectedError):
+                await signup.wait(timeout=2)
+        async with await client.gate.signup("foil") as signup:
+            emulator.approve(signup.id)
+            assert await signup.poll() == "approved" and "FOIL_SECRET_KEY" in signup.outputs

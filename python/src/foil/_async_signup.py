@@ -103,6 +103,14 @@ class AsyncGateSignup(SignupState):
                 await asyncio.sleep(min(left, _TICK))
             self._cancelled = False
 
+    async def poll(self) -> str:
+        """Poll once; returns the status (outputs are available once ``"approved"``), as
+        :meth:`foil.GateSignup.poll`: a rejected or expired signup is a status here, not
+        an error, and a network failure is raised, not retried."""
+        handle = self._h()
+        await _send(self._client._transport(), handle, _native.gate_session_prepare_poll(handle))
+        return self.status
+
     async def ack(self) -> None:
         """Acknowledge the delivery (only after storing the outputs durably)."""
         handle = self._h()
