@@ -10,6 +10,7 @@
  * both sides are (a response to a client that stopped reading only ends with a write error). */
 #define READ_SHUTDOWN_GRACE_MS 500
 #define FULL_SHUTDOWN_GRACE_MS 500
+#define RESHUTDOWN_MS 20
 
 struct mhd_open_connection {
     int fd;
@@ -84,23 +85,36 @@ void mhd_stop_notify(void *cls, struct MHD_Connection *conn, void **socket_conte
     *socket_context = NULL;
 }
 
-static void shutdown_all(mhd_connections_t *t, int how) {
-    for (mhd_open_connection_t *c = t->head; c; c = c->next)
-        shutdown(c->fd, how);
+static struct timespec after_ms(long ms) {
+    struct timespec at;
+    clock_gettime(CLOCK_MONOTONIC, &at);
+    at.tv_sec += ms / 1000;
+    at.tv_nsec += (ms % 1000) * 1000000L;
+    if (at.tv_nsec >= 1000000000L) {
+        at.tv_sec++;
+        at.tv_nsec -= 1000000000L;
+    }
+    return at;
 }
 
-/* Waits, with the lock held, until no connection is open or about to be, or ms have passed. */
-static void wait_all_closed(mhd_connections_t *t, long ms) {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
-    while ((t->open > 0 || t->accepting > 0) &&
-           pthread_cond_timedwait(&t->all_closed, &t->lock, &until) == 0) {
+static int before(const struct timespec *a, const struct timespec *b) {
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* Shuts down `how` every open connection and waits, with the lock held, until none is open or
+ * about to be, or ms have passed. The shutdown is repeated every few milliseconds: on epoll,
+ * libmicrohttpd can miss the one wake-up a shutdown gives when it comes while the connection
+ * is busy with a request (it then waited out the whole time limit). */
+static void shut_down_and_wait(mhd_connections_t *t, int how, long ms) {
+    const struct timespec deadline = after_ms(ms);
+    while (t->open > 0 || t->accepting > 0) {
+        for (mhd_open_connection_t *c = t->head; c; c = c->next)
+            shutdown(c->fd, how);
+        struct timespec slice = after_ms(RESHUTDOWN_MS);
+        if (!before(&slice, &deadline)) slice = deadline;
+        pthread_cond_timedwait(&t->all_closed, &t->lock, &slice);
+        struct timespec now = after_ms(0);
+        if (!before(&now, &deadline)) return;
     }
 }
 
@@ -108,12 +122,8 @@ void mhd_stop_daemon(mhd_connections_t *t, struct MHD_Daemon *daemon) {
     if (!daemon) return;
     pthread_mutex_lock(&t->lock);
     t->draining = 1;
-    shutdown_all(t, SHUT_RD);
-    wait_all_closed(t, READ_SHUTDOWN_GRACE_MS);
-    if (t->open > 0) {
-        shutdown_all(t, SHUT_RDWR);
-        wait_all_closed(t, FULL_SHUTDOWN_GRACE_MS);
-    }
+    shut_down_and_wait(t, SHUT_RD, READ_SHUTDOWN_GRACE_MS);
+    if (t->open > 0) shut_down_and_wait(t, SHUT_RDWR, FULL_SHUTDOWN_GRACE_MS);
     pthread_mutex_unlock(&t->lock);
     MHD_stop_daemon(daemon);
 }
