@@ -23,23 +23,9 @@ import subprocess
 import sys
 from collections import defaultdict
 
-C_TREES = [
-    "core/src",
-    "core/include",
-    "emulator/src",
-    "emulator/include",
-    "emulator/mhd_stop",
-    "cli",
-]
+C_TREES = ["core/src", "core/include", "emulator/src", "emulator/include", "cli"]
 C_EXCLUDE = ["cli/tests"]  # test programs are not part of the product
-INCLUDE_ROOTS = [
-    "core/src",
-    "core/include",
-    "emulator/src",
-    "emulator/include",
-    "emulator/mhd_stop",
-    "cli",
-]
+INCLUDE_ROOTS = ["core/src", "core/include", "emulator/src", "emulator/include", "cli"]
 ROOMS_FILE = "core/src/ROOMS"
 ALLOWLIST = "tests/deps/known_binding_loops.txt"
 
