@@ -13,6 +13,7 @@
 
 #include "foil/contract.h"
 #include "foil_emulator.h"
+#include "mhd_stop.h"
 
 struct MHD_Connection;
 struct MHD_Daemon;
@@ -344,7 +345,8 @@ struct foil_emulator {
     char base_url[128];
     unsigned port;
     struct MHD_Daemon *daemon;
-    emu_parking_t parking; /* connections waiting out a delay fault */
+    mhd_connections_t connections; /* drained before the daemon stops (mhd_stop.h) */
+    emu_parking_t parking;         /* connections waiting out a delay fault */
 
     /* Everything except the Gate signup sessions, faults and buckets. */
     pthread_mutex_t lock;

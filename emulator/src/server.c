@@ -253,10 +253,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
                           enum MHD_ConnectionNotificationCode toe) {
-    (void)conn;
-    (void)socket_ctx;
     foil_emulator_t *emu = cls;
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) atomic_fetch_add(&emu->stat_connections, 1);
+    mhd_stop_notify(&emu->connections, conn, socket_ctx, toe);
 }
 
 /* Concurrency tests hold hundreds of connections, often with the client in the same process
@@ -288,17 +287,22 @@ foil_status_t emu_server_start(foil_emulator_t *emu) {
                      MHD_ALLOW_SUSPEND_RESUME | (emu->cfg.log_requests ? MHD_USE_ERROR_LOG : 0) |
                      (ipv6 ? MHD_USE_IPv6 : 0);
     unsigned threads = emu->cfg.threads ? emu->cfg.threads : 4;
-    if (emu_parking_start(&emu->parking) != 0) return FOIL_E_NOMEM;
+    if (mhd_connections_init(&emu->connections) != 0) return FOIL_E_NOMEM;
+    if (emu_parking_start(&emu->parking) != 0) {
+        mhd_connections_destroy(&emu->connections);
+        return FOIL_E_NOMEM;
+    }
     raise_descriptor_limit();
     emu->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, emu, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_CONNECTION_LIMIT,
+        flags, 0, mhd_stop_accept, &emu->connections, on_request, emu, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)120, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)MAX_CONNECTIONS, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, emu, MHD_OPTION_END);
     if (!emu->daemon) {
         emu_parking_stop(&emu->parking);
         emu_parking_free(&emu->parking);
+        mhd_connections_destroy(&emu->connections);
         return FOIL_E_CONNECTION;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(emu->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -308,9 +312,13 @@ foil_status_t emu_server_start(foil_emulator_t *emu) {
     return FOIL_OK;
 }
 
+/* Parked connections are resumed first (they are answered at once), then every connection is
+ * let finish before the daemon stops (mhd_stop.h: libmicrohttpd 0.9.75 can crash otherwise). */
 void emu_server_stop(foil_emulator_t *emu) {
+    if (!emu->daemon) return;
     emu_parking_stop(&emu->parking);
-    if (emu->daemon) MHD_stop_daemon(emu->daemon);
+    mhd_stop_daemon(&emu->connections, emu->daemon);
     emu->daemon = NULL;
     emu_parking_free(&emu->parking);
+    mhd_connections_destroy(&emu->connections);
 }

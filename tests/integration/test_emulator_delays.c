@@ -159,7 +159,7 @@ static void delayed_requests_overlap(void **state) {
     foil_emulator_stop(emu);
 }
 
-/* Stopping resumes the parked connections and closes them: no abort in libmicrohttpd
+/* Stopping resumes the parked connections and answers or closes them: no abort in libmicrohttpd
  * (MHD_stop_daemon with suspended connections), no wait for the delay, nothing leaked. */
 static void stop_with_delayed_requests_waiting(void **state) {
     (void)state;

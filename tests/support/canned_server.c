@@ -13,8 +13,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "mhd_stop.h"
+
 struct canned_server {
     struct MHD_Daemon *daemon;
+    mhd_connections_t connections; /* drained before the daemon stops (mhd_stop.h) */
     pthread_mutex_t lock;
     int status;
     char *body;
@@ -150,14 +153,22 @@ static void completed(void *cls, struct MHD_Connection *c, void **state,
 canned_server_t *canned_server_start(void) {
     canned_server_t *s = calloc(1, sizeof *s);
     if (!s) return NULL;
+    if (mhd_connections_init(&s->connections) != 0) {
+        free(s);
+        return NULL;
+    }
     pthread_mutex_init(&s->lock, NULL);
     s->status = 200;
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = 0};
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
-                                 NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &addr,
-                                 MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
+    s->daemon =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
+                         mhd_stop_accept, &s->connections, handle, s, MHD_OPTION_SOCK_ADDR, &addr,
+                         MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+                         mhd_stop_notify, &s->connections, MHD_OPTION_END);
     if (!s->daemon) {
+        mhd_connections_destroy(&s->connections);
+        pthread_mutex_destroy(&s->lock);
         free(s);
         return NULL;
     }
@@ -191,7 +202,8 @@ canned_request_t canned_server_last(canned_server_t *s) {
 
 void canned_server_stop(canned_server_t *s) {
     if (!s) return;
-    MHD_stop_daemon(s->daemon);
+    mhd_stop_daemon(&s->connections, s->daemon);
+    mhd_connections_destroy(&s->connections);
     pthread_mutex_destroy(&s->lock);
     clear_sequence(s);
     free(s->body);
