@@ -203,6 +203,21 @@ static PyObject *foil_py_handle_new(void *ptr, swig_type_info *ty) {
     Py_XINCREF(Swig_Capsule_global); /* as SwigPyObject_New: SWIG's dealloc releases it */
     return (PyObject *)h;
 }
+
+/* Handle arguments. SWIG's conversion first asks whether the object is a SwigPyObject; a
+ * foil_py_handle_type is a subclass, so the exact-type check fails and SWIG builds the
+ * type's qualified name and compares it as a string (~3,000 instructions, a fifth of a Gate
+ * cycle's Python glue). Our own handle of the asked type needs none of that: its pointer is
+ * read at once. Anything else (None, another type, flags) takes SWIG's path unchanged. */
+static int foil_py_convert_ptr(PyObject *obj, void **ptr, swig_type_info *ty, int flags) {
+    if (obj && Py_TYPE(obj) == foil_py_handle_type && ((SwigPyObject *)obj)->ty == ty && !flags) {
+        if (ptr) *ptr = ((SwigPyObject *)obj)->ptr;
+        return SWIG_OK;
+    }
+    return SWIG_Python_ConvertPtr(obj, ptr, ty, flags);
+}
+#undef SWIG_ConvertPtr
+#define SWIG_ConvertPtr(obj, pptr, type, flags) foil_py_convert_ptr(obj, pptr, type, flags)
 %}
 %init %{
     if (foil_py_handle_init() < 0) return -1; /* SWIG >= 4.4 runs this in Py_mod_exec */

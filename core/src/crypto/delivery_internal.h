@@ -15,7 +15,7 @@
 #define FOIL_DELIVERY_MAX_PAYLOAD_BYTES (1u << 20)
 
 struct foil_delivery_key_pair {
-    unsigned char *secret_key; /* sodium_malloc'd, FOIL_X25519_KEY_BYTES */
+    unsigned char *secret_key; /* a secret slot (secret_slots.h), FOIL_X25519_KEY_BYTES */
     unsigned char public_key[FOIL_X25519_KEY_BYTES];
     char public_key_b64[FOIL_B64URL_32_CHARS + 1];
     char key_id[FOIL_B64URL_32_CHARS + 1];

@@ -1,6 +1,7 @@
 /* X25519 delivery key pairs: generation, PKCS#8 persistence, key_id, request JSON. */
 #include "base64url.h"
 #include "delivery_internal.h"
+#include "secret_slots.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
 static const unsigned char pkcs8_x25519_prefix[] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
                                                     0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20};
 #define PKCS8_BYTES (sizeof pkcs8_x25519_prefix + FOIL_X25519_KEY_BYTES)
+
+_Static_assert(FOIL_SECRET_SLOT_BYTES == FOIL_X25519_KEY_BYTES, "a key fills a secret slot");
 
 void foil_delivery_key_id_of(const unsigned char public_key[FOIL_X25519_KEY_BYTES],
                              char key_id[FOIL_B64URL_32_CHARS + 1]) {
@@ -26,8 +29,6 @@ static void derive_public_parts(foil_delivery_key_pair_t *kp) {
     sodium_bin2base64(kp->public_key_b64, sizeof kp->public_key_b64, kp->public_key,
                       sizeof kp->public_key, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     foil_delivery_key_id_of(kp->public_key, kp->key_id);
-    /* Nothing writes the scalar again; a stray write now faults instead of corrupting it. */
-    sodium_mprotect_readonly(kp->secret_key);
 }
 
 static foil_status_t key_pair_alloc(foil_delivery_key_pair_t **out) {
@@ -35,7 +36,7 @@ static foil_status_t key_pair_alloc(foil_delivery_key_pair_t **out) {
     if (st != FOIL_OK) return st;
     foil_delivery_key_pair_t *kp = calloc(1, sizeof *kp);
     if (!kp) return foil_fail_nomem();
-    kp->secret_key = sodium_malloc(FOIL_X25519_KEY_BYTES);
+    kp->secret_key = foil_secret_slot_take();
     if (!kp->secret_key) {
         free(kp);
         return foil_fail_nomem();
@@ -124,6 +125,6 @@ foil_status_t foil_delivery_key_pair_request_json(const foil_delivery_key_pair_t
 
 void foil_delivery_key_pair_free(foil_delivery_key_pair_t *kp) {
     if (!kp) return;
-    sodium_free(kp->secret_key); /* wipes before unmapping */
+    foil_secret_slot_give(kp->secret_key); /* wiped */
     free(kp);
 }
