@@ -34,6 +34,7 @@ TOTAL = opts[:total]
 LIMIT = opts[:limit]
 
 def now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+def cpu_now = Process.clock_gettime(Process::CLOCK_PROCESS_CPUTIME_ID)
 
 def walk_gem(client, total, eager: false)
   count = 0
@@ -77,11 +78,13 @@ def walk_net_http(base_url, secret_key, total)
   end
 end
 
+# Items walked, wall seconds and this process's CPU seconds (the emulator's not counted).
 def timed
   GC.start
   t0 = now
+  c0 = cpu_now
   n = yield
-  [n, now - t0]
+  [n, now - t0, cpu_now - c0]
 end
 
 client = Foil::Client.new(base_url: opts[:base_url], secret_key: opts[:secret_key])
@@ -102,6 +105,7 @@ walk_gem(client, 1000) # warm up both (connection, code paths)
 walk_net_http(opts[:base_url], opts[:secret_key], 1000)
 walk_gem(serial, 1000)
 secs = { gem: [], net: [], eager: [], serial: [] }
+cpus = { gem: [], net: [] }
 walks = {
   gem: -> { walk_gem(client, TOTAL) },
   net: -> { walk_net_http(opts[:base_url], opts[:secret_key], TOTAL) },
@@ -111,10 +115,11 @@ walks = {
 opts[:rounds].times do |i|
   order = secs.keys.rotate(i % secs.size) # rotate so drift favours no implementation
   order.each do |impl|
-    n, s = timed { walks[impl].call }
+    n, s, c = timed { walks[impl].call }
     raise "walk ended after #{n} items (the emulator needs >= #{TOTAL} sessions)" unless n == TOTAL
 
     secs[impl] << s
+    cpus[impl] << c if cpus.key?(impl)
   end
 end
 median = ->(a) { a.sort[a.size / 2] }
@@ -122,6 +127,8 @@ gem_rate = TOTAL / median.(secs[:gem])
 net_rate = TOTAL / median.(secs[:net])
 eager_rate = TOTAL / median.(secs[:eager])
 serial_rate = TOTAL / median.(secs[:serial])
+gem_cpu_us = median.(cpus[:gem]) * 1e6 / TOTAL
+net_cpu_us = median.(cpus[:net]) * 1e6 / TOTAL
 
 # Threads sharing one client: each walks TOTAL / n sessions; aggregate items/s. Levels
 # alternate round by round; medians, like the walks above.
@@ -142,12 +149,16 @@ result = { total: TOTAL, limit: LIMIT, rounds: opts[:rounds], ruby: RUBY_VERSION
            gem_items_per_s: gem_rate.round, net_http_items_per_s: net_rate.round, ratio: (gem_rate / net_rate).round(2),
            eager_hash_items_per_s: eager_rate.round, eager_ratio: (eager_rate / net_rate).round(2),
            no_prefetch_items_per_s: serial_rate.round, no_prefetch_ratio: (serial_rate / net_rate).round(2),
+           gem_cpu_us_per_item: gem_cpu_us.round(3), net_http_cpu_us_per_item: net_cpu_us.round(3),
+           cpu_ratio: (net_cpu_us / gem_cpu_us).round(2),
            threads_items_per_s: threads.transform_values(&:round) }
 if opts[:json]
   puts JSON.generate(result)
 else
   puts "walk #{TOTAL} sessions: libfoil gem #{gem_rate.round} items/s, Net::HTTP+JSON #{net_rate.round} items/s, " \
        "ratio #{result[:ratio]}x; with a deep Hash per item (eager) #{eager_rate.round} items/s, #{result[:eager_ratio]}x; " \
-       "prefetch off #{serial_rate.round} items/s, #{result[:no_prefetch_ratio]}x"
+       "prefetch off #{serial_rate.round} items/s, #{result[:no_prefetch_ratio]}x; " \
+       "client CPU per item #{result[:gem_cpu_us_per_item]} µs against #{result[:net_http_cpu_us_per_item]} µs " \
+       "(#{result[:cpu_ratio]}x)"
   threads.each { |n, r| puts "#{n} thread(s) sharing one client: #{r.round} items/s (#{(r / threads[1]).round(2)}x)" }
 end

@@ -26,6 +26,9 @@ rows << { benchmark: "Rb: walk with a deep Hash per item (eager conversion, item
           baseline: "#{r["net_http_items_per_s"]} Net::HTTP+JSON", ratio: "#{format("%.2f", r["eager_ratio"])}x", target: "—", met: "info" }
 rows << { benchmark: "Rb: walk with prefetch: false (each page requested when reached, items/s)", libfoil: r["no_prefetch_items_per_s"].to_s,
           baseline: "#{r["net_http_items_per_s"]} Net::HTTP+JSON", ratio: "#{format("%.2f", r["no_prefetch_ratio"])}x", target: "—", met: "info" }
+rows << { benchmark: "Rb: walk, client CPU per item (µs, process CPU time of each walk; the emulator not counted)",
+          libfoil: format("%.3f", r["gem_cpu_us_per_item"]), baseline: "#{format("%.3f", r["net_http_cpu_us_per_item"])} Net::HTTP+JSON",
+          ratio: "#{format("%.2f", r["cpu_ratio"])}x", target: "—", met: "info" }
 one = r["threads_items_per_s"]["1"].to_f
 r["threads_items_per_s"].each do |n, rate|
   rows << { benchmark: "Rb: #{n} thread(s) sharing one client, walk (items/s, speed-up vs 1 thread)",

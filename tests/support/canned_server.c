@@ -28,7 +28,8 @@ struct canned_server {
     char url[64];
     char **sequence; /* canned_server_sequence: served in order, the last repeated */
     size_t sequence_count, sequence_next;
-    int echo_pages; /* canned_server_echo: answers name what was asked; 0: off */
+    int echo_pages;      /* canned_server_echo: answers name what was asked; 0: off */
+    char echo_meta[128]; /* canned_server_echo_meta: a "meta" member after "pagination" */
 };
 
 static void clear_sequence(canned_server_t *s) {
@@ -73,8 +74,9 @@ static void echo_body(const canned_server_t *s, struct MHD_Connection *conn, con
             snprintf(next, sizeof next, ",\"next_cursor\":\"%d\"", cursor + 1);
         snprintf(out, cap,
                  "{\"data\":[{\"object\":\"session\",\"id\":\"item_%d\"}],"
-                 "\"pagination\":{\"limit\":1,\"has_more\":%s%s}}",
-                 cursor, next[0] ? "true" : "false", next);
+                 "\"pagination\":{\"limit\":1,\"has_more\":%s%s}%s%s}",
+                 cursor, next[0] ? "true" : "false", next, s->echo_meta[0] ? ",\"meta\":" : "",
+                 s->echo_meta);
         return;
     }
     const char *id = strrchr(url, '/');
@@ -224,6 +226,12 @@ void canned_server_echo(canned_server_t *s, int list_pages) {
     pthread_mutex_lock(&s->lock);
     s->status = 200;
     s->echo_pages = list_pages;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void canned_server_echo_meta(canned_server_t *s, const char *meta) {
+    pthread_mutex_lock(&s->lock);
+    snprintf(s->echo_meta, sizeof s->echo_meta, "%s", meta ? meta : "");
     pthread_mutex_unlock(&s->lock);
 }
 

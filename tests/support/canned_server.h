@@ -35,6 +35,8 @@ void canned_server_sequence(canned_server_t *s, const char *const *bodies, size_
  * {"data":{"object":"session","id":"<id>"}}; a session list page is the one item
  * "item_<cursor>" (cursors 0 (none), 1, ...; list_pages pages in all). list_pages 0: off. */
 void canned_server_echo(canned_server_t *s, int list_pages);
+/* In echo mode, list pages end with "meta": <meta> (a JSON object; NULL or "": none). */
+void canned_server_echo_meta(canned_server_t *s, const char *meta);
 /* Delay every response by delay_ms (0: none). */
 void canned_server_delay(canned_server_t *s, long delay_ms);
 const char *canned_server_url(const canned_server_t *s);

@@ -244,6 +244,37 @@ static void fields_cut_every_page_down(void **state) {
     assert_int_equal(foil_iter_set_fields(NULL, "[\"id\"]"), FOIL_E_INVALID_ARGUMENT);
 }
 
+/* Once an early page is in, the request for the page after it goes out on the next_cursor
+ * read from the answer's last bytes, before the answer is parsed. A right guess is that
+ * page's only request; a wrong one (here a decoy "next_cursor" in "meta", after
+ * "pagination") is dropped and the page the parsed cursor names is asked for: either way
+ * the walk hands out every page once, in order. */
+static void the_next_cursor_is_guessed_before_the_parse(void **state) {
+    env *e = *state;
+    const char *metas[] = {NULL, "{\"next_cursor\":\"4\"}", "{\"next_cursor\":\"x\\\"y\"}"};
+    for (size_t m = 0; m < sizeof metas / sizeof *metas; m++) {
+        canned_server_echo(e->server, 5);
+        canned_server_echo_meta(e->server, metas[m]);
+        int before = served(e);
+        foil_iter_t *it = NULL;
+        FOIL_ASSERT_OK(foil_sessions_iter(e->client, 1, NULL, NULL, &it));
+        for (int i = 0; i < 5; i++) {
+            const foil_json_t *item = NULL;
+            FOIL_ASSERT_OK(foil_iter_next(it, &item));
+            char want[16];
+            snprintf(want, sizeof want, "item_%d", i);
+            assert_string_equal(item_id(item), want);
+        }
+        const foil_json_t *item = NULL;
+        FOIL_ASSERT_OK(foil_iter_next(it, &item));
+        assert_null(item);
+        assert_int_equal(foil_iter_pages(it), 5);
+        foil_iter_free(it);
+        if (m != 1) assert_int_equal(served(e) - before, 5); /* no guess or a right one */
+    }
+    canned_server_echo_meta(e->server, NULL);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(the_next_page_is_requested_while_this_one_is_read, setup,
@@ -255,6 +286,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(waiting_for_an_early_page_is_cancellable, setup, teardown),
         cmocka_unit_test_setup_teardown(whole_pages_for_bindings, setup, teardown),
         cmocka_unit_test_setup_teardown(fields_cut_every_page_down, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_next_cursor_is_guessed_before_the_parse, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

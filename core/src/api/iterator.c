@@ -1,6 +1,7 @@
 /* foil_iter_t: walks a cursor-paginated list, one page in memory at a time; the next page
  * is requested while the caller reads the current one (foil_client_set_prefetch). */
 #include "iterator.h"
+#include "cursor_guess.h"
 #include "run.h"
 
 #include "json/json_projection.h"
@@ -22,8 +23,13 @@ struct foil_iter {
     char *names[FOIL_REQUEST_MAX_QUERY];
     char *values[FOIL_REQUEST_MAX_QUERY];
     size_t query_count;
-    char *cursor;                   /* cursor of the next page to fetch; NULL for the first */
-    foil_request_ahead_t *ahead;    /* the request for `cursor`'s page, when started */
+    char *cursor;                /* cursor of the next page to fetch; NULL for the first */
+    foil_request_ahead_t *ahead; /* the request for `cursor`'s page, when started */
+    /* The request for the page after it, started on `guess`, the next_cursor read from
+     * the raw answer before it is parsed (cursor_guess.h); fetch() keeps it as `ahead`
+     * only when the parsed page names the same cursor. */
+    foil_request_ahead_t *guessed;
+    char *guess;
     walk_mode mode;                 /* items or whole pages: not both */
     foil_json_projection_t *fields; /* NULL, or what each item keeps (foil_iter_set_fields) */
     foil_page_t *page;
@@ -107,30 +113,68 @@ foil_status_t foil_iter_create(foil_client_t *client, const foil_request_t *tmpl
     return FOIL_OK;
 }
 
-static void page_request(const foil_iter_t *it, foil_request_t *req) {
+static void page_request(const foil_iter_t *it, const char *cursor, foil_request_t *req) {
     *req = (foil_request_t){.op = it->op, .path_args = {it->path_args[0], it->path_args[1]}};
     for (size_t i = 0; i < it->query_count; i++)
         foil_request_query(req, it->names[i], it->values[i]);
-    foil_request_query(req, "cursor", it->cursor);
+    foil_request_query(req, "cursor", cursor);
     req->projection = it->fields;
+}
+
+static void forget_guess(foil_iter_t *it) {
+    foil_request_ahead_drop(it->guessed);
+    free(it->guess);
+    it->guess = NULL;
+}
+
+/* Once the answer for it->cursor is in, and before it is parsed: start the request for
+ * the page after it on the cursor its last bytes name. */
+static void start_guessed(foil_iter_t *it, const char *body, size_t len) {
+    forget_guess(it);
+    if (!it->client->prefetch || !(it->guess = foil_cursor_guess(body, len))) return;
+    if (!it->guessed && !(it->guessed = foil_request_ahead_new())) return;
+    foil_request_t req;
+    page_request(it, it->guess, &req);
+    foil_request_ahead_start(it->guessed, it->client, &req);
 }
 
 /* The page for it->cursor: the answer to the request started ahead when it is a good one,
  * else sent now (retries and typed errors as for any call). */
 static foil_status_t get_page(foil_iter_t *it, foil_page_t **page) {
     if (it->ahead) { /* FOIL_E_STATE when no request was started */
+        size_t len = 0;
+        const char *body = foil_request_ahead_body(it->ahead, &len);
+        if (body) start_guessed(it, body, len);
         foil_response_t response;
         foil_status_t st = foil_request_ahead_finish(it->ahead, &response);
         if (st == FOIL_OK && foil_page_from_response(&response, page) == FOIL_OK) return FOIL_OK;
         if (st == FOIL_E_CANCELLED) return st;
     }
     foil_request_t req;
-    page_request(it, &req);
+    page_request(it, it->cursor, &req);
     foil_run_t run = {.client = it->client, .page = page};
     return foil_run_request(&run, &req);
 }
 
-static foil_status_t fetch(foil_iter_t *it) {
+/* Request the page after the one just taken (cursor `next`): the request started on the
+ * guess when the guess was right, else a new one. */
+static void start_next(foil_iter_t *it, const char *next) {
+    if (it->guess && strcmp(it->guess, next) == 0) {
+        foil_request_ahead_t *spare = it->ahead; /* finished: idle */
+        it->ahead = it->guessed;
+        it->guessed = spare;
+        free(it->guess);
+        it->guess = NULL;
+        return;
+    }
+    forget_guess(it);
+    if (!it->ahead) it->ahead = foil_request_ahead_new();
+    foil_request_t req;
+    page_request(it, next, &req);
+    if (it->ahead) foil_request_ahead_start(it->ahead, it->client, &req);
+}
+
+static foil_status_t fetch_page(foil_iter_t *it) {
     foil_page_t *page = NULL;
     foil_status_t st = get_page(it, &page);
     if (st != FOIL_OK) return st;
@@ -161,13 +205,14 @@ static foil_status_t fetch(foil_iter_t *it) {
     it->index = 0;
     it->last_page = !more;
     it->pages++;
-    if (more && it->client->prefetch) {
-        if (!it->ahead) it->ahead = foil_request_ahead_new();
-        foil_request_t req;
-        page_request(it, &req);
-        if (it->ahead) foil_request_ahead_start(it->ahead, it->client, &req);
-    }
+    if (more && it->client->prefetch) start_next(it, it->cursor);
     return FOIL_OK;
+}
+
+static foil_status_t fetch(foil_iter_t *it) {
+    foil_status_t st = fetch_page(it);
+    forget_guess(it); /* a guess not taken up by start_next: its request is not wanted */
+    return st;
 }
 
 /* Keep a failure on the handle, readable from any thread (foil_iter_error). */
@@ -274,6 +319,8 @@ LOCKED_GETTER(size_t, pages, 0, pages)
 void foil_iter_free(foil_iter_t *it) {
     if (!it) return;
     foil_request_ahead_free(it->ahead);
+    foil_request_ahead_free(it->guessed);
+    free(it->guess);
     foil_page_free(it->page);
     free(it->cursor);
     free(it->seen);

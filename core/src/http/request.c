@@ -324,8 +324,9 @@ foil_status_t foil_request_perform(const foil_http_request_t *req, foil_response
 struct foil_request_ahead {
     CURLM *multi;
     unsigned long generation; /* foil_fork_generation() of multi and easy */
-    CURL *easy;               /* in flight; NULL when idle */
-    foil_http_request_t *req; /* the request in flight, owned */
+    CURL *easy;               /* in flight; NULL when idle or received */
+    foil_http_request_t *req; /* the request in flight or received, owned */
+    bool received;            /* the transfer is over: its outcome and answer are in `a` */
     attempt a;
     header_list headers;
 };
@@ -371,13 +372,11 @@ void foil_request_ahead_start(foil_request_ahead_t *ah, foil_client_t *c,
     if (!started) foil_request_ahead_drop(ah);
 }
 
-foil_status_t foil_request_ahead_finish(foil_request_ahead_t *ah, foil_response_t *out) {
-    memset(out, 0, sizeof *out);
+/* Wait for the transfer's end and hand its handle back to the pool (and its connection to
+ * the cache, for the next request); the outcome stays in ah->a. */
+static void receive(foil_request_ahead_t *ah) {
     leave_inherited(ah);
-    if (!ah->easy) {
-        foil_request_ahead_drop(ah);
-        return FOIL_E_STATE;
-    }
+    if (!ah->easy) return;
     foil_client_t *c = ah->req->client;
     /* A foil_client_cancel() since the start was for other requests: this page is only
      * being asked for now. */
@@ -385,6 +384,28 @@ foil_status_t foil_request_ahead_finish(foil_request_ahead_t *ah, foil_response_
     ah->a.curl_code = drive(ah->multi, ah->easy);
     settle(c, ah->easy, &ah->a);
     ah->easy = NULL;
+    ah->received = true;
+}
+
+const char *foil_request_ahead_body(foil_request_ahead_t *ah, size_t *len) {
+    *len = 0;
+    receive(ah);
+    const foil_http_response_t *r = &ah->a.resp;
+    if (!ah->received || ah->a.curl_code != CURLE_OK || r->http_status < 200 ||
+        r->http_status >= 300 || r->overflow || !r->data)
+        return NULL;
+    *len = r->len;
+    return r->data;
+}
+
+foil_status_t foil_request_ahead_finish(foil_request_ahead_t *ah, foil_response_t *out) {
+    memset(out, 0, sizeof *out);
+    receive(ah);
+    if (!ah->received) {
+        foil_request_ahead_drop(ah);
+        return FOIL_E_STATE;
+    }
+    foil_client_t *c = ah->req->client;
     /* Aborted by a cancel of this call: that is the caller's answer. (An abort seen while
      * the request was being sent belonged to the call that sent it.) */
     bool cancelled =
@@ -417,6 +438,7 @@ void foil_request_ahead_drop(foil_request_ahead_t *ah) {
     if (ah->req) return_buffer(ah->req, &ah->a.resp);
     foil_http_request_free(ah->req);
     ah->req = NULL;
+    ah->received = false;
 }
 
 void foil_request_ahead_free(foil_request_ahead_t *ah) {

@@ -48,11 +48,15 @@ void foil_response_clear(foil_response_t *r);
  * effort; finish returns FOIL_OK with the parsed 2xx answer, FOIL_E_CANCELLED when this
  * thread's token or the client cancelled the wait, and any other status when there is no
  * answer to keep (nothing was started, or a bad answer: the caller sends the request the
- * ordinary way). drop abandons a started request. One thread at a time per ahead. */
+ * ordinary way). body waits for the answer like finish but does not parse it: the raw 2xx
+ * body (valid until finish or drop), or NULL when there is none to keep; the connection is
+ * free for another request from then on. drop abandons a started request. One thread at a
+ * time per ahead. */
 typedef struct foil_request_ahead foil_request_ahead_t;
 foil_request_ahead_t *foil_request_ahead_new(void);
 void foil_request_ahead_start(foil_request_ahead_t *ah, foil_client_t *client,
                               const foil_request_t *req);
+const char *foil_request_ahead_body(foil_request_ahead_t *ah, size_t *len);
 foil_status_t foil_request_ahead_finish(foil_request_ahead_t *ah, foil_response_t *out);
 void foil_request_ahead_drop(foil_request_ahead_t *ah);
 void foil_request_ahead_free(foil_request_ahead_t *ah);
