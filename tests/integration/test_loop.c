@@ -161,7 +161,9 @@ static void concurrent_delayed_gets_overlap(void **state) {
     long long took = now_ms() - began;
     print_message("%d delayed sessions.get on one loop: %lld ms (delay %d ms)\n", CALLS, took,
                   DELAY_MS);
-    assert_true(took < DELAY_MS + 1500); /* serially: 60 s; 4 at a time: 15 s */
+    /* Serially: 60 s; 4 at a time: 15 s. Valgrind runs the client and the emulator ~20x
+     * slower on the same 2 cores. */
+    assert_true(took < DELAY_MS + (RUNNING_ON_VALGRIND ? 9000 : 1500));
     for (size_t i = 0; i < CALLS; i++) {
         size_t k = index_of(&h, ids[i]);
         FOIL_ASSERT_OK(h.statuses[k]);
@@ -213,7 +215,7 @@ static void cancel_one_call(void **state) {
     host_clear(&h);
     /* foil_client_cancel() ends every call in flight on the client's loops. */
     FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions/", 3,
-                                              FOIL_EMULATOR_FAULT_DELAY, 0, 2000));
+                                              FOIL_EMULATOR_FAULT_DELAY, 0, 6000));
     for (size_t i = 0; i < 3; i++) {
         char *params = get_params(e, i);
         FOIL_ASSERT_OK(foil_loop_start(loop, "sessions.get", params, &ids[i], NULL));
@@ -223,7 +225,7 @@ static void cancel_one_call(void **state) {
     long long began = now_ms();
     foil_client_cancel(e->client);
     run_until(loop, &h, 3);
-    assert_true(now_ms() - began < 1000);
+    assert_true(now_ms() - began < (RUNNING_ON_VALGRIND ? 4000 : 1000)); /* not the 6 s delay */
     for (size_t i = 0; i < 3; i++)
         assert_int_equal(h.statuses[i], FOIL_E_CANCELLED);
     host_clear(&h);

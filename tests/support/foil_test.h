@@ -13,6 +13,17 @@
 
 #include "foil/foil.h"
 
+/* RUNNING_ON_VALGRIND: non-zero under valgrind, where a test's time bounds get its slowdown
+ * (valgrind's header when installed; 0 otherwise). */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 /* The foil-spec directory: $FOIL_SPEC_DIR, else the build's default
  * (../shared/foil-spec beside the repository). NULL when it does not exist. */
 const char *foil_test_spec_dir(void);
