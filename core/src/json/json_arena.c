@@ -623,8 +623,8 @@ HOT_INLINE const unsigned char *skip_number(const unsigned char *p, const unsign
     return p;
 }
 
-static bool literal(const unsigned char *p, const unsigned char *end, const char *word,
-                    size_t len) {
+HOT_INLINE bool literal(const unsigned char *p, const unsigned char *end, const char *word,
+                        size_t len) {
     return (size_t)(end - p) >= len && memcmp(p, word, len) == 0;
 }
 
