@@ -161,9 +161,17 @@ static void test_nul_and_invalid_utf8_refused(void **state) {
         "\"a long ascii run first, more than sixteen bytes, then \xc3(\"", /* wide paths */
         "\"0123456789abcdef\xc3\"", /* high byte right before the quote */
         "\"01234567\xc3\"",         /* eight-byte path */
+        "[\"past the first sixty-four bytes of the text, which are all ascii...\", \"\xe2\x82\"]",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         expect_stricter(bad[i]);
+        assert_non_null(strstr(foil_error_message(foil_last_error()), "UTF-8"));
+    }
+    /* The text is checked once as a whole: bytes that are not UTF-8 outside any string are
+     * refused too (the grammar refuses every byte >= 0x80 there anyway). */
+    const char *outside[] = {"{\"a\":\xff 1}", "[1, 2\xc3]"};
+    for (size_t i = 0; i < sizeof outside / sizeof *outside; i++) {
+        expect_both_reject(outside[i]);
         assert_non_null(strstr(foil_error_message(foil_last_error()), "UTF-8"));
     }
     const char *good[] = {

@@ -69,6 +69,8 @@ static void checks_what_it_does_not_build(void **state) {
     const char *bad[] = {
         "{\"data\": [{\"id\": 1, \"skipped\": \"\\u0000\"}]}",
         "{\"data\": [{\"id\": 1, \"skipped\": \"\xC0\xAF\"}]}",
+        "{\"data\": [{\"id\": 1, \"skipped\": {\"deeper\": [\"\xED\xA0\x80\"]}}]}",
+        "{\"data\": [{\"id\": 1, \"skipped\": 1\xC3\xA9}]}",
         "{\"data\": [{\"id\": 1, \"skipped\": {\"a\": 1, \"a\": 2}}]}",
         "{\"data\": [{\"id\": 1, \"skipped\": 1, \"skipped\": 2}]}",
         "{\"data\": [{\"id\": 1, \"s\": 1, \"\\u0073\": 2}]}",

@@ -176,33 +176,17 @@ static inline unsigned stop_mask16(__m128i v) {
 #endif
 
 /* First byte in [p, end) that ends a plain run inside a string: '"', '\\' or a control
- * character; `end` when there is none. 16 or 8 bytes at a time where the target allows.
- * *high gets a non-zero bit when a byte >= 0x80 was passed over (so that only strings
- * with such bytes pay for UTF-8 validation). */
-static const unsigned char *string_stop(const unsigned char *p, const unsigned char *end,
-                                        unsigned *high) {
-    /* Locals, stored once: *high may alias the text (unsigned char), so updating it in the
-     * loops would cost a store per step. */
-    unsigned seen_high = 0;
+ * character; `end` when there is none. 16 or 8 bytes at a time where the target allows. */
+static const unsigned char *string_stop(const unsigned char *p, const unsigned char *end) {
 #if defined(__SSE2__)
-    __m128i seen = _mm_setzero_si128();
     while (end - p >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-        unsigned mask = stop_mask16(v);
-        if (mask) {
-            unsigned at = (unsigned)__builtin_ctz(mask);
-            *high |= (unsigned)_mm_movemask_epi8(seen) |
-                     ((unsigned)_mm_movemask_epi8(v) & ((1u << at) - 1u));
-            return p + at;
-        }
-        seen = _mm_or_si128(seen, v);
+        unsigned mask = stop_mask16(_mm_loadu_si128((const __m128i *)(const void *)p));
+        if (mask) return p + __builtin_ctz(mask);
         p += 16;
     }
-    seen_high = (unsigned)_mm_movemask_epi8(seen);
 #endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t seen64 = 0;
     while (end - p >= 8) {
         uint64_t w;
         memcpy(&w, p, sizeof w);
@@ -212,49 +196,93 @@ static const unsigned char *string_stop(const unsigned char *p, const unsigned c
         uint64_t hit =
             (((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((w - ones * 0x20) & ~w)) &
             highs;
-        if (hit) {
-            unsigned at = (unsigned)__builtin_ctzll(hit) >> 3;
-            if (at) seen64 |= w & (~(uint64_t)0 >> (64 - 8 * at));
-            *high |= seen_high | ((seen64 & highs) != 0);
-            return p + at;
-        }
-        seen64 |= w;
+        if (hit) return p + (__builtin_ctzll(hit) >> 3);
         p += 8;
     }
-    seen_high |= (seen64 & highs) != 0;
 #endif
-    unsigned char seen8 = 0;
     while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
-        seen8 |= *p++;
-    *high |= seen_high | (seen8 & 0x80u);
+        p++;
     return p;
+}
+
+/* The length of the UTF-8 sequence starting with the byte >= 0x80 at p, 0 when it is not a
+ * valid one (overlong, a surrogate, above U+10FFFF, cut short). */
+static size_t utf8_sequence(const unsigned char *p, const unsigned char *end) {
+    unsigned char c = *p;
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi) return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    return n;
 }
 
 bool foil_utf8_valid(const unsigned char *p, const unsigned char *end) {
     while (p < end) {
-        unsigned char c = *p;
-        if (c < 0x80) {
+        if (*p < 0x80) {
             p++;
             continue;
         }
-        size_t n;
-        unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 3;
-            if (c == 0xE0) lo = 0xA0;
-            if (c == 0xED) hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 4;
-            if (c == 0xF0) lo = 0x90;
-            if (c == 0xF4) hi = 0x8F;
-        } else {
-            return false;
+        size_t n = utf8_sequence(p, end);
+        if (!n) return false;
+        p += n;
+    }
+    return true;
+}
+
+/* foil_utf8_valid for a whole document: runs of ASCII (all of most API responses) 64 or 16
+ * bytes at a time where the target allows, 8 otherwise. Outside strings the grammar admits
+ * only ASCII, and escapes are ASCII that decode to whole sequences, so a document that
+ * parses is valid UTF-8 exactly when every string in it decodes to valid UTF-8: checking
+ * the text once replaces checking each string. */
+static bool text_utf8_valid(const unsigned char *p, const unsigned char *end) {
+    while (p < end) {
+#if defined(__SSE2__)
+        if (end - p >= 64) {
+            __m128i any = _mm_or_si128(
+                _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p),
+                             _mm_loadu_si128((const __m128i *)(const void *)(p + 16))),
+                _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)),
+                             _mm_loadu_si128((const __m128i *)(const void *)(p + 48))));
+            if (!_mm_movemask_epi8(any)) {
+                p += 64;
+                continue;
+            }
         }
-        if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi) return false;
-        for (size_t i = 2; i < n; i++)
-            if ((p[i] & 0xC0) != 0x80) return false;
+        if (end - p >= 16 &&
+            !_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)p))) {
+            p += 16;
+            continue;
+        }
+#else
+        if (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, sizeof w);
+            if (!(w & 0x8080808080808080u)) {
+                p += 8;
+                continue;
+            }
+        }
+#endif
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        size_t n = utf8_sequence(p, end);
+        if (!n) return false;
         p += n;
     }
     return true;
@@ -370,13 +398,13 @@ static inline void copy_short(char *dst, const unsigned char *src, size_t n) {
 }
 
 /* The rest of a string that is not plain (escapes, or no closing quote): [start, p) is
- * plain, p is at the first backslash, control character or end; `high` as string_stop. */
+ * plain, p is at the first backslash, control character or end. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static const unsigned char *
-parse_escaped(parser *ps, const unsigned char *start, const unsigned char *p, unsigned high,
-              char **out, size_t *len) {
+parse_escaped(parser *ps, const unsigned char *start, const unsigned char *p, char **out,
+              size_t *len) {
     const unsigned char *end = ps->end;
     /* Escapes: find the closing quote first, to size the output. */
     const unsigned char *q = p;
@@ -384,13 +412,7 @@ parse_escaped(parser *ps, const unsigned char *start, const unsigned char *p, un
         if (q >= end || *q < 0x20) return NULL;
         if (*q == '"') break;
         if (end - q < 2) return NULL; /* backslash at the very end */
-        q = string_stop(q + 2, end, &high);
-    }
-    /* Escapes are ASCII and decode to whole UTF-8 sequences, so the raw text is valid
-     * UTF-8 exactly when the decoded string is. */
-    if (high && !foil_utf8_valid(start, q)) {
-        ps->why = "a string is not valid UTF-8";
-        return NULL;
+        q = string_stop(q + 2, end);
     }
     unsigned char *s = (unsigned char *)arena_bytes(ps->arena, (size_t)(q - start) + 1);
     if (!s) {
@@ -407,35 +429,23 @@ parse_escaped(parser *ps, const unsigned char *start, const unsigned char *p, un
 }
 
 /* Where a string body starting at p (after its opening quote) stops being plain: at its
- * closing quote when there is nothing to decode. `high` as string_stop. */
-HOT_INLINE const unsigned char *plain_end(parser *ps, const unsigned char *p, unsigned *high) {
+ * closing quote when there is nothing to decode. */
+HOT_INLINE const unsigned char *plain_end(parser *ps, const unsigned char *p) {
     const unsigned char *end = ps->end;
 #if defined(__SSE2__)
     /* Most strings (keys, ids, timestamps) end within 32 bytes: find that end here, without
      * a call; longer ones go on in string_stop. */
     const unsigned char *scan = p;
     if (end - scan >= 32) { /* two blocks, written out: compilers at -O2 keep a loop */
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)scan);
-        unsigned mask = stop_mask16(v);
-        if (mask) {
-            unsigned at = (unsigned)__builtin_ctz(mask);
-            *high |= (unsigned)_mm_movemask_epi8(v) & ((1u << at) - 1u);
-            return scan + at;
-        }
-        *high |= (unsigned)_mm_movemask_epi8(v);
-        v = _mm_loadu_si128((const __m128i *)(const void *)(scan + 16));
-        mask = stop_mask16(v);
-        if (mask) {
-            unsigned at = (unsigned)__builtin_ctz(mask);
-            *high |= (unsigned)_mm_movemask_epi8(v) & ((1u << at) - 1u);
-            return scan + 16 + at;
-        }
-        *high |= (unsigned)_mm_movemask_epi8(v);
+        unsigned mask = stop_mask16(_mm_loadu_si128((const __m128i *)(const void *)scan));
+        if (mask) return scan + __builtin_ctz(mask);
+        mask = stop_mask16(_mm_loadu_si128((const __m128i *)(const void *)(scan + 16)));
+        if (mask) return scan + 16 + __builtin_ctz(mask);
         scan += 32;
     }
-    return string_stop(scan, end, high);
+    return string_stop(scan, end);
 #else
-    return string_stop(p, end, high);
+    return string_stop(p, end);
 #endif
 }
 
@@ -445,14 +455,9 @@ HOT_INLINE const unsigned char *plain_end(parser *ps, const unsigned char *p, un
 HOT_INLINE const unsigned char *parse_string(parser *ps, const unsigned char *p, char **out,
                                              size_t *len) {
     const unsigned char *start = p, *end = ps->end;
-    unsigned high = 0;
-    p = plain_end(ps, p, &high);
+    p = plain_end(ps, p);
     if (p < end && *p == '"') { /* the common case: nothing to decode */
         size_t n = (size_t)(p - start);
-        if (high && !foil_utf8_valid(start, p)) {
-            ps->why = "a string is not valid UTF-8";
-            return NULL;
-        }
         char *s = arena_bytes(ps->arena, n + 1);
         if (!s) {
             ps->nomem = true;
@@ -464,7 +469,7 @@ HOT_INLINE const unsigned char *parse_string(parser *ps, const unsigned char *p,
         *len = n;
         return p + 1;
     }
-    return parse_escaped(ps, start, p, high, out, len);
+    return parse_escaped(ps, start, p, out, len);
 }
 
 /* parse_string for a string nothing is built from (a skipped value, a member name looked up
@@ -474,20 +479,15 @@ HOT_INLINE const unsigned char *parse_string(parser *ps, const unsigned char *p,
 HOT_INLINE const unsigned char *skim_string(parser *ps, const unsigned char *p, const char **out,
                                             size_t *len, bool *copied) {
     const unsigned char *start = p, *end = ps->end;
-    unsigned high = 0;
-    p = plain_end(ps, p, &high);
+    p = plain_end(ps, p);
     if (p < end && *p == '"') {
-        if (high && !foil_utf8_valid(start, p)) {
-            ps->why = "a string is not valid UTF-8";
-            return NULL;
-        }
         *out = (const char *)start;
         *len = (size_t)(p - start);
         *copied = false;
         return p + 1;
     }
     char *decoded = NULL;
-    p = parse_escaped(ps, start, p, high, &decoded, len);
+    p = parse_escaped(ps, start, p, &decoded, len);
     *out = decoded;
     *copied = true;
     return p;
@@ -623,8 +623,8 @@ HOT_INLINE const unsigned char *skip_number(const unsigned char *p, const unsign
     return p;
 }
 
-static bool literal(const unsigned char *p, const unsigned char *end, const char *word,
-                    size_t len) {
+HOT_INLINE bool literal(const unsigned char *p, const unsigned char *end, const char *word,
+                        size_t len) {
     return (size_t)(end - p) >= len && memcmp(p, word, len) == 0;
 }
 
@@ -1102,7 +1102,11 @@ static foil_status_t parse(const char *text, size_t len, const foil_json_project
     const unsigned char *p = (const unsigned char *)text;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3; /* cJSON skips a BOM */
     cJSON *tree = started ? arena_node(a) : NULL;
-    const unsigned char *after = tree ? parse_document(&ps, p, tree) : NULL;
+    const unsigned char *after = NULL;
+    if (tree && !text_utf8_valid(p, ps.end))
+        ps.why = "the text is not valid UTF-8";
+    else if (tree)
+        after = parse_document(&ps, p, tree);
     while (ps.sets) /* objects left open by a refusal */
         close_set(&ps);
     free(ps.heap_frames);

@@ -11,7 +11,7 @@
  * raw control characters in strings, \u escapes with non-hex digits, and bytes other
  * than space, tab, CR and LF as whitespace. Unlike cJSON it refuses text that is not
  * UTF-8 (RFC 8259 §8.1: overlong forms, surrogates and bytes that begin no sequence are
- * refused; only strings holding a byte >= 0x80 pay for the check) and the escape \u0000
+ * refused; the whole text is checked once, ASCII 64 bytes at a time) and the escape \u0000
  * (a NUL would silently cut the C string), and objects that give a member name twice
  * (readers keeping the first and readers keeping the last would see different documents).
  * Like cJSON it nests at most FOIL_JSON_NESTING_LIMIT containers deep, skips a leading
