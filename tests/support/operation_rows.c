@@ -242,7 +242,8 @@ static void compare(const operation_row_t *w, const char *way, cJSON *called, cJ
     }
     if (alike) return;
     char *a = cJSON_PrintUnformatted(called), *b = cJSON_PrintUnformatted(other);
-    print_message("%s\n%s\n", a, b);
+    print_message("%s\n", a); /* each apart: cmocka cuts a long message */
+    print_message("%s\n", b);
     free(a);
     free(b);
     fail_msg("%s: foil_call and %s differ (%s)", w->op, way, w->same ? "documents" : "shapes");
