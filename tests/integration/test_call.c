@@ -63,14 +63,14 @@ static foil_status_t page_text(foil_status_t st, foil_page_t *p, char **json) {
 }
 
 /* A typed function on the objects of one side (V: that side's value). */
-typedef struct typed_args {
+typedef struct typed_env {
     foil_client_t *client;
     const operation_twins_t *twins;
     int side;
-} typed_args;
-typedef foil_status_t (*typed_fn)(const typed_args *a, char **json);
-#define TYPED(fn) static foil_status_t fn(const typed_args *a, char **json)
-#define V(name) operation_twins_value(a->twins, name, a->side)
+} typed_env;
+typedef foil_status_t (*typed_fn)(const typed_env *e, char **json);
+#define TYPED(fn) static foil_status_t fn(const typed_env *e, char **json)
+#define V(name) operation_twins_value(e->twins, name, e->side)
 #define R(call)                                                                                    \
     foil_result_t *r = NULL;                                                                       \
     foil_status_t st = (call);                                                                     \
@@ -81,76 +81,76 @@ typedef foil_status_t (*typed_fn)(const typed_args *a, char **json);
     return page_text(st, p, json)
 
 TYPED(t_sessions_list) {
-    P(foil_sessions_list(a->client, 5, NULL, "bot", NULL, &p));
+    P(foil_sessions_list(e->client, 5, NULL, "bot", NULL, &p));
 }
 TYPED(t_sessions_get) {
-    R(foil_sessions_get(a->client, V(SID), &r));
+    R(foil_sessions_get(e->client, V(SID), &r));
 }
 TYPED(t_sessions_update) {
-    R(foil_sessions_attach_client_user(a->client, V(SID), "user_42", &r));
+    R(foil_sessions_attach_client_user(e->client, V(SID), "user_42", &r));
 }
 TYPED(t_fingerprints_list) {
-    P(foil_fingerprints_list(a->client, 3, NULL, NULL, "seen_count", &p));
+    P(foil_fingerprints_list(e->client, 3, NULL, NULL, "seen_count", &p));
 }
 TYPED(t_fingerprints_get) {
-    R(foil_fingerprints_get(a->client, V(VID), &r));
+    R(foil_fingerprints_get(e->client, V(VID), &r));
 }
 TYPED(t_organizations_create) {
-    R(foil_organizations_create(a->client, "Typed Org", V(SLUG), &r));
+    R(foil_organizations_create(e->client, "Typed Org", V(SLUG), &r));
 }
 TYPED(t_organizations_get) {
-    R(foil_organizations_get(a->client, V(ORG2), &r));
+    R(foil_organizations_get(e->client, V(ORG2), &r));
 }
 TYPED(t_organizations_update) {
-    R(foil_organizations_update(a->client, V(ORG2), "{\"name\":\"Renamed\"}", &r));
+    R(foil_organizations_update(e->client, V(ORG2), "{\"name\":\"Renamed\"}", &r));
 }
 TYPED(t_api_keys_create) {
-    R(foil_api_keys_create(a->client, V(ORG),
+    R(foil_api_keys_create(e->client, V(ORG),
                            "{\"name\":\"Typed key\",\"type\":\"secret\",\"environment\":\"test\","
                            "\"scopes\":[\"fingerprints:list\"]}",
                            &r));
 }
 TYPED(t_api_keys_list) {
-    P(foil_api_keys_list(a->client, V(ORG), 2, NULL, &p));
+    P(foil_api_keys_list(e->client, V(ORG), 2, NULL, &p));
 }
 TYPED(t_api_keys_update) {
-    R(foil_api_keys_update(a->client, V(ORG), V(KEY), "{\"name\":\"Renamed key\"}", &r));
+    R(foil_api_keys_update(e->client, V(ORG), V(KEY), "{\"name\":\"Renamed key\"}", &r));
 }
 TYPED(t_api_keys_rotate) {
-    R(foil_api_keys_rotate(a->client, V(ORG), V(KEY), &r));
+    R(foil_api_keys_rotate(e->client, V(ORG), V(KEY), &r));
 }
 TYPED(t_api_keys_revoke) {
-    R(foil_api_keys_revoke(a->client, V(ORG), V(KEY), &r));
+    R(foil_api_keys_revoke(e->client, V(ORG), V(KEY), &r));
 }
 TYPED(t_endpoints_create) {
-    R(foil_webhooks_create_endpoint(a->client, V(ORG),
+    R(foil_webhooks_create_endpoint(e->client, V(ORG),
                                     "{\"name\":\"Hooks\",\"url\":\"http://127.0.0.1:9/hook\","
                                     "\"event_types\":[\"gate.session.approved\"]}",
                                     &r));
 }
 TYPED(t_endpoints_list) {
-    P(foil_webhooks_list_endpoints(a->client, V(ORG), 0, NULL, &p));
+    P(foil_webhooks_list_endpoints(e->client, V(ORG), 0, NULL, &p));
 }
 TYPED(t_endpoints_update) {
-    R(foil_webhooks_update_endpoint(a->client, V(ORG), V(EP), "{\"name\":\"Renamed hooks\"}", &r));
+    R(foil_webhooks_update_endpoint(e->client, V(ORG), V(EP), "{\"name\":\"Renamed hooks\"}", &r));
 }
 TYPED(t_endpoints_rotate) {
-    R(foil_webhooks_rotate_secret(a->client, V(ORG), V(EP), &r));
+    R(foil_webhooks_rotate_secret(e->client, V(ORG), V(EP), &r));
 }
 TYPED(t_endpoints_test) {
-    R(foil_webhooks_send_test(a->client, V(ORG), V(EP), &r));
+    R(foil_webhooks_send_test(e->client, V(ORG), V(EP), &r));
 }
 TYPED(t_events_list) {
-    P(foil_webhooks_list_events(a->client, V(ORG), 10, NULL, NULL, "webhook.test", &p));
+    P(foil_webhooks_list_events(e->client, V(ORG), 10, NULL, NULL, "webhook.test", &p));
 }
 TYPED(t_events_get) {
-    R(foil_webhooks_retrieve_event(a->client, V(ORG), V(EVT), &r));
+    R(foil_webhooks_retrieve_event(e->client, V(ORG), V(EVT), &r));
 }
 TYPED(t_registry_list) {
-    R(foil_gate_registry_list(a->client, &r));
+    R(foil_gate_registry_list(e->client, &r));
 }
 TYPED(t_registry_get) {
-    R(foil_gate_registry_get(a->client, "acme", &r));
+    R(foil_gate_registry_get(e->client, "acme", &r));
 }
 TYPED(t_services_create) {
     char body[2048];
@@ -159,45 +159,45 @@ TYPED(t_services_create) {
              "\"website\":\"https://svc.example\",\"webhook_endpoint_id\":\"%s\","
              "\"discoverable\":false,\"branding\":{\"primary_color\":\"#0af\"}}",
              V(SVC), V(EP));
-    R(foil_gate_services_create(a->client, body, &r));
+    R(foil_gate_services_create(e->client, body, &r));
 }
 TYPED(t_services_list) {
-    R(foil_gate_services_list(a->client, &r));
+    R(foil_gate_services_list(e->client, &r));
 }
 TYPED(t_services_get) {
-    R(foil_gate_services_get(a->client, V(SVC), &r));
+    R(foil_gate_services_get(e->client, V(SVC), &r));
 }
 TYPED(t_services_update) {
-    R(foil_gate_services_update(a->client, V(SVC),
+    R(foil_gate_services_update(e->client, V(SVC),
                                 "{\"name\":\"Svc 2\",\"dashboard_login_url\":null}", &r));
 }
 TYPED(t_services_disable) {
-    R(foil_gate_services_disable(a->client, V(SVC), &r));
+    R(foil_gate_services_disable(e->client, V(SVC), &r));
 }
 TYPED(t_endpoints_disable) {
-    R(foil_webhooks_disable_endpoint(a->client, V(ORG), V(EP), &r));
+    R(foil_webhooks_disable_endpoint(e->client, V(ORG), V(EP), &r));
 }
 TYPED(t_gate_sessions_create) {
-    R(foil_gate_sessions_create(a->client, "acme", "typed-project", NULL, V(DELIVERY), &r));
+    R(foil_gate_sessions_create(e->client, "acme", "typed-project", NULL, V(DELIVERY), &r));
 }
 TYPED(t_gate_sessions_poll) {
-    R(foil_gate_sessions_poll(a->client, V(GS), V(POLL), &r));
+    R(foil_gate_sessions_poll(e->client, V(GS), V(POLL), &r));
 }
 TYPED(t_gate_sessions_ack) {
-    R(foil_gate_sessions_acknowledge(a->client, V(GS), V(POLL), V(ACK), &r));
+    R(foil_gate_sessions_acknowledge(e->client, V(GS), V(POLL), V(ACK), &r));
 }
 TYPED(t_login_create) {
-    R(foil_gate_login_sessions_create(a->client, V(AGENT), "acme", &r));
+    R(foil_gate_login_sessions_create(e->client, V(AGENT), "acme", &r));
 }
 TYPED(t_login_consume) {
-    R(foil_gate_login_sessions_consume(a->client, V(CODE), &r));
+    R(foil_gate_login_sessions_consume(e->client, V(CODE), &r));
 }
 TYPED(t_agent_verify) {
-    R(foil_gate_agent_tokens_verify(a->client, V(AGENT), &r));
+    R(foil_gate_agent_tokens_verify(e->client, V(AGENT), &r));
 }
 TYPED(t_agent_revoke) {
     *json = NULL;
-    return foil_gate_agent_tokens_revoke(a->client, V(AGENT));
+    return foil_gate_agent_tokens_revoke(e->client, V(AGENT));
 }
 
 static const struct {
@@ -245,12 +245,12 @@ static const struct {
 static cJSON *run_typed(void *ctx, const operation_twins_t *t, const operation_row_t *row,
                         size_t op, int values) {
     (void)op;
-    env *e = ctx;
+    const env *e = ctx;
     for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++) {
         if (strcmp(typed[i].op, row->op) != 0) continue;
-        typed_args args = {e->client, t, values};
+        typed_env on_side = {e->client, t, values};
         char *text = NULL;
-        FOIL_ASSERT_OK(typed[i].fn(&args, &text));
+        FOIL_ASSERT_OK(typed[i].fn(&on_side, &text));
         if (!text) return NULL; /* no content */
         cJSON *json = cJSON_Parse(text);
         assert_non_null(json);

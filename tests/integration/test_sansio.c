@@ -254,16 +254,7 @@ static cJSON *run_sansio(void *ctx, const operation_twins_t *t, const operation_
     foil_error_t *err = NULL;
     foil_status_t st = sansio_exchange(req, &r, &err);
     foil_http_request_free(req);
-    if (st != FOIL_OK) fail_msg("%s (sans-IO): %s", row->op, foil_error_message(err));
-    assert_null(err);
-    if (!r) return NULL;
-    char *text = NULL;
-    FOIL_ASSERT_OK(foil_json_serialize(foil_result_json(r), &text));
-    cJSON *json = cJSON_Parse(text);
-    assert_non_null(json);
-    foil_string_free(text);
-    foil_result_free(r);
-    return json;
+    return operation_answer(row->op, "sans-IO", st, r, err);
 }
 
 /* Either way's answer fits the operation's model; no model: no content

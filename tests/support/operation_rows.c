@@ -202,19 +202,12 @@ static const operation_row_t rows[] = {
     {"gate.agent_tokens.revoke", "{\"agent_token\":\"{AGENT}\"}", false},
 };
 
-/* The row's operation through foil_call on the BY_CALL objects; its answer's JSON. */
-static cJSON *run_foil_call(operation_twins_t *t, foil_client_t *client, const operation_row_t *w) {
-    char *params = operation_twins_expand(t, w->params, BY_CALL);
-    foil_result_t *r = NULL;
-    foil_error_t *err = NULL;
-    foil_status_t st = foil_call(client, w->op, params, &r, &err);
+cJSON *operation_answer(const char *op, const char *way, foil_status_t st, foil_result_t *r,
+                        const foil_error_t *err) {
     if (st != FOIL_OK)
-        fail_msg("%s (foil_call): %s (%s)", w->op, foil_error_message(err), foil_error_code(err));
+        fail_msg("%s (%s): %s (%s)", op, way, foil_error_message(err), foil_error_code(err));
     assert_null(err);
-    free(params);
     if (!r) return NULL;
-    /* The result's data view is the body's data. */
-    assert_ptr_equal(foil_result_data(r), foil_json_get(foil_result_json(r), "data"));
     char *text = NULL;
     FOIL_ASSERT_OK(foil_json_serialize(foil_result_json(r), &text));
     cJSON *json = cJSON_Parse(text);
@@ -222,6 +215,18 @@ static cJSON *run_foil_call(operation_twins_t *t, foil_client_t *client, const o
     foil_string_free(text);
     foil_result_free(r);
     return json;
+}
+
+/* The row's operation through foil_call on the BY_CALL objects; its answer's JSON. */
+static cJSON *run_foil_call(operation_twins_t *t, foil_client_t *client, const operation_row_t *w) {
+    char *params = operation_twins_expand(t, w->params, BY_CALL);
+    foil_result_t *r = NULL;
+    foil_error_t *err = NULL;
+    foil_status_t st = foil_call(client, w->op, params, &r, &err);
+    free(params);
+    /* The result's data view is the body's data. */
+    if (r) assert_ptr_equal(foil_result_data(r), foil_json_get(foil_result_json(r), "data"));
+    return operation_answer(w->op, "foil_call", st, r, err);
 }
 
 static size_t operation_index(const char *op) {

@@ -72,6 +72,11 @@ const char *operation_twins_value(const operation_twins_t *t, enum operation_var
 /* `tmpl` with every {VAR} replaced by the side's value, malloc'd (NULL for NULL). */
 char *operation_twins_expand(const operation_twins_t *t, const char *tmpl, int side);
 
+/* A successful call's answer as JSON, `r` freed (NULL: no content); a failure fails the
+ * test, naming the operation, the way and the error. */
+cJSON *operation_answer(const char *op, const char *way, foil_status_t st, foil_result_t *r,
+                        const foil_error_t *err);
+
 /* Every row in order, each operation of the table exactly once: foil_call on `client`,
  * then way->run; the answers compared, checked by way->check, and their captures kept. */
 void operation_rows_run(operation_twins_t *t, foil_client_t *client, const operation_way_t *way);
