@@ -1,11 +1,11 @@
 /* foil_call / foil_call_iter against the embedded emulator: every operation of the
- * table by its SDK name gives what the typed function gives (one table row per
- * operation, all 35), argument errors name the parameter, a failed call hands back an
- * owned copy of its error, iterators walk pages, and secrets are not echoed. */
+ * table by its SDK name gives what the typed function gives (the shared operation rows,
+ * all 35), argument errors name the parameter, a failed call hands back an owned copy of
+ * its error, iterators walk pages, and secrets are not echoed. */
 #include "foil_test.h"
 
 #include "foil_emulator.h"
-#include "json_shape.h"
+#include "operation_rows.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -13,37 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Values the rows share: [CALL] for the object foil_call works on, [TYPED] for the twin
- * the typed function works on (writes), or both the same (reads). */
-enum { CALL, TYPED };
-enum var {
-    ORG,
-    ORG2,
-    SID,
-    VID,
-    KEY,
-    EP,
-    EVT,
-    SVC,
-    DELIVERY,
-    GS,
-    POLL,
-    ACK,
-    AGENT,
-    LOGIN,
-    CODE,
-    NVARS
-};
-static const char *const var_names[NVARS] = {"ORG",  "ORG2", "SID",   "VID",      "KEY",
-                                             "EP",   "EVT",  "SVC",   "DELIVERY", "GS",
-                                             "POLL", "ACK",  "AGENT", "LOGIN",    "CODE"};
-
 typedef struct env {
     foil_emulator_t *emu;
     foil_client_t *client;
-    char vars[NVARS][2][512];
-    int side; /* which twin the typed function uses */
-    foil_delivery_key_pair_t *keys[2];
+    operation_twins_t *twins; /* the rows' values; adds the service "acme" */
 } env;
 
 static int setup(void **state) {
@@ -54,13 +27,7 @@ static int setup(void **state) {
     cfg.session_count = 30;
     cfg.fingerprint_count = 30;
     assert_int_equal(foil_emulator_start(&cfg, &e->emu), FOIL_OK);
-    foil_emulator_service_t acme = {
-        .id = "acme",
-        .name = "Acme",
-        .outputs_json = "{\"ACME_API_KEY\":\"ak_test_call\"}",
-        .dashboard_login_url = "https://acme.example/login",
-    };
-    FOIL_ASSERT_OK(foil_emulator_add_service(e->emu, &acme));
+    e->twins = operation_twins_new(e->emu);
     FOIL_ASSERT_OK(foil_client_new(&e->client));
     FOIL_ASSERT_OK(foil_client_set_base_url(e->client, foil_emulator_base_url(e->emu)));
     FOIL_ASSERT_OK(foil_client_set_secret_key(e->client, foil_emulator_secret_key(e->emu)));
@@ -70,23 +37,14 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
     env *e = *state;
-    for (int i = 0; i < 2; i++)
-        foil_delivery_key_pair_free(e->keys[i]);
+    operation_twins_free(e->twins);
     foil_client_free(e->client);
     foil_emulator_stop(e->emu);
     free(e);
     return 0;
 }
 
-static void set(env *e, enum var v, int side, const char *value) {
-    assert_non_null(value);
-    assert_true(strlen(value) < sizeof e->vars[v][side]);
-    strcpy(e->vars[v][side], value);
-}
-
-#define V(name) (e->vars[name][e->side])
-
-/* --- the typed side of each row: the typed function, as JSON text -------------- */
+/* --- the typed function of each operation, its answer as JSON text ------------- */
 
 static char *text_of(const foil_json_t *v) {
     char *s = NULL;
@@ -104,7 +62,15 @@ static foil_status_t page_text(foil_status_t st, foil_page_t *p, char **json) {
     return st;
 }
 
-#define TYPED(fn) static foil_status_t fn(env *e, char **json)
+/* A typed function on the objects of one side (V: that side's value). */
+typedef struct typed_env {
+    foil_client_t *client;
+    const operation_twins_t *twins;
+    int side;
+} typed_env;
+typedef foil_status_t (*typed_fn)(const typed_env *e, char **json);
+#define TYPED(fn) static foil_status_t fn(const typed_env *e, char **json)
+#define V(name) operation_twins_value(e->twins, name, e->side)
 #define R(call)                                                                                    \
     foil_result_t *r = NULL;                                                                       \
     foil_status_t st = (call);                                                                     \
@@ -130,7 +96,7 @@ TYPED(t_fingerprints_get) {
     R(foil_fingerprints_get(e->client, V(VID), &r));
 }
 TYPED(t_organizations_create) {
-    R(foil_organizations_create(e->client, "Typed Org", "typed-org", &r));
+    R(foil_organizations_create(e->client, "Typed Org", V(SLUG), &r));
 }
 TYPED(t_organizations_get) {
     R(foil_organizations_get(e->client, V(ORG2), &r));
@@ -212,7 +178,7 @@ TYPED(t_endpoints_disable) {
     R(foil_webhooks_disable_endpoint(e->client, V(ORG), V(EP), &r));
 }
 TYPED(t_gate_sessions_create) {
-    R(foil_gate_sessions_create(e->client, "acme", "call-project", NULL, V(DELIVERY), &r));
+    R(foil_gate_sessions_create(e->client, "acme", "typed-project", NULL, V(DELIVERY), &r));
 }
 TYPED(t_gate_sessions_poll) {
     R(foil_gate_sessions_poll(e->client, V(GS), V(POLL), &r));
@@ -234,265 +200,74 @@ TYPED(t_agent_revoke) {
     return foil_gate_agent_tokens_revoke(e->client, V(AGENT));
 }
 
-/* --- hooks between rows (both twins) ------------------------------------------ */
-
-typedef void (*hook_fn)(env *e);
-
-static void make_delivery_requests(env *e) {
-    for (int side = 0; side < 2; side++) {
-        FOIL_ASSERT_OK(foil_delivery_key_pair_new(&e->keys[side]));
-        char *json = NULL;
-        FOIL_ASSERT_OK(foil_delivery_key_pair_request_json(e->keys[side], &json));
-        set(e, DELIVERY, side, json);
-        foil_string_free(json);
-    }
-}
-
-static void approve_signups(env *e) {
-    for (int side = 0; side < 2; side++)
-        FOIL_ASSERT_OK(foil_emulator_approve(e->emu, e->vars[GS][side]));
-}
-
-static void approve_logins(env *e) {
-    for (int side = 0; side < 2; side++) {
-        char *code = NULL;
-        FOIL_ASSERT_OK(foil_emulator_approve_login(e->emu, e->vars[LOGIN][side], &code));
-        set(e, CODE, side, code);
-        foil_emulator_string_free(code);
-    }
-}
-
-/* The ack token and the agent token from the gate envelope of a poll's bundle. */
-static void open_bundle(env *e, int side, const char *poll_json) {
-    cJSON *root = cJSON_Parse(poll_json);
-    const cJSON *gate = cJSON_GetObjectItem(
-        cJSON_GetObjectItem(cJSON_GetObjectItem(root, "data"), "delivery_bundle"), "gate");
-    assert_non_null(gate);
-    char *envelope = cJSON_PrintUnformatted(gate);
-    foil_delivery_payload_t *payload = NULL;
-    FOIL_ASSERT_OK(foil_gate_delivery_decrypt(e->keys[side], envelope, &payload));
-    set(e, ACK, side, foil_delivery_payload_ack_token(payload));
-    set(e, AGENT, side, foil_delivery_payload_output(payload, "ACME_GATE_AGENT_TOKEN"));
-    foil_delivery_payload_free(payload);
-    free(envelope);
-    cJSON_Delete(root);
-}
-
-/* --- the table --------------------------------------------------------------- */
-
-typedef enum compare { SAME, SHAPE } compare_t;
-
-typedef struct row {
-    const char *op;     /* SDK name */
-    const char *params; /* {VAR} is replaced by the CALL value (JSON-escaped as is) */
-    foil_status_t (*typed)(env *e, char **json);
-    /* SAME: a read of the same object: identical bodies but for meta.request_id.
-     * SHAPE: a write, the typed call on the twin: same keys and types throughout. */
-    compare_t compare;
-    enum var capture; /* store this path of each side's result in the variable */
-    const char *capture_path;
-    hook_fn before, after;
-} row;
-
-#define NO_CAPTURE NVARS, NULL
-
-static const row rows[] = {
-    {"sessions.list", "{\"limit\":5,\"verdict\":\"bot\"}", t_sessions_list, SAME, NO_CAPTURE},
-    {"sessions.get", "{\"session_id\":\"{SID}\"}", t_sessions_get, SAME, NO_CAPTURE},
-    {"sessions.update", "{\"session_id\":\"{SID}\",\"client_user_id\":\"user_42\"}",
-     t_sessions_update, SHAPE, NO_CAPTURE},
-    {"fingerprints.list", "{\"limit\":3,\"sort\":\"seen_count\"}", t_fingerprints_list, SAME, VID,
-     "data.0.id"},
-    {"fingerprints.get", "{\"visitor_id\":\"{VID}\"}", t_fingerprints_get, SAME, NO_CAPTURE},
-    {"organizations.create", "{\"name\":\"Call Org\",\"slug\":\"call-org\"}",
-     t_organizations_create, SHAPE, ORG2, "data.id"},
-    {"organizations.get", "{\"organization_id\":\"{ORG2}\"}", t_organizations_get, SAME,
-     NO_CAPTURE},
-    {"organizations.update", "{\"organization_id\":\"{ORG2}\",\"name\":\"Renamed\"}",
-     t_organizations_update, SHAPE, NO_CAPTURE},
-    {"organizations.api_keys.create",
-     "{\"organization_id\":\"{ORG}\",\"name\":\"Call key\",\"type\":\"secret\","
-     "\"environment\":\"test\",\"scopes\":[\"fingerprints:list\"]}",
-     t_api_keys_create, SHAPE, KEY, "data.id"},
-    {"organizations.api_keys.list", "{\"organization_id\":\"{ORG}\",\"limit\":2}", t_api_keys_list,
-     SAME, NO_CAPTURE},
-    {"organizations.api_keys.update",
-     "{\"organization_id\":\"{ORG}\",\"key_id\":\"{KEY}\",\"name\":\"Renamed key\"}",
-     t_api_keys_update, SHAPE, NO_CAPTURE},
-    {"organizations.api_keys.rotate", "{\"organization_id\":\"{ORG}\",\"key_id\":\"{KEY}\"}",
-     t_api_keys_rotate, SHAPE, NO_CAPTURE},
-    {"organizations.api_keys.revoke", "{\"organization_id\":\"{ORG}\",\"key_id\":\"{KEY}\"}",
-     t_api_keys_revoke, SHAPE, NO_CAPTURE},
-    {"webhooks.create_endpoint",
-     "{\"organization_id\":\"{ORG}\",\"name\":\"Hooks\",\"url\":\"http://127.0.0.1:9/hook\","
-     "\"event_types\":[\"gate.session.approved\"]}",
-     t_endpoints_create, SHAPE, EP, "data.id"},
-    {"webhooks.list_endpoints", "{\"organization_id\":\"{ORG}\"}", t_endpoints_list, SAME,
-     NO_CAPTURE},
-    {"webhooks.update_endpoint",
-     "{\"organization_id\":\"{ORG}\",\"endpoint_id\":\"{EP}\",\"name\":\"Renamed hooks\"}",
-     t_endpoints_update, SHAPE, NO_CAPTURE},
-    {"webhooks.rotate_secret", "{\"organization_id\":\"{ORG}\",\"endpoint_id\":\"{EP}\"}",
-     t_endpoints_rotate, SHAPE, NO_CAPTURE},
-    {"webhooks.send_test", "{\"organization_id\":\"{ORG}\",\"endpoint_id\":\"{EP}\"}",
-     t_endpoints_test, SHAPE, EVT, "data.event_id"},
-    {"webhooks.list_events",
-     "{\"organization_id\":\"{ORG}\",\"limit\":10,\"type\":\"webhook.test\"}", t_events_list, SAME,
-     NO_CAPTURE},
-    {"webhooks.retrieve_event", "{\"organization_id\":\"{ORG}\",\"event_id\":\"{EVT}\"}",
-     t_events_get, SAME, NO_CAPTURE},
-    {"gate.registry.list", NULL, t_registry_list, SAME, NO_CAPTURE},
-    {"gate.registry.get", "{\"service_id\":\"acme\"}", t_registry_get, SAME, NO_CAPTURE},
-    {"gate.services.create",
-     "{\"id\":\"{SVC}\",\"name\":\"Svc\",\"description\":\"A service\","
-     "\"website\":\"https://svc.example\",\"webhook_endpoint_id\":\"{EP}\","
-     "\"discoverable\":false,\"branding\":{\"primary_color\":\"#0af\"}}",
-     t_services_create, SHAPE, NO_CAPTURE},
-    {"gate.services.list", "{}", t_services_list, SAME, NO_CAPTURE},
-    {"gate.services.get", "{\"service_id\":\"{SVC}\"}", t_services_get, SAME, NO_CAPTURE},
-    {"gate.services.update",
-     "{\"service_id\":\"{SVC}\",\"name\":\"Svc 2\",\"dashboard_login_url\":null}",
-     t_services_update, SHAPE, NO_CAPTURE},
-    {"gate.services.disable", "{\"service_id\":\"{SVC}\"}", t_services_disable, SHAPE, NO_CAPTURE},
-    {"webhooks.disable_endpoint", "{\"organization_id\":\"{ORG}\",\"endpoint_id\":\"{EP}\"}",
-     t_endpoints_disable, SHAPE, NO_CAPTURE},
-    {"gate.sessions.create",
-     "{\"service_id\":\"acme\",\"account_name\":\"call-project\",\"delivery\":{DELIVERY}}",
-     t_gate_sessions_create, SHAPE, GS, "data.id", make_delivery_requests, NULL},
-    {"gate.sessions.poll", "{\"gate_session_id\":\"{GS}\",\"poll_token\":\"{POLL}\"}",
-     t_gate_sessions_poll, SHAPE, NO_CAPTURE, approve_signups, NULL},
-    {"gate.sessions.acknowledge",
-     "{\"gate_session_id\":\"{GS}\",\"poll_token\":\"{POLL}\",\"ack_token\":\"{ACK}\"}",
-     t_gate_sessions_ack, SHAPE, NO_CAPTURE},
-    {"gate.login_sessions.create", "{\"agent_token\":\"{AGENT}\",\"service_id\":\"acme\"}",
-     t_login_create, SHAPE, LOGIN, "data.id", NULL, approve_logins},
-    {"gate.login_sessions.consume", "{\"code\":\"{CODE}\"}", t_login_consume, SHAPE, NO_CAPTURE},
-    {"gate.agent_tokens.verify", "{\"agent_token\":\"{AGENT}\"}", t_agent_verify, SAME, NO_CAPTURE},
-    {"gate.agent_tokens.revoke", "{\"agent_token\":\"{AGENT}\"}", t_agent_revoke, SHAPE,
-     NO_CAPTURE},
+static const struct {
+    const char *op; /* SDK name */
+    typed_fn fn;
+} typed[] = {
+    {"sessions.list", t_sessions_list},
+    {"sessions.get", t_sessions_get},
+    {"sessions.update", t_sessions_update},
+    {"fingerprints.list", t_fingerprints_list},
+    {"fingerprints.get", t_fingerprints_get},
+    {"organizations.create", t_organizations_create},
+    {"organizations.get", t_organizations_get},
+    {"organizations.update", t_organizations_update},
+    {"organizations.api_keys.create", t_api_keys_create},
+    {"organizations.api_keys.list", t_api_keys_list},
+    {"organizations.api_keys.update", t_api_keys_update},
+    {"organizations.api_keys.rotate", t_api_keys_rotate},
+    {"organizations.api_keys.revoke", t_api_keys_revoke},
+    {"webhooks.create_endpoint", t_endpoints_create},
+    {"webhooks.list_endpoints", t_endpoints_list},
+    {"webhooks.update_endpoint", t_endpoints_update},
+    {"webhooks.rotate_secret", t_endpoints_rotate},
+    {"webhooks.send_test", t_endpoints_test},
+    {"webhooks.list_events", t_events_list},
+    {"webhooks.retrieve_event", t_events_get},
+    {"webhooks.disable_endpoint", t_endpoints_disable},
+    {"gate.registry.list", t_registry_list},
+    {"gate.registry.get", t_registry_get},
+    {"gate.services.create", t_services_create},
+    {"gate.services.list", t_services_list},
+    {"gate.services.get", t_services_get},
+    {"gate.services.update", t_services_update},
+    {"gate.services.disable", t_services_disable},
+    {"gate.sessions.create", t_gate_sessions_create},
+    {"gate.sessions.poll", t_gate_sessions_poll},
+    {"gate.sessions.acknowledge", t_gate_sessions_ack},
+    {"gate.login_sessions.create", t_login_create},
+    {"gate.login_sessions.consume", t_login_consume},
+    {"gate.agent_tokens.verify", t_agent_verify},
+    {"gate.agent_tokens.revoke", t_agent_revoke},
 };
 
-/* params with every {VAR} replaced by its CALL value. */
-static char *expand(env *e, const char *tmpl) {
-    if (!tmpl) return NULL;
-    size_t cap = strlen(tmpl) + 4096, n = 0;
-    char *out = malloc(cap);
-    assert_non_null(out);
-    for (const char *p = tmpl; *p;) {
-        bool replaced = false;
-        if (*p == '{') {
-            for (int v = 0; v < NVARS; v++) {
-                size_t k = strlen(var_names[v]);
-                if (strncmp(p + 1, var_names[v], k) == 0 && p[1 + k] == '}') {
-                    const char *value = e->vars[v][CALL];
-                    assert_true(value[0] != '\0');
-                    assert_true(n + strlen(value) < cap);
-                    memcpy(out + n, value, strlen(value));
-                    n += strlen(value);
-                    p += k + 2;
-                    replaced = true;
-                    break;
-                }
-            }
-        }
-        if (!replaced) out[n++] = *p++;
-        assert_true(n < cap);
+/* The row's operation through its typed function (operation_way_t.run). */
+static cJSON *run_typed(void *ctx, const operation_twins_t *t, const operation_row_t *row,
+                        size_t op, int values) {
+    (void)op;
+    const env *e = ctx;
+    for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++) {
+        if (strcmp(typed[i].op, row->op) != 0) continue;
+        typed_env on_side = {e->client, t, values};
+        char *text = NULL;
+        FOIL_ASSERT_OK(typed[i].fn(&on_side, &text));
+        if (!text) return NULL; /* no content */
+        cJSON *json = cJSON_Parse(text);
+        assert_non_null(json);
+        foil_string_free(text);
+        return json;
     }
-    out[n] = '\0';
-    return out;
+    fail_msg("no typed function for %s", row->op);
+    return NULL;
 }
 
+/* Every operation through foil_call and through its typed function: reads the same
+ * document, writes on twin objects the same shape, a 204 no result either way. */
 static void every_operation_matches_typed(void **state) {
     env *e = *state;
-    size_t n_rows = sizeof rows / sizeof rows[0];
-    assert_int_equal(n_rows, foil_operation_count());
-    bool *covered = calloc(foil_operation_count(), sizeof *covered);
-    assert_non_null(covered);
-
-    const char *org = foil_emulator_organization_id(e->emu);
-    set(e, ORG, CALL, org);
-    set(e, ORG, TYPED, org);
-    char *sid = NULL;
-    for (int side = 0; side < 2; side++) {
-        FOIL_ASSERT_OK(foil_emulator_session_id(e->emu, (size_t)side, &sid));
-        set(e, SID, side, sid);
-        foil_emulator_string_free(sid);
-    }
-    set(e, SVC, CALL, "call_svc");
-    set(e, SVC, TYPED, "typed_svc");
-
-    for (size_t i = 0; i < n_rows; i++) {
-        const row *w = &rows[i];
-        print_message("%s\n", w->op);
-        size_t index = foil_operation_count();
-        for (size_t k = 0; k < foil_operation_count(); k++)
-            if (strcmp(foil_operation_sdk_name(k), w->op) == 0) index = k;
-        assert_true(index < foil_operation_count());
-        assert_false(covered[index]);
-        covered[index] = true;
-        if (w->before) w->before(e);
-
-        char *params = expand(e, w->params);
-        foil_result_t *r = NULL;
-        foil_error_t *err = NULL;
-        foil_status_t st = foil_call(e->client, w->op, params, &r, &err);
-        if (st != FOIL_OK)
-            fail_msg("%s: %s (%s)", w->op, foil_error_message(err), foil_error_code(err));
-        assert_null(err);
-        free(params);
-
-        e->side = w->compare == SAME ? CALL : TYPED;
-        char *typed_json = NULL;
-        FOIL_ASSERT_OK(w->typed(e, &typed_json));
-        if (!typed_json) {
-            assert_null(r); /* no content on both sides */
-            if (w->after) w->after(e);
-            continue;
-        }
-        assert_non_null(r);
-        char *call_json = text_of(foil_result_json(r));
-        cJSON *call = cJSON_Parse(call_json);
-        cJSON *typed = cJSON_Parse(typed_json);
-        assert_non_null(call);
-        assert_non_null(typed);
-        /* The result's data view is the body's data. */
-        assert_ptr_equal(foil_result_data(r), foil_json_get(foil_result_json(r), "data"));
-        if (w->compare == SAME) {
-            json_drop_volatile(call);
-            json_drop_volatile(typed);
-            if (!cJSON_Compare(call, typed, true))
-                fail_msg("%s: foil_call and the typed function differ:\n%s\n%s", w->op, call_json,
-                         typed_json);
-        } else if (!json_same_shape(call, typed, "$")) {
-            fail_msg("%s: shapes differ:\n%s\n%s", w->op, call_json, typed_json);
-        }
-        if (w->capture_path) {
-            const cJSON *c = json_at_path(call, w->capture_path),
-                        *t = json_at_path(typed, w->capture_path);
-            assert_true(cJSON_IsString(c) && cJSON_IsString(t));
-            set(e, w->capture, CALL, c->valuestring);
-            set(e, w->capture, TYPED, w->compare == SAME ? c->valuestring : t->valuestring);
-        }
-        if (strcmp(w->op, "gate.sessions.create") == 0) {
-            set(e, POLL, CALL,
-                cJSON_GetObjectItem(json_at_path(call, "data"), "poll_token")->valuestring);
-            set(e, POLL, TYPED,
-                cJSON_GetObjectItem(json_at_path(typed, "data"), "poll_token")->valuestring);
-        }
-        if (strcmp(w->op, "gate.sessions.poll") == 0) {
-            open_bundle(e, CALL, call_json);
-            open_bundle(e, TYPED, typed_json);
-        }
-        if (w->after) w->after(e);
-        cJSON_Delete(call);
-        cJSON_Delete(typed);
-        foil_string_free(call_json);
-        foil_string_free(typed_json);
-        foil_result_free(r);
-    }
-    for (size_t k = 0; k < foil_operation_count(); k++)
-        if (!covered[k]) fail_msg("no row for %s", foil_operation_sdk_name(k));
-    free(covered);
+    assert_int_equal(sizeof typed / sizeof typed[0], foil_operation_count());
+    operation_way_t way = {.name = "the typed function", .run = run_typed, .ctx = e};
+    operation_rows_run(e->twins, e->client, &way);
 }
 
 /* foil_call fails with `status`, naming `field` in the returned copy and in the

@@ -7,6 +7,7 @@
 
 #include "emulator_env.h"
 #include "json_shape.h"
+#include "operation_rows.h"
 #include "sansio_send.h"
 
 #include <stdbool.h>
@@ -183,195 +184,13 @@ static void every_operation_checks_alike(void **state) {
 
 /* --- every operation, successful, both ways ------------------------------------ */
 
-/* Values the rows share, one per side: what foil_call works on and what the sans-IO twin
- * works on (the same for reads, twins for writes: a key revoked once cannot be again). */
-enum side { CALLED, SANSIO };
-enum var {
-    ORG,
-    ORG2,
-    SLUG,
-    SID,
-    VID,
-    KEY,
-    EP,
-    EVT,
-    SVC,
-    DELIVERY,
-    GS,
-    POLL,
-    ACK,
-    AGENT,
-    LOGIN,
-    CODE,
-    NVARS
-};
-static const char *const var_names[NVARS] = {"ORG", "ORG2",  "SLUG",  "SID",      "VID", "KEY",
-                                             "EP",  "EVT",   "SVC",   "DELIVERY", "GS",  "POLL",
-                                             "ACK", "AGENT", "LOGIN", "CODE"};
-
-typedef struct twins {
-    emulator_env_t *env;
-    char vars[NVARS][2][512];
-    foil_delivery_key_pair_t *keys[2];
-} twins;
-
-static void set_var(twins *t, enum var v, int side, const char *value) {
-    assert_non_null(value);
-    assert_true(strlen(value) < sizeof t->vars[v][side]);
-    strcpy(t->vars[v][side], value);
-}
-
-static void make_delivery_requests(twins *t) {
-    for (int side = 0; side < 2; side++) {
-        FOIL_ASSERT_OK(foil_delivery_key_pair_new(&t->keys[side]));
-        char *json = NULL;
-        FOIL_ASSERT_OK(foil_delivery_key_pair_request_json(t->keys[side], &json));
-        set_var(t, DELIVERY, side, json);
-        foil_string_free(json);
-    }
-}
-
-static void approve_signups(twins *t) {
-    for (int side = 0; side < 2; side++)
-        FOIL_ASSERT_OK(foil_emulator_approve(t->env->emu, t->vars[GS][side]));
-}
-
-static void approve_logins(twins *t) {
-    for (int side = 0; side < 2; side++) {
-        char *code = NULL;
-        FOIL_ASSERT_OK(foil_emulator_approve_login(t->env->emu, t->vars[LOGIN][side], &code));
-        set_var(t, CODE, side, code);
-        foil_emulator_string_free(code);
-    }
-}
-
-/* The ack token and the agent token sealed in the gate envelope of a poll's bundle. */
-static void open_bundle(twins *t, int side, const cJSON *poll) {
-    const cJSON *gate = json_at_path(poll, "data.delivery_bundle.gate");
-    assert_non_null(gate);
-    char *envelope = cJSON_PrintUnformatted(gate);
-    foil_delivery_payload_t *payload = NULL;
-    FOIL_ASSERT_OK(foil_gate_delivery_decrypt(t->keys[side], envelope, &payload));
-    set_var(t, ACK, side, foil_delivery_payload_ack_token(payload));
-    set_var(t, AGENT, side, foil_delivery_payload_output(payload, "ACME_GATE_AGENT_TOKEN"));
-    foil_delivery_payload_free(payload);
-    free(envelope);
-}
-
-typedef struct row {
-    const char *op;     /* SDK name */
-    const char *params; /* {VAR} is replaced by the side's value */
-    bool same;          /* a read of one object: equal documents; else a write: equal shapes */
-    enum var capture;   /* this path of each side's result becomes the variable */
-    const char *capture_path;
-    void (*before)(twins *t), (*after)(twins *t);
-} row;
-
-#define NO_CAPTURE NVARS, NULL
-
-/* One row per operation, in an order where each finds what it needs (test_call.c's). */
-static const row rows[] = {
-    {"sessions.list", "{\"limit\":5,\"verdict\":\"bot\"}", true, NO_CAPTURE},
-    {"sessions.get", "{\"session_id\":\"{SID}\"}", true, NO_CAPTURE},
-    {"sessions.update", "{\"session_id\":\"{SID}\",\"client_user_id\":\"user_42\"}", false,
-     NO_CAPTURE},
-    {"fingerprints.list", "{\"limit\":3,\"sort\":\"seen_count\"}", true, VID, "data.0.id"},
-    {"fingerprints.get", "{\"visitor_id\":\"{VID}\"}", true, NO_CAPTURE},
-    {"organizations.create", "{\"name\":\"Sans Org\",\"slug\":\"{SLUG}\"}", false, ORG2, "data.id"},
-    {"organizations.get", "{\"organization_id\":\"{ORG2}\"}", true, NO_CAPTURE},
-    {"organizations.update", "{\"organization_id\":\"{ORG2}\",\"name\":\"Renamed\"}", false,
-     NO_CAPTURE},
-    {"organizations.api_keys.create",
-     "{\"organization_id\":\"{ORG}\",\"name\":\"Sans key\",\"type\":\"secret\","
-     "\"environment\":\"test\",\"scopes\":[\"fingerprints:list\"]}",
-     false, KEY, "data.id"},
-    {"organizations.api_keys.list", "{\"organization_id\":\"{ORG}\",\"limit\":2}", true,
-     NO_CAPTURE},
-    {"organizations.api_keys.update",
-     "{\"organization_id\":\"{ORG}\",\"key_id\":\"{KEY}\",\"name\":\"Renamed key\"}", false,
-     NO_CAPTURE},
-    {"organizations.api_keys.rotate", "{\"organization_id\":\"{ORG}\",\"key_id\":\"{KEY}\"}", false,
-     NO_CAPTURE},
-    {"organizations.api_keys.revoke", "{\"organization_id\":\"{ORG}\",\"key_id\":\"{KEY}\"}", false,
-     NO_CAPTURE},
-    {"webhooks.create_endpoint",
-     "{\"organization_id\":\"{ORG}\",\"name\":\"Hooks\",\"url\":\"http://127.0.0.1:9/hook\","
-     "\"event_types\":[\"gate.session.approved\"]}",
-     false, EP, "data.id"},
-    {"webhooks.list_endpoints", "{\"organization_id\":\"{ORG}\"}", true, NO_CAPTURE},
-    {"webhooks.update_endpoint",
-     "{\"organization_id\":\"{ORG}\",\"endpoint_id\":\"{EP}\",\"name\":\"Renamed hooks\"}", false,
-     NO_CAPTURE},
-    {"webhooks.rotate_secret", "{\"organization_id\":\"{ORG}\",\"endpoint_id\":\"{EP}\"}", false,
-     NO_CAPTURE},
-    {"webhooks.send_test", "{\"organization_id\":\"{ORG}\",\"endpoint_id\":\"{EP}\"}", false, EVT,
-     "data.event_id"},
-    {"webhooks.list_events",
-     "{\"organization_id\":\"{ORG}\",\"limit\":10,\"type\":\"webhook.test\"}", true, NO_CAPTURE},
-    {"webhooks.retrieve_event", "{\"organization_id\":\"{ORG}\",\"event_id\":\"{EVT}\"}", true,
-     NO_CAPTURE},
-    {"gate.registry.list", NULL, true, NO_CAPTURE},
-    {"gate.registry.get", "{\"service_id\":\"acme\"}", true, NO_CAPTURE},
-    {"gate.services.create",
-     "{\"id\":\"{SVC}\",\"name\":\"Svc\",\"description\":\"A service\","
-     "\"website\":\"https://svc.example\",\"webhook_endpoint_id\":\"{EP}\","
-     "\"discoverable\":false,\"branding\":{\"primary_color\":\"#0af\"}}",
-     false, NO_CAPTURE},
-    {"gate.services.list", "{}", true, NO_CAPTURE},
-    {"gate.services.get", "{\"service_id\":\"{SVC}\"}", true, NO_CAPTURE},
-    {"gate.services.update",
-     "{\"service_id\":\"{SVC}\",\"name\":\"Svc 2\",\"dashboard_login_url\":null}", false,
-     NO_CAPTURE},
-    {"gate.services.disable", "{\"service_id\":\"{SVC}\"}", false, NO_CAPTURE},
-    {"webhooks.disable_endpoint", "{\"organization_id\":\"{ORG}\",\"endpoint_id\":\"{EP}\"}", false,
-     NO_CAPTURE},
-    {"gate.sessions.create",
-     "{\"service_id\":\"acme\",\"account_name\":\"sans-project\",\"delivery\":{DELIVERY}}", false,
-     GS, "data.id", make_delivery_requests, NULL},
-    {"gate.sessions.poll", "{\"gate_session_id\":\"{GS}\",\"poll_token\":\"{POLL}\"}", false,
-     NO_CAPTURE, approve_signups, NULL},
-    {"gate.sessions.acknowledge",
-     "{\"gate_session_id\":\"{GS}\",\"poll_token\":\"{POLL}\",\"ack_token\":\"{ACK}\"}", false,
-     NO_CAPTURE},
-    {"gate.login_sessions.create", "{\"agent_token\":\"{AGENT}\",\"service_id\":\"acme\"}", false,
-     LOGIN, "data.id", NULL, approve_logins},
-    {"gate.login_sessions.consume", "{\"code\":\"{CODE}\"}", false, NO_CAPTURE},
-    {"gate.agent_tokens.verify", "{\"agent_token\":\"{AGENT}\"}", true, NO_CAPTURE},
-    {"gate.agent_tokens.revoke", "{\"agent_token\":\"{AGENT}\"}", false, NO_CAPTURE},
-};
-
-/* params with every {VAR} replaced by the side's value. */
-static char *expand(const twins *t, const char *tmpl, int side) {
-    if (!tmpl) return NULL;
-    size_t cap = strlen(tmpl) + 4096, n = 0;
-    char *out = malloc(cap);
-    assert_non_null(out);
-    for (const char *p = tmpl; *p;) {
-        bool replaced = false;
-        for (int v = 0; *p == '{' && v < NVARS && !replaced; v++) {
-            size_t k = strlen(var_names[v]);
-            if (strncmp(p + 1, var_names[v], k) == 0 && p[1 + k] == '}') {
-                const char *value = t->vars[v][side];
-                assert_true(value[0] != '\0' && n + strlen(value) < cap);
-                memcpy(out + n, value, strlen(value));
-                n += strlen(value);
-                p += k + 2;
-                replaced = true;
-            }
-        }
-        if (!replaced) out[n++] = *p++;
-        assert_true(n < cap);
-    }
-    out[n] = '\0';
-    return out;
-}
-
 /* The credential operation i sends: the client's secret key or the token parameter. */
-static const char *credential_of(const twins *t, size_t i, int side) {
+static const char *credential_of(const emulator_env_t *e, const operation_twins_t *t, size_t i,
+                                 int side) {
     const char *auth = foil_operation_auth(i);
-    if (strcmp(auth, "secret_key") == 0) return foil_emulator_secret_key(t->env->emu);
-    if (strcmp(auth, "poll_token") == 0) return t->vars[POLL][side];
-    if (strcmp(auth, "agent_token") == 0) return t->vars[AGENT][side];
+    if (strcmp(auth, "secret_key") == 0) return foil_emulator_secret_key(e->emu);
+    if (strcmp(auth, "poll_token") == 0) return operation_twins_value(t, POLL, side);
+    if (strcmp(auth, "agent_token") == 0) return operation_twins_value(t, AGENT, side);
     return NULL;
 }
 
@@ -387,8 +206,9 @@ static void assert_no_secret(const foil_error_t *err, const char *credential) {
 /* The prepared request of operation i lists Authorization exactly when the operation
  * takes a credential, with that credential, last; and no failure completed from it names
  * the credential (a 401 answer, each transport failure). */
-static void check_prepared(const twins *t, size_t i, const foil_http_request_t *req, int side) {
-    const char *credential = credential_of(t, i, side);
+static void check_prepared(const emulator_env_t *e, const operation_twins_t *t, size_t i,
+                           const foil_http_request_t *req, int side) {
+    const char *credential = credential_of(e, t, i, side);
     size_t count = foil_http_request_header_count(req), auth = count;
     for (size_t h = 0; h < count; h++)
         if (strcasecmp(foil_http_request_header_name(req, h), "Authorization") == 0) auth = h;
@@ -420,36 +240,42 @@ static void check_prepared(const twins *t, size_t i, const foil_http_request_t *
     }
 }
 
-/* The row's operation through foil_call (CALLED) or prepare + own send + complete
- * (SANSIO); its result as JSON (NULL for no content). */
-static cJSON *run_side(twins *t, const row *w, size_t op_index, int side) {
-    int vars = w->same ? CALLED : side; /* a read is of the same object both ways */
-    char *params = expand(t, w->params, vars);
+/* The row's operation through prepare + the test's own libcurl + complete
+ * (operation_way_t.run). */
+static cJSON *run_sansio(void *ctx, const operation_twins_t *t, const operation_row_t *row,
+                         size_t op, int values) {
+    emulator_env_t *e = ctx;
+    char *params = operation_twins_expand(t, row->params, values);
+    foil_http_request_t *req = NULL;
+    FOIL_ASSERT_OK(foil_prepare(e->client, row->op, params, &req, NULL));
+    free(params);
+    check_prepared(e, t, op, req, values);
     foil_result_t *r = NULL;
     foil_error_t *err = NULL;
-    foil_status_t st;
-    if (side == CALLED) {
-        st = foil_call(t->env->client, w->op, params, &r, &err);
-    } else {
-        foil_http_request_t *req = NULL;
-        FOIL_ASSERT_OK(foil_prepare(t->env->client, w->op, params, &req, NULL));
-        check_prepared(t, op_index, req, vars);
-        st = sansio_exchange(req, &r, &err);
-        foil_http_request_free(req);
+    foil_status_t st = sansio_exchange(req, &r, &err);
+    foil_http_request_free(req);
+    return operation_answer(row->op, "sans-IO", st, r, err);
+}
+
+/* Either way's answer fits the operation's model; no model: no content
+ * (operation_way_t.check). */
+static void fits_model(void *ctx, const operation_row_t *row, size_t op, const cJSON *answer) {
+    (void)ctx;
+    const char *model = foil_operation_result_model(op);
+    if (!model) {
+        assert_null(answer);
+        return;
     }
-    if (st != FOIL_OK)
-        fail_msg("%s (%s): %s", w->op, side == CALLED ? "foil_call" : "sans-IO",
-                 foil_error_message(err));
-    free(params);
-    assert_null(err);
-    if (!r) return NULL;
-    char *text = NULL;
-    FOIL_ASSERT_OK(foil_json_serialize(foil_result_json(r), &text));
-    cJSON *json = cJSON_Parse(text);
-    assert_non_null(json);
-    foil_string_free(text);
-    foil_result_free(r);
-    return json;
+    assert_non_null(answer);
+    const cJSON *data = cJSON_GetObjectItem(answer, "data");
+    /* a list (paginated or not, as the registry's) is its items' model */
+    if (foil_operation_paginated(op) || cJSON_IsArray(data)) {
+        assert_true(cJSON_GetArraySize(data) > 0);
+        for (const cJSON *item = data->child; item; item = item->next)
+            if (!json_fits_model(item, model)) fail_msg("%s: an item is no %s", row->op, model);
+    } else if (!json_fits_model(data, model)) {
+        fail_msg("%s: data is no %s", row->op, model);
+    }
 }
 
 /* Every operation of the table succeeds through prepare + the test's own libcurl +
@@ -457,93 +283,11 @@ static cJSON *run_side(twins *t, const row *w, size_t op_index, int side) {
  * the calling key's last use), writes on twin objects the same shape, both fitting the
  * operation's model; a 204 is no result either way. */
 static void every_operation_succeeds_alike(void **state) {
-    twins *t = calloc(1, sizeof *t);
-    assert_non_null(t);
-    t->env = *state;
-    foil_emulator_service_t acme = {.id = "acme",
-                                    .name = "Acme",
-                                    .outputs_json = "{\"ACME_API_KEY\":\"ak_sansio_rows\"}",
-                                    .dashboard_login_url = "https://acme.example/login"};
-    FOIL_ASSERT_OK(foil_emulator_add_service(t->env->emu, &acme));
-    const char *org = foil_emulator_organization_id(t->env->emu);
-    set_var(t, ORG, CALLED, org);
-    set_var(t, ORG, SANSIO, org);
-    char *sid = NULL;
-    for (int side = 0; side < 2; side++) {
-        FOIL_ASSERT_OK(foil_emulator_session_id(t->env->emu, (size_t)side, &sid));
-        set_var(t, SID, side, sid);
-        foil_emulator_string_free(sid);
-    }
-    set_var(t, SLUG, CALLED, "called-org");
-    set_var(t, SLUG, SANSIO, "sansio-org");
-    set_var(t, SVC, CALLED, "called_svc");
-    set_var(t, SVC, SANSIO, "sansio_svc");
-
-    size_t n_rows = sizeof rows / sizeof rows[0];
-    assert_int_equal(n_rows, foil_operation_count());
-    bool covered[64] = {false};
-    assert_true(foil_operation_count() <= 64);
-    for (size_t i = 0; i < n_rows; i++) {
-        const row *w = &rows[i];
-        size_t op = foil_operation_count();
-        for (size_t k = 0; k < foil_operation_count(); k++)
-            if (strcmp(foil_operation_sdk_name(k), w->op) == 0) op = k;
-        assert_true(op < foil_operation_count());
-        assert_false(covered[op]);
-        covered[op] = true;
-        if (w->before) w->before(t);
-        cJSON *called = run_side(t, w, op, CALLED), *sansio = run_side(t, w, op, SANSIO);
-        const char *model = foil_operation_result_model(op);
-        if (!model) {
-            assert_null(called);
-            assert_null(sansio);
-            continue;
-        }
-        assert_non_null(called);
-        assert_non_null(sansio);
-        if (w->same) {
-            json_drop_volatile(called);
-            json_drop_volatile(sansio);
-            if (!cJSON_Compare(called, sansio, true))
-                fail_msg("%s: foil_call and sans-IO differ:\n%s\n%s", w->op,
-                         cJSON_PrintUnformatted(called), cJSON_PrintUnformatted(sansio));
-        } else if (!json_same_shape(called, sansio, "$")) {
-            fail_msg("%s: shapes differ", w->op);
-        }
-        for (int side = 0; side < 2; side++) {
-            const cJSON *data = cJSON_GetObjectItem(side == CALLED ? called : sansio, "data");
-            /* a list (paginated or not, as the registry's) is its items' model */
-            if (foil_operation_paginated(op) || cJSON_IsArray(data)) {
-                assert_true(cJSON_GetArraySize(data) > 0);
-                for (const cJSON *item = data->child; item; item = item->next)
-                    if (!json_fits_model(item, model))
-                        fail_msg("%s: an item is no %s", w->op, model);
-            } else if (!json_fits_model(data, model)) {
-                fail_msg("%s: data is no %s", w->op, model);
-            }
-        }
-        if (w->capture_path)
-            for (int side = 0; side < 2; side++) {
-                const cJSON *v = json_at_path(side == CALLED ? called : sansio, w->capture_path);
-                assert_true(cJSON_IsString(v));
-                set_var(t, w->capture, side, v->valuestring);
-            }
-        if (strcmp(w->op, "gate.sessions.create") == 0)
-            for (int side = 0; side < 2; side++)
-                set_var(
-                    t, POLL, side,
-                    json_at_path(side == CALLED ? called : sansio, "data.poll_token")->valuestring);
-        if (strcmp(w->op, "gate.sessions.poll") == 0) {
-            open_bundle(t, CALLED, called);
-            open_bundle(t, SANSIO, sansio);
-        }
-        if (w->after) w->after(t);
-        cJSON_Delete(called);
-        cJSON_Delete(sansio);
-    }
-    for (int side = 0; side < 2; side++)
-        foil_delivery_key_pair_free(t->keys[side]);
-    free(t);
+    emulator_env_t *e = *state;
+    operation_twins_t *t = operation_twins_new(e->emu);
+    operation_way_t way = {.name = "sans-IO", .run = run_sansio, .check = fits_model, .ctx = e};
+    operation_rows_run(t, e->client, &way);
+    operation_twins_free(t);
 }
 
 /* Each fault the emulator injects gives the same typed error both ways. */
