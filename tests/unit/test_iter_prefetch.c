@@ -251,7 +251,9 @@ static void fields_cut_every_page_down(void **state) {
  * the walk hands out every page once, in order. */
 static void the_next_cursor_is_guessed_before_the_parse(void **state) {
     env *e = *state;
-    const char *metas[] = {NULL, "{\"next_cursor\":\"4\"}", "{\"next_cursor\":\"x\\\"y\"}"};
+    /* The wrong guess comes last: the requests it drops may still reach the server (and be
+     * counted) after the next round's count began, on a slow run (valgrind). */
+    const char *metas[] = {NULL, "{\"next_cursor\":\"x\\\"y\"}", "{\"next_cursor\":\"4\"}"};
     for (size_t m = 0; m < sizeof metas / sizeof *metas; m++) {
         canned_server_echo(e->server, 5);
         canned_server_echo_meta(e->server, metas[m]);
@@ -270,7 +272,7 @@ static void the_next_cursor_is_guessed_before_the_parse(void **state) {
         assert_null(item);
         assert_int_equal(foil_iter_pages(it), 5);
         foil_iter_free(it);
-        if (m != 1) assert_int_equal(served(e) - before, 5); /* no guess or a right one */
+        if (m != 2) assert_int_equal(served(e) - before, 5); /* no guess or a right one */
     }
     canned_server_echo_meta(e->server, NULL);
 }
