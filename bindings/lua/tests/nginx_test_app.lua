@@ -52,6 +52,54 @@ function app.walk()
    return reply({ ids = ids })
 end
 
+--- GET /t/walk-timed?limit=n&work=s&prefetch=0|1: every session id through an iterator
+-- (prefetch=0: a client with prefetch = false), sleeping `work` seconds (ngx.sleep) at each
+-- page's first item, as a caller working on each page would; and the walk's seconds.
+function app.walk_timed()
+   local args = ngx.req.get_uri_args()
+   local limit, work = tonumber(args.limit), tonumber(args.work) or 0
+   local c = args.prefetch == "0" and foil.new{ prefetch = false, timeout = 10 } or client()
+   ngx.update_time()
+   local started = ngx.now()
+   local ids = {}
+   for s in c.sessions:iter{ limit = limit } do
+      if #ids % limit == 0 then ngx.sleep(work) end
+      ids[#ids + 1] = s.id
+   end
+   ngx.update_time()
+   return reply({ ids = ids, seconds = ngx.now() - started })
+end
+
+--- GET /t/walk-break?limit=n&take=k: the first k items of a walk, then break (the next
+-- page, requested ahead, is still in flight).
+function app.walk_break()
+   local args = ngx.req.get_uri_args()
+   local ids = {}
+   for s in client().sessions:iter{ limit = tonumber(args.limit) } do
+      ids[#ids + 1] = s.id
+      if #ids == tonumber(args.take) then break end
+   end
+   collectgarbage()
+   return reply({ ids = ids })
+end
+
+--- GET /t/slow/<id>: sessions:get on the worker's shared client, and its seconds (for
+-- /t/cancel to end it).
+function app.slow(id)
+   ngx.update_time()
+   local started = ngx.now()
+   local session, err = client().sessions:get(id)
+   ngx.update_time()
+   return reply({ id = session and session.id, error = err and error_fields(err),
+                  seconds = ngx.now() - started })
+end
+
+--- GET /t/cancel: client:cancel() on the worker's shared client, from this request.
+function app.cancel()
+   client():cancel()
+   return reply({ cancelled = true })
+end
+
 --- GET /t/several?n=k: k sequential calls on one client (keep-alive reuse).
 function app.several(id)
    local n = tonumber(ngx.req.get_uri_args().n) or 3
