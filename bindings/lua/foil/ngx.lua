@@ -262,85 +262,102 @@ local function exchange(req, w)
 end
 
 -- ---------------------------------------------------------------------------------------
--- Cancellation: the waits in flight per client handle (weak keys: a freed client's go with
--- it), each { sema = an ngx.semaphore, cancelled = true once client:cancel() reached it }.
+-- Cancellation: the calls in flight per client handle (weak keys: a freed client's go with
+-- it), each { sema = the ngx.semaphore it waits on now, cancelled = true once
+-- client:cancel() reached it }. A call is watched from its first attempt to its outcome, so
+-- a cancel ends it whether it is sending, reading or waiting to retry.
 
-local waits = setmetatable({}, { __mode = "k" })
+local calls = setmetatable({}, { __mode = "k" })
 
 local function watch(client)
-   local w = { sema = semaphore.new(0) }
-   local set = waits[client]
+   local c = {}
+   local set = calls[client]
    if not set then
       set = {}
-      waits[client] = set
+      calls[client] = set
    end
-   set[w] = true
-   return w
+   set[c] = true
+   return c
 end
 
-local function unwatch(client, w)
-   local set = waits[client]
-   if set then set[w] = nil end
+local function unwatch(client, c)
+   local set = calls[client]
+   if set then set[c] = nil end
 end
 
---- client:cancel()'s part inside nginx: wake every wait in flight on `client` (from any
+--- client:cancel()'s part inside nginx: end every call in flight on `client` (from any
 -- request or timer of the worker); calls started afterwards run normally, as with libcurl.
 function M.cancel(client)
-   local set = waits[client]
+   local set = calls[client]
    if not set then return end
-   waits[client] = nil
-   for w in pairs(set) do
-      w.cancelled = true
-      w.sema:post(1)
+   calls[client] = nil
+   for c in pairs(set) do
+      c.cancelled = true
+      if c.sema then c.sema:post(1) end
    end
 end
 
---- Sleep ms milliseconds unless `client` is cancelled first: true when it was.
-local function pause(client, ms)
-   local w = watch(client)
-   w.sema:wait(ms / 1000)
-   unwatch(client, w)
-   return w.cancelled == true
+-- A fresh semaphore for the call's next wait (a post left over from a finished wait must
+-- not end the next one early).
+local function arm_wait(c)
+   local sema = semaphore.new(0)
+   c.sema = sema
+   return sema
+end
+
+--- Sleep ms milliseconds, unless the call is cancelled first.
+local function pause(c, ms)
+   if not c.cancelled then arm_wait(c):wait(ms / 1000) end
 end
 
 -- The response, or nil, status and detail for a transport failure (a cancel included). The
--- exchange runs in a light thread while this one waits on the semaphore it posts when done,
+-- exchange runs in a light thread while the call waits on the semaphore it posts when done,
 -- or client:cancel() posts first: then the exchange is killed and its socket closed.
-local function attempt_exchange(client, req)
-   local w = watch(client)
+local function attempt_exchange(c, req)
+   if c.cancelled then return nil, native.FOIL_E_CANCELLED end
+   local sema = arm_wait(c)
+   local w = {}
    local thread = spawn(function()
       w.ok, w.resp = pcall(exchange, req, w)
       w.done = true
-      w.sema:post(1)
+      sema:post(1)
    end)
-   while not w.done and not w.cancelled do w.sema:wait(WAIT_SLICE_S) end
-   unwatch(client, w)
+   while not w.done and not c.cancelled do sema:wait(WAIT_SLICE_S) end
    if not w.done then
       kill(thread)
       if w.sock then w.sock:close() end
-      return nil, native.FOIL_E_CANCELLED, "client:cancel()"
+      return nil, native.FOIL_E_CANCELLED
    end
    wait(thread) -- reaped: it is over
    local ok, resp = w.ok, w.resp
-   if ok then return resp end
-   if getmetatable(resp) == Failure then return nil, resp.status, resp.detail end
-   error(resp, 0)
+   if not ok then
+      if getmetatable(resp) == Failure then return nil, resp.status, resp.detail end
+      error(resp, 0)
+   end
+   if c.cancelled then -- the answer came as the cancel did: the call is cancelled
+      native.close(resp)
+      return nil, native.FOIL_E_CANCELLED
+   end
+   return resp
+end
+
+-- One attempt of `req` as the watched call c: the response, or nil, status and detail.
+local function attempt_watched(client, req)
+   local c = watch(client)
+   local ok, resp, status, detail = pcall(attempt_exchange, c, req)
+   unwatch(client, c)
+   if not ok then error(resp, 0) end
+   return resp, status, detail
 end
 
 --- The outcome of a prepared request: the result handle (nil for no content), or the error
 -- raised. The client's opt-in retries (idempotent requests only, decided by the core from
--- the failure's own record) wait with ngx.sleep, which yields like the I/O does.
-local function perform(client, req)
+-- the failure's own record) wait on the call's semaphore, which yields like the I/O does.
+local function perform_as(c, req)
    local started = now_ms()
    local attempt = 0
-   local cancelled = false
    while true do
-      local resp, status, detail
-      if cancelled then
-         status = native.FOIL_E_CANCELLED
-      else
-         resp, status, detail = attempt_exchange(client, req)
-      end
+      local resp, status, detail = attempt_exchange(c, req)
       local result, delay_ms
       if resp then
          result, delay_ms = native.settle(req, resp, attempt, now_ms() - started)
@@ -349,9 +366,17 @@ local function perform(client, req)
          delay_ms = native.settle_failure(req, status, detail, attempt, now_ms() - started)
       end
       if not delay_ms then return result end
-      cancelled = delay_ms > 0 and pause(client, delay_ms)
+      if delay_ms > 0 then pause(c, delay_ms) end
       attempt = attempt + 1
    end
+end
+
+local function perform(client, req)
+   local c = watch(client)
+   local ok, result = pcall(perform_as, c, req)
+   unwatch(client, c)
+   if not ok then error(result, 0) end
+   return result
 end
 
 --- native.call's counterpart: the result handle of `operation` with params_json.
@@ -367,7 +392,7 @@ end
 local function fetch_ahead(client, req)
    local job = { sema = semaphore.new(0) }
    job.thread = spawn(function()
-      local ok, resp, status = pcall(attempt_exchange, client, req)
+      local ok, resp, status = pcall(attempt_watched, client, req)
       if ok and resp then
          local settled, page, delay_ms = pcall(native.settle, req, resp, 0, 0)
          native.close(resp)
@@ -426,7 +451,7 @@ end
 -- Send a request of the signup and feed the answer (or the transport failure) back: the
 -- feed's wait_ms, or the error raised.
 local function feed(client, s, req)
-   local resp, status, detail = attempt_exchange(client, req)
+   local resp, status, detail = attempt_watched(client, req)
    if resp then return native.gate_session_feed(s, req, resp) end
    return native.gate_session_feed_failure(s, req, status, detail)
 end

@@ -11,6 +11,13 @@ local function client(transport)
    return clients[key]
 end
 
+-- The worker's client that retries (opt-in max_retries), for /t/slow and /t/cancel.
+local function retrying_client()
+   if not clients.retry then clients.retry = foil.new{ timeout = 10, max_retries = 10 } end
+   return clients.retry
+end
+local function shared(which) return which == "retry" and retrying_client() or client() end
+
 local function error_fields(err)
    return { kind = err.kind, status = err.status, code = err.code, message = err.message,
             metatable = getmetatable(err) == foil.Error, text = tostring(err) }
@@ -83,20 +90,33 @@ function app.walk_break()
    return reply({ ids = ids })
 end
 
---- GET /t/slow/<id>: sessions:get on the worker's shared client, and its seconds (for
--- /t/cancel to end it).
+--- GET /t/walk-all?limit=n: every session id through the worker's shared client, or the
+-- error the walk raised.
+function app.walk_all()
+   local ids = {}
+   local ok, err = pcall(function()
+      for s in client().sessions:iter{ limit = tonumber(ngx.req.get_uri_args().limit) } do
+         ids[#ids + 1] = s.id
+      end
+   end)
+   return reply({ ids = ids, error = not ok and error_fields(err) or nil })
+end
+
+--- GET /t/slow/<id>?client=retry: sessions:get on the worker's shared client (or its
+-- retrying one), and its seconds (for /t/cancel to end it).
 function app.slow(id)
    ngx.update_time()
    local started = ngx.now()
-   local session, err = client().sessions:get(id)
+   local session, err = shared(ngx.req.get_uri_args().client).sessions:get(id)
    ngx.update_time()
    return reply({ id = session and session.id, error = err and error_fields(err),
                   seconds = ngx.now() - started })
 end
 
---- GET /t/cancel: client:cancel() on the worker's shared client, from this request.
+--- GET /t/cancel?client=retry: client:cancel() on the worker's shared client (or its
+-- retrying one), from this request.
 function app.cancel()
-   client():cancel()
+   shared(ngx.req.get_uri_args().client):cancel()
    return reply({ cancelled = true })
 end
 

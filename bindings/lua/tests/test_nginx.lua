@@ -335,6 +335,43 @@ return function(t)
       t.eq(json(body).id, id, body)
    end)
 
+   t.test("nginx: client:cancel() ends a retry's back-off and a walk waiting for its prefetched page", function()
+      local s, e = server(t)
+      local socket = require "socket"
+      local id = e:session_id(8)
+      s:get("/t/slow/" .. id .. "?client=retry")
+      -- Ten retries of 503s, each after the emulator's Retry-After (1 s): the cancel at 0.2 s
+      -- finds the call waiting to retry, and ends the wait (not the next attempt at 1 s).
+      e:inject_fault("status", { method = "GET", path = "/v1/sessions/", count = 20, status = 503 })
+      local started = socket.gettime()
+      local finish = s:start_get("/t/slow/" .. id .. "?client=retry")
+      socket.sleep(0.2)
+      t.eq((s:get("/t/cancel?client=retry")), 200)
+      local status, body = finish()
+      local seconds = socket.gettime() - started
+      e:clear_faults()
+      t.eq(status, 200, body)
+      local got = json(body)
+      t.eq(got.error and got.error.kind, "cancelled", body)
+      t.ok(seconds < 0.7, string.format("the cancelled retries took %.2f s", seconds))
+
+      -- Pages of 10, the first two delayed 1 s: the walk reads the first page at 1 s and then
+      -- waits for the second, requested ahead; the cancel at 1.5 s ends that wait.
+      e:inject_fault("delay", { method = "GET", path = "/v1/sessions", count = 2, delay_ms = 1000 })
+      started = socket.gettime()
+      finish = s:start_get("/t/walk-all?limit=10")
+      socket.sleep(1.5)
+      t.eq((s:get("/t/cancel")), 200)
+      status, body = finish()
+      seconds = socket.gettime() - started
+      e:clear_faults()
+      t.eq(status, 200, body)
+      got = json(body)
+      t.eq(got.error and got.error.kind, "cancelled", body)
+      t.eq(#got.ids, 10, "the first page, then the cancel")
+      t.ok(seconds < 1.9, string.format("the cancelled walk took %.2f s", seconds))
+   end)
+
    t.test("nginx: a Gate signup through cosockets: create, wait (ngx.sleep between polls), ack", function()
       local s = server(t)
       local status, body = s:get("/t/signup")
