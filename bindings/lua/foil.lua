@@ -192,9 +192,10 @@ local CURL = {
       return native.walk(native.call_iter(h, name, params_json), fields)
    end,
    signup_create = native.gate_session_create,
-   signup_poll = native.gate_session_poll,
-   signup_step = native.gate_session_step,
-   signup_ack = native.gate_session_ack,
+   -- (signup, client): the client's handle is for the ngx transport's cancel.
+   signup_poll = function(s) return native.gate_session_poll(s) end,
+   signup_step = function(s) return native.gate_session_step(s) end,
+   signup_ack = function(s) return native.gate_session_ack(s) end,
    sleep = native.sleep,
 }
 
@@ -344,7 +345,8 @@ local function make_iter(op)
       -- An iterator cannot return nil, err: a failure to start or mid-walk raises.
       local transport, terr = transport_for(ns._client)
       if not transport then error(terr, 2) end
-      local ok, walk = pcall(transport.walk, h, name, native.params_json(params), fields)
+      local ok, walk = pcall(transport.walk, h, name, native.params_json(params), fields,
+                             rawget(ns._client, "_prefetch"))
       if not ok then error(walk, 2) end
       return walk
    end
@@ -443,7 +445,8 @@ function foil.new(opts)
       native.close(h)
       error(err, 2)
    end
-   local client = setmetatable({ _h = h, _transport = transport }, Client)
+   local client = setmetatable({ _h = h, _transport = transport, _prefetch = options.prefetch ~= false },
+                               Client)
    install_operations(client)
    return client
 end
@@ -453,9 +456,12 @@ function Client:base_url()
    return native.client_base_url(handle_of(self, "client", 2))
 end
 
---- Abort the requests in flight on this client (from another coroutine's hook, a signal...).
+--- Abort the requests in flight on this client (from another coroutine's hook, a signal...;
+-- inside nginx, from any request or timer of the worker: its cosocket calls end at once).
 function Client:cancel()
-   native.client_cancel(handle_of(self, "client", 2))
+   local h = handle_of(self, "client", 2)
+   native.client_cancel(h)
+   if ngx_transport then ngx_transport.cancel(h) end
 end
 
 --- Free the client now (idempotent); later calls raise a state error.
@@ -532,7 +538,7 @@ function Signup:poll()
    local h = handle_of(self, "Gate signup", 2)
    local transport, terr = transport_for(self._client)
    if not transport then return nil, terr end
-   local ok, err = try(transport.signup_poll, h)
+   local ok, err = try(transport.signup_poll, h, rawget(self._client, "_h"))
    if ok == nil and err then return nil, err end
    return native.gate_session_status(h)
 end
@@ -556,7 +562,7 @@ function Signup:wait(opts)
    local ok, err = try(native.gate_session_wait_start, h, timeout_ms, interval_ms)
    if ok == nil and err then return nil, err end
    while true do
-      local wait_ms, step_err = try(transport.signup_step, h)
+      local wait_ms, step_err = try(transport.signup_step, h, rawget(self._client, "_h"))
       if wait_ms == nil then return nil, step_err end
       if wait_ms == 0 then return signup_outputs(h) end
       if on_progress then
@@ -571,7 +577,7 @@ function Signup:ack()
    local h = handle_of(self, "Gate signup", 2)
    local transport, terr = transport_for(self._client)
    if not transport then return nil, terr end
-   local ok, err = try(transport.signup_ack, h)
+   local ok, err = try(transport.signup_ack, h, rawget(self._client, "_h"))
    if ok == nil and err then return nil, err end
    return true
 end

@@ -6,8 +6,18 @@
 -- from the response read here, so results and errors are those of the libcurl transport. A
 -- call yields only the current request's coroutine while it waits; the worker serves others.
 --
--- Each function has the shape of the native call it stands for: it returns the handle or
--- value, or raises the core's error table (foil.lua turns that into nil, err).
+-- Each function has the shape of the native call it stands for (plus the client's handle
+-- where the native call has none): it returns the handle or value, or raises the core's
+-- error table (foil.lua turns that into nil, err).
+--
+-- client:cancel() from another request of the worker: a cosocket belongs to the request
+-- that made it, and no other request may use it, not even to close it (lua-nginx-module's
+-- rule: its lifetime is its handler's). So each exchange runs in a light thread of the
+-- calling request, which waits on an ngx.semaphore (semaphores may be posted from any
+-- request of the worker). client:cancel() posts the semaphores of the client's calls in
+-- flight; each woken call, in its own request, kills its I/O thread (ngx.thread.kill),
+-- closes the socket and ends with the core's cancelled error, at once, whatever the I/O was
+-- waiting for (connect, TLS handshake, a read).
 local native, new_error
 
 local M = {}
@@ -20,14 +30,19 @@ function M._init(n, make_error)
 end
 
 local ngx = ngx
+local semaphore = require "ngx.semaphore"
 local tcp, sleep, now, update_time = ngx.socket.tcp, ngx.sleep, ngx.now, ngx.update_time
-local tonumber, lower, min, max = tonumber, string.lower, math.min, math.max
+local spawn, kill, wait = ngx.thread.spawn, ngx.thread.kill, ngx.thread.wait
+local tonumber, lower, min, max, pairs, pcall = tonumber, string.lower, math.min, math.max, pairs, pcall
 
 -- Idle keep-alive connections per pool (one pool per scheme, host and port) and how long one
 -- may stay idle: the core's libcurl transport keeps its connections the same way.
 local KEEPALIVE_POOL_SIZE = 64
 local KEEPALIVE_IDLE_MS = 60000
 local READ_CHUNK = 65536
+-- A wait on a semaphore is re-armed this often (seconds) until what it waits for is done:
+-- the I/O it waits for has its own timeouts, so this only bounds one sleep.
+local WAIT_SLICE_S = 60
 
 local function now_ms()
    update_time()
@@ -144,8 +159,9 @@ end
 
 --- One exchange: connect (or reuse a pooled connection), TLS with verification for https,
 -- write the request, read the response. Returns an open response handle; raises a Failure
--- (a transport failure) or the core's configuration error.
-local function exchange(req)
+-- (a transport failure) or the core's configuration error. The socket in use is noted in
+-- w.sock, for the caller to close should it kill this exchange (a cancel).
+local function exchange(req, w)
    local scheme = native.http_request_scheme(req)
    local host = native.http_request_host(req)
    local port = native.http_request_port(req)
@@ -169,6 +185,7 @@ local function exchange(req)
    -- request is sent again on another connection, as libcurl does (a fresh one fails for good).
    for _ = 1, KEEPALIVE_POOL_SIZE + 1 do
       sock = tcp()
+      w.sock = sock
       sock:settimeouts(connect_ms and connect_ms > 0 and min(connect_ms, budget) or budget, budget, budget)
       local ok, err = sock:connect(host, port, { pool = pool, pool_size = KEEPALIVE_POOL_SIZE })
       if not ok then fail(err, "connecting to " .. host .. ":" .. port) end
@@ -243,24 +260,104 @@ local function exchange(req)
    end
    return resp
 end
-M.exchange = exchange
 
--- The response, or nil, status and detail for a transport failure.
-local function attempt_exchange(req)
-   local ok, resp = pcall(exchange, req)
-   if ok then return resp end
-   if getmetatable(resp) == Failure then return nil, resp.status, resp.detail end
-   error(resp, 0)
+-- ---------------------------------------------------------------------------------------
+-- Cancellation: the calls in flight per client handle (weak keys: a freed client's go with
+-- it), each { sema = the ngx.semaphore it waits on now, cancelled = true once
+-- client:cancel() reached it }. A call is watched from its first attempt to its outcome, so
+-- a cancel ends it whether it is sending, reading or waiting to retry.
+
+local calls = setmetatable({}, { __mode = "k" })
+
+local function watch(client)
+   local c = {}
+   local set = calls[client]
+   if not set then
+      set = {}
+      calls[client] = set
+   end
+   set[c] = true
+   return c
+end
+
+local function unwatch(client, c)
+   local set = calls[client]
+   if set then set[c] = nil end
+end
+
+--- client:cancel()'s part inside nginx: end every call in flight on `client` (from any
+-- request or timer of the worker); calls started afterwards run normally, as with libcurl.
+function M.cancel(client)
+   local set = calls[client]
+   if not set then return end
+   calls[client] = nil
+   for c in pairs(set) do
+      c.cancelled = true
+      if c.sema then c.sema:post(1) end
+   end
+end
+
+-- A fresh semaphore for the call's next wait (a post left over from a finished wait must
+-- not end the next one early).
+local function arm_wait(c)
+   local sema = semaphore.new(0)
+   c.sema = sema
+   return sema
+end
+
+--- Sleep ms milliseconds, unless the call is cancelled first.
+local function pause(c, ms)
+   if not c.cancelled then arm_wait(c):wait(ms / 1000) end
+end
+
+-- The response, or nil, status and detail for a transport failure (a cancel included). The
+-- exchange runs in a light thread while the call waits on the semaphore it posts when done,
+-- or client:cancel() posts first: then the exchange is killed and its socket closed.
+local function attempt_exchange(c, req)
+   if c.cancelled then return nil, native.FOIL_E_CANCELLED end
+   local sema = arm_wait(c)
+   local w = {}
+   local thread = spawn(function()
+      w.ok, w.resp = pcall(exchange, req, w)
+      w.done = true
+      sema:post(1)
+   end)
+   while not w.done and not c.cancelled do sema:wait(WAIT_SLICE_S) end
+   if not w.done then
+      kill(thread)
+      if w.sock then w.sock:close() end
+      return nil, native.FOIL_E_CANCELLED
+   end
+   wait(thread) -- reaped: it is over
+   local ok, resp = w.ok, w.resp
+   if not ok then
+      if getmetatable(resp) == Failure then return nil, resp.status, resp.detail end
+      error(resp, 0)
+   end
+   if c.cancelled then -- the answer came as the cancel did: the call is cancelled
+      native.close(resp)
+      return nil, native.FOIL_E_CANCELLED
+   end
+   return resp
+end
+
+-- One attempt of `req` as the watched call c: the response, or nil, status and detail.
+local function attempt_watched(client, req)
+   local c = watch(client)
+   local ok, resp, status, detail = pcall(attempt_exchange, c, req)
+   unwatch(client, c)
+   if not ok then error(resp, 0) end
+   return resp, status, detail
 end
 
 --- The outcome of a prepared request: the result handle (nil for no content), or the error
 -- raised. The client's opt-in retries (idempotent requests only, decided by the core from
--- the failure's own record) wait with ngx.sleep, which yields like the I/O does.
-local function perform(req)
+-- the failure's own record) wait on the call's semaphore, which yields like the I/O does.
+local function perform_as(c, req)
    local started = now_ms()
    local attempt = 0
    while true do
-      local resp, status, detail = attempt_exchange(req)
+      local resp, status, detail = attempt_exchange(c, req)
       local result, delay_ms
       if resp then
          result, delay_ms = native.settle(req, resp, attempt, now_ms() - started)
@@ -269,22 +366,64 @@ local function perform(req)
          delay_ms = native.settle_failure(req, status, detail, attempt, now_ms() - started)
       end
       if not delay_ms then return result end
-      if delay_ms > 0 then sleep(delay_ms / 1000) end
+      if delay_ms > 0 then pause(c, delay_ms) end
       attempt = attempt + 1
    end
 end
-M.perform = perform
+
+local function perform(client, req)
+   local c = watch(client)
+   local ok, result = pcall(perform_as, c, req)
+   unwatch(client, c)
+   if not ok then error(result, 0) end
+   return result
+end
 
 --- native.call's counterpart: the result handle of `operation` with params_json.
-function M.call(client_handle, operation, params_json)
-   return perform(native.prepare(client_handle, operation, params_json))
+function M.call(client, operation, params_json)
+   return perform(client, native.prepare(client, operation, params_json))
+end
+
+-- The page of `req` requested ahead, in a light thread: one attempt, kept only when it
+-- arrived whole with a 2xx answer (the libcurl walk's rule: anything else is asked for again
+-- when needed, with the usual retries and errors). Never raises: a walk abandoned early
+-- leaves it to finish on its own (its connection goes back to the keep-alive pool, the page
+-- is freed with the iterator).
+local function fetch_ahead(client, req)
+   local job = { sema = semaphore.new(0) }
+   job.thread = spawn(function()
+      local ok, resp, status = pcall(attempt_watched, client, req)
+      if ok and resp then
+         local settled, page, delay_ms = pcall(native.settle, req, resp, 0, 0)
+         native.close(resp)
+         if settled and page and not delay_ms then job.page = page end
+      elseif ok and status == native.FOIL_E_CANCELLED then
+         -- Cancelled while the caller waited for this page: the caller's call was cancelled.
+         job.cancelled = job.awaited
+      end
+      job.done = true
+      job.sema:post(1)
+   end)
+   return job
+end
+
+-- The page fetched ahead (nil when it has to be asked for again), once its thread is done.
+local function take(job)
+   job.awaited = true
+   while not job.done do job.sema:wait(WAIT_SLICE_S) end
+   -- Reap the thread; only the coroutine that spawned it may (an iterator handed to another
+   -- coroutine leaves it to its parent).
+   pcall(wait, job.thread)
+   return job.page, job.cancelled
 end
 
 --- A generic-for function over every item of a paginated list: each page through a
--- cosocket, the next prepared from the one just read (foil_prepare_next). Raises on a failure.
-function M.walk(client_handle, operation, params_json, fields)
-   local req = native.prepare(client_handle, operation, params_json)
-   local items, i = nil, 0
+-- cosocket, the next prepared from the one just read (foil_prepare_next). With prefetch,
+-- the next page is requested (fetch_ahead) as soon as a page arrives, so it is in flight
+-- while the caller iterates over the current one. Raises on a failure.
+function M.walk(client, operation, params_json, fields, prefetch)
+   local req = native.prepare(client, operation, params_json)
+   local items, i, ahead = nil, 0, nil
    return function()
       while true do
          if items and i < #items then
@@ -292,9 +431,16 @@ function M.walk(client_handle, operation, params_json, fields)
             return items[i]
          end
          if not req then return nil end
-         local page = perform(req)
+         local page, cancelled
+         if ahead then
+            page, cancelled = take(ahead)
+            ahead = nil
+         end
+         if cancelled then native.settle_failure(req, native.FOIL_E_CANCELLED, nil, 0, 0) end
+         page = page or perform(client, req)
          req = native.prepare_next(req, page)
          items, i = native.call_result(page, fields).items, 0
+         if req and prefetch then ahead = fetch_ahead(client, req) end
       end
    end
 end
@@ -304,34 +450,34 @@ end
 
 -- Send a request of the signup and feed the answer (or the transport failure) back: the
 -- feed's wait_ms, or the error raised.
-local function feed(s, req)
-   local resp, status, detail = attempt_exchange(req)
+local function feed(client, s, req)
+   local resp, status, detail = attempt_watched(client, req)
    if resp then return native.gate_session_feed(s, req, resp) end
    return native.gate_session_feed_failure(s, req, status, detail)
 end
 
 --- native.gate_session_create's counterpart: the signup handle.
-function M.signup_create(client_handle, service_id, account_name, metadata)
-   local s, req = native.gate_session_prepare_create(client_handle, service_id, account_name, metadata)
-   feed(s, req)
+function M.signup_create(client, service_id, account_name, metadata)
+   local s, req = native.gate_session_prepare_create(client, service_id, account_name, metadata)
+   feed(client, s, req)
    return s
 end
 
 --- native.gate_session_step's counterpart: at most one poll; the wait before the next step
 -- (0: approved). Its sleep is the caller's (foil.lua sleeps with the transport's sleep).
-function M.signup_step(s)
+function M.signup_step(s, client)
    local req, wait_ms = native.gate_session_next(s)
-   if req then return feed(s, req) end
+   if req then return feed(client, s, req) end
    return wait_ms
 end
 
 --- native.gate_session_poll's counterpart: one poll. The core prepares a poll only when one
 -- is due (a wait's interval), so until then this sleeps (ngx.sleep) and asks again.
-function M.signup_poll(s)
+function M.signup_poll(s, client)
    while true do
       local req, wait_ms = native.gate_session_next(s)
       if req then
-         feed(s, req)
+         feed(client, s, req)
          return
       end
       if not wait_ms or wait_ms <= 0 then return end -- nothing left to poll (approved)
@@ -340,8 +486,8 @@ function M.signup_poll(s)
 end
 
 --- native.gate_session_ack's counterpart.
-function M.signup_ack(s)
-   feed(s, native.gate_session_prepare_ack(s))
+function M.signup_ack(s, client)
+   feed(client, s, native.gate_session_prepare_ack(s))
 end
 
 M.sleep = function(seconds) sleep(seconds) end

@@ -213,6 +213,19 @@ function Server:get(path, headers, timeout)
    return parse(raw)
 end
 
+--- Send GET path now, read its answer later: a function returning status, body.
+function Server:start_get(path, headers, timeout)
+   local c = socket.tcp()
+   c:settimeout(timeout or 30)
+   assert(c:connect("127.0.0.1", self.port))
+   assert(c:send(request_text(path, headers)))
+   return function()
+      local raw = c:receive("*a")
+      c:close()
+      return parse(raw)
+   end
+end
+
 --- Send every request at once, each on its own connection, then read every answer:
 -- { {status, body}, ... } and the seconds from the first send to the last answer.
 function Server:get_many(requests, timeout)

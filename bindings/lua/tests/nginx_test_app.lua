@@ -11,6 +11,13 @@ local function client(transport)
    return clients[key]
 end
 
+-- The worker's client that retries (opt-in max_retries), for /t/slow and /t/cancel.
+local function retrying_client()
+   if not clients.retry then clients.retry = foil.new{ timeout = 10, max_retries = 10 } end
+   return clients.retry
+end
+local function shared(which) return which == "retry" and retrying_client() or client() end
+
 local function error_fields(err)
    return { kind = err.kind, status = err.status, code = err.code, message = err.message,
             metatable = getmetatable(err) == foil.Error, text = tostring(err) }
@@ -50,6 +57,67 @@ function app.walk()
       ids[#ids + 1] = s.id
    end
    return reply({ ids = ids })
+end
+
+--- GET /t/walk-timed?limit=n&work=s&prefetch=0|1: every session id through an iterator
+-- (prefetch=0: a client with prefetch = false), sleeping `work` seconds (ngx.sleep) at each
+-- page's first item, as a caller working on each page would; and the walk's seconds.
+function app.walk_timed()
+   local args = ngx.req.get_uri_args()
+   local limit, work = tonumber(args.limit), tonumber(args.work) or 0
+   local c = args.prefetch == "0" and foil.new{ prefetch = false, timeout = 10 } or client()
+   ngx.update_time()
+   local started = ngx.now()
+   local ids = {}
+   for s in c.sessions:iter{ limit = limit } do
+      if #ids % limit == 0 then ngx.sleep(work) end
+      ids[#ids + 1] = s.id
+   end
+   ngx.update_time()
+   return reply({ ids = ids, seconds = ngx.now() - started })
+end
+
+--- GET /t/walk-break?limit=n&take=k: the first k items of a walk, then break (the next
+-- page, requested ahead, is still in flight).
+function app.walk_break()
+   local args = ngx.req.get_uri_args()
+   local ids = {}
+   for s in client().sessions:iter{ limit = tonumber(args.limit) } do
+      ids[#ids + 1] = s.id
+      if #ids == tonumber(args.take) then break end
+   end
+   collectgarbage()
+   return reply({ ids = ids })
+end
+
+--- GET /t/walk-all?limit=n: every session id through the worker's shared client, or the
+-- error the walk raised.
+function app.walk_all()
+   local ids = {}
+   local ok, err = pcall(function()
+      for s in client().sessions:iter{ limit = tonumber(ngx.req.get_uri_args().limit) } do
+         ids[#ids + 1] = s.id
+      end
+   end)
+   return reply({ ids = ids, error = not ok and error_fields(err) or nil })
+end
+
+--- GET /t/slow/<id>?client=retry: sessions:get on the worker's shared client (or its
+-- retrying one), and its seconds (for /t/cancel to end it).
+function app.slow(id)
+   ngx.update_time()
+   local started = ngx.now()
+   local session, err = shared(ngx.req.get_uri_args().client).sessions:get(id)
+   ngx.update_time()
+   return reply({ id = session and session.id, error = err and error_fields(err),
+                  seconds = ngx.now() - started })
+end
+
+--- GET /t/cancel?client=retry: client:cancel() on the worker's shared client (or its
+-- retrying one), from this request.
+function app.cancel()
+   shared(ngx.req.get_uri_args().client):cancel()
+   return reply({ cancelled = true })
 end
 
 --- GET /t/several?n=k: k sequential calls on one client (keep-alive reuse).

@@ -253,6 +253,125 @@ return function(t)
       t.same(ids, want)
    end)
 
+   t.test("nginx: a walk requests the next page ahead (prefetch) while the caller works on one", function()
+      local s, e = server(t)
+      local limit, delay, work = 20, 0.25, 0.25
+      local want = {}
+      for item in e:client().sessions:iter{ limit = limit } do want[#want + 1] = item.id end
+      local pages = math.ceil(#want / limit)
+      local serial = pages * (delay + work)
+      local got = {}
+      for _, prefetch in ipairs({ "1", "0" }) do
+         e:inject_fault("delay", { method = "GET", path = "/v1/sessions", count = 100, delay_ms = delay * 1000 })
+         local status, body = s:get("/t/walk-timed?limit=" .. limit .. "&work=" .. work .. "&prefetch=" .. prefetch)
+         e:clear_faults()
+         t.eq(status, 200, body)
+         got[prefetch] = json(body)
+         t.same(got[prefetch].ids, want, "prefetch=" .. prefetch .. ": the libcurl walk's items")
+      end
+      -- Without prefetch each page costs its delay plus the work; with it, the next page's
+      -- delay runs during the work (2-core CI: generous margins).
+      t.ok(got["0"].seconds >= serial * 0.9,
+           string.format("prefetch = false: %.2f s for %d pages, expected about %.2f", got["0"].seconds, pages, serial))
+      t.ok(got["1"].seconds < serial * 0.8,
+           string.format("prefetch: %.2f s for %d pages, not clearly under %.2f", got["1"].seconds, pages, serial))
+   end)
+
+   t.test("nginx: a walk abandoned with the next page in flight: no error, the connection is reused", function()
+      local s, e = server(t)
+      local log_before = #s:error_log()
+      local before_req = e.requests
+      e:inject_fault("delay", { method = "GET", path = "/v1/sessions", count = 2, delay_ms = 300 })
+      local status, body = s:get("/t/walk-break?limit=10&take=3")
+      e:clear_faults()
+      t.eq(status, 200, body)
+      t.eq(e.requests - before_req, 2, "the first page and the next, requested ahead")
+      local want = {}
+      for item in e:client().sessions:iter{ limit = 10 } do
+         want[#want + 1] = item.id
+         if #want == 3 then break end
+      end
+      t.same(json(body).ids, want)
+      local before_conn = e.connections
+      status, body = s:get("/t/several/" .. e:session_id(1) .. "?n=1")
+      t.eq(status, 200, body)
+      t.eq(e.connections - before_conn, 0, "the next call opened a connection: the pool lost them")
+      local log = s:error_log():sub(log_before + 1)
+      for line in log:gmatch("[^\n]+") do
+         t.ok(not line:find("%[error%]") and not line:find("%[alert%]") and not line:find("%[crit%]"), line)
+      end
+   end)
+
+   t.test("nginx: client:cancel() from another request ends a cosocket call at once (cancelled)", function()
+      local s, e = server(t)
+      local id = e:session_id(7)
+      s:get("/t/slow/" .. id) -- the worker's shared client exists
+      -- The error the libcurl transport gives a cancelled sessions:get (the core's, from the
+      -- same request prepared outside nginx).
+      local direct = e:client()
+      local req = foil.native.prepare(direct._h, "sessions.get", foil.native.params_json({ session_id = id }))
+      local _, want = pcall(foil.native.settle_failure, req, foil.native.FOIL_E_CANCELLED, nil, 0, 0)
+      t.eq(want.kind, "cancelled")
+      e:inject_fault("delay", { method = "GET", path = "/v1/sessions/", count = 1, delay_ms = 5000 })
+      local socket = require "socket"
+      local started = socket.gettime()
+      local finish = s:start_get("/t/slow/" .. id)
+      socket.sleep(0.3)
+      local status, body = s:get("/t/cancel")
+      t.eq(status, 200, body)
+      status, body = finish()
+      local seconds = socket.gettime() - started
+      e:clear_faults()
+      t.eq(status, 200, body)
+      local got = json(body)
+      t.ok(got.error, "not cancelled: " .. body)
+      t.eq(got.error.kind, want.kind, body)
+      t.eq(got.error.code, want.code, body)
+      t.eq(got.error.message, want.message, body)
+      t.ok(seconds < 2, string.format("the cancelled call took %.2f s (the API delays 5 s)", seconds))
+      -- Only the calls in flight are cancelled: the next one runs.
+      status, body = s:get("/t/slow/" .. id)
+      t.eq(status, 200, body)
+      t.eq(json(body).id, id, body)
+   end)
+
+   t.test("nginx: client:cancel() ends a retry's back-off and a walk waiting for its prefetched page", function()
+      local s, e = server(t)
+      local socket = require "socket"
+      local id = e:session_id(8)
+      s:get("/t/slow/" .. id .. "?client=retry")
+      -- Ten retries of 503s, each after the emulator's Retry-After (1 s): the cancel at 0.2 s
+      -- finds the call waiting to retry, and ends the wait (not the next attempt at 1 s).
+      e:inject_fault("status", { method = "GET", path = "/v1/sessions/", count = 20, status = 503 })
+      local started = socket.gettime()
+      local finish = s:start_get("/t/slow/" .. id .. "?client=retry")
+      socket.sleep(0.2)
+      t.eq((s:get("/t/cancel?client=retry")), 200)
+      local status, body = finish()
+      local seconds = socket.gettime() - started
+      e:clear_faults()
+      t.eq(status, 200, body)
+      local got = json(body)
+      t.eq(got.error and got.error.kind, "cancelled", body)
+      t.ok(seconds < 0.7, string.format("the cancelled retries took %.2f s", seconds))
+
+      -- Pages of 10, the first two delayed 1 s: the walk reads the first page at 1 s and then
+      -- waits for the second, requested ahead; the cancel at 1.5 s ends that wait.
+      e:inject_fault("delay", { method = "GET", path = "/v1/sessions", count = 2, delay_ms = 1000 })
+      started = socket.gettime()
+      finish = s:start_get("/t/walk-all?limit=10")
+      socket.sleep(1.5)
+      t.eq((s:get("/t/cancel")), 200)
+      status, body = finish()
+      seconds = socket.gettime() - started
+      e:clear_faults()
+      t.eq(status, 200, body)
+      got = json(body)
+      t.eq(got.error and got.error.kind, "cancelled", body)
+      t.eq(#got.ids, 10, "the first page, then the cancel")
+      t.ok(seconds < 1.9, string.format("the cancelled walk took %.2f s", seconds))
+   end)
+
    t.test("nginx: a Gate signup through cosockets: create, wait (ngx.sleep between polls), ack", function()
       local s = server(t)
       local status, body = s:get("/t/signup")
