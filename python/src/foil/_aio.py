@@ -81,7 +81,10 @@ class Transport:
     def _started(self, handle: Any, call_id: int, request: Any, exchange: bool) -> asyncio.Future[Any]:
         future = self._loop.create_future()
         self._calls[call_id] = (future, request, exchange)
-        self._apply(_turn(handle, _NOTHING, 0))
+        # The new transfer is due at once: run it now (connect, or the request written on a
+        # kept-alive connection) rather than at the next loop turn, which for a walk's page
+        # requested ahead comes only after the caller has read the whole current page.
+        self._apply(_turn(handle, _TIMER, 0))
         return future
 
     async def call(self, operation: str, params: str) -> Any:
