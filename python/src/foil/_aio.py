@@ -88,7 +88,7 @@ class Transport:
         ahead at most."""
         handle = self._here()
         call_id = int(_start_request(handle, request))
-        return call_id, self._started(handle, call_id, request, _PAGE_AHEAD if ahead else _PAGE)
+        return call_id, self._started(handle, call_id, request, _PAGE_AHEAD if ahead else _PAGE, ahead)
 
     async def page(self, call_id: int, future: asyncio.Future[Any]) -> tuple[Any, Any, Any]:
         """Wait for a page started with :meth:`start_page`; a cancelled wait also cancels
@@ -105,13 +105,15 @@ class Transport:
                     self.cancel(ahead[0])
             raise
 
-    def _started(self, handle: Any, call_id: int, request: Any, kind: int) -> asyncio.Future[Any]:
+    def _started(self, handle: Any, call_id: int, request: Any, kind: int,
+                 now: bool = False) -> asyncio.Future[Any]:
         future = self._loop.create_future()
         self._calls[call_id] = (future, request, kind)
-        # The new transfer is due at once: run it now (connect, or the request written on a
-        # kept-alive connection) rather than at the next loop turn, which for a walk's page
-        # requested ahead comes only after the caller has read the whole current page.
-        self._apply(_turn(handle, _TIMER, 0))
+        # A transfer starts at the loop's next timer turn, so calls started together go out
+        # in one turn. A page requested ahead goes out now (its request written on the
+        # kept-alive connection): the next turn comes only once the walk has read the whole
+        # current page, which would leave the server nothing to overlap.
+        self._apply(_turn(handle, _TIMER if now else _NOTHING, 0))
         return future
 
     async def call(self, operation: str, params: str) -> Any:
