@@ -63,6 +63,32 @@ async def test_walk_without_prefetch_and_stopped_early(emulator: Emulator) -> No
         assert (await client.sessions.get(ids[0])).id == ids[0]
 
 
+async def test_the_next_page_is_on_the_wire_while_a_page_is_read(emulator: Emulator) -> None:
+    """Each page is delayed 250 ms by the emulator and read for 250 ms without yielding to
+    the event loop (as a CPU-bound reader does): the request for the next page must already
+    be sent when a page arrives, so 5 pages take ~1.5 s, not the ~2.5 s of one after the
+    other (prefetch=False)."""
+    async def walk(client: foil.AsyncFoil) -> float:
+        await client.sessions.get(emulator.session_id(0))  # warm: a kept-alive connection
+        with emulator.faults():
+            emulator.inject_fault("delay", path="/v1/sessions", count=6, delay_ms=250)
+            started = time.monotonic()
+            count = 0
+            async for _ in client.sessions.iter(limit=120):
+                if count % 120 == 0:
+                    time.sleep(0.25)  # the loop is not run meanwhile
+                count += 1
+            elapsed = time.monotonic() - started
+        assert count == 600
+        return elapsed
+
+    async with emulator.async_client() as client:
+        ahead = await walk(client)
+    async with emulator.async_client(prefetch=False) as client:
+        in_turn = await walk(client)
+    assert 1.5 <= ahead < 2.0 <= in_turn, (ahead, in_turn)
+
+
 async def zip_async(walk, count):  # type: ignore[no-untyped-def]
     it = iter(count)
     async for item in walk:

@@ -42,6 +42,10 @@ foil_status_t foil_loop_call_new(const foil_http_request_t *request, foil_loop_c
  * collected. The easy handle must have been given back first. */
 void foil_loop_call_free(foil_loop_call_t *c);
 
+/* Free the attempt's answer so far (c->response), its body buffer back to the client's
+ * pool (wiped first when the request is not idempotent). */
+void foil_loop_call_drop_response(foil_loop_call_t *c);
+
 /* The options every attempt shares, once on a new handle. */
 void foil_loop_call_configure_handle(CURL *easy);
 /* Set `easy` up for the call's next attempt (c->easy = easy). */

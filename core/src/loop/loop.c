@@ -264,8 +264,7 @@ static void attempt_ended(foil_loop_t *loop, foil_loop_call_t *c, CURLcode code)
 static void cancel_call(foil_loop_t *loop, foil_loop_call_t *c) {
     /* Removing the handle mid-transfer aborts it; libcurl closes that connection. */
     give_handle_back(loop, c);
-    foil_http_response_free(c->response);
-    c->response = NULL;
+    foil_loop_call_drop_response(c);
     foil_error_t *error = NULL;
     foil_status_t st = foil_complete_failure(c->request, FOIL_E_CANCELLED, NULL, &error);
     finish(loop, c, st, NULL, error);

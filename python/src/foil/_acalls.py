@@ -73,29 +73,29 @@ async def _pages(client: AsyncClient, operation: str, params: str, cls: type[M])
 
     Each page is a request prepared by the core (foil_prepare, then foil_prepare_next from
     the page before: the core follows the cursor) and sent on the event loop. As the
-    blocking walk does, the next page is requested as soon as a page arrives, so the server
-    answers it while this one is read (``AsyncFoil(prefetch=False)``: once this page is
-    read). All on the transport of the loop the walk started on; leaving ``async for`` early
-    cancels the page requested ahead.
+    blocking walk does, the next page is requested as soon as a page arrives (by the
+    transport, in the loop callback that completed it, when the walk was waiting for it),
+    so the server answers it while this one is read (``AsyncFoil(prefetch=False)``: once
+    this page is read). All on the transport of the loop the walk started on; leaving
+    ``async for`` early cancels the page requested ahead.
     """
     transport = client._transport()
-    prefetch = transport.prefetch
-    request = _prepare(client._handle(), operation, params)
-    call: tuple[int, Any] | None = transport.start_request(request)
+    ahead = transport.prefetch
+    call: tuple[int, Any] | None = transport.start_page(_prepare(client._handle(), operation, params), ahead)
     try:
         while call is not None:
-            result = await transport.outcome(*call)
-            call = None
-            request = _prepare_next(request, result)
-            if request is not None and prefetch:
-                call = transport.start_request(request)
+            result, request, call = await transport.page(*call)
+            if call is None and ahead:  # the page came before the walk waited for it
+                request = _prepare_next(request, result)
+                call = None if request is None else transport.start_page(request, True)
             items = _result_models(result, cls)[0]
             if items is None:
                 raise _not_objects("list items")
             for item in items:
                 yield item
-            if request is not None and not prefetch:
-                call = transport.start_request(request)
+            if not ahead:
+                request = _prepare_next(request, result)
+                call = None if request is None else transport.start_page(request, False)
     finally:
         if call is not None:
             transport.cancel(call[0])

@@ -31,6 +31,10 @@ _start = _native.loop_start
 _start_request = _native.loop_start_request
 _start_exchange = _native.loop_start_exchange
 _cancel = _native.loop_cancel
+_prepare_next = _native.prepare_next
+# What a finished call's future gets (self._calls' third field); a walk's page is
+# _PAGE_AHEAD while its walk reads the page before, _PAGE_WAITED once the walk waits for it.
+_CALL, _EXCHANGE, _PAGE, _PAGE_AHEAD, _PAGE_WAITED = 0, 1, 2, 3, 4
 
 
 class Transport:
@@ -42,9 +46,10 @@ class Transport:
         self._loop = loop
         self.prefetch = prefetch  # a walk requests the next page as soon as a page arrives
         self._h: Any = _native.loop_new(client_handle)
-        # call id -> its future, and the prepared request the loop borrows (kept alive here
-        # until the call is collected; None for a call the loop prepared itself).
-        self._calls: dict[int, tuple[asyncio.Future[Any], Any, bool]] = {}
+        # call id -> its future, the prepared request the loop borrows (kept alive here
+        # until the call is collected; None for a call the loop prepared itself), and what
+        # the future gets (_CALL, _EXCHANGE, _PAGE...).
+        self._calls: dict[int, tuple[asyncio.Future[Any], Any, int]] = {}
         self._watched: dict[int, int] = {}  # fd -> FOIL_LOOP_READ | FOIL_LOOP_WRITE
         self._timer: asyncio.TimerHandle | asyncio.Handle | None = None
         self._due = 0.0  # loop.time() the timer fires at
@@ -70,18 +75,45 @@ class Transport:
         """Start ``operation``: its id and the future of its result handle (None for a 204)."""
         handle = self._here()
         call_id = int(_start(handle, operation, params))
-        return call_id, self._started(handle, call_id, None, False)
+        return call_id, self._started(handle, call_id, None, _CALL)
 
-    def start_request(self, request: Any) -> tuple[int, asyncio.Future[Any]]:
-        """Start a request prepared with sansio.h (foil_prepare, foil_prepare_next)."""
+    def start_page(self, request: Any, ahead: bool) -> tuple[int, asyncio.Future[Any]]:
+        """Start a walk's page, a request prepared with sansio.h (foil_prepare, then
+        foil_prepare_next). Its future is (result handle, request, next) once the page is
+        complete. With ``ahead``, a page completed while its walk waits for it has next: the
+        (call id, future) of the following page, prepared and started in the loop callback
+        that completed this one, before the walk's task resumes (None after the last page);
+        a page completed earlier (while the walk still read the one before) has next None,
+        and the walk requests the following page itself when it takes this one: one page
+        ahead at most."""
         handle = self._here()
         call_id = int(_start_request(handle, request))
-        return call_id, self._started(handle, call_id, request, False)
+        return call_id, self._started(handle, call_id, request, _PAGE_AHEAD if ahead else _PAGE, ahead)
 
-    def _started(self, handle: Any, call_id: int, request: Any, exchange: bool) -> asyncio.Future[Any]:
+    async def page(self, call_id: int, future: asyncio.Future[Any]) -> tuple[Any, Any, Any]:
+        """Wait for a page started with :meth:`start_page`; a cancelled wait also cancels
+        the page it had already requested ahead."""
+        call = self._calls.get(call_id)
+        if call is not None and call[2] == _PAGE_AHEAD:
+            self._calls[call_id] = (call[0], call[1], _PAGE_WAITED)
+        try:
+            return await self.outcome(call_id, future)  # type: ignore[no-any-return]
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                ahead = future.result()[2]
+                if ahead is not None:
+                    self.cancel(ahead[0])
+            raise
+
+    def _started(self, handle: Any, call_id: int, request: Any, kind: int,
+                 now: bool = False) -> asyncio.Future[Any]:
         future = self._loop.create_future()
-        self._calls[call_id] = (future, request, exchange)
-        self._apply(_turn(handle, _NOTHING, 0))
+        self._calls[call_id] = (future, request, kind)
+        # A transfer starts at the loop's next timer turn, so calls started together go out
+        # in one turn. A page requested ahead goes out now (its request written on the
+        # kept-alive connection): the next turn comes only once the walk has read the whole
+        # current page, which would leave the server nothing to overlap.
+        self._apply(_turn(handle, _TIMER if now else _NOTHING, 0))
         return future
 
     async def call(self, operation: str, params: str) -> Any:
@@ -123,7 +155,7 @@ class Transport:
         the session takes back (feed / feed_failure) and decides on."""
         handle = self._here()
         call_id = int(_start_exchange(handle, request))
-        return call_id, self._started(handle, call_id, request, True)
+        return call_id, self._started(handle, call_id, request, _EXCHANGE)
 
     def _apply(self, turn: tuple[list[tuple[int, int]], int, list[tuple[int, Any, Any, int, str | None]]]) -> None:
         """What one C call said: fds to (un)watch, the timer, the finished calls."""
@@ -160,13 +192,28 @@ class Transport:
             call = self._calls.pop(call_id, None)
             if call is None or call[0].done():
                 continue
-            future = call[0]
+            future, request, kind = call
             if error is None:
-                future.set_result(value)
-            elif call[2]:  # an exchange's failure is the session's to judge
+                if kind == _CALL or kind == _EXCHANGE:
+                    future.set_result(value)
+                elif kind == _PAGE_WAITED:
+                    self._page_ahead(future, request, value)
+                else:
+                    future.set_result((value, request, None))
+            elif kind == _EXCHANGE:  # an exchange's failure is the session's to judge
                 future.set_result((None, status, detail))
             else:
                 future.set_exception(error)
+
+    def _page_ahead(self, future: asyncio.Future[Any], request: Any, result: Any) -> None:
+        """A walk's page is complete: request the next one now, then hand both over."""
+        try:
+            following = _prepare_next(request, result)
+            ahead = None if following is None else self.start_page(following, True)
+        except Exception as error:  # as the walk would have raised it preparing the page
+            future.set_exception(error)
+            return
+        future.set_result((result, request, ahead))
 
     def close(self) -> None:
         """Stop watching, end every call in flight (their awaiters get FoilStateError), free
@@ -185,7 +232,7 @@ class Transport:
                     self._loop.remove_writer(fd)
         self._watched.clear()
         calls, self._calls = self._calls, {}
-        for future, _request, _exchange in calls.values():
+        for future, _request, _kind in calls.values():
             if not future.done():
                 future.set_exception(FoilStateError("the AsyncFoil client was closed during the call",
                                                     code="client.closed"))
