@@ -98,26 +98,11 @@ static void auth_errors(void **state) {
     foil_client_free(scoped);
 }
 
-typedef struct fault_case {
-    foil_emulator_fault_kind_t kind;
-    unsigned status;
-    foil_status_t expected;
-} fault_case;
-
 static void every_fault_is_a_typed_error(void **state) {
     emulator_env_t *e = *state;
     FOIL_ASSERT_OK(foil_client_set_max_response_bytes(e->client, 1024 * 1024));
-    const fault_case cases[] = {
-        {FOIL_EMULATOR_FAULT_STATUS, 500, FOIL_E_SERVER},
-        {FOIL_EMULATOR_FAULT_STATUS, 429, FOIL_E_RATE_LIMITED},
-        {FOIL_EMULATOR_FAULT_STATUS, 403, FOIL_E_PERMISSION},
-        {FOIL_EMULATOR_FAULT_RESET, 0, FOIL_E_CONNECTION},
-        {FOIL_EMULATOR_FAULT_TRUNCATE, 0, FOIL_E_CONNECTION},
-        {FOIL_EMULATOR_FAULT_CORRUPT, 0, FOIL_E_PROTOCOL},
-        {FOIL_EMULATOR_FAULT_CONTENT_TYPE, 0, FOIL_E_PROTOCOL},
-        {FOIL_EMULATOR_FAULT_OVERSIZED, 0, FOIL_E_PROTOCOL},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    const emulator_fault_case_t *cases = emulator_answer_faults;
+    for (size_t i = 0; i < emulator_answer_fault_count; i++) {
         FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 1, cases[i].kind,
                                                   cases[i].status, 0));
         foil_page_t *page = NULL;

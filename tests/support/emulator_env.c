@@ -28,3 +28,16 @@ int emulator_env_teardown(void **state) {
     free(e);
     return 0;
 }
+
+const emulator_fault_case_t emulator_answer_faults[] = {
+    {FOIL_EMULATOR_FAULT_STATUS, 500, FOIL_E_SERVER},
+    {FOIL_EMULATOR_FAULT_STATUS, 429, FOIL_E_RATE_LIMITED},
+    {FOIL_EMULATOR_FAULT_STATUS, 403, FOIL_E_PERMISSION},
+    {FOIL_EMULATOR_FAULT_RESET, 0, FOIL_E_CONNECTION},
+    {FOIL_EMULATOR_FAULT_TRUNCATE, 0, FOIL_E_CONNECTION},
+    {FOIL_EMULATOR_FAULT_CORRUPT, 0, FOIL_E_PROTOCOL},
+    {FOIL_EMULATOR_FAULT_CONTENT_TYPE, 0, FOIL_E_PROTOCOL},
+    {FOIL_EMULATOR_FAULT_OVERSIZED, 0, FOIL_E_PROTOCOL},
+};
+const size_t emulator_answer_fault_count =
+    sizeof emulator_answer_faults / sizeof emulator_answer_faults[0];

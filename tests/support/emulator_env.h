@@ -15,4 +15,14 @@ typedef struct emulator_env {
 int emulator_env_setup(void **state);
 int emulator_env_teardown(void **state);
 
+/* The emulator's faults that spoil an answer (no delay), each with the status a call that
+ * meets it returns: the cases every transport is checked against. */
+typedef struct emulator_fault_case {
+    foil_emulator_fault_kind_t kind;
+    unsigned status; /* for FOIL_EMULATOR_FAULT_STATUS */
+    foil_status_t expected;
+} emulator_fault_case_t;
+extern const emulator_fault_case_t emulator_answer_faults[];
+extern const size_t emulator_answer_fault_count;
+
 #endif
