@@ -64,14 +64,10 @@ func (cl *Client) Close() {
 // A failure is an *Error read from the copy foil_call hands back (error_out): no
 // thread-local state is involved, so no runtime.LockOSThread.
 func (cl *Client) Call(operation string, params interface{}) (json.RawMessage, error) {
-	p, err := json.Marshal(params)
+	op, cp, err := operationArgs(operation, params)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkText("operation", operation); err != nil {
-		return nil, err
-	}
-	op, cp := cstr(operation), cstr(string(p))
 	defer free(op)
 	defer free(cp)
 	var r *C.foil_result_t
@@ -133,14 +129,10 @@ type Iter struct {
 // Iterate starts an iterator over a list operation ("sessions.list"); params as for
 // Call without "cursor" ("limit" is the page size).
 func (cl *Client) Iterate(operation string, params interface{}) (*Iter, error) {
-	p, err := json.Marshal(params)
+	op, cp, err := operationArgs(operation, params)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkText("operation", operation); err != nil {
-		return nil, err
-	}
-	op, cp := cstr(operation), cstr(string(p))
 	defer free(op)
 	defer free(cp)
 	var it *C.foil_iter_t

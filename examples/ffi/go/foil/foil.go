@@ -119,3 +119,16 @@ func checkText(field string, values ...string) error {
 	return nil
 }
 func free(p *C.char) { C.free(unsafe.Pointer(p)) }
+
+// operationArgs is what every call by SDK name passes to C: the operation and params
+// marshalled to JSON, both as C strings the caller frees.
+func operationArgs(operation string, params interface{}) (op, cp *C.char, err error) {
+	p, err := json.Marshal(params)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkText("operation", operation); err != nil {
+		return nil, nil, err
+	}
+	return cstr(operation), cstr(string(p)), nil
+}

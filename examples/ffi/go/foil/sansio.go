@@ -29,14 +29,10 @@ const (
 // Prepare builds the request for operation with params, making every check Call makes
 // before sending (a bad parameter is the same *Error, and nothing is sent).
 func (cl *Client) Prepare(operation string, params interface{}) (*Request, error) {
-	p, err := json.Marshal(params)
+	op, cp, err := operationArgs(operation, params)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkText("operation", operation); err != nil {
-		return nil, err
-	}
-	op, cp := cstr(operation), cstr(string(p))
 	defer free(op)
 	defer free(cp)
 	var r *C.foil_http_request_t
