@@ -37,7 +37,7 @@ end
 rows.each_with_index { |row, i| puts JSON.generate(i.zero? ? row.merge(raw: r) : row) }'
 # Thread scaling of the CPU-bound helpers (no network): short calls keep the GVL (target: N
 # threads at least one thread's speed for token verify), a 4 MiB webhook body is checked without it.
-threads_sizes=(--rounds 5)
+threads_sizes=(--rounds 7)
 [ "${FOIL_BENCH_QUICK:-0}" = 1 ] && threads_sizes=(--rounds 1 --total 64)
 ruby "$repo/bench/ruby_threads.rb" --json "${threads_sizes[@]}" |
     ruby -rjson -e '

@@ -7,6 +7,7 @@
  * already taken by the other process (an error: a protocol error or the 5 s timeout), or
  * a lock held at the fork by a thread the child does not have (a hang: the child's alarm
  * ends it and it counts as failed). */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "foil_test.h"
 
 #include "canned_server.h"
@@ -16,8 +17,10 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <execinfo.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +37,7 @@ typedef canned_env_t env;
 
 typedef struct tally {
     int asked, crossed, errors;
+    int last_error; /* the foil_status_t of the last failed request */
 } tally;
 
 static int setup(void **state) {
@@ -54,8 +58,10 @@ static int teardown(void **state) {
 static void ask(foil_client_t *c, const char *id, tally *t) {
     foil_result_t *r = NULL;
     t->asked++;
-    if (foil_sessions_get(c, id, &r) != FOIL_OK) {
+    foil_status_t st = foil_sessions_get(c, id, &r);
+    if (st != FOIL_OK) {
         t->errors++;
+        t->last_error = (int)st;
         return;
     }
     const char *got = foil_json_get_string(foil_result_data(r), "id");
@@ -63,13 +69,20 @@ static void ask(foil_client_t *c, const char *id, tally *t) {
     foil_result_free(r);
 }
 
-static tally ask_many(foil_client_t *c, const char *who, int round) {
-    tally t = {0, 0, 0};
+/* Counted into `t` as it goes, so a child's progress is known even if it never ends. */
+static void ask_many_into(foil_client_t *c, const char *who, int round, volatile tally *t) {
     char id[64];
     for (int i = 0; i < REQUESTS; i++) {
         snprintf(id, sizeof id, "%s_%d_%d", who, round, i);
-        ask(c, id, &t);
+        tally one = *t;
+        ask(c, id, &one);
+        *t = one;
     }
+}
+
+static tally ask_many(foil_client_t *c, const char *who, int round) {
+    tally t = {0};
+    ask_many_into(c, who, round, &t);
     return t;
 }
 
@@ -109,15 +122,34 @@ static int wait_child(pid_t pid) {
     return -1;
 }
 
+/* A child that does not end in time says where it is before its alarm ends it. */
+static void on_child_alarm(int sig) {
+    static const char head[] = "child still running at its alarm; its stack:\n";
+    void *frames[64];
+    (void)!write(2, head, sizeof head - 1);
+    backtrace_symbols_fd(frames, backtrace(frames, 64), 2);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void arm_child_alarm(void) {
+    void *frame[1];
+    backtrace(frame, 1); /* loads the unwinder now, not in the signal handler */
+    signal(SIGALRM, on_child_alarm);
+    alarm(CHILD_ALARM_S);
+}
+
 /* In the child: its requests, the tally written to `out`, then the client freed (what it
  * inherited must be left without a word on the parent's connections). No cmocka here.
  * With parent threads mid-request at the fork, what those threads had allocated is
  * unreachable in the child (the threads are not there), and a leak checker at the child's
  * exit (valgrind follows forks) would report it though the child leaked nothing: that child
  * ends by exec'ing true(1) instead. The child of the quiet rounds is leak-checked. */
-static void child_run(foil_client_t *c, int round, int out, bool leak_checked) {
-    alarm(CHILD_ALARM_S);
-    tally t = ask_many(c, "child", round);
+static void child_run(foil_client_t *c, int round, int out, bool leak_checked,
+                      volatile tally *progress) {
+    arm_child_alarm();
+    ask_many_into(c, "child", round, progress);
+    tally t = *progress;
     ssize_t n = write(out, &t, sizeof t);
     foil_client_free(c);
     if (n == (ssize_t)sizeof t && !leak_checked) {
@@ -129,8 +161,11 @@ static void child_run(foil_client_t *c, int round, int out, bool leak_checked) {
 
 static void fork_rounds(env *e, int busy_threads) {
     foil_client_t *c = e->client;
-    tally parent = {0, 0, 0}, child = {0, 0, 0}, others = {0, 0, 0};
+    tally parent = {0}, child = {0}, others = {0};
     int failed_children = 0, hangs = 0;
+    volatile tally *progress =
+        mmap(NULL, sizeof *progress, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    assert_true(progress != MAP_FAILED);
     for (int round = 0; round < ROUNDS; round++) {
         tally warm = ask_many(c, "warm", round); /* pooled connections to inherit */
         parent.crossed += warm.crossed, parent.errors += warm.errors;
@@ -146,18 +181,22 @@ static void fork_rounds(env *e, int busy_threads) {
                 sched_yield();
         int fds[2];
         assert_int_equal(pipe(fds), 0);
+        *progress = (tally){0};
         pid_t pid = fork();
         assert_true(pid >= 0);
         if (pid == 0) {
             close(fds[0]);
-            child_run(c, round, fds[1], busy_threads == 0);
+            child_run(c, round, fds[1], busy_threads == 0, progress);
         }
         close(fds[1]);
         tally p = ask_many(c, "parent", round);
         int status = wait_child(pid);
-        tally ct = {0, 0, 0};
+        tally ct = {0};
         if (status != 0 || read(fds[0], &ct, sizeof ct) != (ssize_t)sizeof ct) {
-            print_message("round %d: child ended with %d\n", round, status);
+            tally seen = *progress;
+            print_message("round %d: child ended with %d after %d requests (%d errors, the "
+                          "last %d)\n",
+                          round, status, seen.asked, seen.errors, seen.last_error);
             failed_children++;
             hangs += status == -1 || status == 128 + SIGALRM;
         }
@@ -178,6 +217,7 @@ static void fork_rounds(env *e, int busy_threads) {
                   ROUNDS, busy_threads, child.asked, child.crossed, child.errors, parent.asked,
                   parent.crossed, parent.errors, others.asked, others.crossed, others.errors,
                   failed_children, hangs);
+    munmap((void *)progress, sizeof *progress);
     assert_int_equal(failed_children, 0);
     assert_int_equal(child.asked, ROUNDS * REQUESTS);
     assert_int_equal(child.crossed + child.errors, 0);
@@ -221,7 +261,7 @@ static void walk_requested_ahead_before_fork(void **state) {
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        alarm(CHILD_ALARM_S);
+        arm_child_alarm();
         int rc = walk_rest(it, 1);
         foil_iter_free(it);
         _exit(rc);
