@@ -229,8 +229,27 @@ static void parent_and_child_share_a_client(void **state) {
     fork_rounds(*state, 0);
 }
 
+/* AddressSanitizer's allocator (GCC 12's libasan) takes no lock around fork(): a child made
+ * while another thread is inside malloc waits forever on that thread's allocator lock, at
+ * its first malloc (seen here: FutexWait under SizeClassAllocator64::GetFromAllocator). That
+ * is the sanitizer's, not libfoil's; the Release and valgrind runs of this test cover it. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ASAN_FORK_UNSAFE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ASAN_FORK_UNSAFE 1
+#endif
+#endif
+
 static void fork_while_parent_threads_are_mid_request(void **state) {
+#ifdef ASAN_FORK_UNSAFE
+    (void)state;
+    print_message("skipped under AddressSanitizer: its allocator is not fork-safe with other "
+                  "threads mid-malloc (a child can hang on their lock)\n");
+    skip();
+#else
     fork_rounds(*state, BUSY_THREADS);
+#endif
 }
 
 /* The walk in the child: items item_<from>.. in order, 0 on success. */
