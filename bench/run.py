@@ -324,6 +324,11 @@ def rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
     ratio = sg["ratio_foil_vs_foil_server"]
     add("Py: Gate signup cycle (cycles/s)", f"{rates['foil']:,.0f}",
         f"{official:,.0f} foil-server {sg['versions']['foil-server']}", f"{ratio:.2f}x", "≥ 3x", check(ratio >= 3))
+    client_rates = sg["client_cycles_per_s"]
+    add("Py: Gate signup cycle, the client's share: the emulator's approval (sealing, in-process) "
+        "not timed (cycles/s)", f"{client_rates['foil']:,.0f}",
+        f"{client_rates['foil-server']:,.0f} foil-server", f"{sg['client_ratio_foil_vs_foil_server']:.2f}x",
+        "—", "info")
     add("Py: Gate signup cycle, foil client.gate.signup() (cycles/s)", f"{rates['foil-signup']:,.0f}",
         f"{official:,.0f} foil-server", f"{rates['foil-signup'] / official:.2f}x", "—", "info")
     c_rate = r["c"]["c_signup"]["cycles_per_s"]

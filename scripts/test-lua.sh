@@ -66,6 +66,12 @@ for interp in "${interpreters[@]}"; do
         status=1
         continue
     fi
+    # The module exports its entry point only (bindings/lua/Makefile: HIDDEN).
+    exports=$(nm -D --defined-only "$(find "$tree" -name native.so)" | awk '{print $3}' | grep -v '^luaopen_foil_native$' || true)
+    if [ -n "$exports" ]; then
+        echo "test-lua: native.so ($interp) exports more than luaopen_foil_native: $(echo "$exports" | head -n 5 | tr '\n' ' ')" >&2
+        status=1
+    fi
     echo "test-lua: bindings/lua/tests on $interp, against the installed rock"
     # From an empty directory: only the tree's foil (and the tests' helpers) can be found.
     mkdir -p "$work/run-$interp"
