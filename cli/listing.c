@@ -20,7 +20,7 @@ static int add_row(cli_table_t *t, const cli_column_t *columns, size_t count,
     return cli_table_add(t, row);
 }
 
-int cli_list_print(int json, const cli_column_t *columns, size_t count, foil_page_t *page,
+int cli_list_print(int json, const cli_column_t *columns, size_t count, foil_result_t *page,
                    foil_iter_t *it) {
     const char *headers[16];
     for (size_t c = 0; c < count && c < 16; c++)
@@ -38,8 +38,8 @@ int cli_list_print(int json, const cli_column_t *columns, size_t count, foil_pag
                 rc = cli_fail_foil(json, st, "fetching the next page");
                 break;
             }
-        } else if (shown < foil_page_count(page)) {
-            item = foil_page_item(page, shown);
+        } else if (shown < foil_result_count(page)) {
+            item = foil_result_item(page, shown);
         }
         if (!item) break;
         int failed = json ? !cJSON_AddItemToArray(items, cli_json_from_view(item))
@@ -50,12 +50,12 @@ int cli_list_print(int json, const cli_column_t *columns, size_t count, foil_pag
         }
         shown++;
     }
-    const char *cursor = it ? NULL : foil_page_next_cursor(page);
+    const char *cursor = it ? NULL : foil_result_next_cursor(page);
     if (rc == CLI_EXIT_OK && json) {
         cJSON *doc = cJSON_CreateObject();
         cJSON_AddItemToObject(doc, "data", items);
         items = NULL;
-        cJSON_AddBoolToObject(doc, "has_more", !it && foil_page_has_more(page));
+        cJSON_AddBoolToObject(doc, "has_more", !it && foil_result_has_more(page));
         if (cursor)
             cJSON_AddStringToObject(doc, "next_cursor", cursor);
         else
@@ -65,7 +65,7 @@ int cli_list_print(int json, const cli_column_t *columns, size_t count, foil_pag
         cli_table_print(table, stdout, 0);
         printf("%s%zu shown", cli_style(stdout, CLI_DIM), shown);
         if (it) printf(" (%zu pages)", foil_iter_pages(it));
-        if (!it && foil_page_has_more(page) && cursor)
+        if (!it && foil_result_has_more(page) && cursor)
             printf("; next page: --cursor %s (or --all)", cli_safe(cursor));
         printf("%s\n", cli_style(stdout, CLI_RESET));
     }

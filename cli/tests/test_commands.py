@@ -4,6 +4,7 @@ login, version, help, emulator, demo."""
 import hashlib
 import hmac
 import json
+import os
 import time
 
 import pytest
@@ -209,3 +210,18 @@ def test_demo_runs_offline_in_seconds(emulator, tmp_path):
         assert needle in r.stdout
     assert "\x1b[" not in r.stdout, "no colours off a terminal"
     assert list(tmp_path.iterdir()) == [], "the demo cleans up its project"
+
+
+@pytest.mark.parametrize("args, says", [
+    (["sessions", "list", "--limit", "500"], "between 1 and 200"),
+    (["sessions", "list", "--limit", "abc"], "--limit wants a number"),
+    (["sessions", "list", "--verdict", "robot"], "bot, human, inconclusive"),
+    (["fingerprints", "list", "--sort", "sideways"], "seen_count"),
+    (["sessions", "list", "--cursor", os.fsdecode(b"\xff")], "the cursor given"),
+])
+def test_list_arguments_are_checked_by_the_core(emulator, args, says):
+    """The list commands call by the operation's SDK name: ranges and allowed values are the
+    core's rule and message, as in every binding; all are usage errors (exit 2)."""
+    r = run(emulator, *args, env=keyed(emulator))
+    assert r.returncode == 2, (args, r.stderr)
+    assert says in r.stderr, r.stderr
