@@ -112,6 +112,41 @@ def test_ctrl_c_ends_a_gate_wait_and_the_signup_stays_usable() -> None:
     assert "FOIL_SECRET_KEY" in r["outputs"], r
 
 
+def test_a_handler_that_uses_the_waiting_signup_never_deadlocks() -> None:
+    # The handler runs inside the wait's poll, which holds the signup's lock on this thread:
+    # reads answer, cancel() ends the wait promptly, a poll is refused with a typed error.
+    # Before, its first read waited for that lock forever (the child's timeout).
+    r = _run("""
+        signup = client.gate.signup("foil", account_name="handler")
+        seen = {}
+        def handler(signum, frame):
+            seen["status"] = signup.status
+            seen["repr"] = repr(signup) == f"<foil.GateSignup {signup.id} foil pending>"
+            seen["poll_data"] = (signup.poll_data or {}).get("status")
+            try:
+                signup.poll()
+                seen["poll"] = "returned"
+            except foil.FoilStateError as e:
+                seen["poll"] = "busy in a call on this thread" in str(e)
+            signup.cancel()
+        signal.signal(signal.SIGINT, handler)
+        emu.inject_fault("delay", path="/v1/gate/sessions/" + signup.id, count=1, delay_ms=HOLD_MS)
+        interrupt_after(0.3)
+        report["wait"] = raised_after(lambda: signup.wait(timeout=30, interval=0.05),
+                                      foil.FoilCancelledError)
+        report["seen"] = seen
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        emu.clear_faults()
+        emu.approve(signup.id)
+        report["outputs"] = sorted(signup.wait(timeout=30, interval=0.05))
+        signup.ack()
+    """)
+    seconds, raised = r["wait"]
+    assert raised == "FoilCancelledError" and seconds < LATE, r
+    assert r["seen"] == {"status": "pending", "repr": True, "poll_data": None, "poll": True}, r
+    assert "FOIL_SECRET_KEY" in r["outputs"], r
+
+
 def test_a_custom_handler_is_honoured() -> None:
     r = _run("""
         class Stop(Exception):

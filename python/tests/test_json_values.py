@@ -54,3 +54,16 @@ def test_results_nested_1000_deep(hostile: Hostile) -> None:  # noqa: F811
         sys.setrecursionlimit(limit)
     with pytest.raises(foil.FoilProtocolError):
         _get(hostile, b'"deep":' + b"[" * 999 + b"]" * 999)
+
+
+def test_webhook_event_integers_are_exact() -> None:
+    # The event parser kept only cJSON's doubles: 9007199254740993 came back ...992.
+    data = {"n": 9007199254740993, "neg": -9223372036854775809,
+            "huge": 123456789012345678901234567890, "f": 2.0, "z": -0.0, "small": 7}
+    body = json.dumps({"id": "wevt_0123456789abcdef0123456789abcdef", "object": "webhook_event",
+                       "type": "session.created", "created": "2026-01-02T00:00:00.000Z",
+                       "data": data})
+    event = foil.parse_webhook_event(body)
+    got = event.to_dict()["data"]
+    assert got == data and json.dumps(got) == json.dumps(data), got
+    assert all(type(got[k]) is type(v) for k, v in data.items()), got

@@ -5,6 +5,7 @@
 #include "foil_test.h"
 
 #include "canned_server.h"
+#include "foil/cancel.h"
 #include "foil_emulator.h"
 
 #include <pthread.h>
@@ -537,6 +538,57 @@ static void *cancel_client_soon(void *arg) {
     return NULL;
 }
 
+/* What a signal handler run inside a wait's poll does with the same signup, on the same
+ * thread (as Python's Ctrl-C check runs it): the poll holds the session's lock there. */
+typedef struct {
+    foil_gate_session_t *s;
+    int calls;
+    char status[16];
+    foil_status_t poll, wait;
+    double seconds_left;
+} inside_poll;
+
+static int handler_inside_poll(void *context) {
+    inside_poll *h = context;
+    if (h->calls++) return 0;
+    snprintf(h->status, sizeof h->status, "%s", foil_gate_session_status(h->s));
+    h->seconds_left = foil_gate_session_seconds_left(h->s);
+    h->poll = foil_gate_session_poll(h->s);
+    h->wait = foil_gate_session_wait(h->s, 1000, 20, NULL, NULL);
+    foil_gate_session_cancel(h->s);
+    return 0;
+}
+
+/* Reads answer, calls that would change the state under the poll get FOIL_E_STATE at once,
+ * and cancel ends the wait: never a wait for a lock the thread holds itself (it was a
+ * deadlock). */
+static void a_call_from_inside_a_poll_on_the_same_thread_never_waits_for_it(void **state) {
+    env *e = *state;
+    foil_gate_session_t *s = create(e);
+    FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/gate/sessions/", 1,
+                                              FOIL_EMULATOR_FAULT_DELAY, 0, 3000));
+    inside_poll h = {.s = s};
+    foil_cancel_t *token = NULL;
+    FOIL_ASSERT_OK(foil_cancel_new(&token));
+    foil_cancel_set_check(token, handler_inside_poll, &h);
+    foil_cancel_bind(token);
+    double t0 = now_seconds();
+    assert_int_equal(foil_gate_session_wait(s, 10000, 20, NULL, NULL), FOIL_E_CANCELLED);
+    assert_true(now_seconds() - t0 < 1.0);
+    foil_cancel_bind(NULL);
+    foil_cancel_free(token);
+    assert_true(h.calls > 0);
+    assert_string_equal(h.status, "pending");
+    assert_true(h.seconds_left > 0);
+    assert_int_equal(h.poll, FOIL_E_STATE);
+    assert_int_equal(h.wait, FOIL_E_STATE);
+    /* Usable afterwards, from this thread. */
+    FOIL_ASSERT_OK(foil_emulator_approve(e->emu, foil_gate_session_id(s)));
+    FOIL_ASSERT_OK(foil_gate_session_wait(s, 10000, 20, NULL, NULL));
+    assert_string_equal(foil_gate_session_output(s, "ACME_API_KEY"), "ak_test_123");
+    foil_gate_session_free(s);
+}
+
 /* foil_client_cancel aborts the poll in flight (a slow server), ending the wait. */
 static void client_cancel_aborts_the_poll_in_flight(void **state) {
     env *e = *state;
@@ -677,6 +729,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(progress_and_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(cancel_from_another_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(cancel_aborts_the_poll_in_flight, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_call_from_inside_a_poll_on_the_same_thread_never_waits_for_it, setup, teardown),
         cmocka_unit_test_setup_teardown(transient_poll_failures_are_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(create_validates_before_sending, setup, teardown),
         cmocka_unit_test_setup_teardown(step_until_approved_then_views, setup, teardown),

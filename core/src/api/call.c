@@ -3,6 +3,7 @@
  * the operation's run function the typed C API runs too (run.h), so validation and
  * behaviour are the typed API's, whether the request is sent or only prepared. */
 #include "crypto/delivery_internal.h"
+#include "json/json_tree.h"
 #include "run.h"
 #include "validate.h"
 
@@ -54,7 +55,7 @@ static foil_status_t object_text(const call_args *a, const char *name, char **ou
     *out = NULL;
     const cJSON *v = arg(a, name);
     if (!v) return FOIL_OK;
-    return (*out = cJSON_PrintUnformatted(v)) ? FOIL_OK : foil_fail_nomem();
+    return foil_json_print(v, out);
 }
 
 /* The body parameters given, as a JSON object's text. An update needs at least one. */
@@ -80,8 +81,8 @@ static foil_status_t body_text(const call_args *a, bool need_one, char **out) {
     if (need_one && !body->child)
         st = foil_fail_field(FOIL_E_INVALID_ARGUMENT, "params_json",
                              "must set at least one property to change", names, NULL);
-    else if (!(*out = cJSON_PrintUnformatted(body)))
-        st = foil_fail_nomem();
+    else
+        st = foil_json_print(body, out);
     foil_json_wipe_delete(body);
     return st;
 }
@@ -361,7 +362,11 @@ static foil_status_t parse_params(const foil_operation_t *op, const char *params
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "params_json",
                                "must not contain NUL characters (\\u0000)",
                                "strings without NUL characters", NULL);
-    *root = cJSON_ParseWithOpts(params_json, NULL, true);
+    /* Exact (big integers keep their digits); text that parser refuses is read as cJSON reads
+     * it, so that the checks below name the parameter ("is given twice"). */
+    foil_status_t st = foil_json_tree_parse(params_json, strlen(params_json), root);
+    if (st == FOIL_E_NOMEM) return st;
+    if (st != FOIL_OK) *root = cJSON_ParseWithOpts(params_json, NULL, true);
     if (!cJSON_IsObject(*root))
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "params_json", "must be a JSON object",
                                "a JSON object", NULL);

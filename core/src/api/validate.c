@@ -1,6 +1,8 @@
 /* Client-side validation helpers. */
 #include "validate.h"
 
+#include "json/json_tree.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -79,7 +81,12 @@ foil_status_t foil_parse_object_arg(const char *json, const char *field, cJSON *
     *out = NULL;
     foil_status_t st = foil_check_required(json, field);
     if (st != FOIL_OK) return st;
-    cJSON *obj = cJSON_Parse(json);
+    /* Exact (big integers keep their digits); text that parser refuses (a name given twice)
+     * is read as cJSON reads it, as before. */
+    cJSON *obj = NULL;
+    st = foil_json_tree_parse(json, strlen(json), &obj);
+    if (st == FOIL_E_NOMEM) return st;
+    if (st != FOIL_OK) obj = cJSON_Parse(json);
     if (!cJSON_IsObject(obj)) {
         cJSON_Delete(obj);
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, field, "must be a JSON object",

@@ -29,6 +29,10 @@ struct foil_gate_session {
      * Not taken by foil_gate_session_cancel() (an atomic flag), nor by the getters of
      * what never changes after create / import (id, tokens, URLs, key pair). */
     pthread_mutex_t lock;
+    /* The thread holding it (its `this_thread` address), 0 when none: a call made on the
+     * holder's own thread (a signal handler or callback run inside a call on the session,
+     * as a binding's Ctrl-C check during a poll) must not wait for it, or it waits forever. */
+    atomic_uintptr_t holder;
     foil_client_t *client;
     foil_delivery_key_pair_t *key_pair;
     char *id, *poll_token, *consent_url, *expires_at, *service_id, *account_name;
@@ -93,13 +97,52 @@ static void keep_transient(foil_gate_session_t *s, bool failed_now) {
     if (failed_now) foil_error_copy(foil_last_error(), &s->transient); /* NULL if no memory */
 }
 
+/* Its address names the calling thread. */
+static _Thread_local char this_thread;
+
 /* The lock is state, not part of the value: const getters take it too. */
 static void lock(const foil_gate_session_t *s) {
-    pthread_mutex_lock(&((foil_gate_session_t *)s)->lock);
+    foil_gate_session_t *m = (foil_gate_session_t *)s;
+    pthread_mutex_lock(&m->lock);
+    atomic_store(&m->holder, (uintptr_t)&this_thread);
 }
 
 static void unlock(const foil_gate_session_t *s) {
-    pthread_mutex_unlock(&((foil_gate_session_t *)s)->lock);
+    foil_gate_session_t *m = (foil_gate_session_t *)s;
+    atomic_store(&m->holder, 0);
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* This thread holds the lock: the caller runs inside a call on s (only this thread stores
+ * its own address, so the answer is never stale). */
+static bool held_here(const foil_gate_session_t *s) {
+    return atomic_load(&((foil_gate_session_t *)s)->holder) == (uintptr_t)&this_thread;
+}
+
+/* A reader: the lock, unless this thread holds it already. Then the call it runs inside is
+ * paused in a transfer or a wait, between changes, so the state is whole and is read as it
+ * is. Returns whether it locked (for unlock_read). */
+static bool lock_read(const foil_gate_session_t *s) {
+    if (held_here(s)) return false;
+    lock(s);
+    return true;
+}
+
+static void unlock_read(const foil_gate_session_t *s, bool locked) {
+    if (locked) unlock(s);
+}
+
+/* A call that changes the state: the lock, or FOIL_E_STATE when this thread holds it already
+ * (a signal handler inside a poll on s polling again would change the state under that
+ * poll). foil_gate_session_cancel() is the way to end the call from there. */
+static foil_status_t lock_change(foil_gate_session_t *s) {
+    if (held_here(s))
+        return foil_fail(FOIL_E_STATE,
+                         "the signup is busy in a call on this thread (a signal handler or "
+                         "callback inside it may read the signup or cancel it, not poll, wait "
+                         "or acknowledge)");
+    lock(s);
+    return FOIL_OK;
 }
 
 void foil_gate_session_free(foil_gate_session_t *s) {
@@ -244,9 +287,9 @@ GETTER(poll_token, poll_token)
 #define LOCKED_GETTER(type, name, fallback, expr)                                                  \
     type foil_gate_session_##name(const foil_gate_session_t *s) {                                  \
         if (!s) return fallback;                                                                   \
-        lock(s);                                                                                   \
+        bool locked = lock_read(s);                                                                \
         type value = expr;                                                                         \
-        unlock(s);                                                                                 \
+        unlock_read(s, locked);                                                                    \
         return value;                                                                              \
     }
 LOCKED_GETTER(const char *, status, NULL, s->status)
@@ -418,8 +461,9 @@ foil_status_t foil_gate_session_poll(foil_gate_session_t *s) {
     if (!s)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
     bool is_transient;
-    lock(s);
-    foil_status_t st = failed(s, poll_once(s, &is_transient));
+    foil_status_t st = lock_change(s);
+    if (st != FOIL_OK) return st;
+    st = failed(s, poll_once(s, &is_transient));
     unlock(s);
     return st;
 }
@@ -457,7 +501,8 @@ foil_status_t foil_gate_session_wait_start(foil_gate_session_t *s, long timeout_
                                            long interval_ms) {
     if (!s)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
-    lock(s);
+    foil_status_t st = lock_change(s);
+    if (st != FOIL_OK) return st;
     wait_start(s, timeout_ms, interval_ms);
     unlock(s);
     return FOIL_OK;
@@ -564,8 +609,9 @@ foil_status_t foil_gate_session_step(foil_gate_session_t *s, long *wait_ms) {
     *wait_ms = 0;
     if (!s)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
-    lock(s);
-    foil_status_t st = step(s, wait_ms);
+    foil_status_t st = lock_change(s);
+    if (st != FOIL_OK) return st;
+    st = step(s, wait_ms);
     unlock(s);
     return st;
 }
@@ -583,9 +629,9 @@ static double seconds_left(const foil_gate_session_t *s) {
 
 double foil_gate_session_seconds_left(const foil_gate_session_t *s) {
     if (!s) return -1;
-    lock(s);
+    bool locked = lock_read(s);
     double left = seconds_left(s);
-    unlock(s);
+    unlock_read(s, locked);
     return left;
 }
 
@@ -637,9 +683,9 @@ LOCKED_GETTER(size_t, refused_count, 0, s->refused_count)
 #define LOCKED_AT(name, count, expr)                                                               \
     const char *foil_gate_session_##name(const foil_gate_session_t *s, size_t i) {                 \
         if (!s) return NULL;                                                                       \
-        lock(s);                                                                                   \
+        bool locked = lock_read(s);                                                                \
         const char *value = i < s->count ? expr : NULL;                                            \
-        unlock(s);                                                                                 \
+        unlock_read(s, locked);                                                                    \
         return value;                                                                              \
     }
 LOCKED_AT(output_key, output_count, s->outputs[i].key)
@@ -650,10 +696,10 @@ LOCKED_AT(refused_reason, refused_count, s->refused[i].reason)
 const char *foil_gate_session_output(const foil_gate_session_t *s, const char *key) {
     if (!s || !key) return NULL;
     const char *value = NULL;
-    lock(s);
+    bool locked = lock_read(s);
     for (size_t i = 0; !value && i < s->output_count; i++)
         if (strcmp(s->outputs[i].key, key) == 0) value = s->outputs[i].value;
-    unlock(s);
+    unlock_read(s, locked);
     return value;
 }
 
@@ -679,8 +725,9 @@ foil_status_t foil_gate_session_ack(foil_gate_session_t *s) {
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
     foil_http_request_t *req = NULL;
     foil_result_t *r = NULL;
-    lock(s);
-    foil_status_t st = prepare_ack(s, &req);
+    foil_status_t st = lock_change(s);
+    if (st != FOIL_OK) return st;
+    st = prepare_ack(s, &req);
     if (st == FOIL_OK) st = foil_run_send(req, &r);
     foil_http_request_free(req);
     st = acked(s, st, r);
@@ -703,8 +750,7 @@ foil_status_t foil_gate_session_next(foil_gate_session_t *s, foil_http_request_t
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, !request ? "request" : "wait_ms",
                                "must not be NULL", NULL, NULL);
     foil_status_t st = session_arg(s);
-    if (st != FOIL_OK) return st;
-    lock(s);
+    if (st != FOIL_OK || (st = lock_change(s)) != FOIL_OK) return st;
     bool poll = false;
     st = step_next(s, wait_ms, &poll);
     if (st == FOIL_OK && poll && (st = prepare_poll(s, request)) != FOIL_OK) st = wait_over(s, st);
@@ -717,8 +763,7 @@ foil_status_t foil_gate_session_prepare_poll(foil_gate_session_t *s,
     foil_status_t st = foil_check_out(request);
     if (st != FOIL_OK) return st;
     *request = NULL;
-    if ((st = session_arg(s)) != FOIL_OK) return st;
-    lock(s);
+    if ((st = session_arg(s)) != FOIL_OK || (st = lock_change(s)) != FOIL_OK) return st;
     bool due = false;
     if ((st = poll_due(s, &due)) == FOIL_OK && due && (st = prepare_poll(s, request)) == FOIL_OK)
         (*request)->single_poll = true;
@@ -731,8 +776,7 @@ foil_status_t foil_gate_session_prepare_ack(foil_gate_session_t *s, foil_http_re
     foil_status_t st = foil_check_out(request);
     if (st != FOIL_OK) return st;
     *request = NULL;
-    if ((st = session_arg(s)) != FOIL_OK) return st;
-    lock(s);
+    if ((st = session_arg(s)) != FOIL_OK || (st = lock_change(s)) != FOIL_OK) return st;
     st = failed(s, prepare_ack(s, request));
     unlock(s);
     return st;
@@ -741,7 +785,12 @@ foil_status_t foil_gate_session_prepare_ack(foil_gate_session_t *s, foil_http_re
 /* A request's answer, decoded (st, r), handed to the step it belongs to. */
 static foil_status_t feed(foil_gate_session_t *s, const foil_http_request_t *request,
                           foil_status_t st, foil_result_t *r, long *wait_ms) {
-    lock(s);
+    foil_status_t locked = lock_change(s);
+    if (locked != FOIL_OK) {
+        foil_result_free(r);
+        *wait_ms = 0;
+        return locked;
+    }
     switch (request->op) {
     case FOIL_OP_CREATE_GATE_SESSION:
         st = s->id ? foil_fail(FOIL_E_STATE, "the session was already created") : created(s, st, r);

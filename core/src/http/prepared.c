@@ -1,6 +1,7 @@
 /* A prepared request (foil/sansio.h): everything one operation sends, composed once from
  * a foil_request_t on a client, read by the caller's own transport or by libcurl's. */
 #include "exchange.h"
+#include "json/json_tree.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -121,7 +122,7 @@ static foil_status_t compose(foil_http_request_t *r, foil_client_t *c, const foi
     if (st == FOIL_OK) st = bearer(c, req, op, &token);
     if (st != FOIL_OK) return st;
     if (req->body) {
-        if (!(r->body = cJSON_PrintUnformatted(req->body))) return foil_fail_nomem();
+        if ((st = foil_json_print(req->body, &r->body)) != FOIL_OK) return st;
         r->body_len = strlen(r->body);
     }
     /* client_header is "X-Foil-Client: <value>" */

@@ -2,6 +2,7 @@
 #include "json_arena.h"
 
 #include "json_projection.h"
+#include "json_tree.h"
 
 #include <limits.h>
 #include <locale.h>
@@ -1138,6 +1139,17 @@ foil_status_t foil_json_text_check(const char *text, size_t len) {
     foil_json_arena_t *arena = NULL;
     cJSON *root = NULL;
     foil_status_t st = foil_json_arena_parse(text, len, &arena, &root);
+    foil_json_arena_free(arena, true);
+    return st;
+}
+
+foil_status_t foil_json_tree_parse(const char *text, size_t len, cJSON **out) {
+    *out = NULL;
+    foil_json_arena_t *arena = NULL;
+    cJSON *root = NULL;
+    foil_status_t st = foil_json_arena_parse(text, len, &arena, &root);
+    /* cJSON_Duplicate copies the type bits and a number's valuestring too. */
+    if (st == FOIL_OK && !(*out = cJSON_Duplicate(root, true))) st = foil_fail_nomem();
     foil_json_arena_free(arena, true);
     return st;
 }

@@ -1,6 +1,7 @@
 /* Owned JSON documents and the read-only view accessors over them. */
 #include "internal.h"
 #include "json_arena.h"
+#include "json_tree.h"
 
 #include <errno.h>
 #include <math.h>
@@ -200,6 +201,5 @@ foil_status_t foil_json_serialize(const foil_json_t *v, char **out) {
     *out = NULL;
     if (!v)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "value", "must not be NULL", NULL, NULL);
-    *out = cJSON_PrintUnformatted(FOIL_NODE(v));
-    return *out ? FOIL_OK : foil_fail_nomem();
+    return foil_json_print(FOIL_NODE(v), out);
 }

@@ -1,4 +1,7 @@
-/* The JSON writer (foil/json_writer.h): native values -> compact JSON text, for bindings. */
+/* The JSON writer (foil/json_writer.h): native values -> compact JSON text, for bindings; and
+ * the core's printer of cJSON trees (json_tree.h), numbers exact. */
+#include "json_tree.h"
+
 #include "json_arena.h"
 
 #include <math.h>
@@ -81,11 +84,12 @@ static foil_status_t scalar(foil_json_writer_t *w, const char *text, size_t n) {
     return FOIL_OK;
 }
 
-/* A quoted string, escaped. */
-static foil_status_t quoted(foil_json_writer_t *w, const char *s, size_t n) {
+/* A quoted string, escaped. `check_utf8`: refuse bytes that are not UTF-8 (a tree's strings
+ * are written as they are, as cJSON prints them). */
+static foil_status_t quoted(foil_json_writer_t *w, const char *s, size_t n, bool check_utf8) {
     static const char hex[] = "0123456789abcdef";
     if (n && !s) return misuse("was given a NULL string");
-    if (n && !foil_utf8_valid((const unsigned char *)s, (const unsigned char *)s + n))
+    if (check_utf8 && n && !foil_utf8_valid((const unsigned char *)s, (const unsigned char *)s + n))
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "string", "is not valid UTF-8",
                                "UTF-8 text", NULL);
     /* Worst case: every byte a \u00XX escape. */
@@ -202,14 +206,13 @@ foil_status_t foil_json_writer_end_array(foil_json_writer_t *w) {
     return end(w, 'a');
 }
 
-foil_status_t foil_json_writer_key(foil_json_writer_t *w, const char *key, size_t len) {
-    if (!w) return misuse("must not be NULL");
+static foil_status_t key_text(foil_json_writer_t *w, const char *key, size_t len, bool check_utf8) {
     if (!w->depth || w->open[w->depth - 1] != 'o') return misuse("has no object for a key");
     if (w->after_key) return misuse("needs the value of the last key");
     size_t mark = w->len;
     foil_status_t st = reserve(w, 2);
     if (st == FOIL_OK && w->need_comma) put(w, ",", 1);
-    if (st == FOIL_OK) st = quoted(w, key, len);
+    if (st == FOIL_OK) st = quoted(w, key, len, check_utf8);
     if (st == FOIL_OK) st = reserve(w, 1);
     if (st != FOIL_OK) {
         w->len = mark;
@@ -221,11 +224,16 @@ foil_status_t foil_json_writer_key(foil_json_writer_t *w, const char *key, size_
     return FOIL_OK;
 }
 
-foil_status_t foil_json_writer_string(foil_json_writer_t *w, const char *s, size_t len) {
+foil_status_t foil_json_writer_key(foil_json_writer_t *w, const char *key, size_t len) {
     if (!w) return misuse("must not be NULL");
+    return key_text(w, key, len, true);
+}
+
+static foil_status_t string_value(foil_json_writer_t *w, const char *s, size_t len,
+                                  bool check_utf8) {
     size_t mark = w->len;
     foil_status_t st = value_slot(w);
-    if (st == FOIL_OK) st = quoted(w, s, len);
+    if (st == FOIL_OK) st = quoted(w, s, len, check_utf8);
     if (st != FOIL_OK) {
         w->len = mark;
         if (w->buf) w->buf[mark] = '\0';
@@ -233,6 +241,11 @@ foil_status_t foil_json_writer_string(foil_json_writer_t *w, const char *s, size
     }
     value_written(w);
     return FOIL_OK;
+}
+
+foil_status_t foil_json_writer_string(foil_json_writer_t *w, const char *s, size_t len) {
+    if (!w) return misuse("must not be NULL");
+    return string_value(w, s, len, true);
 }
 
 foil_status_t foil_json_writer_int(foil_json_writer_t *w, int64_t value) {
@@ -312,4 +325,66 @@ const char *foil_json_writer_text(const foil_json_writer_t *w, size_t *len) {
     if (!w || !w->done) return NULL;
     if (len) *len = w->len;
     return w->buf;
+}
+
+/* A double that holds an integer exactly: integral, within +-2^53. */
+static bool exact_integral(double d) {
+    return d >= -9007199254740992.0 && d <= 9007199254740992.0 && d == floor(d);
+}
+
+/* A number node: an integer the parser read as its digits beyond 2^53, as a whole number
+ * within them, and any other value with as many digits as read it back exactly ("0.1",
+ * "1e+300", "2.0", "-0.0": a fraction or exponent keeps the reader's int/float apart). */
+static foil_status_t tree_number(foil_json_writer_t *w, const cJSON *n) {
+    if ((n->type & FOIL_JSON_INTEGER_TEXT) && n->valuestring)
+        return scalar(w, n->valuestring, strlen(n->valuestring));
+    double d = n->valuedouble;
+    if (!isfinite(d)) return scalar(w, "null", 4); /* as cJSON prints it */
+    bool integer = (n->type & FOIL_JSON_INTEGER_TEXT) ||
+                   (!(n->type & FOIL_JSON_DECIMAL_TEXT) && exact_integral(d));
+    return integer ? foil_json_writer_int(w, (int64_t)d) : foil_json_writer_double(w, d);
+}
+
+static foil_status_t tree_value(foil_json_writer_t *w, const cJSON *n) {
+    switch (n->type & 0xFF) {
+    case cJSON_NULL:
+        return scalar(w, "null", 4);
+    case cJSON_False:
+        return scalar(w, "false", 5);
+    case cJSON_True:
+        return scalar(w, "true", 4);
+    case cJSON_Number:
+        return tree_number(w, n);
+    case cJSON_String:
+        return string_value(w, n->valuestring ? n->valuestring : "",
+                            n->valuestring ? strlen(n->valuestring) : 0, false);
+    case cJSON_Raw: /* text already JSON, written as it is */
+        return n->valuestring ? scalar(w, n->valuestring, strlen(n->valuestring))
+                              : misuse("was given a raw value without text");
+    case cJSON_Array:
+    case cJSON_Object: {
+        bool object = (n->type & 0xFF) == cJSON_Object;
+        foil_status_t st = begin(w, object ? 'o' : 'a');
+        for (const cJSON *m = n->child; st == FOIL_OK && m; m = m->next) {
+            if (object)
+                st = key_text(w, m->string ? m->string : "", m->string ? strlen(m->string) : 0,
+                              false);
+            if (st == FOIL_OK) st = tree_value(w, m);
+        }
+        return st == FOIL_OK ? end(w, object ? 'o' : 'a') : st;
+    }
+    default:
+        return misuse("was given a value of no JSON type");
+    }
+}
+
+foil_status_t foil_json_print(const cJSON *root, char **out) {
+    *out = NULL;
+    foil_json_writer_t *w = NULL;
+    foil_status_t st = foil_json_writer_new(&w);
+    if (st == FOIL_OK) st = tree_value(w, root);
+    if (st == FOIL_OK && !(*out = malloc(w->len + 1))) st = foil_fail_nomem();
+    if (st == FOIL_OK) memcpy(*out, w->buf, w->len + 1);
+    foil_json_writer_free(w);
+    return st;
 }

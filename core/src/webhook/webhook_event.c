@@ -5,7 +5,7 @@
  * closed sets. gate.session.approved data is checked like
  * foil_gate_approved_webhook_payload_validate. */
 #include "crypto/delivery_internal.h"
-#include "json/json_arena.h"
+#include "json/json_tree.h"
 
 #include <string.h>
 
@@ -83,11 +83,9 @@ foil_status_t foil_webhook_event_parse(const char *body, size_t body_len, foil_d
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "body", "must not be NULL", NULL, NULL);
     foil_status_t st = foil_ensure_init();
     if (st != FOIL_OK) return st;
-    cJSON *event = cJSON_ParseWithLength(body, body_len);
-    if (!event) return fail("event", "is not valid JSON", "object");
-    /* cJSON cuts strings at \u0000 and keeps bytes that are not UTF-8: refuse both. */
-    if ((st = foil_json_text_check(body, body_len)) != FOIL_OK) {
-        cJSON_Delete(event);
+    /* The strict parser (UTF-8, no \u0000, no member named twice), numbers exact. */
+    cJSON *event = NULL;
+    if ((st = foil_json_tree_parse(body, body_len, &event)) != FOIL_OK) {
         if (st == FOIL_E_NOMEM) return st;
         return fail("event", "is not valid JSON text (UTF-8, no \\u0000, no member named twice)",
                     "object");

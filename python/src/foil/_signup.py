@@ -44,7 +44,10 @@ class SignupState:
     _client: Any
     # Held across each call that reads or changes what a poll changes and the conversion of
     # its result: another thread's poll would otherwise free the poll data being converted.
-    _lock: threading.Lock
+    # Re-entrant: a signal handler run inside a call on this thread (the Ctrl-C check during
+    # a poll) reaches the core, which lets it read and cancel and refuses the rest
+    # (FoilStateError) instead of waiting forever for a lock its own thread holds.
+    _lock: threading.RLock
 
     def __init__(self) -> None:
         raise TypeError("use client.gate.signup(...) or GateSignup.resume(...)")
@@ -52,7 +55,7 @@ class SignupState:
     def _adopt(self, handle: Any, client: Any) -> None:
         self._s = handle
         self._client = client
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def _h(self) -> Any:
         handle = self._s
