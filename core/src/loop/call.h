@@ -22,7 +22,7 @@ typedef struct foil_loop_call {
     foil_easy_headers_t headers;    /* the attempt's, pointing into the request's lines */
     foil_http_response_t *response; /* the attempt's answer so far (status 0 before it) */
     bool overflow;          /* the body went past max_response_bytes: the transfer stopped */
-    bool out_of_memory;     /* keeping a header or the body failed */
+    bool out_of_memory;     /* keeping the body failed */
     int attempt;            /* 0: the first */
     long long started_ms;   /* when the first attempt began */
     long long retry_due_ms; /* waiting to be sent again at this time; -1: not waiting */
