@@ -298,38 +298,21 @@ static void every_fault_kind_alike(void **state) {
     FOIL_ASSERT_OK(foil_client_set_base_url(c, foil_emulator_base_url(e->emu)));
     FOIL_ASSERT_OK(foil_client_set_secret_key(c, foil_emulator_secret_key(e->emu)));
     FOIL_ASSERT_OK(foil_client_set_max_response_bytes(c, 1 << 20));
-    /* only the delay fault meets a short timeout: the others answer at their own pace
-     * (a 64 MiB body under valgrind takes seconds) */
     foil_client_t *fast = NULL;
     FOIL_ASSERT_OK(foil_client_new(&fast));
     FOIL_ASSERT_OK(foil_client_set_base_url(fast, foil_emulator_base_url(e->emu)));
     FOIL_ASSERT_OK(foil_client_set_secret_key(fast, foil_emulator_secret_key(e->emu)));
-    FOIL_ASSERT_OK(foil_client_set_timeout_ms(fast, 300));
-    struct {
-        foil_emulator_fault_kind_t kind;
-        unsigned status, delay_ms;
-        foil_status_t expected;
-    } faults[] = {
-        {FOIL_EMULATOR_FAULT_STATUS, 429, 0, FOIL_E_RATE_LIMITED},
-        {FOIL_EMULATOR_FAULT_STATUS, 500, 0, FOIL_E_SERVER},
-        {FOIL_EMULATOR_FAULT_STATUS, 503, 0, FOIL_E_SERVER},
-        {FOIL_EMULATOR_FAULT_STATUS, 401, 0, FOIL_E_AUTHENTICATION},
-        {FOIL_EMULATOR_FAULT_DELAY, 0, 1500, FOIL_E_TIMEOUT},
-        {FOIL_EMULATOR_FAULT_RESET, 0, 0, FOIL_E_CONNECTION},
-        {FOIL_EMULATOR_FAULT_TRUNCATE, 0, 0, FOIL_E_CONNECTION},
-        {FOIL_EMULATOR_FAULT_CORRUPT, 0, 0, FOIL_E_PROTOCOL},
-        {FOIL_EMULATOR_FAULT_CONTENT_TYPE, 0, 0, FOIL_E_PROTOCOL},
-        {FOIL_EMULATOR_FAULT_OVERSIZED, 0, 0, FOIL_E_PROTOCOL},
-    };
-    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(fast, EMULATOR_FAULT_TIMEOUT_MS));
+    const emulator_fault_case_t *cases = emulator_answer_faults;
+    for (size_t i = 0; i < emulator_answer_fault_count; i++) {
         /* one fault for foil_call's request, one for the sans-IO twin's */
-        FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 2, faults[i].kind,
-                                                  faults[i].status, faults[i].delay_ms));
-        foil_client_t *client = faults[i].kind == FOIL_EMULATOR_FAULT_DELAY ? fast : c;
+        FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 2, cases[i].kind,
+                                                  cases[i].status, cases[i].delay_ms));
+        foil_client_t *client = cases[i].delay_ms ? fast : c;
         foil_status_t st = assert_same(client, "sessions.list", "{\"limit\":2}");
-        if (st != faults[i].expected)
-            print_message("fault %d: %s\n", (int)faults[i].kind, foil_status_kind(st));
-        assert_int_equal(st, faults[i].expected);
+        if (st != cases[i].expected)
+            print_message("fault %d: %s\n", (int)cases[i].kind, foil_status_kind(st));
+        assert_int_equal(st, cases[i].expected);
         foil_emulator_clear_faults(e->emu);
     }
     foil_client_free(fast);

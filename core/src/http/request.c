@@ -1,5 +1,5 @@
 /* One API operation over libcurl: URL, headers, auth, opt-in retries, decoding. */
-#include "exchange.h"
+#include "easy_setup.h"
 
 #include <curl/curl.h>
 #include <math.h>
@@ -22,23 +22,6 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userp) {
     foil_http_response_t *r = userp;
     size_t n = size * nmemb;
     if (!foil_http_response_append(r, ptr, n) || r->overflow) return 0;
-    return n;
-}
-
-static size_t on_header(char *buf, size_t size, size_t nitems, void *userp) {
-    attempt *a = userp;
-    size_t n = size * nitems;
-    char *colon = memchr(buf, ':', n);
-    if (!colon) {
-        /* A new status line: a redirect or 100-continue precedes the final response. */
-        if (n > 5 && strncmp(buf, "HTTP/", 5) == 0) {
-            a->resp.request_id[0] = '\0';
-            a->resp.retry_after = -1;
-        }
-        return n;
-    }
-    size_t name_len = (size_t)(colon - buf);
-    foil_http_response_header(&a->resp, buf, name_len, colon + 1, n - name_len - 1);
     return n;
 }
 
@@ -126,87 +109,41 @@ static CURLcode transfer(CURL *easy) {
     return drive(tls_multi, easy);
 }
 
-/* The options every request shares, set once on a new pooled handle. */
+/* The options every request shares, set once on a new pooled handle: the shared setup
+ * (easy_setup.h), then the body and the cancel check of this transport. */
 static void configure_handle(void *easy) {
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    foil_easy_configure(easy);
     /* The shared cache keeps one idle connection per concurrent caller (default: 5). */
     curl_easy_setopt(easy, CURLOPT_MAXCONNECTS, 64L);
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-    /* List pages run to hundreds of KB: read them in a few large reads, not 16 KB ones
-     * (each read costs a poll and a socket lock, measured at ~15% of a walk's time). */
-    curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 256L * 1024);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
 }
 
-/* libcurl only reads the header list during the transfer: it lives with the caller. The
- * request's own headers, then "Expect:" and "Content-Type:" (libcurl adds neither then). */
-typedef struct curl_slist header_list[FOIL_HTTP_MAX_HEADERS + 2];
-
 /* A pooled handle set up for one attempt of `req`; NULL when out of memory. */
-static CURL *prepare(const foil_http_request_t *req, attempt *a, header_list headers) {
+static CURL *prepare(const foil_http_request_t *req, attempt *a, foil_easy_headers_t headers) {
     foil_client_t *c = req->client;
     bool fresh = false;
     CURL *easy = foil_transport_acquire(c->transport, &fresh);
     if (!easy) return NULL;
     if (fresh) configure_handle(easy);
-    size_t n = 0;
-    for (size_t i = 0; i < req->header_count; i++, n++)
-        headers[n] = (struct curl_slist){req->lines[i], &headers[n + 1]};
-    headers[n++] = (struct curl_slist){"Expect:", NULL};
-    /* "Content-Type:" stops libcurl adding a form type to a body-less POST. */
-    if (!req->body) {
-        headers[n - 1].next = &headers[n];
-        headers[n++] = (struct curl_slist){"Content-Type:", NULL};
-    }
     foil_http_response_init(&a->resp, 0, a->resp.data, a->resp.cap,
                             (size_t)req->max_response_bytes);
     a->client = c;
-
-    /* Options that never change are set once per handle (configure_handle). */
-    curl_easy_setopt(easy, CURLOPT_URL, req->url);
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, NULL); /* a header of the request's */
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, req->timeout_ms);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
-    const char *ca = req->ca_bundle ? req->ca_bundle : foil_system_ca_bundle();
-    if (ca) curl_easy_setopt(easy, CURLOPT_CAINFO, ca);
-    curl_easy_setopt(easy, CURLOPT_PROXY, req->proxy);
-    /* Never through a proxy to a loopback base URL: plain http:// is allowed there, and a
-     * proxy (http_proxy in the environment) would see the secret key in clear text. */
-    curl_easy_setopt(easy, CURLOPT_NOPROXY, req->loopback ? "*" : NULL);
+    foil_easy_bind(easy, req, headers, &a->resp);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &a->resp);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, a);
     curl_easy_setopt(easy, CURLOPT_XFERINFODATA, a);
-    const char *method = req->operation->method;
-    if (strcmp(method, "GET") == 0) {
-        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
-        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, NULL);
-    } else {
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
-        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, strcmp(method, "POST") == 0 ? NULL : method);
-    }
     return easy;
 }
 
-/* After the transfer: note its status and connections, and pool the handle again. */
-static void settle(foil_client_t *c, CURL *easy, attempt *a) {
-    long connects = 0, status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    a->resp.http_status = (int)status;
+/* After the transfer: note its connections, and pool the handle again (the answer's
+ * status came with its headers). */
+static void settle(foil_client_t *c, CURL *easy) {
+    long connects = 0;
     curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
     atomic_fetch_add(&c->connections_opened, connects);
     /* Drop pointers into the caller's memory before the handle goes back to the pool. */
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, NULL);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, NULL);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, NULL);
+    foil_easy_unbind(easy);
     curl_easy_setopt(easy, CURLOPT_XFERINFODATA, NULL);
     foil_transport_release(c->transport, easy);
 }
@@ -252,11 +189,11 @@ static foil_status_t curl_status(const foil_http_request_t *req, const attempt *
 }
 
 static foil_status_t perform(const foil_http_request_t *req, attempt *a) {
-    header_list headers;
+    foil_easy_headers_t headers;
     CURL *easy = prepare(req, a, headers);
     if (!easy) return foil_fail_nomem();
     a->curl_code = transfer(easy);
-    settle(req->client, easy, a);
+    settle(req->client, easy);
     return curl_status(req, a);
 }
 
@@ -328,7 +265,7 @@ struct foil_request_ahead {
     foil_http_request_t *req; /* the request in flight or received, owned */
     bool received;            /* the transfer is over: its outcome and answer are in `a` */
     attempt a;
-    header_list headers;
+    foil_easy_headers_t headers;
 };
 
 foil_request_ahead_t *foil_request_ahead_new(void) {
@@ -365,7 +302,7 @@ void foil_request_ahead_start(foil_request_ahead_t *ah, foil_client_t *c,
             curl_multi_perform(ah->multi, &running); /* sends the request */
             started = true;
         } else if (ah->easy) {
-            settle(c, ah->easy, &ah->a);
+            settle(c, ah->easy);
             ah->easy = NULL;
         }
     }
@@ -382,7 +319,7 @@ static void receive(foil_request_ahead_t *ah) {
      * being asked for now. */
     ah->a.cancel_generation = atomic_load(&c->cancel_generation);
     ah->a.curl_code = drive(ah->multi, ah->easy);
-    settle(c, ah->easy, &ah->a);
+    settle(c, ah->easy);
     ah->easy = NULL;
     ah->received = true;
 }
@@ -432,7 +369,7 @@ void foil_request_ahead_drop(foil_request_ahead_t *ah) {
         int running = 0;
         curl_multi_perform(ah->multi, &running);
         curl_multi_remove_handle(ah->multi, ah->easy);
-        settle(ah->req->client, ah->easy, &ah->a);
+        settle(ah->req->client, ah->easy);
         ah->easy = NULL;
     }
     if (ah->req) return_buffer(ah->req, &ah->a.resp);

@@ -141,7 +141,11 @@ static foil_status_t ensure_multi(foil_loop_t *loop) {
 static foil_status_t send_attempt(foil_loop_t *loop, foil_loop_call_t *c) {
     CURL *easy = take_handle(loop);
     if (!easy) return foil_fail_nomem();
-    foil_loop_call_bind(c, easy);
+    foil_status_t st = foil_loop_call_bind(c, easy);
+    if (st != FOIL_OK) {
+        curl_easy_cleanup(easy);
+        return st;
+    }
     if (curl_multi_add_handle(loop->multi, easy) != CURLM_OK) {
         foil_loop_call_unbind(c);
         curl_easy_cleanup(easy);
@@ -239,7 +243,8 @@ foil_status_t foil_loop_start(foil_loop_t *loop, const char *operation, const ch
 /* An attempt ended with libcurl's `code`: the call is done, or waits to be sent again. */
 static void attempt_ended(foil_loop_t *loop, foil_loop_call_t *c, CURLcode code) {
     give_handle_back(loop, c);
-    if (c->exchange && (code == CURLE_OK || c->overflow) && c->response && !c->out_of_memory) {
+    if (c->exchange && (code == CURLE_OK || c->overflow) && foil_loop_call_answered(c) &&
+        !c->out_of_memory) {
         /* The answer as it came (an oversized one says so itself, as the cap kept it). */
         c->answer = c->response;
         c->response = NULL;
