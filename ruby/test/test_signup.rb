@@ -175,6 +175,35 @@ class TestSignup < Minitest::Test
     assert_operator monotonic - t0, :<, 1.0
   end
 
+  # A trap handler runs inside the wait's poll, on the thread that holds the signup: reads
+  # answer, #cancel ends the wait promptly, a poll is refused with Foil::StateError (the core's
+  # rule, docs/ffi.md), never a recursive-locking ThreadError or a hang.
+  def test_a_trap_handler_that_uses_the_waiting_signup
+    signup = client.gate.signup("foil")
+    seen = {}
+    previous = Signal.trap("INT") do
+      seen[:status] = signup.status
+      seen[:inspect] = signup.inspect
+      begin
+        signup.poll
+        seen[:poll] = :returned
+      rescue Foil::StateError => e
+        seen[:poll] = e.message.include?("busy in a call on this thread")
+      end
+      signup.cancel
+    end
+    emulator.faults do |emu|
+      emu.inject_fault("delay", path: "/v1/gate/sessions/#{signup.id}", count: 1, delay_ms: 3000)
+      Thread.new { sleep 0.3; Process.kill("INT", Process.pid) }
+      t0 = monotonic
+      assert_raises(Foil::CancelledError) { signup.wait(timeout: 30, interval: 0.05) }
+      assert_operator monotonic - t0, :<, 1.5
+    end
+    assert_equal({ status: "pending", inspect: "#<Foil::GateSignup #{signup.id} foil pending>", poll: true }, seen)
+  ensure
+    Signal.trap("INT", previous || "DEFAULT")
+  end
+
   def test_wait_releases_the_gvl
     signup = client.gate.signup("foil")
     ticks = 0

@@ -6,6 +6,7 @@
 #include "emulator_env.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -121,6 +122,68 @@ static void a_token_check_cancels_the_waiting_call(void **state) {
     foil_cancel_set_check(NULL, after_third_look, &looks); /* harmless */
 }
 
+/* A check that runs a host's handler which makes a call of its own on this thread (a Ruby
+ * trap handler run inside the wait): that call binds its own token and, when done, puts the
+ * waiting call's token back (`restores`) or, as a binding that forgets to, leaves nothing
+ * bound. Either way the waiting call reads its own token for the rest of that check (no
+ * crash); with the token put back it is cancelled when its check says so, without it it
+ * runs to its answer. */
+typedef struct nested_check {
+    double started;
+    foil_client_t *client;
+    bool restores;
+    int calls;
+    foil_status_t inner;
+} nested_check;
+
+static int check_making_a_call(void *context) {
+    nested_check *n = context;
+    double waited = now_s() - n->started;
+    if (waited > 0.3 && n->calls == 0) { /* the waiting call's request is at the server */
+        n->calls++;
+        foil_cancel_t *outer = foil_cancel_bound(), *inner = NULL;
+        if (foil_cancel_new(&inner) != FOIL_OK) return 1;
+        foil_cancel_bind(inner);
+        foil_result_t *r = NULL;
+        n->inner = foil_gate_registry_get(n->client, "no-such-service", &r);
+        foil_result_free(r);
+        foil_cancel_bind(n->restores ? outer : NULL);
+        foil_cancel_free(inner);
+    }
+    return waited > 0.6;
+}
+
+static void a_check_that_makes_its_own_call(void **state) {
+    emulator_env_t *e = *state;
+    foil_client_t *other = NULL;
+    FOIL_ASSERT_OK(foil_client_new(&other));
+    FOIL_ASSERT_OK(foil_client_set_base_url(other, foil_emulator_base_url(e->emu)));
+    for (int restores = 1; restores >= 0; restores--) {
+        FOIL_ASSERT_OK(foil_emulator_inject_fault(e->emu, "GET", "/v1/sessions", 1,
+                                                  FOIL_EMULATOR_FAULT_DELAY, 0, 1500));
+        foil_cancel_t *token = NULL;
+        FOIL_ASSERT_OK(foil_cancel_new(&token));
+        nested_check n = {now_s(), other, restores, 0, FOIL_OK};
+        foil_cancel_set_check(token, check_making_a_call, &n);
+        foil_cancel_bind(token);
+        foil_page_t *page = NULL;
+        foil_status_t st = foil_sessions_list(e->client, 5, NULL, NULL, NULL, &page);
+        double took = now_s() - n.started;
+        foil_page_free(page);
+        assert_int_equal(n.calls, 1);
+        assert_int_equal(n.inner, FOIL_E_NOT_FOUND); /* the handler's own call ran */
+        if (restores) {
+            assert_int_equal(st, FOIL_E_CANCELLED);
+            assert_true(took < 1.2); /* cancelled, not the 1.5 s delay */
+        } else {
+            FOIL_ASSERT_OK(st);
+        }
+        foil_cancel_bind(NULL);
+        foil_cancel_free(token);
+    }
+    foil_client_free(other);
+}
+
 typedef struct gate_wait {
     foil_gate_session_t *session;
     foil_cancel_t *token;
@@ -158,6 +221,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(a_fired_token_ends_only_its_own_thread, emulator_env_setup,
                                         emulator_env_teardown),
         cmocka_unit_test_setup_teardown(a_token_check_cancels_the_waiting_call, emulator_env_setup,
+                                        emulator_env_teardown),
+        cmocka_unit_test_setup_teardown(a_check_that_makes_its_own_call, emulator_env_setup,
                                         emulator_env_teardown),
         cmocka_unit_test_setup_teardown(a_fire_before_the_call_is_not_lost, emulator_env_setup,
                                         emulator_env_teardown),

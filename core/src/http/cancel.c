@@ -67,8 +67,11 @@ atomic_int *foil_cancel_also(atomic_int *flag) {
 
 bool foil_cancel_requested(void) {
     if (also && atomic_load(also)) return true;
-    if (!bound) return false;
-    if (!atomic_load(&bound->fired) && bound->check && bound->check(bound->context))
-        atomic_store(&bound->fired, 1);
-    return atomic_load(&bound->fired);
+    /* The check may run a host's handler that makes calls of its own on this thread, which
+     * bind and unbind their tokens: this call's token is the one read here. */
+    foil_cancel_t *token = bound;
+    if (!token) return false;
+    if (!atomic_load(&token->fired) && token->check && token->check(token->context))
+        atomic_store(&token->fired, 1);
+    return atomic_load(&token->fired);
 }

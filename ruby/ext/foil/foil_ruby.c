@@ -424,9 +424,12 @@ typedef struct {
 static void *job_nogvl(void *p) {
     nogvl_job *j = p;
     j->ran = 1;
+    /* A call made by a trap handler that runs inside another call's check (nested) puts the
+     * outer call's token back when it ends. */
+    foil_cancel_t *outer = foil_cancel_bound();
     foil_cancel_bind(j->interrupt->token);
     j->work(j->arg);
-    foil_cancel_bind(NULL);
+    foil_cancel_bind(outer);
     return NULL;
 }
 

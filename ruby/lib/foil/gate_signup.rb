@@ -1,3 +1,5 @@
+require "monitor"
+
 module Foil
   # A Gate signup in progress (from client.gate.signup or GateSignup.import):
   #
@@ -31,7 +33,9 @@ module Foil
         signup.instance_variable_set(:@client, client)
         # Held across each call that reads or changes what a poll changes and the conversion
         # of its result: another thread's poll would otherwise free the poll data being read.
-        signup.instance_variable_set(:@lock, Mutex.new)
+        # Re-entrant: a trap handler run inside this thread's poll reaches the core, whose rule
+        # answers reads, ends the wait on #cancel and refuses changes (Foil::StateError).
+        signup.instance_variable_set(:@lock, Monitor.new)
         signup
       end
     end
