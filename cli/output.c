@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "output.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,13 +114,67 @@ void cli_table_free(cli_table_t *t) {
     free(t);
 }
 
+/* A number as JSON text in buf: an integer exactly (its digits, at any size), any other in
+ * the fewest digits that read back as the same double, with a ".0" kept on a whole one, as
+ * the core writes them (foil_json_serialize): cJSON's doubles would round 2^53 + 1. */
+static void number_text(const foil_json_t *v, char *buf, size_t n) {
+    const char *digits = foil_json_integer_text(v);
+    int64_t i;
+    double d = 0;
+    if (digits) {
+        snprintf(buf, n, "%s", digits);
+        return;
+    }
+    if (foil_json_is_integer(v) && foil_json_int(v, &i)) {
+        snprintf(buf, n, "%" PRId64, i);
+        return;
+    }
+    foil_json_number(v, &d);
+    for (int precision = 15; precision <= 17; precision++) {
+        snprintf(buf, n, "%.*g", precision, d);
+        if (strtod(buf, NULL) == d) break;
+    }
+    if (!strpbrk(buf, ".eEn")) strncat(buf, ".0", n - strlen(buf) - 1);
+}
+
 cJSON *cli_json_from_view(const foil_json_t *v) {
-    if (!v) return cJSON_CreateNull();
-    char *text = NULL;
-    if (foil_json_serialize(v, &text) != FOIL_OK) return NULL;
-    cJSON *doc = cJSON_Parse(text);
-    foil_string_free(text);
-    return doc;
+    int b = 0;
+    cJSON *out = NULL;
+    switch (foil_json_type(v)) {
+    case FOIL_JSON_BOOL:
+        foil_json_bool(v, &b);
+        return cJSON_CreateBool(b);
+    case FOIL_JSON_NUMBER: {
+        const char *digits = foil_json_integer_text(v);
+        size_t n = (digits ? strlen(digits) : 0) + 32;
+        char *text = malloc(n);
+        if (!text) return NULL;
+        number_text(v, text, n);
+        out = cJSON_CreateRaw(text); /* printed as given: exact */
+        free(text);
+        return out;
+    }
+    case FOIL_JSON_STRING:
+        return cJSON_CreateString(foil_json_string(v));
+    case FOIL_JSON_ARRAY:
+    case FOIL_JSON_OBJECT: {
+        int object = foil_json_type(v) == FOIL_JSON_OBJECT;
+        out = object ? cJSON_CreateObject() : cJSON_CreateArray();
+        for (const foil_json_t *e = foil_json_at(v, 0); out && e; e = foil_json_next(e)) {
+            cJSON *item = cli_json_from_view(e);
+            int added = item && (object ? cJSON_AddItemToObject(out, foil_json_key(e), item)
+                                        : cJSON_AddItemToArray(out, item));
+            if (!added) {
+                cJSON_Delete(item);
+                cJSON_Delete(out);
+                out = NULL;
+            }
+        }
+        return out;
+    }
+    default:
+        return cJSON_CreateNull();
+    }
 }
 
 int cli_json_print(cJSON *doc) {
@@ -135,15 +190,13 @@ int cli_json_print(cJSON *doc) {
 
 void cli_view_text(const foil_json_t *v, const char *dotted_path, char *buf, size_t n) {
     const foil_json_t *x = foil_json_path(v, dotted_path);
-    double d;
     int b;
     switch (foil_json_type(x)) {
     case FOIL_JSON_STRING:
         snprintf(buf, n, "%s", foil_json_string(x));
         break;
     case FOIL_JSON_NUMBER:
-        foil_json_number(x, &d);
-        snprintf(buf, n, "%g", d);
+        number_text(x, buf, n);
         break;
     case FOIL_JSON_BOOL:
         foil_json_bool(x, &b);

@@ -19,6 +19,9 @@
 
 #include "atomic_file.h"
 #include "lock.h"
+#include "output.h"
+
+#include <foil/foil.h>
 #include "term.h"
 
 static char tmpdir[] = "/tmp/foil-cli-safety-XXXXXX";
@@ -235,6 +238,36 @@ static void env_targets_are_checked_without_opening(void **state) {
     }
 }
 
+/* --json and the tables print numbers as they came: integers beyond 2^53 keep their digits,
+ * decimals the fewest digits that read back the same (a double would round 2^53 + 1). */
+static void numbers_are_printed_exactly(void **state) {
+    (void)state;
+    static const char text[] =
+        "{\"big\":9007199254740993,\"huge\":123456789012345678901234567890,\"neg\":-"
+        "9223372036854775808,\"count\":1234567,\"score\":0.1,\"whole\":2.0,\"tiny\":1e-"
+        "300,\"list\":[1,{\"n\":18446744073709551617}],\"t\":true,\"z\":null,\"s\":\"x\"}";
+    foil_document_t *doc = NULL;
+    assert_int_equal(foil_document_parse(text, strlen(text), &doc), FOIL_OK);
+    cJSON *tree = cli_json_from_view(foil_document_root(doc));
+    assert_non_null(tree);
+    char *printed = cJSON_PrintUnformatted(tree);
+    assert_string_equal(printed,
+                        "{\"big\":9007199254740993,\"huge\":123456789012345678901234567890,"
+                        "\"neg\":-9223372036854775808,\"count\":1234567,\"score\":0.1,"
+                        "\"whole\":2.0,\"tiny\":1e-300,\"list\":[1,{\"n\":18446744073709551617}],"
+                        "\"t\":true,\"z\":null,\"s\":\"x\"}");
+    free(printed);
+    cJSON_Delete(tree);
+    char cell[64];
+    cli_view_text(foil_document_root(doc), "big", cell, sizeof cell);
+    assert_string_equal(cell, "9007199254740993");
+    cli_view_text(foil_document_root(doc), "count", cell, sizeof cell);
+    assert_string_equal(cell, "1234567"); /* was "1.23457e+06" */
+    cli_view_text(foil_document_root(doc), "score", cell, sizeof cell);
+    assert_string_equal(cell, "0.1");
+    foil_document_free(doc);
+}
+
 int main(void) {
     if (!mkdtemp(tmpdir)) return 1;
     const struct CMUnitTest tests[] = {
@@ -243,6 +276,7 @@ int main(void) {
         cmocka_unit_test(lock_refuses_a_symlink),
         cmocka_unit_test(a_foreign_lock_file_is_kept),
         cmocka_unit_test(env_targets_are_checked_without_opening),
+        cmocka_unit_test(numbers_are_printed_exactly),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     rmdir(tmpdir);
