@@ -1,6 +1,7 @@
 /* See easy_setup.h. */
 #include "easy_setup.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* "HTTP/1.1 200 OK" -> 200; -1 when the line is not a status line. */
@@ -87,4 +88,22 @@ void foil_easy_unbind(CURL *easy) {
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, NULL);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, NULL);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, NULL);
+}
+
+void foil_easy_tls_failure(const foil_http_request_t *req, CURLcode code, char *out, size_t cap) {
+    const char *system = foil_system_ca_bundle();
+    if (req->ca_bundle)
+        snprintf(out, cap, "TLS verification failed with ca_bundle %s: %s", req->ca_bundle,
+                 curl_easy_strerror(code));
+    else if (!system)
+        snprintf(out, cap,
+                 "TLS verification failed: no CA certificate store found on this machine "
+                 "(SSL_CERT_FILE, or the Debian, RHEL, SUSE or Alpine bundle); set ca_bundle to "
+                 "a PEM file of trusted CAs: %s",
+                 curl_easy_strerror(code));
+    else
+        snprintf(out, cap,
+                 "TLS verification failed with the system CA store %s (set ca_bundle to use "
+                 "another): %s",
+                 system, curl_easy_strerror(code));
 }

@@ -26,6 +26,12 @@ void foil_easy_configure(CURL *easy);
 void foil_easy_bind(CURL *easy, const foil_http_request_t *req, foil_easy_headers_t headers,
                     foil_http_response_t *resp);
 
+/* Why a TLS verification failed (`code` is libcurl's), and where trust came from and how to
+ * supply it: the request's ca_bundle, the system store found, or none found (a libcurl
+ * bundled in a wheel may find no store on this machine). Never retried without
+ * verification. */
+void foil_easy_tls_failure(const foil_http_request_t *req, CURLcode code, char *out, size_t cap);
+
 /* Drop the handle's pointers into the caller's memory (before it is pooled again). */
 void foil_easy_unbind(CURL *easy);
 

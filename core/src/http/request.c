@@ -150,7 +150,6 @@ static void settle(foil_client_t *c, CURL *easy) {
 
 /* FOIL_OK when an answer came (whatever its status), else the typed transfer failure. */
 static foil_status_t curl_status(const foil_http_request_t *req, const attempt *a) {
-    const char *name = req->operation->name;
     switch (a->curl_code) {
     case CURLE_OK:
         return FOIL_OK;
@@ -167,22 +166,11 @@ static foil_status_t curl_status(const foil_http_request_t *req, const attempt *
     case CURLE_OUT_OF_MEMORY:
         return foil_fail_nomem();
     case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-        /* Never retried without verification: the message says where trust came from and
-         * how to supply it (a libcurl bundled in a wheel may find no store on this machine). */
-        if (req->ca_bundle)
-            return foil_fail(FOIL_E_CONNECTION, "%s: TLS verification failed with ca_bundle %s: %s",
-                             name, req->ca_bundle, curl_easy_strerror(a->curl_code));
-        if (!foil_system_ca_bundle())
-            return foil_fail(FOIL_E_CONNECTION,
-                             "%s: TLS verification failed: no CA certificate store found on this "
-                             "machine (SSL_CERT_FILE, or the Debian, RHEL, SUSE or Alpine bundle); "
-                             "set ca_bundle to a PEM file of trusted CAs: %s",
-                             name, curl_easy_strerror(a->curl_code));
-        return foil_fail(FOIL_E_CONNECTION,
-                         "%s: TLS verification failed with the system CA store %s (set ca_bundle "
-                         "to use another): %s",
-                         name, foil_system_ca_bundle(), curl_easy_strerror(a->curl_code));
+    case CURLE_SSL_CACERT_BADFILE: {
+        char detail[512];
+        foil_easy_tls_failure(req, a->curl_code, detail, sizeof detail);
+        return foil_http_fail_transfer(req, FOIL_E_CONNECTION, detail);
+    }
     default:
         return foil_http_fail_transfer(req, FOIL_E_CONNECTION, curl_easy_strerror(a->curl_code));
     }

@@ -99,25 +99,6 @@ void foil_loop_call_unbind(foil_loop_call_t *c) {
     c->easy = NULL;
 }
 
-/* The reason foil_call() gives for a failed TLS verification: where trust came from. */
-static void tls_detail(const foil_http_request_t *r, CURLcode code, char *out, size_t cap) {
-    const char *ca = foil_http_request_ca_bundle(r);
-    if (ca)
-        snprintf(out, cap, "TLS verification failed with ca_bundle %s: %s", ca,
-                 curl_easy_strerror(code));
-    else if (!foil_system_ca_bundle())
-        snprintf(out, cap,
-                 "TLS verification failed: no CA certificate store found on this machine "
-                 "(SSL_CERT_FILE, or the Debian, RHEL, SUSE or Alpine bundle); set ca_bundle to "
-                 "a PEM file of trusted CAs: %s",
-                 curl_easy_strerror(code));
-    else
-        snprintf(out, cap,
-                 "TLS verification failed with the system CA store %s (set ca_bundle to use "
-                 "another): %s",
-                 foil_system_ca_bundle(), curl_easy_strerror(code));
-}
-
 foil_status_t foil_loop_call_outcome(foil_loop_call_t *c, CURLcode code, foil_result_t **result,
                                      foil_error_t **error) {
     *result = NULL;
@@ -133,7 +114,7 @@ foil_status_t foil_loop_call_outcome(foil_loop_call_t *c, CURLcode code, foil_re
     } else {
         char detail[512];
         if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE)
-            tls_detail(c->request, code, detail, sizeof detail);
+            foil_easy_tls_failure(c->request, code, detail, sizeof detail);
         else
             snprintf(detail, sizeof detail, "%s",
                      curl_easy_strerror(code == CURLE_OK ? CURLE_RECV_ERROR : code));
