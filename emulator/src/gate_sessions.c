@@ -39,6 +39,25 @@ static int prunable(void *value, void *ctx) {
     return s->state != EMU_GATE_APPROVING && s->expires_ms + PRUNE_GRACE_MS < *(int64_t *)ctx;
 }
 
+/* The request's "metadata" as JSON text, numbers exactly as sent (the core's parser and
+ * writer: cJSON would round an integer above 2^53, which the API keeps). A body the core's
+ * stricter parser refuses (a name given twice) falls back to cJSON's reading. */
+static char *metadata_text(const emu_request_t *req, const cJSON *metadata) {
+    foil_document_t *doc = NULL;
+    char *exact = NULL;
+    if (foil_document_parse(req->body, req->body_len, &doc) == FOIL_OK &&
+        foil_json_serialize(foil_json_get(foil_document_root(doc), "metadata"), &exact) ==
+            FOIL_OK) {
+        char *copy = emu_strdup(exact);
+        foil_string_free(exact);
+        foil_document_free(doc);
+        return copy;
+    }
+    foil_document_free(doc);
+    foil_error_clear(); /* this server thread outlives the request */
+    return cJSON_PrintUnformatted(metadata);
+}
+
 void emu_h_gate_create(emu_request_t *req, emu_response_t *resp) {
     foil_emulator_t *emu = req->emu;
     cJSON *body = emu_body_object(req, resp);
@@ -102,7 +121,7 @@ void emu_h_gate_create(emu_request_t *req, emu_response_t *resp) {
     snprintf(s->service_id, sizeof(s->service_id), "%s", service_id);
     s->docs_url = docs_url;
     s->account_name = emu_strdup(account_name);
-    s->metadata_json = metadata ? cJSON_PrintUnformatted(metadata) : NULL;
+    s->metadata_json = metadata ? metadata_text(req, metadata) : NULL;
     s->delivery_json = delivery_json;
     delivery_json = NULL;
     s->created_ms = emu_now_ms();
@@ -377,8 +396,9 @@ static char *integrator_from_webhook(foil_emulator_t *emu, const approval_t *a, 
     cJSON_AddStringToObject(data, "gate_session_id", a->id);
     cJSON_AddStringToObject(data, "gate_account_id", a->account_id);
     cJSON_AddStringToObject(data, "account_name", a->account_name);
-    cJSON_AddItemToObject(data, "metadata",
-                          a->metadata_json ? cJSON_Parse(a->metadata_json) : cJSON_CreateNull());
+    cJSON_AddItemToObject(data, "metadata", /* raw: its numbers printed as they came */
+                          a->metadata_json ? cJSON_CreateRaw(a->metadata_json)
+                                           : cJSON_CreateNull());
     cJSON *foil = cJSON_AddObjectToObject(data, "foil");
     cJSON_AddStringToObject(foil, "verdict", "human");
     cJSON_AddNumberToObject(foil, "score", 0.12);

@@ -146,6 +146,19 @@ static void approval_calls_the_signed_webhook(void **state) {
     foil_gate_session_free(s);
 }
 
+/* The integrator's webhook carries the signup's metadata as it was sent: an integer above
+ * 2^53 keeps its digits, a 2.0 its fraction (the real API stores JSON, not doubles). */
+static void metadata_reaches_the_webhook_exactly(void **state) {
+    env *e = *state;
+    foil_gate_session_t *s = NULL;
+    FOIL_ASSERT_OK(foil_gate_session_create(e->client, "hooked", "hooked-project",
+                                            "{\"n\":9007199254740993,\"f\":2.0,\"s\":\"x\"}", &s));
+    FOIL_ASSERT_OK(foil_emulator_approve(e->emu, foil_gate_session_id(s)));
+    assert_non_null(
+        strstr(e->in.body, "\"metadata\":{\"n\":9007199254740993,\"f\":2.0,\"s\":\"x\"}"));
+    foil_gate_session_free(s);
+}
+
 static void a_failing_webhook_keeps_the_session_pending(void **state) {
     env *e = *state;
     foil_gate_session_t *s = create(e, "wrong-secret");
@@ -197,6 +210,7 @@ static void auto_approval_on_poll(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(approval_calls_the_signed_webhook),
+        cmocka_unit_test(metadata_reaches_the_webhook_exactly),
         cmocka_unit_test(a_failing_webhook_keeps_the_session_pending),
         cmocka_unit_test(outputs_service_without_dashboard_has_no_agent_token),
         cmocka_unit_test(auto_approval_on_poll),
