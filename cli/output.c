@@ -2,7 +2,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "output.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,27 +113,12 @@ void cli_table_free(cli_table_t *t) {
     free(t);
 }
 
-/* A number as JSON text in buf: an integer exactly (its digits, at any size), any other in
- * the fewest digits that read back as the same double, with a ".0" kept on a whole one, as
- * the core writes them (foil_json_serialize): cJSON's doubles would round 2^53 + 1. */
-static void number_text(const foil_json_t *v, char *buf, size_t n) {
-    const char *digits = foil_json_integer_text(v);
-    int64_t i;
-    double d = 0;
-    if (digits) {
-        snprintf(buf, n, "%s", digits);
-        return;
-    }
-    if (foil_json_is_integer(v) && foil_json_int(v, &i)) {
-        snprintf(buf, n, "%" PRId64, i);
-        return;
-    }
-    foil_json_number(v, &d);
-    for (int precision = 15; precision <= 17; precision++) {
-        snprintf(buf, n, "%.*g", precision, d);
-        if (strtod(buf, NULL) == d) break;
-    }
-    if (!strpbrk(buf, ".eEn")) strncat(buf, ".0", n - strlen(buf) - 1);
+/* A number as the core writes it (foil_json_serialize): an integer's digits at any size,
+ * any other value in the fewest digits that read back the same, "2.0" kept; cJSON's doubles
+ * would round 2^53 + 1. NULL when out of memory; free with foil_string_free. */
+static char *number_text(const foil_json_t *v) {
+    char *text = NULL;
+    return foil_json_serialize(v, &text) == FOIL_OK ? text : NULL;
 }
 
 cJSON *cli_json_from_view(const foil_json_t *v) {
@@ -145,13 +129,9 @@ cJSON *cli_json_from_view(const foil_json_t *v) {
         foil_json_bool(v, &b);
         return cJSON_CreateBool(b);
     case FOIL_JSON_NUMBER: {
-        const char *digits = foil_json_integer_text(v);
-        size_t n = (digits ? strlen(digits) : 0) + 32;
-        char *text = malloc(n);
-        if (!text) return NULL;
-        number_text(v, text, n);
-        out = cJSON_CreateRaw(text); /* printed as given: exact */
-        free(text);
+        char *text = number_text(v);
+        out = text ? cJSON_CreateRaw(text) : NULL; /* printed as given: exact */
+        foil_string_free(text);
         return out;
     }
     case FOIL_JSON_STRING:
@@ -195,9 +175,12 @@ void cli_view_text(const foil_json_t *v, const char *dotted_path, char *buf, siz
     case FOIL_JSON_STRING:
         snprintf(buf, n, "%s", foil_json_string(x));
         break;
-    case FOIL_JSON_NUMBER:
-        number_text(x, buf, n);
+    case FOIL_JSON_NUMBER: {
+        char *text = number_text(x);
+        snprintf(buf, n, "%s", text ? text : "-");
+        foil_string_free(text);
         break;
+    }
     case FOIL_JSON_BOOL:
         foil_json_bool(x, &b);
         snprintf(buf, n, "%s", b ? "yes" : "no");
