@@ -79,51 +79,48 @@ static int parse_options(const cli_resource_t *r, int argc, char **argv, parsed 
     return -1;
 }
 
-/* The first failure of a run of writer calls is kept (the writer ignores nothing after it:
- * later calls fail too), so a bad argument (text that is not UTF-8) is reported as itself. */
-#define WRITE(st, call)                                                                            \
-    do {                                                                                           \
-        if ((st) == FOIL_OK) (st) = (call);                                                        \
-    } while (0)
+/* A call's parameters being written: the first failure is kept (the writer refuses every
+ * call after one), with the parameter whose value was refused (text that is not UTF-8). */
+typedef struct call_params {
+    foil_json_writer_t *w;
+    foil_status_t st;
+    const char *refused;
+} call_params;
 
-/* The parameter whose value the writer refused (text that is not UTF-8), for the message. */
-static _Thread_local const char *refused_param;
-
-static foil_status_t add_string(foil_json_writer_t *w, const char *key, const char *value) {
-    foil_status_t st = FOIL_OK;
-    if (!value) return st;
-    WRITE(st, foil_json_writer_key(w, key, strlen(key)));
-    WRITE(st, foil_json_writer_string(w, value, strlen(value)));
-    if (st != FOIL_OK && !refused_param) refused_param = key;
-    return st;
+static void keep(call_params *b, foil_status_t st) {
+    if (b->st == FOIL_OK) b->st = st;
 }
 
-/* The list's parameters, as JSON text in `w`. */
-static foil_status_t list_params(const cli_resource_t *r, const parsed *p, foil_json_writer_t *w) {
-    foil_status_t st = foil_json_writer_begin_object(w);
+static void add_string(call_params *b, const char *key, const char *value) {
+    if (!value || b->st != FOIL_OK) return;
+    keep(b, foil_json_writer_key(b->w, key, strlen(key)));
+    keep(b, foil_json_writer_string(b->w, value, strlen(value)));
+    if (b->st != FOIL_OK) b->refused = key;
+}
+
+/* The list's parameters. */
+static void list_params(const cli_resource_t *r, const parsed *p, call_params *b) {
+    keep(b, foil_json_writer_begin_object(b->w));
     if (p->limit_text || p->all) {
-        WRITE(st, foil_json_writer_key(w, "limit", 5));
-        WRITE(st, foil_json_writer_int(w, p->limit_text ? p->limit : ALL_PAGE_SIZE));
+        keep(b, foil_json_writer_key(b->w, "limit", 5));
+        keep(b, foil_json_writer_int(b->w, p->limit_text ? p->limit : ALL_PAGE_SIZE));
     }
-    WRITE(st, add_string(w, "cursor", p->cursor));
+    add_string(b, "cursor", p->cursor);
     for (size_t i = 0; i < CLI_RESOURCE_MAX_FILTERS && r->filters[i]; i++)
-        WRITE(st, add_string(w, r->filters[i], p->filter[i]));
-    WRITE(st, foil_json_writer_end_object(w));
-    return st;
+        add_string(b, r->filters[i], p->filter[i]);
+    keep(b, foil_json_writer_end_object(b->w));
 }
 
 /* An action's parameters: its positional arguments, and its null parameter. */
-static foil_status_t action_params(const cli_action_t *a, char **args, size_t count,
-                                   foil_json_writer_t *w) {
-    foil_status_t st = foil_json_writer_begin_object(w);
+static void action_params(const cli_action_t *a, char **args, size_t count, call_params *b) {
+    keep(b, foil_json_writer_begin_object(b->w));
     for (size_t i = 0; i < count; i++)
-        WRITE(st, add_string(w, a->args[i], args[i]));
+        add_string(b, a->args[i], args[i]);
     if (a->null_param) {
-        WRITE(st, foil_json_writer_key(w, a->null_param, strlen(a->null_param)));
-        WRITE(st, foil_json_writer_null(w));
+        keep(b, foil_json_writer_key(b->w, a->null_param, strlen(a->null_param)));
+        keep(b, foil_json_writer_null(b->w));
     }
-    WRITE(st, foil_json_writer_end_object(w));
-    return st;
+    keep(b, foil_json_writer_end_object(b->w));
 }
 
 static int run_list(const cli_resource_t *r, const parsed *p, foil_client_t *client,
@@ -182,22 +179,26 @@ int cli_resource_run(const cli_resource_t *r, int argc, char **argv) {
     if (p.all && p.cursor)
         return cli_usage(r->command, "--all starts at the beginning: drop --cursor");
 
-    foil_json_writer_t *w = NULL;
-    refused_param = NULL;
-    foil_status_t st = foil_json_writer_new(&w);
-    WRITE(st, action ? action_params(action, args, want, w) : list_params(r, &p, w));
-    if (st != FOIL_OK) {
-        foil_json_writer_free(w);
-        char doing[64];
-        snprintf(doing, sizeof doing, "the %s given", refused_param ? refused_param : "arguments");
-        return cli_fail_foil(p.json, st, doing);
+    call_params b = {NULL, FOIL_OK, NULL};
+    b.st = foil_json_writer_new(&b.w);
+    if (b.st == FOIL_OK) {
+        if (action)
+            action_params(action, args, want, &b);
+        else
+            list_params(r, &p, &b);
     }
-    const char *params = foil_json_writer_text(w, NULL);
+    if (b.st != FOIL_OK) {
+        foil_json_writer_free(b.w);
+        char doing[64];
+        snprintf(doing, sizeof doing, "the %s given", b.refused ? b.refused : "arguments");
+        return cli_fail_foil(p.json, b.st, doing);
+    }
+    const char *text = foil_json_writer_text(b.w, NULL);
     foil_client_t *client = NULL;
     rc = cli_client(p.json, p.base, p.secret, &client);
     if (client)
-        rc = action ? run_action(r, action, &p, client, params) : run_list(r, &p, client, params);
+        rc = action ? run_action(r, action, &p, client, text) : run_list(r, &p, client, text);
     foil_client_free(client);
-    foil_json_writer_free(w);
+    foil_json_writer_free(b.w);
     return rc;
 }
