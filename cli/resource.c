@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,48 +80,55 @@ static int parse_options(const cli_resource_t *r, int argc, char **argv, parsed 
     return -1;
 }
 
-/* A call's parameters being written: the first failure is kept (the writer refuses every
- * call after one), with the parameter whose value was refused (text that is not UTF-8). */
+/* A call's parameters being written. After a failure nothing more is written, so the
+ * thread's error stays that failure's, kept with the parameter whose value was refused
+ * (text that is not UTF-8). */
 typedef struct call_params {
     foil_json_writer_t *w;
     foil_status_t st;
     const char *refused;
 } call_params;
 
-static void keep(call_params *b, foil_status_t st) {
-    if (b->st == FOIL_OK) b->st = st;
+static void add_key(call_params *b, const char *key) {
+    if (b->st == FOIL_OK) b->st = foil_json_writer_key(b->w, key, strlen(key));
 }
 
 static void add_string(call_params *b, const char *key, const char *value) {
-    if (!value || b->st != FOIL_OK) return;
-    keep(b, foil_json_writer_key(b->w, key, strlen(key)));
-    keep(b, foil_json_writer_string(b->w, value, strlen(value)));
-    if (b->st != FOIL_OK) b->refused = key;
+    if (!value) return;
+    add_key(b, key);
+    if (b->st == FOIL_OK && (b->st = foil_json_writer_string(b->w, value, strlen(value))))
+        b->refused = key;
+}
+
+static void add_object(call_params *b, bool begin) {
+    if (b->st == FOIL_OK)
+        b->st = begin ? foil_json_writer_begin_object(b->w) : foil_json_writer_end_object(b->w);
 }
 
 /* The list's parameters. */
 static void list_params(const cli_resource_t *r, const parsed *p, call_params *b) {
-    keep(b, foil_json_writer_begin_object(b->w));
+    add_object(b, true);
     if (p->limit_text || p->all) {
-        keep(b, foil_json_writer_key(b->w, "limit", 5));
-        keep(b, foil_json_writer_int(b->w, p->limit_text ? p->limit : ALL_PAGE_SIZE));
+        add_key(b, "limit");
+        if (b->st == FOIL_OK)
+            b->st = foil_json_writer_int(b->w, p->limit_text ? p->limit : ALL_PAGE_SIZE);
     }
     add_string(b, "cursor", p->cursor);
     for (size_t i = 0; i < CLI_RESOURCE_MAX_FILTERS && r->filters[i]; i++)
         add_string(b, r->filters[i], p->filter[i]);
-    keep(b, foil_json_writer_end_object(b->w));
+    add_object(b, false);
 }
 
 /* An action's parameters: its positional arguments, and its null parameter. */
 static void action_params(const cli_action_t *a, char **args, size_t count, call_params *b) {
-    keep(b, foil_json_writer_begin_object(b->w));
+    add_object(b, true);
     for (size_t i = 0; i < count; i++)
         add_string(b, a->args[i], args[i]);
     if (a->null_param) {
-        keep(b, foil_json_writer_key(b->w, a->null_param, strlen(a->null_param)));
-        keep(b, foil_json_writer_null(b->w));
+        add_key(b, a->null_param);
+        if (b->st == FOIL_OK) b->st = foil_json_writer_null(b->w);
     }
-    keep(b, foil_json_writer_end_object(b->w));
+    add_object(b, false);
 }
 
 static int run_list(const cli_resource_t *r, const parsed *p, foil_client_t *client,

@@ -217,7 +217,8 @@ def test_demo_runs_offline_in_seconds(emulator, tmp_path):
     (["sessions", "list", "--limit", "abc"], "--limit wants a number"),
     (["sessions", "list", "--verdict", "robot"], "bot, human, inconclusive"),
     (["fingerprints", "list", "--sort", "sideways"], "seen_count"),
-    (["sessions", "list", "--cursor", os.fsdecode(b"\xff")], "the cursor given"),
+    (["sessions", "list", "--cursor", os.fsdecode(b"\xff")], "the cursor given: string: is not valid UTF-8"),
+    (["sessions", "get", os.fsdecode(b"a\xfe")], "the session_id given: string: is not valid UTF-8"),
 ])
 def test_list_arguments_are_checked_by_the_core(emulator, args, says):
     """The list commands call by the operation's SDK name: ranges and allowed values are the
