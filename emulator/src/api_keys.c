@@ -158,10 +158,7 @@ void emu_h_keys_create(emu_request_t *req, emu_response_t *resp) {
         cJSON_Delete(origins);
     }
     pthread_mutex_unlock(&req->emu->lock);
-    if (j)
-        emu_respond_data(req, resp, 201, j);
-    else
-        emu_respond_error(req, resp, 500, "internal.out_of_memory", "Out of memory.", NULL);
+    emu_respond_data(req, resp, 201, j);
 done:
     emu_checks_free(&c);
     cJSON_Delete(body);

@@ -134,7 +134,8 @@ typedef struct emu_request {
 typedef void (*emu_handler_fn)(emu_request_t *req, emu_response_t *resp);
 
 void emu_response_header(emu_response_t *resp, const char *name, const char *value);
-/* Takes ownership of `data`: {"data": data, "meta": {"request_id": ...}}. */
+/* Takes ownership of `data`: {"data": data, "meta": {"request_id": ...}}; a NULL `data` (an
+ * allocation that failed) is answered 500 internal.out_of_memory. */
 void emu_respond_data(emu_request_t *req, emu_response_t *resp, unsigned status, cJSON *data);
 /* Takes ownership of `items`: list envelope with pagination. */
 void emu_respond_page(emu_request_t *req, emu_response_t *resp, cJSON *items, int limit,

@@ -52,8 +52,12 @@ static cJSON *meta(const emu_request_t *req) {
 }
 
 void emu_respond_data(emu_request_t *req, emu_response_t *resp, unsigned status, cJSON *data) {
+    if (!data) {
+        emu_respond_error(req, resp, 500, "internal.out_of_memory", "Out of memory.", NULL);
+        return;
+    }
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddItemToObject(root, "data", data ? data : cJSON_CreateNull());
+    cJSON_AddItemToObject(root, "data", data);
     cJSON_AddItemToObject(root, "meta", meta(req));
     respond_json(resp, status, root);
 }

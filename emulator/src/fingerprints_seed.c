@@ -219,8 +219,5 @@ void emu_h_fingerprints_get(emu_request_t *req, emu_response_t *resp) {
         return;
     }
     cJSON *d = detail(req->emu, f);
-    if (d)
-        emu_respond_data(req, resp, 200, d);
-    else
-        emu_respond_error(req, resp, 500, "internal.out_of_memory", "Out of memory.", NULL);
+    emu_respond_data(req, resp, 200, d);
 }

@@ -133,10 +133,7 @@ void emu_h_login_create(emu_request_t *req, emu_response_t *resp) {
         emu_login_session_free(s);
     }
     pthread_mutex_unlock(&emu->lock);
-    if (j)
-        emu_respond_data(req, resp, 201, j);
-    else
-        emu_respond_error(req, resp, 500, "internal.out_of_memory", "Out of memory.", NULL);
+    emu_respond_data(req, resp, 201, j);
 done:
     emu_checks_free(&c);
     cJSON_Delete(body);

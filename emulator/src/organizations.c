@@ -55,10 +55,7 @@ void emu_h_org_create(emu_request_t *req, emu_response_t *resp) {
     emu_org_t *o = emu_org_new(emu, name, slug, req->org_id);
     cJSON *j = o ? org_json(o) : NULL;
     pthread_mutex_unlock(&emu->lock);
-    if (j)
-        emu_respond_data(req, resp, 201, j);
-    else
-        emu_respond_error(req, resp, 500, "internal.out_of_memory", "Out of memory.", NULL);
+    emu_respond_data(req, resp, 201, j);
 done:
     emu_checks_free(&c);
     cJSON_Delete(body);

@@ -491,10 +491,7 @@ void emu_h_sessions_get(emu_request_t *req, emu_response_t *resp) {
         return;
     }
     cJSON *d = emu_session_detail(req->emu, index);
-    if (d)
-        emu_respond_data(req, resp, 200, d);
-    else
-        emu_respond_error(req, resp, 500, "internal.out_of_memory", "Out of memory.", NULL);
+    emu_respond_data(req, resp, 200, d);
 }
 
 void emu_h_sessions_update(emu_request_t *req, emu_response_t *resp) {

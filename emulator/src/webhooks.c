@@ -246,10 +246,7 @@ void emu_h_endpoints_create(emu_request_t *req, emu_response_t *resp) {
     sodium_memzero(secret, sizeof(secret));
     pthread_mutex_unlock(&req->emu->lock);
     cJSON_Delete(types);
-    if (j)
-        emu_respond_data(req, resp, 201, j);
-    else
-        emu_respond_error(req, resp, 500, "internal.out_of_memory", "Out of memory.", NULL);
+    emu_respond_data(req, resp, 201, j);
 done:
     emu_checks_free(&c);
     cJSON_Delete(body);
