@@ -44,6 +44,12 @@ const char *foil_rb_cstr(VALUE v, int argnum, const char *fn) {
     if (!RB_TYPE_P(v, T_STRING))
         rb_raise(rb_eTypeError, "%s: argument %d must be a String, not %s", fn, argnum,
                  rb_obj_classname(v));
+    /* UTF-16 or UTF-32 bytes would reach the core as they are (and read as a NUL): say what
+     * is wrong. (The Ruby layer converts text it builds JSON from; these go as they are.) */
+    rb_encoding *enc = rb_enc_get(v);
+    if (!rb_enc_asciicompat(enc))
+        rb_raise(rb_eArgError, "%s: argument %d must be UTF-8 text, not %s", fn, argnum,
+                 rb_enc_name(enc));
     long n = RSTRING_LEN(v);
     const char *p = RSTRING_PTR(v);
     if ((long)strnlen(p, (size_t)n) != n)
