@@ -55,6 +55,27 @@ class TestBadArguments < Minitest::Test
     assert_kind_of Foil::ListResult, client.sessions.list(limit: 1, search: "caf\xC3\xA9".b)
   end
 
+  # Text in an encoding that is not ASCII-compatible (UTF-16, UTF-32) is converted to UTF-8 like
+  # any other (it raised Encoding::CompatibilityError from the NUL check); where a String goes to
+  # the core as it is, such text is an ArgumentError that says so (it said "contains a NUL").
+  def test_text_in_utf16_and_utf32
+    sid = client.sessions.list(limit: 1).items.first[:id]
+    %w[UTF-16LE UTF-16BE UTF-32LE].each do |encoding|
+      assert_equal sid, client.sessions.get(sid.encode(encoding))[:id]
+      assert_kind_of Foil::ListResult, client.sessions.list(limit: 1, search: "caf\u00e9".encode(encoding))
+      assert_equal 1, client.sessions.iter(limit: 1, search: sid.encode(encoding)).first(1).size
+      assert_equal "foil", client.gate.signup("foil".encode(encoding), account_name: "x".encode(encoding)).service_id
+      assert_bad(ArgumentError) { client.sessions.get("s\0x".encode(encoding)) }
+      utf16_client = Foil::Client.new(secret_key: emulator.secret_key.encode(encoding),
+                                      base_url: emulator.base_url.encode(encoding))
+      assert_equal sid, utf16_client.sessions.get(sid)[:id]
+      assert_bad(ArgumentError) { Foil::Client.new(secret_key: "sk\0x".encode(encoding)) }
+      error = assert_bad(ArgumentError) { Foil.verify_foil_token("tok".encode(encoding), "sk_test_x") }
+      assert_includes error.message, "UTF-8"
+      refute_includes error.message, "NUL"
+    end
+  end
+
   def test_metadata_and_account_name
     bad = { BAD_BYTES => 1 }
     assert_bad(ArgumentError) { client.gate.signup("foil", metadata: bad) }

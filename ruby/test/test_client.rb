@@ -66,6 +66,29 @@ class TestClient < Minitest::Test
     assert_raises(NoMethodError) { s.no_such_field }
   end
 
+  # dup and clone work as on the official gem's Hash (they raised "allocator undefined"): the
+  # copy is a Record over the same JSON, equal to it; clone keeps frozenness, dup drops it.
+  def test_records_dup_and_clone
+    s = client.sessions.list(limit: 1).items.first
+    [s.dup, s.clone, s.freeze.clone, s.dup.freeze.dup].each do |copy|
+      assert_instance_of Foil::Record, copy
+      refute_same s, copy
+      assert_equal s, copy
+      assert_equal s.hash, copy.hash
+      assert_equal s[:id], copy.id
+      assert_equal s.dig(:latest_decision, :verdict), copy.dig(:latest_decision, :verdict)
+    end
+    assert s.clone.frozen?
+    refute s.dup.frozen?
+    refute s.clone(freeze: false).frozen?
+    copy = s.dup
+    s = nil
+    GC.start
+    assert_match(/\Asid_/, copy[:id].to_s) # the copy keeps the JSON alive on its own
+    assert_raises(NoMethodError) { Foil::Record.new }
+    assert_raises(TypeError) { Foil::Record.allocate[:id] }
+  end
+
   def test_iter_crosses_pages
     ids = client.sessions.iter(limit: 200).map { |s| s[:id] }
     assert_equal 600, ids.size

@@ -167,6 +167,20 @@ class TestFiberScheduler < Minitest::Test
     assert_equal Foil::ConnectionError, blocking.first
     assert_equal blocking.first, in_fiber { failure { nowhere.sessions.get("sess_x") } }.first
 
+    # A transport failure of a Gate step reads as on the blocking path (it read
+    # "createGateSession: createGateSession: ..." in a fiber: the message fed back was prefixed again).
+    %w[reset truncate].each do |kind|
+      signup_failure = lambda do
+        emulator.faults do |emu|
+          emu.inject_fault(kind, path: "/v1/gate/sessions", count: 1)
+          failure { shared.gate.signup("foil", account_name: "fault") }
+        end
+      end
+      blocking = signup_failure.call
+      assert_equal Foil::ConnectionError, blocking.first, kind
+      assert_equal blocking, in_fiber { signup_failure.call }, kind
+    end
+
     keyless = Foil::Client.new(secret_key: nil, base_url: emulator.base_url)
     ENV.delete("FOIL_SECRET_KEY")
     assert_equal failure { keyless.sessions.get("sess_x") }, in_fiber { failure { keyless.sessions.get("sess_x") } }

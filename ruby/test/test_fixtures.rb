@@ -74,6 +74,11 @@ class TestFixtures < Minitest::Test
     secrets = [*v[:payload][:outputs].values, v[:payload][:ack_token]].compact
     refute_empty secrets
     secrets.each { |secret| refute_includes payload.inspect, secret }
+    # Marshal would write them out as they are: it is refused, as for every object holding a secret.
+    error = assert_raises(TypeError) { Marshal.dump(payload) }
+    secrets.each { |secret| refute_includes error.message, secret }
+    assert_raises(TypeError) { Marshal.dump(key) }
+    assert_equal payload.to_h, Marshal.load(Marshal.dump(payload.to_h)) # a plain Hash, on purpose
     tampered = v[:envelope].merge(tag: v[:envelope][:tag].reverse)
     assert_raises(Foil::CryptoError, Foil::ValidationError) { Foil.decrypt_gate_delivery_envelope(key, tampered) }
     roundtrip = Foil.encrypt_gate_delivery_payload(v[:delivery], v[:payload])

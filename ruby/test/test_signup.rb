@@ -242,4 +242,24 @@ class TestSignup < Minitest::Test
   ensure
     canned&.stop
   end
+
+  # inspect shows the id and service id the server sent with control characters escaped: a
+  # hostile server's "\e[2J\n..." must not reach a log or terminal as raw bytes.
+  def test_inspect_escapes_what_the_server_sent
+    canned = FoilTest::Canned.new
+    hostile_id = "gate_\e[2J\r\nFAKE LOG LINE\u0007"
+    canned.route("POST", "/v1/gate/sessions", 200,
+                 JSON.generate(data: { object: "gate_session", id: hostile_id, status: "pending",
+                                       poll_token: "gtpl_x", consent_url: "https://c.test/",
+                                       expires_at: "2099-01-01T00:00:00Z" }))
+    signup = Foil::Client.new(secret_key: "sk_test_x", base_url: canned.base_url).gate.signup("foil")
+    assert_equal hostile_id, signup.id
+    text = signup.inspect
+    refute_match(/[\x00-\x1f\x7f]/, text)
+    assert_includes text, hostile_id.inspect[1...-1]
+    refute_includes text, "gtpl_x"
+    assert_equal text, signup.to_s
+  ensure
+    canned&.stop
+  end
 end

@@ -435,6 +435,13 @@ static void gate_single_poll_without_io(void **state) {
     assert_int_equal(foil_gate_session_feed_failure(s, req, FOIL_E_CONNECTION, "refused", &wait_ms),
                      FOIL_E_CONNECTION);
     assert_int_equal(wait_ms, 0);
+    /* a loop's error message fed back as the detail reads the same, not prefixed twice */
+    char message[256];
+    snprintf(message, sizeof message, "%s", foil_error_message(foil_last_error()));
+    assert_non_null(strstr(message, ": refused"));
+    assert_int_equal(foil_gate_session_feed_failure(s, req, FOIL_E_CONNECTION, message, &wait_ms),
+                     FOIL_E_CONNECTION);
+    assert_string_equal(foil_error_message(foil_last_error()), message);
     FOIL_ASSERT_OK(sansio_send(req, &resp, NULL, 0));
     FOIL_ASSERT_OK(foil_gate_session_feed(s, req, resp, &wait_ms));
     assert_int_equal(wait_ms, 0);

@@ -136,6 +136,7 @@ FOIL_API double foil_gate_session_seconds_left(const foil_gate_session_t *s);
  *       if (st != FOIL_OK) ...;
  *       if (req) { send it; st = foil_gate_session_feed(s, req, resp, &wait_ms); free req }
  *       (a transport failure: foil_gate_session_feed_failure(s, req, status, detail, ...))
+ *       (detail: the transport's text; a loop's error message for req is kept as it is)
  *       if (st != FOIL_OK) ...; if (wait_ms == 0) break;  approved: outputs ready
  *       sleep up to wait_ms
  *   }

@@ -62,9 +62,16 @@ foil_status_t foil_http_fail_transfer(const foil_http_request_t *m, foil_status_
         return foil_fail(FOIL_E_TIMEOUT, "%s timed out after %ld ms", name, m->timeout_ms);
     case FOIL_E_CANCELLED:
         return foil_fail(FOIL_E_CANCELLED, "%s was cancelled", name);
-    case FOIL_E_CONNECTION:
+    case FOIL_E_CONNECTION: {
+        /* A detail that is already this operation's message (a loop's failure, which a binding
+         * feeds back to a Gate session) is not prefixed a second time. */
+        size_t n = strlen(name);
+        if (!foil_str_empty(detail) && strncmp(detail, name, n) == 0 && detail[n] == ':' &&
+            detail[n + 1] == ' ')
+            return foil_fail(FOIL_E_CONNECTION, "%s", detail);
         return foil_fail(FOIL_E_CONNECTION, "%s: %s", name,
                          foil_str_empty(detail) ? "connection failed" : detail);
+    }
     default:
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "status", "is not a transport failure",
                                "FOIL_E_CONNECTION, FOIL_E_TIMEOUT or FOIL_E_CANCELLED", NULL);

@@ -44,6 +44,12 @@ const char *foil_rb_cstr(VALUE v, int argnum, const char *fn) {
     if (!RB_TYPE_P(v, T_STRING))
         rb_raise(rb_eTypeError, "%s: argument %d must be a String, not %s", fn, argnum,
                  rb_obj_classname(v));
+    /* UTF-16 or UTF-32 bytes would reach the core as they are (and read as a NUL): say what
+     * is wrong. (The Ruby layer converts text it builds JSON from; these go as they are.) */
+    rb_encoding *enc = rb_enc_get(v);
+    if (!rb_enc_asciicompat(enc))
+        rb_raise(rb_eArgError, "%s: argument %d must be UTF-8 text, not %s", fn, argnum,
+                 rb_enc_name(enc));
     long n = RSTRING_LEN(v);
     const char *p = RSTRING_PTR(v);
     if ((long)strnlen(p, (size_t)n) != n)
@@ -190,7 +196,8 @@ static size_t record_size(const void *p) {
 static const rb_data_type_t record_type = {
     "Foil::Record", {record_mark, NULL, record_size, NULL, {0}}, NULL, NULL, 0};
 
-static VALUE record_new(VALUE owner, const foil_json_t *node) {
+/* A record_t for `node` carved from its Body's chunks. */
+static record_t *record_slot(VALUE owner, const foil_json_t *node) {
     body_t *b = RTYPEDDATA_DATA(owner);
     if (!b->chunks || b->chunks->used == RECORD_CHUNK) {
         record_chunk *c = ALLOC(record_chunk); /* raises NoMemoryError: nothing pending */
@@ -201,9 +208,19 @@ static VALUE record_new(VALUE owner, const foil_json_t *node) {
     record_t *r = &b->chunks->records[b->chunks->used++];
     r->owner = owner;
     r->node = node;
-    VALUE obj = TypedData_Wrap_Struct(c_record, &record_type, r);
+    return r;
+}
+
+static VALUE record_new(VALUE owner, const foil_json_t *node) {
+    VALUE obj = TypedData_Wrap_Struct(c_record, &record_type, record_slot(owner, node));
     RB_GC_GUARD(owner);
     return obj;
+}
+
+/* Record.allocate (for dup and clone only: Record.new is undefined) makes an empty record
+ * that initialize_copy fills; any other use of it is a TypeError (record_get). */
+static VALUE record_alloc(VALUE klass) {
+    return TypedData_Wrap_Struct(klass, &record_type, NULL);
 }
 
 VALUE foil_rb_lazy(VALUE owner, const foil_json_t *v) {
@@ -222,7 +239,19 @@ VALUE foil_rb_lazy(VALUE owner, const foil_json_t *v) {
 }
 
 static record_t *record_get(VALUE self) {
-    return rb_check_typeddata(self, &record_type);
+    record_t *r = rb_check_typeddata(self, &record_type);
+    if (!r) rb_raise(rb_eTypeError, "uninitialized Foil::Record");
+    return r;
+}
+
+/* dup / clone: another record over the same node of the same Body. */
+static VALUE record_init_copy(VALUE self, VALUE orig) {
+    if (self == orig) return self;
+    const record_t *src = record_get(orig);
+    if (rb_check_typeddata(self, &record_type)) rb_raise(rb_eTypeError, "Foil::Record already set");
+    DATA_PTR(self) = record_slot(src->owner, src->node);
+    RB_GC_GUARD(orig);
+    return self;
 }
 
 /* The member for a Symbol or String key; NULL when absent (or another key type). */
@@ -718,7 +747,9 @@ void foil_rb_init(VALUE native_module) {
     rb_undef_alloc_func(c_body);
 
     c_record = rb_define_class_under(m_foil, "Record", rb_cObject);
-    rb_undef_alloc_func(c_record);
+    rb_define_alloc_func(c_record, record_alloc);
+    rb_undef_method(CLASS_OF(c_record), "new");
+    rb_define_method(c_record, "initialize_copy", record_init_copy, 1);
     rb_include_module(c_record, rb_mEnumerable);
     rb_define_method(c_record, "[]", record_aref, 1);
     rb_define_method(c_record, "fetch", record_fetch, -1);

@@ -69,7 +69,13 @@ module Foil
           params[name] = value
         end
         kwargs.each { |k, v| params[k] = v unless v.nil? }
-        params.each { |k, v| raise ArgumentError, "#{k} contains a NUL character" if v.is_a?(String) && v.include?("\0") }
+        params.each do |k, v|
+          next unless v.is_a?(String)
+
+          # UTF-8 first: a UTF-16 String cannot even be searched for "\0".
+          text = params[k] = Arguments.text(k.to_s, v)
+          raise ArgumentError, "#{k} contains a NUL character" if text.include?("\0")
+        end
         json = Arguments.json("", params)
         walk ? @client.__send__(:walk, block, sdk_name, json) : @client.__send__(:call, sdk_name, json)
       end
@@ -117,6 +123,7 @@ module Foil
     def signup(service_id, account_name: nil, metadata: nil)
       raise TypeError, "service_id must be a String" unless service_id.is_a?(String)
 
+      service_id = Arguments.text("service_id", service_id)
       account_name ||= File.basename(Dir.pwd).then { |n| n.empty? || n == "/" ? "project" : n }
       account_name = Arguments.text("account_name", account_name)
       raise TypeError, "metadata must be a Hash or nil" unless metadata.nil? || metadata.is_a?(Hash)
@@ -211,7 +218,7 @@ module Foil
 
     def check_string(name, value)
       raise TypeError, "#{name} must be a String or nil, not #{value.class}" unless value.nil? || value.is_a?(String)
-      raise ArgumentError, "#{name} contains a NUL character" if value&.include?("\0")
+      raise ArgumentError, "#{name} contains a NUL character" if value && Arguments.text(name.to_s, value).include?("\0")
     end
 
     # Every request of the client goes through here, #each_item or GateSignup's steps, which

@@ -137,7 +137,8 @@ module Foil
     def inspect
       return "#<Foil::GateSignup closed>" unless @handle
 
-      "#<Foil::GateSignup #{id} #{service_id} #{status}>"
+      # The id comes from the server (the service id from an export): control characters escaped.
+      "#<Foil::GateSignup #{id.inspect[1...-1]} #{service_id.inspect[1...-1]} #{status}>"
     end
     alias to_s inspect
 

@@ -137,6 +137,12 @@ module Foil
     def inspect = Record.redact(to_h).inspect
     alias to_s inspect
 
+    # Marshal would write the outputs and the ack token as they are (into a cache, a job
+    # queue, ...): refused; to_h is a plain Hash for a caller who means it.
+    def marshal_dump
+      raise TypeError, "Foil::DeliveryPayload holds delivered secrets: not marshalled (to_h gives a plain Hash)"
+    end
+
     def pretty_print(pp)
       pp.text(inspect)
     end
