@@ -37,7 +37,7 @@ def json_text(value: Any) -> str:
     str, numbers, bool, None), through ``json.dumps`` for anything else. What JSON cannot
     carry is a TypeError or ValueError (UnicodeEncodeError for a lone surrogate), never text
     the core refuses under another name."""
-    text = _json_text_native(value)
+    text: str | None = _json_text_native(value)
     if text is None:
         text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
         text.encode()  # a lone surrogate: UnicodeEncodeError, as the C path raises
