@@ -339,8 +339,12 @@ static PyObject *foil_py_field_base;
 /* ---- The request-body serialiser: exact dict / list / tuple / str / int / float / bool /
  * None as compact JSON text, through the core's JSON writer (foil/json_writer.h). */
 
-/* 0 written, -1 Python error, 1 unsupported (json.dumps must handle the value: non-str
- * keys, NaN or infinities, NUL characters, lone surrogates, subclasses, deep nesting). */
+/* 0 written, -1 Python error, 1 unsupported (json.dumps must handle the value: NUL
+ * characters, subclasses and other types). What JSON cannot carry is raised here, as
+ * json.dumps(allow_nan=False) would, not sent for the core to refuse under another name:
+ * a lone surrogate (UnicodeEncodeError), NaN or an infinity and nesting deeper than the
+ * core reads (ValueError), a key that is not a str (TypeError: json.dumps would write 1 or
+ * True as "1" or "true"). */
 static int foil_py_dump(foil_json_writer_t *w, PyObject *o, int depth) {
     foil_status_t st;
     if (o == Py_None) {
@@ -350,10 +354,7 @@ static int foil_py_dump(foil_json_writer_t *w, PyObject *o, int depth) {
     } else if (PyUnicode_CheckExact(o)) {
         Py_ssize_t n = 0;
         const char *s = PyUnicode_AsUTF8AndSize(o, &n);
-        if (!s) {
-            PyErr_Clear(); /* a lone surrogate: json.dumps escapes it */
-            return 1;
-        }
+        if (!s) return -1; /* a lone surrogate: UnicodeEncodeError */
         if (strlen(s) != (size_t)n) return 1;
         st = foil_json_writer_string(w, s, (size_t)n);
     } else if (PyLong_CheckExact(o)) {
@@ -372,22 +373,29 @@ static int foil_py_dump(foil_json_writer_t *w, PyObject *o, int depth) {
         }
     } else if (PyFloat_CheckExact(o)) {
         double d = PyFloat_AsDouble(o);
-        if (!isfinite(d)) return 1;
+        if (!isfinite(d)) {
+            PyErr_Format(PyExc_ValueError, "Out of range float values are not JSON compliant: %R", o);
+            return -1;
+        }
         st = foil_json_writer_double(w, d);
-    } else if (depth >= 64) {
-        return 1;
+    } else if (depth >= FOIL_JSON_MAX_DEPTH && (PyDict_Check(o) || PyList_Check(o) || PyTuple_Check(o))) {
+        PyErr_Format(PyExc_ValueError, "JSON nested deeper than %d", FOIL_JSON_MAX_DEPTH);
+        return -1;
     } else if (PyDict_CheckExact(o)) {
         PyObject *key, *value;
         Py_ssize_t pos = 0, n = 0;
         int rc;
         if (foil_json_writer_begin_object(w) != FOIL_OK) return -1;
         while (PyDict_Next(o, &pos, &key, &value)) {
+            if (!PyUnicode_Check(key)) {
+                PyObject *type = PyObject_GetAttrString((PyObject *)Py_TYPE(key), "__name__");
+                if (type) PyErr_Format(PyExc_TypeError, "JSON object keys must be str, not %S", type);
+                Py_XDECREF(type);
+                return -1;
+            }
             if (!PyUnicode_CheckExact(key)) return 1;
             const char *k = PyUnicode_AsUTF8AndSize(key, &n);
-            if (!k) {
-                PyErr_Clear();
-                return 1;
-            }
+            if (!k) return -1; /* a lone surrogate: UnicodeEncodeError */
             if (strlen(k) != (size_t)n) return 1;
             if (foil_json_writer_key(w, k, (size_t)n) != FOIL_OK) return -1;
             if ((rc = foil_py_dump(w, value, depth + 1)) != 0) return rc;

@@ -104,3 +104,38 @@ def test_emulator_bad_input() -> None:
             emu.approve("gate_missing")
         with pytest.raises(ValueError):
             emu.inject_fault("explode")
+
+
+def test_what_json_cannot_carry_is_raised_as_python_would(client: foil.Foil) -> None:
+    """A lone surrogate, NaN, a non-str key or nesting past the core's 1000 levels: the error
+    json.dumps(allow_nan=False) or str.encode gives, raised before anything is sent, never
+    the core's refusal of JSON the caller never wrote ("params_json: must be a JSON object")
+    nor a silent "1" for the key 1."""
+    with pytest.raises(UnicodeEncodeError, match="surrogates not allowed"):
+        client.sessions.get("sid_\ud800")
+    with pytest.raises(UnicodeEncodeError, match="surrogates not allowed"):
+        client.organizations.api_keys.create("org_x", name="k", type="secret", scopes=["\udfff"])
+    with pytest.raises(UnicodeEncodeError, match="surrogates not allowed"):
+        foil.Foil(secret_key="sk_\ud800", base_url="http://127.0.0.1:9")
+    deep: dict[str, Any] = {}
+    cur = deep
+    for _ in range(1500):
+        cur["a"] = {}
+        cur = cur["a"]
+    bad_metadata: list[tuple[Any, type[Exception], str]] = [
+        ({"x": float("nan")}, ValueError, "not JSON compliant: nan"),
+        ({"x": [float("-inf")]}, ValueError, "not JSON compliant: -inf"),
+        ({"k": "a\ud800"}, UnicodeEncodeError, "surrogates"),
+        ({"\udfff": "v"}, UnicodeEncodeError, "surrogates"),
+        ({1: "a"}, TypeError, "keys must be str, not int"),
+        ({True: "a"}, TypeError, "keys must be str, not bool"),
+        ({None: "a"}, TypeError, "keys must be str, not NoneType"),
+        (deep, ValueError, "nested deeper than 1000"),
+    ]
+    for metadata, error, text in bad_metadata:
+        with pytest.raises(error, match=text):
+            client.gate.signup("foil", metadata=metadata)
+    with pytest.raises(ValueError, match="not JSON compliant"):  # the json.dumps path (a dict subclass)
+        client.gate.signup("foil", metadata=type("D", (dict,), {})(x=float("nan")))
+    with pytest.raises(UnicodeEncodeError):
+        client.gate.signup("foil", metadata=type("D", (dict,), {})(x="\ud800"))

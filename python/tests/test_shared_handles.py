@@ -184,3 +184,22 @@ def test_no_native_function_hands_out_a_borrowed_error() -> None:
     or another thread's failing call replaces it: bindings raise from the call instead."""
     for name in ("gate_session_error", "gate_session_transient_error", "iter_error"):
         assert not hasattr(native, name), name
+
+
+def test_signups_and_clients_refuse_copy_and_pickle(emulator: Emulator) -> None:
+    """A copy of a signup would share its private key and outputs and keep them past close();
+    a copy of a client would call through the original's namespaces. Both refuse, naming what
+    to do instead, rather than failing on an internal lock or SWIG pointer."""
+    import copy
+    import pickle
+
+    with emulator.client() as client:
+        signup = client.gate.signup("foil")
+        emulator.approve(signup.id)
+        signup.wait(timeout=10)
+        clients: list[object] = [client, emulator.async_client()]
+        for obj in [signup, *clients]:
+            for attempt in (copy.copy, copy.deepcopy, pickle.dumps):
+                with pytest.raises(TypeError, match="cannot be copied or pickled; (use export|make a new)"):
+                    attempt(obj)
+        signup.close()

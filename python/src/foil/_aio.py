@@ -232,7 +232,9 @@ class Transport:
                     self._loop.remove_writer(fd)
         self._watched.clear()
         calls, self._calls = self._calls, {}
-        for future, _request, _kind in calls.values():
+        # A closed loop runs no callback again: its futures can be neither resolved nor
+        # awaited (asyncio raises "Event loop is closed"), only dropped with the loop.
+        for future, _request, _kind in () if self._loop.is_closed() else calls.values():
             if not future.done():
                 future.set_exception(FoilStateError("the AsyncFoil client was closed during the call",
                                                     code="client.closed"))

@@ -123,6 +123,11 @@ class AsyncFoil(AsyncClientNamespaces):
                         tb: TracebackType | None) -> None:
         await self.aclose()
 
+    def __reduce__(self) -> Any:
+        # A copy would share the connections and keep calling through this client's
+        # namespaces, closed or not; a client is cheap to make again with the same options.
+        raise TypeError("a AsyncFoil client cannot be copied or pickled; make a new one with the same options")
+
     def __repr__(self) -> str:
         state = "closed" if self.closed else _native.client_base_url_redacted(self._handle())
         return f"<foil.AsyncFoil {state}>"

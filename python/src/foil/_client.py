@@ -112,6 +112,11 @@ class Foil(ClientNamespaces):
     def __exit__(self, *_args: object) -> None:
         self.close()
 
+    def __reduce__(self) -> Any:
+        # A copy would share the connections and keep calling through this client's
+        # namespaces, closed or not; a client is cheap to make again with the same options.
+        raise TypeError("a Foil client cannot be copied or pickled; make a new one with the same options")
+
     def __repr__(self) -> str:
         # Credentials written in base_url (https://user:pw@host) show as ***@.
         state = "closed" if self.closed else _native.client_base_url_redacted(self._handle())

@@ -34,9 +34,14 @@ _json_text_native = _native.py_json_text
 
 def json_text(value: Any) -> str:
     """``value`` as compact JSON text for a C call: built in C for plain data (dict, list,
-    str, numbers, bool, None), through ``json.dumps`` for anything else."""
-    text = _json_text_native(value)
-    return json.dumps(value, separators=(",", ":")) if text is None else text
+    str, numbers, bool, None), through ``json.dumps`` for anything else. What JSON cannot
+    carry is a TypeError or ValueError (UnicodeEncodeError for a lone surrogate), never text
+    the core refuses under another name."""
+    text: str | None = _json_text_native(value)
+    if text is None:
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        text.encode()  # a lone surrogate: UnicodeEncodeError, as the C path raises
+    return text
 
 
 class Field(_FieldBase, Generic[T]):  # type: ignore[misc]

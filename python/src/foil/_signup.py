@@ -63,6 +63,11 @@ class SignupState:
             raise FoilStateError("this signup is closed", code="client.closed")
         return handle
 
+    def __reduce__(self) -> Any:
+        # A copy would share the session (its private key, outputs and lock) and keep them
+        # alive past close(); pickle would write the key. export() is the saved form.
+        raise TypeError(f"{type(self).__name__} cannot be copied or pickled; use export() and resume()")
+
     def _locked(self, call: Callable[[Any], Any], handle: Any = None) -> Any:
         """``call(handle)`` with the lock held (the handle stays alive while it runs)."""
         handle = self._h() if handle is None else handle
