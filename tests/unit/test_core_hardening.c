@@ -41,11 +41,22 @@ static void dot_segment_ids_are_refused(void **state) {
         foil_result_t *r = NULL;
         assert_int_equal(foil_sessions_get(e->client, ids[i], &r), FOIL_E_INVALID_ARGUMENT);
         assert_null(r);
-        assert_int_equal(foil_api_keys_update(e->client, "org_1", ids[i], "x", &r),
+        assert_int_equal(foil_api_keys_update(e->client, "org_1", ids[i], "{\"name\":\"x\"}", &r),
                          FOIL_E_INVALID_ARGUMENT);
-        assert_int_equal(foil_api_keys_update(e->client, ids[i], "key_1", "x", &r),
+        assert_int_equal(foil_api_keys_update(e->client, ids[i], "key_1", "{\"name\":\"x\"}", &r),
                          FOIL_E_INVALID_ARGUMENT);
     }
+    /* The error names the argument as callers spell it, not the path template's name. */
+    foil_result_t *refused = NULL;
+    assert_int_equal(foil_api_keys_update(e->client, "org_1", "..", "{\"name\":\"x\"}", &refused),
+                     FOIL_E_INVALID_ARGUMENT);
+    assert_string_equal(foil_error_field_name(foil_last_error(), 0), "key_id");
+    char long_id[8194];
+    memset(long_id, 'a', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    assert_int_equal(foil_sessions_get(e->client, long_id, &refused), FOIL_E_INVALID_ARGUMENT);
+    assert_string_equal(foil_error_field_name(foil_last_error(), 0), "session_id");
+    assert_null(refused);
     assert_int_equal(served(e), 0); /* nothing reached the server */
     /* Anything else goes whole into its one segment. */
     const char *hostile[] = {"a/../b", "../x", "a?b=c", "a#frag", "a%2F..", "..;x", "..."};

@@ -120,13 +120,12 @@ static bool path_values(const foil_request_t *req, const foil_operation_t *op,
     return true;
 }
 
-/* The name of the template parameter that starts at `open` ("{sessionId}" -> sessionId). */
-static void param_name(const char *open, char *name, size_t cap) {
-    const char *close = strchr(open, '}');
-    size_t n = close ? (size_t)(close - open - 1) : 0;
-    if (n >= cap) n = cap - 1;
-    memcpy(name, open + 1, n);
-    name[n] = '\0';
+/* The name callers give the i-th path parameter (session_id, not the template's sessionId):
+ * operations.def lists path parameters in template order. */
+static const char *path_param_name(const foil_operation_t *op, size_t i) {
+    for (const foil_param_t *p = op->params; p && p->name; p++)
+        if (p->in == FOIL_PARAM_PATH && i-- == 0) return p->name;
+    return "id";
 }
 
 /* See request.h: the path sized up front and written in bulk. Every byte outside RFC 3986's
@@ -140,26 +139,17 @@ foil_status_t foil_url_build(const char *base_url, const foil_request_t *req,
     if (!path_values(req, op, values, &value_count))
         return foil_fail(FOIL_E_INVALID_ARGUMENT, "missing path parameter for %s", op->path);
     size_t base_len = strlen(base_url), size = base_len + strlen(op->path) + 1;
-    const char *open = op->path;
     for (size_t i = 0; i < value_count; i++) {
-        open = strchr(open, '{');
         const char *v = values[i];
-        if (v[0] == '\0' || strcmp(v, ".") == 0 || strcmp(v, "..") == 0) {
-            char name[64];
-            param_name(open, name, sizeof name);
-            return foil_fail_field(FOIL_E_INVALID_ARGUMENT, name,
+        if (v[0] == '\0' || strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
+            return foil_fail_field(FOIL_E_INVALID_ARGUMENT, path_param_name(op, i),
                                    v[0] ? "must not be a dot segment (\".\" or \"..\")"
                                         : "must not be empty",
                                    "an id", v);
-        }
-        if (strlen(v) > FOIL_REQUEST_MAX_ARGUMENT) {
-            char name[64];
-            param_name(open, name, sizeof name);
-            return foil_fail_field(FOIL_E_INVALID_ARGUMENT, name, "is too long",
+        if (strlen(v) > FOIL_REQUEST_MAX_ARGUMENT)
+            return foil_fail_field(FOIL_E_INVALID_ARGUMENT, path_param_name(op, i), "is too long",
                                    "at most 8192 bytes", NULL);
-        }
         size += escaped_length(v);
-        open++;
     }
     for (size_t i = 0; i < req->query_count; i++) {
         if (strlen(req->query[i].value) > FOIL_REQUEST_MAX_ARGUMENT)
