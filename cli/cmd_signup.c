@@ -638,7 +638,8 @@ static const char USAGE[] =
     "  --metadata KEY=VALUE  metadata for the service (repeatable)\n"
     "  --env-file PATH       env file to write (default: ./.env)\n"
     "  --no-browser          print the consent URL without opening it\n"
-    "  --timeout SECONDS     stop waiting after this long (default: until it expires)\n"
+    "  --timeout SECONDS     stop waiting after this long, 0.001 to 86400 (default: until\n"
+    "                        it expires)\n"
     "  --poll-interval MS    time between polls (default: 1000)\n"
     "  --base-url URL        API origin (default: FOIL_BASE_URL or https://api.usefoil.com)\n"
     "  --resume              finish a signup that was interrupted (state in .foil/)\n"
@@ -649,6 +650,9 @@ static const char USAGE[] =
     "Exit codes: 0 written and acknowledged, 1 error, 2 usage error (also an env file\n"
     "that cannot be written: a directory, FIFO, device, dangling symlink or too large),\n"
     "3 timed out (resumable), 5 denied or expired, 130 interrupted (resumable).\n";
+
+/* A day: far past any session's lifetime (the wait ends at expires_at anyway). */
+#define MAX_TIMEOUT_SECONDS 86400
 
 /* Adds KEY=VALUE to the metadata object. */
 static int add_metadata(cJSON *metadata, const char *arg) {
@@ -694,10 +698,14 @@ int cmd_signup(int argc, char **argv) {
             o.no_browser = 1;
             break;
         case 't': {
+            /* Bounded before the conversion: NaN, inf or 1e300 do not fit a long, and
+             * anything under 1 ms would become 0, which means "until it expires". */
             double seconds = strtod(optarg, &end);
-            if (*end || seconds <= 0)
-                rc = cli_usage("signup", "--timeout wants a number of seconds, got '%s'", optarg);
-            o.timeout_ms = (long)(seconds * 1000);
+            if (end == optarg || *end || !(seconds >= 0.001 && seconds <= MAX_TIMEOUT_SECONDS))
+                rc = cli_usage("signup", "--timeout wants 0.001 to %d seconds, got '%s'",
+                               MAX_TIMEOUT_SECONDS, optarg);
+            else
+                o.timeout_ms = (long)(seconds * 1000);
             break;
         }
         case 'i':
