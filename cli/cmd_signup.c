@@ -589,7 +589,8 @@ int cli_signup_run(const cli_signup_options_t *o) {
     int rc;
     if (absolute_env_file(o->env_file ? o->env_file : ".env", s.env_file, sizeof s.env_file) != 0 ||
         cli_state_path(s.env_file, o->service_id, s.state_path, sizeof s.state_path) != 0)
-        return cli_fail(o->json, "env_file", "the env file path is too long");
+        return cli_fail_usage(o->json, "env_file_unusable",
+                              "cannot use the env file: its path is too long");
     /* Checked before anything is created (again on resume, for the saved env file). */
     if (!o->resume && (rc = check_env_file(&s)) != CLI_EXIT_OK) return rc;
     if ((rc = cli_client(o->json, o->base_url, NULL, &s.client)) != CLI_EXIT_OK) return rc;

@@ -68,3 +68,14 @@ def test_json_output_is_utf8_when_the_env_file_path_is_not(approving, tmp_path):
     assert r.returncode == 2
     doc = json.loads(r.stdout.decode("utf-8"))
     assert doc["error"]["code"] == "env_file_unusable" and "d\ufffd" in doc["error"]["message"]
+
+
+def test_an_env_file_path_too_long_is_a_usage_error(approving, tmp_path):
+    # Like every other env file that cannot be used (exit 2, env_file_unusable); it
+    # exited 1 with another code.
+    r = subprocess.run([FOIL_BIN, "signup", "acme", "--json", "--env-file", "d/" * 2100 + ".env"],
+                       cwd=tmp_path, env=cli_env(approving), capture_output=True, text=True,
+                       timeout=30)
+    assert r.returncode == 2, r.stderr
+    assert json.loads(r.stdout)["error"]["code"] == "env_file_unusable"
+    assert not os.listdir(tmp_path)
