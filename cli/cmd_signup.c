@@ -29,6 +29,7 @@
 #include "state.h"
 #include "term.h"
 #include "testhook.h"
+#include "utf8.h"
 #include "wipe.h"
 
 /* Set by the SIGINT/SIGTERM handler installed while waiting for approval. */
@@ -75,6 +76,8 @@ static int check_env_file(signup_t *s) {
     return cli_fail_usage(s->o->json, "env_file_unusable", "cannot use the env file: %s", err);
 }
 
+/* The current directory's name; its bytes that are not UTF-8 become U+FFFD (the API
+ * takes text: a Latin-1 "caf\xe9" directory would otherwise be refused). */
 static void default_account_name(char *buf, size_t n) {
     char cwd[PATH_MAX];
     const char *name = "default";
@@ -82,7 +85,10 @@ static void default_account_name(char *buf, size_t n) {
         const char *slash = strrchr(cwd, '/');
         if (slash && slash[1]) name = slash + 1;
     }
-    snprintf(buf, n, "%s", name);
+    int failed;
+    char *repaired = cli_utf8_repair_dup(name, &failed);
+    snprintf(buf, n, "%s", repaired ? repaired : name);
+    free(repaired);
 }
 
 /* ---- human output ------------------------------------------------------------------- */
@@ -217,11 +223,14 @@ static int start_new(signup_t *s) {
     if (st != FOIL_OK) return cli_fail_foil(o->json, st, "reading the registry");
     if (!o->json && !o->quiet_header) print_header(foil_result_data(s->entry));
 
-    char account[256];
-    if (o->account_name)
-        snprintf(account, sizeof account, "%s", o->account_name);
-    else
-        default_account_name(account, sizeof account);
+    /* --account-name is sent whole (a copy into a buffer cut it at 255 bytes); the
+     * default fits: a name of NAME_MAX bytes, each at most 3 once repaired. */
+    char fallback[3 * NAME_MAX + 1];
+    const char *account = o->account_name;
+    if (!account) {
+        default_account_name(fallback, sizeof fallback);
+        account = fallback;
+    }
     st = foil_gate_session_create(s->client, o->service_id, account, o->metadata_json, &s->session);
     if (st != FOIL_OK) return cli_fail_foil(o->json, st, "creating the signup session");
     cli_test_pause("created");

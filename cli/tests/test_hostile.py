@@ -79,3 +79,27 @@ def test_an_env_file_path_too_long_is_a_usage_error(approving, tmp_path):
     assert r.returncode == 2, r.stderr
     assert json.loads(r.stdout)["error"]["code"] == "env_file_unusable"
     assert not os.listdir(tmp_path)
+
+
+@pytest.mark.parametrize("args, field", [([b"--account-name", b"caf\xe9"], "account_name"),
+                                         ([b"--metadata", b"team=\xff"], "metadata")])
+def test_text_that_is_not_utf8_is_refused_before_the_session(approving, tmp_path, args, field):
+    # It was sent as it was: the session was created, every poll then failed to parse
+    # the echoed name, and the signup waited until the session expired.
+    r = subprocess.run([FOIL_BIN.encode(), b"signup", b"acme", b"--no-browser", b"--json", *args],
+                       cwd=tmp_path, env=cli_env(approving), capture_output=True, timeout=30)
+    assert r.returncode == 2, r.stderr
+    error = json.loads(r.stdout)["error"]
+    assert error["fields"][0]["name"] == field and "UTF-8" in error["message"]
+    assert not (tmp_path / ".foil").exists(), "no session was created"
+
+
+def test_the_default_account_name_of_a_non_utf8_directory_is_repaired(approving, tmp_path):
+    project = os.path.join(os.fsencode(tmp_path), b"caf\xe9")
+    os.mkdir(project)
+    r = subprocess.run([FOIL_BIN, "signup", "acme", "--no-browser", "--poll-interval", "100",
+                        "--json"], cwd=project, env=cli_env(approving), capture_output=True,
+                       timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["account_name"] == "caf\ufffd"
+    assert dotenv_values(os.path.join(project, b".env")) == ACME_OUTPUTS
