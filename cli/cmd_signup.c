@@ -29,6 +29,7 @@
 #include "state.h"
 #include "term.h"
 #include "testhook.h"
+#include "utf8.h"
 #include "wipe.h"
 
 /* Set by the SIGINT/SIGTERM handler installed while waiting for approval. */
@@ -75,6 +76,8 @@ static int check_env_file(signup_t *s) {
     return cli_fail_usage(s->o->json, "env_file_unusable", "cannot use the env file: %s", err);
 }
 
+/* The current directory's name; its bytes that are not UTF-8 become U+FFFD (the API
+ * takes text: a Latin-1 "caf\xe9" directory would otherwise be refused). */
 static void default_account_name(char *buf, size_t n) {
     char cwd[PATH_MAX];
     const char *name = "default";
@@ -82,7 +85,10 @@ static void default_account_name(char *buf, size_t n) {
         const char *slash = strrchr(cwd, '/');
         if (slash && slash[1]) name = slash + 1;
     }
-    snprintf(buf, n, "%s", name);
+    int failed;
+    char *repaired = cli_utf8_repair_dup(name, &failed);
+    snprintf(buf, n, "%s", repaired ? repaired : name);
+    free(repaired);
 }
 
 /* ---- human output ------------------------------------------------------------------- */
@@ -217,11 +223,14 @@ static int start_new(signup_t *s) {
     if (st != FOIL_OK) return cli_fail_foil(o->json, st, "reading the registry");
     if (!o->json && !o->quiet_header) print_header(foil_result_data(s->entry));
 
-    char account[256];
-    if (o->account_name)
-        snprintf(account, sizeof account, "%s", o->account_name);
-    else
-        default_account_name(account, sizeof account);
+    /* --account-name is sent whole (a copy into a buffer cut it at 255 bytes); the
+     * default fits: a name of NAME_MAX bytes, each at most 3 once repaired. */
+    char fallback[3 * NAME_MAX + 1];
+    const char *account = o->account_name;
+    if (!account) {
+        default_account_name(fallback, sizeof fallback);
+        account = fallback;
+    }
     st = foil_gate_session_create(s->client, o->service_id, account, o->metadata_json, &s->session);
     if (st != FOIL_OK) return cli_fail_foil(o->json, st, "creating the signup session");
     cli_test_pause("created");
@@ -589,7 +598,8 @@ int cli_signup_run(const cli_signup_options_t *o) {
     int rc;
     if (absolute_env_file(o->env_file ? o->env_file : ".env", s.env_file, sizeof s.env_file) != 0 ||
         cli_state_path(s.env_file, o->service_id, s.state_path, sizeof s.state_path) != 0)
-        return cli_fail(o->json, "env_file", "the env file path is too long");
+        return cli_fail_usage(o->json, "env_file_unusable",
+                              "cannot use the env file: its path is too long");
     /* Checked before anything is created (again on resume, for the saved env file). */
     if (!o->resume && (rc = check_env_file(&s)) != CLI_EXIT_OK) return rc;
     if ((rc = cli_client(o->json, o->base_url, NULL, &s.client)) != CLI_EXIT_OK) return rc;
@@ -638,7 +648,8 @@ static const char USAGE[] =
     "  --metadata KEY=VALUE  metadata for the service (repeatable)\n"
     "  --env-file PATH       env file to write (default: ./.env)\n"
     "  --no-browser          print the consent URL without opening it\n"
-    "  --timeout SECONDS     stop waiting after this long (default: until it expires)\n"
+    "  --timeout SECONDS     stop waiting after this long, 0.001 to 86400 (default: until\n"
+    "                        it expires)\n"
     "  --poll-interval MS    time between polls (default: 1000)\n"
     "  --base-url URL        API origin (default: FOIL_BASE_URL or https://api.usefoil.com)\n"
     "  --resume              finish a signup that was interrupted (state in .foil/)\n"
@@ -649,6 +660,9 @@ static const char USAGE[] =
     "Exit codes: 0 written and acknowledged, 1 error, 2 usage error (also an env file\n"
     "that cannot be written: a directory, FIFO, device, dangling symlink or too large),\n"
     "3 timed out (resumable), 5 denied or expired, 130 interrupted (resumable).\n";
+
+/* A day: far past any session's lifetime (the wait ends at expires_at anyway). */
+#define MAX_TIMEOUT_SECONDS 86400
 
 /* Adds KEY=VALUE to the metadata object. */
 static int add_metadata(cJSON *metadata, const char *arg) {
@@ -694,10 +708,14 @@ int cmd_signup(int argc, char **argv) {
             o.no_browser = 1;
             break;
         case 't': {
+            /* Bounded before the conversion: NaN, inf or 1e300 do not fit a long, and
+             * anything under 1 ms would become 0, which means "until it expires". */
             double seconds = strtod(optarg, &end);
-            if (*end || seconds <= 0)
-                rc = cli_usage("signup", "--timeout wants a number of seconds, got '%s'", optarg);
-            o.timeout_ms = (long)(seconds * 1000);
+            if (end == optarg || *end || !(seconds >= 0.001 && seconds <= MAX_TIMEOUT_SECONDS))
+                rc = cli_usage("signup", "--timeout wants 0.001 to %d seconds, got '%s'",
+                               MAX_TIMEOUT_SECONDS, optarg);
+            else
+                o.timeout_ms = (long)(seconds * 1000);
             break;
         }
         case 'i':

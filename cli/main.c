@@ -1,9 +1,11 @@
 /* foil: the libfoil command line (signup, login, registry, sessions, fingerprints,
  * token and webhook verification, the local emulator and the demo). */
 #define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "term.h"
@@ -39,7 +41,21 @@ static int usage(FILE *f) {
     return f == stdout ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
 
+/* Started with stdin, stdout or stderr closed (`foil signup acme >&- 2>&-`), the next
+ * descriptor opened would take that number: libcurl's sockets, the lock or the temp env
+ * file, and our output would go into the API connection or a file. /dev/null takes
+ * every closed one first. */
+static int open_standard_fds(void) {
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1) continue;
+        int null_fd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (null_fd != fd) return -1; /* the lowest free number, or open failed */
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (open_standard_fds() != 0) return CLI_EXIT_ERROR;
     opterr = 0; /* the commands report bad options themselves (escaped, exit 2) */
     if (argc < 2) return usage(stderr);
     const char *name = argv[1];

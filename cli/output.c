@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "term.h"
+#include "utf8.h"
 
 void cli_mask(const char *value, char *buf, size_t n) {
     const char *ellipsis = cli_sym("…", "...");
@@ -157,8 +158,37 @@ cJSON *cli_json_from_view(const foil_json_t *v) {
     }
 }
 
+/* JSON text is UTF-8 (RFC 8259), but a path or an argument echoed back need not be: its
+ * stray bytes become U+FFFD, in member names and string values alike. -1 when out of
+ * memory. */
+static int repair_utf8(cJSON *node) {
+    for (; node; node = node->next) {
+        int failed;
+        char *fixed = cli_utf8_repair_dup(node->string ? node->string : "", &failed);
+        if (fixed && !(node->type & cJSON_StringIsConst)) {
+            cJSON_free(node->string);
+            node->string = fixed;
+            fixed = NULL;
+        }
+        free(fixed);
+        if (failed) return -1;
+        if (cJSON_IsString(node) && node->valuestring) {
+            fixed = cli_utf8_repair_dup(node->valuestring, &failed);
+            if (fixed && !cJSON_SetValuestring(node, fixed)) failed = 1;
+            free(fixed);
+            if (failed) return -1;
+        }
+        if (repair_utf8(node->child) != 0) return -1;
+    }
+    return 0;
+}
+
 int cli_json_print(cJSON *doc) {
     if (!doc) return -1;
+    if (repair_utf8(doc) != 0) {
+        cJSON_Delete(doc);
+        return -1;
+    }
     char *text = cli_term_is_tty(stdout) ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc);
     cJSON_Delete(doc);
     if (!text) return -1;

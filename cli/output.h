@@ -25,7 +25,8 @@ void cli_table_free(cli_table_t *t);
 /* A cJSON copy of a libfoil JSON view (NULL view -> JSON null). NULL on failure. */
 cJSON *cli_json_from_view(const foil_json_t *v);
 /* Prints the document on stdout (pretty when stdout is a terminal) and a newline,
- * then deletes it. Returns 0, or -1 when doc was NULL (out of memory). */
+ * then deletes it. Bytes that are not UTF-8 (a path, an argument) print as U+FFFD, so
+ * the output is always JSON. Returns 0, or -1 when doc was NULL (out of memory). */
 int cli_json_print(cJSON *doc);
 
 /* Small readers of JSON views for table cells: the value as text ("-" when absent). */

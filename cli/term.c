@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "utf8.h"
+
 int cli_term_is_tty(FILE *f) {
     const char *term = getenv("TERM");
     return isatty(fileno(f)) && !(term && strcmp(term, "dumb") == 0);
@@ -53,34 +55,6 @@ void cli_format_duration(double seconds, char *buf, size_t n) {
         snprintf(buf, n, "%ld:%02ld", s / 60, s % 60);
 }
 
-/* Length of the UTF-8 sequence at s and its code point, or 0 when it is not valid
- * UTF-8 (overlong forms, surrogates and values past U+10FFFF included). */
-static size_t utf8_decode(const unsigned char *s, unsigned long *cp) {
-    unsigned char c = s[0];
-    size_t len;
-    unsigned long v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2, v = c & 0x1f, min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3, v = c & 0x0f, min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) return 0;
-        v = v << 6 | (s[i] & 0x3f);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return 0;
-    *cp = v;
-    return len;
-}
-
 /* 1 for code points that a terminal treats as controls or that reorder text. */
 static int unsafe_code_point(unsigned long cp) {
     return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
@@ -93,7 +67,7 @@ static size_t escape(const char *s, int flags, char *out) {
     size_t n = 0;
     while (*p) {
         unsigned long cp;
-        size_t len = utf8_decode(p, &cp);
+        size_t len = cli_utf8_decode(p, &cp);
         char esc[16];
         size_t elen;
         if (len == 0) {

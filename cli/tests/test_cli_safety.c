@@ -23,6 +23,7 @@
 
 #include <foil/foil.h>
 #include "term.h"
+#include "utf8.h"
 
 static char tmpdir[] = "/tmp/foil-cli-safety-XXXXXX";
 
@@ -268,6 +269,35 @@ static void numbers_are_printed_exactly(void **state) {
     foil_document_free(doc);
 }
 
+/* --json output is UTF-8 whatever a path or an argument holds: stray bytes become U+FFFD,
+ * valid text (multi-byte included) is kept as is. */
+static void json_strings_are_repaired_to_utf8(void **state) {
+    (void)state;
+    int failed = 1;
+    assert_null(cli_utf8_repair_dup("plain \xc3\xa9\xe2\x9c\x93\xf0\x9f\x94\x91", &failed));
+    assert_int_equal(failed, 0);
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"a\xff"
+         "b",
+         "a\xef\xbf\xbd"
+         "b"},
+        {"\xc3", "\xef\xbf\xbd"},                                 /* cut short */
+        {"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"},                 /* overlong '/' */
+        {"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* a surrogate */
+        {"x\xe2\x9c", "x\xef\xbf\xbd\xef\xbf\xbd"},
+        {"ok\xc3\xa9\x80", "ok\xc3\xa9\xef\xbf\xbd"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *fixed = cli_utf8_repair_dup(cases[i].in, &failed);
+        assert_non_null(fixed);
+        assert_int_equal(failed, 0);
+        assert_string_equal(fixed, cases[i].out);
+        free(fixed);
+    }
+}
+
 int main(void) {
     if (!mkdtemp(tmpdir)) return 1;
     const struct CMUnitTest tests[] = {
@@ -277,6 +307,7 @@ int main(void) {
         cmocka_unit_test(a_foreign_lock_file_is_kept),
         cmocka_unit_test(env_targets_are_checked_without_opening),
         cmocka_unit_test(numbers_are_printed_exactly),
+        cmocka_unit_test(json_strings_are_repaired_to_utf8),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     rmdir(tmpdir);

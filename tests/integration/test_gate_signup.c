@@ -617,6 +617,16 @@ static void create_validates_before_sending(void **state) {
     assert_int_equal(foil_gate_session_create(e->client, "acme", "p", "[1]", &s),
                      FOIL_E_INVALID_ARGUMENT);
     assert_string_equal(foil_error_field_name(foil_last_error(), 0), "metadata");
+    /* Text the API cannot read is refused here, not sent (the session's every poll then
+     * failed to parse the echo, and a wait never saw the approval). */
+    assert_int_equal(foil_gate_session_create(e->client, "acme", "caf\xe9", NULL, &s),
+                     FOIL_E_INVALID_ARGUMENT);
+    assert_string_equal(foil_error_field_name(foil_last_error(), 0), "account_name");
+    assert_int_equal(foil_gate_session_create(e->client, "acme", "p", "{\"k\":[\"\xff\"]}", &s),
+                     FOIL_E_INVALID_ARGUMENT);
+    assert_string_equal(foil_error_field_name(foil_last_error(), 0), "metadata");
+    assert_int_equal(foil_gate_session_create(e->client, "acme", "p", "{\"\xc0\xaf\":1}", &s),
+                     FOIL_E_INVALID_ARGUMENT);
     assert_int_equal(foil_gate_session_create(e->client, "no-such-service", "p", NULL, &s),
                      FOIL_E_NOT_FOUND);
     assert_null(s);
