@@ -4,6 +4,7 @@
 #include "foil_test.h"
 
 #include "emulator_env.h"
+#include "lying_server.h"
 
 #include <poll.h>
 #include <stdbool.h>
@@ -613,6 +614,29 @@ static void bad_arguments(void **state) {
     assert_int_equal(foil_loop_next_done_response(NULL, &id, NULL, NULL, NULL, NULL), 0);
 }
 
+/* An answer announcing a Content-Length past the size cap ends at its headers, on the loop
+ * as by foil_call, with the cap's error (not the call's 30 s timeout). */
+static void announced_length_past_the_cap_fails_at_once(void **state) {
+    (void)state;
+    lying_server_t *server = lying_server_start();
+    assert_non_null(server);
+    foil_client_t *c = NULL;
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, lying_server_url(server)));
+    FOIL_ASSERT_OK(foil_client_set_secret_key(c, "sk_test_lying"));
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(c, 30000));
+    long long t0 = now_ms();
+    foil_status_t st = FOIL_OK;
+    foil_error_t *err = NULL;
+    one_call(c, "sessions.list", NULL, &st, &err);
+    assert_int_equal(st, FOIL_E_PROTOCOL);
+    assert_non_null(strstr(foil_error_message(err), "exceeds the"));
+    assert_true(now_ms() - t0 < 20000);
+    foil_error_free(err);
+    foil_client_free(c);
+    lying_server_stop(server);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(concurrent_delayed_gets_overlap, emulator_env_setup,
@@ -635,6 +659,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(exchange_hands_back_the_response, emulator_env_setup,
                                         emulator_env_teardown),
         cmocka_unit_test(bad_arguments),
+        cmocka_unit_test(announced_length_past_the_cap_fails_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include "foil_test.h"
 
 #include "canned_server.h"
+#include "lying_server.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -463,6 +464,30 @@ static void webhook_events_must_be_text(void **state) {
     foil_document_free(doc);
 }
 
+/* An answer announcing a Content-Length past the size cap ends at its headers with the
+ * cap's error, instead of the call waiting out its timeout for a body that never comes. */
+static void announced_length_past_the_cap_fails_at_once(void **state) {
+    (void)state;
+    lying_server_t *server = lying_server_start();
+    assert_non_null(server);
+    foil_client_t *c = NULL;
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, lying_server_url(server)));
+    FOIL_ASSERT_OK(foil_client_set_secret_key(c, "sk_test_lying"));
+    FOIL_ASSERT_OK(foil_client_set_timeout_ms(c, 30000));
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    foil_page_t *page = NULL;
+    assert_int_equal(foil_sessions_list(c, 1, NULL, NULL, NULL, &page), FOIL_E_PROTOCOL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_null(page);
+    assert_non_null(strstr(foil_error_message(foil_last_error()), "exceeds the"));
+    /* Well under the 30 s timeout (the behaviour, not a speed target: it is 0 or 30 s). */
+    assert_true(t1.tv_sec - t0.tv_sec < 20);
+    foil_client_free(c);
+    lying_server_stop(server);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(dot_segment_ids_are_refused, setup, teardown),
@@ -478,6 +503,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(loopback_is_never_proxied, setup, teardown),
         cmocka_unit_test(empty_webhook_secret_is_an_argument_error),
         cmocka_unit_test(webhook_events_must_be_text),
+        cmocka_unit_test(announced_length_past_the_cap_fails_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

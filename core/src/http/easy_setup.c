@@ -65,6 +65,10 @@ void foil_easy_bind(CURL *easy, const foil_http_request_t *req, foil_easy_header
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, resp);
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+    /* An answer announcing a Content-Length past the cap ends at its headers
+     * (CURLE_FILESIZE_EXCEEDED), rather than waiting for a body that may never come. */
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+                     (curl_off_t)(req->max_response_bytes > 0 ? req->max_response_bytes : 0));
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
     const char *ca = req->ca_bundle ? req->ca_bundle : foil_system_ca_bundle();
     if (ca) curl_easy_setopt(easy, CURLOPT_CAINFO, ca);

@@ -157,10 +157,14 @@ static foil_status_t curl_status(const foil_http_request_t *req, const attempt *
         return foil_http_fail_transfer(req, FOIL_E_TIMEOUT, NULL);
     case CURLE_ABORTED_BY_CALLBACK:
         return foil_http_fail_transfer(req, FOIL_E_CANCELLED, NULL);
+    case CURLE_FILESIZE_EXCEEDED: /* the announced Content-Length is past the cap */
     case CURLE_WRITE_ERROR:
-        if (a->resp.overflow) { /* the decoder's error for a body past the cap */
+        if (a->curl_code == CURLE_FILESIZE_EXCEEDED || a->resp.overflow) {
+            /* the decoder's error for a body past the cap */
+            foil_http_response_t past_cap = a->resp;
+            past_cap.overflow = true;
             foil_response_t none;
-            return foil_http_decode(req, &a->resp, &none);
+            return foil_http_decode(req, &past_cap, &none);
         }
         return foil_fail_nomem();
     case CURLE_OUT_OF_MEMORY:

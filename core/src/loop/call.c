@@ -104,6 +104,8 @@ foil_status_t foil_loop_call_outcome(foil_loop_call_t *c, CURLcode code, foil_re
     *result = NULL;
     *error = NULL;
     foil_status_t st;
+    if (code == CURLE_FILESIZE_EXCEEDED && c->response) /* Content-Length past the cap */
+        c->overflow = c->response->overflow = true;
     if (c->out_of_memory || code == CURLE_OUT_OF_MEMORY) {
         st = foil_error_out(foil_fail_nomem(), error);
     } else if ((code == CURLE_OK || c->overflow) && foil_loop_call_answered(c)) {
