@@ -516,6 +516,45 @@ static void retry_decision(void **state) {
     foil_client_free(c);
 }
 
+/* A Content-Length past the request's max_response_bytes is the size cap's error whatever
+ * body came with it, so a transport of the caller's own can stop at the headers; one within
+ * the cap, or one that is not a number, changes nothing. */
+static void announced_length_past_the_cap(void **state) {
+    emulator_env_t *e = *state;
+    foil_client_t *c = NULL;
+    FOIL_ASSERT_OK(foil_client_new(&c));
+    FOIL_ASSERT_OK(foil_client_set_base_url(c, foil_emulator_base_url(e->emu)));
+    FOIL_ASSERT_OK(foil_client_set_secret_key(c, "sk_test_x"));
+    FOIL_ASSERT_OK(foil_client_set_max_response_bytes(c, 1024));
+    foil_http_request_t *get = NULL;
+    FOIL_ASSERT_OK(foil_prepare(c, "sessions.get", "{\"session_id\":\"s\"}", &get, NULL));
+    const char *body = "{\"data\":{\"object\":\"session\",\"id\":\"s\"}}";
+    const struct {
+        const char *length;
+        foil_status_t expected;
+    } cases[] = {{"99999999999999", FOIL_E_PROTOCOL},
+                 {"99999999999999999999999999999", FOIL_E_PROTOCOL},
+                 {"1025", FOIL_E_PROTOCOL},
+                 {"1024", FOIL_OK},
+                 {"12x", FOIL_OK}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        foil_http_response_t *resp = NULL;
+        foil_result_t *r = NULL;
+        foil_error_t *err = NULL;
+        FOIL_ASSERT_OK(foil_http_response_new(200, &resp));
+        FOIL_ASSERT_OK(foil_http_response_add_header(resp, "Content-Length", cases[i].length));
+        FOIL_ASSERT_OK(foil_http_response_append_body(resp, body, strlen(body)));
+        assert_int_equal(foil_complete(get, resp, &r, &err), cases[i].expected);
+        if (cases[i].expected != FOIL_OK)
+            assert_non_null(strstr(foil_error_message(err), "exceeds the 1024 byte limit"));
+        foil_result_free(r);
+        foil_error_free(err);
+        foil_http_response_free(resp);
+    }
+    foil_http_request_free(get);
+    foil_client_free(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_outcome_as_foil_call),
@@ -529,6 +568,7 @@ int main(void) {
         cmocka_unit_test(gate_signup_without_io),
         cmocka_unit_test(gate_single_poll_without_io),
         cmocka_unit_test(retry_decision),
+        cmocka_unit_test(announced_length_past_the_cap),
     };
     return cmocka_run_group_tests(tests, emulator_env_setup, emulator_env_teardown);
 }

@@ -86,11 +86,12 @@ FOIL_API void foil_http_request_free(foil_http_request_t *r);
 
 /* A response as received: the status (100..999, else FOIL_E_INVALID_ARGUMENT), the
  * headers that matter (X-Request-Id, cut to 127 bytes; Retry-After, delay-seconds or an
- * HTTP-date; others, Content-Type included, are ignored as the libcurl transport ignores
- * them), the body, decoded (no Content-Encoding left). A response does not know its
- * request: it keeps what is appended, and foil_complete() fails with FOIL_E_PROTOCOL
- * (the libcurl transport's error) when the body is longer than the request's
- * max_response_bytes, so a transport stops reading once it has more than that. Header
+ * HTTP-date; Content-Length; others, Content-Type included, are ignored as the libcurl
+ * transport ignores them), the body, decoded (no Content-Encoding left). A response does
+ * not know its request: it keeps what is appended, and foil_complete() fails with
+ * FOIL_E_PROTOCOL (the libcurl transport's error) when the body, or the Content-Length
+ * announced, is longer than the request's max_response_bytes, so a transport stops
+ * reading once it has more than that, or reads nothing after such headers. Header
  * names are matched case-insensitively; a repeated header: the last one counts. */
 FOIL_API foil_status_t foil_http_response_new(int http_status, foil_http_response_t **out);
 FOIL_API foil_status_t foil_http_response_add_header(foil_http_response_t *resp, const char *name,

@@ -24,7 +24,8 @@ foil_status_t foil_http_decode(const foil_http_request_t *m, const foil_http_res
                                foil_response_t *out) {
     memset(out, 0, sizeof *out);
     const char *name = m->operation->name;
-    if (a->overflow || a->len > (size_t)m->max_response_bytes)
+    if (a->overflow || a->len > (size_t)m->max_response_bytes ||
+        a->content_length > (long long)m->max_response_bytes)
         return foil_fail(FOIL_E_PROTOCOL, "%s: response body exceeds the %ld byte limit", name,
                          m->max_response_bytes);
     if (a->http_status < 200 || a->http_status >= 300) return fail_http(a);

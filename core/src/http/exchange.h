@@ -48,6 +48,9 @@ struct foil_http_response {
     size_t len, cap;
     size_t max;    /* bytes kept at most: past it, overflow is set and nothing more kept */
     bool overflow; /* the body was longer than max */
+    /* Content-Length as announced (saturated at LLONG_MAX); -1: none or unreadable. Past
+     * the request's max_response_bytes it is the size cap's error, whatever came of it. */
+    long long content_length;
 };
 
 /* prepared.c: the request for `req` on `client` (its options frozen, as by a send). */

@@ -3,6 +3,7 @@
 #include "exchange.h"
 
 #include <curl/curl.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@ void foil_http_response_init(foil_http_response_t *r, int http_status, char *dat
     memset(r, 0, sizeof *r);
     r->http_status = http_status;
     r->retry_after = -1;
+    r->content_length = -1;
     r->data = data;
     r->cap = cap;
     r->max = max;
@@ -58,6 +60,18 @@ static double parse_retry_after(const char *v) {
     return d < max ? d : max;
 }
 
+/* Content-Length's digits, saturated at LLONG_MAX; -1 when it is not a number. */
+static long long parse_content_length(const char *v, size_t n) {
+    if (n == 0) return -1;
+    long long total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9') return -1;
+        int digit = v[i] - '0';
+        total = total > (LLONG_MAX - digit) / 10 ? LLONG_MAX : total * 10 + digit;
+    }
+    return total;
+}
+
 void foil_http_response_header(foil_http_response_t *r, const char *name, size_t name_len,
                                const char *v, size_t v_len) {
     while (v_len && (*v == ' ' || *v == '\t'))
@@ -73,6 +87,8 @@ void foil_http_response_header(foil_http_response_t *r, const char *name, size_t
         memcpy(r->request_id, value, v_len + 1);
     else if (name_len == 11 && strncasecmp(name, "retry-after", 11) == 0)
         r->retry_after = parse_retry_after(value);
+    else if (name_len == 14 && strncasecmp(name, "content-length", 14) == 0)
+        r->content_length = parse_content_length(v, v_len);
 }
 
 foil_status_t foil_http_response_new(int http_status, foil_http_response_t **out) {
