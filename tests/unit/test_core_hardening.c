@@ -488,6 +488,26 @@ static void announced_length_past_the_cap_fails_at_once(void **state) {
     lying_server_stop(server);
 }
 
+/* Text from a caller's C strings that is not UTF-8 is refused before anything is sent, for
+ * every operation with a body (one check where bodies are printed), naming the parameter. */
+static void body_text_must_be_utf8(void **state) {
+    env *e = *state;
+    canned_server_respond(e->server, 200, "{\"data\":{}}", NULL, NULL);
+    const char *latin1 = "caf\xe9", *surrogate = "\xed\xa0\x80";
+    foil_result_t *r = NULL;
+    assert_int_equal(foil_organizations_create(e->client, latin1, "cafe", &r),
+                     FOIL_E_INVALID_ARGUMENT);
+    assert_string_equal(foil_error_field_name(foil_last_error(), 0), "name");
+    assert_int_equal(foil_sessions_attach_client_user(e->client, "sess_1", surrogate, &r),
+                     FOIL_E_INVALID_ARGUMENT);
+    assert_string_equal(foil_error_field_name(foil_last_error(), 0), "client_user_id");
+    assert_null(r);
+    assert_int_equal(served(e), 0);
+    FOIL_ASSERT_OK(foil_organizations_create(e->client, "caf\xc3\xa9", "cafe", &r));
+    foil_result_free(r);
+    assert_int_equal(served(e), 1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(dot_segment_ids_are_refused, setup, teardown),
@@ -504,6 +524,7 @@ int main(void) {
         cmocka_unit_test(empty_webhook_secret_is_an_argument_error),
         cmocka_unit_test(webhook_events_must_be_text),
         cmocka_unit_test(announced_length_past_the_cap_fails_at_once),
+        cmocka_unit_test_setup_teardown(body_text_must_be_utf8, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,10 +10,8 @@ foil_status_t foil_run_gate_sessions_create(const foil_run_t *run, const char *s
     foil_status_t st;
     if ((st = foil_check_service_id(service_id, "service_id")) != FOIL_OK ||
         (st = foil_check_required(account_name, "account_name")) != FOIL_OK ||
-        (st = foil_check_utf8(account_name, "account_name")) != FOIL_OK ||
         (metadata_json &&
-         ((st = foil_parse_object_arg(metadata_json, "metadata", &metadata)) != FOIL_OK ||
-          (st = foil_check_utf8_tree(metadata, "metadata")) != FOIL_OK)) ||
+         (st = foil_parse_object_arg(metadata_json, "metadata", &metadata)) != FOIL_OK) ||
         (st = foil_parse_object_arg(delivery_json, "delivery", &delivery)) != FOIL_OK ||
         (st = foil_gate_delivery_request_validate(delivery_json)) != FOIL_OK)
         goto done;

@@ -1,7 +1,6 @@
 /* Client-side validation helpers. */
 #include "validate.h"
 
-#include "json/json_arena.h"
 #include "json/json_tree.h"
 
 #include <stdio.h>
@@ -75,29 +74,6 @@ foil_status_t foil_check_service_id(const char *value, const char *field) {
                                "must be 3-32 lowercase letters, digits, '_' or '-', starting and "
                                "ending with a letter or digit",
                                "^[a-z0-9](?:[a-z0-9_-]{1,30}[a-z0-9])$", value);
-    return FOIL_OK;
-}
-
-static bool utf8_text(const char *s) {
-    return !s || foil_utf8_valid((const unsigned char *)s, (const unsigned char *)s + strlen(s));
-}
-
-static foil_status_t not_utf8(const char *field) {
-    return foil_fail_field(FOIL_E_INVALID_ARGUMENT, field, "is not valid UTF-8", "UTF-8 text",
-                           NULL);
-}
-
-foil_status_t foil_check_utf8(const char *value, const char *field) {
-    return utf8_text(value) ? FOIL_OK : not_utf8(field);
-}
-
-foil_status_t foil_check_utf8_tree(const cJSON *tree, const char *field) {
-    for (const cJSON *n = tree; n; n = n->next) {
-        if (!utf8_text(n->string) || (cJSON_IsString(n) && !utf8_text(n->valuestring)))
-            return not_utf8(field);
-        foil_status_t st = foil_check_utf8_tree(n->child, field);
-        if (st != FOIL_OK) return st;
-    }
     return FOIL_OK;
 }
 

@@ -21,10 +21,6 @@ foil_status_t foil_check_enum(const char *value, const char *field, const char *
 foil_status_t foil_check_max_len(const char *value, const char *field, size_t max);
 /* Gate service id: ^[a-z0-9](?:[a-z0-9_-]{1,30}[a-z0-9])$ */
 foil_status_t foil_check_service_id(const char *value, const char *field);
-/* Text sent in a request body is UTF-8: NULL passes; otherwise every byte is checked
- * (the tree form: every member name and string value). */
-foil_status_t foil_check_utf8(const char *value, const char *field);
-foil_status_t foil_check_utf8_tree(const cJSON *tree, const char *field);
 /* Parse a caller-supplied JSON object argument. */
 foil_status_t foil_parse_object_arg(const char *json, const char *field, cJSON **out);
 

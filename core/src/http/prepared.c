@@ -122,6 +122,13 @@ static foil_status_t compose(foil_http_request_t *r, foil_client_t *c, const foi
     if (st == FOIL_OK) st = bearer(c, req, op, &token);
     if (st != FOIL_OK) return st;
     if (req->body) {
+        /* Strings from a caller's C arguments reach the body unchecked: one that is not
+         * UTF-8 is refused here, for every operation, naming its parameter (the members'
+         * names are the operation table's). */
+        for (const cJSON *m = req->body->child; m; m = m->next)
+            if (!foil_json_tree_utf8(m))
+                return foil_fail_field(FOIL_E_INVALID_ARGUMENT, m->string ? m->string : "body",
+                                       "is not valid UTF-8", "UTF-8 text", NULL);
         if ((st = foil_json_print(req->body, &r->body)) != FOIL_OK) return st;
         r->body_len = strlen(r->body);
     }

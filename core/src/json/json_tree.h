@@ -23,4 +23,9 @@ foil_status_t foil_json_tree_parse(const char *text, size_t len, cJSON **out);
  * foil_wipe_free. */
 foil_status_t foil_json_print(const cJSON *root, char **out);
 
+/* Whether every member name and string value in the tree below `node` (itself included)
+ * is valid UTF-8: what a body built from a caller's C strings is checked with before it is
+ * sent (parsed text has been checked by the parser already). */
+bool foil_json_tree_utf8(const cJSON *node);
+
 #endif

@@ -388,3 +388,15 @@ foil_status_t foil_json_print(const cJSON *root, char **out) {
     foil_json_writer_free(w);
     return st;
 }
+
+static bool utf8_text(const char *s) {
+    return !s || foil_utf8_valid((const unsigned char *)s, (const unsigned char *)s + strlen(s));
+}
+
+bool foil_json_tree_utf8(const cJSON *node) {
+    if (!utf8_text(node->string) || (cJSON_IsString(node) && !utf8_text(node->valuestring)))
+        return false;
+    for (const cJSON *m = node->child; m; m = m->next)
+        if (!foil_json_tree_utf8(m)) return false;
+    return true;
+}
