@@ -65,8 +65,13 @@ function Error.__tostring(e)
    if e.code then detail[#detail + 1] = e.code end
    if #detail > 0 then s = s .. " (" .. table.concat(detail, ", ") .. ")" end
    s = s .. ": " .. tostring(e.message)
-   if e.request_id then s = s .. " [request " .. e.request_id .. "]" end
-   return (s:gsub("[\r\n]+", " "))
+   if e.request_id then s = s .. " [request " .. tostring(e.request_id) .. "]" end
+   -- The message and code may come from the server: line breaks read as spaces, and other
+   -- control characters (C0, DEL, UTF-8 C1) as \ddd, so a log line cannot move a terminal's
+   -- cursor or forge another line.
+   s = s:gsub("[\r\n]+", " ")
+   return (s:gsub("[%z\1-\31\127]", function(c) return fmt("\\%03d", c:byte()) end)
+            :gsub("\194([\128-\159])", function(c) return fmt("\\194\\%03d", c:byte()) end))
 end
 native.set_error_metatable(Error)
 
@@ -133,7 +138,7 @@ end
 local function check_number(v, what, optional, level)
    if v == nil and optional then return nil end
    if type(v) ~= "number" or v ~= v then
-      argerror(fmt("%s must be a number, not %s", what, type(v)), (level or 2) + 1)
+      argerror(fmt("%s must be a number, not %s", what, v ~= v and "NaN" or type(v)), (level or 2) + 1)
    end
    return v
 end
@@ -642,6 +647,15 @@ function foil.safe_verify_foil_token(token, secret)
    return { ok = true, data = data }
 end
 
+-- A webhook timestamp given as a number: its decimal text (whole seconds only).
+local function timestamp_text(ts, level)
+   if type(ts) ~= "number" then return ts end
+   if ts ~= ts or ts ~= math.floor(ts) or math.abs(ts) >= 2^53 then
+      argerror(fmt("timestamp must be a whole number of seconds, not %s", tostring(ts)), level + 1)
+   end
+   return fmt("%d", ts)
+end
+
 --- foil.verify_webhook_signature{ secret =, timestamp =, raw_body =, signature =,
 ---   max_age_seconds = 300, now = os.time() }: true, or nil, err.
 function foil.verify_webhook_signature(args)
@@ -651,9 +665,8 @@ function foil.verify_webhook_signature(args)
                "verify_webhook_signature")
    check_string(args.secret, "secret")
    -- An empty secret is the caller's mistake, not a bad signature: raise.
-   if args.secret == "" then error("secret must be a non-empty string", 2) end
-   local ts = args.timestamp
-   if type(ts) == "number" then ts = fmt("%d", ts) end
+   if args.secret == "" then argerror("secret must be a non-empty string", 2) end
+   local ts = timestamp_text(args.timestamp, 3)
    check_string(ts, "timestamp")
    check_string(args.raw_body, "raw_body")
    check_string(args.signature, "signature")
@@ -668,7 +681,7 @@ foil.verify_gate_webhook_signature = foil.verify_webhook_signature
 
 --- foil.compute_webhook_signature(secret, timestamp, raw_body): the signature header value.
 function foil.compute_webhook_signature(secret, timestamp, raw_body)
-   if type(timestamp) == "number" then timestamp = fmt("%d", timestamp) end
+   timestamp = timestamp_text(timestamp, 3)
    return try_data(native.webhook_signature_compute, check_string(secret, "secret"),
               check_string(timestamp, "timestamp"), check_string(raw_body, "raw_body"))
 end

@@ -40,6 +40,8 @@ local tonumber, lower, min, max, pairs, pcall = tonumber, string.lower, math.min
 local KEEPALIVE_POOL_SIZE = 64
 local KEEPALIVE_IDLE_MS = 60000
 local READ_CHUNK = 65536
+-- The status line and headers of a response, at most (libcurl's cap).
+local MAX_HEADER_BYTES = 300 * 1024
 -- A wait on a semaphore is re-armed this often (seconds) until what it waits for is done:
 -- the I/O it waits for has its own timeouts, so this only bounds one sleep.
 local WAIT_SLICE_S = 60
@@ -123,7 +125,8 @@ local function read_body(sock, resp, length, chunked, max_bytes, deadline)
          arm(sock, deadline)
          local line, err = sock:receive("*l")
          if not line then fail(err, "reading a chunk size") end
-         local size = tonumber(line:match("^%s*(%x+)"), 16)
+         local hex = line:match("^%s*(%x+)%s*$") or line:match("^%s*(%x+)%s*;")
+         local size = hex and #hex <= 15 and tonumber(hex, 16)
          if not size then fail("malformed chunk size", "reading the response body") end
          if size == 0 then
             repeat -- trailers, up to the empty line
@@ -214,28 +217,38 @@ local function exchange(req, w)
       end
    end
    if not line then fail("closed", "reading the status line") end
-   local version, status = line:match("^HTTP/(%d%.%d) (%d%d%d)")
-   if not status then
+   local version, status = line:match("^HTTP/(%d%.%d) ([1-9]%d%d)")
+   if not status or line:find("\0", 1, true) then
       sock:close()
       fail("not an HTTP/1.x status line", "reading the status line")
    end
    status = tonumber(status)
    local resp = native.http_response_new(status)
    local length, chunked, close = nil, false, version == "1.0"
+   local header_bytes = #line
+   local function refuse(why)
+      native.close(resp)
+      sock:close()
+      fail(why, "reading the response headers")
+   end
    while true do
       arm(sock, deadline)
       local h, herr = sock:receive("*l")
-      if not h then
-         sock:close()
-         fail(herr, "reading the response headers")
-      end
+      if not h then refuse(herr) end
       if h == "" then break end
+      -- What libcurl refuses too ("Weird server reply"): a NUL byte, headers past its
+      -- 300 KiB, a Content-Length that is not a plain decimal count.
+      header_bytes = header_bytes + #h
+      if header_bytes > MAX_HEADER_BYTES then refuse("the response headers are too large") end
+      if h:find("\0", 1, true) then refuse("a NUL byte in a response header") end
       local name, value = h:match("^([^:]+):%s*(.-)%s*$")
       if name then
          native.http_response_add_header(resp, name, value)
          local key = lower(name)
          if key == "content-length" then
-            length = tonumber(value)
+            local n = value:match("^%d+$") and #value <= 15 and tonumber(value)
+            if not n or (length and length ~= n) then refuse("an invalid Content-Length") end
+            length = n
          elseif key == "transfer-encoding" then
             chunked = lower(value):find("chunked", 1, true) ~= nil
          elseif key == "connection" then
@@ -268,12 +281,16 @@ end
 -- a cancel ends it whether it is sending, reading or waiting to retry.
 
 local calls = setmetatable({}, { __mode = "k" })
+-- A call's entry is weak too: a request that nginx ends mid-call (the client went away with
+-- lua_check_client_abort on, ngx.exit from another of its threads) never unwatches it, and
+-- its entry goes with its coroutine.
+local WEAK_KEYS = { __mode = "k" }
 
 local function watch(client)
    local c = {}
    local set = calls[client]
    if not set then
-      set = {}
+      set = setmetatable({}, WEAK_KEYS)
       calls[client] = set
    end
    set[c] = true

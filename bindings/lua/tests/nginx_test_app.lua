@@ -177,4 +177,22 @@ function app.signup()
    return reply({ status = s.status, polled = polled, outputs = names, steps = steps })
 end
 
+--- GET /t/watched: how many cosocket calls foil/ngx.lua watches (for client:cancel()), after
+-- a full collection: those in flight; a call whose request nginx ended goes with it.
+function app.watched()
+   collectgarbage()
+   collectgarbage()
+   local cancel, calls = require("foil.ngx").cancel, nil
+   for i = 1, math.huge do
+      local name, value = debug.getupvalue(cancel, i)
+      if not name then break end
+      if name == "calls" then calls = value end
+   end
+   local n = 0
+   for _, set in pairs(calls or {}) do
+      for _ in pairs(set) do n = n + 1 end
+   end
+   return reply({ watched = n, found = calls ~= nil })
+end
+
 return app

@@ -100,4 +100,34 @@ return function(t)
       t.raises(function() emu:approve("gate_missing") end, "not_found")
       t.raises(function() emu:inject_fault("explode") end, "invalid_argument")
    end)
+   -- Every programmer error is an error table (foil.Error), never a plain string from inside
+   -- the binding (string.format's "number has no integer representation", error("...")).
+   t.test("webhook timestamps as numbers and an empty secret raise invalid_argument tables", function()
+      local function raised(fn)
+         local ok, err = pcall(fn)
+         t.ok(not ok, "expected an error")
+         t.ok(foil.is_error(err), "a plain error instead of an error table: " .. tostring(err))
+         t.eq(err.kind, "invalid_argument", tostring(err))
+         return err
+      end
+      for _, ts in ipairs({ 1.5, 0 / 0, math.huge, 1e300 }) do
+         raised(function()
+            foil.verify_webhook_signature{ secret = "whsec_x", timestamp = ts, raw_body = "{}", signature = "v1=00" }
+         end)
+         raised(function() foil.compute_webhook_signature("whsec_x", ts, "{}") end)
+      end
+      t.ok(raised(function()
+         foil.verify_webhook_signature{ secret = "", timestamp = "1", raw_body = "{}", signature = "v1=00" }
+      end).message:find("secret", 1, true))
+      -- A whole number still reads as its decimal text.
+      t.eq(foil.compute_webhook_signature("whsec_x", 1700000000, "{}"),
+           foil.compute_webhook_signature("whsec_x", "1700000000", "{}"))
+   end)
+
+   t.test("NaN where a number is expected is named as NaN", function()
+      local err = t.raises(function() foil.new{ secret_key = "sk_test_x", timeout = 0 / 0 } end, "invalid_argument")
+      t.ok(err.message:find("NaN", 1, true), err.message)
+      err = t.raises(function() foil.new{ secret_key = "sk_test_x", max_response_bytes = 0 / 0 } end, "invalid_argument")
+      t.ok(err.message:find("NaN", 1, true), err.message)
+   end)
 end

@@ -431,6 +431,100 @@ return function(t)
       t.eq(e.requests - before, 1, "no retry unless asked for")
    end)
 
+   t.test("nginx: a hostile server's malformed answers are nil, err (connection); the worker keeps serving", function()
+      local s, e = server(t)
+      local socket = require "socket"
+      local body = '{"data":{"id":"sid_x"}}'
+      local function head(lines) return table.concat(lines, "\r\n") .. "\r\n\r\n" end
+      local ok200 = "HTTP/1.1 200 OK"
+      local ctype = "Content-Type: application/json"
+      -- name -> the raw answer: none is a valid HTTP/1.1 answer (RFC 9112).
+      local answers = {
+         -- A fractional Content-Length made the body loop ask for 0.5 byte forever: the
+         -- worker spun at 100% CPU and served nothing else.
+         cl_fraction = head({ ok200, ctype, "Content-Length: " .. (#body - 0.5) }) .. body,
+         cl_negative = head({ ok200, ctype, "Content-Length: -5" }) .. body,
+         cl_hex = head({ ok200, ctype, string.format("Content-Length: 0x%x", #body) }) .. body,
+         cl_exponent = head({ ok200, ctype, "Content-Length: 2e1" }) .. body,
+         cl_twice = head({ ok200, ctype, "Content-Length: " .. #body, "Content-Length: 3" }) .. body,
+         chunk_negative = head({ ok200, ctype, "Transfer-Encoding: chunked" }) .. "-5\r\n" .. body .. "\r\n0\r\n\r\n",
+         chunk_huge = head({ ok200, ctype, "Transfer-Encoding: chunked" }) .. string.rep("f", 24) .. "\r\n" .. body,
+         header_nul = head({ ok200, ctype, "X-Bad: a\0b", "Content-Length: " .. #body }) .. body,
+         header_name_nul = head({ ok200, ctype, "X-B\0ad: ab", "Content-Length: " .. #body }) .. body,
+         status_099 = head({ "HTTP/1.1 099 Odd", "Content-Length: " .. #body }) .. body,
+         status_000 = head({ "HTTP/1.1 000 Odd", "Content-Length: " .. #body }) .. body,
+         headers_huge = ok200 .. "\r\n" .. string.rep("X-H: 1\r\n", 60000) .. "Content-Length: 2\r\n\r\n{}",
+      }
+      local dir = assert(io.popen("mktemp -d /tmp/foil-raw.XXXXXX")):read("*l")
+      local names = {}
+      for name, raw in pairs(answers) do
+         names[#names + 1] = name
+         local f = assert(io.open(dir .. "/" .. name, "wb"))
+         f:write(raw)
+         f:close()
+      end
+      table.sort(names)
+      local interp = -1
+      while arg[interp - 1] do interp = interp - 1 end
+      local p = io.popen(string.format("%s %s/raw_server.lua %s > %s/port 2>/dev/null & echo $!", arg[interp],
+                                       here, dir, dir))
+      local pid = p:read("*l")
+      p:close()
+      local port
+      for _ = 1, 500 do
+         local f = io.open(dir .. "/port")
+         port = f and f:read("*l")
+         if f then f:close() end
+         if port and port ~= "" then break end
+         socket.sleep(0.01)
+      end
+      local results = {}
+      for _, name in ipairs(names) do
+         local status, got = s:get("/t/get/" .. name .. "?timeout=3&base=http://127.0.0.1:" .. tostring(port), nil, 10)
+         results[name] = { status = status, body = got }
+      end
+      os.execute("kill " .. pid .. " 2>/dev/null; rm -rf '" .. dir .. "'")
+      for _, name in ipairs(names) do
+         local r = results[name]
+         t.eq(r.status, 200, name .. ": raised or no answer (the worker hung?): " .. tostring(r.body))
+         local err = r.status == 200 and json(r.body).error
+         t.ok(err and err.metatable, name .. ": " .. tostring(r.body))
+         t.eq(err and err.kind, "connection", name .. ": " .. tostring(r.body))
+      end
+      -- The worker still serves.
+      local status, got = s:get("/t/get/" .. e:session_id(1), nil, 10)
+      t.eq(status, 200, got)
+      t.eq(json(got).id, e:session_id(1), got)
+   end)
+
+   t.test("nginx: requests that go away mid-call (lua_check_client_abort) leave no watched call behind", function()
+      local s, e = server(t)
+      local socket = require "socket"
+      local id = e:session_id(9)
+      s:get("/t/slow/" .. id) -- the worker's shared client exists
+      local status, body = s:get("/t/watched")
+      t.eq(status, 200, body)
+      t.ok(json(body).found, "foil/ngx.lua no longer keeps its calls in `calls`: " .. body)
+      local before = json(body).watched
+      e:inject_fault("delay", { method = "GET", path = "/v1/sessions/", count = 20, delay_ms = 500 })
+      for _ = 1, 20 do
+         local c = socket.tcp()
+         c:settimeout(5)
+         assert(c:connect("127.0.0.1", s.port))
+         c:send("GET /t/slow-abortable/" .. id .. " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+         socket.sleep(0.05)
+         c:close() -- nginx ends the request while its call waits
+      end
+      socket.sleep(0.8) -- every delayed answer has come (or its socket was closed)
+      e:clear_faults()
+      status, body = s:get("/t/watched")
+      t.eq(status, 200, body)
+      t.eq(json(body).watched, before, "calls of ended requests are still watched: " .. body)
+      status, body = s:get("/t/slow/" .. id)
+      t.eq(status, 200, body)
+      t.eq(json(body).id, id, body)
+   end)
+
    t.test("nginx: the error log has no Lua error and no alert; nginx stops", function()
       local s = server(t)
       local log = s:error_log()
