@@ -260,6 +260,12 @@ local function exchange(req, w)
    if status == 204 or status == 304 or (status >= 100 and status < 200) then length = 0 end
    local max_bytes = native.http_request_max_response_bytes(req)
    if not max_bytes or max_bytes <= 0 then max_bytes = math.huge end
+   if not chunked and length and length > max_bytes then
+      -- The core gives the size cap's error from the Content-Length it was handed
+      -- (sansio.h): nothing of a body that may never come is waited for.
+      sock:close()
+      return resp
+   end
    local ok_body, reusable = pcall(read_body, sock, resp, not chunked and length or nil, chunked,
                                    max_bytes, deadline)
    if not ok_body then
