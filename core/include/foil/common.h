@@ -53,8 +53,9 @@ extern "C" {
  *    under "validation", timeout under "connection". A binding's own base class
  *    (FoilError, Foil::Error) is above every root.
  * The same table is readable at run time: foil_status_count() / foil_status_at(). */
-#define FOIL_STATUS_TABLE(X)                                                                       \
-    X(FOIL_OK, 0, "ok", NULL, "success")                                                           \
+#define FOIL_STATUS_TABLE(X) X(FOIL_OK, 0, "ok", NULL, "success") FOIL_STATUS_ERROR_ROWS(X)
+/* The rows after FOIL_OK, the failures. */
+#define FOIL_STATUS_ERROR_ROWS(X)                                                                  \
     X(FOIL_E_INVALID_ARGUMENT, 1, "invalid_argument", "validation", "invalid argument")            \
     X(FOIL_E_CONFIGURATION, 2, "configuration", NULL, "client configuration error")                \
     X(FOIL_E_NOMEM, 3, "out_of_memory", NULL, "out of memory")                                     \
@@ -81,9 +82,12 @@ extern "C" {
     X(FOIL_E_EXPIRED, 23, "expired", NULL, "the signup expired")                                   \
     X(FOIL_E_STATE, 24, "state", NULL, "operation not valid in the handle's current state")
 
-#define FOIL__STATUS_ENUM(name, value, kind, parent, text) name = value,
-typedef enum foil_status { FOIL_STATUS_TABLE(FOIL__STATUS_ENUM) } foil_status_t;
-#undef FOIL__STATUS_ENUM
+/* A comma before each row after the first: C89 and C++98 allow none after the last. */
+#define FOIL_STATUS_ENUM_ROW_(name, value, kind, parent, text) , name = value
+typedef enum foil_status {
+    FOIL_OK = 0 FOIL_STATUS_ERROR_ROWS(FOIL_STATUS_ENUM_ROW_)
+} foil_status_t;
+#undef FOIL_STATUS_ENUM_ROW_
 
 /* Static English text for a status ("resource not found"); never NULL. */
 FOIL_API const char *foil_status_str(foil_status_t status);

@@ -242,6 +242,7 @@ foil_status_t foil_gate_session_prepare_create(foil_client_t *client, const char
                                                const char *account_name, const char *metadata_json,
                                                foil_gate_session_t **out,
                                                foil_http_request_t **request) {
+    if (request) *request = NULL; /* both outs NULL whichever one is refused */
     foil_status_t st = foil_check_out(out);
     if (st != FOIL_OK) return st;
     *out = NULL;

@@ -150,6 +150,31 @@ func notFound() {
 		}
 	}
 	check(first, "concurrent errors")
+
+	// Close racing calls on another client: each call succeeds or is an *Error (after
+	// the Close, invalid_argument), never a crash or a use after free.
+	racing := newClient()
+	done := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			_, err := racing.ListSessions(1)
+			var fe *foil.Error
+			if err != nil && (!errors.As(err, &fe) || fe.Kind != "invalid_argument") {
+				done <- fmt.Errorf("a call racing Close: %v", err)
+				return
+			}
+			done <- nil
+		}()
+	}
+	racing.Close()
+	for i := 0; i < n; i++ {
+		if err := <-done; err != nil && first == nil {
+			first = err
+		}
+	}
+	_, err = racing.ListSessions(1)
+	must(errors.As(err, &fe) && fe.Kind == "invalid_argument", "a call after Close: %v", err)
+	check(first, "calls racing Close")
 }
 
 func approve(id string) {

@@ -8,12 +8,16 @@ import "C"
 
 import (
 	"encoding/json"
+	"sync"
 )
 
 // Client wraps foil_client_t. It may be shared by goroutines (the C client is
-// thread-safe); Close it once, after every other use.
+// thread-safe), Close included: calls hold the read side of mu and Close the write side,
+// so the C free never runs under a call in flight (the C ABI forbids that), and a call
+// after Close is an *Error (invalid_argument: the C call gets a NULL client).
 type Client struct {
-	c *C.foil_client_t
+	mu sync.RWMutex
+	c  *C.foil_client_t
 }
 
 // Options are client settings, sent to foil_client_configure as one JSON object.
@@ -53,6 +57,8 @@ func NewClient(opts Options) (*Client, error) {
 
 // Close releases the client (children such as iterators keep their own reference).
 func (cl *Client) Close() {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
 	if cl.c != nil {
 		C.foil_client_free(cl.c)
 		cl.c = nil
@@ -70,6 +76,8 @@ func (cl *Client) Call(operation string, params interface{}) (json.RawMessage, e
 	}
 	defer free(op)
 	defer free(cp)
+	cl.mu.RLock()
+	defer cl.mu.RUnlock()
 	var r *C.foil_result_t
 	var e *C.foil_error_t
 	if err := takeError(C.foil_call(cl.c, op, cp, &r, &e), e); err != nil {
@@ -135,6 +143,8 @@ func (cl *Client) Iterate(operation string, params interface{}) (*Iter, error) {
 	}
 	defer free(op)
 	defer free(cp)
+	cl.mu.RLock()
+	defer cl.mu.RUnlock()
 	var it *C.foil_iter_t
 	var e *C.foil_error_t
 	if err := takeError(C.foil_call_iter(cl.c, op, cp, &it, &e), e); err != nil {

@@ -30,6 +30,8 @@ func (cl *Client) CreateGateSession(serviceID, accountName string) (*GateSession
 	cs, ca := cstr(serviceID), cstr(accountName)
 	defer free(cs)
 	defer free(ca)
+	cl.mu.RLock()
+	defer cl.mu.RUnlock()
 	var s *C.foil_gate_session_t
 	var e *C.foil_error_t
 	if err := takeError(C.foil_gate_session_create_ex(cl.c, cs, ca, nil, &s, &e), e); err != nil {

@@ -35,6 +35,8 @@ func (cl *Client) Prepare(operation string, params interface{}) (*Request, error
 	}
 	defer free(op)
 	defer free(cp)
+	cl.mu.RLock()
+	defer cl.mu.RUnlock()
 	var r *C.foil_http_request_t
 	var e *C.foil_error_t
 	if err := takeError(C.foil_prepare(cl.c, op, cp, &r, &e), e); err != nil {
