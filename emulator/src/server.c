@@ -267,6 +267,15 @@ static void raise_descriptor_limit(void) {
     setrlimit(RLIMIT_NOFILE, &rl);
 }
 
+int emu_host_is_loopback(const char *host) {
+    struct in_addr v4;
+    struct in6_addr v6;
+    if (!host) return 0;
+    if (strcmp(host, "localhost") == 0) return 1;
+    if (inet_pton(AF_INET, host, &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+    return inet_pton(AF_INET6, host, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
 foil_status_t emu_server_start(foil_emulator_t *emu) {
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof(ss));
