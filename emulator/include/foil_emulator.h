@@ -23,7 +23,9 @@ extern "C" {
 typedef struct foil_emulator foil_emulator_t;
 
 typedef struct foil_emulator_config {
-    const char *host;             /* bind address, default "127.0.0.1" */
+    const char *host;             /* bind address, default "127.0.0.1"; loopback only
+                                   * (127.0.0.0/8, ::1, "localhost"): anything else is
+                                   * FOIL_E_INVALID_ARGUMENT, as /_emulator has no auth */
     unsigned port;                /* 0 picks a free port */
     uint64_t seed;                /* seeds the generated sessions and fingerprints */
     size_t session_count;         /* seeded sessions (default 250; 1,000,000 works) */

@@ -11,7 +11,8 @@
 
 static const char USAGE[] =
     "usage: foil-emulator [options]\n"
-    "  --host H              bind address (default 127.0.0.1)\n"
+    "  --host H              loopback bind address: 127.x.x.x, ::1, localhost (default\n"
+    "                        127.0.0.1)\n"
     "  --port P              port, 0 picks a free one (default 0)\n"
     "  --auto-approve MS     approve Gate sessions MS milliseconds after creation\n"
     "  --seed-sessions N     seeded sessions (default 250)\n"
@@ -140,6 +141,14 @@ int foil_emulator_main(int argc, char **argv) {
             fprintf(stderr, "foil-emulator: bad or incomplete option '%s'\n%s", a, USAGE);
             return 2;
         }
+    }
+
+    if (!emu_host_is_loopback(cfg.host)) {
+        fprintf(stderr,
+                "foil-emulator: --host %s is not a loopback address (127.x.x.x, ::1, "
+                "localhost): the emulator's /_emulator routes mint keys without auth\n",
+                cfg.host);
+        return 2;
     }
 
     /* Block the stop signals before any server thread exists, then wait for them here. A

@@ -91,6 +91,15 @@ static void status_line(page_t *p, const char *id, const char *status, const cha
     put(p, "</p>");
 }
 
+static char *joined(const char *a, const char *b) {
+    size_t na = strlen(a), nb = strlen(b);
+    char *s = malloc(na + nb + 1);
+    if (!s) return NULL;
+    memcpy(s, a, na);
+    memcpy(s + na, b, nb + 1);
+    return s;
+}
+
 /* The service's display name (emu->lock taken here). */
 static char *service_name(foil_emulator_t *emu, const char *service_id) {
     pthread_mutex_lock(&emu->lock);
@@ -134,11 +143,12 @@ static int render_signup(emu_request_t *req, page_t *p, const char *id) {
     pthread_mutex_unlock(&emu->gate_lock);
 
     char *name = service_name(emu, service);
-    char title[160];
-    snprintf(title, sizeof(title), "Sign up to %s", name ? name : service);
-    head(p, title);
+    /* Whole: a fixed buffer would cut a long name inside a UTF-8 character. */
+    char *title = joined("Sign up to ", name ? name : service);
+    head(p, title ? title : "Foil Gate");
     put(p, "<h1>");
-    put_escaped(p, title);
+    put_escaped(p, title ? title : "Foil Gate");
+    free(title);
     put(p, "</h1><p>A command-line tool asks to create the account <strong id=\"account\">");
     put_escaped(p, account);
     put(p, "</strong> and receive its credentials, encrypted to a key only it holds.</p>");
@@ -181,11 +191,12 @@ static int render_login(emu_request_t *req, page_t *p, const char *id) {
     pthread_mutex_unlock(&emu->lock);
 
     char *name = service_name(emu, service);
-    char title[160];
-    snprintf(title, sizeof(title), "Log in to %s", name ? name : service);
-    head(p, title);
+    /* Whole: a fixed buffer would cut a long name inside a UTF-8 character. */
+    char *title = joined("Log in to ", name ? name : service);
+    head(p, title ? title : "Foil Gate");
     put(p, "<h1>");
-    put_escaped(p, title);
+    put_escaped(p, title ? title : "Foil Gate");
+    free(title);
     put(p, "</h1><p>An agent asks to open the dashboard of <strong id=\"account\">");
     put_escaped(p, account);
     put(p, "</strong>.</p>");

@@ -473,6 +473,9 @@ void emu_route(emu_request_t *req, emu_response_t *resp);
 void emu_consent_page(emu_request_t *req, emu_response_t *resp);
 void emu_consent_decision(emu_request_t *req, emu_response_t *resp);
 /* server.c */
+/* 1 when `host` is "localhost", an IPv4 address in 127.0.0.0/8 or ::1: the only addresses
+ * served, as /_emulator (no auth) mints secret keys and approves signups. */
+int emu_host_is_loopback(const char *host);
 foil_status_t emu_server_start(foil_emulator_t *emu);
 void emu_server_stop(foil_emulator_t *emu);
 

@@ -53,8 +53,9 @@ foil_status_t foil_emulator_start(const foil_emulator_config_t *cfg, foil_emulat
     *out = NULL;
     if (!cfg) return FOIL_E_INVALID_ARGUMENT;
     const char *host = cfg->host ? cfg->host : "127.0.0.1";
-    if (strlen(host) >= 64 || cfg->port > 65535 || cfg->session_count > UINT32_MAX ||
-        cfg->fingerprint_count > UINT32_MAX || cfg->gate_ttl_seconds == 0)
+    if (strlen(host) >= 64 || !emu_host_is_loopback(host) || cfg->port > 65535 ||
+        cfg->session_count > UINT32_MAX || cfg->fingerprint_count > UINT32_MAX ||
+        cfg->gate_ttl_seconds == 0)
         return FOIL_E_INVALID_ARGUMENT;
     foil_status_t st = foil_global_init();
     if (st != FOIL_OK) return st;

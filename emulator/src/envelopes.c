@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "foil/foil.h"
+
 static const char *DOCS_URL = "https://usefoil.com/docs/api-reference/introduction";
 
 void emu_response_header(emu_response_t *resp, const char *name, const char *value) {
@@ -151,6 +153,19 @@ cJSON *emu_body_object(emu_request_t *req, emu_response_t *resp) {
                           "The request body must be a JSON object.", NULL);
         return NULL;
     }
+    /* The core's parser first: cJSON would read text that is not UTF-8, cut a string at
+     * \u0000 and keep the first of two members with one name (JSON.parse keeps the last), so
+     * the emulator would store something else than was sent. Refused with the reason. */
+    foil_document_t *doc = NULL;
+    if (foil_document_parse(req->body, req->body_len, &doc) != FOIL_OK) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "The request body is %s.",
+                 foil_error_message(foil_last_error()));
+        foil_error_clear(); /* this server thread outlives the request */
+        emu_respond_error(req, resp, 400, "request.invalid_json", msg, NULL);
+        return NULL;
+    }
+    foil_document_free(doc);
     cJSON *root = cJSON_ParseWithLength(req->body, req->body_len);
     if (!root) {
         emu_respond_error(req, resp, 400, "request.invalid_json",

@@ -40,8 +40,8 @@ static int prunable(void *value, void *ctx) {
 }
 
 /* The request's "metadata" as JSON text, numbers exactly as sent (the core's parser and
- * writer: cJSON would round an integer above 2^53, which the API keeps). A body the core's
- * stricter parser refuses (a name given twice) falls back to cJSON's reading. */
+ * writer: cJSON would round an integer above 2^53, which the API keeps). emu_body_object has
+ * already checked the body with that parser; cJSON's reading is the fallback for memory. */
 static char *metadata_text(const emu_request_t *req, const cJSON *metadata) {
     foil_document_t *doc = NULL;
     char *exact = NULL;

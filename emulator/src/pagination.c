@@ -26,6 +26,14 @@ char *emu_cursor_encode(const char *parameter_set, uint64_t filter_hash, uint64_
     return out;
 }
 
+/* A forged offset past 2^53 or with a fraction is no offset this emulator writes (and a double
+ * past 2^64 has no uint64_t value: the cast would be undefined). */
+static int offset_ok(const cJSON *o) {
+    if (!cJSON_IsNumber(o) || !(o->valuedouble >= 0 && o->valuedouble <= 9007199254740992.0))
+        return 0;
+    return (double)(uint64_t)o->valuedouble == o->valuedouble;
+}
+
 static int cursor_decode(const char *cursor, const char *parameter_set, uint64_t filter_hash,
                          uint64_t *offset) {
     unsigned char raw[256];
@@ -45,7 +53,7 @@ static int cursor_decode(const char *cursor, const char *parameter_set, uint64_t
     snprintf(want, sizeof(want), "%016llx", (unsigned long long)filter_hash);
     if (cJSON_IsNumber(v) && v->valueint == 1 && cJSON_IsString(set) &&
         strcmp(set->valuestring, parameter_set) == 0 && cJSON_IsString(q) &&
-        strcmp(q->valuestring, want) == 0 && cJSON_IsNumber(o) && o->valuedouble >= 0) {
+        strcmp(q->valuestring, want) == 0 && offset_ok(o)) {
         *offset = (uint64_t)o->valuedouble;
         rc = 0;
     }

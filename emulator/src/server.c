@@ -3,6 +3,7 @@
 #include "emu.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -119,6 +120,27 @@ static void client_address(struct MHD_Connection *conn, char out[64]) {
         inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, 64);
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, 64);
+}
+
+/* Percent-decodes the path and the query in place, except %00: a NUL would end the C string
+ * there, so /v1/sessions/ID%00x would be ID and limit=5%00 would be 5. Kept as the three
+ * characters, it matches no id and no number. */
+static size_t unescape_but_nul(void *cls, struct MHD_Connection *conn, char *s) {
+    (void)cls;
+    (void)conn;
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2]) &&
+            !(r[1] == '0' && r[2] == '0')) {
+            char hex[3] = {r[1], r[2], 0};
+            *w++ = (char)strtol(hex, NULL, 16);
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
 }
 
 /* Closes with RST instead of FIN: SO_LINGER with a zero timeout. */
@@ -267,6 +289,15 @@ static void raise_descriptor_limit(void) {
     setrlimit(RLIMIT_NOFILE, &rl);
 }
 
+int emu_host_is_loopback(const char *host) {
+    struct in_addr v4;
+    struct in6_addr v6;
+    if (!host) return 0;
+    if (strcmp(host, "localhost") == 0) return 1;
+    if (inet_pton(AF_INET, host, &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+    return inet_pton(AF_INET6, host, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
 foil_status_t emu_server_start(foil_emulator_t *emu) {
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof(ss));
@@ -298,7 +329,8 @@ foil_status_t emu_server_start(foil_emulator_t *emu) {
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)120, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)MAX_CONNECTIONS, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, emu, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, emu, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape_but_nul, NULL, MHD_OPTION_END);
     if (!emu->daemon) {
         emu_parking_stop(&emu->parking);
         emu_parking_free(&emu->parking);

@@ -43,6 +43,15 @@ void emu_check_only(emu_checks_t *c, const cJSON *obj, const char *const *allowe
     }
 }
 
+/* Characters (code points), as JSON Schema's minLength/maxLength count: the body is valid
+ * UTF-8 (emu_body_object), so every byte but a continuation byte starts one. */
+static size_t utf8_length(const char *s) {
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 const char *emu_check_string(emu_checks_t *c, const cJSON *obj, const char *name, int required,
                              size_t min_len, size_t max_len) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
@@ -54,7 +63,7 @@ const char *emu_check_string(emu_checks_t *c, const cJSON *obj, const char *name
         emu_check_add(c, name, "invalid_type", "string", v);
         return NULL;
     }
-    size_t n = strlen(v->valuestring);
+    size_t n = utf8_length(v->valuestring);
     if (n < min_len) {
         emu_check_add(c, name, min_len == 1 ? "empty" : "too_short",
                       min_len == 1 ? "non-empty string" : "longer string", v);
