@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Writes tests/integration/hostile_calls.inc: for every function the public headers
+"""Writes hostile_calls.inc (the path given, for the build): for every function the public headers
 declare, calls with hostile arguments (each pointer NULL in turn, empty / non-UTF-8 / long
 strings, lengths of zero, out-of-range numbers, JSON views of the wrong type), the others
-valid, for tests/integration/test_hostile_abi.c. Run after changing a public header:
+valid, for tests/integration/test_hostile_abi.c. The build runs it (tests/CMakeLists.txt)
+whenever a public header changes:
 
-    python3 tests/abi/gen_hostile_calls.py      (needs clang for its AST dump)
+    python3 tests/abi/gen_hostile_calls.py OUT.inc      (needs clang for its AST dump)
 
 test_hostile_abi fails when core/foil.sym names a function the file does not call."""
 import json
@@ -15,7 +16,7 @@ import tempfile
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 inc = os.path.join(root, "core", "include")
-out_path = os.path.join(root, "tests", "integration", "hostile_calls.inc")
+out_path = sys.argv[1] if len(sys.argv) == 2 else sys.exit("usage: gen_hostile_calls.py OUT.inc")
 
 # Valid text by parameter name (fx_* are the fixture's values, made on demand).
 VALID_TEXT = {
@@ -198,7 +199,7 @@ def main():
     parts.append("/* clang-format on */")
     with open(out_path, "w") as f:
         f.write("\n".join(parts) + "\n")
-    print("%d functions, %s" % (len(fns), os.path.relpath(out_path, root)))
+    print("%d functions, %s" % (len(fns), out_path))
 
 
 main()
