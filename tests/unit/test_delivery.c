@@ -43,18 +43,23 @@ static char *envelope_with(const char *field, cJSON *value) {
     return text;
 }
 
-/* The vector's envelope with bit 0 of byte `index` of a base64url field flipped. */
-static char *envelope_flipped(const char *field, size_t index) {
+/* The vector's envelope with byte `index` of a base64url field XORed with `mask`. */
+static char *envelope_xored(const char *field, size_t index, unsigned char mask) {
     unsigned char *bin = NULL;
     size_t len = 0;
     assert_int_equal(foil_b64url_decode(vec_string("envelope", field), &bin, &len), 0);
     assert_true(index < len);
-    bin[index] ^= 1;
+    bin[index] ^= mask;
     char *text = foil_b64url_encode(bin, len);
     free(bin);
     char *env = envelope_with(field, cJSON_CreateString(text));
     free(text);
     return env;
+}
+
+/* The vector's envelope with bit 0 of byte `index` of a base64url field flipped. */
+static char *envelope_flipped(const char *field, size_t index) {
+    return envelope_xored(field, index, 1);
 }
 
 static char *b64url_of_size(size_t n) {
@@ -320,6 +325,24 @@ static void tampering_is_detected(void **state) {
     assert_decrypt_only_fails(env, FOIL_E_CRYPTO, NULL);
     free(env);
     free(zeros);
+    /* X25519 ignores the top bit: the same point spelled another way gave the same shared
+     * secret, so this altered envelope decrypted to the vector's plaintext. */
+    env = envelope_xored("ephemeral_public_key", 31, 0x80);
+    assert_decrypt_only_fails(env, FOIL_E_CRYPTO, NULL);
+    free(env);
+    /* p + 9, the base point's u reduced mod p: non-canonical, refused before use. */
+    unsigned char above_p[32];
+    memset(above_p, 0xff, sizeof above_p);
+    above_p[0] = 0xed + 9;
+    above_p[31] = 0x7f;
+    char *text = foil_b64url_encode(above_p, sizeof above_p);
+    env = envelope_with("ephemeral_public_key", cJSON_CreateString(text));
+    assert_decrypt_only_fails(env, FOIL_E_CRYPTO, NULL);
+    assert_string_equal(
+        foil_error_message(foil_last_error()),
+        "encrypted_delivery.ephemeral_public_key is not a usable X25519 public key");
+    free(env);
+    free(text);
 }
 
 static void envelope_lengths_are_exact(void **state) {
