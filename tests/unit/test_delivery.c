@@ -515,6 +515,42 @@ static void encrypt_validates_its_inputs(void **state) {
     free(delivery);
 }
 
+/* What the encryptor is given is read as every other JSON reader reads it: cJSON alone cut a
+ * value at \u0000 (the recipient got "abc" for "abc\u0000def"), ignored text after the
+ * object, let a duplicate member decide which value counts, and encrypted bytes that are not
+ * UTF-8 into an envelope no recipient accepts. */
+static void encrypt_reads_its_inputs_strictly(void **state) {
+    (void)state;
+    char *delivery = print(cJSON_GetObjectItemCaseSensitive(vector, "delivery"));
+    const char *const bad_payloads[] = {
+        "{\"version\":1,\"outputs\":{\"A\":\"abc\\u0000def\"}}",
+        "{\"version\":1,\"outputs\":{\"A\":\"x\"}} trailing",
+        "{\"version\":1,\"version\":2,\"outputs\":{\"A\":\"x\"}}",
+        "{\"version\":1,\"outputs\":{\"A\":\"\xff\xfe\"}}",
+    };
+    const char *const bad_outputs[] = {"{\"A\":\"abc\\u0000def\"}", "{\"A\":\"x\"}]",
+                                       "{\"A\":\"\xc3\"}"};
+    char *out = (char *)1;
+    for (size_t i = 0; i < sizeof bad_payloads / sizeof *bad_payloads; i++) {
+        assert_failure(foil_gate_delivery_encrypt(delivery, bad_payloads[i], &out),
+                       FOIL_E_VALIDATION, "payload");
+        assert_null(out);
+    }
+    for (size_t i = 0; i < sizeof bad_outputs / sizeof *bad_outputs; i++) {
+        assert_failure(foil_gate_approved_webhook_response(delivery, bad_outputs[i], &out),
+                       FOIL_E_VALIDATION, "outputs");
+        assert_null(out);
+    }
+    char delivery_trailing[512];
+    snprintf(delivery_trailing, sizeof delivery_trailing, "%s]]", delivery);
+    assert_failure(
+        foil_gate_delivery_encrypt(delivery_trailing, "{\"version\":1,\"outputs\":{}}", &out),
+        FOIL_E_VALIDATION, "delivery");
+    assert_failure(foil_gate_approved_webhook_response(delivery_trailing, "{}", &out),
+                   FOIL_E_VALIDATION, "delivery");
+    free(delivery);
+}
+
 static void delivery_requests_are_validated(void **state) {
     (void)state;
     const cJSON *good = cJSON_GetObjectItemCaseSensitive(vector, "delivery");
@@ -699,6 +735,7 @@ int main(void) {
         cmocka_unit_test(decrypted_payload_is_validated),
         cmocka_unit_test(decrypted_payload_must_be_text),
         cmocka_unit_test(encrypt_validates_its_inputs),
+        cmocka_unit_test(encrypt_reads_its_inputs_strictly),
         cmocka_unit_test(delivery_requests_are_validated),
         cmocka_unit_test(huge_inputs_are_refused),
         cmocka_unit_test(null_arguments_are_reported),

@@ -152,6 +152,11 @@ foil_status_t foil_gate_delivery_encrypt(const char *delivery_json, const char *
                                NULL);
     if (strlen(payload_json) > FOIL_DELIVERY_MAX_PAYLOAD_BYTES)
         return foil_fail_field(FOIL_E_VALIDATION, "payload", "is too large", "at most 1 MiB", NULL);
+    /* cJSON alone would cut a value at \u0000, ignore text after the object and let one of
+     * two duplicate members win: what is encrypted must be what every reader sees. */
+    foil_status_t st = foil_json_text_check_field(delivery_json, "delivery");
+    if (st == FOIL_OK) st = foil_json_text_check_field(payload_json, "payload");
+    if (st != FOIL_OK) return st;
     cJSON *delivery = cJSON_Parse(delivery_json);
     if (!delivery)
         return foil_fail_field(FOIL_E_VALIDATION, "delivery", "is not valid JSON", "object", NULL);
@@ -161,7 +166,7 @@ foil_status_t foil_gate_delivery_encrypt(const char *delivery_json, const char *
         return foil_fail_field(FOIL_E_VALIDATION, "payload", "is not valid JSON", "object", NULL);
     }
     cJSON *envelope = NULL;
-    foil_status_t st = foil_delivery_encrypt_object(delivery, payload, &envelope);
+    st = foil_delivery_encrypt_object(delivery, payload, &envelope);
     foil_json_wipe_delete(payload);
     cJSON_Delete(delivery);
     if (st != FOIL_OK) return st;
