@@ -70,6 +70,8 @@ for dirpath, _, files in os.walk(fixtures):
         doc = json.load(open(path))
         if name in ("json_arena", "error_envelope", "webhook_event"):
             put(tag, json.dumps(doc))
+            if name == "webhook_event" and isinstance(doc, dict) and "raw_body" in doc:
+                put(tag + ".body", doc["raw_body"])  # a signed gate.session.approved event
         elif name == "sealed_token" and isinstance(doc, dict) and "token" in doc:
             put(tag, doc["token"])
             if "payload" in doc:  # the harness's sealing mode: NUL, deflate flag, plaintext

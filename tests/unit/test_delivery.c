@@ -43,18 +43,23 @@ static char *envelope_with(const char *field, cJSON *value) {
     return text;
 }
 
-/* The vector's envelope with bit 0 of byte `index` of a base64url field flipped. */
-static char *envelope_flipped(const char *field, size_t index) {
+/* The vector's envelope with byte `index` of a base64url field XORed with `mask`. */
+static char *envelope_xored(const char *field, size_t index, unsigned char mask) {
     unsigned char *bin = NULL;
     size_t len = 0;
     assert_int_equal(foil_b64url_decode(vec_string("envelope", field), &bin, &len), 0);
     assert_true(index < len);
-    bin[index] ^= 1;
+    bin[index] ^= mask;
     char *text = foil_b64url_encode(bin, len);
     free(bin);
     char *env = envelope_with(field, cJSON_CreateString(text));
     free(text);
     return env;
+}
+
+/* The vector's envelope with bit 0 of byte `index` of a base64url field flipped. */
+static char *envelope_flipped(const char *field, size_t index) {
+    return envelope_xored(field, index, 1);
 }
 
 static char *b64url_of_size(size_t n) {
@@ -320,6 +325,24 @@ static void tampering_is_detected(void **state) {
     assert_decrypt_only_fails(env, FOIL_E_CRYPTO, NULL);
     free(env);
     free(zeros);
+    /* X25519 ignores the top bit: the same point spelled another way gave the same shared
+     * secret, so this altered envelope decrypted to the vector's plaintext. */
+    env = envelope_xored("ephemeral_public_key", 31, 0x80);
+    assert_decrypt_only_fails(env, FOIL_E_CRYPTO, NULL);
+    free(env);
+    /* p + 9, the base point's u reduced mod p: non-canonical, refused before use. */
+    unsigned char above_p[32];
+    memset(above_p, 0xff, sizeof above_p);
+    above_p[0] = 0xed + 9;
+    above_p[31] = 0x7f;
+    char *text = foil_b64url_encode(above_p, sizeof above_p);
+    env = envelope_with("ephemeral_public_key", cJSON_CreateString(text));
+    assert_decrypt_only_fails(env, FOIL_E_CRYPTO, NULL);
+    assert_string_equal(
+        foil_error_message(foil_last_error()),
+        "encrypted_delivery.ephemeral_public_key is not a usable X25519 public key");
+    free(env);
+    free(text);
 }
 
 static void envelope_lengths_are_exact(void **state) {
@@ -489,6 +512,42 @@ static void encrypt_validates_its_inputs(void **state) {
                    FOIL_E_VALIDATION, "delivery.public_key");
     foil_string_free(key_id);
     free(zeros);
+    free(delivery);
+}
+
+/* What the encryptor is given is read as every other JSON reader reads it: cJSON alone cut a
+ * value at \u0000 (the recipient got "abc" for "abc\u0000def"), ignored text after the
+ * object, let a duplicate member decide which value counts, and encrypted bytes that are not
+ * UTF-8 into an envelope no recipient accepts. */
+static void encrypt_reads_its_inputs_strictly(void **state) {
+    (void)state;
+    char *delivery = print(cJSON_GetObjectItemCaseSensitive(vector, "delivery"));
+    const char *const bad_payloads[] = {
+        "{\"version\":1,\"outputs\":{\"A\":\"abc\\u0000def\"}}",
+        "{\"version\":1,\"outputs\":{\"A\":\"x\"}} trailing",
+        "{\"version\":1,\"version\":2,\"outputs\":{\"A\":\"x\"}}",
+        "{\"version\":1,\"outputs\":{\"A\":\"\xff\xfe\"}}",
+    };
+    const char *const bad_outputs[] = {"{\"A\":\"abc\\u0000def\"}", "{\"A\":\"x\"}]",
+                                       "{\"A\":\"\xc3\"}"};
+    char *out = (char *)1;
+    for (size_t i = 0; i < sizeof bad_payloads / sizeof *bad_payloads; i++) {
+        assert_failure(foil_gate_delivery_encrypt(delivery, bad_payloads[i], &out),
+                       FOIL_E_VALIDATION, "payload");
+        assert_null(out);
+    }
+    for (size_t i = 0; i < sizeof bad_outputs / sizeof *bad_outputs; i++) {
+        assert_failure(foil_gate_approved_webhook_response(delivery, bad_outputs[i], &out),
+                       FOIL_E_VALIDATION, "outputs");
+        assert_null(out);
+    }
+    char delivery_trailing[512];
+    snprintf(delivery_trailing, sizeof delivery_trailing, "%s]]", delivery);
+    assert_failure(
+        foil_gate_delivery_encrypt(delivery_trailing, "{\"version\":1,\"outputs\":{}}", &out),
+        FOIL_E_VALIDATION, "delivery");
+    assert_failure(foil_gate_approved_webhook_response(delivery_trailing, "{}", &out),
+                   FOIL_E_VALIDATION, "delivery");
     free(delivery);
 }
 
@@ -676,6 +735,7 @@ int main(void) {
         cmocka_unit_test(decrypted_payload_is_validated),
         cmocka_unit_test(decrypted_payload_must_be_text),
         cmocka_unit_test(encrypt_validates_its_inputs),
+        cmocka_unit_test(encrypt_reads_its_inputs_strictly),
         cmocka_unit_test(delivery_requests_are_validated),
         cmocka_unit_test(huge_inputs_are_refused),
         cmocka_unit_test(null_arguments_are_reported),

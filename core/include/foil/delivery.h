@@ -69,13 +69,17 @@ FOIL_API foil_status_t foil_gate_delivery_request_validate(const char *delivery_
 FOIL_API foil_status_t foil_gate_delivery_envelope_validate(const char *envelope_json);
 
 /* Encrypt payload_json ({"version":1,"outputs":{...},"ack_token"?:...}, validated)
- * to the recipient in delivery_json. *out is the envelope as compact JSON. */
+ * to the recipient in delivery_json. *out is the envelope as compact JSON. Both texts must
+ * be strict JSON (UTF-8, no \u0000, no member named twice, nothing after the value), else
+ * FOIL_E_VALIDATION naming "delivery" or "payload". */
 FOIL_API foil_status_t foil_gate_delivery_encrypt(const char *delivery_json,
                                                   const char *payload_json, char **out);
 
 /* Decrypt and check an envelope (version, algorithm, field lengths, key_id equal to
  * the key pair's, GCM tag) and parse its payload (version 1, outputs of strings).
- * Tag mismatch: FOIL_E_CRYPTO; malformed envelope or payload: FOIL_E_VALIDATION. */
+ * Tag mismatch, or an ephemeral_public_key of low order or not in its canonical encoding
+ * (top bit set, or not below 2^255-19): FOIL_E_CRYPTO; malformed envelope or payload:
+ * FOIL_E_VALIDATION. */
 FOIL_API foil_status_t foil_gate_delivery_decrypt(const foil_delivery_key_pair_t *kp,
                                                   const char *envelope_json,
                                                   foil_delivery_payload_t **out);
@@ -98,7 +102,8 @@ FOIL_API const foil_json_t *foil_delivery_payload_json(const foil_delivery_paylo
 FOIL_API void foil_delivery_payload_free(foil_delivery_payload_t *p);
 
 /* The integrator's webhook reply {"encrypted_delivery": <envelope>} encrypting
- * {"version":1,"outputs":outputs_json} to delivery_json. */
+ * {"version":1,"outputs":outputs_json} to delivery_json. Both texts must be strict JSON as
+ * for foil_gate_delivery_encrypt() (FOIL_E_VALIDATION naming "delivery" or "outputs"). */
 FOIL_API foil_status_t foil_gate_approved_webhook_response(const char *delivery_json,
                                                            const char *outputs_json, char **out);
 /* Check a gate.session.approved payload (`data` of the event): required fields,

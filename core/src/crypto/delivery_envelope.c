@@ -152,6 +152,11 @@ foil_status_t foil_gate_delivery_encrypt(const char *delivery_json, const char *
                                NULL);
     if (strlen(payload_json) > FOIL_DELIVERY_MAX_PAYLOAD_BYTES)
         return foil_fail_field(FOIL_E_VALIDATION, "payload", "is too large", "at most 1 MiB", NULL);
+    /* cJSON alone would cut a value at \u0000, ignore text after the object and let one of
+     * two duplicate members win: what is encrypted must be what every reader sees. */
+    foil_status_t st = foil_json_text_check_field(delivery_json, "delivery");
+    if (st == FOIL_OK) st = foil_json_text_check_field(payload_json, "payload");
+    if (st != FOIL_OK) return st;
     cJSON *delivery = cJSON_Parse(delivery_json);
     if (!delivery)
         return foil_fail_field(FOIL_E_VALIDATION, "delivery", "is not valid JSON", "object", NULL);
@@ -161,7 +166,7 @@ foil_status_t foil_gate_delivery_encrypt(const char *delivery_json, const char *
         return foil_fail_field(FOIL_E_VALIDATION, "payload", "is not valid JSON", "object", NULL);
     }
     cJSON *envelope = NULL;
-    foil_status_t st = foil_delivery_encrypt_object(delivery, payload, &envelope);
+    st = foil_delivery_encrypt_object(delivery, payload, &envelope);
     foil_json_wipe_delete(payload);
     cJSON_Delete(delivery);
     if (st != FOIL_OK) return st;
@@ -252,13 +257,26 @@ foil_status_t foil_gate_delivery_envelope_validate(const char *envelope_json) {
     return st;
 }
 
+/* The one encoding of an X25519 point that an encoder produces: below 2^255 - 19, top bit
+ * clear. X25519 ignores the top bit and reduces modulo p, so without this check an
+ * envelope whose ephemeral key was altered that way (the key is not in the HKDF input)
+ * still decrypts: the same plaintext under an envelope nobody sent. */
+static bool is_canonical_point(const unsigned char u[32]) {
+    if (u[31] & 0x80) return false;
+    if (u[31] != 0x7f) return true;
+    for (size_t i = 30; i > 0; i--)
+        if (u[i] != 0xff) return true;
+    return u[0] < 0xed;
+}
+
 /* Authenticate and decrypt; *plain is malloc'd and wiped by the caller. */
 static foil_status_t open_envelope(const foil_delivery_key_pair_t *kp, const envelope_parts *parts,
                                    unsigned char **plain) {
     unsigned char shared[32], key[KEY_BYTES];
     foil_status_t st = FOIL_OK;
     *plain = NULL;
-    if (crypto_scalarmult(shared, kp->secret_key, parts->ephemeral_public_key) != 0) {
+    if (!is_canonical_point(parts->ephemeral_public_key) ||
+        crypto_scalarmult(shared, kp->secret_key, parts->ephemeral_public_key) != 0) {
         st = foil_fail(FOIL_E_CRYPTO, "encrypted_delivery.ephemeral_public_key is not a usable "
                                       "X25519 public key");
         goto done;

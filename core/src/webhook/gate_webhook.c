@@ -79,6 +79,10 @@ foil_status_t foil_gate_approved_webhook_response(const char *delivery_json,
                                NULL);
     if (strlen(outputs_json) > FOIL_DELIVERY_MAX_PAYLOAD_BYTES)
         return foil_fail_field(FOIL_E_VALIDATION, "outputs", "is too large", "at most 1 MiB", NULL);
+    /* Read as every other JSON reader reads them (see foil_gate_delivery_encrypt). */
+    foil_status_t st = foil_json_text_check_field(delivery_json, "delivery");
+    if (st == FOIL_OK) st = foil_json_text_check_field(outputs_json, "outputs");
+    if (st != FOIL_OK) return st;
     cJSON *delivery = cJSON_Parse(delivery_json);
     if (!delivery)
         return foil_fail_field(FOIL_E_VALIDATION, "delivery", "is not valid JSON", "object", NULL);
@@ -90,7 +94,6 @@ foil_status_t foil_gate_approved_webhook_response(const char *delivery_json,
     /* The official helper never sets ack_token: only Gate's own envelope carries it. */
     cJSON *payload = cJSON_CreateObject();
     cJSON *envelope = NULL, *response = NULL;
-    foil_status_t st = FOIL_OK;
     if (!payload || !cJSON_AddNumberToObject(payload, "version", FOIL_GATE_DELIVERY_VERSION) ||
         !cJSON_AddItemToObject(payload, "outputs", outputs)) {
         foil_json_wipe_delete(outputs);
