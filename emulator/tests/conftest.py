@@ -70,3 +70,17 @@ def openapi():
     if not path.exists():
         pytest.skip(f"the Foil SDK spec is not at {path} (set FOIL_SPEC_DIR)")
     return json.loads(path.read_text())
+
+
+@pytest.fixture(scope="module")
+def sk(emulator):
+    """An HTTP client with the emulator's secret key."""
+    with emulator.client() as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def anon(emulator):
+    """An HTTP client without credentials."""
+    with emulator.client(key=False) as c:
+        yield c

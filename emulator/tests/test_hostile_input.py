@@ -11,18 +11,6 @@ import pytest
 from test_routes_schema import delivery_request
 
 
-@pytest.fixture(scope="module")
-def sk(emulator):
-    with emulator.client() as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def anon(emulator):
-    with emulator.client(key=False) as c:
-        yield c
-
-
 def assert_invalid_json(r, why):
     assert r.status_code == 400, r.text
     error = r.json()["error"]

@@ -33,18 +33,6 @@ def v(openapi):
     return ResponseValidator(openapi)
 
 
-@pytest.fixture(scope="module")
-def sk(emulator):
-    with emulator.client() as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def anon(emulator):
-    with emulator.client(False) as c:
-        yield c
-
-
 def test_startup_is_fast(emulator):
     assert emulator.startup_seconds < 1.0
 

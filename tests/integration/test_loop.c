@@ -620,11 +620,8 @@ static void announced_length_past_the_cap_fails_at_once(void **state) {
     (void)state;
     lying_server_t *server = lying_server_start();
     assert_non_null(server);
-    foil_client_t *c = NULL;
-    FOIL_ASSERT_OK(foil_client_new(&c));
-    FOIL_ASSERT_OK(foil_client_set_base_url(c, lying_server_url(server)));
-    FOIL_ASSERT_OK(foil_client_set_secret_key(c, "sk_test_lying"));
-    FOIL_ASSERT_OK(foil_client_set_timeout_ms(c, 30000));
+    foil_client_t *c = lying_server_client(server);
+    assert_non_null(c);
     long long t0 = now_ms();
     foil_status_t st = FOIL_OK;
     foil_error_t *err = NULL;

@@ -64,6 +64,18 @@ const char *lying_server_url(const lying_server_t *s) {
     return s->url;
 }
 
+foil_client_t *lying_server_client(const lying_server_t *s) {
+    foil_client_t *c = NULL;
+    if (foil_client_new(&c) != FOIL_OK) return NULL;
+    if (foil_client_set_base_url(c, s->url) != FOIL_OK ||
+        foil_client_set_secret_key(c, "sk_test_lying") != FOIL_OK ||
+        foil_client_set_timeout_ms(c, 30000) != FOIL_OK) {
+        foil_client_free(c);
+        return NULL;
+    }
+    return c;
+}
+
 void lying_server_stop(lying_server_t *s) {
     if (!s) return;
     shutdown(s->listener, SHUT_RDWR); /* wakes an accept() no client came to */
