@@ -242,7 +242,9 @@ static int foil_lua_is_array(lua_State *L, int idx, size_t *len) {
             return 0;
         }
         lua_Number k = lua_tonumber(L, -1);
-        if (k < 1 || k != floor(k)) {
+        /* No sequence here has 2^31 items: a larger key (1e300) is not converted to size_t,
+         * which would be undefined. */
+        if (k < 1 || k != floor(k) || k > 2147483647.0) {
             lua_pop(L, 1);
             return 0;
         }

@@ -43,6 +43,10 @@ return function(t)
 
    t.test("encode refuses what JSON cannot hold", function()
       t.raises(function() foil.json_encode({ f = function() end }) end, "invalid_argument")
+      -- Number keys past any sequence (1e300 was converted to size_t: undefined) are an
+      -- object's keys, which must be strings.
+      t.raises(function() foil.json_encode({ [1e300] = 1 }) end, "invalid_argument")
+      t.raises(function() foil.json_encode({ [2 ^ 40] = 1 }) end, "invalid_argument")
       t.raises(function() foil.json_encode({ [true] = 1 }) end, "invalid_argument")
       t.raises(function() foil.json_encode({ x = 0 / 0 }) end, "invalid_argument")
       t.raises(function() foil.json_encode({ x = math.huge }) end, "invalid_argument")
