@@ -5,6 +5,7 @@
 #include "api/run.h"
 #include "api/validate.h"
 #include "http/exchange.h"
+#include "json/json_tree.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -849,6 +850,12 @@ foil_status_t foil_gate_session_feed_failure(foil_gate_session_t *s,
     return feed(s, request, foil_complete_failure(request, status, detail, NULL), NULL, wait_ms);
 }
 
+/* The members an export names the session by: strings, never empty. */
+#define EXPORT_VERSION 1
+static const char *const exported_fields[] = {"id", "service_id", "account_name", "poll_token",
+                                              "consent_url"};
+#define EXPORTED_FIELDS (sizeof exported_fields / sizeof *exported_fields)
+
 /* Reads only what never changes after create / import: no lock, never behind a poll. */
 foil_status_t foil_gate_session_export(const foil_gate_session_t *s, char **out) {
     foil_status_t st = foil_check_out(out);
@@ -858,24 +865,78 @@ foil_status_t foil_gate_session_export(const foil_gate_session_t *s, char **out)
         return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "session", "must not be NULL", NULL, NULL);
     char *pkcs8 = NULL;
     if ((st = foil_delivery_key_pair_export_pkcs8(s->key_pair, &pkcs8)) != FOIL_OK) return st;
+    const char *values[] = {s->id, s->service_id, s->account_name, s->poll_token, s->consent_url};
     cJSON *obj = cJSON_CreateObject();
     bool ok = obj && cJSON_AddStringToObject(obj, "object", "foil_gate_session_export") &&
-              cJSON_AddNumberToObject(obj, "version", 1) &&
-              cJSON_AddStringToObject(obj, "base_url", foil_client_base_url(s->client)) &&
-              cJSON_AddStringToObject(obj, "id", s->id) &&
-              cJSON_AddStringToObject(obj, "service_id", s->service_id) &&
-              cJSON_AddStringToObject(obj, "account_name", s->account_name) &&
-              cJSON_AddStringToObject(obj, "poll_token", s->poll_token) &&
-              cJSON_AddStringToObject(obj, "consent_url", s->consent_url) &&
-              cJSON_AddStringToObject(obj, "expires_at", s->expires_at) &&
-              cJSON_AddStringToObject(obj, "private_key_pkcs8", pkcs8);
+              cJSON_AddNumberToObject(obj, "version", EXPORT_VERSION) &&
+              cJSON_AddStringToObject(obj, "base_url", foil_client_base_url(s->client));
+    for (size_t i = 0; ok && i < EXPORTED_FIELDS; i++)
+        ok = cJSON_AddStringToObject(obj, exported_fields[i], values[i]) != NULL;
+    ok = ok && cJSON_AddStringToObject(obj, "expires_at", s->expires_at) &&
+         cJSON_AddStringToObject(obj, "private_key_pkcs8", pkcs8);
     foil_string_free(pkcs8);
-    if (ok) *out = cJSON_PrintUnformatted(obj);
-    /* The tree holds copies of the key: wipe them before freeing. */
-    cJSON *key = cJSON_GetObjectItemCaseSensitive(obj, "private_key_pkcs8");
-    if (cJSON_IsString(key)) foil_wipe_string(key->valuestring);
-    cJSON_Delete(obj);
-    return *out ? FOIL_OK : foil_fail_nomem();
+    /* Printed by the wiping writer (cJSON's printer leaves copies of the key in the buffers
+     * it outgrows), and the tree's copies wiped. */
+    st = ok ? foil_json_print(obj, out) : foil_fail_nomem();
+    foil_json_wipe_delete(obj);
+    return st;
+}
+
+static foil_status_t not_an_export(const char *issue) {
+    return foil_fail_field(FOIL_E_INVALID_ARGUMENT, "exported", issue,
+                           "the text of foil_gate_session_export()", NULL);
+}
+
+/* The export as the library wrote it: strict JSON, each member once. Anything else was edited
+ * (a member named twice would have a lenient reader pick one of two keys; a \u0000 cuts a value
+ * short). The parser's reason never quotes the text, which holds secrets. */
+static foil_status_t parse_export(const char *exported, cJSON **out) {
+    *out = NULL;
+    foil_status_t st = foil_check_required(exported, "exported");
+    if (st != FOIL_OK) return st;
+    st = foil_json_tree_parse(exported, strlen(exported), out);
+    if (st == FOIL_E_NOMEM) return st;
+    if (st == FOIL_OK && cJSON_IsObject(*out)) return FOIL_OK;
+    char issue[200];
+    snprintf(issue, sizeof issue, "is not an exported gate session (%s)",
+             st != FOIL_OK ? foil_error_message(foil_last_error()) : "not a JSON object");
+    foil_json_wipe_delete(*out);
+    *out = NULL;
+    return not_an_export(issue);
+}
+
+/* What the export says about itself: its kind, its version, and the API it was made on (its
+ * poll token is a credential for that API alone: it is never sent to another one). */
+static foil_status_t check_export(foil_client_t *client, const foil_json_t *v) {
+    const char *kind = foil_json_get_string(v, "object");
+    int64_t version = 0;
+    if (!kind || strcmp(kind, "foil_gate_session_export") != 0)
+        return not_an_export("is not an exported gate session");
+    if (!foil_json_get_int(v, "version", &version) || version != EXPORT_VERSION)
+        return not_an_export("has a version this library does not read (it reads version 1)");
+    const char *base_url = foil_json_get_string(v, "base_url");
+    const char *client_url = foil_client_base_url(client);
+    if (!base_url || !client_url || strcmp(base_url, client_url) != 0)
+        return not_an_export("was exported on another API: its base_url is not the client's");
+    return FOIL_OK;
+}
+
+static foil_status_t import_fields(foil_gate_session_t *s, const foil_json_t *v) {
+    char **slots[] = {&s->id, &s->service_id, &s->account_name, &s->poll_token, &s->consent_url};
+    _Static_assert(sizeof slots / sizeof *slots == EXPORTED_FIELDS, "one slot per field");
+    const char *pkcs8 = foil_json_get_string(v, "private_key_pkcs8");
+    if (!pkcs8) return not_an_export("lacks the private key (`private_key_pkcs8`)");
+    foil_status_t st = foil_delivery_key_pair_import_pkcs8(pkcs8, &s->key_pair);
+    for (size_t i = 0; st == FOIL_OK && i < EXPORTED_FIELDS; i++) {
+        const char *field = foil_json_get_string(v, exported_fields[i]);
+        if (foil_str_empty(field))
+            st = foil_fail_field(FOIL_E_INVALID_ARGUMENT, "exported",
+                                 "lacks a required field (a non-empty string)", exported_fields[i],
+                                 NULL);
+        else if (!(*slots[i] = foil_strdup(field)))
+            st = foil_fail_nomem();
+    }
+    return st == FOIL_OK ? copy_expires_at(s, v) : st;
 }
 
 foil_status_t foil_gate_session_import(foil_client_t *client, const char *exported,
@@ -885,31 +946,13 @@ foil_status_t foil_gate_session_import(foil_client_t *client, const char *export
     *out = NULL;
     cJSON *obj = NULL;
     if ((st = foil_check_client(client)) != FOIL_OK ||
-        (st = foil_parse_object_arg(exported, "exported", &obj)) != FOIL_OK)
+        (st = parse_export(exported, &obj)) != FOIL_OK)
         return st;
-    const foil_json_t *v = FOIL_VIEW(obj);
-    foil_gate_session_t *s = session_alloc(client);
-    if (!s) st = foil_fail_nomem();
-    const char *kind = foil_json_get_string(v, "object");
-    const char *pkcs8 = foil_json_get_string(v, "private_key_pkcs8");
-    if (st == FOIL_OK && (!kind || strcmp(kind, "foil_gate_session_export") != 0 || !pkcs8))
-        st = foil_fail_field(FOIL_E_INVALID_ARGUMENT, "exported", "is not an exported gate session",
-                             "foil_gate_session_export()", NULL);
-    if (st == FOIL_OK) st = foil_delivery_key_pair_import_pkcs8(pkcs8, &s->key_pair);
-    const char *required[] = {"id", "service_id", "account_name", "poll_token", "consent_url"};
-    char **slots[] = {&s->id, &s->service_id, &s->account_name, &s->poll_token, &s->consent_url};
-    for (size_t i = 0; st == FOIL_OK && i < 5; i++) {
-        const char *field = foil_json_get_string(v, required[i]);
-        if (!field)
-            st = foil_fail_field(FOIL_E_INVALID_ARGUMENT, "exported", "lacks a required field",
-                                 required[i], NULL);
-        else if (!(*slots[i] = foil_strdup(field)))
-            st = foil_fail_nomem();
-    }
-    if (st == FOIL_OK) st = copy_expires_at(s, v);
-    cJSON *key = cJSON_GetObjectItemCaseSensitive(obj, "private_key_pkcs8");
-    if (cJSON_IsString(key)) foil_wipe_string(key->valuestring);
-    cJSON_Delete(obj);
+    foil_gate_session_t *s = NULL;
+    if ((st = check_export(client, FOIL_VIEW(obj))) == FOIL_OK && !(s = session_alloc(client)))
+        st = foil_fail_nomem();
+    if (st == FOIL_OK) st = import_fields(s, FOIL_VIEW(obj));
+    foil_json_wipe_delete(obj); /* the key's copy in the tree */
     if (st != FOIL_OK) {
         foil_gate_session_free(s);
         return st;
