@@ -227,10 +227,15 @@ FOIL_API const foil_json_t *foil_gate_session_refused(const foil_gate_session_t 
 FOIL_API foil_status_t foil_gate_session_ack(foil_gate_session_t *s);
 
 /* The whole session, private key included, as a JSON string to store privately
- * (mode 0600). Free with foil_string_free(). */
+ * (mode 0600). Free with foil_string_free() (which wipes it); no other copy of the key is
+ * left in freed memory. */
 FOIL_API foil_status_t foil_gate_session_export(const foil_gate_session_t *s, char **out);
-/* Resume an exported session on `client`; poll or wait to fetch the delivery. Text that is
- * not an export is FOIL_E_INVALID_ARGUMENT; an export whose expires_at is missing or
+/* Resume an exported session on `client`; poll or wait to fetch the delivery (the API serves
+ * it until acknowledged; afterwards a poll or an ack is FOIL_E_GONE). FOIL_E_INVALID_ARGUMENT,
+ * never quoting the text: text that is not an export exactly as written (a member named twice,
+ * a \u0000, bytes that are not UTF-8), a version other than 1, a missing or empty member, a
+ * private key that does not read, or an export made on another API than the client's
+ * base_url (its poll token is never sent elsewhere). An export whose expires_at is missing or
  * unreadable is FOIL_E_PROTOCOL, as at create. */
 FOIL_API foil_status_t foil_gate_session_import(foil_client_t *client, const char *exported,
                                                 foil_gate_session_t **out);
