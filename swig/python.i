@@ -317,6 +317,43 @@ static int foil_py_convert_ptr(PyObject *obj, void **ptr, swig_type_info *ty, in
     if (!$result) SWIG_fail;
 }
 
+/* ---- Text Python cannot encode as UTF-8 (a lone surrogate). Python's UnicodeEncodeError
+ * carries the whole string, and an argument may be a secret (a key, a token, an exported
+ * signup): the error is raised again with the string's characters hidden, its length,
+ * positions and reason kept. */
+%{
+static void foil_py_hide_encode_error(void) {
+    if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) return;
+    PyObject *type = NULL, *value = NULL, *tb = NULL;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    PyObject *object = value ? PyUnicodeEncodeError_GetObject(value) : NULL;
+    PyObject *reason = value ? PyUnicodeEncodeError_GetReason(value) : NULL;
+    Py_ssize_t start = 0, end = 0, len = object ? PyUnicode_GetLength(object) : -1;
+    PyObject *star = PyUnicode_FromString("*");
+    PyObject *hidden = star && len >= 0 ? PySequence_Repeat(star, len) : NULL;
+    PyObject *replacement = NULL;
+    if (hidden && reason && PyUnicodeEncodeError_GetStart(value, &start) == 0 &&
+        PyUnicodeEncodeError_GetEnd(value, &end) == 0)
+        replacement = PyObject_CallFunction(PyExc_UnicodeEncodeError, "sOnnO", "utf-8", hidden,
+                                            start, end, reason);
+    if (replacement) {
+        PyErr_SetObject(PyExc_UnicodeEncodeError, replacement);
+    } else {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "text is not valid UTF-8 (a lone surrogate)");
+    }
+    Py_XDECREF(replacement);
+    Py_XDECREF(hidden);
+    Py_XDECREF(star);
+    Py_XDECREF(reason);
+    Py_XDECREF(object);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+}
+%}
+
 /* ---- Bodies: str (sent as UTF-8) or any bytes-like object, embedded NULs included. bytes
  * are read in place; another bytes-like object (bytearray, memoryview, array) is copied to
  * bytes first: the buffer protocol is not in the limited API of 3.10. */
@@ -326,6 +363,7 @@ static int foil_py_body(PyObject *input, char **data, Py_ssize_t *len, PyObject 
     if (PyUnicode_Check(input)) {
         const char *s = PyUnicode_AsUTF8AndSize(input, len);
         *data = (char *)s;
+        if (!s) foil_py_hide_encode_error();
         return s ? 0 : -1;
     }
     if (!PyBytes_Check(input)) {
@@ -371,6 +409,7 @@ static void foil_py_type_error(const char *function, int argnum, PyObject *obj) 
                 PyErr_Clear();
                 foil_py_type_error("$symname", $argnum, $input);
             }
+            foil_py_hide_encode_error();
             SWIG_fail;
         }
         if (size && strlen(buf) != size - 1) {

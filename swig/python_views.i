@@ -354,7 +354,10 @@ static int foil_py_dump(foil_json_writer_t *w, PyObject *o, int depth) {
     } else if (PyUnicode_CheckExact(o)) {
         Py_ssize_t n = 0;
         const char *s = PyUnicode_AsUTF8AndSize(o, &n);
-        if (!s) return -1; /* a lone surrogate: UnicodeEncodeError */
+        if (!s) { /* a lone surrogate: UnicodeEncodeError, the text hidden */
+            foil_py_hide_encode_error();
+            return -1;
+        }
         if (strlen(s) != (size_t)n) return 1;
         st = foil_json_writer_string(w, s, (size_t)n);
     } else if (PyLong_CheckExact(o)) {
@@ -395,7 +398,10 @@ static int foil_py_dump(foil_json_writer_t *w, PyObject *o, int depth) {
             }
             if (!PyUnicode_CheckExact(key)) return 1;
             const char *k = PyUnicode_AsUTF8AndSize(key, &n);
-            if (!k) return -1; /* a lone surrogate: UnicodeEncodeError */
+            if (!k) { /* a lone surrogate: UnicodeEncodeError, the text hidden */
+                foil_py_hide_encode_error();
+                return -1;
+            }
             if (strlen(k) != (size_t)n) return 1;
             if (foil_json_writer_key(w, k, (size_t)n) != FOIL_OK) return -1;
             if ((rc = foil_py_dump(w, value, depth + 1)) != 0) return rc;

@@ -139,3 +139,26 @@ def test_what_json_cannot_carry_is_raised_as_python_would(client: foil.Foil) -> 
         client.gate.signup("foil", metadata=type("D", (dict,), {})(x=float("nan")))
     with pytest.raises(UnicodeEncodeError):
         client.gate.signup("foil", metadata=type("D", (dict,), {})(x="\ud800"))
+
+
+def test_a_lone_surrogate_error_hides_the_text(client: foil.Foil) -> None:
+    """Python's UnicodeEncodeError carries the whole string, and the string may be a secret:
+    the error keeps its type, positions and reason, the characters are hidden."""
+    secret = "SECRET_0123456789\ud800tail"
+    D = type("D", (dict,), {})
+    calls = [
+        lambda: foil.Foil(secret_key=secret, base_url="http://127.0.0.1:9"),  # options JSON
+        lambda: client.sessions.get(secret),  # params JSON
+        lambda: foil.import_delivery_private_key_pkcs8(secret),  # a native str argument
+        lambda: foil.verify_webhook_signature(secret=secret, timestamp="0", raw_body="{}",
+                                              signature="v1,x"),  # a native str argument
+        lambda: foil.verify_webhook_signature(secret="whsec_x", timestamp="0", raw_body=secret,
+                                              signature="v1,x"),  # a body argument
+        lambda: client.gate.signup("foil", metadata=D(x=secret)),  # the json.dumps path
+    ]
+    for call in calls:
+        with pytest.raises(UnicodeEncodeError, match="surrogates not allowed") as info:
+            call()
+        shown = repr(info.value) + str(info.value) + str(info.value.args)
+        assert "SECRET" not in shown and "tail" not in shown, shown
+        assert info.value.end - info.value.start == 1

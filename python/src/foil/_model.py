@@ -40,7 +40,11 @@ def json_text(value: Any) -> str:
     text: str | None = _json_text_native(value)
     if text is None:
         text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-        text.encode()  # a lone surrogate: UnicodeEncodeError, as the C path raises
+        try:
+            text.encode()
+        except UnicodeEncodeError as e:  # a lone surrogate: raised as the C path does, the
+            # text hidden (it may hold a secret)
+            raise UnicodeEncodeError(e.encoding, "*" * len(e.object), e.start, e.end, e.reason) from None
     return text
 
 
