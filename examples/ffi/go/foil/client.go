@@ -129,8 +129,7 @@ func (cl *Client) GetSession(id string) (json.RawMessage, error) {
 // Iter walks every item of a paginated list, fetching pages as needed. Safe from any
 // goroutine: calls take turns (Next copies the item foil_iter_next lends until the next
 // Next), and Close waits for the one in flight (foil_iter_free must not race any call).
-// Goroutines sharing a walk share its current item: each takes items in turn with Next
-// and reads them with Item or Decode, which is meaningful from one walker at a time.
+// Item and Err belong to the walk, not to a goroutine: another goroutine's Next moves them.
 type Iter struct {
 	mu   sync.Mutex
 	it   *C.foil_iter_t // nil once closed: Next is then false with an invalid_argument Err
