@@ -37,6 +37,23 @@ func check(err error, what string) {
 	}
 }
 
+// isKind: err is a *foil.Error of that kind.
+func isKind(err error, kind string) bool {
+	var fe *foil.Error
+	return errors.As(err, &fe) && fe.Kind == kind
+}
+
+// firstError collects n results and returns the first failure.
+func firstError(results <-chan error, n int) error {
+	var first error
+	for i := 0; i < n; i++ {
+		if err := <-results; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
 func newClient() *foil.Client {
 	return newClientWith(nil)
 }
@@ -91,6 +108,37 @@ func listAndIterate() {
 		"iterator error: %v", it.Err())
 	must(it.Next(), "retrying page 4: %v", it.Err())
 	must(it.Pages() == 4, "pages %d after the retry, want 4", it.Pages())
+
+	// Close racing goroutines walking one iterator: each Next hands out an item or ends
+	// (invalid_argument once closed), and never runs under the free.
+	for round := 0; round < 5; round++ {
+		it, err := cl.Iterate("sessions.list", map[string]int{"limit": 10})
+		check(err, "iter")
+		const walkers = 4
+		results := make(chan error, walkers)
+		for w := 0; w < walkers; w++ {
+			go func() {
+				for it.Next() {
+					var s foil.Session
+					if err := it.Decode(&s); err != nil || !strings.HasPrefix(s.ID, "sid_") {
+						results <- fmt.Errorf("item %q: %v", s.ID, err)
+						return
+					}
+				}
+				if err := it.Err(); err != nil && !isKind(err, "invalid_argument") {
+					results <- fmt.Errorf("a walk racing Close: %v", err)
+					return
+				}
+				results <- nil
+			}()
+		}
+		time.Sleep(time.Duration(round*2) * time.Millisecond)
+		it.Close()
+		check(firstError(results, walkers), "walkers racing Close")
+		must(!it.Next() && isKind(it.Err(), "invalid_argument"), "Next after Close: %v", it.Err())
+		must(it.Pages() == 0, "pages after Close: %d", it.Pages())
+		it.Close() // twice: a no-op
+	}
 }
 
 // emulatorPost calls one of the emulator's own /_emulator routes (test tooling).
@@ -247,6 +295,63 @@ func gateSignup() {
 	g2.Cancel() // and a cancel from any goroutine ends the next step
 	err = g2.Wait(context.Background(), 10*time.Second, 20*time.Millisecond)
 	must(errors.As(err, &fe) && fe.Kind == "cancelled", "wait after Cancel: %v", err)
+
+	// Close from another goroutine ends a Wait at once: one asleep for a 20 s interval,
+	// one whose poll the emulator holds for 5 s, then Waits closed at once or between
+	// quick steps; readers race them all.
+	closeDuringWait(cl, 20*time.Second, 300*time.Millisecond)
+	emulatorPost("/_emulator/faults", `{"method":"GET","path_prefix":"/v1/gate/sessions/","count":1,"kind":"delay","delay_ms":5000}`)
+	closeDuringWait(cl, 20*time.Millisecond, 300*time.Millisecond)
+	for round := 0; round < 5; round++ {
+		closeDuringWait(cl, 20*time.Millisecond, time.Duration(round*5)*time.Millisecond)
+	}
+}
+
+// closeDuringWait closes a signup after a while from this goroutine while another one
+// waits on it and two more read it: the Wait ends "cancelled" and Close returns without
+// waiting for the wait's deadline or its poll (cancelled within ~0.1 s).
+func closeDuringWait(cl *foil.Client, interval, after time.Duration) {
+	g, err := cl.CreateGateSession("acme", "ffi-go-closed")
+	check(err, "create")
+	waited := make(chan error, 1)
+	go func() { waited <- g.Wait(context.Background(), 30*time.Second, interval) }()
+	stop := make(chan struct{})
+	const readers = 2
+	results := make(chan error, readers)
+	for r := 0; r < readers; r++ {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					results <- nil
+					return
+				default:
+				}
+				if _, err := g.PollData(); err != nil {
+					results <- fmt.Errorf("a reader racing Close: %v", err)
+					return
+				}
+				_, _ = g.Status()+g.ID(), g.Retrying()
+			}
+		}()
+	}
+	time.Sleep(after)
+	start := time.Now()
+	g.Close()
+	took := time.Since(start)
+	select {
+	case err := <-waited:
+		must(isKind(err, "cancelled"), "a Wait racing Close: %v", err)
+	case <-time.After(5 * time.Second):
+		panic(fmt.Errorf("a Wait (interval %v) went on after Close", interval))
+	}
+	close(stop)
+	check(firstError(results, readers), "readers racing Close")
+	must(took < 2500*time.Millisecond, "Close took %v behind a Wait (interval %v)", took, interval)
+	must(g.Status() == "" && isKind(g.Poll(), "invalid_argument"), "calls after Close")
+	must(isKind(g.Wait(context.Background(), 0, 0), "cancelled"), "a Wait after Close")
+	g.Cancel() // after Close: no-ops
+	g.Close()
 }
 
 func specDir() string {
@@ -393,6 +498,37 @@ func sansIO() {
 	_, err = sansIOCall(down, "sessions.get", missing)
 	var fe *foil.Error
 	must(errors.As(err, &fe) && fe.Kind == "connection", "nothing listening: %v", err)
+
+	// Close racing goroutines sending and completing one prepared request: each gets the
+	// page or invalid_argument (closed), and no C call runs under the free.
+	for round := 0; round < 5; round++ {
+		req, err := cl.Prepare("sessions.list", map[string]int{"limit": 5})
+		check(err, "prepare")
+		const senders = 4
+		results := make(chan error, senders)
+		for i := 0; i < senders; i++ {
+			go func() {
+				for {
+					body, err := send(req)
+					switch {
+					case isKind(err, "invalid_argument"):
+						results <- nil
+						return
+					case err != nil || !bytes.Contains(body, []byte(`"sid_`)):
+						results <- fmt.Errorf("a completion racing Close: %v %.80s", err, body)
+						return
+					}
+				}
+			}()
+		}
+		time.Sleep(time.Duration(round*3) * time.Millisecond)
+		req.Close()
+		check(firstError(results, senders), "completions racing Close")
+		_, err = req.Complete(200, nil, []byte(`{"data":[]}`))
+		must(isKind(err, "invalid_argument") && req.URL() == "" && len(req.Headers()) == 0,
+			"a request after Close: %v", err)
+		req.Close() // twice: a no-op
+	}
 }
 
 func run(name string, f func()) (ok bool) {

@@ -126,10 +126,13 @@ func (cl *Client) GetSession(id string) (json.RawMessage, error) {
 	return r.Data, err
 }
 
-// Iter walks every item of a paginated list, fetching pages as needed. One goroutine
-// at a time; Close frees it.
+// Iter walks every item of a paginated list, fetching pages as needed. Safe from any
+// goroutine: calls take turns (Next copies the item foil_iter_next lends until the next
+// Next), and Close waits for the one in flight (foil_iter_free must not race any call).
+// Item and Err belong to the walk, not to a goroutine: another goroutine's Next moves them.
 type Iter struct {
-	it   *C.foil_iter_t
+	mu   sync.Mutex
+	it   *C.foil_iter_t // nil once closed: Next is then false with an invalid_argument Err
 	item json.RawMessage
 	err  error
 }
@@ -157,6 +160,8 @@ func (cl *Client) Iterate(operation string, params interface{}) (*Iter, error) {
 // from the iterator itself (foil_iter_error), whichever OS thread this goroutine is on
 // now; calling Next again retries the same page.
 func (s *Iter) Next() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	var item *C.foil_json_t
 	if st := C.foil_iter_next(s.it, &item); st != C.FOIL_OK {
 		s.err = errorFrom(st, C.foil_iter_error(s.it))
@@ -171,14 +176,32 @@ func (s *Iter) Next() bool {
 }
 
 // Item is the current item's JSON (copied; valid after Next moves on).
-func (s *Iter) Item() json.RawMessage { return s.item }
+func (s *Iter) Item() json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.item
+}
 
 // Decode unmarshals the current item.
-func (s *Iter) Decode(v interface{}) error { return json.Unmarshal(s.item, v) }
+func (s *Iter) Decode(v interface{}) error { return json.Unmarshal(s.Item(), v) }
 
-func (s *Iter) Err() error { return s.err }
-func (s *Iter) Pages() int { return int(C.foil_iter_pages(s.it)) }
+func (s *Iter) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// Pages is how many pages were fetched (0 once closed).
+func (s *Iter) Pages() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return int(C.foil_iter_pages(s.it))
+}
+
+// Close frees the iterator once a Next in flight has returned. Closing twice is a no-op.
 func (s *Iter) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.it != nil {
 		C.foil_iter_free(s.it)
 		s.it = nil

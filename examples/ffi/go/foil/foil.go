@@ -5,6 +5,13 @@
 // handle can be freed. A failed call's error is read without runtime.LockOSThread and
 // without foil_last_error(): either the call hands back an owned copy (error_out: see
 // takeError) or the handle keeps it (foil_iter_error, foil_gate_session_error).
+//
+// Goroutines: every value may be shared, Close included. The C ABI forbids freeing a
+// handle while another thread is inside a call on it, so each call holds its value's lock
+// for the C call (never while Go sleeps), and Close takes it exclusively: it waits for
+// the calls in flight, then frees. GateSession.Close first cancels, so a Wait in progress
+// ends at once with a "cancelled" *Error. A call after Close gets a NULL handle: an
+// invalid_argument *Error, or a zero value from an accessor. Close twice is a no-op.
 package foil
 
 /*

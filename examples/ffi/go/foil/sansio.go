@@ -8,15 +8,25 @@ import "C"
 
 import (
 	"encoding/json"
+	"sync"
 	"unsafe"
 )
 
 // Request is an operation's HTTP request prepared by libfoil (foil/sansio.h), for a
 // caller that sends it with its own HTTP client and hands the answer back to Complete:
 // the result or the *Error is the one Call gives. Close wipes its secrets (the
-// Authorization header) and frees it. Immutable: any goroutine may read it.
+// Authorization header) and frees it. Immutable, so goroutines read and complete it at
+// once (holding the read side of mu); Close, the write side, waits for them, and a call
+// after Close is "" / nil / an invalid_argument *Error.
 type Request struct {
-	r *C.foil_http_request_t
+	mu sync.RWMutex
+	r  *C.foil_http_request_t
+}
+
+// hold keeps q.r alive for one call; defer q.hold()().
+func (q *Request) hold() (release func()) {
+	q.mu.RLock()
+	return q.mu.RUnlock
 }
 
 // Failures without an answer, for CompleteFailure.
@@ -45,12 +55,19 @@ func (cl *Client) Prepare(operation string, params interface{}) (*Request, error
 	return &Request{r: r}, nil
 }
 
-func (q *Request) Method() string { return goString(C.foil_http_request_method(q.r)) }
-func (q *Request) URL() string    { return goString(C.foil_http_request_url(q.r)) }
+func (q *Request) Method() string {
+	defer q.hold()()
+	return goString(C.foil_http_request_method(q.r))
+}
+func (q *Request) URL() string {
+	defer q.hold()()
+	return goString(C.foil_http_request_url(q.r))
+}
 
 // Headers are every header to send, in order (Host, Content-Length and Accept-Encoding
 // are the HTTP client's). The Authorization value is a secret: never log it.
 func (q *Request) Headers() [][2]string {
+	defer q.hold()()
 	n := int(C.foil_http_request_header_count(q.r))
 	h := make([][2]string, n)
 	for i := range h {
@@ -62,6 +79,7 @@ func (q *Request) Headers() [][2]string {
 
 // Body is the JSON body to send, nil when the request has none.
 func (q *Request) Body() []byte {
+	defer q.hold()()
 	var n C.size_t
 	p := C.foil_http_request_body(q.r, &n)
 	if p == nil {
@@ -72,8 +90,14 @@ func (q *Request) Body() []byte {
 
 // TimeoutMS is the whole request's time limit; MaxResponseBytes the largest body
 // accepted (read at most one byte more: Complete then fails as Call does).
-func (q *Request) TimeoutMS() int64        { return int64(C.foil_http_request_timeout_ms(q.r)) }
-func (q *Request) MaxResponseBytes() int64 { return int64(C.foil_http_request_max_response_bytes(q.r)) }
+func (q *Request) TimeoutMS() int64 {
+	defer q.hold()()
+	return int64(C.foil_http_request_timeout_ms(q.r))
+}
+func (q *Request) MaxResponseBytes() int64 {
+	defer q.hold()()
+	return int64(C.foil_http_request_max_response_bytes(q.r))
+}
 
 // Complete turns an answer (its status, its headers, its decoded body) into the whole
 // response body as Call returns it (nil for 204), or Call's *Error for it.
@@ -106,7 +130,10 @@ func (q *Request) Complete(status int, headers map[string][]string, body []byte)
 	}
 	var r *C.foil_result_t
 	var e *C.foil_error_t
-	if err := takeError(C.foil_complete(q.r, resp, &r, &e), e); err != nil {
+	release := q.hold()
+	st := C.foil_complete(q.r, resp, &r, &e)
+	release()
+	if err := takeError(st, e); err != nil {
 		return nil, err
 	}
 	if r == nil {
@@ -124,12 +151,17 @@ func (q *Request) CompleteFailure(failure int, detail string) error {
 	}
 	d := cstr(detail)
 	defer free(d)
+	defer q.hold()()
 	var e *C.foil_error_t
 	st := C.foil_complete_failure(q.r, C.foil_status_t(failure), d, &e)
 	return takeError(st, e)
 }
 
+// Close waits for the calls in flight, then wipes and frees the request. Closing twice
+// is a no-op.
 func (q *Request) Close() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	if q.r != nil {
 		C.foil_http_request_free(q.r)
 		q.r = nil
