@@ -35,7 +35,7 @@ lib_version=$("$work/umbrella") || { echo "<foil.h>: header and library versions
     { echo "foil.pc says $(pkg-config --modversion foil), the library $lib_version"; exit 1; }
 echo "umbrella: #include <foil.h> builds; header, library and foil.pc are version $lib_version"
 echo "headers: $(ls "$work"/prefix/include/foil/*.h | wc -l) public headers compile standalone as C11 and C++11"
-readelf -d "$libdir/libfoil.so" | grep -q 'SONAME.*libfoil.so.0' || { echo "soname is not libfoil.so.0"; exit 1; }
+grep -q 'SONAME.*libfoil.so.0' <<<"$(readelf -d "$libdir/libfoil.so")" || { echo "soname is not libfoil.so.0"; exit 1; }
 
 "$build/emulator/foil-emulator" --json --seed-sessions 20 >"$work/emu.json" 2>"$work/emu.log" &
 emu_pid=$!

@@ -70,9 +70,9 @@ check_deb_fields() {
         field=$(dpkg-deb -f "$deb" Version)
         [ "$field" = "$version-1" ] || fail "$deb has Version $field, the project is $version"
     done
-    dpkg-deb -f "dist/libfoil0_${version}-1_${arch}.deb" Depends | grep -q 'libcurl4 (>=' ||
+    grep -q 'libcurl4 (>=' <<<"$(dpkg-deb -f "dist/libfoil0_${version}-1_${arch}.deb" Depends)" ||
         fail "libfoil0: Depends lacks the shlibdeps of libfoil.so"
-    dpkg-deb -f "dist/foil_${version}-1_${arch}.deb" Depends | grep -q 'libmicrohttpd12 (>=' ||
+    grep -q 'libmicrohttpd12 (>=' <<<"$(dpkg-deb -f "dist/foil_${version}-1_${arch}.deb" Depends)" ||
         fail "foil: Depends lacks the shlibdeps of the emulator"
     [ "$(dpkg-deb -f "dist/libfoil-dev_${version}-1_${arch}.deb" Depends)" = "libfoil0 (= ${version}-1)" ] ||
         fail "libfoil-dev must depend on exactly libfoil0 (= ${version}-1)"
@@ -92,7 +92,7 @@ check_deb_unpacked() {
     for deb in dist/*.deb; do dpkg-deb -x "$deb" "$sys"; done
     libdir="$sys/usr/lib/$(gcc -print-multiarch)"
     for elf in "$sys/usr/bin/foil" "$libdir/libfoil.so.0"; do
-        file -L "$elf" | grep -q ', stripped' || fail "$elf is not stripped"
+        grep -q ', stripped' <<<"$(file -L "$elf")" || fail "$elf is not stripped"
         LD_LIBRARY_PATH=$libdir ldd "$elf" | grep 'not found' && fail "$elf: a library is missing"
     done
     cc -std=c11 -Wall -Wextra -Werror examples/quickstart.c \
@@ -165,7 +165,7 @@ check_lua_source_rock_on_debs() {
             { tail -n 30 "$work/lua-system-$interp.log" >&2; fail "the source rock does not build against the debs ($interp)"; }
         grep -q ' core/src/' "$work/lua-system-$interp.log" && fail "the $interp system build compiled the core"
         native=$(find "$tree" -name native.so)
-        ldd "$native" | grep -qF "$libfoil" || fail "$native does not link the packaged $libfoil"
+        grep -qF "$libfoil" <<<"$(ldd "$native")" || fail "$native does not link the packaged $libfoil"
         (eval "$(luarocks --lua-version "$luaver" --tree "$tree" path)" && cd "$work" && "$interp" -e '
             local foil = require "foil"
             local emu = foil.testing.emulator{}
@@ -260,7 +260,7 @@ check_wheel() {
     "$tools/bin/abi3audit" --strict "$wheel" >"$work/abi3audit.log" 2>&1 ||
         { cat "$work/abi3audit.log" >&2; fail "abi3audit: $wheel uses more than the stable ABI"; }
     "$tools/bin/auditwheel" show "$wheel" >"$work/auditwheel.log" 2>&1 || { cat "$work/auditwheel.log" >&2; fail "auditwheel show failed"; }
-    tr -s ' \n' ' ' <"$work/auditwheel.log" | grep -q "is consistent with the following platform tag: \"manylinux_2_[0-9]*_${arch}\"" ||
+    tr -s ' \n' ' ' <"$work/auditwheel.log" | grep "is consistent with the following platform tag: \"manylinux_2_[0-9]*_${arch}\"" >/dev/null ||
         { cat "$work/auditwheel.log" >&2; fail "auditwheel show: $wheel is not manylinux"; }
     # Every library an extension loads: the wheel's own (libfoil.libs/) or the allow-list.
     mapfile -t allowed < <("$tools/bin/python" -c 'import json, sys
@@ -275,7 +275,7 @@ print("\n".join(next(x for x in policies if x["name"] == sys.argv[1])["lib_white
         grep 'not found' "$work/ldd-wheel" && fail "$so: a library is missing"
         while read -r lib path; do
             case $path in "$unpacked"/*) continue ;; esac
-            printf '%s\n' "${allowed[@]}" | grep -qxF "$lib" || fail "$so loads $lib from $path: not in the wheel nor on the allow-list"
+            grep -qxF "$lib" <<<"$(printf '%s\n' "${allowed[@]}")" || fail "$so loads $lib from $path: not in the wheel nor on the allow-list"
         done < <(sed -n 's/^[[:space:]]*\([^ ]*\) => \([^ ]*\) .*/\1 \2/p' "$work/ldd-wheel")
     done < <(find "$unpacked" -name '*.so*' -type f)
     # A user's install: a fresh venv, the wheel and the test extra, nothing built.

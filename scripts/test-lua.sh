@@ -115,7 +115,7 @@ if [ $system = 1 ]; then
         native=$(find "$tree" -name native.so)
         problems=$(
             grep -q ' core/src/' "$work/make-system-$interp.log" && echo "it compiled the core's sources"
-            ldd "$native" | grep -qF "$libfoil" || echo "ldd does not show $libfoil: $(ldd "$native")"
+            grep -qF "$libfoil" <<<"$(ldd "$native")" || echo "ldd does not show $libfoil: $(ldd "$native")"
             # Lua loads modules with RTLD_NOW, but say which symbol, should one be hidden.
             nm -D --undefined-only "$native" | awk '$2 ~ /^foil_/ {print $2}' | sort | comm -23 - "$work/exported" |
                 sed 's/^/needs a symbol libfoil.so does not export: /'
