@@ -5,37 +5,22 @@
 #define _GNU_SOURCE /* memmem, strndup */
 #include "foil_test.h"
 
-#include "foil_emulator.h"
+#include "emulator_env.h"
 
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct env {
-    foil_emulator_t *emu;
-    foil_client_t *client;
-} env;
+typedef emulator_env_t env;
 
+/* The integration fixture plus the service every signup here is for. */
 static int setup(void **state) {
-    env *e = calloc(1, sizeof *e);
-    foil_emulator_config_t cfg;
-    foil_emulator_config_init(&cfg);
-    assert_int_equal(foil_emulator_start(&cfg, &e->emu), FOIL_OK);
+    if (emulator_env_setup(state) != 0) return -1;
+    env *e = *state;
     foil_emulator_service_t acme = {
         .id = "acme", .name = "Acme", .outputs_json = "{\"ACME_API_KEY\":\"ak_test_123\"}"};
     assert_int_equal(foil_emulator_add_service(e->emu, &acme), FOIL_OK);
-    assert_int_equal(foil_client_new(&e->client), FOIL_OK);
-    assert_int_equal(foil_client_set_base_url(e->client, foil_emulator_base_url(e->emu)), FOIL_OK);
-    *state = e;
-    return 0;
-}
-
-static int teardown(void **state) {
-    env *e = *state;
-    foil_client_free(e->client);
-    foil_emulator_stop(e->emu);
-    free(e);
     return 0;
 }
 
@@ -278,14 +263,15 @@ static void cut_connections_lose_nothing(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(hostile_exports_are_typed_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(hostile_exports_are_typed_errors, setup,
+                                        emulator_env_teardown),
         cmocka_unit_test_setup_teardown(an_export_resumes_only_on_the_api_it_came_from, setup,
-                                        teardown),
+                                        emulator_env_teardown),
         cmocka_unit_test_setup_teardown(no_copy_of_the_key_is_left_in_freed_memory, setup,
-                                        teardown),
+                                        emulator_env_teardown),
         cmocka_unit_test_setup_teardown(two_writers_get_the_delivery_and_one_ack_wins, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(cut_connections_lose_nothing, setup, teardown),
+                                        emulator_env_teardown),
+        cmocka_unit_test_setup_teardown(cut_connections_lose_nothing, setup, emulator_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
